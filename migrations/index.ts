@@ -1,0 +1,5 @@
+// Every migration, in order. `npm run migration:generate` appends new ones here;
+// a unit test fails when a file in this folder is missing from the list.
+import { Baseline1763700000000 } from './1763700000000-Baseline.js';
+
+export const migrations = [Baseline1763700000000];

@@ -1,0 +1,31 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { DestinationStream } from 'pino';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
+import { AppConfig, AppConfigModule } from './config/index.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** Where log lines go; stdout (or pino-pretty) by default. Tests pass a capture stream. */
+  logDestination?: DestinationStream;
+}
+
+/** Composes the feature modules; nothing else lives here. */
+@Module({})
+export class AppModule {
+  static forRoot({ config, logDestination }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggingModule.forRoot(config, logDestination),
+        DatabaseModule.forRoot(config),
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

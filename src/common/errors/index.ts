@@ -1,0 +1,2 @@
+export * from './domain.error.js';
+export { isDatabaseUnavailable } from './database-errors.js';

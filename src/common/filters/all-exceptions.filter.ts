@@ -1,0 +1,128 @@
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError, isDatabaseUnavailable } from '../errors/index.js';
+import type { ErrorBody, ErrorEnvelope } from './error-envelope.js';
+
+const CODES_BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  408: 'REQUEST_TIMEOUT',
+  409: 'CONFLICT',
+  410: 'GONE',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE_ENTITY',
+  423: 'LOCKED',
+  429: 'TOO_MANY_REQUESTS',
+  500: 'INTERNAL_ERROR',
+  501: 'NOT_IMPLEMENTED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+interface Mapped {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+  headers?: Readonly<Record<string, string>>;
+}
+
+function fromHttpException(exception: HttpException, req: Request): Mapped {
+  const status = exception.getStatus();
+  const response = exception.getResponse();
+  const body = typeof response === 'object' && response !== null ? response : {};
+  const raw: unknown = 'message' in body ? body.message : response;
+  let message = Array.isArray(raw)
+    ? raw.join('; ')
+    : typeof raw === 'string'
+      ? raw
+      : exception.message;
+  let code = CODES_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'HTTP_ERROR');
+  // Nest's router answers unmatched paths with "Cannot <METHOD> <path>".
+  if (status === 404 && /^Cannot [A-Z]+ /.test(message)) {
+    code = 'ROUTE_NOT_FOUND';
+    message = `No route for ${req.method} ${req.path}`;
+  }
+  const details = 'details' in body ? body.details : undefined;
+  const headers = 'headers' in body ? (body.headers as Record<string, string>) : undefined;
+  return { status, code, message, details, headers };
+}
+
+/**
+ * Maps every failure (domain errors, HttpExceptions, body-parser errors, unknown
+ * routes, database outages, bugs) to one JSON envelope carrying the request id.
+ * Only unexpected errors are logged here; everything else is in the request log.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(AllExceptionsFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<Response>();
+    const mapped = this.map(exception, req);
+
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const header = res.getHeader('x-request-id');
+    const requestId =
+      typeof req.id === 'string' || typeof req.id === 'number'
+        ? String(req.id)
+        : typeof header === 'string'
+          ? header
+          : '';
+    const error: ErrorBody = {
+      status: mapped.status,
+      code: mapped.code,
+      message: mapped.message,
+      request_id: requestId,
+    };
+    if (mapped.details !== undefined) error.details = mapped.details;
+    for (const [name, value] of Object.entries(mapped.headers ?? {})) res.setHeader(name, value);
+    const envelope: ErrorEnvelope = { error };
+    res.status(mapped.status).json(envelope);
+  }
+
+  private map(exception: unknown, req: Request): Mapped {
+    if (exception instanceof DomainError) {
+      return {
+        status: exception.status,
+        code: exception.code,
+        message: exception.message,
+        details: exception.details,
+        headers: exception.headers,
+      };
+    }
+    if (exception instanceof HttpException) return fromHttpException(exception, req);
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn({ err: exception }, 'database unavailable');
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        code: 'DATABASE_UNAVAILABLE',
+        message: 'The database is unavailable; retry shortly',
+        headers: { 'Retry-After': '5' },
+      };
+    }
+    this.logger.error({ err: exception }, 'unhandled error');
+    return {
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      code: 'INTERNAL_ERROR',
+      message: 'An unexpected error occurred',
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export const REQUEST_ID_HEADER = 'X-Request-ID';
+// Accept a caller's id only if it is short and cannot forge log lines or headers.
+const ACCEPTED = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/** Returns the caller's X-Request-ID when safe, otherwise a fresh UUID. */
+export function requestIdFor(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  const candidate = Array.isArray(incoming) ? incoming[0] : incoming;
+  return candidate && ACCEPTED.test(candidate) ? candidate : randomUUID();
+}
+
+/**
+ * First middleware of the app (before body parsing), so even a malformed body's
+ * error response and log line carry the id.
+ */
+export function requestIdMiddleware(
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: () => void,
+): void {
+  const id = requestIdFor(req);
+  req.id = id;
+  res.setHeader(REQUEST_ID_HEADER, id);
+  next();
+}

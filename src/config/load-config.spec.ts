@@ -1,0 +1,64 @@
+import { ConfigValidationError, ENVIRONMENT_VARIABLE_NAMES, loadConfig } from './index.js';
+
+describe('loadConfig', () => {
+  it('applies documented defaults to an empty environment', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(config.env).toBe('development');
+    expect(config.http.port).toBe(3000);
+    expect(config.http.corsOrigins).toEqual([]);
+    expect(config.database.url).toBeUndefined();
+    expect(config.database.embedded.dataDir).toBe('/srv/app/.data/postgres');
+    expect(config.log.pretty).toBe(true);
+  });
+
+  it('parses numbers, booleans and lists from strings', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      PORT: '8080',
+      TRUST_PROXY: 'yes',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      DATABASE_URL: 'postgres://u@db:5432/kg',
+    });
+    expect(config.http.port).toBe(8080);
+    expect(config.http.trustProxy).toBe(true);
+    expect(config.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.database.url).toBe('postgres://u@db:5432/kg');
+    expect(config.log.pretty).toBe(false);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).http.port).toBe(3000);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['NODE_ENV', 'staging'],
+    ['LOG_LEVEL', 'loud'],
+    ['DATABASE_URL', 'mysql://x@y/z'],
+    ['TRUST_PROXY', 'maybe'],
+    ['BODY_LIMIT', 'huge'],
+    ['DB_POOL_SIZE', '0'],
+  ])('rejects %s=%s and names the variable', (variable, value) => {
+    let caught: unknown;
+    try {
+      loadConfig({ [variable]: value });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigValidationError);
+    const problems = (caught as ConfigValidationError).problems;
+    expect(problems.map((p) => p.variable)).toEqual([variable]);
+    expect((caught as Error).message).toContain(`${variable}:`);
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT:[\s\S]*LOG_LEVEL:/);
+  });
+
+  it('knows the optional variables', () => {
+    expect(ENVIRONMENT_VARIABLE_NAMES).toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'LOG_PRETTY', 'PORT', 'EMBEDDED_PG_DATA_DIR']),
+    );
+  });
+});

@@ -1,0 +1,40 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { AppConfig } from './app-config.js';
+import { ENVIRONMENT_VARIABLE_NAMES, EnvironmentVariables } from './environment.js';
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: readonly { variable: string; messages: string[] }[]) {
+    super(
+      'Invalid configuration:\n' +
+        problems.map((p) => `  ${p.variable}: ${p.messages.join('; ')}`).join('\n'),
+    );
+    this.name = 'ConfigValidationError';
+  }
+}
+
+function describe(errors: ValidationError[]): { variable: string; messages: string[] }[] {
+  return errors.map((e) => ({
+    variable: e.property,
+    messages: Object.values(e.constraints ?? { invalid: `${e.property} is invalid` }),
+  }));
+}
+
+/**
+ * Validates an environment (the process's by default) and returns the typed config.
+ * Empty strings count as unset so `VAR=` in a .env file falls back to the default.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  cwd: string = process.cwd(),
+): AppConfig {
+  const plain: Record<string, string> = {};
+  for (const key of ENVIRONMENT_VARIABLE_NAMES) {
+    const value = env[key];
+    if (value !== undefined && value !== '') plain[key] = value;
+  }
+  const parsed = plainToInstance(EnvironmentVariables, plain, { exposeDefaultValues: true });
+  const errors = validateSync(parsed, { whitelist: true, forbidUnknownValues: true });
+  if (errors.length > 0) throw new ConfigValidationError(describe(errors));
+  return new AppConfig(parsed, cwd);
+}

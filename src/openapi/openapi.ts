@@ -1,0 +1,26 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { APP_VERSION } from '../app-info.js';
+import { ErrorEnvelope } from '../common/filters/error-envelope.js';
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Kidney Genetics DB API')
+    .setDescription(
+      'Curated kidney-disease genes with evidence per source, scores, tiers and annotations. ' +
+        'Every error uses the ErrorEnvelope schema; `X-Request-ID` is echoed on every response.',
+    )
+    .setVersion(APP_VERSION)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+  return SwaggerModule.createDocument(app, config, { extraModels: [ErrorEnvelope] });
+}
+
+/** Swagger UI at /docs and the JSON spec at /openapi.json. */
+export function setupOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'openapi.json',
+    yamlDocumentUrl: 'openapi.yaml',
+    customSiteTitle: 'Kidney Genetics DB API',
+  });
+}

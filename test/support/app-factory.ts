@@ -1,0 +1,66 @@
+import { Module, type ModuleMetadata } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp } from '../../src/app.setup.js';
+import { loadConfig, type AppConfig } from '../../src/config/index.js';
+import { LogCapture } from './log-capture.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  logs: LogCapture;
+  database: TestDatabase | null;
+  http: () => ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Environment on top of the test defaults (NODE_ENV=test, quiet pretty-less logs). */
+  env?: Record<string, string>;
+  /** Use this database instead of creating a fresh copy of the template. */
+  databaseUrl?: string;
+  /** Listen on an ephemeral port instead of letting supertest bind one per request. */
+  listen?: boolean;
+  /** Extra modules (test-only controllers) mounted next to the real AppModule. */
+  imports?: ModuleMetadata['imports'];
+}
+
+/** The full AppModule with the same setup as main.ts, on a database of its own. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.databaseUrl ? null : await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'debug',
+    LOG_PRETTY: 'false',
+    DATABASE_URL: options.databaseUrl ?? database?.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...options.env,
+  });
+  const logs = new LogCapture();
+  const root = AppModule.forRoot({ config, logDestination: logs });
+  @Module({ imports: [root, ...(options.imports ?? [])] })
+  class TestRootModule {}
+  const app = await NestFactory.create<NestExpressApplication>(
+    options.imports ? TestRootModule : root,
+    { bodyParser: false, bufferLogs: true, abortOnError: false },
+  );
+  configureApp(app, config);
+  if (options.listen) await app.listen(0, '127.0.0.1');
+  else await app.init();
+  const server = app.getHttpServer();
+  return {
+    app,
+    config,
+    logs,
+    database,
+    http: () => request(server),
+    close: async () => {
+      await app.close();
+      await database?.drop();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// Runs in plain Node (ESM), outside Jest's module system, so it uses the compiled
+// sources from dist/ (`npm test` builds first).
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../../dist/src/database/data-source-options.js';
+import { startEmbeddedPostgres } from '../../dist/src/database/embedded-postgres.js';
+import { runMigrationsLocked } from '../../dist/src/database/migration-lock.js';
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function urlFor(adminUrl, database) {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/**
+ * Starts one embedded PostgreSQL for the run (unless DATABASE_URL names a server),
+ * builds a migrated template database, and tells the workers where it is.
+ */
+export default async function globalSetup() {
+  const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kgdb-test-pg-'));
+    const embedded = await startEmbeddedPostgres({
+      dataDir,
+      port: await freePort(),
+      persistent: false,
+    });
+    globalThis.__KGDB_EMBEDDED__ = embedded;
+    adminUrl = embedded.url;
+  }
+  const prefix = `kgdbt_${run}`;
+  const template = `${prefix}_tpl`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${template}"`);
+  } finally {
+    await admin.end();
+  }
+  const dataSource = await new DataSource(
+    buildDataSourceOptions(urlFor(adminUrl, template), {
+      poolSize: 2,
+      connectTimeoutMs: 5000,
+      statementTimeoutMs: 60_000,
+    }),
+  ).initialize();
+  try {
+    await runMigrationsLocked(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+  process.env.KGDB_TEST_ADMIN_URL = adminUrl;
+  process.env.KGDB_TEST_TEMPLATE = template;
+  process.env.KGDB_TEST_PREFIX = prefix;
+}
