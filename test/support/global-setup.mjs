@@ -1,25 +1,14 @@
 // Runs in plain Node (ESM), outside Jest's module system, so it uses the compiled
 // sources from dist/ (`npm test` builds first).
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../dist/src/database/data-source-options.js';
 import { startEmbeddedPostgres } from '../../dist/src/database/embedded-postgres.js';
+import { freePort } from '../../dist/src/database/free-port.js';
 import { runMigrationsLocked } from '../../dist/src/database/migration-lock.js';
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function urlFor(adminUrl, database) {
   const url = new URL(adminUrl);

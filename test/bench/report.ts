@@ -1,0 +1,69 @@
+import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+
+export interface BenchTable {
+  /** Section heading; a later run replaces the section with the same title. */
+  title: string;
+  /** What was measured and against which baseline, in a sentence or two. */
+  description: string;
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+const FILE = 'docs/benchmarks.md';
+const HEADER = `# Benchmarks
+
+Produced by \`npm run bench\` (never by \`npm test\`). Each section is the latest run of one
+benchmark; every figure is compared with a baseline measured in the same run, so ratios
+are meaningful across machines even when absolute numbers are not. History is in git.
+`;
+
+function commit(): string {
+  try {
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function machine(): string {
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return `${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+function renderTable(table: BenchTable): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  return [
+    `## ${table.title}`,
+    '',
+    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit \`${commit()}\`, ${machine()}.`,
+    '',
+    table.description,
+    '',
+    line(table.columns),
+    line(table.columns.map(() => '---')),
+    ...table.rows.map(line),
+    '',
+  ].join('\n');
+}
+
+/** Replaces (or adds) each table's section in docs/benchmarks.md, keeping the others. */
+export async function writeTables(tables: BenchTable[]): Promise<void> {
+  const current = existsSync(FILE) ? await readFile(FILE, 'utf8') : HEADER;
+  const sections = new Map<string, string>();
+  const order: string[] = [];
+  for (const chunk of current.split(/\n(?=## )/).slice(1)) {
+    const title = /^## (.+)$/m.exec(chunk)?.[1] ?? '';
+    sections.set(title, chunk.trimEnd() + '\n');
+    order.push(title);
+  }
+  for (const table of tables) {
+    if (!sections.has(table.title)) order.push(table.title);
+    sections.set(table.title, renderTable(table));
+  }
+  await writeFile(FILE, [HEADER, ...order.map((t) => sections.get(t))].join('\n'));
+}

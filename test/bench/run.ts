@@ -1,0 +1,34 @@
+/**
+ * `npm run bench`: runs every benchmark (or those named on the command line) and
+ * writes their tables to docs/benchmarks.md.
+ */
+import { writeTables, type BenchTable } from './report.js';
+import { startupBenchmark } from './startup.bench.js';
+
+const BENCHMARKS: Record<string, () => Promise<BenchTable>> = {
+  startup: startupBenchmark,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length ? wanted : Object.keys(BENCHMARKS);
+  const tables: BenchTable[] = [];
+  for (const name of names) {
+    const bench = BENCHMARKS[name];
+    if (!bench)
+      throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+    process.stdout.write(`running ${name}…\n`);
+    const table = await bench();
+    tables.push(table);
+    process.stdout.write(`${JSON.stringify(table.rows)}\n`);
+  }
+  await writeTables(tables);
+  process.stdout.write('wrote docs/benchmarks.md\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

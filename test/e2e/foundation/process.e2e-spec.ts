@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { freePort } from '../../../src/database/free-port.js';
+import { spawnApp, waitForStatus, type AppProcess } from '../../support/app-process.js';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('the app as a process', () => {
+  it('refuses to start on invalid configuration and names the variable', async () => {
+    const app = spawnApp({ LOG_LEVEL: 'chatty', DATABASE_URL: 'postgres://x@127.0.0.1:1/x' }, 0);
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toContain('LOG_LEVEL:');
+  });
+
+  describe('with the embedded database', () => {
+    let dataDir: string;
+    let env: Record<string, string>;
+    let port: number;
+    let app: AppProcess | undefined;
+
+    beforeAll(async () => {
+      dataDir = await mkdtemp(join(tmpdir(), 'kgdb-process-'));
+      // The server runs as the postgres user when tests run as root; let it reach the folder.
+      await chmod(dataDir, 0o755);
+      const pgPort = await freePort();
+      port = await freePort();
+      env = { EMBEDDED_PG_DATA_DIR: join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(pgPort) };
+    });
+
+    afterAll(async () => {
+      if (app && app.child.exitCode === null) {
+        app.child.kill('SIGTERM');
+        await app.exited;
+      }
+      const pidFile = join(env.EMBEDDED_PG_DATA_DIR, 'postmaster.pid');
+      if (existsSync(pidFile)) {
+        const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+        if (isAlive(pid)) process.kill(pid, 'SIGINT');
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    async function embeddedClient(): Promise<pg.Client> {
+      const client = new pg.Client({
+        connectionString: `postgres://postgres:postgres@127.0.0.1:${env.EMBEDDED_PG_PORT}/kidney_genetics`,
+      });
+      await client.connect();
+      return client;
+    }
+
+    it('starts from nothing, keeps data across a graceful restart and survives SIGKILL', async () => {
+      app = spawnApp(env, port);
+      await waitForStatus(app, '/health/ready');
+      const client = await embeddedClient();
+      await client.query('CREATE TABLE restart_marker (note text)');
+      await client.query("INSERT INTO restart_marker VALUES ('kept')");
+      await client.end();
+
+      // Graceful stop: Nest closes everything, then re-raises the signal; the embedded
+      // server is stopped with it (its pid file is gone).
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toBe('SIGTERM');
+      expect(existsSync(join(env.EMBEDDED_PG_DATA_DIR, 'postmaster.pid'))).toBe(false);
+
+      app = spawnApp(env, port);
+      await waitForStatus(app, '/health/ready');
+      const pid = Number(
+        (await readFile(join(env.EMBEDDED_PG_DATA_DIR, 'postmaster.pid'), 'utf8')).split('\n')[0],
+      );
+
+      // SIGKILL leaves the postmaster running; the next start must cope with it.
+      app.child.kill('SIGKILL');
+      await app.exited;
+      expect(isAlive(pid)).toBe(true);
+
+      app = spawnApp(env, port);
+      await waitForStatus(app, '/health/ready');
+      const after = await embeddedClient();
+      const { rows } = await after.query<{ note: string }>('SELECT note FROM restart_marker');
+      await after.end();
+      expect(rows).toEqual([{ note: 'kept' }]);
+
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toBe('SIGTERM');
+    });
+  });
+});
