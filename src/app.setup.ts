@@ -1,6 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { HttpDrainService } from './common/lifecycle/http-drain.service.js';
 import { requestIdMiddleware } from './common/middleware/request-id.middleware.js';
 import { createValidationPipe } from './common/pipes/validation.pipe.js';
 import type { AppConfig } from './config/index.js';
@@ -13,6 +15,7 @@ import { setupOpenApi } from './openapi/openapi.js';
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   app.flushLogs();
+  app.get(HttpDrainService).attach(app.getHttpServer());
   // Before the body parsers, so even a malformed body's error carries the id.
   app.use(requestIdMiddleware);
   app.useBodyParser('json', { limit: config.http.bodyLimit });

@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Injectable, Logger, Module, Param, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Injectable,
+  Logger,
+  Module,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { NotFoundError } from '../../src/common/errors/index.js';
 
@@ -43,6 +53,13 @@ class ProbeController {
   @Get('boom')
   boom(): never {
     throw new Error('secret internal detail');
+  }
+
+  @Get('slow')
+  async slow(@Query('ms') ms = '300'): Promise<{ waited: number }> {
+    const waited = Math.min(Number(ms) || 0, 5000);
+    await new Promise((resolve) => setTimeout(resolve, waited));
+    return { waited };
   }
 
   @Post('log')

@@ -1,0 +1,35 @@
+import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+
+/**
+ * Graceful shutdown for keep-alive clients: once shutdown starts, every response still
+ * being prepared (and any that arrives) is sent with `Connection: close`, so its socket
+ * closes when the response is done instead of idling until the keep-alive timeout and
+ * holding `server.close()` open.
+ */
+@Injectable()
+export class HttpDrainService implements BeforeApplicationShutdown {
+  private readonly inFlight = new Set<ServerResponse>();
+  private draining = false;
+
+  attach(server: Server): void {
+    server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+      if (this.draining) this.closeAfter(res);
+      this.inFlight.add(res);
+      res.once('close', () => this.inFlight.delete(res));
+    });
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  beforeApplicationShutdown(): void {
+    this.draining = true;
+    for (const res of this.inFlight) this.closeAfter(res);
+  }
+
+  private closeAfter(res: ServerResponse): void {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  }
+}
