@@ -22,6 +22,28 @@ export class AppConfig {
     readonly migrationsRun: boolean;
   };
   readonly log: { readonly level: LogLevel; readonly pretty: boolean };
+  readonly auth: {
+    /** Undefined outside production means: generate one per process (logged as a warning). */
+    readonly jwtSecret?: string;
+    readonly accessTtlSeconds: number;
+    readonly refreshTtlSeconds: number;
+    readonly passwordMinLength: number;
+    readonly passwordMinClasses: number;
+    readonly maxFailedLogins: number;
+    readonly lockoutSeconds: number;
+    readonly admin: {
+      readonly username: string;
+      readonly email: string;
+      readonly password?: string;
+      readonly forcePasswordReset: boolean;
+    };
+  };
+  readonly rateLimits: {
+    readonly perMinute: number;
+    readonly loginPerMinute: number;
+    readonly forgotPasswordPerHour: number;
+  };
+  readonly mail: { readonly smtpUrl?: string; readonly from: string; readonly appUrl: string };
 
   constructor(env: EnvironmentVariables, cwd: string) {
     this.env = env.NODE_ENV;
@@ -52,6 +74,27 @@ export class AppConfig {
       level: env.LOG_LEVEL,
       pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development',
     };
+    this.auth = {
+      jwtSecret: env.JWT_SECRET,
+      accessTtlSeconds: env.JWT_ACCESS_TTL_MINUTES * 60,
+      refreshTtlSeconds: env.REFRESH_TOKEN_TTL_DAYS * 86_400,
+      passwordMinLength: env.PASSWORD_MIN_LENGTH,
+      passwordMinClasses: env.PASSWORD_MIN_CHARACTER_CLASSES,
+      maxFailedLogins: env.LOGIN_MAX_ATTEMPTS,
+      lockoutSeconds: env.LOGIN_LOCKOUT_MINUTES * 60,
+      admin: {
+        username: env.ADMIN_USERNAME,
+        email: env.ADMIN_EMAIL.toLowerCase(),
+        password: env.ADMIN_PASSWORD,
+        forcePasswordReset: env.ADMIN_FORCE_PASSWORD_RESET,
+      },
+    };
+    this.rateLimits = {
+      perMinute: env.RATE_LIMIT_PER_MINUTE,
+      loginPerMinute: env.RATE_LIMIT_LOGIN_PER_MINUTE,
+      forgotPasswordPerHour: env.RATE_LIMIT_FORGOT_PASSWORD_PER_HOUR,
+    };
+    this.mail = { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, appUrl: env.PUBLIC_APP_URL };
   }
 
   get isProduction(): boolean {

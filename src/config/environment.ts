@@ -106,9 +106,105 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean()
   LOG_PRETTY?: boolean;
+
+  /** HS256 signing key, at least 32 characters; required in production. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @Matches(/^(?!.*(change|placeholder|secret-key|example)).*$/i, {
+    message: 'JWT_SECRET looks like a placeholder; use a random value',
+  })
+  JWT_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  JWT_ACCESS_TTL_MINUTES = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  REFRESH_TOKEN_TTL_DAYS = 7;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(8)
+  @Max(128)
+  PASSWORD_MIN_LENGTH = 10;
+
+  /** How many of lower case, upper case, digits and symbols a password must mix. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(4)
+  PASSWORD_MIN_CHARACTER_CLASSES = 3;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  LOGIN_MAX_ATTEMPTS = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  LOGIN_LOCKOUT_MINUTES = 15;
+
+  @Matches(/^[a-zA-Z0-9_-]{3,50}$/, { message: 'ADMIN_USERNAME must be 3-50 of [a-zA-Z0-9_-]' })
+  ADMIN_USERNAME = 'admin';
+
+  @Matches(/^[^\s@]+@[^\s@]+$/, { message: 'ADMIN_EMAIL must be an e-mail address' })
+  ADMIN_EMAIL = 'admin@kidney-genetics.local';
+
+  /** Bootstrap admin password; unset generates one and prints it once on first start. */
+  @IsOptional()
+  @IsString()
+  ADMIN_PASSWORD?: string;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  ADMIN_FORCE_PASSWORD_RESET = false;
+
+  /** Requests per minute per client and route, unless a route sets its own limit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE = 600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_LOGIN_PER_MINUTE = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_FORGOT_PASSWORD_PER_HOUR = 3;
+
+  /** smtp://user:pass@host:port for password-reset mail; unset disables delivery. */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsString()
+  MAIL_FROM = 'Kidney Genetics DB <no-reply@kidney-genetics.local>';
+
+  /** Base URL of the web app, used in password-reset links. */
+  @IsString()
+  PUBLIC_APP_URL = 'http://localhost:3000';
 }
 
 /** Variables without a default are not own keys of a fresh instance, so list them too. */
 export const ENVIRONMENT_VARIABLE_NAMES: readonly string[] = [
-  ...new Set([...Object.keys(new EnvironmentVariables()), 'DATABASE_URL', 'LOG_PRETTY']),
+  ...new Set([
+    ...Object.keys(new EnvironmentVariables()),
+    'DATABASE_URL',
+    'LOG_PRETTY',
+    'JWT_SECRET',
+    'ADMIN_PASSWORD',
+    'SMTP_URL',
+  ]),
 ];

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
   it('parses numbers, booleans and lists from strings', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
+      JWT_SECRET: 'k'.repeat(40),
       PORT: '8080',
       TRUST_PROXY: 'yes',
       CORS_ORIGINS: 'https://a.example, https://b.example',
@@ -50,6 +51,17 @@ describe('loadConfig', () => {
     const problems = (caught as ConfigValidationError).problems;
     expect(problems.map((p) => p.variable)).toEqual([variable]);
     expect((caught as Error).message).toContain(`${variable}:`);
+  });
+
+  it('requires a real JWT_SECRET in production only', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET: JWT_SECRET is required/,
+    );
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET:/);
+    expect(() => loadConfig({ JWT_SECRET: 'please-change-this-placeholder-value-now' })).toThrow(
+      /placeholder/,
+    );
+    expect(loadConfig({ NODE_ENV: 'test' }).auth.jwtSecret).toBeUndefined();
   });
 
   it('reports every bad variable at once', () => {

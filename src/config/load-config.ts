@@ -13,7 +13,12 @@ export class ConfigValidationError extends Error {
   }
 }
 
-function describe(errors: ValidationError[]): { variable: string; messages: string[] }[] {
+interface Problem {
+  variable: string;
+  messages: string[];
+}
+
+function describe(errors: ValidationError[]): Problem[] {
   return errors.map((e) => ({
     variable: e.property,
     messages: Object.values(e.constraints ?? { invalid: `${e.property} is invalid` }),
@@ -35,6 +40,14 @@ export function loadConfig(
   }
   const parsed = plainToInstance(EnvironmentVariables, plain, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { whitelist: true, forbidUnknownValues: true });
-  if (errors.length > 0) throw new ConfigValidationError(describe(errors));
+  const problems = describe(errors);
+  if (
+    parsed.NODE_ENV === 'production' &&
+    !parsed.JWT_SECRET &&
+    !problems.some((p) => p.variable === 'JWT_SECRET')
+  ) {
+    problems.push({ variable: 'JWT_SECRET', messages: ['JWT_SECRET is required in production'] });
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
   return new AppConfig(parsed, cwd);
 }

@@ -2,6 +2,8 @@ import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestj
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { DomainError } from '../common/errors/index.js';
+import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
+import { Public } from '../auth/decorators/access.decorator.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { LivenessResponse, ReadinessResponse } from './dto/health.response.js';
 import { HealthService } from './health.service.js';
@@ -12,6 +14,8 @@ class NotReadyError extends DomainError {
 }
 
 @ApiTags('health')
+@Public()
+@RateLimit('none')
 @Controller('health')
 export class HealthController {
   private readonly startedAt = Date.now();

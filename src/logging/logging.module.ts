@@ -13,6 +13,8 @@ export class LoggingModule {
       imports: [
         LoggerModule.forRoot({
           pinoHttp: [buildPinoHttpOptions(config), destination ?? createLogDestination(config)],
+          // Fields assigned during a request (the user id) also reach its completion line.
+          assignResponse: true,
         }),
       ],
       exports: [LoggerModule],

@@ -13,7 +13,7 @@ const TARGET = 'docs/openapi.json';
 
 async function render(): Promise<string> {
   const config = loadConfig({
-    NODE_ENV: 'production',
+    NODE_ENV: 'test',
     DATABASE_URL: 'postgres://unused@127.0.0.1/none',
   });
   const app = await NestFactory.create(AppModule.forRoot({ config }), {

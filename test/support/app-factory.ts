@@ -8,6 +8,9 @@ import { loadConfig, type AppConfig } from '../../src/config/index.js';
 import { LogCapture } from './log-capture.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
+export const TEST_ADMIN_PASSWORD = 'Bootstrap-Admin-Passw0rd';
+export const TEST_JWT_SECRET = 'test-jwt-key-0123456789abcdefghijklmnopqrstuvwxyz';
+
 export interface TestApp {
   app: NestExpressApplication;
   config: AppConfig;
@@ -38,6 +41,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     DATABASE_URL: options.databaseUrl ?? database?.url,
     PORT: '0',
     HOST: '127.0.0.1',
+    JWT_SECRET: TEST_JWT_SECRET,
+    ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     ...options.env,
   });
   const logs = new LogCapture();

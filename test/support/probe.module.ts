@@ -10,6 +10,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Public } from '../../src/auth/decorators/access.decorator.js';
 import { NotFoundError } from '../../src/common/errors/index.js';
 
 export class ProbeBody {
@@ -36,6 +37,7 @@ class ProbeService {
  * Test-only routes that exercise the global pipe, filter and logger the way feature
  * controllers will: validation, domain errors, unexpected errors, service-level logs.
  */
+@Public()
 @Controller('__probe')
 class ProbeController {
   constructor(private readonly service: ProbeService) {}

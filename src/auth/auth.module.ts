@@ -1,0 +1,64 @@
+import { Logger, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { AppConfig } from '../config/index.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { BootstrapAdminService } from './bootstrap-admin.service.js';
+import { PasswordResetTokenEntity } from './entities/password-reset-token.entity.js';
+import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
+import { UserEntity } from './entities/user.entity.js';
+import { AccessGuard } from './guards/access.guard.js';
+import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard.js';
+import { MailerService } from './mail/mailer.service.js';
+import { PasswordsService } from './passwords.service.js';
+import { JWT_ISSUER, TokensService } from './tokens.service.js';
+import { TokensRepository } from './tokens.repository.js';
+import { UsersController } from './users.controller.js';
+import { UsersRepository } from './users.repository.js';
+import { UsersService } from './users.service.js';
+
+const jwtProvider = {
+  provide: JwtService,
+  inject: [AppConfig],
+  useFactory: (config: AppConfig): JwtService => {
+    let secret = config.auth.jwtSecret;
+    if (!secret) {
+      secret = randomBytes(48).toString('base64url');
+      new Logger('AuthModule').warn(
+        'JWT_SECRET is not set: using a random key for this process; tokens end at restart',
+      );
+    }
+    return new JwtService({
+      secret,
+      signOptions: { algorithm: 'HS256', issuer: JWT_ISSUER, audience: JWT_ISSUER },
+      verifyOptions: { algorithms: ['HS256'], issuer: JWT_ISSUER, audience: JWT_ISSUER },
+    });
+  },
+};
+
+/**
+ * Owns users, roles, tokens and the global guards: inbound rate limits, then
+ * deny-by-default access control for every route.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([UserEntity, RefreshTokenEntity, PasswordResetTokenEntity])],
+  controllers: [AuthController, UsersController],
+  providers: [
+    jwtProvider,
+    UsersRepository,
+    TokensRepository,
+    PasswordsService,
+    TokensService,
+    AuthService,
+    UsersService,
+    MailerService,
+    BootstrapAdminService,
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [UsersService],
+})
+export class AuthModule {}

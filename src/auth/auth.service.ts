@@ -1,0 +1,158 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/index.js';
+import {
+  AccountLockedError,
+  ForbiddenError,
+  InvalidCredentialsError,
+  InvalidResetTokenError,
+  UnauthorizedError,
+} from './auth.errors.js';
+import type { UserEntity } from './entities/user.entity.js';
+import { MailerService } from './mail/mailer.service.js';
+import { PasswordsService } from './passwords.service.js';
+import { newOpaqueToken, sha256 } from './token-hash.js';
+import { TokensRepository } from './tokens.repository.js';
+import { TokensService, type ClientInfo } from './tokens.service.js';
+import { UsersRepository } from './users.repository.js';
+
+export interface Session {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+}
+
+const RESET_TTL_MS = 60 * 60 * 1000;
+
+/** Login, token refresh and logout, password change and the forgotten-password flow. */
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly passwords: PasswordsService,
+    private readonly tokens: TokensService,
+    private readonly tokenRows: TokensRepository,
+    private readonly mailer: MailerService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async login(login: string, password: string, client: ClientInfo): Promise<Session> {
+    const user = await this.users.findByLogin(login.trim());
+    if (user?.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
+      throw new AccountLockedError(user.lockedUntil);
+    }
+    const valid = await this.passwords.verify(user?.passwordHash ?? null, password);
+    if (!user || !valid) {
+      if (user) await this.recordFailure(user);
+      else this.logger.warn('login failed for an unknown account');
+      throw new InvalidCredentialsError();
+    }
+    if (!user.isActive) throw new ForbiddenError('Account is disabled', 'ACCOUNT_DISABLED');
+    await this.users.recordSuccessfulLogin(user.id);
+    this.logger.log({ user_id: user.id }, 'login succeeded');
+    return this.openSession(user, client);
+  }
+
+  private async recordFailure(user: UserEntity): Promise<void> {
+    const { maxFailedLogins, lockoutSeconds } = this.config.auth;
+    const { lockedUntil } = await this.users.recordFailedLogin(
+      user.id,
+      maxFailedLogins,
+      lockoutSeconds,
+    );
+    if (lockedUntil && lockedUntil.getTime() > Date.now()) {
+      this.logger.warn({ user_id: user.id }, 'account locked after repeated failed logins');
+      throw new AccountLockedError(lockedUntil);
+    }
+    this.logger.warn({ user_id: user.id }, 'login failed: wrong password');
+  }
+
+  private async openSession(user: UserEntity, client: ClientInfo): Promise<Session> {
+    const [accessToken, refreshToken] = await Promise.all([
+      this.tokens.signAccess(user.id, user.role),
+      this.tokens.issueRefresh(user.id, client),
+    ]);
+    return { accessToken, refreshToken, expiresIn: this.tokens.accessTtlSeconds };
+  }
+
+  async refresh(refreshToken: string, client: ClientInfo): Promise<Session> {
+    const outcome = await this.tokens.rotate(refreshToken, client);
+    if (outcome.kind === 'invalid') {
+      throw new UnauthorizedError('Refresh token invalid or expired', 'INVALID_REFRESH_TOKEN');
+    }
+    if (outcome.kind === 'reused') {
+      this.logger.warn({ user_id: outcome.userId }, 'refresh token reuse: session family revoked');
+      throw new UnauthorizedError(
+        'Refresh token was already used; the session has been revoked',
+        'REFRESH_TOKEN_REUSED',
+      );
+    }
+    const user = await this.users.findById(outcome.userId);
+    if (!user?.isActive) throw new UnauthorizedError('Account is disabled', 'ACCOUNT_DISABLED');
+    if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
+      throw new AccountLockedError(user.lockedUntil);
+    }
+    const accessToken = await this.tokens.signAccess(user.id, user.role);
+    return { accessToken, refreshToken: outcome.token, expiresIn: this.tokens.accessTtlSeconds };
+  }
+
+  /** Revokes the presented session, or every session of the user with `everywhere`. */
+  async logout(
+    userId: number,
+    refreshToken: string | undefined,
+    everywhere: boolean,
+  ): Promise<number> {
+    if (everywhere) return this.tokens.revokeAllForUser(userId, 'logout-everywhere');
+    if (!refreshToken) return 0;
+    const owner = await this.tokens.revokeFamilyOf(refreshToken);
+    return owner === userId ? 1 : 0;
+  }
+
+  async changePassword(userId: number, current: string, next: string): Promise<void> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new UnauthorizedError();
+    if (!(await this.passwords.verify(user.passwordHash, current))) {
+      throw new ForbiddenError('Current password is incorrect', 'INVALID_CURRENT_PASSWORD');
+    }
+    this.passwords.assertStrong(next, [user.username, user.email]);
+    const hash = await this.passwords.hash(next);
+    await this.tokenRows.transaction(async (manager) => {
+      await this.users.setPassword(user.id, hash, manager);
+      await this.tokens.revokeAllForUser(user.id, 'password-changed', manager);
+    });
+    this.logger.log({ user_id: user.id }, 'password changed; other sessions revoked');
+  }
+
+  /** Always resolves the same way, whether or not the address belongs to an account. */
+  async forgotPassword(email: string): Promise<void> {
+    const user = await this.users.findByEmail(email.trim());
+    if (!user?.isActive) return;
+    const { token, hash } = newOpaqueToken('pr');
+    await this.tokenRows.expirePasswordResets(user.id);
+    await this.tokenRows.insertPasswordReset(user.id, hash, new Date(Date.now() + RESET_TTL_MS));
+    const link = `${this.config.mail.appUrl.replace(/\/$/, '')}/reset-password?token=${encodeURIComponent(token)}`;
+    await this.mailer.send({
+      to: user.email,
+      subject: 'Reset your Kidney Genetics DB password',
+      text:
+        `A password reset was requested for ${user.username}.\n\n` +
+        `Open this link within one hour to choose a new password:\n${link}\n\n` +
+        `Reset token: ${token}\n\nIf you did not ask for this, ignore this message.`,
+    });
+  }
+
+  async resetPassword(token: string, next: string): Promise<void> {
+    const hash = sha256(token);
+    await this.tokenRows.transaction(async (manager) => {
+      const userId = await this.tokenRows.consumePasswordReset(hash, manager);
+      if (userId === null) throw new InvalidResetTokenError();
+      const user = await this.users.findById(userId, manager);
+      if (!user) throw new InvalidResetTokenError();
+      this.passwords.assertStrong(next, [user.username, user.email]);
+      await this.users.setPassword(user.id, await this.passwords.hash(next), manager);
+      await this.tokenRows.expirePasswordResets(user.id, manager);
+      await this.tokens.revokeAllForUser(user.id, 'password-reset', manager);
+    });
+  }
+}

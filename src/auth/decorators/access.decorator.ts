@@ -1,0 +1,39 @@
+import { SetMetadata, applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtension, ApiResponse, ApiSecurity } from '@nestjs/swagger';
+import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
+import type { Role } from '../roles.js';
+
+export const ACCESS_KEY = 'kgdb:access';
+
+export type AccessPolicy = { kind: 'public' } | { kind: 'role'; role: Role };
+
+/** Anyone, signed in or not, may call this route. */
+export function Public(): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(ACCESS_KEY, { kind: 'public' } satisfies AccessPolicy),
+    ApiExtension('x-required-role', 'anonymous'),
+  );
+}
+
+/**
+ * Only users with `role` or a higher one (viewer < curator < admin). Routes without
+ * `@Public()` or `@RequireRole()` are denied to everyone.
+ */
+export function RequireRole(role: Role): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(ACCESS_KEY, { kind: 'role', role } satisfies AccessPolicy),
+    ApiBearerAuth(),
+    ApiSecurity('oauth2'),
+    ApiExtension('x-required-role', role),
+    ApiResponse({
+      status: 401,
+      type: ErrorEnvelope,
+      description: 'Missing, invalid or expired token',
+    }),
+    ApiResponse({
+      status: 403,
+      type: ErrorEnvelope,
+      description: `Requires role ${role} or higher`,
+    }),
+  );
+}

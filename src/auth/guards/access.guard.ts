@@ -1,0 +1,76 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { PinoLogger } from 'nestjs-pino';
+import { AccountLockedError, ForbiddenError, UnauthorizedError } from '../auth.errors.js';
+import { ACCESS_KEY, type AccessPolicy } from '../decorators/access.decorator.js';
+import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
+import { roleSatisfies } from '../roles.js';
+import { TokensService } from '../tokens.service.js';
+import { UsersRepository } from '../users.repository.js';
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+/**
+ * Deny by default: a route runs only if it is marked `@Public()` or the caller's role
+ * satisfies its `@RequireRole()`. The user is re-read on every request, so disabling
+ * an account, changing its role or its password takes effect at once.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokensService,
+    private readonly users: UsersRepository,
+    private readonly logger: PinoLogger,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (context.getType() !== 'http') return policy?.kind === 'public';
+    const req = context.switchToHttp().getRequest<Request>();
+    const token = bearerToken(req.headers.authorization);
+    if (!policy) throw new ForbiddenError('This route has no access policy', 'ACCESS_UNDECLARED');
+    if (policy.kind === 'public') {
+      // A valid token on a public route still identifies the caller in logs.
+      if (token)
+        await this.authenticate(token).then(
+          (u) => this.attach(req, u),
+          () => undefined,
+        );
+      return true;
+    }
+    if (!token) throw new UnauthorizedError();
+    const user = await this.authenticate(token);
+    this.attach(req, user);
+    if (!roleSatisfies(user.role, policy.role)) {
+      throw new ForbiddenError(`Requires role ${policy.role}`, 'INSUFFICIENT_ROLE');
+    }
+    return true;
+  }
+
+  async authenticate(token: string): Promise<AuthenticatedUser> {
+    const claims = await this.tokens.verifyAccess(token);
+    const user = await this.users.findById(Number(claims.sub));
+    if (!user) throw new UnauthorizedError('Account no longer exists', 'INVALID_TOKEN');
+    if (!user.isActive) throw new UnauthorizedError('Account is disabled', 'ACCOUNT_DISABLED');
+    if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
+      throw new AccountLockedError(user.lockedUntil);
+    }
+    if (claims.iat < Math.floor(user.passwordChangedAt.getTime() / 1000)) {
+      throw new UnauthorizedError('Token predates a password change', 'TOKEN_REVOKED');
+    }
+    return { id: user.id, username: user.username, role: user.role };
+  }
+
+  private attach(req: Request, user: AuthenticatedUser): void {
+    req.user = user;
+    this.logger.assign({ user_id: user.id });
+  }
+}

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { PasswordResetTokenEntity } from './entities/password-reset-token.entity.js';
+import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
+
+export interface NewRefreshToken {
+  userId: number;
+  familyId: string;
+  tokenHash: string;
+  expiresAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** Refresh-token families and password-reset tokens; only hashes are ever stored. */
+@Injectable()
+export class TokensRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(fn);
+  }
+
+  async insertRefresh(token: NewRefreshToken, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.dataSource.manager).insert(RefreshTokenEntity, token);
+  }
+
+  /** Locks the row so two concurrent refreshes of one token cannot both rotate it. */
+  findRefreshForUpdate(
+    tokenHash: string,
+    manager: EntityManager,
+  ): Promise<RefreshTokenEntity | null> {
+    return manager
+      .getRepository(RefreshTokenEntity)
+      .createQueryBuilder('t')
+      .setLock('pessimistic_write')
+      .where('t.token_hash = :tokenHash', { tokenHash })
+      .getOne();
+  }
+
+  findRefresh(tokenHash: string): Promise<RefreshTokenEntity | null> {
+    return this.dataSource.getRepository(RefreshTokenEntity).findOneBy({ tokenHash });
+  }
+
+  async revokeRefresh(id: string, reason: string, manager: EntityManager): Promise<void> {
+    await manager.update(
+      RefreshTokenEntity,
+      { id },
+      { revokedAt: () => 'now()', revokedReason: reason },
+    );
+  }
+
+  async revokeFamily(familyId: string, reason: string, manager?: EntityManager): Promise<number> {
+    const result = await (manager ?? this.dataSource.manager)
+      .createQueryBuilder()
+      .update(RefreshTokenEntity)
+      .set({ revokedAt: () => 'now()', revokedReason: reason })
+      .where('family_id = :familyId AND revoked_at IS NULL', { familyId })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  async revokeAllForUser(userId: number, reason: string, manager?: EntityManager): Promise<number> {
+    const result = await (manager ?? this.dataSource.manager)
+      .createQueryBuilder()
+      .update(RefreshTokenEntity)
+      .set({ revokedAt: () => 'now()', revokedReason: reason })
+      .where('user_id = :userId AND revoked_at IS NULL', { userId })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  async insertPasswordReset(userId: number, tokenHash: string, expiresAt: Date): Promise<void> {
+    await this.dataSource.manager.insert(PasswordResetTokenEntity, {
+      userId,
+      tokenHash,
+      expiresAt,
+    });
+  }
+
+  /** Marks a valid, unused, unexpired reset token used; returns its user, or null. */
+  async consumePasswordReset(tokenHash: string, manager: EntityManager): Promise<number | null> {
+    const [rows]: [{ user_id: number }[], number] = await manager.query(
+      `UPDATE password_reset_tokens SET used_at = now()
+       WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+       RETURNING user_id`,
+      [tokenHash],
+    );
+    return rows[0]?.user_id ?? null;
+  }
+
+  /** Older unused reset tokens stop working once a new one is issued or one is used. */
+  async expirePasswordResets(userId: number, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.dataSource.manager).query(
+      'UPDATE password_reset_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL',
+      [userId],
+    );
+  }
+}

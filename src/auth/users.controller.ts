@@ -1,0 +1,110 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Param,
+  ParseIntPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ErrorEnvelope } from '../common/filters/error-envelope.js';
+import { RequireRole } from './decorators/access.decorator.js';
+import { CurrentUser, type AuthenticatedUser } from './decorators/current-user.decorator.js';
+import { MessageResponse, UserListResponse, UserResponse } from './dto/auth.responses.js';
+import { ListUsersQuery, RegisterUserRequest, UpdateUserRequest } from './dto/user.requests.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('users')
+@Controller('api/auth')
+@RequireRole('admin')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post('register')
+  @ApiOperation({ summary: 'Create a user (verified) with a role' })
+  @ApiCreatedResponse({ type: UserResponse })
+  @ApiResponse({ status: 409, type: ErrorEnvelope, description: 'Username or e-mail taken' })
+  async register(@Body() body: RegisterUserRequest): Promise<UserResponse> {
+    const user = await this.users.register({
+      username: body.username,
+      email: body.email,
+      password: body.password,
+      fullName: body.full_name,
+      role: body.role,
+    });
+    return UserResponse.from(user);
+  }
+
+  @Get('users')
+  @ApiOperation({ summary: 'List users, paginated and filterable' })
+  @ApiOkResponse({ type: UserListResponse })
+  async list(@Query() query: ListUsersQuery): Promise<UserListResponse> {
+    const { rows, total } = await this.users.list({
+      role: query.role,
+      isActive: query.is_active,
+      search: query.search,
+      limit: query.page_size,
+      offset: (query.page - 1) * query.page_size,
+    });
+    return {
+      data: rows.map((u) => UserResponse.from(u)),
+      meta: {
+        total,
+        page: query.page,
+        page_size: query.page_size,
+        pages: Math.ceil(total / query.page_size),
+      },
+    };
+  }
+
+  @Get('users/:id')
+  @ApiOperation({ summary: 'One user' })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiResponse({ status: 404, type: ErrorEnvelope })
+  async get(@Param('id', ParseIntPipe) id: number): Promise<UserResponse> {
+    return UserResponse.from(await this.users.get(id));
+  }
+
+  @Put('users/:id')
+  @ApiOperation({
+    summary: 'Update e-mail, name, role or status',
+    description: 'You cannot demote or deactivate yourself, nor the last active admin (409).',
+  })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiResponse({ status: 409, type: ErrorEnvelope })
+  async update(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: UpdateUserRequest,
+  ): Promise<UserResponse> {
+    const user = await this.users.update(actor.id, id, {
+      email: body.email,
+      fullName: body.full_name,
+      role: body.role,
+      isActive: body.is_active,
+      isVerified: body.is_verified,
+    });
+    return UserResponse.from(user);
+  }
+
+  @Delete('users/:id')
+  @ApiOperation({ summary: 'Delete a user (not yourself, not the last active admin)' })
+  @ApiOkResponse({ type: MessageResponse })
+  @ApiResponse({ status: 409, type: ErrorEnvelope })
+  async delete(
+    @CurrentUser() actor: AuthenticatedUser,
+    @Param('id', ParseIntPipe) id: number,
+  ): Promise<MessageResponse> {
+    await this.users.delete(actor.id, id);
+    return { message: `User ${id} deleted` };
+  }
+}

@@ -1,0 +1,176 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { UserEntity } from './entities/user.entity.js';
+import type { Role } from './roles.js';
+
+export interface NewUser {
+  username: string;
+  email: string;
+  fullName: string | null;
+  passwordHash: string;
+  role: Role;
+  isVerified: boolean;
+}
+
+export interface UserFilter {
+  role?: Role;
+  isActive?: boolean;
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
+export type UserChanges = Partial<
+  Pick<UserEntity, 'email' | 'fullName' | 'role' | 'isActive' | 'isVerified'>
+>;
+
+/** Serialises every change that could leave the system without an active admin. */
+const ADMIN_SET_LOCK = 727_304_612;
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private repo(manager?: EntityManager) {
+    return (manager ?? this.dataSource.manager).getRepository(UserEntity);
+  }
+
+  /** Runs `fn` in a transaction holding the admin-set lock. */
+  withAdminSetLock<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_SET_LOCK]);
+      return fn(manager);
+    });
+  }
+
+  findById(id: number, manager?: EntityManager): Promise<UserEntity | null> {
+    return this.repo(manager).findOneBy({ id });
+  }
+
+  /** Case-insensitive match on username or e-mail. */
+  findByLogin(login: string): Promise<UserEntity | null> {
+    return this.repo()
+      .createQueryBuilder('u')
+      .where('lower(u.username) = lower(:login) OR lower(u.email) = lower(:login)', { login })
+      .getOne();
+  }
+
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.repo()
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:email)', { email })
+      .getOne();
+  }
+
+  async exists(
+    username: string,
+    email: string,
+    excludeId?: number,
+  ): Promise<{ username: boolean; email: boolean }> {
+    const rows: { username_taken: boolean; email_taken: boolean }[] = await this.dataSource.query(
+      `SELECT
+         bool_or(lower(username) = lower($1)) AS username_taken,
+         bool_or(lower(email) = lower($2)) AS email_taken
+       FROM users WHERE id <> coalesce($3, -1)`,
+      [username, email, excludeId ?? null],
+    );
+    return { username: rows[0]?.username_taken === true, email: rows[0]?.email_taken === true };
+  }
+
+  async insert(user: NewUser, manager?: EntityManager): Promise<UserEntity> {
+    return this.repo(manager).save(this.repo(manager).create(user));
+  }
+
+  async update(id: number, changes: UserChanges, manager?: EntityManager): Promise<void> {
+    await this.repo(manager).update({ id }, changes);
+  }
+
+  async delete(id: number, manager?: EntityManager): Promise<void> {
+    await this.repo(manager).delete({ id });
+  }
+
+  countActiveAdmins(manager: EntityManager): Promise<number> {
+    return this.repo(manager).countBy({ role: 'admin', isActive: true });
+  }
+
+  async list(filter: UserFilter): Promise<{ rows: UserEntity[]; total: number }> {
+    const qb = this.repo().createQueryBuilder('u');
+    if (filter.role) qb.andWhere('u.role = :role', { role: filter.role });
+    if (filter.isActive !== undefined)
+      qb.andWhere('u.is_active = :active', { active: filter.isActive });
+    if (filter.search) {
+      qb.andWhere(
+        "(u.username ILIKE :q ESCAPE '\\' OR u.email ILIKE :q ESCAPE '\\' OR u.full_name ILIKE :q ESCAPE '\\')",
+        { q: `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
+      );
+    }
+    const [rows, total] = await qb
+      .orderBy('u.id', 'ASC')
+      .take(filter.limit)
+      .skip(filter.offset)
+      .getManyAndCount();
+    return { rows, total };
+  }
+
+  /**
+   * Counts a failed login atomically. A lockout whose window has passed starts a fresh
+   * count; reaching `maxAttempts` locks the account for `lockSeconds`.
+   */
+  async recordFailedLogin(
+    id: number,
+    maxAttempts: number,
+    lockSeconds: number,
+  ): Promise<{ lockedUntil: Date | null }> {
+    // For UPDATE … RETURNING TypeORM answers [rows, affectedCount].
+    const [rows]: [{ locked_until: Date | null }[], number] = await this.dataSource.query(
+      `UPDATE users SET
+         failed_login_attempts = CASE
+           WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1
+           ELSE failed_login_attempts + 1 END,
+         locked_until = CASE
+           WHEN (CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1
+                      ELSE failed_login_attempts + 1 END) >= $2
+             THEN now() + make_interval(secs => $3)
+           WHEN locked_until IS NOT NULL AND locked_until <= now() THEN NULL
+           ELSE locked_until END
+       WHERE id = $1
+       RETURNING locked_until`,
+      [id, maxAttempts, lockSeconds],
+    );
+    return { lockedUntil: rows[0]?.locked_until ?? null };
+  }
+
+  async recordSuccessfulLogin(id: number): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE users SET failed_login_attempts = 0, locked_until = NULL, last_login_at = now() WHERE id = $1',
+      [id],
+    );
+  }
+
+  async setPassword(id: number, passwordHash: string, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.dataSource.manager).query(
+      `UPDATE users SET password_hash = $2, password_changed_at = now(),
+         failed_login_attempts = 0, locked_until = NULL, updated_at = now()
+       WHERE id = $1`,
+      [id, passwordHash],
+    );
+  }
+
+  /** Inserts the user unless the username or e-mail exists; returns null when it did. */
+  async insertIfAbsent(user: NewUser): Promise<UserEntity | null> {
+    const rows: { id: number }[] = await this.dataSource.query(
+      `INSERT INTO users (username, email, full_name, password_hash, role, is_verified)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [user.username, user.email, user.fullName, user.passwordHash, user.role, user.isVerified],
+    );
+    const id = rows[0]?.id;
+    return id === undefined ? null : this.findById(id);
+  }
+
+  anyAdmin(): Promise<boolean> {
+    return this.repo().existsBy({ role: 'admin' });
+  }
+}

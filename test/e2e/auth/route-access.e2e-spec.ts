@@ -1,0 +1,128 @@
+import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
+import { createUser, loginAdmin } from '../../support/auth.js';
+import { registeredRoutes } from '../../support/routes.js';
+
+type Access = 'anonymous' | 'viewer' | 'curator' | 'admin';
+
+/**
+ * The access decision for every route. A new route must be added here with its role,
+ * or this test fails: nobody ships a route without deciding who may call it.
+ */
+const ROUTE_ACCESS: Record<string, Access> = {
+  'GET /health/live': 'anonymous',
+  'GET /health/ready': 'anonymous',
+  'GET /version': 'anonymous',
+  'GET /docs': 'anonymous',
+  'GET /docs/': 'anonymous',
+  'GET /docs/index.html': 'anonymous',
+  'GET /docs/LICENSE': 'anonymous',
+  'GET /docs/swagger-ui-init.js': 'anonymous',
+  'GET /docs/docs/swagger-ui-init.js': 'anonymous',
+  'GET /openapi.json': 'anonymous',
+  'GET /openapi.yaml': 'anonymous',
+  'POST /api/auth/login': 'anonymous',
+  'POST /api/auth/refresh': 'anonymous',
+  'POST /api/auth/forgot-password': 'anonymous',
+  'POST /api/auth/reset-password': 'anonymous',
+  'POST /api/auth/logout': 'viewer',
+  'GET /api/auth/me': 'viewer',
+  'POST /api/auth/change-password': 'viewer',
+  'POST /api/auth/register': 'admin',
+  'GET /api/auth/users': 'admin',
+  'GET /api/auth/users/:id': 'admin',
+  'PUT /api/auth/users/:id': 'admin',
+  'DELETE /api/auth/users/:id': 'admin',
+};
+
+/** WebSocket gateways and the role their handshake requires. */
+const GATEWAY_ACCESS: Record<string, Access> = {};
+
+const RANK: Record<Access, number> = { anonymous: 0, viewer: 1, curator: 2, admin: 3 };
+
+function concrete(path: string): string {
+  return path.replace(/:id\b/g, '999999').replace(/:(\w+)/g, 'x');
+}
+
+describe('route access matrix', () => {
+  let t: TestApp;
+  const tokens: Partial<Record<Access, string>> = {};
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: { RATE_LIMIT_PER_MINUTE: '100000' },
+      imports: [DiscoveryModule],
+    });
+    const admin = await loginAdmin(t);
+    tokens.admin = admin.accessToken;
+    tokens.curator = (await createUser(t, admin.accessToken, 'curator')).accessToken;
+    tokens.viewer = (await createUser(t, admin.accessToken, 'viewer')).accessToken;
+  });
+  afterAll(() => t.close());
+
+  it('has an access decision for every registered route, and only for those', () => {
+    const registered = registeredRoutes(t.app)
+      // Nest's catch-all answers unknown routes with 404; HEAD mirrors GET.
+      .filter((r) => r.path !== '{/*splat}' && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.path}`);
+    expect([...new Set(registered)].sort()).toEqual(Object.keys(ROUTE_ACCESS).sort());
+  });
+
+  it('has an access decision for every WebSocket gateway', () => {
+    const gateways = t.app
+      .get(DiscoveryService)
+      .getProviders()
+      .filter(
+        (w) => w.metatype && Reflect.getMetadata('websockets:is_gateway', w.metatype) === true,
+      )
+      .map((w) => String(w.name));
+    expect(gateways.sort()).toEqual(Object.keys(GATEWAY_ACCESS).sort());
+  });
+
+  it.each(Object.entries(ROUTE_ACCESS).filter(([, a]) => a !== 'anonymous'))(
+    '%s requires %s',
+    async (route, required) => {
+      const [method, path] = route.split(' ') as [string, string];
+      const call = (token?: string) => {
+        const req = t.http()[method.toLowerCase() as 'get'](concrete(path));
+        return token ? req.set('Authorization', `Bearer ${token}`) : req;
+      };
+      const anonymous = await call();
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.body.error.code).toBe('UNAUTHORIZED');
+      for (const role of ['viewer', 'curator', 'admin'] as const) {
+        const res = await call(tokens[role]);
+        if (RANK[role] < RANK[required]) {
+          expect([role, res.status, res.body.error?.code]).toEqual([
+            role,
+            403,
+            'INSUFFICIENT_ROLE',
+          ]);
+        } else {
+          expect([role, res.status]).not.toEqual([role, 401]);
+          expect([role, res.status]).not.toEqual([role, 403]);
+        }
+      }
+    },
+  );
+
+  it.each(Object.entries(ROUTE_ACCESS).filter(([, a]) => a === 'anonymous'))(
+    '%s is open to anonymous callers',
+    async (route) => {
+      const [method, path] = route.split(' ') as [string, string];
+      const res = await t.http()[method.toLowerCase() as 'get'](concrete(path));
+      const code = (res.body as { error?: { code?: string } }).error?.code;
+      expect(['UNAUTHORIZED', 'INSUFFICIENT_ROLE', 'ACCESS_UNDECLARED']).not.toContain(code);
+    },
+  );
+
+  it('rejects tampered and malformed tokens with 401', async () => {
+    const [header, payload] = tokens.admin!.split('.');
+    const forged = `${header}.${payload}.${'A'.repeat(43)}`;
+    for (const token of [forged, 'not-a-jwt', `${tokens.admin}x`]) {
+      const res = await t.http().get('/api/auth/me').set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('INVALID_TOKEN');
+    }
+  });
+});
