@@ -8,10 +8,17 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Kidney Genetics DB API')
     .setDescription(
       'Curated kidney-disease genes with evidence per source, scores, tiers and annotations. ' +
-        'Every error uses the ErrorEnvelope schema; `X-Request-ID` is echoed on every response.',
+        'Every error uses the ErrorEnvelope schema; `X-Request-ID` is echoed on every response. ' +
+        'Each operation states the role it needs in `x-required-role` (anonymous, viewer, ' +
+        'curator or admin; each role includes the ones before it).',
     )
     .setVersion(APP_VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    // Swagger UI's Authorize button logs in through the password flow.
+    .addOAuth2(
+      { type: 'oauth2', flows: { password: { tokenUrl: '/api/auth/login', scopes: {} } } },
+      'oauth2',
+    )
     .build();
   return SwaggerModule.createDocument(app, config, { extraModels: [ErrorEnvelope] });
 }

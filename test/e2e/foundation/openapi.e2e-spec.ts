@@ -21,6 +21,23 @@ describe('OpenAPI', () => {
     expect(res.body.components.securitySchemes.bearer).toMatchObject({ scheme: 'bearer' });
   });
 
+  it('states the required role of every operation', async () => {
+    const res = await t.http().get('/openapi.json').expect(200);
+    const paths = res.body.paths as Record<string, Record<string, { 'x-required-role'?: string }>>;
+    const missing = Object.entries(paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(
+          ([, op]) =>
+            !['anonymous', 'viewer', 'curator', 'admin'].includes(op['x-required-role'] ?? ''),
+        )
+        .map(([method]) => `${method} ${path}`),
+    );
+    expect(missing).toEqual([]);
+    expect(res.body.components.securitySchemes.oauth2.flows.password.tokenUrl).toBe(
+      '/api/auth/login',
+    );
+  });
+
   it('serves Swagger UI at /docs with every asset the page references', async () => {
     const page = await t.http().get('/docs').expect(200);
     expect(page.headers['content-type']).toContain('text/html');

@@ -1,0 +1,168 @@
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
+import { createUser, loginAdmin } from '../../support/auth.js';
+
+interface Row {
+  id: number;
+  role: string;
+  username: string;
+}
+const rows = (res: { body: unknown }): Row[] => (res.body as { data: Row[] }).data;
+
+describe('user management', () => {
+  let t: TestApp;
+  let admin: { accessToken: string; id: number };
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { RATE_LIMIT_LOGIN_PER_MINUTE: '1000' } });
+    const session = await loginAdmin(t);
+    const me = await t
+      .http()
+      .get('/api/auth/me')
+      .set('Authorization', `Bearer ${session.accessToken}`);
+    admin = { accessToken: session.accessToken, id: me.body.id as number };
+  });
+  afterAll(() => t.close());
+
+  const as = (token: string) => ({
+    get: (url: string) => t.http().get(url).set('Authorization', `Bearer ${token}`),
+    post: (url: string) => t.http().post(url).set('Authorization', `Bearer ${token}`),
+    put: (url: string) => t.http().put(url).set('Authorization', `Bearer ${token}`),
+    delete: (url: string) => t.http().delete(url).set('Authorization', `Bearer ${token}`),
+  });
+
+  it('registers users with validation, uniqueness and reserved names', async () => {
+    const api = as(admin.accessToken);
+    const created = await api
+      .post('/api/auth/register')
+      .send({
+        username: 'jdoe',
+        email: 'JDoe@Example.org',
+        password: 'Curat0r-Password',
+        full_name: 'J Doe',
+        role: 'curator',
+      })
+      .expect(201);
+    expect(created.body).toMatchObject({
+      username: 'jdoe',
+      email: 'jdoe@example.org',
+      role: 'curator',
+      is_verified: true,
+    });
+    expect(created.body).not.toHaveProperty('password');
+
+    const dupe = await api
+      .post('/api/auth/register')
+      .send({ username: 'JDOE', email: 'other@example.org', password: 'Curat0r-Password' })
+      .expect(409);
+    expect(dupe.body.error.code).toBe('USERNAME_TAKEN');
+    const dupeMail = await api
+      .post('/api/auth/register')
+      .send({ username: 'jdoe2', email: 'jdoe@EXAMPLE.org', password: 'Curat0r-Password' })
+      .expect(409);
+    expect(dupeMail.body.error.code).toBe('EMAIL_TAKEN');
+    const reserved = await api
+      .post('/api/auth/register')
+      .send({ username: 'root', email: 'root@example.org', password: 'Curat0r-Password' })
+      .expect(409);
+    expect(reserved.body.error.code).toBe('USERNAME_RESERVED');
+    const weak = await api
+      .post('/api/auth/register')
+      .send({ username: 'weakling', email: 'w@example.org', password: 'password1' })
+      .expect(400);
+    expect(weak.body.error.code).toBe('WEAK_PASSWORD');
+    const invalid = await api
+      .post('/api/auth/register')
+      .send({ username: 'a b', email: 'nope', password: 'x', role: 'superuser', extra: 1 })
+      .expect(400);
+    const fields = (invalid.body.error.details as { field: string }[]).map((d) => d.field).sort();
+    expect(fields).toEqual(['email', 'extra', 'role', 'username']);
+  });
+
+  it('lists users with pagination and filters', async () => {
+    const api = as(admin.accessToken);
+    for (let i = 0; i < 3; i++) await createUser(t, admin.accessToken, 'viewer');
+    const page = await api.get('/api/auth/users?page=1&page_size=2').expect(200);
+    expect(page.body.data).toHaveLength(2);
+    expect(page.body.meta).toMatchObject({ page: 1, page_size: 2 });
+    expect(page.body.meta.total).toBeGreaterThanOrEqual(5);
+    expect(page.body.meta.pages).toBe(Math.ceil(page.body.meta.total / 2));
+
+    const viewers = await api.get('/api/auth/users?role=viewer&page_size=100').expect(200);
+    expect(rows(viewers).every((u) => u.role === 'viewer')).toBe(true);
+    const search = await api.get('/api/auth/users?search=JDOE').expect(200);
+    expect(rows(search).map((u) => u.username)).toEqual(['jdoe']);
+    const wildcard = await api.get('/api/auth/users?search=%25').expect(200);
+    expect(wildcard.body.data).toEqual([]);
+    await api.get('/api/auth/users?page_size=1000').expect(400);
+    await api.get('/api/auth/users?is_active=maybe').expect(400);
+  });
+
+  it('updates users; role changes end their sessions', async () => {
+    const api = as(admin.accessToken);
+    const user = await createUser(t, admin.accessToken, 'viewer');
+    const updated = await api
+      .put(`/api/auth/users/${user.id}`)
+      .send({ role: 'curator', full_name: 'Promoted' })
+      .expect(200);
+    expect(updated.body).toMatchObject({ role: 'curator', full_name: 'Promoted' });
+    await t.http().post('/api/auth/refresh').send({ refresh_token: user.refreshToken }).expect(401);
+    await api.put('/api/auth/users/999999').send({ full_name: 'x' }).expect(404);
+    await api.put('/api/auth/users/abc').send({ full_name: 'x' }).expect(400);
+  });
+
+  it('an admin cannot demote, deactivate or delete themself', async () => {
+    const api = as(admin.accessToken);
+    const demote = await api
+      .put(`/api/auth/users/${admin.id}`)
+      .send({ role: 'viewer' })
+      .expect(409);
+    expect(demote.body.error.code).toBe('SELF_DEMOTION');
+    await api.put(`/api/auth/users/${admin.id}`).send({ is_active: false }).expect(409);
+    const del = await api.delete(`/api/auth/users/${admin.id}`).expect(409);
+    expect(del.body.error.code).toBe('SELF_DELETION');
+  });
+
+  it('two admins demoting each other at once leave exactly one admin', async () => {
+    const a = await createUser(t, admin.accessToken, 'admin');
+    const b = await createUser(t, admin.accessToken, 'admin');
+    // Leave a and b as the only active admins.
+    await as(a.accessToken)
+      .put(`/api/auth/users/${admin.id}`)
+      .send({ role: 'curator' })
+      .expect(200);
+    const results = await Promise.all([
+      as(a.accessToken).put(`/api/auth/users/${b.id}`).send({ role: 'viewer' }),
+      as(b.accessToken).put(`/api/auth/users/${a.id}`).send({ role: 'viewer' }),
+    ]);
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 409]);
+    expect(results.find((r) => r.status === 409)?.body.error.code).toBe('LAST_ADMIN');
+    const survivor = results[0].status === 200 ? a : b;
+    const admins = await as(survivor.accessToken)
+      .get('/api/auth/users?role=admin&is_active=true')
+      .expect(200);
+    expect(rows(admins).map((u) => u.id)).toEqual([survivor.id]);
+    // The survivor is the last admin: deleting it is refused whoever asks.
+    const last = await as(survivor.accessToken)
+      .delete(`/api/auth/users/${survivor.id}`)
+      .expect(409);
+    expect(last.body.error.code).toBe('SELF_DELETION');
+    await as(survivor.accessToken)
+      .put(`/api/auth/users/${admin.id}`)
+      .send({ role: 'admin' })
+      .expect(200);
+    admin.accessToken = (await loginAdmin(t)).accessToken;
+  });
+
+  it('deletes users', async () => {
+    const user = await createUser(t, admin.accessToken, 'viewer');
+    await as(admin.accessToken).delete(`/api/auth/users/${user.id}`).expect(200);
+    await as(admin.accessToken).get(`/api/auth/users/${user.id}`).expect(404);
+    const gone = await t
+      .http()
+      .get('/api/auth/me')
+      .set('Authorization', `Bearer ${user.accessToken}`)
+      .expect(401);
+    expect(gone.body.error.code).toBe('INVALID_TOKEN');
+  });
+});
