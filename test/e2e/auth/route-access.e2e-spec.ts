@@ -1,5 +1,6 @@
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
-import { createTestApp, type TestApp } from '../../support/app-factory.js';
+import { JwtService } from '@nestjs/jwt';
+import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { registeredRoutes } from '../../support/routes.js';
 
@@ -115,6 +116,35 @@ describe('route access matrix', () => {
       expect(['UNAUTHORIZED', 'INSUFFICIENT_ROLE', 'ACCESS_UNDECLARED']).not.toContain(code);
     },
   );
+
+  it('rejects expired tokens and tokens of the wrong type with 401', async () => {
+    const jwt = new JwtService({ secret: TEST_JWT_SECRET });
+    const claims = {
+      iss: 'kidney-genetics-db',
+      aud: 'kidney-genetics-db',
+      sub: '1',
+      role: 'admin',
+    };
+    const expired = jwt.sign({ ...claims, typ: 'access', exp: Math.floor(Date.now() / 1000) - 60 });
+    const res = await t
+      .http()
+      .get('/api/auth/me')
+      .set('Authorization', `Bearer ${expired}`)
+      .expect(401);
+    expect(res.body.error.code).toBe('TOKEN_EXPIRED');
+    const refreshTyped = jwt.sign({ ...claims, typ: 'refresh' }, { expiresIn: 60 });
+    const wrong = await t
+      .http()
+      .get('/api/auth/me')
+      .set('Authorization', `Bearer ${refreshTyped}`)
+      .expect(401);
+    expect(wrong.body.error.code).toBe('INVALID_TOKEN');
+    const otherKey = new JwtService({ secret: 'another-key-0123456789abcdefghijklmnop' }).sign(
+      { ...claims, typ: 'access' },
+      { expiresIn: 60 },
+    );
+    await t.http().get('/api/auth/me').set('Authorization', `Bearer ${otherKey}`).expect(401);
+  });
 
   it('rejects tampered and malformed tokens with 401', async () => {
     const [header, payload] = tokens.admin!.split('.');
