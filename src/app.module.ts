@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
 import { HttpDrainService } from './common/lifecycle/http-drain.service.js';
 import { AuthModule } from './auth/auth.module.js';
+import { AppCacheModule } from './cache/cache.module.js';
 import { AppConfig, AppConfigModule } from './config/index.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -25,6 +26,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         LoggingModule.forRoot(config, logDestination),
         DatabaseModule.forRoot(config),
+        AppCacheModule,
         HealthModule,
         AuthModule,
       ],

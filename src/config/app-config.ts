@@ -1,6 +1,15 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { EnvironmentVariables, LogLevel, NodeEnv } from './environment.js';
 
+function parseTtls(spec: string): Record<string, number> {
+  const ttls: Record<string, number> = {};
+  for (const part of spec.split(',')) {
+    const [name, seconds] = part.split('=').map((x) => x.trim());
+    if (name && seconds) ttls[name] = Number.parseInt(seconds, 10);
+  }
+  return ttls;
+}
+
 /** Typed, validated configuration; the only shape the rest of the app sees. */
 export class AppConfig {
   readonly env: NodeEnv;
@@ -44,6 +53,15 @@ export class AppConfig {
     readonly forgotPasswordPerHour: number;
   };
   readonly mail: { readonly smtpUrl?: string; readonly from: string; readonly appUrl: string };
+  readonly cache: {
+    readonly defaultTtlSeconds: number;
+    /** Overrides from CACHE_NAMESPACE_TTLS; the cache module holds the built-in defaults. */
+    readonly namespaceTtls: Readonly<Record<string, number>>;
+    readonly l1MaxEntries: number;
+    readonly l1MaxBytes: number;
+    readonly staleGraceSeconds: number;
+    readonly cleanupIntervalSeconds: number;
+  };
 
   constructor(env: EnvironmentVariables, cwd: string) {
     this.env = env.NODE_ENV;
@@ -95,6 +113,14 @@ export class AppConfig {
       forgotPasswordPerHour: env.RATE_LIMIT_FORGOT_PASSWORD_PER_HOUR,
     };
     this.mail = { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, appUrl: env.PUBLIC_APP_URL };
+    this.cache = {
+      defaultTtlSeconds: env.CACHE_DEFAULT_TTL_SECONDS,
+      namespaceTtls: parseTtls(env.CACHE_NAMESPACE_TTLS),
+      l1MaxEntries: env.CACHE_L1_MAX_ENTRIES,
+      l1MaxBytes: env.CACHE_L1_MAX_MB * 1024 * 1024,
+      staleGraceSeconds: env.CACHE_STALE_GRACE_SECONDS,
+      cleanupIntervalSeconds: env.CACHE_CLEANUP_INTERVAL_SECONDS,
+    };
   }
 
   get isProduction(): boolean {

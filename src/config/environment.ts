@@ -195,6 +195,38 @@ export class EnvironmentVariables {
   /** Base URL of the web app, used in password-reset links. */
   @IsString()
   PUBLIC_APP_URL = 'http://localhost:3000';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CACHE_DEFAULT_TTL_SECONDS = 3600;
+
+  /** Per-namespace TTL overrides, e.g. `hgnc=86400,pubtator=604800`. */
+  @Matches(/^(\s*[a-z][a-z0-9_.-]*\s*=\s*\d+\s*)?(,\s*[a-z][a-z0-9_.-]*\s*=\s*\d+\s*)*$/, {
+    message: 'CACHE_NAMESPACE_TTLS must look like name=seconds,name=seconds',
+  })
+  CACHE_NAMESPACE_TTLS = '';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CACHE_L1_MAX_ENTRIES = 10000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CACHE_L1_MAX_MB = 64;
+
+  /** How long after expiry an entry may still be served when its loader fails. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  CACHE_STALE_GRACE_SECONDS = 86400;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  CACHE_CLEANUP_INTERVAL_SECONDS = 600;
 }
 
 /** Variables without a default are not own keys of a fresh instance, so list them too. */

@@ -42,6 +42,7 @@ export class HealthController {
       result = await this.health.check([
         () => this.checks.database(),
         () => this.checks.migrations(),
+        () => this.checks.cache(),
       ]);
     } catch (error) {
       if (error instanceof ServiceUnavailableException) {
@@ -50,6 +51,6 @@ export class HealthController {
       }
       throw error;
     }
-    return { status: 'ok', details: result.details };
+    return { status: result.status === 'degraded' ? 'degraded' : 'ok', details: result.details };
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import type { HealthCheckAttempt } from '@nestjs/terminus';
+import type { HealthCheckAttempt, HealthIndicatorResult } from '@nestjs/terminus';
+import { CacheService } from '../cache/cache.service.js';
 import { HealthRepository } from './health.repository.js';
 
 const CHECK_TIMEOUT_MS = 1500;
@@ -14,10 +15,25 @@ export class HealthService {
     private readonly indicators: HealthIndicatorService,
     private readonly typeOrm: TypeOrmHealthIndicator,
     private readonly repository: HealthRepository,
+    private readonly cacheService: CacheService,
   ) {}
 
   database(): HealthCheckAttempt<'database'> {
     return this.typeOrm.pingCheck('database').withTimeout(CHECK_TIMEOUT_MS);
+  }
+
+  /** Degraded (not down) when L2 or the invalidation listener is unavailable. */
+  cache(): HealthIndicatorResult<'cache'> {
+    const session = this.indicators.check('cache');
+    const { breaker } = this.cacheService;
+    const details = {
+      l2_available: !breaker.degraded,
+      invalidation_listener_connected: this.cacheService.listenerConnected,
+      dropped_writes: breaker.droppedWrites,
+    };
+    return breaker.degraded || !this.cacheService.listenerConnected
+      ? session.degraded(details)
+      : session.up(details);
   }
 
   migrations(): HealthCheckAttempt<'migrations'> {

@@ -1,4 +1,5 @@
 import {
+  type OnModuleInit,
   Body,
   Controller,
   Get,
@@ -10,6 +11,9 @@ import {
   Query,
 } from '@nestjs/common';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { CacheWarmerRegistry } from '../../src/cache/cache-warmers.js';
+import { CacheService } from '../../src/cache/cache.service.js';
+import { CachedResponse } from '../../src/cache/http-cache.interceptor.js';
 import { Public } from '../../src/auth/decorators/access.decorator.js';
 import { NotFoundError } from '../../src/common/errors/index.js';
 
@@ -25,7 +29,35 @@ export class ProbeBody {
 }
 
 @Injectable()
-class ProbeService {
+class ProbeService implements OnModuleInit {
+  calls = 0;
+
+  constructor(
+    private readonly warmers: CacheWarmerRegistry,
+    private readonly cache: CacheService,
+  ) {}
+
+  /** A warmable source, as real sources will register: it preloads three entries. */
+  onModuleInit(): void {
+    this.warmers.register({
+      name: 'probe-source',
+      description: 'test source with three entries',
+      warm: async ({ forceRefresh }) => {
+        for (const symbol of ['PKD1', 'PKD2', 'COL4A5']) {
+          if (forceRefresh || (await this.cache.get(symbol, 'probe')) === undefined) {
+            await this.cache.set(symbol, { symbol }, 'probe');
+          }
+        }
+        return 3;
+      },
+    });
+    this.warmers.register({
+      name: 'probe-broken',
+      description: 'test source whose upstream is down',
+      warm: () => Promise.reject(new Error('upstream unreachable')),
+    });
+  }
+
   private readonly logger = new Logger(ProbeService.name);
 
   record(payload: Record<string, unknown>): void {
@@ -40,7 +72,7 @@ class ProbeService {
 @Public()
 @Controller('__probe')
 class ProbeController {
-  constructor(private readonly service: ProbeService) {}
+  constructor(readonly service: ProbeService) {}
 
   @Post('echo')
   echo(@Body() body: ProbeBody): ProbeBody {
@@ -62,6 +94,12 @@ class ProbeController {
     const waited = Math.min(Number(ms) || 0, 5000);
     await new Promise((resolve) => setTimeout(resolve, waited));
     return { waited };
+  }
+
+  @Get('cached')
+  @CachedResponse({ namespace: 'http', ttl: 60 })
+  cached(@Query('q') q?: string): { calls: number; q: string | null } {
+    return { calls: ++this.service.calls, q: q ?? null };
   }
 
   @Post('log')

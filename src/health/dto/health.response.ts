@@ -9,8 +9,11 @@ export class LivenessResponse {
 }
 
 export class ReadinessResponse {
-  @ApiProperty({ example: 'ok' })
-  status: 'ok';
+  @ApiProperty({
+    enum: ['ok', 'degraded'],
+    description: 'degraded: serving, with a dependency impaired',
+  })
+  status: 'ok' | 'degraded';
 
   @ApiProperty({
     example: { database: { status: 'up' }, migrations: { status: 'up', pending: 0 } },

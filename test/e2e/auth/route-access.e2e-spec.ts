@@ -34,6 +34,15 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/auth/users/:id': 'admin',
   'PUT /api/auth/users/:id': 'admin',
   'DELETE /api/auth/users/:id': 'admin',
+  'GET /api/admin/cache/stats': 'admin',
+  'GET /api/admin/cache/stats/:namespace': 'admin',
+  'GET /api/admin/cache/namespaces': 'admin',
+  'GET /api/admin/cache/keys': 'admin',
+  'GET /api/admin/cache/health': 'admin',
+  'POST /api/admin/cache/cleanup': 'admin',
+  'POST /api/admin/cache/warm': 'admin',
+  'DELETE /api/admin/cache/:namespace': 'admin',
+  'DELETE /api/admin/cache': 'admin',
 };
 
 /** WebSocket gateways and the role their handshake requires. */
@@ -42,7 +51,10 @@ const GATEWAY_ACCESS: Record<string, Access> = {};
 const RANK: Record<Access, number> = { anonymous: 0, viewer: 1, curator: 2, admin: 3 };
 
 function concrete(path: string): string {
-  return path.replace(/:id\b/g, '999999').replace(/:(\w+)/g, 'x');
+  return path
+    .replace(/:id\b/g, '999999')
+    .replace(/:namespace\b/g, 'access-matrix')
+    .replace(/:(\w+)/g, 'x');
 }
 
 describe('route access matrix', () => {

@@ -1,0 +1,105 @@
+import { Logger } from '@nestjs/common';
+import pg from 'pg';
+
+export const CACHE_CHANNEL = 'kgdb_cache_invalidation';
+
+export type Invalidation =
+  { op: 'del'; key: string } | { op: 'clear_ns'; ns: string } | { op: 'clear_all' };
+
+interface Envelope {
+  origin: string;
+  msg: Invalidation;
+}
+
+/**
+ * Cross-instance L1 coherence over PostgreSQL LISTEN/NOTIFY, on a dedicated connection
+ * that reconnects with backoff. Invalidations missed while disconnected cannot be
+ * replayed, so `onResync` (clear L1) runs after every reconnect.
+ */
+export class CacheInvalidationBus {
+  private readonly logger = new Logger(CacheInvalidationBus.name);
+  private client?: pg.Client;
+  private stopped = false;
+  private retryMs = 500;
+  private timer?: NodeJS.Timeout;
+  connected = false;
+  received = 0;
+
+  constructor(
+    private readonly url: string,
+    readonly origin: string,
+    private readonly onMessage: (msg: Invalidation) => void,
+    private readonly onResync: () => void,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.connect().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'cache invalidation listener not connected; retrying');
+      this.scheduleReconnect();
+    });
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({
+      connectionString: this.url,
+      application_name: 'kgdb-cache-listener',
+    });
+    client.on('notification', (n) => this.handle(n.payload));
+    client.on('error', (error) => {
+      this.logger.warn({ err: error }, 'cache invalidation listener lost its connection');
+      this.drop(client);
+    });
+    client.on('end', () => this.drop(client));
+    await client.connect();
+    await client.query(`LISTEN ${CACHE_CHANNEL}`);
+    if (this.stopped) {
+      await client.end();
+      return;
+    }
+    const wasReconnect = this.client !== undefined;
+    this.client = client;
+    this.connected = true;
+    this.retryMs = 500;
+    if (wasReconnect) this.onResync();
+  }
+
+  private drop(client: pg.Client): void {
+    if (this.client !== client || !this.connected) return;
+    this.connected = false;
+    client.removeAllListeners('notification');
+    client.end().catch(() => undefined);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.connect().catch(() => this.scheduleReconnect());
+    }, this.retryMs).unref();
+    this.retryMs = Math.min(this.retryMs * 2, 30_000);
+  }
+
+  private handle(payload: string | undefined): void {
+    try {
+      const envelope = JSON.parse(payload ?? '') as Envelope;
+      if (envelope.origin === this.origin) return;
+      this.received += 1;
+      this.onMessage(envelope.msg);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'ignored a malformed cache invalidation');
+    }
+  }
+
+  encode(msg: Invalidation): string {
+    return JSON.stringify({ origin: this.origin, msg } satisfies Envelope);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    const client = this.client;
+    this.connected = false;
+    if (client) await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { CacheRecord } from './cache-entry.js';
+
+interface Row {
+  namespace: string;
+  key_text: string;
+  data: unknown;
+  data_size: number;
+  expires_at: Date | null;
+  stale_until: Date | null;
+}
+
+export interface NamespaceFigures {
+  namespace: string;
+  total_entries: number;
+  active_entries: number;
+  expired_entries: number;
+  total_bytes: number;
+  total_accesses: number;
+  last_access: string | null;
+  oldest_entry: string | null;
+  newest_entry: string | null;
+}
+
+export interface KeyRow {
+  key: string;
+  cache_key: string;
+  expires_at: string | null;
+  bytes: number;
+}
+
+const toMs = (d: Date | null): number | null => (d ? d.getTime() : null);
+const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+const KEY_TEXT_MAX = 1000;
+
+/**
+ * SQL for the L2 table. Every statement runs on its own pooled connection (never a
+ * caller's transaction), and values travel as JSON text so a cached `null` survives.
+ */
+@Injectable()
+export class CacheRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Reads a usable entry and counts the access in the same statement. */
+  async read(cacheKey: string): Promise<CacheRecord | undefined> {
+    const [rows]: [Row[], number] = await this.dataSource.query(
+      `UPDATE cache_entries SET access_count = access_count + 1, last_accessed = now()
+       WHERE cache_key = $1 AND (stale_until IS NULL OR stale_until > now())
+       RETURNING namespace, key_text, data, data_size, expires_at, stale_until`,
+      [cacheKey],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      namespace: row.namespace,
+      key: row.key_text,
+      value: row.data,
+      bytes: row.data_size,
+      expiresAt: toMs(row.expires_at),
+      staleUntil: toMs(row.stale_until),
+    };
+  }
+
+  async write(cacheKey: string, record: CacheRecord, json: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO cache_entries
+         (cache_key, namespace, key_text, data, data_size, expires_at, stale_until, access_count)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, 0)
+       ON CONFLICT (cache_key) DO UPDATE SET
+         data = EXCLUDED.data, data_size = EXCLUDED.data_size, key_text = EXCLUDED.key_text,
+         expires_at = EXCLUDED.expires_at, stale_until = EXCLUDED.stale_until, updated_at = now()`,
+      [
+        cacheKey,
+        record.namespace,
+        record.key.slice(0, KEY_TEXT_MAX),
+        json,
+        record.bytes,
+        toDate(record.expiresAt),
+        toDate(record.staleUntil),
+      ],
+    );
+  }
+
+  async delete(cacheKey: string): Promise<boolean> {
+    const [, count]: [unknown, number] = await this.dataSource.query(
+      'DELETE FROM cache_entries WHERE cache_key = $1',
+      [cacheKey],
+    );
+    return count > 0;
+  }
+
+  async deleteNamespace(namespace: string): Promise<number> {
+    const [, count]: [unknown, number] = await this.dataSource.query(
+      'DELETE FROM cache_entries WHERE namespace = $1',
+      [namespace],
+    );
+    return count;
+  }
+
+  async deleteAll(): Promise<number> {
+    const [, count]: [unknown, number] = await this.dataSource.query('DELETE FROM cache_entries');
+    return count;
+  }
+
+  /** Deletes up to `limit` rows past their stale window; returns how many. */
+  async purgeExpiredChunk(limit: number): Promise<number> {
+    const [, count]: [unknown, number] = await this.dataSource.query(
+      `DELETE FROM cache_entries WHERE cache_key IN (
+         SELECT cache_key FROM cache_entries
+         WHERE stale_until IS NOT NULL AND stale_until <= now()
+         LIMIT $1 FOR UPDATE SKIP LOCKED)`,
+      [limit],
+    );
+    return count;
+  }
+
+  async keys(namespace: string, limit: number, after: string | undefined): Promise<KeyRow[]> {
+    const rows: {
+      key_text: string;
+      cache_key: string;
+      expires_at: Date | null;
+      data_size: number;
+    }[] = await this.dataSource.query(
+      `SELECT key_text, cache_key, expires_at, data_size FROM cache_entries
+         WHERE namespace = $1 AND cache_key > $2
+         ORDER BY cache_key LIMIT $3`,
+      [namespace, after ?? '', limit],
+    );
+    return rows.map((r) => ({
+      key: r.key_text,
+      cache_key: r.cache_key,
+      expires_at: r.expires_at?.toISOString() ?? null,
+      bytes: r.data_size,
+    }));
+  }
+
+  async namespaces(): Promise<string[]> {
+    const rows: { namespace: string }[] = await this.dataSource.query(
+      'SELECT DISTINCT namespace FROM cache_entries ORDER BY namespace',
+    );
+    return rows.map((r) => r.namespace);
+  }
+
+  async figures(namespace?: string): Promise<NamespaceFigures[]> {
+    const rows: Record<string, string | Date | null>[] = await this.dataSource.query(
+      `SELECT * FROM cache_stats WHERE $1::text IS NULL OR namespace = $1 ORDER BY namespace`,
+      [namespace ?? null],
+    );
+    const iso = (v: string | Date | null) => (v instanceof Date ? v.toISOString() : v);
+    return rows.map((r) => ({
+      namespace: String(r.namespace),
+      total_entries: Number(r.total_entries),
+      active_entries: Number(r.active_entries),
+      expired_entries: Number(r.expired_entries),
+      total_bytes: Number(r.total_bytes),
+      total_accesses: Number(r.total_accesses),
+      last_access: iso(r.last_access),
+      oldest_entry: iso(r.oldest_entry),
+      newest_entry: iso(r.newest_entry),
+    }));
+  }
+
+  /** Sends an invalidation to every instance listening on `channel`. */
+  async notify(channel: string, payload: string): Promise<void> {
+    await this.dataSource.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+}

@@ -1,0 +1,317 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { createCache, type Cache } from 'cache-manager';
+import { Keyv } from 'keyv';
+import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { runInBackground } from '../common/background.js';
+import { AppConfig } from '../config/index.js';
+import { DatabaseEndpoint } from '../database/database-endpoint.js';
+import { isFresh, isUsable, type CacheRecord } from './cache-entry.js';
+import {
+  CacheInvalidationBus,
+  CACHE_CHANNEL,
+  type Invalidation,
+} from './cache-invalidation.bus.js';
+import { cacheKey, deepFreeze, type CacheKey } from './cache-key.js';
+import { DEFAULT_NAMESPACE_TTLS } from './cache-namespaces.js';
+import { CacheCounters } from './cache-stats.js';
+import { CacheRepository } from './cache.repository.js';
+import { L2Breaker } from './l2-breaker.js';
+import { MemoryLruStore } from './stores/memory-lru.store.js';
+import { PostgresCacheStore, type RecordWithJson } from './stores/postgres.store.js';
+
+const PURGE_CHUNK = 1000;
+
+export interface CleanupResult {
+  l2_deleted: number;
+  l1_deleted: number;
+  duration_ms: number;
+}
+
+/**
+ * The shared cache: an in-memory LRU (L1) over the `cache_entries` table (L2), with a
+ * TTL per namespace, single-flight loading, stale fallback when a loader fails, and
+ * cross-instance L1 invalidation. Values round-trip through JSON (dates become ISO
+ * strings) and come back deeply frozen. TTLs are in seconds; 0 means never expires.
+ */
+@Injectable()
+export class CacheService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CacheService.name);
+  readonly instanceId = randomUUID();
+  readonly l1: MemoryLruStore;
+  readonly counters = new CacheCounters();
+  readonly breaker = new L2Breaker(this.logger);
+  private readonly l2: Keyv;
+  private readonly bothTiers: Cache;
+  private readonly inflight = new Map<string, Promise<unknown>>();
+  private readonly bus: CacheInvalidationBus;
+  private readonly ttls: Record<string, number>;
+  private cleanupTimer?: NodeJS.Timeout;
+  private cleanupRun?: Promise<CleanupResult>;
+  lastCleanup: (CleanupResult & { at: string }) | null = null;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly repository: CacheRepository,
+    endpoint: DatabaseEndpoint,
+  ) {
+    const { l1MaxEntries, l1MaxBytes } = config.cache;
+    this.ttls = { ...DEFAULT_NAMESPACE_TTLS, ...config.cache.namespaceTtls };
+    this.l1 = new MemoryLruStore(l1MaxEntries, l1MaxBytes);
+    const keyv = (store: MemoryLruStore | PostgresCacheStore, throwOnErrors: boolean) =>
+      new Keyv({
+        store,
+        serialize: undefined,
+        deserialize: undefined,
+        useKeyPrefix: false,
+        namespace: undefined,
+        throwOnErrors,
+      });
+    this.l2 = keyv(new PostgresCacheStore(repository), true);
+    this.l2.on('error', () => undefined); // failures surface through throwOnErrors
+    this.bothTiers = createCache({ stores: [keyv(this.l1, false), this.l2] });
+    this.bus = new CacheInvalidationBus(
+      endpoint.url,
+      this.instanceId,
+      (msg) => this.applyRemote(msg),
+      () => this.l1.removeAll(),
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.bus.start();
+    const every = this.config.cache.cleanupIntervalSeconds * 1000;
+    if (every > 0) {
+      this.cleanupTimer = setInterval(
+        () => runInBackground(this.logger, 'cache cleanup', () => this.cleanupExpired()),
+        every,
+      ).unref();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.cleanupTimer) clearInterval(this.cleanupTimer);
+    await this.bus.stop();
+  }
+
+  ttlFor(namespace: string): number {
+    return this.ttls[namespace] ?? this.config.cache.defaultTtlSeconds;
+  }
+
+  knownNamespaces(): string[] {
+    return Object.keys(this.ttls);
+  }
+
+  get listenerConnected(): boolean {
+    return this.bus.connected;
+  }
+
+  /** The cached value, or undefined on a miss (a cached null comes back as null). */
+  async get<T = unknown>(key: unknown, namespace = 'default'): Promise<T | undefined> {
+    const k = cacheKey(key, namespace);
+    const local = this.l1.peek(k.storage);
+    if (local && isFresh(local, Date.now())) {
+      this.counters.bump(namespace, 'hits_l1');
+      return local.value as T;
+    }
+    const stored = await this.readL2(k);
+    if (stored && isFresh(stored, Date.now())) return stored.value as T;
+    this.counters.bump(namespace, 'misses');
+    return undefined;
+  }
+
+  async set(key: unknown, value: unknown, namespace = 'default', ttl?: number): Promise<void> {
+    await this.store(cacheKey(key, namespace), value, ttl);
+  }
+
+  async delete(key: unknown, namespace = 'default'): Promise<boolean> {
+    const k = cacheKey(key, namespace);
+    const inMemory = this.l1.remove(k.storage);
+    this.counters.bump(namespace, 'deletes');
+    if (!this.breaker.available()) return inMemory;
+    try {
+      const inTable = await this.repository.delete(k.storage);
+      await this.publish({ op: 'del', key: k.storage });
+      return inMemory || inTable;
+    } catch (error) {
+      this.l2Failed(namespace, error);
+      return inMemory;
+    }
+  }
+
+  /**
+   * Cache-aside with single-flight: concurrent callers for one key share one loader
+   * call. If the loader fails and an expired entry is still within the stale grace
+   * window, that entry is served (and counted); otherwise the error reaches every
+   * waiter and nothing is cached.
+   */
+  wrap<T>(key: unknown, loader: () => Promise<T>, namespace = 'default', ttl?: number): Promise<T> {
+    const k = cacheKey(key, namespace);
+    const pending = this.inflight.get(k.storage);
+    if (pending) {
+      this.counters.bump(namespace, 'coalesced');
+      return pending as Promise<T>;
+    }
+    const now = Date.now();
+    const local = this.l1.peek(k.storage, now);
+    if (local && isFresh(local, now)) {
+      this.counters.bump(namespace, 'hits_l1');
+      return Promise.resolve(local.value as T);
+    }
+    const flight = this.load(k, loader, ttl, local).finally(() => this.inflight.delete(k.storage));
+    this.inflight.set(k.storage, flight);
+    return flight;
+  }
+
+  private async load<T>(
+    k: CacheKey,
+    loader: () => Promise<T>,
+    ttl: number | undefined,
+    local: CacheRecord | undefined,
+  ): Promise<T> {
+    const stored = local ?? (await this.readL2(k));
+    if (stored && isFresh(stored, Date.now())) return stored.value as T;
+    this.counters.bump(k.namespace, 'misses');
+    this.counters.bump(k.namespace, 'loader_calls');
+    let value: T;
+    try {
+      value = await loader();
+    } catch (error) {
+      if (stored && isUsable(stored, Date.now())) {
+        this.counters.bump(k.namespace, 'stale_serves');
+        this.logger.warn(
+          { err: error, namespace: k.namespace, key: k.text.slice(0, 200) },
+          'loader failed; serving the expired entry within its grace window',
+        );
+        return stored.value as T;
+      }
+      throw error;
+    }
+    return (await this.store(k, value, ttl)) as T;
+  }
+
+  /** Writes both layers and returns the stored (JSON round-tripped, frozen) value. */
+  private async store(k: CacheKey, value: unknown, ttl?: number): Promise<unknown> {
+    const json = JSON.stringify(value);
+    if (json === undefined) throw new TypeError(`value for ${k.text} is not JSON-serialisable`);
+    const now = Date.now();
+    const seconds = ttl ?? this.ttlFor(k.namespace);
+    const expiresAt = seconds > 0 ? now + seconds * 1000 : null;
+    const staleUntil =
+      expiresAt === null ? null : expiresAt + this.config.cache.staleGraceSeconds * 1000;
+    const record: RecordWithJson = {
+      namespace: k.namespace,
+      key: k.text,
+      value: deepFreeze(JSON.parse(json) as unknown),
+      expiresAt,
+      staleUntil,
+      bytes: Buffer.byteLength(json),
+      json,
+    };
+    this.counters.bump(k.namespace, 'sets');
+    if (!this.breaker.available()) {
+      this.l1.put(k.storage, record);
+      this.breaker.dropWrite();
+      return record.value;
+    }
+    try {
+      await this.bothTiers.set(
+        k.storage,
+        record,
+        staleUntil === null ? undefined : staleUntil - now,
+      );
+      this.breaker.succeeded();
+      await this.publish({ op: 'del', key: k.storage });
+    } catch (error) {
+      this.l1.put(k.storage, record);
+      this.l2Failed(k.namespace, error);
+      this.breaker.dropWrite();
+    }
+    return record.value;
+  }
+
+  private async readL2(k: CacheKey): Promise<CacheRecord | undefined> {
+    if (!this.breaker.available()) return undefined;
+    let raw: { value?: CacheRecord } | undefined;
+    try {
+      raw = await this.l2.get(k.storage, { raw: true });
+      this.breaker.succeeded();
+    } catch (error) {
+      this.l2Failed(k.namespace, error);
+      return undefined;
+    }
+    const record = raw?.value;
+    if (!record) return undefined;
+    deepFreeze(record.value);
+    // Promoted with its remaining lifetime: the record carries absolute expiry times.
+    this.l1.put(k.storage, record);
+    if (isFresh(record, Date.now())) this.counters.bump(k.namespace, 'hits_l2');
+    return record;
+  }
+
+  private l2Failed(namespace: string, error: unknown): void {
+    this.counters.bump(namespace, 'errors');
+    this.breaker.failure(error);
+  }
+
+  async clearNamespace(namespace: string): Promise<number> {
+    const inMemory = this.l1.removeNamespace(namespace);
+    const inTable = await this.repository.deleteNamespace(namespace);
+    await this.publish({ op: 'clear_ns', ns: namespace });
+    this.logger.log({ namespace, l1: inMemory, l2: inTable }, 'cache namespace cleared');
+    return Math.max(inMemory, inTable);
+  }
+
+  async clearAll(): Promise<number> {
+    const inMemory = this.l1.removeAll();
+    const inTable = await this.repository.deleteAll();
+    await this.publish({ op: 'clear_all' });
+    this.logger.log({ l1: inMemory, l2: inTable }, 'cache cleared');
+    return Math.max(inMemory, inTable);
+  }
+
+  /** Purges rows past their stale window in chunks, yielding between them. */
+  cleanupExpired(): Promise<CleanupResult> {
+    this.cleanupRun ??= this.purge().finally(() => (this.cleanupRun = undefined));
+    return this.cleanupRun;
+  }
+
+  private async purge(): Promise<CleanupResult> {
+    const started = performance.now();
+    const l1Deleted = this.l1.sweep();
+    let l2Deleted = 0;
+    for (;;) {
+      const n = await this.repository.purgeExpiredChunk(PURGE_CHUNK);
+      l2Deleted += n;
+      if (n < PURGE_CHUNK) break;
+      await yieldToEventLoop();
+    }
+    const result = {
+      l2_deleted: l2Deleted,
+      l1_deleted: l1Deleted,
+      duration_ms: Math.round(performance.now() - started),
+    };
+    this.lastCleanup = { ...result, at: new Date().toISOString() };
+    if (l2Deleted + l1Deleted > 0) this.logger.log(result, 'expired cache entries purged');
+    return result;
+  }
+
+  private async publish(msg: Invalidation): Promise<void> {
+    try {
+      await this.repository.notify(CACHE_CHANNEL, this.bus.encode(msg));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'cache invalidation not published');
+    }
+  }
+
+  private applyRemote(msg: Invalidation): void {
+    if (msg.op === 'del') this.l1.remove(msg.key);
+    else if (msg.op === 'clear_ns') this.l1.removeNamespace(msg.ns);
+    else this.l1.removeAll();
+  }
+}

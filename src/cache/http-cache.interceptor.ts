@@ -1,0 +1,79 @@
+import {
+  Injectable,
+  SetMetadata,
+  applyDecorators,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiHeader } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import { CacheService } from './cache.service.js';
+
+const CACHED_RESPONSE = 'kgdb:cached-response';
+
+interface CachedResponseOptions {
+  namespace: string;
+  /** Seconds; the namespace TTL when omitted. */
+  ttl?: number;
+}
+
+/**
+ * Caches a public GET endpoint's JSON body, keyed by path and sorted query parameters
+ * (never by the caller), with single-flight loading. Answers carry `X-Cache: HIT|MISS`.
+ */
+export function CachedResponse(options: CachedResponseOptions): MethodDecorator {
+  return applyDecorators(
+    SetMetadata(CACHED_RESPONSE, options),
+    UseInterceptors(HttpCacheInterceptor),
+    ApiHeader({ name: 'X-Cache', description: 'HIT or MISS (response header)', required: false }),
+  );
+}
+
+export function responseCacheKey(req: Request): { path: string; query: [string, string[]][] } {
+  const params = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+  const grouped = new Map<string, string[]>();
+  for (const [k, v] of params) grouped.set(k, [...(grouped.get(k) ?? []), v]);
+  const query = [...grouped.entries()]
+    .map(([k, vs]): [string, string[]] => [k, [...vs].sort()])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { path: req.path, query };
+}
+
+@Injectable()
+export class HttpCacheInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly cache: CacheService,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const options = this.reflector.get<CachedResponseOptions | undefined>(
+      CACHED_RESPONSE,
+      context.getHandler(),
+    );
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request>();
+    if (!options || req.method !== 'GET') return next.handle();
+    const res = http.getResponse<Response>();
+    let loaded = false;
+    const value = this.cache.wrap<unknown>(
+      { m: 'GET', ...responseCacheKey(req) },
+      () => {
+        loaded = true;
+        return lastValueFrom(next.handle()) as Promise<unknown>;
+      },
+      options.namespace,
+      options.ttl,
+    );
+    return from(
+      value.then((body) => {
+        res.setHeader('X-Cache', loaded ? 'MISS' : 'HIT');
+        return body;
+      }),
+    );
+  }
+}

@@ -1,0 +1,141 @@
+import { EventEmitter } from 'node:events';
+import type { KeyvStoreAdapter, StoredData } from 'keyv';
+import { isUsable, type CacheRecord } from '../cache-entry.js';
+
+/**
+ * L1: an in-process LRU bounded by entry count and by bytes of JSON. Exposed to Keyv
+ * as a store (for cache-manager's tiered writes) and read synchronously by the cache
+ * service on the hot path. Keyv hands it `{value: CacheRecord, expires}`.
+ */
+export class MemoryLruStore extends EventEmitter implements KeyvStoreAdapter {
+  opts: Record<string, unknown> = {};
+  namespace?: string;
+  private readonly entries = new Map<string, CacheRecord>();
+  private totalBytes = 0;
+  evictions = 0;
+
+  constructor(
+    readonly maxEntries: number,
+    readonly maxBytes: number,
+  ) {
+    super();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  /** Synchronous read that refreshes recency; drops entries past their stale window. */
+  peek(key: string, now = Date.now()): CacheRecord | undefined {
+    const record = this.entries.get(key);
+    if (!record) return undefined;
+    if (!isUsable(record, now)) {
+      this.remove(key);
+      return undefined;
+    }
+    this.entries.delete(key);
+    this.entries.set(key, record);
+    return record;
+  }
+
+  put(key: string, withJson: CacheRecord & { json?: string }): void {
+    // The JSON text is only needed for L2; keeping it would double the memory.
+    const { json: _json, ...record } = withJson;
+    if (record.bytes > this.maxBytes) {
+      this.remove(key);
+      return;
+    }
+    this.remove(key);
+    this.entries.set(key, record);
+    this.totalBytes += record.bytes;
+    this.evict();
+  }
+
+  remove(key: string): boolean {
+    const record = this.entries.get(key);
+    if (!record) return false;
+    this.entries.delete(key);
+    this.totalBytes -= record.bytes;
+    return true;
+  }
+
+  removeNamespace(namespace: string): number {
+    let removed = 0;
+    for (const [key, record] of this.entries) {
+      if (record.namespace === namespace) {
+        this.remove(key);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  removeAll(): number {
+    const removed = this.entries.size;
+    this.entries.clear();
+    this.totalBytes = 0;
+    return removed;
+  }
+
+  /** Drops entries past their stale window. */
+  sweep(now = Date.now()): number {
+    let removed = 0;
+    for (const [key, record] of this.entries) {
+      if (!isUsable(record, now)) {
+        this.remove(key);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  countNamespace(namespace: string): { entries: number; bytes: number } {
+    let entries = 0;
+    let bytes = 0;
+    for (const record of this.entries.values()) {
+      if (record.namespace === namespace) {
+        entries += 1;
+        bytes += record.bytes;
+      }
+    }
+    return { entries, bytes };
+  }
+
+  private evict(): void {
+    // Map iteration order is recency order: the first key is the least recently used.
+    for (const key of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries && this.totalBytes <= this.maxBytes) break;
+      this.remove(key);
+      this.evictions += 1;
+    }
+  }
+
+  // Keyv store adapter (used by cache-manager for tiered set/delete).
+
+  get<Value>(key: string): Promise<StoredData<Value> | undefined> {
+    const record = this.peek(key);
+    return Promise.resolve(
+      record
+        ? ({ value: record, expires: record.staleUntil ?? undefined } as StoredData<Value>)
+        : undefined,
+    );
+  }
+
+  set(key: string, value: { value: CacheRecord & { json?: string } }): Promise<boolean> {
+    this.put(key, value.value);
+    return Promise.resolve(true);
+  }
+
+  delete(key: string): Promise<boolean> {
+    return Promise.resolve(this.remove(key));
+  }
+
+  clear(): Promise<void> {
+    this.removeAll();
+    return Promise.resolve();
+  }
+}
