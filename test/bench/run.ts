@@ -3,10 +3,12 @@
  * writes their tables to docs/benchmarks.md.
  */
 import { writeTables, type BenchTable } from './report.js';
+import { cacheBenchmark } from './cache.bench.js';
 import { startupBenchmark } from './startup.bench.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchTable>> = {
   startup: startupBenchmark,
+  cache: cacheBenchmark,
 };
 
 async function main(): Promise<void> {

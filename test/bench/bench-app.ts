@@ -1,0 +1,53 @@
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppModule } from '../../src/app.module.js';
+import { loadConfig } from '../../src/config/index.js';
+import { freePort } from '../../src/database/free-port.js';
+import {
+  startEmbeddedPostgres,
+  type EmbeddedPostgresHandle,
+} from '../../src/database/embedded-postgres.js';
+
+export interface BenchContext {
+  app: INestApplicationContext;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+const silent = { write: () => undefined };
+
+/** The real application (no HTTP listener) on a throwaway embedded PostgreSQL. */
+export async function startBenchContext(env: Record<string, string> = {}): Promise<BenchContext> {
+  const dir = await mkdtemp(join(tmpdir(), 'kgdb-bench-'));
+  await chmod(dir, 0o755);
+  const pg: EmbeddedPostgresHandle = await startEmbeddedPostgres({
+    dataDir: join(dir, 'pg'),
+    port: await freePort(),
+    persistent: false,
+  });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: pg.url,
+    LOG_LEVEL: 'warn',
+    ADMIN_PASSWORD: 'Bench-Admin-Passw0rd',
+    JWT_SECRET: 'bench-jwt-secret-0123456789abcdefghijklmnop',
+    ...env,
+  });
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot({ config, logDestination: silent }),
+    { logger: false },
+  );
+  await app.init();
+  return {
+    app,
+    databaseUrl: pg.url,
+    close: async () => {
+      await app.close();
+      await pg.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
