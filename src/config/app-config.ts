@@ -30,7 +30,17 @@ export class AppConfig {
     readonly statementTimeoutMs: number;
     readonly migrationsRun: boolean;
   };
-  readonly log: { readonly level: LogLevel; readonly pretty: boolean };
+  readonly log: {
+    readonly level: LogLevel;
+    readonly pretty: boolean;
+    readonly dbLevel: LogLevel;
+    readonly dbBatchSize: number;
+    readonly dbFlushMs: number;
+    readonly dbBufferMax: number;
+    readonly retentionDays: number;
+    readonly slowRequestMs: number;
+    readonly eventLoopWarnMs: number;
+  };
   readonly auth: {
     /** Undefined outside production means: generate one per process (logged as a warning). */
     readonly jwtSecret?: string;
@@ -91,6 +101,13 @@ export class AppConfig {
     this.log = {
       level: env.LOG_LEVEL,
       pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development',
+      dbLevel: env.LOG_DB_LEVEL,
+      dbBatchSize: env.LOG_DB_BATCH_SIZE,
+      dbFlushMs: env.LOG_DB_FLUSH_MS,
+      dbBufferMax: env.LOG_DB_BUFFER_MAX,
+      retentionDays: env.LOG_RETENTION_DAYS,
+      slowRequestMs: env.SLOW_REQUEST_MS,
+      eventLoopWarnMs: env.EVENT_LOOP_WARN_MS,
     };
     this.auth = {
       jwtSecret: env.JWT_SECRET,

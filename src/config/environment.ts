@@ -196,6 +196,44 @@ export class EnvironmentVariables {
   @IsString()
   PUBLIC_APP_URL = 'http://localhost:3000';
 
+  /** Records at or above this level are stored in system_logs; `silent` stores none. */
+  @IsIn(LOG_LEVELS)
+  LOG_DB_LEVEL: LogLevel = 'info';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOG_DB_BATCH_SIZE = 200;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  LOG_DB_FLUSH_MS = 500;
+
+  /** Records kept in memory while the database is slow or down; the oldest go first. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  LOG_DB_BUFFER_MAX = 10000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOG_RETENTION_DAYS = 30;
+
+  /** Requests slower than this are logged as warnings. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SLOW_REQUEST_MS = 1000;
+
+  /** Warn when the event loop's p99 delay over a 10 s window exceeds this. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  EVENT_LOOP_WARN_MS = 200;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

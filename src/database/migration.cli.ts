@@ -5,7 +5,7 @@
  *   check             exit 1 when entities and migrations disagree (CI's drift check)
  * generate and check diff against a throwaway embedded PostgreSQL, so they never touch data.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,13 +93,28 @@ ${render(down)}
 }
 `;
   await writeFile(join('migrations', `${file}.ts`), source);
-  const indexPath = join('migrations', 'index.ts');
-  const index = await readFile(indexPath, 'utf8');
-  const updated = index
-    .replace(/(\nexport const migrations)/, `import { ${className} } from './${file}.js';\n$1`)
-    .replace(/\];\s*$/, `, ${className}];\n`);
-  await writeFile(indexPath, updated);
+  await writeIndex();
   out(`wrote migrations/${file}.ts (review it, then run npm run format)`);
+}
+
+/** Regenerates migrations/index.ts from the files in the folder, in timestamp order. */
+async function writeIndex(): Promise<void> {
+  const files = (await readdir('migrations')).filter((f) => /^\d{13}-[A-Z]\w*\.ts$/.test(f)).sort();
+  const names = files.map((f) => {
+    const [, ts, name] = /^(\d{13})-(\w+)\.ts$/.exec(f)!;
+    return { className: `${name}${ts}`, module: f.replace(/\.ts$/, '.js') };
+  });
+  const source = [
+    '// Every migration, in order. `npm run migration:generate` rewrites this file;',
+    '// a test fails when a file in this folder is missing from the list.',
+    ...names.map((n) => `import { ${n.className} } from './${n.module}';`),
+    '',
+    'export const migrations = [',
+    ...names.map((n) => `  ${n.className},`),
+    '];',
+    '',
+  ].join('\n');
+  await writeFile(join('migrations', 'index.ts'), source);
 }
 
 async function check(): Promise<void> {

@@ -43,6 +43,7 @@ export class HealthController {
         () => this.checks.database(),
         () => this.checks.migrations(),
         () => this.checks.cache(),
+        () => this.checks.eventLoop(),
       ]);
     } catch (error) {
       if (error instanceof ServiceUnavailableException) {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { HealthCheckAttempt, HealthIndicatorResult } from '@nestjs/terminus';
 import { CacheService } from '../cache/cache.service.js';
+import { EventLoopMonitor } from '../logging/event-loop.monitor.js';
 import { HealthRepository } from './health.repository.js';
 
 const CHECK_TIMEOUT_MS = 1500;
@@ -16,6 +17,7 @@ export class HealthService {
     private readonly typeOrm: TypeOrmHealthIndicator,
     private readonly repository: HealthRepository,
     private readonly cacheService: CacheService,
+    private readonly loop: EventLoopMonitor,
   ) {}
 
   database(): HealthCheckAttempt<'database'> {
@@ -34,6 +36,11 @@ export class HealthService {
     return breaker.degraded || !this.cacheService.listenerConnected
       ? session.degraded(details)
       : session.up(details);
+  }
+
+  /** Always up: reports the last window's event-loop delay for dashboards. */
+  eventLoop(): HealthIndicatorResult<'event_loop'> {
+    return this.indicators.check('event_loop').up({ ...this.loop.latest() });
   }
 
   migrations(): HealthCheckAttempt<'migrations'> {

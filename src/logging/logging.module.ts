@@ -1,23 +1,132 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import pg from 'pg';
+import pino, { type DestinationStream, type StreamEntry } from 'pino';
 import type { AppConfig } from '../config/index.js';
-import { buildPinoHttpOptions, createLogDestination } from './pino-options.js';
+import { DatabaseEndpoint } from '../database/database-endpoint.js';
+import { ClientLogsController } from './client-logs.controller.js';
+import { SystemLogEntity } from './entities/system-log.entity.js';
+import { EventLoopMonitor } from './event-loop.monitor.js';
+import { LogsAdminController } from './logs-admin.controller.js';
+import { LogsRepository } from './logs.repository.js';
+import { logRouter } from './log-routing.js';
+import { LogsService } from './logs.service.js';
+import { buildPinoHttpOptions, createConsoleDestination } from './pino-options.js';
+import { SystemLogSink } from './system-log.sink.js';
 
-/** Owns the structured logger: one pino instance shared by Nest, requests and services. */
+export { SYSTEM_LOG_SINK_TOKEN as SYSTEM_LOG_SINK } from './logs.service.js';
+import { SYSTEM_LOG_SINK_TOKEN as SYSTEM_LOG_SINK } from './logs.service.js';
+
+const ORDER: Record<string, number> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: 100,
+};
+
+const LOWEST_LEVEL = Symbol('LOWEST_LEVEL');
+const ROUTING_HANDLE = Symbol('ROUTING_HANDLE');
+
+/** Connects the sink to the database once it exists and flushes it before shutdown. */
+@Injectable()
+class SystemLogLifecycle
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  private pool?: pg.Pool;
+
+  constructor(
+    @Inject(SYSTEM_LOG_SINK) private readonly sink: SystemLogSink,
+    @Inject(LOWEST_LEVEL) private readonly level: string,
+    @Inject(ROUTING_HANDLE) private readonly routing: object,
+    private readonly endpoint: DatabaseEndpoint,
+  ) {}
+
+  onModuleInit(): void {
+    // The process-wide root logger was built by the first app; give it this app's level.
+    if (PinoLogger.root) PinoLogger.root.level = this.level;
+  }
+
+  onApplicationBootstrap(): void {
+    // Its own small pool: log writes never compete with requests for connections.
+    this.pool = new pg.Pool({
+      connectionString: this.endpoint.url,
+      max: 2,
+      connectionTimeoutMillis: 2000,
+      statement_timeout: 10_000,
+      application_name: 'kgdb-log-writer',
+    });
+    this.pool.on('error', () => undefined);
+    this.sink.attach(this.pool);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.sink.close();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool?.end();
+    logRouter.deactivate(this.routing);
+  }
+}
+
+/**
+ * Owns the one structured logger (pino through nestjs-pino): console output, the
+ * batched `system_logs` writer, retention, event-loop monitoring and the log endpoints.
+ */
 @Module({})
 export class LoggingModule {
-  static forRoot(config: AppConfig, destination?: DestinationStream): DynamicModule {
+  static forRoot(config: AppConfig, console?: DestinationStream): DynamicModule {
+    const sink = new SystemLogSink(
+      config.log.dbBatchSize,
+      config.log.dbFlushMs,
+      config.log.dbBufferMax,
+    );
+    const streams: StreamEntry[] = [];
+    if (config.log.level !== 'silent') {
+      streams.push({
+        level: config.log.level,
+        stream: console ?? createConsoleDestination(config),
+      });
+    }
+    if (config.log.dbLevel !== 'silent') streams.push({ level: config.log.dbLevel, stream: sink });
+    const lowest = [config.log.level, config.log.dbLevel].sort((a, b) => ORDER[a] - ORDER[b])[0];
+    const options = { ...buildPinoHttpOptions(config), level: lowest };
+    const routing = logRouter.activate(config, pino.multistream(streams));
     return {
       module: LoggingModule,
+      global: true,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: [buildPinoHttpOptions(config), destination ?? createLogDestination(config)],
+          pinoHttp: [options, logRouter],
           // Fields assigned during a request (the user id) also reach its completion line.
           assignResponse: true,
         }),
+        TypeOrmModule.forFeature([SystemLogEntity]),
       ],
-      exports: [LoggerModule],
+      controllers: [LogsAdminController, ClientLogsController],
+      providers: [
+        { provide: SYSTEM_LOG_SINK, useValue: sink },
+        { provide: LOWEST_LEVEL, useValue: lowest },
+        { provide: ROUTING_HANDLE, useValue: routing },
+        SystemLogLifecycle,
+        EventLoopMonitor,
+        LogsRepository,
+        LogsService,
+      ],
+      exports: [LoggerModule, EventLoopMonitor, SYSTEM_LOG_SINK],
     };
   }
 }

@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import pino, { type DestinationStream, type LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import type { AppConfig } from '../config/index.js';
-import { requestIdFor } from '../common/middleware/request-id.middleware.js';
+import { elapsedMs, requestIdFor } from '../common/middleware/request-id.middleware.js';
+import { currentContext } from '../common/request-context.js';
+import { logRouter } from './log-routing.js';
 import { REDACTED, isSensitiveKey, redactDeep } from './redaction.js';
 
 /** Query parameters such as `?token=` are masked before a URL is logged. */
@@ -21,10 +23,23 @@ function isHealthProbe(req: IncomingMessage): boolean {
   return (req.url ?? '').startsWith('/health');
 }
 
-function levelFor(req: IncomingMessage, res: ServerResponse, err?: Error): LevelWithSilent {
-  if (err || res.statusCode >= 500) return 'error';
-  if (isHealthProbe(req)) return 'debug';
-  return 'info';
+function slowMs(fallback: AppConfig): number {
+  return (logRouter.activeConfig ?? fallback).log.slowRequestMs;
+}
+
+function levelFor(config: AppConfig) {
+  return (req: IncomingMessage, res: ServerResponse, err?: Error): LevelWithSilent => {
+    if (err || res.statusCode >= 500) return 'error';
+    if ((elapsedMs(req) ?? 0) > slowMs(config)) return 'warn';
+    if (isHealthProbe(req)) return 'debug';
+    return 'info';
+  };
+}
+
+/** The matched route pattern (e.g. /api/genes/:id), when Express matched one. */
+function routeOf(req: IncomingMessage): string | undefined {
+  const route = (req as IncomingMessage & { route?: { path?: unknown } }).route;
+  return typeof route?.path === 'string' ? route.path : undefined;
 }
 
 function prettyAvailable(): boolean {
@@ -37,7 +52,7 @@ function prettyAvailable(): boolean {
 }
 
 /** JSON lines to stdout, or pino-pretty (a worker thread) in development when installed. */
-export function createLogDestination(config: AppConfig): DestinationStream {
+export function createConsoleDestination(config: AppConfig): DestinationStream {
   if (config.log.pretty && prettyAvailable()) {
     return pino.transport({
       target: 'pino-pretty',
@@ -52,26 +67,42 @@ export function buildPinoHttpOptions(config: AppConfig): Options {
   return {
     level: config.log.level,
     base: { service: 'kidney-genetics-db', pid: process.pid },
+    // Pipeline work (no request) carries its run id on every line.
+    mixin: () => {
+      const ctx = currentContext();
+      return ctx?.runId && !ctx.requestId ? { run_id: ctx.runId } : {};
+    },
     timestamp: pino.stdTimeFunctions.isoTime,
     genReqId: (req) => req.id ?? requestIdFor(req),
     // Every line logged while handling a request carries only its id, not the whole request.
     quietReqLogger: true,
     customAttributeKeys: { reqId: 'request_id', responseTime: 'duration_ms' },
-    customLogLevel: levelFor,
+    customLogLevel: levelFor(config),
     customSuccessMessage: (req, res, ms) =>
-      `${req.method} ${safeUrl(req.url)} ${res.statusCode} ${Math.round(ms)}ms`,
+      `${req.method} ${safeUrl(req.url)} ${res.statusCode} ${Math.round(ms)}ms` +
+      (ms > slowMs(config) ? ' (slow)' : ''),
+    customSuccessObject: (req, _res, value: Record<string, unknown>) => ({
+      ...value,
+      route: routeOf(req),
+    }),
+    customErrorObject: (req, _res, _err, value: Record<string, unknown>) => ({
+      ...value,
+      route: routeOf(req),
+    }),
     customErrorMessage: (req, res) => `${req.method} ${safeUrl(req.url)} ${res.statusCode} failed`,
+    // Serializers get the raw objects; pino's wrapped error serializer would re-type
+    // the already redacted error records as "Object".
+    wrapSerializers: false,
     serializers: {
-      req: (req: IncomingMessage & { raw?: IncomingMessage; remoteAddress?: string }) => ({
+      req: (req: IncomingMessage & { ip?: string; originalUrl?: string }) => ({
         method: req.method,
-        url: safeUrl(req.url),
-        ip: req.remoteAddress,
-        user_agent: (req.raw ?? req).headers?.['user-agent'],
+        url: safeUrl(req.originalUrl ?? req.url),
+        ip: req.ip ?? req.socket?.remoteAddress,
+        user_agent: req.headers?.['user-agent'],
       }),
-      res: (res: { statusCode: number | null; raw?: ServerResponse }) => ({
-        status_code: res.raw?.statusCode ?? res.statusCode,
-      }),
-      err: pino.stdSerializers.err,
+      res: (res: ServerResponse) => ({ status_code: res.statusCode }),
+      // redactDeep has already turned errors into {type, message, stack, ...}.
+      err: (e: unknown) => (e instanceof Error ? pino.stdSerializers.err(e) : e),
     },
     // Headers are never serialised; the paths are a second line of defence.
     redact: {

@@ -36,15 +36,15 @@ export async function cacheBenchmark(): Promise<BenchTable> {
 
     // Warm-up, then L1 hits vs an awaited Map lookup.
     await timeLoop(50_000, (i) => cache.get(keys[i % KEYS], 'genes'));
-    await timeLoop(50_000, (i) => mapGet(keys[i % KEYS]!));
+    await timeLoop(50_000, (i) => mapGet(keys[i % KEYS]));
     const l1Ns = await timeLoop(L1_OPS, (i) => cache.get(keys[i % KEYS], 'genes'));
-    const mapNs = await timeLoop(L1_OPS, (i) => mapGet(keys[i % KEYS]!));
+    const mapNs = await timeLoop(L1_OPS, (i) => mapGet(keys[i % KEYS]));
 
     // L2 hits: evict from L1 before each read; baseline: the bare SELECT of the row.
     const l2: number[] = [];
     const raw: number[] = [];
     for (let i = 0; i < L2_SAMPLES; i++) {
-      const key = keys[i % KEYS]!;
+      const key = keys[i % KEYS];
       const storage = cacheKey(key, 'genes').storage;
       cache.l1.remove(storage);
       let t0 = process.hrtime.bigint();
@@ -69,7 +69,7 @@ export async function cacheBenchmark(): Promise<BenchTable> {
     };
     const loadValue = async () => value;
     const wrapNs = await timeLoop(WRAP_OPS, (i) => cache.wrap(keys[i % KEYS], loadValue, 'genes'));
-    const mapWrapNs = await timeLoop(WRAP_OPS, (i) => mapWrap(keys[i % KEYS]!, loadValue));
+    const mapWrapNs = await timeLoop(WRAP_OPS, (i) => mapWrap(keys[i % KEYS], loadValue));
 
     const opsPerSec = (ns: number) => fmt(1e9 / ns);
     return {

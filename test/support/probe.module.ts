@@ -14,6 +14,7 @@ import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CacheWarmerRegistry } from '../../src/cache/cache-warmers.js';
 import { CacheService } from '../../src/cache/cache.service.js';
 import { CachedResponse } from '../../src/cache/http-cache.interceptor.js';
+import { correlationHeaders } from '../../src/common/request-context.js';
 import { Public } from '../../src/auth/decorators/access.decorator.js';
 import { NotFoundError } from '../../src/common/errors/index.js';
 
@@ -94,6 +95,13 @@ class ProbeController {
     const waited = Math.min(Number(ms) || 0, 5000);
     await new Promise((resolve) => setTimeout(resolve, waited));
     return { waited };
+  }
+
+  /** Calls an upstream the way source clients do, with the correlation headers. */
+  @Get('outbound')
+  async outbound(@Query('url') url: string): Promise<{ status: number }> {
+    const res = await fetch(url, { headers: correlationHeaders() });
+    return { status: res.status };
   }
 
   @Get('cached')

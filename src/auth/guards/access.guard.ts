@@ -2,6 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { PinoLogger } from 'nestjs-pino';
+import { enrichContext } from '../../common/request-context.js';
 import { AccountLockedError, ForbiddenError, UnauthorizedError } from '../auth.errors.js';
 import { ACCESS_KEY, type AccessPolicy } from '../decorators/access.decorator.js';
 import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
@@ -72,5 +73,6 @@ export class AccessGuard implements CanActivate {
   private attach(req: Request, user: AuthenticatedUser): void {
     req.user = user;
     this.logger.assign({ user_id: user.id });
+    enrichContext({ userId: user.id });
   }
 }

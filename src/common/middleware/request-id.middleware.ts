@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { runWithContext } from '../request-context.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-ID';
 // Accept a caller's id only if it is short and cannot forge log lines or headers.
 const ACCEPTED = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+const requestStarted = new WeakMap<IncomingMessage, number>();
+
+/** Milliseconds since the request entered the app (for slow-request warnings). */
+export function elapsedMs(req: IncomingMessage): number | undefined {
+  const started = requestStarted.get(req);
+  return started === undefined ? undefined : performance.now() - started;
+}
 
 /** Returns the caller's X-Request-ID when safe, otherwise a fresh UUID. */
 export function requestIdFor(req: IncomingMessage): string {
@@ -24,5 +33,6 @@ export function requestIdMiddleware(
   const id = requestIdFor(req);
   req.id = id;
   res.setHeader(REQUEST_ID_HEADER, id);
-  next();
+  requestStarted.set(req, performance.now());
+  runWithContext({ requestId: id }, next);
 }

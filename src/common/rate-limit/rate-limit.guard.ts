@@ -65,6 +65,12 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
         blockMs: MINUTE,
         key: (req, route) => `${route}|${clientIp(req)}|${account(req)}`,
       },
+      'client-logs': {
+        limit: 60,
+        windowMs: MINUTE,
+        blockMs: MINUTE,
+        key: (req, route) => `${route}|${clientIp(req)}`,
+      },
       'forgot-password': {
         limit: limits.forgotPasswordPerHour,
         windowMs: HOUR,

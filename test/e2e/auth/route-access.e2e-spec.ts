@@ -43,6 +43,10 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/admin/cache/warm': 'admin',
   'DELETE /api/admin/cache/:namespace': 'admin',
   'DELETE /api/admin/cache': 'admin',
+  'GET /api/admin/logs': 'admin',
+  'GET /api/admin/logs/statistics': 'admin',
+  'DELETE /api/admin/logs/cleanup': 'admin',
+  'POST /api/client-logs': 'anonymous',
 };
 
 /** WebSocket gateways and the role their handshake requires. */
