@@ -67,6 +67,9 @@ class SystemLogLifecycle
       connectionTimeoutMillis: 2000,
       statement_timeout: 10_000,
       application_name: 'kgdb-log-writer',
+      // Log rows need no fsync per batch: a crash may lose the last instant of logs,
+      // never the database's consistency.
+      options: '-c synchronous_commit=off',
     });
     this.pool.on('error', () => undefined);
     this.sink.attach(this.pool);

@@ -1,99 +1,35 @@
 import type { Pool } from 'pg';
 
-const LEVELS: Record<string, true> = {
-  fatal: true,
-  error: true,
-  warn: true,
-  info: true,
-  debug: true,
-  trace: true,
-};
-const COLUMNS = [
-  'timestamp',
-  'level',
-  'logger',
-  'message',
-  'request_id',
-  'user_id',
-  'run_id',
-  'ip',
-  'user_agent',
-  'method',
-  'path',
-  'status_code',
-  'duration_ms',
-  'error_type',
-  'error_message',
-  'stack',
-  'context',
-] as const;
+/**
+ * One statement per batch: the pino JSON lines travel as a single JSON array parameter
+ * and PostgreSQL maps them to columns, so the event loop never parses a log line.
+ */
+const INSERT_BATCH = `
+INSERT INTO system_logs (timestamp, level, logger, message, request_id, user_id, run_id, ip,
+  user_agent, method, path, status_code, duration_ms, error_type, error_message, stack, context)
+SELECT
+  coalesce((r->>'time')::timestamptz, now()),
+  CASE WHEN r->>'level' IN ('fatal','error','warn','info','debug','trace') THEN r->>'level' ELSE 'info' END,
+  coalesce(left(r->>'context', 200), CASE WHEN r ? 'req' AND r ? 'res' THEN 'http' END),
+  coalesce(r->>'msg', ''),
+  left(r->>'request_id', 200),
+  CASE WHEN jsonb_typeof(r->'user_id') = 'number' THEN (r->>'user_id')::numeric::int END,
+  left(r->>'run_id', 200),
+  left(r#>>'{req,ip}', 100),
+  left(r#>>'{req,user_agent}', 1000),
+  left(r#>>'{req,method}', 20),
+  left(split_part(r#>>'{req,url}', '?', 1), 2000),
+  CASE WHEN jsonb_typeof(r#>'{res,status_code}') = 'number' THEN (r#>>'{res,status_code}')::numeric::int END,
+  CASE WHEN jsonb_typeof(r->'duration_ms') = 'number' THEN (r->>'duration_ms')::double precision END,
+  left(r#>>'{err,type}', 200),
+  left(r#>>'{err,message}', 10000),
+  left(r#>>'{err,stack}', 20000),
+  r - '{time,level,msg,context,request_id,user_id,run_id,req,res,duration_ms,err,pid,hostname,service}'::text[]
+FROM jsonb_array_elements($1::jsonb) AS r`;
 
-type Row = unknown[];
-
-/** Fields mapped to columns; everything else lands in the `context` JSONB. */
-const MAPPED = new Set([
-  'time',
-  'level',
-  'msg',
-  'context',
-  'request_id',
-  'user_id',
-  'run_id',
-  'req',
-  'res',
-  'duration_ms',
-  'err',
-  'pid',
-  'hostname',
-  'service',
-]);
-
-function str(v: unknown, max = 10_000): string | null {
-  if (v === undefined || v === null) return null;
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s.length > max ? s.slice(0, max) : s;
-}
-
-function int(v: unknown): number | null {
-  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
-  return Number.isInteger(n) ? n : null;
-}
-
-/** Turns one pino JSON line into a system_logs row (null for lines it cannot read). */
-export function toRow(line: string): Row | null {
-  let r: Record<string, unknown>;
-  try {
-    r = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-  const req = (r.req ?? {}) as Record<string, unknown>;
-  const res = (r.res ?? {}) as Record<string, unknown>;
-  const err = (r.err ?? {}) as Record<string, unknown>;
-  const isRequest = r.req !== undefined && r.res !== undefined;
-  const context: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r)) if (!MAPPED.has(k)) context[k] = v;
-  const url = typeof req.url === 'string' ? req.url : null;
-  const level = typeof r.level === 'string' && LEVELS[r.level] ? r.level : 'info';
-  return [
-    typeof r.time === 'string' || typeof r.time === 'number' ? new Date(r.time) : new Date(),
-    level,
-    str(r.context, 200) ?? (isRequest ? 'http' : null),
-    str(r.msg) ?? '',
-    str(r.request_id, 200),
-    int(r.user_id),
-    str(r.run_id, 200),
-    str(req.ip, 100),
-    str(req.user_agent, 1000),
-    str(req.method, 20),
-    url ? url.split('?')[0].slice(0, 2000) : null,
-    int(res.status_code),
-    typeof r.duration_ms === 'number' ? r.duration_ms : null,
-    str(err.type, 200),
-    str(err.message),
-    str(err.stack, 20_000),
-    JSON.stringify(context),
-  ];
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('22');
 }
 
 export interface SinkStats {
@@ -134,7 +70,8 @@ export class SystemLogSink {
 
   write(line: string): void {
     if (this.closed) return;
-    this.buffer.push(line);
+    // pino ends each record with a newline; the batch joins records into a JSON array.
+    this.buffer.push(line.endsWith('\n') ? line.slice(0, -1) : line);
     if (this.buffer.length > this.maxBuffered) {
       const excess = this.buffer.length - this.maxBuffered;
       this.buffer.splice(0, excess);
@@ -176,11 +113,8 @@ export class SystemLogSink {
       const pool = this.pool;
       const batch = this.buffer.splice(0, this.batchSize);
       this.stats.buffered = this.buffer.length;
-      const rows = batch.map(toRow).filter((r): r is Row => r !== null);
-      if (rows.length === 0) continue;
       try {
-        await pool.query(insertSql(rows.length), rows.flat());
-        this.stats.written += rows.length;
+        await this.insert(pool, batch);
         this.backoffMs = 1000;
         this.retryAt = 0;
       } catch (error) {
@@ -197,6 +131,27 @@ export class SystemLogSink {
         this.backoffMs = Math.min(this.backoffMs * 2, 30_000);
         this.complain(error);
         return;
+      }
+    }
+  }
+
+  private async insert(pool: Pool, batch: string[]): Promise<void> {
+    try {
+      await pool.query(INSERT_BATCH, [`[${batch.join(',')}]`]);
+      this.stats.written += batch.length;
+    } catch (error) {
+      // A data error (class 22) means some record is not valid JSON: write the others
+      // one by one and drop only the bad ones. Anything else is an outage: rethrow.
+      if (!isDataError(error)) throw error;
+      for (const line of batch) {
+        try {
+          await pool.query(INSERT_BATCH, [`[${line}]`]);
+          this.stats.written += 1;
+        } catch (lineError) {
+          if (!String((lineError as { code?: unknown }).code ?? '').startsWith('22'))
+            throw lineError;
+          this.stats.dropped += 1;
+        }
       }
     }
   }
@@ -220,15 +175,4 @@ export class SystemLogSink {
     await this.flush();
     this.closed = true;
   }
-}
-
-function insertSql(rowCount: number): string {
-  const width = COLUMNS.length;
-  const values = Array.from({ length: rowCount }, (_, r) => {
-    const params = COLUMNS.map(
-      (c, i) => `$${r * width + i + 1}${c === 'context' ? '::jsonb' : ''}`,
-    );
-    return `(${params.join(',')})`;
-  });
-  return `INSERT INTO system_logs (${COLUMNS.join(',')}) VALUES ${values.join(',')}`;
 }

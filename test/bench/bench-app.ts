@@ -19,8 +19,13 @@ export interface BenchContext {
 
 const silent = { write: () => undefined };
 
-/** The real application (no HTTP listener) on a throwaway embedded PostgreSQL. */
-export async function startBenchContext(env: Record<string, string> = {}): Promise<BenchContext> {
+export interface BenchDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A throwaway embedded PostgreSQL for one benchmark. */
+export async function startBenchDatabase(): Promise<BenchDatabase> {
   const dir = await mkdtemp(join(tmpdir(), 'kgdb-bench-'));
   await chmod(dir, 0o755);
   const pg: EmbeddedPostgresHandle = await startEmbeddedPostgres({
@@ -28,6 +33,18 @@ export async function startBenchContext(env: Record<string, string> = {}): Promi
     port: await freePort(),
     persistent: false,
   });
+  return {
+    url: pg.url,
+    stop: async () => {
+      await pg.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The real application (no HTTP listener) on a throwaway embedded PostgreSQL. */
+export async function startBenchContext(env: Record<string, string> = {}): Promise<BenchContext> {
+  const pg = await startBenchDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: pg.url,
@@ -47,7 +64,6 @@ export async function startBenchContext(env: Record<string, string> = {}): Promi
     close: async () => {
       await app.close();
       await pg.stop();
-      await rm(dir, { recursive: true, force: true });
     },
   };
 }

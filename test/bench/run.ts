@@ -4,11 +4,13 @@
  */
 import { writeTables, type BenchTable } from './report.js';
 import { cacheBenchmark } from './cache.bench.js';
+import { loggingBenchmark } from './logging.bench.js';
 import { startupBenchmark } from './startup.bench.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchTable>> = {
   startup: startupBenchmark,
   cache: cacheBenchmark,
+  logging: loggingBenchmark,
 };
 
 async function main(): Promise<void> {

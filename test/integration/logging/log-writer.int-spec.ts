@@ -98,3 +98,24 @@ describe('system_logs writer', () => {
     }
   });
 });
+
+describe('system_logs writer with a malformed record', () => {
+  it('writes the valid records of a batch and drops only the bad one', async () => {
+    const db = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    try {
+      const { SystemLogSink } = await import('../../../src/logging/system-log.sink.js');
+      const sink = new SystemLogSink(10, 60_000, 100);
+      sink.attach(pool);
+      sink.write(JSON.stringify({ level: 'info', msg: 'first', request_id: 'mixed' }));
+      sink.write('{"level": "info", "msg": truncated');
+      sink.write(JSON.stringify({ level: 'warn', msg: 'third', request_id: 'mixed' }));
+      await sink.close();
+      expect(sink.stats).toMatchObject({ written: 2, dropped: 1 });
+      expect(await count(db.url, "request_id = 'mixed'")).toBe(2);
+    } finally {
+      await pool.end();
+      await db.drop();
+    }
+  });
+});
