@@ -148,8 +148,7 @@ export class SystemLogSink {
           await pool.query(INSERT_BATCH, [`[${line}]`]);
           this.stats.written += 1;
         } catch (lineError) {
-          if (!String((lineError as { code?: unknown }).code ?? '').startsWith('22'))
-            throw lineError;
+          if (!isDataError(lineError)) throw lineError;
           this.stats.dropped += 1;
         }
       }
