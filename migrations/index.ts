@@ -4,10 +4,12 @@ import { Baseline1763700000000 } from './1763700000000-Baseline.js';
 import { CreateAuthTables1795246180498 } from './1795246180498-CreateAuthTables.js';
 import { CreateCacheEntries1795246915748 } from './1795246915748-CreateCacheEntries.js';
 import { CreateSystemLogs1795247302917 } from './1795247302917-CreateSystemLogs.js';
+import { CreateGeneTables1795248508765 } from './1795248508765-CreateGeneTables.js';
 
 export const migrations = [
   Baseline1763700000000,
   CreateAuthTables1795246180498,
   CreateCacheEntries1795246915748,
   CreateSystemLogs1795247302917,
+  CreateGeneTables1795248508765,
 ];

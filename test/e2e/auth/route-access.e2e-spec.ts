@@ -47,6 +47,19 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/admin/logs/statistics': 'admin',
   'DELETE /api/admin/logs/cleanup': 'admin',
   'POST /api/client-logs': 'anonymous',
+  'GET /api/genes': 'anonymous',
+  'GET /api/genes/resolve': 'anonymous',
+  'GET /api/genes/:symbol': 'anonymous',
+  'GET /api/genes/:symbol/evidence': 'anonymous',
+  'POST /api/genes': 'curator',
+  'GET /api/annotations/genes/:id/annotations': 'anonymous',
+  'GET /api/annotations/genes/:id/summary': 'anonymous',
+  'GET /api/statistics/summary': 'anonymous',
+  'GET /api/statistics/source-overlaps': 'anonymous',
+  'GET /api/statistics/source-distributions': 'anonymous',
+  'GET /api/statistics/evidence-composition': 'anonymous',
+  'GET /api/datasources': 'anonymous',
+  'GET /api/datasources/:name': 'anonymous',
 };
 
 /** WebSocket gateways and the role their handshake requires. */
@@ -58,6 +71,8 @@ function concrete(path: string): string {
   return path
     .replace(/:id\b/g, '999999')
     .replace(/:namespace\b/g, 'access-matrix')
+    .replace(/:symbol\b/g, 'PKD1')
+    .replace(/:name\b/g, 'ClinGen')
     .replace(/:(\w+)/g, 'x');
 }
 

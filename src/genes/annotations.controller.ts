@@ -1,0 +1,83 @@
+import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/decorators/access.decorator.js';
+import { CachedResponse } from '../cache/http-cache.interceptor.js';
+import { ValidationFailedError } from '../common/errors/index.js';
+import { GeneAnnotationSummaryResponse, GeneAnnotationsResponse } from './dto/gene.response.js';
+import { GenesService } from './genes.service.js';
+
+type Json = Record<string, unknown>;
+const pick = (o: unknown, ...keys: string[]): unknown => {
+  if (!o || typeof o !== 'object') return null;
+  for (const k of keys)
+    if ((o as Json)[k] !== undefined && (o as Json)[k] !== null) return (o as Json)[k];
+  return null;
+};
+
+@ApiTags('annotations')
+@Controller('api/annotations/genes')
+export class AnnotationsController {
+  constructor(private readonly genes: GenesService) {}
+
+  @Get(':id/annotations')
+  @Public()
+  @CachedResponse({ namespace: 'annotations' })
+  @ApiOperation({ summary: 'Annotation rows of a gene, per source (optionally one source)' })
+  @ApiQuery({ name: 'source', required: false })
+  @ApiOkResponse({ type: GeneAnnotationsResponse })
+  async annotations(
+    @Param('id', ParseIntPipe) id: number,
+    @Query('source') source?: string,
+  ): Promise<GeneAnnotationsResponse> {
+    if (source !== undefined && !/^[a-z][a-z0-9_]{0,31}$/.test(source)) {
+      throw new ValidationFailedError([
+        { field: 'source', messages: ['source must be a lower-case source name'] },
+      ]);
+    }
+    const { gene, rows } = await this.genes.annotations(id, source);
+    return {
+      gene_id: gene.id,
+      gene_symbol: gene.approved_symbol,
+      annotations: Object.fromEntries(
+        rows.map((r) => [
+          r.source,
+          {
+            version: r.version,
+            annotations: r.annotations,
+            updated_at: r.updated_at.toISOString(),
+          },
+        ]),
+      ),
+    };
+  }
+
+  @Get(':id/summary')
+  @Public()
+  @CachedResponse({ namespace: 'annotations' })
+  @ApiOperation({ summary: 'Key identifiers and constraint figures of a gene' })
+  @ApiOkResponse({ type: GeneAnnotationSummaryResponse })
+  async summary(@Param('id', ParseIntPipe) id: number): Promise<GeneAnnotationSummaryResponse> {
+    const { gene, rows } = await this.genes.annotations(id);
+    const by = Object.fromEntries(rows.map((r) => [r.source, r.annotations]));
+    const constraint = pick(by.gnomad, 'constraint') ?? by.gnomad;
+    return {
+      gene_id: gene.id,
+      gene_symbol: gene.approved_symbol,
+      summary: {
+        hgnc_id: gene.hgnc_id,
+        ncbi_gene_id: pick(by.hgnc, 'ncbi_gene_id', 'entrez_id'),
+        ensembl_gene_id: pick(by.hgnc, 'ensembl_gene_id'),
+        mane_select: pick(by.hgnc, 'mane_select'),
+        uniprot_accession: pick(by.uniprot, 'accession') ?? pick(by.hgnc, 'uniprot_ids'),
+        pli: pick(constraint, 'pli', 'pLI'),
+        oe_lof: pick(constraint, 'oe_lof'),
+        oe_lof_lower: pick(constraint, 'oe_lof_lower'),
+        oe_lof_upper: pick(constraint, 'oe_lof_upper', 'loeuf'),
+        lof_z: pick(constraint, 'lof_z'),
+        mis_z: pick(constraint, 'mis_z'),
+        syn_z: pick(constraint, 'syn_z'),
+        sources: rows.map((r) => r.source),
+      },
+    };
+  }
+}

@@ -1,0 +1,150 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import {
+  EVIDENCE_GROUPS,
+  EVIDENCE_TIERS,
+  type EvidenceGroup,
+  type EvidenceTier,
+} from '../evidence-sources.js';
+
+const list = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : value;
+const bool = ({ value }: { value: unknown }): unknown =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+const ints = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value.split(',').map((v) => (/^\d+$/.test(v.trim()) ? Number(v.trim()) : NaN))
+    : value;
+
+/** JSON:API-style list parameters, with the bracketed names the original API used. */
+export class ListGenesQuery {
+  @ApiPropertyOptional({ name: 'page[number]', minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  'page[number]': number = 1;
+
+  @ApiPropertyOptional({ name: 'page[size]', minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  'page[size]': number = 20;
+
+  @ApiPropertyOptional({
+    name: 'filter[search]',
+    description: 'Symbol, HGNC id, tier or group (substring); alias (exact)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  'filter[search]'?: string;
+
+  @ApiPropertyOptional({ name: 'filter[min_score]', minimum: 0, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(100)
+  'filter[min_score]'?: number;
+
+  @ApiPropertyOptional({ name: 'filter[max_score]', minimum: 0, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(100)
+  'filter[max_score]'?: number;
+
+  @ApiPropertyOptional({
+    name: 'filter[min_count]',
+    minimum: 0,
+    description: 'Minimum number of sources',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  'filter[min_count]'?: number;
+
+  @ApiPropertyOptional({ name: 'filter[max_count]', minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  'filter[max_count]'?: number;
+
+  @ApiPropertyOptional({
+    name: 'filter[source]',
+    description: 'Only genes with evidence from this source',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  'filter[source]'?: string;
+
+  @ApiPropertyOptional({
+    name: 'filter[tier]',
+    description: `Comma list of: ${EVIDENCE_TIERS.join(', ')}`,
+  })
+  @IsOptional()
+  @Transform(list)
+  @ArrayMaxSize(6)
+  @IsIn(EVIDENCE_TIERS, { each: true })
+  'filter[tier]'?: EvidenceTier[];
+
+  @ApiPropertyOptional({ name: 'filter[group]', enum: EVIDENCE_GROUPS })
+  @IsOptional()
+  @IsIn(EVIDENCE_GROUPS)
+  'filter[group]'?: EvidenceGroup;
+
+  @ApiPropertyOptional({ name: 'filter[hide_zero_scores]', type: Boolean, default: true })
+  @IsOptional()
+  @Transform(bool)
+  @IsBoolean()
+  'filter[hide_zero_scores]': boolean = true;
+
+  @ApiPropertyOptional({
+    name: 'filter[ids]',
+    description: 'Comma list of gene ids (at most 5,000)',
+  })
+  @IsOptional()
+  @Transform(ints)
+  @ArrayMaxSize(5000)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  'filter[ids]'?: number[];
+
+  @ApiPropertyOptional({
+    description:
+      'Comma list of keys, `-` for descending: id, symbol, approved_symbol, hgnc_id, score, ' +
+      'evidence_score, count, evidence_count, created_at, updated_at, evidence_tier, evidence_group',
+    default: '-evidence_score,approved_symbol',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  sort: string = '-evidence_score,approved_symbol';
+}

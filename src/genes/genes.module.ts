@@ -1,0 +1,51 @@
+import { Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AnnotationsController } from './annotations.controller.js';
+import { DataSourceEntity } from './entities/data-source.entity.js';
+import { GeneAnnotationEntity } from './entities/gene-annotation.entity.js';
+import { GeneEvidenceEntity } from './entities/gene-evidence.entity.js';
+import { GeneEntity } from './entities/gene.entity.js';
+import { SOURCE_DEFINITIONS } from './evidence-sources.js';
+import { GenesController } from './genes.controller.js';
+import { GenesRepository } from './genes.repository.js';
+import { GenesService } from './genes.service.js';
+import { ScoreRefresher } from './scoring/score-refresher.service.js';
+import { DataSourcesController, StatisticsController } from './statistics.controller.js';
+import { StatisticsRepository } from './statistics.repository.js';
+import { StatisticsService } from './statistics.service.js';
+
+/**
+ * Owns genes, evidence per source, annotations rows, the source registry, scoring
+ * (views ending in the materialized `gene_scores`) and the public read API.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      GeneEntity,
+      GeneEvidenceEntity,
+      GeneAnnotationEntity,
+      DataSourceEntity,
+    ]),
+  ],
+  controllers: [
+    GenesController,
+    AnnotationsController,
+    StatisticsController,
+    DataSourcesController,
+  ],
+  providers: [
+    GenesRepository,
+    GenesService,
+    ScoreRefresher,
+    StatisticsRepository,
+    StatisticsService,
+  ],
+  exports: [GenesService, ScoreRefresher],
+})
+export class GenesModule implements OnApplicationBootstrap {
+  constructor(private readonly statistics: StatisticsRepository) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.statistics.registerSources(SOURCE_DEFINITIONS);
+  }
+}

@@ -1,0 +1,280 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { EvidenceGroup, EvidenceTier } from './evidence-sources.js';
+
+export interface GeneFilter {
+  search?: string;
+  minScore?: number;
+  maxScore?: number;
+  minCount?: number;
+  maxCount?: number;
+  source?: string;
+  tiers?: EvidenceTier[];
+  group?: EvidenceGroup;
+  hideZeroScores: boolean;
+  ids?: number[];
+}
+
+export interface SortKey {
+  column: string;
+  descending: boolean;
+}
+
+export interface GeneRow {
+  id: number;
+  hgnc_id: string;
+  approved_symbol: string;
+  name: string | null;
+  aliases: string[];
+  previous_symbols: string[];
+  created_at: Date;
+  updated_at: Date;
+  evidence_count: number;
+  evidence_score: string | number;
+  evidence_tier: EvidenceTier;
+  evidence_group: EvidenceGroup;
+  sources: string[];
+  source_scores: Record<string, number>;
+  raw_score: string | number;
+  total_active_sources: number | null;
+}
+
+export interface EvidenceRow {
+  id: string;
+  source_name: string;
+  source_detail: string | null;
+  evidence_data: Record<string, unknown>;
+  evidence_date: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const SELECT_GENE = `
+  SELECT g.id, g.hgnc_id, g.approved_symbol, g.name, g.aliases, g.previous_symbols, g.created_at, g.updated_at,
+         coalesce(s.source_count, 0) AS evidence_count,
+         coalesce(s.percentage_score, 0) AS evidence_score,
+         coalesce(s.evidence_tier, 'no_evidence') AS evidence_tier,
+         coalesce(s.evidence_group, 'insufficient') AS evidence_group,
+         coalesce(s.sources, '{}') AS sources,
+         coalesce(s.source_scores, '{}'::jsonb) AS source_scores,
+         coalesce(s.raw_score, 0) AS raw_score,
+         s.total_active_sources
+  FROM genes g LEFT JOIN gene_scores s ON s.gene_id = g.id`;
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** WHERE clause for the list filters, with numbered parameters appended to `params`. */
+export function geneWhere(filter: GeneFilter, params: unknown[], skipTier = false): string {
+  const clauses: string[] = [];
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (filter.search) {
+    const like = p(`%${escapeLike(filter.search)}%`);
+    clauses.push(
+      `(g.approved_symbol ILIKE ${like} ESCAPE '\\' OR g.hgnc_id ILIKE ${like} ESCAPE '\\'` +
+        ` OR coalesce(s.evidence_tier, 'no_evidence') ILIKE ${like} ESCAPE '\\'` +
+        ` OR coalesce(s.evidence_group, 'insufficient') ILIKE ${like} ESCAPE '\\'` +
+        ` OR upper(${p(filter.search)}) = ANY (SELECT upper(a) FROM unnest(g.aliases || g.previous_symbols) a))`,
+    );
+  }
+  if (filter.minScore !== undefined)
+    clauses.push(`coalesce(s.percentage_score, 0) >= ${p(filter.minScore)}`);
+  if (filter.maxScore !== undefined)
+    clauses.push(`coalesce(s.percentage_score, 0) <= ${p(filter.maxScore)}`);
+  if (filter.minCount !== undefined)
+    clauses.push(`coalesce(s.source_count, 0) >= ${p(filter.minCount)}`);
+  if (filter.maxCount !== undefined)
+    clauses.push(`coalesce(s.source_count, 0) <= ${p(filter.maxCount)}`);
+  if (filter.source) {
+    clauses.push(
+      `EXISTS (SELECT 1 FROM gene_evidence e WHERE e.gene_id = g.id AND e.source_name = ${p(filter.source)})`,
+    );
+  }
+  if (filter.tiers?.length && !skipTier) {
+    clauses.push(`coalesce(s.evidence_tier, 'no_evidence') = ANY(${p(filter.tiers)}::text[])`);
+  }
+  if (filter.group) clauses.push(`coalesce(s.evidence_group, 'insufficient') = ${p(filter.group)}`);
+  if (filter.hideZeroScores) clauses.push('coalesce(s.percentage_score, 0) > 0');
+  if (filter.ids?.length) clauses.push(`g.id = ANY(${p(filter.ids)}::int[])`);
+  return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+}
+
+/** SQL for genes, evidence and annotations; scores come from the `gene_scores` view. */
+@Injectable()
+export class GenesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async list(
+    filter: GeneFilter,
+    sort: SortKey[],
+    limit: number,
+    offset: number,
+  ): Promise<{ rows: GeneRow[]; total: number }> {
+    const params: unknown[] = [];
+    const where = geneWhere(filter, params);
+    const order = sort
+      .map((k) => `${k.column} ${k.descending ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`)
+      .join(', ');
+    const countParams = [...params];
+    params.push(limit, offset);
+    const [rows, count] = await Promise.all([
+      this.dataSource.query<GeneRow[]>(
+        `${SELECT_GENE} ${where} ORDER BY ${order}, g.id ASC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+        params,
+      ),
+      this.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM genes g LEFT JOIN gene_scores s ON s.gene_id = g.id ${where}`,
+        countParams,
+      ),
+    ]);
+    return { rows, total: count[0]?.n ?? 0 };
+  }
+
+  /** Tier counts for the filtered set (ignoring the tier filter itself). */
+  async tierCounts(filter: GeneFilter): Promise<{ tier: EvidenceTier; n: number }[]> {
+    const params: unknown[] = [];
+    const where = geneWhere(filter, params, true);
+    return this.dataSource.query<{ tier: EvidenceTier; n: number }[]>(
+      `SELECT coalesce(s.evidence_tier, 'no_evidence') AS tier, count(*)::int AS n
+       FROM genes g LEFT JOIN gene_scores s ON s.gene_id = g.id ${where} GROUP BY 1`,
+      params,
+    );
+  }
+
+  async overview(): Promise<{ total: number; zero: number; max_count: number }> {
+    const rows = await this.dataSource.query<{ total: number; zero: number; max_count: number }[]>(
+      `SELECT count(*)::int AS total,
+              count(*) FILTER (WHERE coalesce(s.percentage_score, 0) = 0)::int AS zero,
+              coalesce(max(s.source_count), 0)::int AS max_count
+       FROM genes g LEFT JOIN gene_scores s ON s.gene_id = g.id`,
+    );
+    return rows[0] ?? { total: 0, zero: 0, max_count: 0 };
+  }
+
+  async evidenceSources(): Promise<string[]> {
+    const rows = await this.dataSource.query<{ source_name: string }[]>(
+      'SELECT DISTINCT source_name FROM gene_evidence ORDER BY source_name',
+    );
+    return rows.map((r) => r.source_name);
+  }
+
+  /** By symbol (case-insensitive) or HGNC id. */
+  async findOne(symbolOrHgnc: string): Promise<GeneRow | undefined> {
+    const rows = await this.dataSource.query<GeneRow[]>(
+      `${SELECT_GENE} WHERE upper(g.approved_symbol) = upper($1) OR upper(g.hgnc_id) = upper($1) LIMIT 1`,
+      [symbolOrHgnc],
+    );
+    return rows[0];
+  }
+
+  async findById(id: number): Promise<GeneRow | undefined> {
+    const rows = await this.dataSource.query<GeneRow[]>(`${SELECT_GENE} WHERE g.id = $1`, [id]);
+    return rows[0];
+  }
+
+  evidence(geneId: number): Promise<EvidenceRow[]> {
+    return this.dataSource.query<EvidenceRow[]>(
+      `SELECT id, source_name, source_detail, evidence_data, evidence_date::text AS evidence_date, created_at, updated_at
+       FROM gene_evidence WHERE gene_id = $1 ORDER BY source_name`,
+      [geneId],
+    );
+  }
+
+  async insertGene(gene: {
+    hgncId: string;
+    symbol: string;
+    name: string | null;
+    aliases: string[];
+    previousSymbols: string[];
+  }): Promise<number> {
+    const rows = await this.dataSource.query<{ id: number }[]>(
+      `INSERT INTO genes (hgnc_id, approved_symbol, name, aliases, previous_symbols)
+       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [gene.hgncId, gene.symbol, gene.name, gene.aliases, gene.previousSymbols],
+    );
+    return rows[0].id;
+  }
+
+  /** Creates or replaces the one evidence row of a gene for a source. */
+  async upsertEvidence(
+    geneId: number,
+    source: string,
+    data: Record<string, unknown>,
+    detail: string | null,
+    manager?: EntityManager,
+  ): Promise<void> {
+    await (manager ?? this.dataSource.manager).query(
+      `INSERT INTO gene_evidence (gene_id, source_name, source_detail, evidence_data, evidence_date)
+       VALUES ($1, $2, $3, $4::jsonb, current_date)
+       ON CONFLICT (gene_id, source_name) DO UPDATE SET
+         source_detail = EXCLUDED.source_detail, evidence_data = EXCLUDED.evidence_data,
+         evidence_date = EXCLUDED.evidence_date, updated_at = now()`,
+      [geneId, source, detail, JSON.stringify(data)],
+    );
+  }
+
+  async deleteEvidence(geneId: number, source: string): Promise<boolean> {
+    const [, count]: [unknown, number] = await this.dataSource.query(
+      'DELETE FROM gene_evidence WHERE gene_id = $1 AND source_name = $2',
+      [geneId, source],
+    );
+    return count > 0;
+  }
+
+  /** Ids of genes whose symbol, alias, previous symbol or annotation identifiers match. */
+  async resolveCandidates(
+    kind: 'hgnc_id' | 'ensembl' | 'ncbi' | 'uniprot' | 'symbol' | 'alias',
+    value: string,
+  ): Promise<{ id: number; hgnc_id: string; approved_symbol: string; matched_on: string }[]> {
+    const sql: Record<typeof kind, string> = {
+      hgnc_id: `SELECT g.id, g.hgnc_id, g.approved_symbol, g.hgnc_id AS matched_on FROM genes g WHERE upper(g.hgnc_id) = upper($1)`,
+      ensembl: `SELECT g.id, g.hgnc_id, g.approved_symbol, a.annotations->>'ensembl_gene_id' AS matched_on
+                FROM genes g JOIN gene_annotations a ON a.gene_id = g.id AND a.source = 'hgnc'
+                WHERE upper(split_part(a.annotations->>'ensembl_gene_id', '.', 1)) = upper(split_part($1, '.', 1))`,
+      ncbi: `SELECT g.id, g.hgnc_id, g.approved_symbol, a.annotations->>'ncbi_gene_id' AS matched_on
+             FROM genes g JOIN gene_annotations a ON a.gene_id = g.id AND a.source = 'hgnc'
+             WHERE a.annotations->>'ncbi_gene_id' = $1`,
+      uniprot: `SELECT DISTINCT g.id, g.hgnc_id, g.approved_symbol, $1 AS matched_on
+                FROM genes g JOIN gene_annotations a ON a.gene_id = g.id
+                WHERE (a.source = 'uniprot' AND upper(a.annotations->>'accession') = upper($1))
+                   OR (a.source = 'hgnc' AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(
+                         CASE WHEN jsonb_typeof(a.annotations->'uniprot_ids') = 'array' THEN a.annotations->'uniprot_ids' ELSE '[]' END) u
+                       WHERE upper(u) = upper($1)))`,
+      symbol: `SELECT g.id, g.hgnc_id, g.approved_symbol, g.approved_symbol AS matched_on FROM genes g
+               WHERE upper(g.approved_symbol) = upper($1)`,
+      alias: `SELECT g.id, g.hgnc_id, g.approved_symbol, min(m.value) AS matched_on FROM genes g
+              LEFT JOIN gene_annotations a ON a.gene_id = g.id AND a.source = 'hgnc'
+              CROSS JOIN LATERAL (
+                SELECT unnest(g.aliases || g.previous_symbols) AS value
+                UNION ALL SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(a.annotations->'alias_symbol') = 'array' THEN a.annotations->'alias_symbol' ELSE '[]' END)
+                UNION ALL SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(a.annotations->'prev_symbol') = 'array' THEN a.annotations->'prev_symbol' ELSE '[]' END)
+                UNION ALL SELECT a.annotations->>'name'
+              ) m
+              WHERE upper(m.value) = upper($1)
+              GROUP BY g.id, g.hgnc_id, g.approved_symbol ORDER BY g.approved_symbol`,
+    };
+    return this.dataSource.query(sql[kind], [value]);
+  }
+
+  annotations(
+    geneId: number,
+    source?: string,
+  ): Promise<
+    {
+      source: string;
+      version: string | null;
+      annotations: Record<string, unknown>;
+      source_metadata: Record<string, unknown>;
+      updated_at: Date;
+    }[]
+  > {
+    return this.dataSource.query(
+      `SELECT source, version, annotations, source_metadata, updated_at FROM gene_annotations
+       WHERE gene_id = $1 AND ($2::text IS NULL OR source = $2) ORDER BY source`,
+      [geneId, source ?? null],
+    );
+  }
+}

@@ -1,0 +1,101 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { CacheService } from '../../cache/cache.service.js';
+import { runInBackground } from '../../common/background.js';
+
+const DEBOUNCE_MS = 250;
+
+export interface RefreshInfo {
+  refreshed_at: string | null;
+  duration_ms: number | null;
+  refreshes: number;
+  pending: boolean;
+}
+
+/**
+ * Keeps `gene_scores` fresh: every evidence change marks it dirty; a debounced
+ * `REFRESH MATERIALIZED VIEW CONCURRENTLY` follows (reads are never blocked), one at a
+ * time, and the gene and statistics caches are cleared after each refresh.
+ */
+@Injectable()
+export class ScoreRefresher implements OnApplicationShutdown {
+  private readonly logger = new Logger(ScoreRefresher.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private dirty = false;
+  private info: RefreshInfo = {
+    refreshed_at: null,
+    duration_ms: null,
+    refreshes: 0,
+    pending: false,
+  };
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cache: CacheService,
+  ) {}
+
+  /** Schedules a refresh shortly; many changes in a burst cause one refresh. */
+  markDirty(): void {
+    this.dirty = true;
+    this.info.pending = true;
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      runInBackground(this.logger, 'gene score refresh', () => this.refreshNow());
+    }, DEBOUNCE_MS);
+    this.timer.unref();
+  }
+
+  /** Refreshes now (or waits for the running refresh and runs again if still dirty). */
+  async refreshNow(): Promise<void> {
+    this.dirty = true;
+    while (this.dirty) {
+      if (this.running) {
+        await this.running;
+        continue;
+      }
+      this.dirty = false;
+      this.running = this.refresh().finally(() => (this.running = undefined));
+      await this.running;
+    }
+  }
+
+  /** Resolves once no refresh is scheduled or running. */
+  async settled(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      await this.refreshNow();
+    }
+    while (this.running) await this.running;
+  }
+
+  status(): RefreshInfo {
+    return { ...this.info };
+  }
+
+  private async refresh(): Promise<void> {
+    const started = performance.now();
+    await this.dataSource.query('REFRESH MATERIALIZED VIEW CONCURRENTLY gene_scores');
+    const duration = Math.round(performance.now() - started);
+    this.info = {
+      refreshed_at: new Date().toISOString(),
+      duration_ms: duration,
+      refreshes: this.info.refreshes + 1,
+      pending: this.dirty || this.timer !== undefined,
+    };
+    await Promise.all([
+      this.cache.clearNamespace('genes'),
+      this.cache.clearNamespace('statistics'),
+    ]);
+    this.logger.log({ duration_ms: duration }, 'gene scores refreshed');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}
