@@ -181,7 +181,8 @@ export class StatisticsRepository {
 
   async topGenes(source: string, limit: number) {
     return this.dataSource.query<{ symbol: string; score: string; count: number | null }[]>(
-      `SELECT g.approved_symbol AS symbol, (s.source_scores ->> $1) AS score, c.source_count AS count
+      `SELECT g.approved_symbol AS symbol, (s.source_scores ->> $1) AS score,
+              CASE WHEN $1 IN ('ClinGen', 'GenCC') THEN NULL ELSE c.source_count END AS count
        FROM gene_scores s JOIN genes g ON g.id = s.gene_id
        LEFT JOIN evidence_source_counts c ON c.gene_id = g.id AND c.source_name = $1
        WHERE s.source_scores ? $1
