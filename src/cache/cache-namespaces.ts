@@ -21,6 +21,7 @@ export const DEFAULT_NAMESPACE_TTLS: Readonly<Record<string, number>> = {
   files: 86_400,
   annotations: 3_600,
   genes: 300,
+  'genes-meta': 300,
   statistics: 300,
   default: 3_600,
 };

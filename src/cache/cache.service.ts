@@ -192,11 +192,17 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
       }
       throw error;
     }
-    return (await this.store(k, value, ttl)) as T;
+    // Waiters get the value once it is in memory; persisting to L2 does not delay them.
+    return (await this.store(k, value, ttl, true)) as T;
   }
 
   /** Writes both layers and returns the stored (JSON round-tripped, frozen) value. */
-  private async store(k: CacheKey, value: unknown, ttl?: number): Promise<unknown> {
+  private async store(
+    k: CacheKey,
+    value: unknown,
+    ttl?: number,
+    persistInBackground = false,
+  ): Promise<unknown> {
     const json = JSON.stringify(value);
     if (json === undefined) throw new TypeError(`value for ${k.text} is not JSON-serialisable`);
     const now = Date.now();
@@ -219,11 +225,22 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
       this.breaker.dropWrite();
       return record.value;
     }
+    if (persistInBackground) {
+      this.l1.put(k.storage, record);
+      runInBackground(this.logger, 'cache write', () => this.persist(k, record, now));
+    } else {
+      await this.persist(k, record, now);
+    }
+    return record.value;
+  }
+
+  /** Writes both tiers and tells other instances; an L2 failure keeps the entry in L1. */
+  private async persist(k: CacheKey, record: RecordWithJson, now: number): Promise<void> {
     try {
       await this.bothTiers.set(
         k.storage,
         record,
-        staleUntil === null ? undefined : staleUntil - now,
+        record.staleUntil === null ? undefined : record.staleUntil - now,
       );
       this.breaker.succeeded();
       await this.publish({ op: 'del', key: k.storage });
@@ -232,7 +249,6 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
       this.l2Failed(k.namespace, error);
       this.breaker.dropWrite();
     }
-    return record.value;
   }
 
   private async readL2(k: CacheKey): Promise<CacheRecord | undefined> {

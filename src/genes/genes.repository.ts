@@ -107,30 +107,17 @@ export function geneWhere(filter: GeneFilter, params: unknown[], skipTier = fals
 export class GenesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async list(
-    filter: GeneFilter,
-    sort: SortKey[],
-    limit: number,
-    offset: number,
-  ): Promise<{ rows: GeneRow[]; total: number }> {
+  page(filter: GeneFilter, sort: SortKey[], limit: number, offset: number): Promise<GeneRow[]> {
     const params: unknown[] = [];
     const where = geneWhere(filter, params);
     const order = sort
       .map((k) => `${k.column} ${k.descending ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`)
       .join(', ');
-    const countParams = [...params];
     params.push(limit, offset);
-    const [rows, count] = await Promise.all([
-      this.dataSource.query<GeneRow[]>(
-        `${SELECT_GENE} ${where} ORDER BY ${order}, g.id ASC LIMIT $${params.length - 1} OFFSET $${params.length}`,
-        params,
-      ),
-      this.dataSource.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM genes g LEFT JOIN gene_scores s ON s.gene_id = g.id ${where}`,
-        countParams,
-      ),
-    ]);
-    return { rows, total: count[0]?.n ?? 0 };
+    return this.dataSource.query<GeneRow[]>(
+      `${SELECT_GENE} ${where} ORDER BY ${order}, g.id ASC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
   }
 
   /** Tier counts for the filtered set (ignoring the tier filter itself). */

@@ -1,3 +1,4 @@
+import { CacheService } from '../cache/cache.service.js';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import {
   ConflictError,
@@ -98,6 +99,7 @@ export class GenesService {
   constructor(
     private readonly genes: GenesRepository,
     private readonly scores: ScoreRefresher,
+    private readonly cache: CacheService,
   ) {}
 
   async list(query: ListGenesQuery, path: string, rawQuery: string): Promise<GeneListResponse> {
@@ -125,12 +127,17 @@ export class GenesService {
     };
     const page = query['page[number]'];
     const size = query['page[size]'];
-    const [{ rows, total }, tiers, overview, sources] = await Promise.all([
-      this.genes.list(filter, sort, size, (page - 1) * size),
+    // Dataset-wide figures change only with a score refresh, which clears the namespace.
+    const [rows, tiers, overview, sources] = await Promise.all([
+      this.genes.page(filter, sort, size, (page - 1) * size),
       this.genes.tierCounts(filter),
-      this.genes.overview(),
-      this.genes.evidenceSources(),
+      this.cache.wrap('list-overview', () => this.genes.overview(), 'genes-meta'),
+      this.cache.wrap('evidence-sources', () => this.genes.evidenceSources(), 'genes-meta'),
     ]);
+    // One grouped count serves both the tier breakdown and the total.
+    const total = tiers
+      .filter((t) => !filter.tiers?.length || filter.tiers.includes(t.tier))
+      .reduce((n, t) => n + t.n, 0);
     const pageCount = Math.ceil(total / size);
     const evidenceTiers: Record<string, Record<string, number>> = {};
     for (const group of EVIDENCE_GROUPS) evidenceTiers[group] = { total: 0 };

@@ -4,6 +4,7 @@
  */
 import { writeTables, type BenchTable } from './report.js';
 import { cacheBenchmark } from './cache.bench.js';
+import { genesBenchmark } from './genes.bench.js';
 import { loggingBenchmark } from './logging.bench.js';
 import { startupBenchmark } from './startup.bench.js';
 
@@ -11,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchTable>> = {
   startup: startupBenchmark,
   cache: cacheBenchmark,
   logging: loggingBenchmark,
+  genes: genesBenchmark,
 };
 
 async function main(): Promise<void> {
