@@ -124,7 +124,10 @@ export class CreateGeneTables1795248508765 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE "gene_annotations" ADD CONSTRAINT "fk_gene_annotations_gene" FOREIGN KEY ("gene_id") REFERENCES "genes"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
     );
-    // Hand-written from here: case-insensitive symbol uniqueness and the scoring views.
+    // Hand-written from here: HGNC id format, case-insensitive symbol uniqueness, scoring.
+    await queryRunner.query(
+      `ALTER TABLE "genes" ADD CONSTRAINT "ck_genes_hgnc_id" CHECK ("hgnc_id" ~ '^HGNC:[0-9]+$')`,
+    );
     await queryRunner.query(
       `CREATE UNIQUE INDEX "uq_genes_symbol_upper" ON "genes" (upper("approved_symbol"))`,
     );
@@ -140,6 +143,7 @@ export class CreateGeneTables1795248508765 implements MigrationInterface {
     await queryRunner.query(`DROP INDEX "public"."ix_genes_symbol_trgm"`);
     await queryRunner.query(`DROP INDEX "public"."ix_genes_aliases"`);
     await queryRunner.query(`DROP INDEX "public"."uq_genes_symbol_upper"`);
+    await queryRunner.query(`ALTER TABLE "genes" DROP CONSTRAINT "ck_genes_hgnc_id"`);
     await queryRunner.query(
       `ALTER TABLE "gene_annotations" DROP CONSTRAINT "fk_gene_annotations_gene"`,
     );

@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -8,6 +9,7 @@ import {
 } from 'typeorm';
 
 @Entity('genes')
+@Check('ck_genes_hgnc_id', `"hgnc_id" ~ '^HGNC:[0-9]+$'`)
 // Expression and GIN indexes live in the migration; declared here so the drift check knows them.
 @Index('uq_genes_symbol_upper', { synchronize: false })
 @Index('ix_genes_aliases', { synchronize: false })
