@@ -1,9 +1,12 @@
 import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/decorators/access.decorator.js';
 import { CachedResponse } from '../cache/http-cache.interceptor.js';
-import { ValidationFailedError } from '../common/errors/index.js';
-import { GeneAnnotationSummaryResponse, GeneAnnotationsResponse } from './dto/gene.response.js';
+import {
+  AnnotationsQuery,
+  GeneAnnotationSummaryResponse,
+  GeneAnnotationsResponse,
+} from './dto/gene.response.js';
 import { GenesService } from './genes.service.js';
 
 type Json = Record<string, unknown>;
@@ -23,18 +26,12 @@ export class AnnotationsController {
   @Public()
   @CachedResponse({ namespace: 'annotations' })
   @ApiOperation({ summary: 'Annotation rows of a gene, per source (optionally one source)' })
-  @ApiQuery({ name: 'source', required: false })
   @ApiOkResponse({ type: GeneAnnotationsResponse })
   async annotations(
     @Param('id', ParseIntPipe) id: number,
-    @Query('source') source?: string,
+    @Query() query: AnnotationsQuery,
   ): Promise<GeneAnnotationsResponse> {
-    if (source !== undefined && !/^[a-z][a-z0-9_]{0,31}$/.test(source)) {
-      throw new ValidationFailedError([
-        { field: 'source', messages: ['source must be a lower-case source name'] },
-      ]);
-    }
-    const { gene, rows } = await this.genes.annotations(id, source);
+    const { gene, rows } = await this.genes.annotations(id, query.source);
     return {
       gene_id: gene.id,
       gene_symbol: gene.approved_symbol,

@@ -18,6 +18,7 @@ import {
   GeneListResponse,
   ResolveQuery,
   ResolveResponse,
+  SymbolParam,
 } from './dto/gene.response.js';
 import { ListGenesQuery } from './dto/list-genes.query.js';
 import { GenesService } from './genes.service.js';
@@ -59,8 +60,8 @@ export class GenesController {
   @ApiOperation({ summary: 'One gene (by symbol, any case, or HGNC id) with its score breakdown' })
   @ApiOkResponse({ type: GeneDetailResponse })
   @ApiResponse({ status: 404, type: ErrorEnvelope })
-  detail(@Param('symbol') symbol: string): Promise<GeneDetailResponse> {
-    return this.genes.detail(symbol);
+  detail(@Param() params: SymbolParam): Promise<GeneDetailResponse> {
+    return this.genes.detail(params.symbol);
   }
 
   @Get(':symbol/evidence')
@@ -69,8 +70,8 @@ export class GenesController {
   @ApiOperation({ summary: 'Evidence rows of a gene, one per source, with the source score' })
   @ApiOkResponse({ type: EvidenceListResponse })
   @ApiResponse({ status: 404, type: ErrorEnvelope })
-  evidence(@Param('symbol') symbol: string): Promise<EvidenceListResponse> {
-    return this.genes.evidence(symbol);
+  evidence(@Param() params: SymbolParam): Promise<EvidenceListResponse> {
+    return this.genes.evidence(params.symbol);
   }
 
   @Post()

@@ -59,6 +59,14 @@ function fromHttpException(exception: HttpException, req: Request): Mapped {
   return { status, code, message, details, headers };
 }
 
+/** SQLSTATE 22021 (bad byte sequence) and 22P05 (untranslatable character). */
+function isInvalidInputForDatabase(error: unknown): boolean {
+  const code =
+    (error as { driverError?: { code?: unknown }; code?: unknown }).driverError?.code ??
+    (error as { code?: unknown }).code;
+  return code === '22021' || code === '22P05';
+}
+
 /**
  * Maps every failure (domain errors, HttpExceptions, body-parser errors, unknown
  * routes, database outages, bugs) to one JSON envelope carrying the request id.
@@ -116,6 +124,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
         code: 'DATABASE_UNAVAILABLE',
         message: 'The database is unavailable; retry shortly',
         headers: { 'Retry-After': '5' },
+      };
+    }
+    if (isInvalidInputForDatabase(exception)) {
+      // A value the database cannot represent (e.g. a NUL byte) reached a query.
+      return {
+        status: HttpStatus.BAD_REQUEST,
+        code: 'INVALID_VALUE',
+        message: 'The request contains a value that cannot be processed',
       };
     }
     this.logger.error({ err: exception }, 'unhandled error');

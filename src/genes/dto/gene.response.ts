@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { EVIDENCE_GROUPS, EVIDENCE_TIERS } from '../evidence-sources.js';
 
 export class GeneAttributes {
@@ -162,4 +162,19 @@ export class GeneAnnotationSummaryResponse {
   @ApiProperty() gene_id: number;
   @ApiProperty() gene_symbol: string;
   @ApiPropertyOptional({ type: Object }) summary: Record<string, unknown>;
+}
+
+export class SymbolParam {
+  @ApiProperty({ description: 'Approved symbol (any case) or HGNC id', example: 'PKD1' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,49}$/, {
+    message: 'symbol must be a gene symbol or HGNC id',
+  })
+  symbol: string;
+}
+
+export class AnnotationsQuery {
+  @ApiPropertyOptional({ description: 'Only this annotation source', example: 'gnomad' })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'source must be a lower-case source name' })
+  source?: string;
 }
