@@ -111,7 +111,13 @@ export function buildPinoHttpOptions(config: AppConfig): Options {
     },
     formatters: {
       level: (label) => ({ level: label }),
-      log: (object) => redactDeep(object) as Record<string, unknown>,
+      // req/res are raw Node objects here; their serializers keep only safe fields, so
+      // walking them (sockets, parsers, buffers) would cost time and protect nothing.
+      log: ({ req, res, ...rest }: Record<string, unknown>) => ({
+        ...(redactDeep(rest) as Record<string, unknown>),
+        ...(req === undefined ? {} : { req }),
+        ...(res === undefined ? {} : { res }),
+      }),
     },
   };
 }

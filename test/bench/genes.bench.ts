@@ -11,7 +11,7 @@ const GENES = 5000;
 const SAMPLES = 300;
 
 /** 5,000 genes with deterministic pseudo-random evidence from all seven sources. */
-async function seed(url: string): Promise<void> {
+export async function seedBenchGenes(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -104,7 +104,7 @@ export async function genesBenchmark(): Promise<BenchTable> {
   try {
     const app = await startHttpApp(db.url);
     try {
-      await seed(db.url);
+      await seedBenchGenes(db.url);
       const refresh = await timeRefresh(db.url);
       const cache = app.app.get(CacheService);
       await cache.clearAll();

@@ -5,6 +5,7 @@
 import { writeTables, type BenchTable } from './report.js';
 import { cacheBenchmark } from './cache.bench.js';
 import { genesBenchmark } from './genes.bench.js';
+import { httpBenchmark } from './http.bench.js';
 import { loggingBenchmark } from './logging.bench.js';
 import { startupBenchmark } from './startup.bench.js';
 
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchTable>> = {
   cache: cacheBenchmark,
   logging: loggingBenchmark,
   genes: genesBenchmark,
+  http: httpBenchmark,
 };
 
 async function main(): Promise<void> {

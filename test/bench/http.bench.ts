@@ -1,0 +1,179 @@
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { freePort } from '../../src/database/free-port.js';
+import { spawnApp, waitForStatus, type AppProcess } from '../support/app-process.js';
+import { startBenchDatabase } from './bench-app.js';
+import { seedBenchGenes } from './genes.bench.js';
+import type { BenchTable } from './report.js';
+import { fmt } from './stats.js';
+
+const CONNECTIONS = 50;
+const SECONDS = 5;
+const ROUNDS = 2;
+
+interface Target {
+  label: string;
+  path: string;
+  /** Distinct query per request, so the response cache never hits. */
+  uncached?: boolean;
+}
+
+const TARGETS: Target[] = [
+  { label: 'cached gene detail', path: '/api/genes/GENE1234' },
+  { label: 'cached gene list page', path: '/api/genes' },
+  { label: 'uncached gene list page', path: '/api/genes', uncached: true },
+  { label: '/health/live', path: '/health/live' },
+];
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+}
+
+async function drive(base: string, target: Target): Promise<Figures> {
+  let n = 0;
+  const result = await autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'GET',
+        path: target.path,
+        setupRequest: (req) =>
+          target.uncached
+            ? { ...req, path: `${target.path}?filter[max_score]=${(100 - ++n * 1e-7).toFixed(7)}` }
+            : req,
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    non2xx: result.non2xx + result.errors,
+  };
+}
+
+/** A bare node:http server in its own process answering with fixed bytes. */
+async function startBaseline(
+  files: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'kgdb-baseline-'));
+  const routes: Record<string, string> = {};
+  for (const [path, body] of Object.entries(files)) {
+    const file = join(dir, `${Object.keys(routes).length}.json`);
+    await writeFile(file, body);
+    routes[path] = file;
+  }
+  const port = await freePort();
+  const script = `
+    const fs = require('node:fs');
+    const routes = ${JSON.stringify(routes)};
+    const bodies = Object.fromEntries(Object.entries(routes).map(([p, f]) => [p, fs.readFileSync(f)]));
+    require('node:http').createServer((req, res) => {
+      const body = bodies[req.url.split('?')[0]];
+      res.writeHead(body ? 200 : 404, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(body ?? '{}');
+    }).listen(${port}, '127.0.0.1', () => process.stdout.write('ready\\n'));`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await once(child.stdout, 'data');
+  return { url: `http://127.0.0.1:${port}`, child, dir };
+}
+
+/**
+ * The app (its own process, 5,000 genes, production settings) against a bare node:http
+ * process serving the same bytes, alternating rounds, one autocannon client.
+ */
+export async function httpBenchmark(): Promise<BenchTable> {
+  const db = await startBenchDatabase();
+  let app: AppProcess | undefined;
+  let baseline: Awaited<ReturnType<typeof startBaseline>> | undefined;
+  try {
+    const appPort = await freePort();
+    app = spawnApp(
+      {
+        NODE_ENV: 'production',
+        DATABASE_URL: db.url,
+        JWT_SECRET: 'bench-jwt-secret-0123456789abcdefghijklmnop',
+        ADMIN_PASSWORD: 'Bench-Admin-Passw0rd',
+        RATE_LIMIT_PER_MINUTE: '100000000',
+        LOG_LEVEL: 'warn',
+      },
+      appPort,
+    );
+    await waitForStatus(app, '/health/ready');
+    await seedBenchGenes(db.url);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query('REFRESH MATERIALIZED VIEW gene_scores');
+    await client.query('DELETE FROM cache_entries');
+    await client.end();
+    const bytes: Record<string, string> = {};
+    for (const t of TARGETS) bytes[t.path] = await (await fetch(app.baseUrl + t.path)).text();
+    baseline = await startBaseline(bytes);
+
+    const rows: (string | number)[][] = [];
+    for (const target of TARGETS) {
+      const appRounds: Figures[] = [];
+      const baseRounds: Figures[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        appRounds.push(await drive(app.baseUrl, target));
+        baseRounds.push(await drive(baseline.url, target));
+      }
+      const avg = (xs: Figures[], k: keyof Figures) => xs.reduce((n, x) => n + x[k], 0) / xs.length;
+      const ratio = avg(appRounds, 'rps') / avg(baseRounds, 'rps');
+      rows.push([
+        target.label,
+        fmt(avg(appRounds, 'rps')),
+        fmt(avg(appRounds, 'p50'), 1),
+        fmt(avg(appRounds, 'p99'), 1),
+        fmt(Math.max(...appRounds.map((r) => r.max)), 0),
+        fmt(avg(baseRounds, 'rps')),
+        fmt(avg(baseRounds, 'p99'), 1),
+        fmt(ratio, 3),
+        String(appRounds.reduce((n, r) => n + r.non2xx, 0)),
+      ]);
+    }
+    return {
+      title: 'HTTP: the app against a bare node:http server with the same bytes',
+      description:
+        `App in its own process (NODE_ENV=production, ${'5,000'} genes, request logs persisted), baseline ` +
+        `a bare node:http process returning the app's own response bytes. autocannon, ${CONNECTIONS} connections, ` +
+        `${SECONDS} s, ${ROUNDS} alternating rounds per target (means). Uncached list: a distinct ` +
+        '`filter[max_score]` per request so the response cache never hits. Goal: cached detail ≥ 0.5 of the ' +
+        'baseline throughput with p99 ≤ 10 ms.',
+      columns: [
+        'target',
+        'app req/s',
+        'app p50 ms',
+        'app p99 ms',
+        'app max ms',
+        'baseline req/s',
+        'baseline p99 ms',
+        'app ÷ baseline',
+        'errors',
+      ],
+      rows,
+    };
+  } finally {
+    if (app && app.child.exitCode === null) {
+      app.child.kill('SIGTERM');
+      await app.exited;
+    }
+    if (baseline) {
+      baseline.child.kill('SIGTERM');
+      await rm(baseline.dir, { recursive: true, force: true });
+    }
+    await db.stop();
+  }
+}
