@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
 import { HttpDrainService } from './common/lifecycle/http-drain.service.js';
+import { AnnotationSourcesModule } from './annotation-sources/annotation-sources.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppCacheModule } from './cache/cache.module.js';
 import { AppConfig, AppConfigModule } from './config/index.js';
@@ -31,6 +32,7 @@ export class AppModule {
         HealthModule,
         AuthModule,
         GenesModule,
+        AnnotationSourcesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, HttpDrainService],
     };

@@ -10,6 +10,15 @@ function parseTtls(spec: string): Record<string, number> {
   return ttls;
 }
 
+function parseRates(spec: string): Record<string, number> {
+  const rates: Record<string, number> = {};
+  for (const part of spec.split(',')) {
+    const [host, rate] = part.split('=').map((x) => x.trim());
+    if (host && rate) rates[host] = Number(rate);
+  }
+  return rates;
+}
+
 /** Typed, validated configuration; the only shape the rest of the app sees. */
 export class AppConfig {
   readonly env: NodeEnv;
@@ -63,6 +72,17 @@ export class AppConfig {
     readonly forgotPasswordPerHour: number;
   };
   readonly mail: { readonly smtpUrl?: string; readonly from: string; readonly appUrl: string };
+  readonly upstream: {
+    readonly timeoutMs: number;
+    readonly maxAttempts: number;
+    readonly backoffBaseMs: number;
+    readonly backoffMaxMs: number;
+    /** Host suffix → requests per second; `default` covers the rest. */
+    readonly rateLimits: Readonly<Record<string, number>>;
+    readonly concurrency: number;
+    readonly breakerFailures: number;
+    readonly breakerOpenMs: number;
+  };
   readonly cache: {
     readonly defaultTtlSeconds: number;
     /** Overrides from CACHE_NAMESPACE_TTLS; the cache module holds the built-in defaults. */
@@ -130,6 +150,16 @@ export class AppConfig {
       forgotPasswordPerHour: env.RATE_LIMIT_FORGOT_PASSWORD_PER_HOUR,
     };
     this.mail = { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, appUrl: env.PUBLIC_APP_URL };
+    this.upstream = {
+      timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+      maxAttempts: env.UPSTREAM_MAX_ATTEMPTS,
+      backoffBaseMs: env.UPSTREAM_BACKOFF_BASE_MS,
+      backoffMaxMs: env.UPSTREAM_BACKOFF_MAX_MS,
+      rateLimits: { default: 5, ...parseRates(env.UPSTREAM_RATE_LIMITS) },
+      concurrency: env.UPSTREAM_CONCURRENCY,
+      breakerFailures: env.UPSTREAM_BREAKER_FAILURES,
+      breakerOpenMs: env.UPSTREAM_BREAKER_OPEN_MS,
+    };
     this.cache = {
       defaultTtlSeconds: env.CACHE_DEFAULT_TTL_SECONDS,
       namespaceTtls: parseTtls(env.CACHE_NAMESPACE_TTLS),

@@ -234,6 +234,51 @@ export class EnvironmentVariables {
   @Min(1)
   EVENT_LOOP_WARN_MS = 200;
 
+  /** Per attempt, for every upstream request. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  UPSTREAM_TIMEOUT_MS = 30000;
+
+  /** Attempts per upstream request (1 = no retry); 429 and 5xx and network errors retry. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  UPSTREAM_MAX_ATTEMPTS = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  UPSTREAM_BACKOFF_BASE_MS = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  UPSTREAM_BACKOFF_MAX_MS = 30000;
+
+  /** Requests per second per domain (matched by host suffix), e.g. `ncbi.nlm.nih.gov=3,default=5`. */
+  @Matches(/^\s*[a-z0-9.-]+\s*=\s*\d+(\.\d+)?\s*(,\s*[a-z0-9.-]+\s*=\s*\d+(\.\d+)?\s*)*$/, {
+    message: 'UPSTREAM_RATE_LIMITS must look like host=perSecond,default=perSecond',
+  })
+  UPSTREAM_RATE_LIMITS = 'ncbi.nlm.nih.gov=3,default=5';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  UPSTREAM_CONCURRENCY = 4;
+
+  /** Consecutive failed attempts that open a domain's circuit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  UPSTREAM_BREAKER_FAILURES = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  UPSTREAM_BREAKER_OPEN_MS = 30000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -6,6 +6,7 @@ import { writeTables, type BenchTable } from './report.js';
 import { cacheBenchmark } from './cache.bench.js';
 import { genesBenchmark } from './genes.bench.js';
 import { httpBenchmark } from './http.bench.js';
+import { upstreamBenchmark } from './upstream.bench.js';
 import { loggingBenchmark } from './logging.bench.js';
 import { startupBenchmark } from './startup.bench.js';
 
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchTable>> = {
   logging: loggingBenchmark,
   genes: genesBenchmark,
   http: httpBenchmark,
+  upstream: upstreamBenchmark,
 };
 
 async function main(): Promise<void> {

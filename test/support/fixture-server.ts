@@ -38,6 +38,7 @@ export class FixtureServer {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
+      const arrivedAt = Date.now();
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -48,7 +49,7 @@ export class FixtureServer {
           url: req.url ?? '/',
           headers: req.headers,
           body,
-          at: Date.now(),
+          at: arrivedAt,
         });
         const handler = this.routes.get(`${req.method} ${path}`);
         if (!handler) {

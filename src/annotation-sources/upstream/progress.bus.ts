@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+
+export interface SourceProgress {
+  source: string;
+  runId: string | null;
+  phase: 'fetching' | 'parsing' | 'normalizing' | 'storing' | 'completed' | 'failed';
+  processed: number;
+  total: number | null;
+  added: number;
+  updated: number;
+  failed: number;
+  current: string | null;
+  etaMs: number | null;
+}
+
+/** In-process bus the pipeline and WebSocket layers subscribe to. */
+@Injectable()
+export class SourceProgressBus {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(100);
+  }
+
+  publish(progress: SourceProgress): void {
+    this.emitter.emit('progress', progress);
+  }
+
+  subscribe(listener: (progress: SourceProgress) => void): () => void {
+    this.emitter.on('progress', listener);
+    return () => this.emitter.off('progress', listener);
+  }
+}

@@ -1,0 +1,240 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  DelegateBackoff,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  wrap,
+  type CircuitBreakerPolicy,
+  type IPolicy,
+  type IRetryBackoffContext,
+} from 'cockatiel';
+import { CacheService } from '../../cache/cache.service.js';
+import { correlationHeaders } from '../../common/request-context.js';
+import { AppConfig } from '../../config/index.js';
+import { DomainLimiter } from './domain-limiter.js';
+import {
+  UpstreamPayloadError,
+  UpstreamRetryableError,
+  UpstreamUnavailableError,
+  retryAfterMs,
+} from './upstream.errors.js';
+
+export interface UpstreamRequest {
+  url: string;
+  /** The source asking (for logs and statistics). */
+  source: string;
+  /** Cache namespace for the response (the source's own; never `default`). */
+  namespace: string;
+  /** Seconds; the namespace TTL when omitted. 0 = do not cache. */
+  ttl?: number;
+  headers?: Record<string, string>;
+}
+
+interface DomainState {
+  group: string;
+  limiter: DomainLimiter;
+  policy: IPolicy;
+  breaker: CircuitBreakerPolicy;
+  failures: number;
+  requests: number;
+}
+
+const CIRCUIT_NAMES: Record<CircuitState, string> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+export interface DomainHealth {
+  domain: string;
+  circuit: string;
+  requests: number;
+  failures: number;
+  per_second: number;
+  queued: number;
+}
+
+/**
+ * The one way sources reach upstream APIs: per-domain rate limit and concurrency cap
+ * (shared by all sources on a domain), one retry layer with exponential back-off, jitter
+ * and Retry-After, a circuit breaker per domain, correlation headers, and caching
+ * through the cache module with stale fallback when the upstream is down.
+ */
+@Injectable()
+export class UpstreamHttp {
+  private readonly logger = new Logger(UpstreamHttp.name);
+  private readonly domains = new Map<string, DomainState>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly cache: CacheService,
+  ) {}
+
+  /** The body as text, from the cache when fresh; see class comment for the rest. */
+  async text(request: UpstreamRequest): Promise<string> {
+    if (request.ttl === 0) return this.fetchWithPolicies(request);
+    return this.cache.wrap(
+      { url: request.url },
+      () => this.fetchWithPolicies(request),
+      request.namespace,
+      request.ttl,
+    );
+  }
+
+  /** Parsed JSON; a body that is not JSON is an UpstreamPayloadError (never cached). */
+  async json<T = unknown>(request: UpstreamRequest): Promise<T> {
+    const load = async () => {
+      const body = await this.fetchWithPolicies({
+        ...request,
+        headers: { Accept: 'application/json', ...request.headers },
+      });
+      try {
+        return JSON.parse(body) as T;
+      } catch {
+        throw new UpstreamPayloadError(`${request.source}: ${request.url} did not return JSON`, {
+          preview: body.slice(0, 200),
+        });
+      }
+    };
+    if (request.ttl === 0) return load();
+    return this.cache.wrap({ url: request.url, as: 'json' }, load, request.namespace, request.ttl);
+  }
+
+  health(): DomainHealth[] {
+    return [...this.domains.entries()].map(([domain, d]) => ({
+      domain,
+      circuit: CIRCUIT_NAMES[d.breaker.state],
+      requests: d.requests,
+      failures: d.failures,
+      per_second: d.limiter.limit.perSecond,
+      queued: d.limiter.queued,
+    }));
+  }
+
+  /** The rate-limit group of a host: the longest configured suffix it ends with. */
+  groupFor(host: string): string {
+    const matches = Object.keys(this.config.upstream.rateLimits)
+      .filter((suffix) => suffix !== 'default' && (host === suffix || host.endsWith(`.${suffix}`)))
+      .sort((a, b) => b.length - a.length);
+    return matches[0] ?? host;
+  }
+
+  private domain(host: string): DomainState {
+    const group = this.groupFor(host);
+    const state = this.domains.get(group);
+    if (state) return state;
+    const cfg = this.config.upstream;
+    const perSecond = cfg.rateLimits[group] ?? cfg.rateLimits.default ?? 5;
+    const backoff = new DelegateBackoff<IRetryBackoffContext<unknown>>((ctx) => {
+      const error = 'error' in ctx.result ? ctx.result.error : undefined;
+      const exponential = Math.min(cfg.backoffMaxMs, cfg.backoffBaseMs * 2 ** (ctx.attempt - 1));
+      const jittered = exponential / 2 + Math.random() * (exponential / 2);
+      const asked = error instanceof UpstreamRetryableError ? (error.retryAfterMs ?? 0) : 0;
+      return Math.min(cfg.backoffMaxMs, Math.max(jittered, asked));
+    });
+    const retryable = handleWhen(
+      (e) => e instanceof UpstreamRetryableError && !(e instanceof BrokenCircuitError),
+    );
+    const breaker = circuitBreaker(
+      handleWhen((e) => e instanceof UpstreamRetryableError),
+      {
+        halfOpenAfter: cfg.breakerOpenMs,
+        breaker: new ConsecutiveBreaker(cfg.breakerFailures),
+      },
+    );
+    const created: DomainState = {
+      group,
+      limiter: new DomainLimiter({ perSecond, concurrency: cfg.concurrency }),
+      policy: wrap(retry(retryable, { maxAttempts: cfg.maxAttempts - 1, backoff }), breaker),
+      breaker,
+      failures: 0,
+      requests: 0,
+    };
+    breaker.onStateChange((s) => {
+      this.logger.warn(
+        { domain: group, state: CIRCUIT_NAMES[s] },
+        'upstream circuit state changed',
+      );
+    });
+    this.domains.set(group, created);
+    return created;
+  }
+
+  private async fetchWithPolicies(request: UpstreamRequest): Promise<string> {
+    const url = new URL(request.url);
+    const domain = this.domain(url.hostname);
+    try {
+      return await domain.policy.execute(() => this.attempt(domain, request));
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        throw new UpstreamUnavailableError(
+          `${request.source}: circuit for ${domain.group} is open`,
+        );
+      }
+      if (error instanceof UpstreamRetryableError) {
+        throw new UpstreamUnavailableError(
+          `${request.source}: ${request.url} failed after ${this.config.upstream.maxAttempts} attempts (${error.message})`,
+          error.status,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** One HTTP attempt, holding a rate-limit slot only while it runs. */
+  private async attempt(domain: DomainState, request: UpstreamRequest): Promise<string> {
+    const release = await domain.limiter.acquire();
+    domain.requests += 1;
+    try {
+      let res: Response;
+      try {
+        res = await fetch(request.url, {
+          headers: {
+            'User-Agent': 'kidney-genetics-db',
+            ...correlationHeaders(),
+            ...request.headers,
+          },
+          signal: AbortSignal.timeout(this.config.upstream.timeoutMs),
+        });
+      } catch (error) {
+        domain.failures += 1;
+        const reason =
+          (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message;
+        throw new UpstreamRetryableError(`${request.url}: ${reason}`, null, null);
+      }
+      if (res.status === 429 || res.status >= 500) {
+        domain.failures += 1;
+        await res.body?.cancel();
+        throw new UpstreamRetryableError(
+          `${request.url} answered ${res.status}`,
+          res.status,
+          retryAfterMs(res.headers.get('retry-after')),
+        );
+      }
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new UpstreamUnavailableError(
+          `${request.source}: ${request.url} answered ${res.status}`,
+          res.status,
+        );
+      }
+      try {
+        return await res.text();
+      } catch (error) {
+        domain.failures += 1;
+        throw new UpstreamRetryableError(
+          `${request.url}: body cut off (${(error as Error).message})`,
+          null,
+          null,
+        );
+      }
+    } finally {
+      release();
+    }
+  }
+}
