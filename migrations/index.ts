@@ -5,6 +5,7 @@ import { CreateAuthTables1795246180498 } from './1795246180498-CreateAuthTables.
 import { CreateCacheEntries1795246915748 } from './1795246915748-CreateCacheEntries.js';
 import { CreateSystemLogs1795247302917 } from './1795247302917-CreateSystemLogs.js';
 import { CreateGeneTables1795248508765 } from './1795248508765-CreateGeneTables.js';
+import { CreateGeneStaging1795250101650 } from './1795250101650-CreateGeneStaging.js';
 
 export const migrations = [
   Baseline1763700000000,
@@ -12,4 +13,5 @@ export const migrations = [
   CreateCacheEntries1795246915748,
   CreateSystemLogs1795247302917,
   CreateGeneTables1795248508765,
+  CreateGeneStaging1795250101650,
 ];

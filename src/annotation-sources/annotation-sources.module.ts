@@ -1,13 +1,18 @@
 import { Module } from '@nestjs/common';
+import { GenesModule } from '../genes/genes.module.js';
+import { EvidenceSourcesController } from './evidence/evidence-sources.controller.js';
+import { EvidenceSourcesService } from './evidence/evidence-sources.service.js';
 import { SourceProgressBus } from './upstream/progress.bus.js';
 import { UpstreamHttp } from './upstream/upstream-http.service.js';
 
 /**
- * Owns everything sources share to reach upstream APIs: the rate-limited, retrying,
- * circuit-broken, cached HTTP client and the progress bus. Sources build on these.
+ * Owns how data gets in from upstream: the rate-limited, retrying, circuit-broken,
+ * cached HTTP client, the progress bus, and the evidence sources built on them.
  */
 @Module({
-  providers: [UpstreamHttp, SourceProgressBus],
-  exports: [UpstreamHttp, SourceProgressBus],
+  imports: [GenesModule],
+  controllers: [EvidenceSourcesController],
+  providers: [UpstreamHttp, SourceProgressBus, EvidenceSourcesService],
+  exports: [UpstreamHttp, SourceProgressBus, EvidenceSourcesService],
 })
 export class AnnotationSourcesModule {}

@@ -83,6 +83,15 @@ export class AppConfig {
     readonly breakerFailures: number;
     readonly breakerOpenMs: number;
   };
+  readonly sources: {
+    readonly clingen: {
+      readonly url: string;
+      readonly expertPanels: string[];
+      readonly keywords: string[];
+    };
+    readonly gencc: { readonly url: string };
+    readonly kidneyKeywords: string[];
+  };
   readonly cache: {
     readonly defaultTtlSeconds: number;
     /** Overrides from CACHE_NAMESPACE_TTLS; the cache module holds the built-in defaults. */
@@ -159,6 +168,20 @@ export class AppConfig {
       concurrency: env.UPSTREAM_CONCURRENCY,
       breakerFailures: env.UPSTREAM_BREAKER_FAILURES,
       breakerOpenMs: env.UPSTREAM_BREAKER_OPEN_MS,
+    };
+    const list = (v: string) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+    this.sources = {
+      clingen: {
+        url: env.CLINGEN_URL,
+        expertPanels: list(env.CLINGEN_EXPERT_PANELS),
+        keywords: list(env.CLINGEN_KEYWORDS).map((k) => k.toLowerCase()),
+      },
+      gencc: { url: env.GENCC_URL },
+      kidneyKeywords: list(env.KIDNEY_KEYWORDS).map((k) => k.toLowerCase()),
     };
     this.cache = {
       defaultTtlSeconds: env.CACHE_DEFAULT_TTL_SECONDS,

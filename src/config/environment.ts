@@ -279,6 +279,30 @@ export class EnvironmentVariables {
   @Min(100)
   UPSTREAM_BREAKER_OPEN_MS = 30000;
 
+  @Matches(/^https?:\/\/.+/, { message: 'CLINGEN_URL must be an http(s) URL' })
+  CLINGEN_URL = 'https://search.clinicalgenome.org/kb/gene-validity/download';
+
+  /** Kidney gene curation expert panels (comma-separated, without the "Gene Curation Expert Panel" suffix). */
+  @IsString()
+  @MinLength(1)
+  CLINGEN_EXPERT_PANELS =
+    'Kidney Cystic and Ciliopathy Disorders,Glomerulopathy,Tubulopathy,Complement-Mediated Kidney Diseases,Congenital Anomalies of the Kidney and Urinary Tract';
+
+  /** Lower-case keywords for ClinGen disease labels (comma-separated). */
+  @IsString()
+  @MinLength(1)
+  CLINGEN_KEYWORDS =
+    'kidney,renal,nephro,glomerul,tubul,polycystic,alport,nephritis,cystic,ciliopathy,complement,cakut';
+
+  @Matches(/^https?:\/\/.+/, { message: 'GENCC_URL must be an http(s) URL' })
+  GENCC_URL = 'https://search.thegencc.org/download/action/submissions-export-tsv';
+
+  /** Lower-case kidney keywords for GenCC and PanelApp (comma-separated). */
+  @IsString()
+  @MinLength(1)
+  KIDNEY_KEYWORDS =
+    'kidney,renal,nephro,glomerul,tubulopathy,tubulointerstitial,polycystic,alport,nephritis,cystic kidney,ciliopathy,complement,cakut,focal segmental,steroid resistant,nephrotic,proteinuria,hematuria';
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -5,6 +5,7 @@ import { DataSourceEntity } from './entities/data-source.entity.js';
 import { GeneAnnotationEntity } from './entities/gene-annotation.entity.js';
 import { GeneEvidenceEntity } from './entities/gene-evidence.entity.js';
 import { GeneEntity } from './entities/gene.entity.js';
+import { GeneStagingEntity } from './entities/gene-staging.entity.js';
 import { SOURCE_DEFINITIONS } from './evidence-sources.js';
 import { GenesController } from './genes.controller.js';
 import { GenesRepository } from './genes.repository.js';
@@ -13,6 +14,10 @@ import { ScoreRefresher } from './scoring/score-refresher.service.js';
 import { DataSourcesController, StatisticsController } from './statistics.controller.js';
 import { StatisticsRepository } from './statistics.repository.js';
 import { StatisticsService } from './statistics.service.js';
+import { EvidenceIngestService } from './staging/evidence-ingest.service.js';
+import { StagingController } from './staging/staging.controller.js';
+import { StagingRepository } from './staging/staging.repository.js';
+import { StagingService } from './staging/staging.service.js';
 
 /**
  * Owns genes, evidence per source, annotations rows, the source registry, scoring
@@ -25,6 +30,7 @@ import { StatisticsService } from './statistics.service.js';
       GeneEvidenceEntity,
       GeneAnnotationEntity,
       DataSourceEntity,
+      GeneStagingEntity,
     ]),
   ],
   controllers: [
@@ -32,6 +38,7 @@ import { StatisticsService } from './statistics.service.js';
     AnnotationsController,
     StatisticsController,
     DataSourcesController,
+    StagingController,
   ],
   providers: [
     GenesRepository,
@@ -39,8 +46,11 @@ import { StatisticsService } from './statistics.service.js';
     ScoreRefresher,
     StatisticsRepository,
     StatisticsService,
+    StagingRepository,
+    StagingService,
+    EvidenceIngestService,
   ],
-  exports: [GenesService, ScoreRefresher],
+  exports: [GenesService, ScoreRefresher, EvidenceIngestService],
 })
 export class GenesModule implements OnApplicationBootstrap {
   constructor(private readonly statistics: StatisticsRepository) {}

@@ -185,22 +185,32 @@ export class GenesRepository {
     return rows[0].id;
   }
 
-  /** Creates or replaces the one evidence row of a gene for a source. */
+  /** Creates or replaces the one evidence row of a gene for a source; true when created. */
   async upsertEvidence(
     geneId: number,
     source: string,
     data: Record<string, unknown>,
     detail: string | null,
     manager?: EntityManager,
-  ): Promise<void> {
-    await (manager ?? this.dataSource.manager).query(
+  ): Promise<boolean> {
+    const rows = await (manager ?? this.dataSource.manager).query<{ inserted: boolean }[]>(
       `INSERT INTO gene_evidence (gene_id, source_name, source_detail, evidence_data, evidence_date)
        VALUES ($1, $2, $3, $4::jsonb, current_date)
        ON CONFLICT (gene_id, source_name) DO UPDATE SET
          source_detail = EXCLUDED.source_detail, evidence_data = EXCLUDED.evidence_data,
-         evidence_date = EXCLUDED.evidence_date, updated_at = now()`,
+         evidence_date = EXCLUDED.evidence_date, updated_at = now()
+       RETURNING (xmax = 0) AS inserted`,
       [geneId, source, detail, JSON.stringify(data)],
     );
+    return rows[0]?.inserted === true;
+  }
+
+  async findIdByHgncId(hgncId: string): Promise<number | undefined> {
+    const rows = await this.dataSource.query<{ id: number }[]>(
+      'SELECT id FROM genes WHERE hgnc_id = $1',
+      [hgncId],
+    );
+    return rows[0]?.id;
   }
 
   async deleteEvidence(geneId: number, source: string): Promise<boolean> {

@@ -60,6 +60,11 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/statistics/evidence-composition': 'anonymous',
   'GET /api/datasources': 'anonymous',
   'GET /api/datasources/:name': 'anonymous',
+  'POST /api/datasources/:name/update': 'admin',
+  'GET /api/staging': 'curator',
+  'GET /api/staging/stats': 'curator',
+  'POST /api/staging/:id/approve': 'curator',
+  'POST /api/staging/:id/reject': 'curator',
 };
 
 /** WebSocket gateways and the role their handshake requires. */

@@ -1,0 +1,182 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../../common/errors/index.js';
+import { runWithContext } from '../../common/request-context.js';
+import { AppConfig } from '../../config/index.js';
+import {
+  EvidenceIngestService,
+  type IngestResult,
+} from '../../genes/staging/evidence-ingest.service.js';
+import { SourceProgressBus, type SourceProgress } from '../upstream/progress.bus.js';
+import { UpstreamHttp } from '../upstream/upstream-http.service.js';
+import { parseClinGenCsv } from './clingen.parser.js';
+import type { ParseResult, RowFailure } from './evidence-record.js';
+import { parseGenccDelimited } from './gencc.parser.js';
+
+interface SourceDefinition {
+  namespace: string;
+  /** Downloads and parses the source; throws on unreadable payloads. */
+  load(http: UpstreamHttp, forceRefresh: boolean): Promise<ParseResult>;
+}
+
+export interface SourceRunResult extends IngestResult {
+  run_id: string;
+  source: string;
+  status: 'completed' | 'failed';
+  rows: number;
+  genes: number;
+  failed: number;
+  failures: RowFailure[];
+  error: string | null;
+  duration_ms: number;
+}
+
+class UnknownSourceError extends DomainError {
+  readonly code = 'SOURCE_NOT_FOUND';
+  readonly status = HttpStatus.NOT_FOUND;
+}
+
+/**
+ * Runs an evidence source end to end: download through the shared upstream client,
+ * parse (bad rows are recorded with their reason), store through the genes module, and
+ * publish progress. A run that yields no genes fails.
+ */
+@Injectable()
+export class EvidenceSourcesService {
+  private readonly logger = new Logger(EvidenceSourcesService.name);
+  private readonly sources: Record<string, SourceDefinition>;
+
+  constructor(
+    private readonly http: UpstreamHttp,
+    private readonly ingest: EvidenceIngestService,
+    private readonly progress: SourceProgressBus,
+    config: AppConfig,
+  ) {
+    const { clingen, gencc, kidneyKeywords } = config.sources;
+    this.sources = {
+      ClinGen: {
+        namespace: 'clingen',
+        load: async (client, force) =>
+          parseClinGenCsv(
+            await client.text({
+              url: clingen.url,
+              source: 'ClinGen',
+              namespace: 'clingen',
+              ttl: force ? 0 : undefined,
+            }),
+            { expertPanels: clingen.expertPanels, keywords: clingen.keywords },
+          ),
+      },
+      GenCC: {
+        namespace: 'gencc',
+        load: async (client, force) =>
+          parseGenccDelimited(
+            await client.text({
+              url: gencc.url,
+              source: 'GenCC',
+              namespace: 'gencc',
+              ttl: force ? 0 : undefined,
+            }),
+            kidneyKeywords,
+          ),
+      },
+    };
+  }
+
+  names(): string[] {
+    return Object.keys(this.sources);
+  }
+
+  async run(name: string, options: { forceRefresh?: boolean } = {}): Promise<SourceRunResult> {
+    const source = Object.keys(this.sources).find((s) => s.toLowerCase() === name.toLowerCase());
+    if (!source) {
+      throw new UnknownSourceError(
+        `No runnable source ${name}; available: ${this.names().join(', ')}`,
+      );
+    }
+    const runId = randomUUID();
+    return runWithContext({ runId }, () =>
+      this.execute(source, runId, options.forceRefresh === true),
+    );
+  }
+
+  private async execute(source: string, runId: string, force: boolean): Promise<SourceRunResult> {
+    const started = performance.now();
+    const base: SourceRunResult = {
+      run_id: runId,
+      source,
+      status: 'failed',
+      rows: 0,
+      genes: 0,
+      added: 0,
+      updated: 0,
+      staged: 0,
+      created_genes: 0,
+      failed: 0,
+      failures: [],
+      error: null,
+      duration_ms: 0,
+    };
+    const emit = (phase: SourceProgress['phase'], extra: Partial<SourceProgress> = {}) =>
+      this.progress.publish({
+        source,
+        runId,
+        phase,
+        processed: 0,
+        total: null,
+        added: 0,
+        updated: 0,
+        failed: 0,
+        current: null,
+        etaMs: null,
+        ...extra,
+      });
+    this.logger.log({ source }, 'source run started');
+    emit('fetching');
+    let parsed: ParseResult;
+    try {
+      parsed = await this.sources[source].load(this.http, force);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.error({ err: error, source }, 'source run failed while fetching or parsing');
+      emit('failed', { current: message });
+      return { ...base, error: message, duration_ms: Math.round(performance.now() - started) };
+    }
+    for (const f of parsed.failures.slice(0, 50))
+      this.logger.warn({ source, row: f.row }, `row skipped: ${f.reason}`);
+    emit('storing', { total: parsed.records.length, failed: parsed.failures.length });
+    if (parsed.records.length === 0) {
+      const message = `${source} yielded no kidney genes from ${parsed.rows} rows`;
+      this.logger.error({ source }, message);
+      emit('failed', { current: message, failed: parsed.failures.length });
+      return {
+        ...base,
+        rows: parsed.rows,
+        failed: parsed.failures.length,
+        failures: parsed.failures,
+        error: message,
+        duration_ms: Math.round(performance.now() - started),
+      };
+    }
+    const stored = await this.ingest.ingest(source, parsed.records);
+    const result: SourceRunResult = {
+      ...base,
+      ...stored,
+      status: 'completed',
+      rows: parsed.rows,
+      genes: parsed.records.length,
+      failed: parsed.failures.length,
+      failures: parsed.failures,
+      duration_ms: Math.round(performance.now() - started),
+    };
+    emit('completed', {
+      processed: parsed.records.length,
+      total: parsed.records.length,
+      added: stored.added,
+      updated: stored.updated,
+      failed: parsed.failures.length,
+    });
+    this.logger.log({ source, ...stored, failed: result.failed }, 'source run completed');
+    return result;
+  }
+}

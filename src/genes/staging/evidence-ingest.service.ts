@@ -1,0 +1,127 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { GenesRepository } from '../genes.repository.js';
+import { ScoreRefresher } from '../scoring/score-refresher.service.js';
+import { StagingRepository, type StagingRow } from './staging.repository.js';
+
+export interface IngestRecord {
+  symbol: string;
+  hgncId: string | null;
+  data: Record<string, unknown>;
+  detail: string;
+}
+
+export interface IngestResult {
+  added: number;
+  updated: number;
+  staged: number;
+  created_genes: number;
+}
+
+/** How urgently a curator should look at an unresolved symbol, by the source's weight. */
+const SOURCE_PRIORITY: Record<string, number> = {
+  PanelApp: 100,
+  ClinGen: 95,
+  HPO: 85,
+  GenCC: 80,
+  DiagnosticPanels: 75,
+  Literature: 60,
+  PubTator: 20,
+};
+
+/**
+ * Stores a source's evidence: one row per gene and source. A record with an HGNC id is
+ * attached to that gene (created if new); one with only a symbol must resolve to exactly
+ * one local gene by symbol, alias or previous symbol, otherwise it waits in staging with
+ * its evidence. Scores are refreshed once at the end.
+ */
+@Injectable()
+export class EvidenceIngestService {
+  private readonly logger = new Logger(EvidenceIngestService.name);
+
+  constructor(
+    private readonly genes: GenesRepository,
+    private readonly staging: StagingRepository,
+    private readonly scores: ScoreRefresher,
+  ) {}
+
+  async ingest(source: string, records: IngestRecord[]): Promise<IngestResult> {
+    const result: IngestResult = { added: 0, updated: 0, staged: 0, created_genes: 0 };
+    for (const record of records) {
+      const resolved = await this.resolve(record);
+      if ('stage' in resolved) {
+        await this.staging.upsertPending({
+          source,
+          text: record.symbol,
+          reason: resolved.stage,
+          candidates: resolved.candidates,
+          data: record.data,
+          detail: record.detail,
+          priority: SOURCE_PRIORITY[source] ?? 10,
+        });
+        result.staged += 1;
+        continue;
+      }
+      if (resolved.created) result.created_genes += 1;
+      const inserted = await this.genes.upsertEvidence(
+        resolved.geneId,
+        source,
+        record.data,
+        record.detail,
+      );
+      if (inserted) result.added += 1;
+      else result.updated += 1;
+    }
+    this.scores.markDirty();
+    this.logger.log({ source, ...result }, 'evidence ingested');
+    return result;
+  }
+
+  private async resolve(
+    record: IngestRecord,
+  ): Promise<
+    { geneId: number; created: boolean } | { stage: string; candidates: StagingRow['candidates'] }
+  > {
+    if (record.hgncId) {
+      const existing = await this.genes.findIdByHgncId(record.hgncId);
+      if (existing !== undefined) return { geneId: existing, created: false };
+      try {
+        const geneId = await this.genes.insertGene({
+          hgncId: record.hgncId,
+          symbol: record.symbol,
+          name: null,
+          aliases: [],
+          previousSymbols: [],
+        });
+        return { geneId, created: true };
+      } catch (error) {
+        if ((error as { driverError?: { code?: string } }).driverError?.code !== '23505')
+          throw error;
+        // The symbol belongs to another gene with a different HGNC id.
+        const clash = await this.genes.resolveCandidates('symbol', record.symbol);
+        return {
+          stage: 'conflict',
+          candidates: clash.map(({ id, hgnc_id, approved_symbol }) => ({
+            id,
+            hgnc_id,
+            approved_symbol,
+          })),
+        };
+      }
+    }
+    for (const kind of ['symbol', 'alias'] as const) {
+      const found = await this.genes.resolveCandidates(kind, record.symbol);
+      if (found.length === 1) return { geneId: found[0].id, created: false };
+      if (found.length > 1) {
+        return {
+          stage: 'ambiguous',
+          candidates: found.map(({ id, hgnc_id, approved_symbol }) => ({
+            id,
+            hgnc_id,
+            approved_symbol,
+          })),
+        };
+      }
+    }
+    return { stage: 'unknown', candidates: [] };
+  }
+}

@@ -1,0 +1,149 @@
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { RequireRole } from '../../auth/decorators/access.decorator.js';
+import {
+  CurrentUser,
+  type AuthenticatedUser,
+} from '../../auth/decorators/current-user.decorator.js';
+import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
+import { StagingService } from './staging.service.js';
+
+export class ListStagingQuery {
+  @ApiPropertyOptional({ enum: ['pending', 'approved', 'rejected'], default: 'pending' })
+  @IsOptional()
+  @IsIn(['pending', 'approved', 'rejected'])
+  status: 'pending' | 'approved' | 'rejected' = 'pending';
+
+  @ApiPropertyOptional({ example: 'GenCC' })
+  @IsOptional()
+  @Matches(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)
+  source?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  offset: number = 0;
+}
+
+export class ApproveStagingRequest {
+  @ApiPropertyOptional({ description: 'Link to this existing gene' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  gene_id?: number;
+
+  @ApiPropertyOptional({ example: 'HGNC:8601', description: 'Or this HGNC id (found or created)' })
+  @IsOptional()
+  @Matches(/^HGNC:\d{1,7}$/)
+  hgnc_id?: string;
+
+  @ApiPropertyOptional({
+    example: 'NPHP1',
+    description: 'Approved symbol when the gene is created',
+  })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,39}$/)
+  approved_symbol?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  notes?: string;
+}
+
+export class RejectStagingRequest {
+  @ApiProperty({ description: 'Why the symbol is not a gene we track' })
+  @IsString()
+  @Length(1, 2000)
+  notes: string;
+}
+
+export class StagingResponse {
+  @ApiProperty({ type: Object }) data: unknown;
+  @ApiPropertyOptional({ type: Object }) meta?: Record<string, unknown>;
+}
+
+@ApiTags('staging')
+@RequireRole('curator')
+@Controller('api/staging')
+export class StagingController {
+  constructor(private readonly staging: StagingService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Unresolved symbols, highest priority first' })
+  @ApiOkResponse({ type: StagingResponse })
+  async list(@Query() q: ListStagingQuery): Promise<StagingResponse> {
+    const { rows, total } = await this.staging.list(q);
+    return { data: rows, meta: { total, limit: q.limit, offset: q.offset } };
+  }
+
+  @Get('stats')
+  @ApiOperation({ summary: 'Counts by status, and pending entries per source' })
+  @ApiOkResponse({ type: StagingResponse })
+  async stats(): Promise<StagingResponse> {
+    return { data: await this.staging.stats() };
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Link or create the gene and replay the staged evidence into it' })
+  @ApiOkResponse({ type: StagingResponse })
+  @ApiResponse({ status: 409, type: ErrorEnvelope, description: 'Already reviewed' })
+  async approve(
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: ApproveStagingRequest,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<StagingResponse> {
+    return {
+      data: await this.staging.approve(id, user.id, {
+        geneId: body.gene_id,
+        hgncId: body.hgnc_id,
+        approvedSymbol: body.approved_symbol,
+        notes: body.notes,
+      }),
+    };
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record why a staged symbol is rejected' })
+  @ApiOkResponse({ type: StagingResponse })
+  async reject(
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: RejectStagingRequest,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<StagingResponse> {
+    return { data: await this.staging.reject(id, user.id, body.notes) };
+  }
+}

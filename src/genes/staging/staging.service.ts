@@ -1,0 +1,129 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { ConflictError, DomainError, ValidationFailedError } from '../../common/errors/index.js';
+import { GenesRepository } from '../genes.repository.js';
+import { ScoreRefresher } from '../scoring/score-refresher.service.js';
+import { StagingRepository, type StagingRow } from './staging.repository.js';
+
+class StagingNotFoundError extends DomainError {
+  readonly code = 'STAGING_NOT_FOUND';
+  readonly status = HttpStatus.NOT_FOUND;
+}
+
+export interface ApproveInput {
+  geneId?: number;
+  hgncId?: string;
+  approvedSymbol?: string;
+  notes?: string;
+}
+
+/** The curator's review of unresolved symbols: approve replays the staged evidence. */
+@Injectable()
+export class StagingService {
+  private readonly logger = new Logger(StagingService.name);
+
+  constructor(
+    private readonly staging: StagingRepository,
+    private readonly genes: GenesRepository,
+    private readonly scores: ScoreRefresher,
+  ) {}
+
+  list(filter: { status?: string; source?: string; limit: number; offset: number }) {
+    return this.staging.list(filter);
+  }
+
+  async stats() {
+    const rows = await this.staging.stats();
+    const totals: Record<string, number> = { pending: 0, approved: 0, rejected: 0 };
+    const pendingBySource: Record<string, number> = {};
+    for (const r of rows) {
+      totals[r.status] = (totals[r.status] ?? 0) + r.n;
+      if (r.status === 'pending') pendingBySource[r.source_name] = r.n;
+    }
+    return { totals, pending_by_source: pendingBySource };
+  }
+
+  private async pending(id: number): Promise<StagingRow> {
+    const row = await this.staging.get(id);
+    if (!row) throw new StagingNotFoundError(`Staging entry ${id} not found`);
+    if (row.status !== 'pending')
+      throw new ConflictError(`Staging entry ${id} is already ${row.status}`);
+    return row;
+  }
+
+  /** Links or creates the gene, then stores the evidence the source reported for it. */
+  async approve(
+    id: number,
+    userId: number,
+    input: ApproveInput,
+  ): Promise<{ entry: StagingRow; gene_id: number; evidence: 'added' | 'updated' }> {
+    const row = await this.pending(id);
+    let geneId = input.geneId;
+    if (geneId !== undefined) {
+      if (!(await this.genes.findById(geneId))) {
+        throw new ValidationFailedError([
+          { field: 'gene_id', messages: [`gene ${geneId} does not exist`] },
+        ]);
+      }
+    } else if (input.hgncId) {
+      geneId = await this.genes.findIdByHgncId(input.hgncId);
+      if (geneId === undefined) {
+        if (!input.approvedSymbol) {
+          throw new ValidationFailedError([
+            { field: 'approved_symbol', messages: ['needed to create a new gene'] },
+          ]);
+        }
+        try {
+          geneId = await this.genes.insertGene({
+            hgncId: input.hgncId,
+            symbol: input.approvedSymbol,
+            name: null,
+            aliases:
+              row.original_text.toUpperCase() === input.approvedSymbol.toUpperCase()
+                ? []
+                : [row.original_text],
+            previousSymbols: [],
+          });
+        } catch (error) {
+          if ((error as { driverError?: { code?: string } }).driverError?.code === '23505') {
+            throw new ConflictError(`Symbol ${input.approvedSymbol} belongs to another gene`);
+          }
+          throw error;
+        }
+      }
+    } else {
+      throw new ValidationFailedError([
+        {
+          field: 'gene_id',
+          messages: ['give gene_id, or hgnc_id (and approved_symbol for a new gene)'],
+        },
+      ]);
+    }
+    const inserted = await this.genes.upsertEvidence(
+      geneId,
+      row.source_name,
+      row.evidence_data,
+      row.evidence_detail,
+    );
+    if (!(await this.staging.review(id, 'approved', userId, input.notes ?? null, geneId))) {
+      throw new ConflictError(`Staging entry ${id} was reviewed concurrently`);
+    }
+    this.scores.markDirty();
+    this.logger.log(
+      { staging_id: id, gene_id: geneId, source: row.source_name },
+      'staged symbol approved',
+    );
+    return {
+      entry: (await this.staging.get(id))!,
+      gene_id: geneId,
+      evidence: inserted ? 'added' : 'updated',
+    };
+  }
+
+  async reject(id: number, userId: number, notes: string): Promise<StagingRow> {
+    await this.pending(id);
+    if (!(await this.staging.review(id, 'rejected', userId, notes, null))) {
+      throw new ConflictError(`Staging entry ${id} was reviewed concurrently`);
+    }
+    return (await this.staging.get(id))!;
+  }
+}

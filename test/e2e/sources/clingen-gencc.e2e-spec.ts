@@ -1,0 +1,221 @@
+import { readFileSync } from 'node:fs';
+import {
+  SourceProgressBus,
+  type SourceProgress,
+} from '../../../src/annotation-sources/upstream/progress.bus.js';
+import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
+import { createUser, loginAdmin } from '../../support/auth.js';
+import { FixtureServer } from '../../support/fixture-server.js';
+
+const fixture = (path: string) =>
+  readFileSync(new URL(`../../fixtures/upstream/${path}`, import.meta.url), 'utf8');
+
+describe('ClinGen and GenCC runs against the fixture server, and the staging queue', () => {
+  const upstream = new FixtureServer();
+  let t: TestApp;
+  let admin: string;
+  let curator: string;
+  let clingenCalls = 0;
+  const events: SourceProgress[] = [];
+
+  beforeAll(async () => {
+    await upstream.start();
+    // The first ClinGen download fails with a 503: the run must retry and succeed.
+    upstream.route('GET', '/kb/gene-validity/download', (_req, res) => {
+      clingenCalls += 1;
+      if (clingenCalls === 1) {
+        res.writeHead(503, { 'retry-after': '0' });
+        res.end('busy');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/csv' });
+      res.end(fixture('clingen/gene-validity.csv'));
+    });
+    upstream.route('GET', '/download/action/submissions-export-tsv', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/tab-separated-values' });
+      res.end(fixture('gencc/submissions-export.tsv'));
+    });
+    upstream.route('GET', '/empty.tsv', (_req, res) => {
+      res.writeHead(200);
+      res.end('gene_curie\tgene_symbol\tclassification_title\tdisease_title\n');
+    });
+    t = await createTestApp({
+      env: {
+        CLINGEN_URL: `${upstream.baseUrl}/kb/gene-validity/download`,
+        GENCC_URL: `${upstream.baseUrl}/download/action/submissions-export-tsv`,
+        UPSTREAM_BACKOFF_BASE_MS: '10',
+        UPSTREAM_RATE_LIMITS: '127.0.0.1=100',
+        RATE_LIMIT_PER_MINUTE: '100000',
+      },
+    });
+    t.app.get(SourceProgressBus).subscribe((e) => events.push(e));
+    admin = (await loginAdmin(t)).accessToken;
+    curator = (await createUser(t, admin, 'curator')).accessToken;
+  });
+  afterAll(async () => {
+    await t.close();
+    await upstream.stop();
+  });
+
+  const run = (name: string) =>
+    t.http().post(`/api/datasources/${name}/update`).set('Authorization', `Bearer ${admin}`);
+
+  it('runs ClinGen: retries the 503, stores one row per kidney gene, records the bad row', async () => {
+    const res = await run('ClinGen').expect(200);
+    expect(res.body.data).toMatchObject({
+      source: 'ClinGen',
+      status: 'completed',
+      rows: 13,
+      genes: 9,
+      added: 9,
+      updated: 0,
+      staged: 0,
+      created_genes: 9,
+      failed: 1,
+    });
+    expect(clingenCalls).toBe(2);
+    expect(events.filter((e) => e.source === 'ClinGen').map((e) => e.phase)).toEqual([
+      'fetching',
+      'storing',
+      'completed',
+    ]);
+    expect(new Set(events.map((e) => e.runId))).toEqual(new Set([res.body.data.run_id]));
+    await t.app.get(ScoreRefresher).settled();
+    const pkd1 = await t.http().get('/api/genes/PKD1').expect(200);
+    // Definitive and Limited: the maximum counts.
+    expect(pkd1.body.data.attributes.score_breakdown).toEqual({ ClinGen: 1 });
+    const nphs2 = await t.http().get('/api/genes/NPHS2').expect(200);
+    expect(nphs2.body.data.attributes.score_breakdown).toEqual({ ClinGen: 0 });
+  });
+
+  it('is idempotent: a second run updates the same rows from the cached download', async () => {
+    const res = await run('clingen').expect(200);
+    expect(res.body.data).toMatchObject({
+      status: 'completed',
+      added: 0,
+      updated: 9,
+      created_genes: 0,
+    });
+    expect(clingenCalls).toBe(2);
+    const forced = await t
+      .http()
+      .post('/api/datasources/ClinGen/update?force_refresh=true')
+      .set('Authorization', `Bearer ${admin}`)
+      .expect(200);
+    expect(forced.body.data.updated).toBe(9);
+    expect(clingenCalls).toBe(3);
+  });
+
+  it('runs GenCC and stages the symbol it could not resolve', async () => {
+    const res = await run('GenCC').expect(200);
+    // The one new gene is NPHS1; PKD1, NPHS2, GANAB and HNF1B came with ClinGen.
+    expect(res.body.data).toMatchObject({
+      status: 'completed',
+      genes: 6,
+      added: 5,
+      staged: 1,
+      created_genes: 1,
+    });
+    const pending = await t
+      .http()
+      .get('/api/staging')
+      .set('Authorization', `Bearer ${curator}`)
+      .expect(200);
+    expect(pending.body.data).toHaveLength(1);
+    expect(pending.body.data[0]).toMatchObject({
+      source_name: 'GenCC',
+      original_text: 'NPHP1',
+      reason: 'unknown',
+      status: 'pending',
+      priority: 80,
+    });
+    const stats = await t
+      .http()
+      .get('/api/staging/stats')
+      .set('Authorization', `Bearer ${curator}`)
+      .expect(200);
+    expect(stats.body.data).toEqual({
+      totals: { pending: 1, approved: 0, rejected: 0 },
+      pending_by_source: { GenCC: 1 },
+    });
+    // Re-running does not duplicate the pending entry.
+    await run('GenCC').expect(200);
+    const again = await t
+      .http()
+      .get('/api/staging')
+      .set('Authorization', `Bearer ${curator}`)
+      .expect(200);
+    expect(again.body.meta.total).toBe(1);
+  });
+
+  it('approving a staged symbol creates the gene and its evidence counts in the score', async () => {
+    const [entry] = (await t.http().get('/api/staging').set('Authorization', `Bearer ${curator}`))
+      .body.data as { id: number }[];
+    await t.http().get('/api/genes/NPHP1').expect(404);
+    const approved = await t
+      .http()
+      .post(`/api/staging/${entry.id}/approve`)
+      .set('Authorization', `Bearer ${curator}`)
+      .send({ hgnc_id: 'HGNC:7905', approved_symbol: 'NPHP1', notes: 'nephrocystin 1' })
+      .expect(200);
+    expect(approved.body.data).toMatchObject({ evidence: 'added', entry: { status: 'approved' } });
+    await t.app.get(ScoreRefresher).settled();
+    const gene = await t.http().get('/api/genes/NPHP1').expect(200);
+    expect(gene.body.data.attributes.sources).toEqual(['GenCC']);
+    expect(gene.body.data.attributes.score_breakdown).toEqual({ GenCC: 0.4 });
+    expect(gene.body.data.attributes.evidence_score).toBeGreaterThan(0);
+    const twice = await t
+      .http()
+      .post(`/api/staging/${entry.id}/approve`)
+      .set('Authorization', `Bearer ${curator}`)
+      .send({ gene_id: gene.body.data.id ? Number(gene.body.data.id) : 1 })
+      .expect(409);
+    expect(twice.body.error.code).toBe('CONFLICT');
+  });
+
+  it('rejects with a reason, validates input and keeps staging to curators', async () => {
+    await t.http().get('/api/staging').expect(401);
+    const viewer = (await createUser(t, admin, 'viewer')).accessToken;
+    await t.http().get('/api/staging').set('Authorization', `Bearer ${viewer}`).expect(403);
+    await t
+      .http()
+      .post('/api/staging/999999/reject')
+      .set('Authorization', `Bearer ${curator}`)
+      .send({ notes: 'x' })
+      .expect(404);
+    await t
+      .http()
+      .post('/api/staging/1/approve')
+      .set('Authorization', `Bearer ${curator}`)
+      .send({ hgnc_id: 'not-an-id' })
+      .expect(400);
+  });
+
+  it('fails a run that yields no genes, and reports unknown sources', async () => {
+    const t2 = await createTestApp({
+      env: { GENCC_URL: `${upstream.baseUrl}/empty.tsv`, UPSTREAM_RATE_LIMITS: '127.0.0.1=100' },
+    });
+    try {
+      const token = (await loginAdmin(t2)).accessToken;
+      const res = await t2
+        .http()
+        .post('/api/datasources/GenCC/update')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200);
+      expect(res.body.data).toMatchObject({
+        status: 'failed',
+        genes: 0,
+        error: expect.stringContaining('no kidney genes'),
+      });
+      const unknown = await t2
+        .http()
+        .post('/api/datasources/Nope/update')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(404);
+      expect(unknown.body.error.code).toBe('SOURCE_NOT_FOUND');
+    } finally {
+      await t2.close();
+    }
+  });
+});
