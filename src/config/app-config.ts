@@ -90,6 +90,10 @@ export class AppConfig {
       readonly keywords: string[];
     };
     readonly gencc: { readonly url: string };
+    readonly panelapp: {
+      readonly regions: readonly { readonly region: 'UK' | 'Australia'; readonly url: string }[];
+      readonly confidenceLevels: readonly string[];
+    };
     readonly kidneyKeywords: string[];
   };
   readonly cache: {
@@ -181,6 +185,13 @@ export class AppConfig {
         keywords: list(env.CLINGEN_KEYWORDS).map((k) => k.toLowerCase()),
       },
       gencc: { url: env.GENCC_URL },
+      panelapp: {
+        regions: [
+          { region: 'UK', url: env.PANELAPP_UK_URL.replace(/\/$/, '') },
+          { region: 'Australia', url: env.PANELAPP_AU_URL.replace(/\/$/, '') },
+        ],
+        confidenceLevels: list(env.PANELAPP_CONFIDENCE_LEVELS),
+      },
       kidneyKeywords: list(env.KIDNEY_KEYWORDS).map((k) => k.toLowerCase()),
     };
     this.cache = {

@@ -294,6 +294,18 @@ export class EnvironmentVariables {
   CLINGEN_KEYWORDS =
     'kidney,renal,nephro,glomerul,tubul,polycystic,alport,nephritis,cystic,ciliopathy,complement,cakut';
 
+  @Matches(/^https?:\/\/.+/, { message: 'PANELAPP_UK_URL must be an http(s) URL' })
+  PANELAPP_UK_URL = 'https://panelapp.genomicsengland.co.uk/api/v1';
+
+  @Matches(/^https?:\/\/.+/, { message: 'PANELAPP_AU_URL must be an http(s) URL' })
+  PANELAPP_AU_URL = 'https://panelapp-aus.org/api/v1';
+
+  /** Gene confidence levels kept from PanelApp panels: 3 and 4 are Green, 2 Amber, 0-1 Red. */
+  @Matches(/^[0-4](,[0-4])*$/, {
+    message: 'PANELAPP_CONFIDENCE_LEVELS must be a comma list of 0-4',
+  })
+  PANELAPP_CONFIDENCE_LEVELS = '2,3,4';
+
   @Matches(/^https?:\/\/.+/, { message: 'GENCC_URL must be an http(s) URL' })
   GENCC_URL = 'https://search.thegencc.org/download/action/submissions-export-tsv';
 

@@ -12,6 +12,8 @@ import { UpstreamHttp } from '../upstream/upstream-http.service.js';
 import { parseClinGenCsv } from './clingen.parser.js';
 import type { ParseResult, RowFailure } from './evidence-record.js';
 import { parseGenccDelimited } from './gencc.parser.js';
+import { loadPanelApp } from './panelapp.source.js';
+import { CacheService } from '../../cache/cache.service.js';
 
 interface SourceDefinition {
   namespace: string;
@@ -50,10 +52,19 @@ export class EvidenceSourcesService {
     private readonly http: UpstreamHttp,
     private readonly ingest: EvidenceIngestService,
     private readonly progress: SourceProgressBus,
+    private readonly cache: CacheService,
     config: AppConfig,
   ) {
-    const { clingen, gencc, kidneyKeywords } = config.sources;
+    const { clingen, gencc, panelapp, kidneyKeywords } = config.sources;
     this.sources = {
+      PanelApp: {
+        namespace: 'panelapp',
+        // Per-page responses are cached in the panelapp namespace; forceRefresh clears it first.
+        load: async (client, force) => {
+          if (force) await this.cache.clearNamespace('panelapp');
+          return loadPanelApp(client, { ...panelapp, keywords: kidneyKeywords });
+        },
+      },
       ClinGen: {
         namespace: 'clingen',
         load: async (client, force) =>
