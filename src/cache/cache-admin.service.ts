@@ -1,37 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CacheWarmerRegistry } from './cache-warmers.js';
-import { CacheRepository, type NamespaceFigures } from './cache.repository.js';
 import { CacheService } from './cache.service.js';
 import type {
   CacheHealthResponse,
   CacheKeysResponse,
   CacheStatsResponse,
   NamespaceStatsResponse,
-  StoredStats,
   WarmCacheRequest,
   WarmCacheResponse,
   WarmProblem,
   WarmedSource,
 } from './dto/cache.dto.js';
 
-const EMPTY_STORED: StoredStats = {
-  total_entries: 0,
-  active_entries: 0,
-  expired_entries: 0,
-  total_bytes: 0,
-  total_accesses: 0,
-  last_access: null,
-  oldest_entry: null,
-  newest_entry: null,
-};
-
 const CONCURRENCY = { low: 1, normal: 2, high: 4 } as const;
-
-function stored(figures: NamespaceFigures | undefined): StoredStats {
-  if (!figures) return { ...EMPTY_STORED };
-  const { namespace: _ns, ...rest } = figures;
-  return rest;
-}
 
 /** Statistics, listings, health and warming behind the admin cache endpoints. */
 @Injectable()
@@ -40,80 +21,23 @@ export class CacheAdminService {
 
   constructor(
     private readonly cache: CacheService,
-    private readonly repository: CacheRepository,
     private readonly warmers: CacheWarmerRegistry,
   ) {}
 
-  /** Every namespace with a TTL, rows in L2, or activity in this process. */
-  async namespaces(): Promise<string[]> {
-    const fromTable = await this.repository.namespaces();
-    return [
-      ...new Set([
-        ...this.cache.knownNamespaces(),
-        ...fromTable,
-        ...this.cache.counters.namespaces(),
-      ]),
-    ].sort();
+  namespaces(): Promise<string[]> {
+    return this.cache.namespaces();
   }
 
-  /** A namespace with nothing in it reports zeros, never an error. */
-  async namespaceStats(namespace: string): Promise<NamespaceStatsResponse> {
-    const [figures] = await this.repository.figures(namespace);
-    return this.describe(namespace, figures);
+  namespaceStats(namespace: string): Promise<NamespaceStatsResponse> {
+    return this.cache.stats(namespace);
   }
 
-  private describe(
-    namespace: string,
-    figures: NamespaceFigures | undefined,
-  ): NamespaceStatsResponse {
-    return {
-      namespace,
-      ttl_seconds: this.cache.ttlFor(namespace),
-      counters: this.cache.counters.report(namespace),
-      stored: stored(figures),
-      memory: this.cache.l1.countNamespace(namespace),
-    };
-  }
-
-  async stats(): Promise<CacheStatsResponse> {
-    const [figures, names] = await Promise.all([this.repository.figures(), this.namespaces()]);
-    const byName = new Map(figures.map((f) => [f.namespace, f]));
-    const total = figures.reduce<StoredStats>(
-      (sum, f) => ({
-        total_entries: sum.total_entries + f.total_entries,
-        active_entries: sum.active_entries + f.active_entries,
-        expired_entries: sum.expired_entries + f.expired_entries,
-        total_bytes: sum.total_bytes + f.total_bytes,
-        total_accesses: sum.total_accesses + f.total_accesses,
-        last_access: [sum.last_access, f.last_access].filter(Boolean).sort().at(-1) ?? null,
-        oldest_entry: [sum.oldest_entry, f.oldest_entry].filter(Boolean).sort()[0] ?? null,
-        newest_entry: [sum.newest_entry, f.newest_entry].filter(Boolean).sort().at(-1) ?? null,
-      }),
-      { ...EMPTY_STORED },
-    );
-    const l1 = this.cache.l1;
-    return {
-      counters: this.cache.counters.report(),
-      stored: total,
-      memory: {
-        entries: l1.size,
-        bytes: l1.bytes,
-        max_entries: l1.maxEntries,
-        max_bytes: l1.maxBytes,
-        evictions: l1.evictions,
-      },
-      namespaces: names.map((n) => this.describe(n, byName.get(n))),
-    };
+  stats(): Promise<CacheStatsResponse> {
+    return this.cache.stats();
   }
 
   async keys(namespace: string, limit: number, cursor?: string): Promise<CacheKeysResponse> {
-    const rows = await this.repository.keys(namespace, limit + 1, cursor);
-    const page = rows.slice(0, limit);
-    return {
-      namespace,
-      keys: page,
-      next_cursor: rows.length > limit ? (page.at(-1)?.cache_key ?? null) : null,
-    };
+    return { namespace, ...(await this.cache.keys(namespace, { limit, cursor })) };
   }
 
   health(): CacheHealthResponse {

@@ -20,7 +20,9 @@ import {
 import { cacheKey, deepFreeze, type CacheKey } from './cache-key.js';
 import { DEFAULT_NAMESPACE_TTLS } from './cache-namespaces.js';
 import { CacheCounters } from './cache-stats.js';
-import { CacheRepository } from './cache.repository.js';
+import { CacheRepository, type KeyRow } from './cache.repository.js';
+import { allStats, namespaceStats } from './cache-statistics.js';
+import type { CacheStatsResponse, NamespaceStatsResponse } from './dto/cache.dto.js';
 import { L2Breaker } from './l2-breaker.js';
 import { MemoryLruStore } from './stores/memory-lru.store.js';
 import { PostgresCacheStore, type RecordWithJson } from './stores/postgres.store.js';
@@ -109,6 +111,39 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
 
   get listenerConnected(): boolean {
     return this.bus.connected;
+  }
+
+  /** Every namespace with a TTL, stored entries, or activity in this process. */
+  async namespaces(): Promise<string[]> {
+    const stored = await this.repository.namespaces();
+    return [
+      ...new Set([...this.knownNamespaces(), ...stored, ...this.counters.namespaces()]),
+    ].sort();
+  }
+
+  /** Readable stored keys of a namespace, `limit` at a time after `cursor`. */
+  async keys(
+    namespace: string,
+    page: { limit?: number; cursor?: string } = {},
+  ): Promise<{ keys: KeyRow[]; next_cursor: string | null }> {
+    const limit = page.limit ?? 100;
+    const rows = await this.repository.keys(namespace, limit + 1, page.cursor);
+    const keys = rows.slice(0, limit);
+    return { keys, next_cursor: rows.length > limit ? (keys.at(-1)?.cache_key ?? null) : null };
+  }
+
+  /** Statistics of every namespace, or of one (zeros when it holds nothing). */
+  stats(): Promise<CacheStatsResponse>;
+  stats(namespace: string): Promise<NamespaceStatsResponse>;
+  stats(namespace?: string): Promise<CacheStatsResponse | NamespaceStatsResponse> {
+    const sources = {
+      repository: this.repository,
+      counters: this.counters,
+      l1: this.l1,
+      ttlFor: (ns: string) => this.ttlFor(ns),
+      namespaces: () => this.namespaces(),
+    };
+    return namespace === undefined ? allStats(sources) : namespaceStats(sources, namespace);
   }
 
   /** The cached value, or undefined on a miss (a cached null comes back as null). */

@@ -189,6 +189,25 @@ describe('CacheService on PostgreSQL', () => {
     }
   });
 
+  it('lists namespaces and readable keys, and reports zeros for an empty namespace', async () => {
+    for (let i = 0; i < 3; i++) await cache.set({ symbol: `K${i}` }, i, 'ensembl');
+    expect(await cache.namespaces()).toEqual(
+      expect.arrayContaining(['ensembl', 'hgnc', 'default']),
+    );
+    const first = await cache.keys('ensembl', { limit: 2 });
+    expect(first.keys).toHaveLength(2);
+    const rest = await cache.keys('ensembl', { limit: 2, cursor: first.next_cursor! });
+    expect(rest.next_cursor).toBeNull();
+    expect([...first.keys, ...rest.keys].map((k) => k.key).sort()).toEqual([
+      '{"symbol":"K0"}',
+      '{"symbol":"K1"}',
+      '{"symbol":"K2"}',
+    ]);
+    const empty = await cache.stats('nothing-here');
+    expect(empty.stored.total_entries).toBe(0);
+    expect(empty.counters.hits).toBe(0);
+  });
+
   it('counts exactly under concurrency', async () => {
     await cache.set('counted', 1, 'clinvar');
     const before = cache.counters.report('clinvar');

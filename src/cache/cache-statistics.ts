@@ -1,0 +1,83 @@
+import type { CacheCounters } from './cache-stats.js';
+import type { CacheRepository, NamespaceFigures } from './cache.repository.js';
+import type { CacheStatsResponse, NamespaceStatsResponse, StoredStats } from './dto/cache.dto.js';
+import type { MemoryLruStore } from './stores/memory-lru.store.js';
+
+const EMPTY_STORED: StoredStats = {
+  total_entries: 0,
+  active_entries: 0,
+  expired_entries: 0,
+  total_bytes: 0,
+  total_accesses: 0,
+  last_access: null,
+  oldest_entry: null,
+  newest_entry: null,
+};
+
+export interface StatsSources {
+  repository: CacheRepository;
+  counters: CacheCounters;
+  l1: MemoryLruStore;
+  ttlFor(namespace: string): number;
+  namespaces(): Promise<string[]>;
+}
+
+function stored(figures: NamespaceFigures | undefined): StoredStats {
+  if (!figures) return { ...EMPTY_STORED };
+  const { namespace: _ns, ...rest } = figures;
+  return rest;
+}
+
+function describe(
+  s: StatsSources,
+  namespace: string,
+  figures: NamespaceFigures | undefined,
+): NamespaceStatsResponse {
+  return {
+    namespace,
+    ttl_seconds: s.ttlFor(namespace),
+    counters: s.counters.report(namespace),
+    stored: stored(figures),
+    memory: s.l1.countNamespace(namespace),
+  };
+}
+
+/** One namespace; a namespace with nothing in it reports zeros, never an error. */
+export async function namespaceStats(
+  s: StatsSources,
+  namespace: string,
+): Promise<NamespaceStatsResponse> {
+  const [figures] = await s.repository.figures(namespace);
+  return describe(s, namespace, figures);
+}
+
+/** Per-process counters, stored figures from the `cache_stats` view and memory use. */
+export async function allStats(s: StatsSources): Promise<CacheStatsResponse> {
+  const [figures, names] = await Promise.all([s.repository.figures(), s.namespaces()]);
+  const byName = new Map(figures.map((f) => [f.namespace, f]));
+  const total = figures.reduce<StoredStats>(
+    (sum, f) => ({
+      total_entries: sum.total_entries + f.total_entries,
+      active_entries: sum.active_entries + f.active_entries,
+      expired_entries: sum.expired_entries + f.expired_entries,
+      total_bytes: sum.total_bytes + f.total_bytes,
+      total_accesses: sum.total_accesses + f.total_accesses,
+      last_access: [sum.last_access, f.last_access].filter(Boolean).sort().at(-1) ?? null,
+      oldest_entry: [sum.oldest_entry, f.oldest_entry].filter(Boolean).sort()[0] ?? null,
+      newest_entry: [sum.newest_entry, f.newest_entry].filter(Boolean).sort().at(-1) ?? null,
+    }),
+    { ...EMPTY_STORED },
+  );
+  return {
+    counters: s.counters.report(),
+    stored: total,
+    memory: {
+      entries: s.l1.size,
+      bytes: s.l1.bytes,
+      max_entries: s.l1.maxEntries,
+      max_bytes: s.l1.maxBytes,
+      evictions: s.l1.evictions,
+    },
+    namespaces: names.map((n) => describe(s, n, byName.get(n))),
+  };
+}
