@@ -90,6 +90,11 @@ export class AppConfig {
       readonly keywords: string[];
     };
     readonly gencc: { readonly url: string };
+    readonly hpo: {
+      readonly ontologyUrl: string;
+      readonly genesToPhenotypeUrl: string;
+      readonly rootTerm: string;
+    };
     readonly panelapp: {
       readonly regions: readonly { readonly region: 'UK' | 'Australia'; readonly url: string }[];
       readonly confidenceLevels: readonly string[];
@@ -185,6 +190,11 @@ export class AppConfig {
         keywords: list(env.CLINGEN_KEYWORDS).map((k) => k.toLowerCase()),
       },
       gencc: { url: env.GENCC_URL },
+      hpo: {
+        ontologyUrl: env.HPO_ONTOLOGY_URL,
+        genesToPhenotypeUrl: env.HPO_GENES_TO_PHENOTYPE_URL,
+        rootTerm: env.HPO_ROOT_TERM,
+      },
       panelapp: {
         regions: [
           { region: 'UK', url: env.PANELAPP_UK_URL.replace(/\/$/, '') },

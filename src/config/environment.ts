@@ -306,6 +306,17 @@ export class EnvironmentVariables {
   })
   PANELAPP_CONFIDENCE_LEVELS = '2,3,4';
 
+  /** HPO ontology (obographs JSON). */
+  @Matches(/^https?:\/\/.+/, { message: 'HPO_ONTOLOGY_URL must be an http(s) URL' })
+  HPO_ONTOLOGY_URL = 'http://purl.obolibrary.org/obo/hp.json';
+
+  @Matches(/^https?:\/\/.+/, { message: 'HPO_GENES_TO_PHENOTYPE_URL must be an http(s) URL' })
+  HPO_GENES_TO_PHENOTYPE_URL = 'http://purl.obolibrary.org/obo/hp/hpoa/genes_to_phenotype.txt';
+
+  /** Genes annotated to this term or any descendant count as HPO kidney evidence. */
+  @Matches(/^HP:\d{7}$/, { message: 'HPO_ROOT_TERM must look like HP:0010935' })
+  HPO_ROOT_TERM = 'HP:0010935';
+
   @Matches(/^https?:\/\/.+/, { message: 'GENCC_URL must be an http(s) URL' })
   GENCC_URL = 'https://search.thegencc.org/download/action/submissions-export-tsv';
 

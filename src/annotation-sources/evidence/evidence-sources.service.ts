@@ -13,6 +13,7 @@ import { parseClinGenCsv } from './clingen.parser.js';
 import type { ParseResult, RowFailure } from './evidence-record.js';
 import { parseGenccDelimited } from './gencc.parser.js';
 import { loadPanelApp } from './panelapp.source.js';
+import { descendantsOf, parseGenesToPhenotype } from './hpo.parser.js';
 import { CacheService } from '../../cache/cache.service.js';
 
 interface SourceDefinition {
@@ -55,8 +56,40 @@ export class EvidenceSourcesService {
     private readonly cache: CacheService,
     config: AppConfig,
   ) {
-    const { clingen, gencc, panelapp, kidneyKeywords } = config.sources;
+    const { clingen, gencc, panelapp, hpo, kidneyKeywords } = config.sources;
     this.sources = {
+      HPO: {
+        namespace: 'hpo',
+        // The bulk files are large: fetched without caching the raw text; the derived term
+        // set is cached instead.
+        load: async (client, force) => {
+          if (force) await this.cache.clearNamespace('hpo');
+          const terms = await this.cache.wrap(
+            { descendants: hpo.rootTerm, of: hpo.ontologyUrl },
+            async () => [
+              ...descendantsOf(
+                await client.text({
+                  url: hpo.ontologyUrl,
+                  source: 'HPO',
+                  namespace: 'hpo',
+                  ttl: 0,
+                }),
+                hpo.rootTerm,
+              ),
+            ],
+            'hpo',
+          );
+          return parseGenesToPhenotype(
+            await client.text({
+              url: hpo.genesToPhenotypeUrl,
+              source: 'HPO',
+              namespace: 'hpo',
+              ttl: 0,
+            }),
+            new Set(terms),
+          );
+        },
+      },
       PanelApp: {
         namespace: 'panelapp',
         // Per-page responses are cached in the panelapp namespace; forceRefresh clears it first.
