@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { GenesModule } from '../genes/genes.module.js';
 import { EvidenceSourcesController } from './evidence/evidence-sources.controller.js';
 import { EvidenceSourcesService } from './evidence/evidence-sources.service.js';
+import { SnapshotIngestion } from './snapshot/snapshot-ingestion.service.js';
+import { SnapshotServer } from './snapshot/snapshot.server.js';
 import { SourceProgressBus } from './upstream/progress.bus.js';
 import { UpstreamHttp } from './upstream/upstream-http.service.js';
 
@@ -12,7 +14,13 @@ import { UpstreamHttp } from './upstream/upstream-http.service.js';
 @Module({
   imports: [GenesModule],
   controllers: [EvidenceSourcesController],
-  providers: [UpstreamHttp, SourceProgressBus, EvidenceSourcesService],
+  providers: [
+    UpstreamHttp,
+    SourceProgressBus,
+    SnapshotServer,
+    EvidenceSourcesService,
+    SnapshotIngestion,
+  ],
   exports: [UpstreamHttp, SourceProgressBus, EvidenceSourcesService],
 })
 export class AnnotationSourcesModule {}

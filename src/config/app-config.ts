@@ -84,6 +84,8 @@ export class AppConfig {
     readonly breakerOpenMs: number;
   };
   readonly sources: {
+    readonly mode: 'snapshot' | 'live';
+    readonly ingestSnapshotOnStart: boolean;
     readonly clingen: {
       readonly url: string;
       readonly expertPanels: string[];
@@ -111,7 +113,7 @@ export class AppConfig {
     readonly cleanupIntervalSeconds: number;
   };
 
-  constructor(env: EnvironmentVariables, cwd: string) {
+  constructor(env: EnvironmentVariables, cwd: string, sourceUrlsGiven = false) {
     this.env = env.NODE_ENV;
     this.http = {
       port: env.PORT,
@@ -183,7 +185,11 @@ export class AppConfig {
         .split(',')
         .map((x) => x.trim())
         .filter(Boolean);
+    const mode = env.UPSTREAM_MODE ?? (sourceUrlsGiven ? 'live' : 'snapshot');
     this.sources = {
+      mode,
+      ingestSnapshotOnStart:
+        mode === 'snapshot' && (env.SNAPSHOT_INGEST_ON_START ?? env.NODE_ENV !== 'test'),
       clingen: {
         url: env.CLINGEN_URL,
         expertPanels: list(env.CLINGEN_EXPERT_PANELS),

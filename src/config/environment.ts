@@ -279,6 +279,20 @@ export class EnvironmentVariables {
   @Min(100)
   UPSTREAM_BREAKER_OPEN_MS = 30000;
 
+  /**
+   * snapshot: every source reads the offline snapshot shipped with the app (served on
+   * loopback); live: the real hosts. Unset: live when any source URL is configured.
+   */
+  @IsOptional()
+  @IsIn(['snapshot', 'live'])
+  UPSTREAM_MODE?: 'snapshot' | 'live';
+
+  /** Ingest the snapshot once when the database holds no evidence (snapshot mode). */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  SNAPSHOT_INGEST_ON_START?: boolean;
+
   @Matches(/^https?:\/\/.+/, { message: 'CLINGEN_URL must be an http(s) URL' })
   CLINGEN_URL = 'https://search.clinicalgenome.org/kb/gene-validity/download';
 
@@ -368,5 +382,17 @@ export const ENVIRONMENT_VARIABLE_NAMES: readonly string[] = [
     'JWT_SECRET',
     'ADMIN_PASSWORD',
     'SMTP_URL',
+    'UPSTREAM_MODE',
+    'SNAPSHOT_INGEST_ON_START',
   ]),
 ];
+
+/** Variables that point a source at a host; setting any of them implies live mode. */
+export const SOURCE_URL_VARIABLES = [
+  'CLINGEN_URL',
+  'GENCC_URL',
+  'PANELAPP_UK_URL',
+  'PANELAPP_AU_URL',
+  'HPO_ONTOLOGY_URL',
+  'HPO_GENES_TO_PHENOTYPE_URL',
+] as const;

@@ -64,6 +64,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).auth.jwtSecret).toBeUndefined();
   });
 
+  it('reads sources from the snapshot unless a source URL or live mode is given', () => {
+    expect(loadConfig({}).sources).toMatchObject({ mode: 'snapshot', ingestSnapshotOnStart: true });
+    expect(loadConfig({ NODE_ENV: 'test' }).sources.ingestSnapshotOnStart).toBe(false);
+    expect(loadConfig({ CLINGEN_URL: 'https://example.org/x.csv' }).sources).toMatchObject({
+      mode: 'live',
+      ingestSnapshotOnStart: false,
+    });
+    expect(loadConfig({ UPSTREAM_MODE: 'live' }).sources.mode).toBe('live');
+    expect(() => loadConfig({ UPSTREAM_MODE: 'offline' })).toThrow(/UPSTREAM_MODE/);
+  });
+
   it('reports every bad variable at once', () => {
     expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT:[\s\S]*LOG_LEVEL:/);
   });

@@ -1,7 +1,11 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { AppConfig } from './app-config.js';
-import { ENVIRONMENT_VARIABLE_NAMES, EnvironmentVariables } from './environment.js';
+import {
+  ENVIRONMENT_VARIABLE_NAMES,
+  EnvironmentVariables,
+  SOURCE_URL_VARIABLES,
+} from './environment.js';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: readonly { variable: string; messages: string[] }[]) {
@@ -49,5 +53,9 @@ export function loadConfig(
     problems.push({ variable: 'JWT_SECRET', messages: ['JWT_SECRET is required in production'] });
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
-  return new AppConfig(parsed, cwd);
+  return new AppConfig(
+    parsed,
+    cwd,
+    SOURCE_URL_VARIABLES.some((k) => Boolean(env[k])),
+  );
 }

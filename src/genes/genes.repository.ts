@@ -205,6 +205,13 @@ export class GenesRepository {
     return rows[0]?.inserted === true;
   }
 
+  async hasEvidence(): Promise<boolean> {
+    const rows = await this.dataSource.query<{ any: boolean }[]>(
+      'SELECT EXISTS (SELECT 1 FROM gene_evidence) AS any',
+    );
+    return rows[0]?.any === true;
+  }
+
   async findIdByHgncId(hgncId: string): Promise<number | undefined> {
     const rows = await this.dataSource.query<{ id: number }[]>(
       'SELECT id FROM genes WHERE hgnc_id = $1',

@@ -302,6 +302,10 @@ export class GenesService {
     this.scores.markDirty();
   }
 
+  hasEvidence(): Promise<boolean> {
+    return this.genes.hasEvidence();
+  }
+
   async geneBySymbol(symbol: string): Promise<GeneRow> {
     return this.require(symbol);
   }

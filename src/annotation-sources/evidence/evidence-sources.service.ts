@@ -15,6 +15,7 @@ import { parseGenccDelimited } from './gencc.parser.js';
 import { loadPanelApp } from './panelapp.source.js';
 import { descendantsOf, parseGenesToPhenotype } from './hpo.parser.js';
 import { CacheService } from '../../cache/cache.service.js';
+import { SnapshotServer } from '../snapshot/snapshot.server.js';
 
 interface SourceDefinition {
   namespace: string;
@@ -54,9 +55,13 @@ export class EvidenceSourcesService {
     private readonly ingest: EvidenceIngestService,
     private readonly progress: SourceProgressBus,
     private readonly cache: CacheService,
+    snapshot: SnapshotServer,
     config: AppConfig,
   ) {
     const { clingen, gencc, panelapp, hpo, kidneyKeywords } = config.sources;
+    // In snapshot mode every URL points at the loopback snapshot server, same paths.
+    const at = (upstream: 'clingen' | 'gencc' | 'hpo' | 'panelapp', live: string, path: string) =>
+      snapshot.enabled ? `${snapshot.urlFor(upstream)}${path}` : live;
     this.sources = {
       HPO: {
         namespace: 'hpo',
@@ -69,7 +74,7 @@ export class EvidenceSourcesService {
             async () => [
               ...descendantsOf(
                 await client.text({
-                  url: hpo.ontologyUrl,
+                  url: at('hpo', hpo.ontologyUrl, '/obo/hp.json'),
                   source: 'HPO',
                   namespace: 'hpo',
                   ttl: 0,
@@ -81,7 +86,7 @@ export class EvidenceSourcesService {
           );
           return parseGenesToPhenotype(
             await client.text({
-              url: hpo.genesToPhenotypeUrl,
+              url: at('hpo', hpo.genesToPhenotypeUrl, '/obo/hp/hpoa/genes_to_phenotype.txt'),
               source: 'HPO',
               namespace: 'hpo',
               ttl: 0,
@@ -95,7 +100,11 @@ export class EvidenceSourcesService {
         // Per-page responses are cached in the panelapp namespace; forceRefresh clears it first.
         load: async (client, force) => {
           if (force) await this.cache.clearNamespace('panelapp');
-          return loadPanelApp(client, { ...panelapp, keywords: kidneyKeywords });
+          const regions = panelapp.regions.map((r) => ({
+            ...r,
+            url: at('panelapp', r.url, `/${r.region === 'UK' ? 'uk' : 'au'}/api/v1`),
+          }));
+          return loadPanelApp(client, { ...panelapp, regions, keywords: kidneyKeywords });
         },
       },
       ClinGen: {
@@ -103,7 +112,7 @@ export class EvidenceSourcesService {
         load: async (client, force) =>
           parseClinGenCsv(
             await client.text({
-              url: clingen.url,
+              url: at('clingen', clingen.url, '/kb/gene-validity/download'),
               source: 'ClinGen',
               namespace: 'clingen',
               ttl: force ? 0 : undefined,
@@ -116,7 +125,7 @@ export class EvidenceSourcesService {
         load: async (client, force) =>
           parseGenccDelimited(
             await client.text({
-              url: gencc.url,
+              url: at('gencc', gencc.url, '/download/action/submissions-export-tsv'),
               source: 'GenCC',
               namespace: 'gencc',
               ttl: force ? 0 : undefined,

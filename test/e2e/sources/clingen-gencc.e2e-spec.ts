@@ -9,7 +9,10 @@ import { createUser, loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 
 const fixture = (path: string) =>
-  readFileSync(new URL(`../../fixtures/upstream/${path}`, import.meta.url), 'utf8');
+  readFileSync(
+    new URL(`../../../src/annotation-sources/snapshot/data/${path}`, import.meta.url),
+    'utf8',
+  );
 
 describe('ClinGen and GenCC runs against the fixture server, and the staging queue', () => {
   const upstream = new FixtureServer();

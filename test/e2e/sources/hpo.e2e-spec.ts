@@ -5,7 +5,10 @@ import { loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 
 const fixture = (path: string) =>
-  readFileSync(new URL(`../../fixtures/upstream/${path}`, import.meta.url), 'utf8');
+  readFileSync(
+    new URL(`../../../src/annotation-sources/snapshot/data/${path}`, import.meta.url),
+    'utf8',
+  );
 
 describe('HPO from the bulk ontology and gene-phenotype files', () => {
   const upstream = new FixtureServer();

@@ -1,0 +1,91 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { AppConfig } from '../../config/index.js';
+
+/** The data folder, from src/ (tests) or from dist/src/ (built app, data not copied). */
+function dataDir(): string {
+  for (const rel of ['./data/', '../../../../src/annotation-sources/snapshot/data/']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(dir)) return dir;
+  }
+  throw new Error('offline snapshot data not found (src/annotation-sources/snapshot/data)');
+}
+
+/** Real upstream paths → snapshot files; `null` = the upstream's 404. */
+function fileFor(pathname: string, query: URLSearchParams): string | null {
+  const routes: [RegExp, (m: RegExpExecArray) => string][] = [
+    [/^\/clingen\/kb\/gene-validity\/download$/, () => 'clingen/gene-validity.csv'],
+    [/^\/gencc\/download\/action\/submissions-export-tsv$/, () => 'gencc/submissions-export.tsv'],
+    [/^\/hpo\/obo\/hp\.json$/, () => 'hpo/hp.json'],
+    [/^\/hpo\/obo\/hp\/hpoa\/genes_to_phenotype\.txt$/, () => 'hpo/genes_to_phenotype.txt'],
+    [
+      /^\/panelapp\/(uk|au)\/api\/v1\/panels\/$/,
+      (m) => `panelapp/${m[1]}/panels-page-${Number(query.get('page') ?? '1')}.json`,
+    ],
+    [
+      /^\/panelapp\/(uk|au)\/api\/v1\/panels\/(\d+)\/$/,
+      (m) => `panelapp/${m[1]}/panel-${m[2]}.json`,
+    ],
+  ];
+  for (const [re, file] of routes) {
+    const m = re.exec(pathname);
+    if (m) return file(m);
+  }
+  return null;
+}
+
+/**
+ * In snapshot mode, serves the recorded upstream files on a loopback port under the real
+ * URL paths, so every source runs its real client and parser with no internet.
+ */
+@Injectable()
+export class SnapshotServer implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(SnapshotServer.name);
+  private server?: Server;
+  private base?: string;
+
+  constructor(private readonly config: AppConfig) {}
+
+  get enabled(): boolean {
+    return this.config.sources.mode === 'snapshot';
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.enabled) return;
+    const dir = dataDir();
+    this.server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://snapshot');
+      const file = fileFor(url.pathname, url.searchParams);
+      const send = (status: number, body: string | Buffer, type: string) => {
+        res.writeHead(status, { 'content-type': type });
+        res.end(body);
+      };
+      if (!file) return send(404, '{"detail":"Not found."}', 'application/json');
+      readFile(dir + file).then(
+        (body) => send(200, body, file.endsWith('.json') ? 'application/json' : 'text/plain'),
+        // PanelApp answers a page past the end like this.
+        () => send(404, '{"detail":"Invalid page."}', 'application/json'),
+      );
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.logger.log(`offline snapshot served at ${this.base} (UPSTREAM_MODE=snapshot)`);
+  }
+
+  /** The base URL standing in for `upstream` (clingen, gencc, hpo, panelapp). */
+  urlFor(upstream: 'clingen' | 'gencc' | 'hpo' | 'panelapp'): string {
+    if (!this.base) throw new Error('snapshot server not started');
+    return `${this.base}/${upstream}`;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
