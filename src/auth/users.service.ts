@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { NotFoundError } from '../common/errors/index.js';
+import { isUniqueViolation, NotFoundError } from '../common/errors/index.js';
 import { AuthConflictError } from './auth.errors.js';
 import type { UserEntity } from './entities/user.entity.js';
 import { PasswordsService } from './passwords.service.js';
@@ -57,7 +57,7 @@ export class UsersService {
       return user;
     } catch (error) {
       // Lost a race with a concurrent registration of the same name.
-      if ((error as { driverError?: { code?: string } }).driverError?.code === '23505') {
+      if (isUniqueViolation(error)) {
         throw new AuthConflictError('USER_EXISTS', 'Username or e-mail already registered');
       }
       throw error;

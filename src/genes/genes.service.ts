@@ -3,6 +3,7 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import {
   ConflictError,
   DomainError,
+  isUniqueViolation,
   NotFoundError,
   ValidationFailedError,
 } from '../common/errors/index.js';
@@ -277,7 +278,7 @@ export class GenesService {
         previousSymbols: request.previous_symbols ?? [],
       });
     } catch (error) {
-      if ((error as { driverError?: { code?: string } }).driverError?.code === '23505') {
+      if (isUniqueViolation(error)) {
         throw new ConflictError(
           `A gene with ${hgncId} or symbol ${request.approved_symbol} already exists`,
         );

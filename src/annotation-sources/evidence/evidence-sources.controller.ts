@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, Matches } from 'class-validator';
+import { toBoolean } from '../../common/dto/query-transforms.js';
 import { RequireRole } from '../../auth/decorators/access.decorator.js';
 import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
 import { EvidenceSourcesService, type SourceRunResult } from './evidence-sources.service.js';
@@ -26,9 +27,7 @@ class UpdateQuery {
     description: 'Download again even if cached',
   })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    value === 'true' ? true : value === 'false' ? false : value,
-  )
+  @Transform(toBoolean)
   @IsBoolean()
   force_refresh: boolean = false;
 }

@@ -1,9 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-
-const trim = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim() : value;
+import { trimmed } from '../../common/dto/query-transforms.js';
 
 /** JSON or OAuth2 password-flow form (`grant_type=password`), so Swagger's Authorize works. */
 export class LoginRequest {
@@ -74,7 +72,7 @@ export class ChangePasswordRequest {
 
 export class ForgotPasswordRequest {
   @ApiProperty({ example: 'curator@example.org' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsEmail()
   @MaxLength(254)
   email: string;

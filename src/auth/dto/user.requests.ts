@@ -14,9 +14,7 @@ import {
   Min,
 } from 'class-validator';
 import { ROLES, type Role } from '../roles.js';
-
-const toBoolean = ({ value }: { value: unknown }): unknown =>
-  value === 'true' ? true : value === 'false' ? false : value;
+import { toBoolean } from '../../common/dto/query-transforms.js';
 
 export class RegisterUserRequest {
   @ApiProperty({ example: 'jdoe', description: '3–50 of letters, digits, _ and -' })

@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from './database-errors.js';
+import { isDatabaseUnavailable, isUniqueViolation } from './database-errors.js';
 
 describe('isDatabaseUnavailable', () => {
   it.each([
@@ -18,5 +18,14 @@ describe('isDatabaseUnavailable', () => {
     ['ECONNREFUSED'],
   ])('does not flag %p', (error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
+
+describe('isUniqueViolation', () => {
+  it('recognises 23505 on the error or its driver error, and nothing else', () => {
+    expect(isUniqueViolation({ driverError: { code: '23505' } })).toBe(true);
+    expect(isUniqueViolation(Object.assign(new Error('dup'), { code: '23505' }))).toBe(true);
+    expect(isUniqueViolation({ driverError: { code: '23503' } })).toBe(false);
+    expect(isUniqueViolation(undefined)).toBe(false);
   });
 });

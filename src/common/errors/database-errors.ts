@@ -47,3 +47,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((re) => re.test(message));
   });
 }
+
+/** A unique-constraint violation (SQLSTATE 23505), from TypeORM or the pg driver. */
+export function isUniqueViolation(error: unknown): boolean {
+  return walk(error).some((e) => (e as { code?: unknown }).code === '23505');
+}

@@ -1,2 +1,2 @@
 export * from './domain.error.js';
-export { isDatabaseUnavailable } from './database-errors.js';
+export { isDatabaseUnavailable, isUniqueViolation } from './database-errors.js';

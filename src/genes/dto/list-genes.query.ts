@@ -18,20 +18,7 @@ import {
   type EvidenceGroup,
   type EvidenceTier,
 } from '../evidence-sources.js';
-
-const list = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((v) => v.trim())
-        .filter(Boolean)
-    : value;
-const bool = ({ value }: { value: unknown }): unknown =>
-  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
-const ints = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string'
-    ? value.split(',').map((v) => (/^\d+$/.test(v.trim()) ? Number(v.trim()) : NaN))
-    : value;
+import { toBoolean, toIntList, toList } from '../../common/dto/query-transforms.js';
 
 /** JSON:API-style list parameters, with the bracketed names the original API used. */
 export class ListGenesQuery {
@@ -110,7 +97,7 @@ export class ListGenesQuery {
     description: `Comma list of: ${EVIDENCE_TIERS.join(', ')}`,
   })
   @IsOptional()
-  @Transform(list)
+  @Transform(toList)
   @ArrayMaxSize(6)
   @IsIn(EVIDENCE_TIERS, { each: true })
   'filter[tier]'?: EvidenceTier[];
@@ -122,7 +109,7 @@ export class ListGenesQuery {
 
   @ApiPropertyOptional({ name: 'filter[hide_zero_scores]', type: Boolean, default: true })
   @IsOptional()
-  @Transform(bool)
+  @Transform(toBoolean)
   @IsBoolean()
   'filter[hide_zero_scores]': boolean = true;
 
@@ -131,7 +118,7 @@ export class ListGenesQuery {
     description: 'Comma list of gene ids (at most 5,000)',
   })
   @IsOptional()
-  @Transform(ints)
+  @Transform(toIntList)
   @ArrayMaxSize(5000)
   @IsInt({ each: true })
   @Min(1, { each: true })

@@ -10,21 +10,12 @@ import {
   MaxLength,
 } from 'class-validator';
 import { EVIDENCE_TIERS, type EvidenceTier } from '../evidence-sources.js';
-
-const list = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((v) => v.trim())
-        .filter(Boolean)
-    : value;
-const bool = ({ value }: { value: unknown }): unknown =>
-  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+import { toBoolean, toList } from '../../common/dto/query-transforms.js';
 
 export class StatisticsQuery {
   @ApiPropertyOptional({ name: 'filter[hide_zero_scores]', type: Boolean, default: true })
   @IsOptional()
-  @Transform(bool)
+  @Transform(toBoolean)
   @IsBoolean()
   'filter[hide_zero_scores]': boolean = true;
 
@@ -33,7 +24,7 @@ export class StatisticsQuery {
     description: `Comma list of: ${EVIDENCE_TIERS.join(', ')}`,
   })
   @IsOptional()
-  @Transform(list)
+  @Transform(toList)
   @ArrayMaxSize(6)
   @IsIn(EVIDENCE_TIERS, { each: true })
   'filter[tier]'?: EvidenceTier[];
@@ -42,7 +33,7 @@ export class StatisticsQuery {
 export class OverlapsQuery extends StatisticsQuery {
   @ApiPropertyOptional({ description: 'Comma list of sources (default: all with evidence)' })
   @IsOptional()
-  @Transform(list)
+  @Transform(toList)
   @ArrayMaxSize(20)
   @Matches(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, { each: true })
   sources?: string[];
@@ -53,7 +44,7 @@ export class OverlapsQuery extends StatisticsQuery {
     description: 'Include gene symbols per intersection',
   })
   @IsOptional()
-  @Transform(bool)
+  @Transform(toBoolean)
   @IsBoolean()
   detail: boolean = false;
 }

@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../common/errors/index.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { GenesRepository } from '../genes.repository.js';
 import { ScoreRefresher } from '../scoring/score-refresher.service.js';
@@ -94,8 +95,7 @@ export class EvidenceIngestService {
         });
         return { geneId, created: true };
       } catch (error) {
-        if ((error as { driverError?: { code?: string } }).driverError?.code !== '23505')
-          throw error;
+        if (!isUniqueViolation(error)) throw error;
         // The symbol belongs to another gene with a different HGNC id.
         const clash = await this.genes.resolveCandidates('symbol', record.symbol);
         return {

@@ -1,5 +1,10 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { ConflictError, DomainError, ValidationFailedError } from '../../common/errors/index.js';
+import {
+  ConflictError,
+  DomainError,
+  isUniqueViolation,
+  ValidationFailedError,
+} from '../../common/errors/index.js';
 import { GenesRepository } from '../genes.repository.js';
 import { ScoreRefresher } from '../scoring/score-refresher.service.js';
 import { StagingRepository, type StagingRow } from './staging.repository.js';
@@ -84,7 +89,7 @@ export class StagingService {
             previousSymbols: [],
           });
         } catch (error) {
-          if ((error as { driverError?: { code?: string } }).driverError?.code === '23505') {
+          if (isUniqueViolation(error)) {
             throw new ConflictError(`Symbol ${input.approvedSymbol} belongs to another gene`);
           }
           throw error;

@@ -15,17 +15,10 @@ import {
   ValidateBy,
   type ValidationOptions,
 } from 'class-validator';
+import { toList } from '../../common/dto/query-transforms.js';
 
 export const STORED_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export type StoredLevel = (typeof STORED_LEVELS)[number];
-
-const toList = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((v) => v.trim())
-        .filter(Boolean)
-    : value;
 
 export class ListLogsQuery {
   @ApiPropertyOptional({
