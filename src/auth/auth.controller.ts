@@ -169,8 +169,8 @@ export class AuthController {
     description: 'Answers the same whether or not the address belongs to an account.',
   })
   @ApiOkResponse({ type: MessageResponse })
-  async forgotPassword(@Body() body: ForgotPasswordRequest): Promise<MessageResponse> {
-    await this.auth.forgotPassword(body.email);
+  forgotPassword(@Body() body: ForgotPasswordRequest): MessageResponse {
+    this.auth.forgotPassword(body.email);
     return { message: 'If the address belongs to an active account, a reset link has been sent' };
   }
 

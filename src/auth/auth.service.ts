@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { runInBackground } from '../common/background.js';
 import { AppConfig } from '../config/index.js';
 import {
   AccountLockedError,
@@ -124,8 +125,15 @@ export class AuthService {
     this.logger.log({ user_id: user.id }, 'password changed; other sessions revoked');
   }
 
-  /** Always resolves the same way, whether or not the address belongs to an account. */
-  async forgotPassword(email: string): Promise<void> {
+  /**
+   * Answers at once, the same way whether or not the address belongs to an account; the
+   * lookup, token and mail happen in the background so timing reveals nothing either.
+   */
+  forgotPassword(email: string): void {
+    runInBackground(this.logger, 'password reset request', () => this.sendResetMail(email));
+  }
+
+  private async sendResetMail(email: string): Promise<void> {
     const user = await this.users.findByEmail(email.trim());
     if (!user?.isActive) return;
     const { token, hash } = newOpaqueToken('pr');

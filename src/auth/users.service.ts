@@ -90,7 +90,14 @@ export class UsersService {
         await this.assertUnique(user.username, changes.email, id);
         changes = { ...changes, email: changes.email.toLowerCase() };
       }
-      await this.users.update(id, changes, manager);
+      try {
+        await this.users.update(id, changes, manager);
+      } catch (error) {
+        // Lost a race with another change to the same e-mail address.
+        if (isUniqueViolation(error))
+          throw new AuthConflictError('EMAIL_TAKEN', 'E-mail already registered');
+        throw error;
+      }
       if (changes.isActive === false || (changes.role && changes.role !== user.role)) {
         // Sessions carry the old role or belong to a disabled account: end them.
         await this.tokens.revokeAllForUser(id, 'account-changed', manager);

@@ -39,6 +39,9 @@ export class CacheInvalidationBus {
     });
   }
 
+  private everConnected = false;
+  private missedWhileDown = false;
+
   private async connect(): Promise<void> {
     const client = new pg.Client({
       connectionString: this.url,
@@ -50,17 +53,27 @@ export class CacheInvalidationBus {
       this.drop(client);
     });
     client.on('end', () => this.drop(client));
-    await client.connect();
-    await client.query(`LISTEN ${CACHE_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CACHE_CHANNEL}`);
+    } catch (error) {
+      client.removeAllListeners('notification');
+      await client.end().catch(() => undefined);
+      // Anything published while we were not listening is lost: resync once we are.
+      this.missedWhileDown = true;
+      throw error;
+    }
     if (this.stopped) {
       await client.end();
       return;
     }
-    const wasReconnect = this.client !== undefined;
+    const resync = this.everConnected || this.missedWhileDown;
     this.client = client;
     this.connected = true;
+    this.everConnected = true;
+    this.missedWhileDown = false;
     this.retryMs = 500;
-    if (wasReconnect) this.onResync();
+    if (resync) this.onResync();
   }
 
   private drop(client: pg.Client): void {

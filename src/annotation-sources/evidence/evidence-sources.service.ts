@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '../../common/errors/index.js';
+import { ConflictError, DomainError } from '../../common/errors/index.js';
 import { runWithContext } from '../../common/request-context.js';
 import { AppConfig } from '../../config/index.js';
 import {
@@ -49,6 +49,8 @@ class UnknownSourceError extends DomainError {
 export class EvidenceSourcesService {
   private readonly logger = new Logger(EvidenceSourcesService.name);
   private readonly sources: Record<string, SourceDefinition>;
+  /** Source → id of its run in progress in this process (one run per source at a time). */
+  private readonly active = new Map<string, string>();
 
   constructor(
     private readonly http: UpstreamHttp,
@@ -109,29 +111,31 @@ export class EvidenceSourcesService {
       },
       ClinGen: {
         namespace: 'clingen',
-        load: async (client, force) =>
-          parseClinGenCsv(
+        load: async (client, force) => {
+          if (force) await this.cache.clearNamespace('clingen');
+          return parseClinGenCsv(
             await client.text({
               url: at('clingen', clingen.url, '/kb/gene-validity/download'),
               source: 'ClinGen',
               namespace: 'clingen',
-              ttl: force ? 0 : undefined,
             }),
             { expertPanels: clingen.expertPanels, keywords: clingen.keywords },
-          ),
+          );
+        },
       },
       GenCC: {
         namespace: 'gencc',
-        load: async (client, force) =>
-          parseGenccDelimited(
+        load: async (client, force) => {
+          if (force) await this.cache.clearNamespace('gencc');
+          return parseGenccDelimited(
             await client.text({
               url: at('gencc', gencc.url, '/download/action/submissions-export-tsv'),
               source: 'GenCC',
               namespace: 'gencc',
-              ttl: force ? 0 : undefined,
             }),
             kidneyKeywords,
-          ),
+          );
+        },
       },
     };
   }
@@ -147,10 +151,21 @@ export class EvidenceSourcesService {
         `No runnable source ${name}; available: ${this.names().join(', ')}`,
       );
     }
+    const running = this.active.get(source);
+    if (running) {
+      throw new ConflictError(`${source} is already running (run ${running})`, {
+        run_id: running,
+      });
+    }
     const runId = randomUUID();
-    return runWithContext({ runId }, () =>
-      this.execute(source, runId, options.forceRefresh === true),
-    );
+    this.active.set(source, runId);
+    try {
+      return await runWithContext({ runId }, () =>
+        this.execute(source, runId, options.forceRefresh === true),
+      );
+    } finally {
+      this.active.delete(source);
+    }
   }
 
   private async execute(source: string, runId: string, force: boolean): Promise<SourceRunResult> {
@@ -211,7 +226,23 @@ export class EvidenceSourcesService {
         duration_ms: Math.round(performance.now() - started),
       };
     }
-    const stored = await this.ingest.ingest(source, parsed.records);
+    let stored: IngestResult;
+    try {
+      stored = await this.ingest.ingest(source, parsed.records);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.error({ err: error, source }, 'source run failed while storing');
+      emit('failed', { current: message });
+      return {
+        ...base,
+        rows: parsed.rows,
+        genes: parsed.records.length,
+        failed: parsed.failures.length,
+        failures: parsed.failures,
+        error: message,
+        duration_ms: Math.round(performance.now() - started),
+      };
+    }
     const result: SourceRunResult = {
       ...base,
       ...stored,

@@ -26,9 +26,11 @@ export class DomainLimiter {
 
   async acquire(): Promise<() => void> {
     if (this.inFlight >= this.limit.concurrency) {
+      // The releasing request hands its slot over directly (inFlight stays counted).
       await new Promise<void>((resolve) => this.waiters.push(resolve));
+    } else {
+      this.inFlight += 1;
     }
-    this.inFlight += 1;
     const now = Date.now();
     const startAt = Math.max(now, this.nextStart);
     this.nextStart = startAt + this.spacingMs;
@@ -38,8 +40,9 @@ export class DomainLimiter {
     return () => {
       if (released) return;
       released = true;
-      this.inFlight -= 1;
-      this.waiters.shift()?.();
+      const next = this.waiters.shift();
+      if (next) next();
+      else this.inFlight -= 1;
     };
   }
 

@@ -59,12 +59,15 @@ function fromHttpException(exception: HttpException, req: Request): Mapped {
   return { status, code, message, details, headers };
 }
 
-/** SQLSTATE 22021 (bad byte sequence) and 22P05 (untranslatable character). */
+/**
+ * SQLSTATE class 22 (data exception: out-of-range number, bad byte sequence, invalid
+ * text for a type). Every query takes its values as parameters, so these come from input.
+ */
 function isInvalidInputForDatabase(error: unknown): boolean {
   const code =
     (error as { driverError?: { code?: unknown }; code?: unknown }).driverError?.code ??
     (error as { code?: unknown }).code;
-  return code === '22021' || code === '22P05';
+  return typeof code === 'string' && code.startsWith('22');
 }
 
 /**

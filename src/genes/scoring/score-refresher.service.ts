@@ -88,6 +88,7 @@ export class ScoreRefresher implements OnApplicationShutdown {
     };
     await Promise.all([
       this.cache.clearNamespace('genes'),
+      this.cache.clearNamespace('genes-meta'),
       this.cache.clearNamespace('statistics'),
     ]);
     this.logger.log({ duration_ms: duration }, 'gene scores refreshed');

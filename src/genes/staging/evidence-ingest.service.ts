@@ -47,6 +47,21 @@ export class EvidenceIngestService {
 
   async ingest(source: string, records: IngestRecord[]): Promise<IngestResult> {
     const result: IngestResult = { added: 0, updated: 0, staged: 0, created_genes: 0 };
+    try {
+      await this.store(source, records, result);
+    } finally {
+      // Whatever was written before a failure must still reach the scores.
+      this.scores.markDirty();
+    }
+    this.logger.log({ source, ...result }, 'evidence ingested');
+    return result;
+  }
+
+  private async store(
+    source: string,
+    records: IngestRecord[],
+    result: IngestResult,
+  ): Promise<void> {
     for (const record of records) {
       const resolved = await this.resolve(record);
       if ('stage' in resolved) {
@@ -72,9 +87,6 @@ export class EvidenceIngestService {
       if (inserted) result.added += 1;
       else result.updated += 1;
     }
-    this.scores.markDirty();
-    this.logger.log({ source, ...result }, 'evidence ingested');
-    return result;
   }
 
   private async resolve(

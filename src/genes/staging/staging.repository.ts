@@ -98,6 +98,22 @@ export class StagingRepository {
     return count > 0;
   }
 
+  async setResolvedGene(id: number, geneId: number): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE gene_staging SET resolved_gene_id = $2, updated_at = now() WHERE id = $1',
+      [id, geneId],
+    );
+  }
+
+  /** Undoes a claim whose work failed, so the entry can be reviewed again. */
+  async reopen(id: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE gene_staging SET status = 'pending', reviewed_by = NULL, reviewed_at = NULL, review_notes = NULL,
+         resolved_gene_id = NULL, updated_at = now() WHERE id = $1`,
+      [id],
+    );
+  }
+
   async stats(): Promise<{ status: string; source_name: string; n: number }[]> {
     return this.dataSource.query(
       'SELECT status, source_name, count(*)::int AS n FROM gene_staging GROUP BY status, source_name ORDER BY status, source_name',

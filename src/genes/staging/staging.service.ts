@@ -55,47 +55,18 @@ export class StagingService {
     return row;
   }
 
-  /** Links or creates the gene, then stores the evidence the source reported for it. */
+  /**
+   * Links or creates the gene, then stores the evidence the source reported for it. The
+   * entry is claimed first (pending → approved in one statement), so two curators cannot
+   * both act on it; if the work then fails, the claim is released.
+   */
   async approve(
     id: number,
     userId: number,
     input: ApproveInput,
   ): Promise<{ entry: StagingRow; gene_id: number; evidence: 'added' | 'updated' }> {
     const row = await this.pending(id);
-    let geneId = input.geneId;
-    if (geneId !== undefined) {
-      if (!(await this.genes.findById(geneId))) {
-        throw new ValidationFailedError([
-          { field: 'gene_id', messages: [`gene ${geneId} does not exist`] },
-        ]);
-      }
-    } else if (input.hgncId) {
-      geneId = await this.genes.findIdByHgncId(input.hgncId);
-      if (geneId === undefined) {
-        if (!input.approvedSymbol) {
-          throw new ValidationFailedError([
-            { field: 'approved_symbol', messages: ['needed to create a new gene'] },
-          ]);
-        }
-        try {
-          geneId = await this.genes.insertGene({
-            hgncId: input.hgncId,
-            symbol: input.approvedSymbol,
-            name: null,
-            aliases:
-              row.original_text.toUpperCase() === input.approvedSymbol.toUpperCase()
-                ? []
-                : [row.original_text],
-            previousSymbols: [],
-          });
-        } catch (error) {
-          if (isUniqueViolation(error)) {
-            throw new ConflictError(`Symbol ${input.approvedSymbol} belongs to another gene`);
-          }
-          throw error;
-        }
-      }
-    } else {
+    if (input.geneId === undefined && !input.hgncId) {
       throw new ValidationFailedError([
         {
           field: 'gene_id',
@@ -103,25 +74,67 @@ export class StagingService {
         },
       ]);
     }
-    const inserted = await this.genes.upsertEvidence(
-      geneId,
-      row.source_name,
-      row.evidence_data,
-      row.evidence_detail,
-    );
-    if (!(await this.staging.review(id, 'approved', userId, input.notes ?? null, geneId))) {
+    if (!(await this.staging.review(id, 'approved', userId, input.notes ?? null, null))) {
       throw new ConflictError(`Staging entry ${id} was reviewed concurrently`);
     }
-    this.scores.markDirty();
-    this.logger.log(
-      { staging_id: id, gene_id: geneId, source: row.source_name },
-      'staged symbol approved',
-    );
-    return {
-      entry: (await this.staging.get(id))!,
-      gene_id: geneId,
-      evidence: inserted ? 'added' : 'updated',
-    };
+    try {
+      const geneId = await this.resolveGene(row, input);
+      const inserted = await this.genes.upsertEvidence(
+        geneId,
+        row.source_name,
+        row.evidence_data,
+        row.evidence_detail,
+      );
+      await this.staging.setResolvedGene(id, geneId);
+      this.scores.markDirty();
+      this.logger.log(
+        { staging_id: id, gene_id: geneId, source: row.source_name },
+        'staged symbol approved',
+      );
+      return {
+        entry: (await this.staging.get(id))!,
+        gene_id: geneId,
+        evidence: inserted ? 'added' : 'updated',
+      };
+    } catch (error) {
+      await this.staging.reopen(id);
+      throw error;
+    }
+  }
+
+  private async resolveGene(row: StagingRow, input: ApproveInput): Promise<number> {
+    if (input.geneId !== undefined) {
+      if (!(await this.genes.findById(input.geneId))) {
+        throw new ValidationFailedError([
+          { field: 'gene_id', messages: [`gene ${input.geneId} does not exist`] },
+        ]);
+      }
+      return input.geneId;
+    }
+    const hgncId = input.hgncId!;
+    const existing = await this.genes.findIdByHgncId(hgncId);
+    if (existing !== undefined) return existing;
+    if (!input.approvedSymbol) {
+      throw new ValidationFailedError([
+        { field: 'approved_symbol', messages: ['needed to create a new gene'] },
+      ]);
+    }
+    try {
+      return await this.genes.insertGene({
+        hgncId,
+        symbol: input.approvedSymbol,
+        name: null,
+        aliases:
+          row.original_text.toUpperCase() === input.approvedSymbol.toUpperCase()
+            ? []
+            : [row.original_text],
+        previousSymbols: [],
+      });
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new ConflictError(`Symbol ${input.approvedSymbol} belongs to another gene`);
+      throw error;
+    }
   }
 
   async reject(id: number, userId: number, notes: string): Promise<StagingRow> {

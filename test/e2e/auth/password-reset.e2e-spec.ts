@@ -2,6 +2,7 @@ import pg from 'pg';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, login, loginAdmin } from '../../support/auth.js';
 import { SmtpFixture } from '../../support/smtp-fixture.js';
+import { eventually } from '../../support/wait.js';
 
 describe('forgotten password', () => {
   let t: TestApp;
@@ -30,6 +31,7 @@ describe('forgotten password', () => {
     const unknown = await forgot('nobody@example.org').expect(200);
     expect(known.body).toEqual(unknown.body);
     expect(smtp.messages.filter((m) => m.to.includes('nobody@example.org'))).toHaveLength(0);
+    expect(await eventually(() => smtp.tokenFor(email) !== undefined)).toBe(true);
     expect(smtp.tokenFor(email)).toMatch(/^pr_/);
   });
 
@@ -37,6 +39,8 @@ describe('forgotten password', () => {
     const user = await createUser(t, adminToken, 'curator');
     const email = `${user.username}@example.org`;
     await forgot(email).expect(200);
+    // The mail goes out in the background, after the constant answer.
+    expect(await eventually(() => smtp.tokenFor(email) !== undefined)).toBe(true);
     const token = smtp.tokenFor(email)!;
 
     const weak = await t
@@ -65,6 +69,8 @@ describe('forgotten password', () => {
     const user = await createUser(t, adminToken, 'viewer');
     const email = `${user.username}@example.org`;
     await forgot(email).expect(200);
+    // The mail goes out in the background, after the constant answer.
+    expect(await eventually(() => smtp.tokenFor(email) !== undefined)).toBe(true);
     const token = smtp.tokenFor(email)!;
     const client = new pg.Client({ connectionString: t.database!.url });
     await client.connect();

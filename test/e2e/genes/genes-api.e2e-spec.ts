@@ -188,6 +188,9 @@ describe('genes API', () => {
       });
       await t.http().get('/api/annotations/genes/999999/annotations').expect(404);
       await t.http().get('/api/annotations/genes/abc/summary').expect(400);
+      // Beyond the integer column's range: the database refuses it, the client gets a 400.
+      const huge = await t.http().get('/api/annotations/genes/99999999999/summary').expect(400);
+      expect(huge.body.error.code).toBe('INVALID_VALUE');
     });
   });
 

@@ -7,6 +7,7 @@ import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.servi
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
+import { eventually } from '../../support/wait.js';
 
 const fixture = (path: string) =>
   readFileSync(
@@ -20,13 +21,15 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
   let admin: string;
   let curator: string;
   let clingenCalls = 0;
+  let holdClingen: Promise<void> | null = null;
   const events: SourceProgress[] = [];
 
   beforeAll(async () => {
     await upstream.start();
     // The first ClinGen download fails with a 503: the run must retry and succeed.
-    upstream.route('GET', '/kb/gene-validity/download', (_req, res) => {
+    upstream.route('GET', '/kb/gene-validity/download', async (_req, res) => {
       clingenCalls += 1;
+      if (holdClingen) await holdClingen;
       if (clingenCalls === 1) {
         res.writeHead(503, { 'retry-after': '0' });
         res.end('busy');
@@ -108,6 +111,28 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
       .expect(200);
     expect(forced.body.data.updated).toBe(9);
     expect(clingenCalls).toBe(3);
+  });
+
+  it('refuses a second run of the same source while one is in flight', async () => {
+    let release!: () => void;
+    holdClingen = new Promise((resolve) => (release = resolve));
+    // The forced run blocks on the held download, so the second request certainly overlaps it.
+    const first = t
+      .http()
+      .post('/api/datasources/ClinGen/update?force_refresh=true')
+      .set('Authorization', `Bearer ${admin}`)
+      .then((r) => r);
+    expect(await eventually(() => clingenCalls === 4)).toBe(true);
+    const refused = await run('clingen').expect(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'CONFLICT',
+      details: { run_id: expect.any(String) },
+    });
+    holdClingen = null;
+    release();
+    expect((await first).status).toBe(200);
+    // Once the first run has finished the source can run again.
+    await run('ClinGen').expect(200);
   });
 
   it('runs GenCC and stages the symbol it could not resolve', async () => {
