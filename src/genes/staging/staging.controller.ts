@@ -9,6 +9,10 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
   IsIn,
   IsInt,
   IsOptional,
@@ -18,6 +22,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
 import { RequireRole } from '../../auth/decorators/access.decorator.js';
 import {
@@ -25,7 +30,7 @@ import {
   type AuthenticatedUser,
 } from '../../auth/decorators/current-user.decorator.js';
 import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
-import { StagingService } from './staging.service.js';
+import { StagingService, type BulkOutcome } from './staging.service.js';
 
 export class ListStagingQuery {
   @ApiPropertyOptional({ enum: ['pending', 'approved', 'rejected'], default: 'pending' })
@@ -82,6 +87,39 @@ export class ApproveStagingRequest {
   notes?: string;
 }
 
+export class BulkApproveItem extends ApproveStagingRequest {
+  @ApiProperty({ minimum: 1 })
+  @IsInt()
+  @Min(1)
+  id: number;
+}
+
+export class BulkApproveRequest {
+  @ApiProperty({ type: [BulkApproveItem], minItems: 1, maxItems: 200 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => BulkApproveItem)
+  items: BulkApproveItem[];
+}
+
+export class BulkRejectRequest {
+  @ApiProperty({ type: [Number], minItems: 1, maxItems: 500 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  ids: number[];
+
+  @ApiProperty({ description: 'Why the symbols are not genes we track' })
+  @IsString()
+  @Length(1, 2000)
+  notes: string;
+}
+
 export class RejectStagingRequest {
   @ApiProperty({ description: 'Why the symbol is not a gene we track' })
   @IsString()
@@ -115,6 +153,49 @@ export class StagingController {
     return { data: await this.staging.stats() };
   }
 
+  @Post('bulk/approve')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Approve many entries; each succeeds or fails on its own',
+    description:
+      'The response lists, per id, the gene it was linked to or the error that stopped it.',
+  })
+  @ApiOkResponse({ type: StagingResponse })
+  async bulkApprove(
+    @Body() body: BulkApproveRequest,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<StagingResponse> {
+    const results = await this.staging.bulk(
+      body.items.map((i) => i.id),
+      (id, index) => {
+        const item = body.items[index];
+        return this.staging.approve(id, user.id, {
+          geneId: item.gene_id,
+          hgncId: item.hgnc_id,
+          approvedSymbol: item.approved_symbol,
+          notes: item.notes,
+        });
+      },
+    );
+    return bulkResponse(results);
+  }
+
+  @Post('bulk/reject')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Reject many entries with one reason; each succeeds or fails on its own',
+  })
+  @ApiOkResponse({ type: StagingResponse })
+  async bulkReject(
+    @Body() body: BulkRejectRequest,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<StagingResponse> {
+    const results = await this.staging.bulk(body.ids, (id) =>
+      this.staging.reject(id, user.id, body.notes),
+    );
+    return bulkResponse(results);
+  }
+
   @Post(':id/approve')
   @HttpCode(200)
   @ApiOperation({ summary: 'Link or create the gene and replay the staged evidence into it' })
@@ -146,4 +227,9 @@ export class StagingController {
   ): Promise<StagingResponse> {
     return { data: await this.staging.reject(id, user.id, body.notes) };
   }
+}
+
+function bulkResponse(results: BulkOutcome<unknown>[]): StagingResponse {
+  const failed = results.filter((r) => !r.ok).length;
+  return { data: results, meta: { succeeded: results.length - failed, failed } };
 }

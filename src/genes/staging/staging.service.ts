@@ -21,6 +21,10 @@ export interface ApproveInput {
   notes?: string;
 }
 
+export type BulkOutcome<T> =
+  | { id: number; ok: true; result: T }
+  | { id: number; ok: false; error: { status: number; code: string; message: string } };
+
 /** The curator's review of unresolved symbols: approve replays the staged evidence. */
 @Injectable()
 export class StagingService {
@@ -135,6 +139,30 @@ export class StagingService {
         throw new ConflictError(`Symbol ${input.approvedSymbol} belongs to another gene`);
       throw error;
     }
+  }
+
+  /**
+   * Applies `action` to each id in turn. A failure is reported for its id and does not stop
+   * the rest; anything that is not a domain error (the database went away) still aborts.
+   */
+  async bulk<T>(
+    ids: number[],
+    action: (id: number, index: number) => Promise<T>,
+  ): Promise<BulkOutcome<T>[]> {
+    const outcomes: BulkOutcome<T>[] = [];
+    for (const [index, id] of ids.entries()) {
+      try {
+        outcomes.push({ id, ok: true, result: await action(id, index) });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        outcomes.push({
+          id,
+          ok: false,
+          error: { status: error.status, code: error.code, message: error.message },
+        });
+      }
+    }
+    return outcomes;
   }
 
   async reject(id: number, userId: number, notes: string): Promise<StagingRow> {

@@ -63,6 +63,8 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/datasources/:name/update': 'admin',
   'GET /api/staging': 'curator',
   'GET /api/staging/stats': 'curator',
+  'POST /api/staging/bulk/approve': 'curator',
+  'POST /api/staging/bulk/reject': 'curator',
   'POST /api/staging/:id/approve': 'curator',
   'POST /api/staging/:id/reject': 'curator',
 };

@@ -4,6 +4,7 @@ import {
   type SourceProgress,
 } from '../../../src/annotation-sources/upstream/progress.bus.js';
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
+import { EvidenceIngestService } from '../../../src/genes/staging/evidence-ingest.service.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
@@ -217,6 +218,88 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
       .post('/api/staging/1/approve')
       .set('Authorization', `Bearer ${curator}`)
       .send({ hgnc_id: 'not-an-id' })
+      .expect(400);
+  });
+
+  it('approves and rejects in bulk, reporting each entry on its own', async () => {
+    // Three symbols no gene answers to, stored through the same path a source run uses.
+    const staged = await t.app.get(EvidenceIngestService).ingest(
+      'GenCC',
+      ['UMOD1X', 'NOTAGENE1', 'NOTAGENE2'].map((symbol) => ({
+        symbol,
+        hgncId: null,
+        data: { submissions: [] },
+        detail: `${symbol} submission`,
+      })),
+    );
+    expect(staged.staged).toBe(3);
+    const pending = (
+      await t
+        .http()
+        .get('/api/staging?source=GenCC&limit=200')
+        .set('Authorization', `Bearer ${curator}`)
+        .expect(200)
+    ).body.data as { id: number; original_text: string }[];
+    const idOf = (text: string) => pending.find((p) => p.original_text === text)!.id;
+    const umod = await t.http().get('/api/genes/UMOD').expect(200);
+
+    const approved = await t
+      .http()
+      .post('/api/staging/bulk/approve')
+      .set('Authorization', `Bearer ${curator}`)
+      .send({
+        items: [
+          { id: idOf('UMOD1X'), gene_id: Number(umod.body.data.id) },
+          { id: 999_999, gene_id: Number(umod.body.data.id) },
+          { id: idOf('NOTAGENE1') },
+        ],
+      })
+      .expect(200);
+    expect(approved.body.meta).toEqual({ succeeded: 1, failed: 2 });
+    expect(approved.body.data).toEqual([
+      expect.objectContaining({ id: idOf('UMOD1X'), ok: true }),
+      expect.objectContaining({
+        id: 999_999,
+        ok: false,
+        error: expect.objectContaining({ status: 404 }),
+      }),
+      expect.objectContaining({
+        id: idOf('NOTAGENE1'),
+        ok: false,
+        error: expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+      }),
+    ]);
+
+    const rejected = await t
+      .http()
+      .post('/api/staging/bulk/reject')
+      .set('Authorization', `Bearer ${curator}`)
+      .send({ ids: [idOf('NOTAGENE1'), idOf('NOTAGENE2'), idOf('UMOD1X')], notes: 'not genes' })
+      .expect(200);
+    expect(rejected.body.meta).toEqual({ succeeded: 2, failed: 1 });
+    expect(rejected.body.data[2]).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    const left = (
+      await t
+        .http()
+        .get('/api/staging?source=GenCC')
+        .set('Authorization', `Bearer ${curator}`)
+        .expect(200)
+    ).body.data as { original_text: string }[];
+    const stillPending = left.map((e) => e.original_text);
+    for (const symbol of ['UMOD1X', 'NOTAGENE1', 'NOTAGENE2'])
+      expect(stillPending).not.toContain(symbol);
+
+    await t
+      .http()
+      .post('/api/staging/bulk/reject')
+      .set('Authorization', `Bearer ${curator}`)
+      .send({ ids: [], notes: 'x' })
+      .expect(400);
+    await t
+      .http()
+      .post('/api/staging/bulk/approve')
+      .set('Authorization', `Bearer ${curator}`)
+      .send({ items: [{ id: 'one' }] })
       .expect(400);
   });
 
