@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { UserEntity } from './entities/user.entity.js';
 import type { Role } from './roles.js';
+import { containsPattern } from '../common/database/like-pattern.js';
 
 export interface NewUser {
   username: string;
@@ -102,7 +103,7 @@ export class UsersRepository {
     if (filter.search) {
       qb.andWhere(
         "(u.username ILIKE :q ESCAPE '\\' OR u.email ILIKE :q ESCAPE '\\' OR u.full_name ILIKE :q ESCAPE '\\')",
-        { q: `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
+        { q: containsPattern(filter.search) },
       );
     }
     const [rows, total] = await qb

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EvidenceGroup, EvidenceTier } from './evidence-sources.js';
+import { containsPattern } from '../common/database/like-pattern.js';
 
 export interface GeneFilter {
   search?: string;
@@ -62,8 +63,6 @@ const SELECT_GENE = `
          s.total_active_sources
   FROM genes g LEFT JOIN gene_scores s ON s.gene_id = g.id`;
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /** WHERE clause for the list filters, with numbered parameters appended to `params`. */
 export function geneWhere(filter: GeneFilter, params: unknown[], skipTier = false): string {
   const clauses: string[] = [];
@@ -72,7 +71,7 @@ export function geneWhere(filter: GeneFilter, params: unknown[], skipTier = fals
     return `$${params.length}`;
   };
   if (filter.search) {
-    const like = p(`%${escapeLike(filter.search)}%`);
+    const like = p(containsPattern(filter.search));
     clauses.push(
       `(g.approved_symbol ILIKE ${like} ESCAPE '\\' OR g.hgnc_id ILIKE ${like} ESCAPE '\\'` +
         ` OR coalesce(s.evidence_tier, 'no_evidence') ILIKE ${like} ESCAPE '\\'` +

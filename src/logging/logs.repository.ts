@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { StoredLevel } from './dto/logs.dto.js';
+import { containsPattern, escapeLike } from '../common/database/like-pattern.js';
 
 export interface LogFilter {
   levels?: StoredLevel[];
@@ -37,8 +38,6 @@ export interface LogRow {
   context: Record<string, unknown>;
 }
 
-const like = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /** Builds a WHERE clause from the filter with numbered parameters. */
 function where(filter: LogFilter, params: unknown[]): string {
   const clauses: string[] = [];
@@ -52,12 +51,12 @@ function where(filter: LogFilter, params: unknown[]): string {
   if (filter.userId !== undefined) add('user_id = ?', filter.userId);
   if (filter.path) {
     if (filter.path.endsWith('*'))
-      add("path LIKE ? ESCAPE '\\'", `${like(filter.path.slice(0, -1))}%`);
+      add("path LIKE ? ESCAPE '\\'", `${escapeLike(filter.path.slice(0, -1))}%`);
     else add('path = ?', filter.path);
   }
   if (filter.statusMin !== undefined) add('status_code >= ?', filter.statusMin);
   if (filter.statusMax !== undefined) add('status_code <= ?', filter.statusMax);
-  if (filter.text) add("message ILIKE ? ESCAPE '\\'", `%${like(filter.text)}%`);
+  if (filter.text) add("message ILIKE ? ESCAPE '\\'", containsPattern(filter.text));
   if (filter.from) add('"timestamp" >= ?', filter.from);
   if (filter.to) add('"timestamp" <= ?', filter.to);
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
