@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { GenesModule } from '../genes/genes.module.js';
 import { EvidenceSourcesController } from './evidence/evidence-sources.controller.js';
 import { EvidenceSourcesService } from './evidence/evidence-sources.service.js';
+import { HgncNormalizer } from './normalization/hgnc-normalizer.js';
 import { SnapshotIngestion } from './snapshot/snapshot-ingestion.service.js';
 import { SnapshotServer } from './snapshot/snapshot.server.js';
 import { SourceProgressBus } from './upstream/progress.bus.js';
@@ -18,9 +19,10 @@ import { UpstreamHttp } from './upstream/upstream-http.service.js';
     UpstreamHttp,
     SourceProgressBus,
     SnapshotServer,
+    HgncNormalizer,
     EvidenceSourcesService,
     SnapshotIngestion,
   ],
-  exports: [UpstreamHttp, SourceProgressBus, EvidenceSourcesService],
+  exports: [UpstreamHttp, SourceProgressBus, HgncNormalizer, EvidenceSourcesService],
 })
 export class AnnotationSourcesModule {}

@@ -92,6 +92,11 @@ export class AppConfig {
       readonly keywords: string[];
     };
     readonly gencc: { readonly url: string };
+    readonly hgnc: {
+      readonly url: string;
+      readonly normalize: boolean;
+      readonly batchSize: number;
+    };
     readonly hpo: {
       readonly ontologyUrl: string;
       readonly genesToPhenotypeUrl: string;
@@ -196,6 +201,7 @@ export class AppConfig {
         keywords: list(env.CLINGEN_KEYWORDS).map((k) => k.toLowerCase()),
       },
       gencc: { url: env.GENCC_URL },
+      hgnc: { url: env.HGNC_URL, normalize: env.HGNC_NORMALIZE, batchSize: env.HGNC_BATCH_SIZE },
       hpo: {
         ontologyUrl: env.HPO_ONTOLOGY_URL,
         genesToPhenotypeUrl: env.HPO_GENES_TO_PHENOTYPE_URL,

@@ -331,6 +331,22 @@ export class EnvironmentVariables {
   @Matches(/^HP:\d{7}$/, { message: 'HPO_ROOT_TERM must look like HP:0010935' })
   HPO_ROOT_TERM = 'HP:0010935';
 
+  /** HGNC REST API, used to resolve symbols no local gene answers to. */
+  @Matches(/^https?:\/\/.+/, { message: 'HGNC_URL must be an http(s) URL' })
+  HGNC_URL = 'https://rest.genenames.org';
+
+  /** Look unresolved symbols up at HGNC before staging them. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  HGNC_NORMALIZE = true;
+
+  /** Approved symbols per HGNC search request (joined with +OR+). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  HGNC_BATCH_SIZE = 150;
+
   @Matches(/^https?:\/\/.+/, { message: 'GENCC_URL must be an http(s) URL' })
   GENCC_URL = 'https://search.thegencc.org/download/action/submissions-export-tsv';
 
@@ -395,4 +411,5 @@ export const SOURCE_URL_VARIABLES = [
   'PANELAPP_AU_URL',
   'HPO_ONTOLOGY_URL',
   'HPO_GENES_TO_PHENOTYPE_URL',
+  'HGNC_URL',
 ] as const;

@@ -43,6 +43,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     HOST: '127.0.0.1',
     JWT_SECRET: TEST_JWT_SECRET,
     ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    // Tests that point sources at a fixture server must not reach the real HGNC; the
+    // tests of normalization turn it on with HGNC_URL at their own fixture server.
+    HGNC_NORMALIZE: 'false',
     ...options.env,
   });
   const logs = new LogCapture();

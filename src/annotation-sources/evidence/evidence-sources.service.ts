@@ -15,6 +15,7 @@ import { parseGenccDelimited } from './gencc.parser.js';
 import { loadPanelApp } from './panelapp.source.js';
 import { descendantsOf, parseGenesToPhenotype } from './hpo.parser.js';
 import { CacheService } from '../../cache/cache.service.js';
+import { HgncNormalizer, type NormalizationReport } from '../normalization/hgnc-normalizer.js';
 import { SnapshotServer } from '../snapshot/snapshot.server.js';
 
 interface SourceDefinition {
@@ -31,6 +32,8 @@ export interface SourceRunResult extends IngestResult {
   genes: number;
   failed: number;
   failures: RowFailure[];
+  /** How symbols without an HGNC id fared at HGNC before storing. */
+  normalization: NormalizationReport | null;
   error: string | null;
   duration_ms: number;
 }
@@ -57,6 +60,7 @@ export class EvidenceSourcesService {
     private readonly ingest: EvidenceIngestService,
     private readonly progress: SourceProgressBus,
     private readonly cache: CacheService,
+    private readonly hgnc: HgncNormalizer,
     snapshot: SnapshotServer,
     config: AppConfig,
   ) {
@@ -182,6 +186,7 @@ export class EvidenceSourcesService {
       created_genes: 0,
       failed: 0,
       failures: [],
+      normalization: null,
       error: null,
       duration_ms: 0,
     };
@@ -227,8 +232,11 @@ export class EvidenceSourcesService {
       };
     }
     let stored: IngestResult;
+    let normalization: NormalizationReport | null = null;
     try {
-      stored = await this.ingest.ingest(source, parsed.records);
+      const normalized = await this.hgnc.normalize(source, parsed.records);
+      normalization = normalized.report;
+      stored = await this.ingest.ingest(source, normalized.records);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.logger.error({ err: error, source }, 'source run failed while storing');
@@ -239,6 +247,7 @@ export class EvidenceSourcesService {
         genes: parsed.records.length,
         failed: parsed.failures.length,
         failures: parsed.failures,
+        normalization,
         error: message,
         duration_ms: Math.round(performance.now() - started),
       };
@@ -251,6 +260,7 @@ export class EvidenceSourcesService {
       genes: parsed.records.length,
       failed: parsed.failures.length,
       failures: parsed.failures,
+      normalization,
       duration_ms: Math.round(performance.now() - started),
     };
     emit('completed', {

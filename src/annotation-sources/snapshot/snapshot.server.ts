@@ -38,6 +38,46 @@ function fileFor(pathname: string, query: URLSearchParams): string | null {
   return null;
 }
 
+type SnapshotUpstream = 'clingen' | 'gencc' | 'hgnc' | 'hpo' | 'panelapp';
+
+interface HgncSnapshotDoc {
+  hgnc_id: string;
+  symbol: string;
+  alias_symbol?: string[];
+  prev_symbol?: string[];
+}
+
+/**
+ * The HGNC REST API over the snapshot's complete-set extract: `/search/symbol/A+OR+B`
+ * (search docs carry only hgnc_id, symbol and score) and `/fetch/{field}/{term}`.
+ */
+function hgncAnswer(pathname: string, docs: HgncSnapshotDoc[]): unknown {
+  const envelope = (found: unknown[]) => ({
+    responseHeader: { status: 0, QTime: 0 },
+    response: { numFound: found.length, start: 0, docs: found },
+  });
+  const search = /^\/hgnc\/search\/symbol\/(.+)$/.exec(pathname);
+  if (search) {
+    const terms = new Set(search[1].split('+OR+').map((t) => decodeURIComponent(t).toUpperCase()));
+    return envelope(
+      docs
+        .filter((d) => terms.has(d.symbol.toUpperCase()))
+        .map((d) => ({ hgnc_id: d.hgnc_id, symbol: d.symbol, score: 1 })),
+    );
+  }
+  const fetch = /^\/hgnc\/fetch\/(symbol|prev_symbol|alias_symbol|hgnc_id)\/(.+)$/.exec(pathname);
+  if (!fetch) return null;
+  const term = decodeURIComponent(fetch[2]).toUpperCase();
+  const field = fetch[1] as 'symbol' | 'prev_symbol' | 'alias_symbol' | 'hgnc_id';
+  return envelope(
+    docs.filter((d) => {
+      const value = d[field];
+      const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+      return values.some((v) => v.toUpperCase() === term);
+    }),
+  );
+}
+
 /**
  * In snapshot mode, serves the recorded upstream files on a loopback port under the real
  * URL paths, so every source runs its real client and parser with no internet.
@@ -57,6 +97,11 @@ export class SnapshotServer implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     if (!this.enabled) return;
     const dir = dataDir();
+    const hgncDocs = (
+      JSON.parse(await readFile(`${dir}hgnc/complete-set.json`, 'utf8')) as {
+        response: { docs: HgncSnapshotDoc[] };
+      }
+    ).response.docs;
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://snapshot');
       const file = fileFor(url.pathname, url.searchParams);
@@ -64,6 +109,10 @@ export class SnapshotServer implements OnModuleInit, OnApplicationShutdown {
         res.writeHead(status, { 'content-type': type });
         res.end(body);
       };
+      if (url.pathname.startsWith('/hgnc/')) {
+        const answer = hgncAnswer(url.pathname, hgncDocs);
+        if (answer) return send(200, JSON.stringify(answer), 'application/json');
+      }
       if (!file) return send(404, '{"detail":"Not found."}', 'application/json');
       readFile(dir + file).then(
         (body) => send(200, body, file.endsWith('.json') ? 'application/json' : 'text/plain'),
@@ -76,8 +125,8 @@ export class SnapshotServer implements OnModuleInit, OnApplicationShutdown {
     this.logger.log(`offline snapshot served at ${this.base} (UPSTREAM_MODE=snapshot)`);
   }
 
-  /** The base URL standing in for `upstream` (clingen, gencc, hpo, panelapp). */
-  urlFor(upstream: 'clingen' | 'gencc' | 'hpo' | 'panelapp'): string {
+  /** The base URL standing in for `upstream`. */
+  urlFor(upstream: SnapshotUpstream): string {
     if (!this.base) throw new Error('snapshot server not started');
     return `${this.base}/${upstream}`;
   }

@@ -9,6 +9,8 @@ export interface IngestRecord {
   hgncId: string | null;
   data: Record<string, unknown>;
   detail: string;
+  /** What is known about the gene when it has to be created (from HGNC). */
+  gene?: { name: string | null; aliases: string[]; previousSymbols: string[] };
 }
 
 export interface IngestResult {
@@ -44,6 +46,18 @@ export class EvidenceIngestService {
     private readonly staging: StagingRepository,
     private readonly scores: ScoreRefresher,
   ) {}
+
+  /** Of `symbols`, those no local gene answers to by approved symbol, alias or previous symbol. */
+  async locallyUnknown(symbols: Iterable<string>): Promise<string[]> {
+    const unknown: string[] = [];
+    for (const symbol of symbols) {
+      const local =
+        (await this.genes.resolveCandidates('symbol', symbol)).length > 0 ||
+        (await this.genes.resolveCandidates('alias', symbol)).length > 0;
+      if (!local) unknown.push(symbol);
+    }
+    return unknown;
+  }
 
   async ingest(source: string, records: IngestRecord[]): Promise<IngestResult> {
     const result: IngestResult = { added: 0, updated: 0, staged: 0, created_genes: 0 };
@@ -101,9 +115,9 @@ export class EvidenceIngestService {
         const geneId = await this.genes.insertGene({
           hgncId: record.hgncId,
           symbol: record.symbol,
-          name: null,
-          aliases: [],
-          previousSymbols: [],
+          name: record.gene?.name ?? null,
+          aliases: record.gene?.aliases ?? [],
+          previousSymbols: record.gene?.previousSymbols ?? [],
         });
         return { geneId, created: true };
       } catch (error) {

@@ -7,7 +7,11 @@ describe('offline snapshot ingested on first start', () => {
 
   beforeAll(async () => {
     t = await createTestApp({
-      env: { SNAPSHOT_INGEST_ON_START: 'true', RATE_LIMIT_PER_MINUTE: '100000' },
+      env: {
+        SNAPSHOT_INGEST_ON_START: 'true',
+        RATE_LIMIT_PER_MINUTE: '100000',
+        HGNC_NORMALIZE: 'true',
+      },
     });
     await t.app.get(SnapshotIngestion).done;
     await t.app.get(ScoreRefresher).settled();
@@ -23,6 +27,9 @@ describe('offline snapshot ingested on first start', () => {
       GANAB: ['ClinGen', 'GenCC', 'PanelApp'],
       COL4A5: ['ClinGen', 'PanelApp'],
       VHL: ['PanelApp'],
+      // Neither row carries an HGNC id and no local gene matched: HGNC resolved them.
+      NPHP1: ['GenCC'],
+      TMEM67: ['HPO'],
     };
     for (const [symbol, sources] of Object.entries(expected)) {
       const res = await t.http().get(`/api/genes/${symbol}/evidence`).expect(200);
@@ -35,21 +42,22 @@ describe('offline snapshot ingested on first start', () => {
       .http()
       .get('/api/genes?filter[hide_zero_scores]=false&page[size]=100')
       .expect(200);
-    // ClinGen 9 + GenCC's NPHS1 + PanelApp's 11 new genes.
-    expect(list.body.meta.total_genes).toBe(21);
+    // ClinGen 9 + GenCC's NPHS1 + PanelApp's 11 new genes + NPHP1 and TMEM67 via HGNC.
+    expect(list.body.meta.total_genes).toBe(23);
     const top = await t.http().get('/api/genes?page[size]=1').expect(200);
     expect(top.body.data[0].attributes.approved_symbol).toBe('PKD1');
   });
 
-  it('leaves what it could not resolve in staging', async () => {
+  it('creates the genes HGNC resolved under their HGNC ids, leaving nothing in staging', async () => {
     const service = t.app.get(
       (await import('../../../src/genes/staging/staging.service.js')).StagingService,
     );
     const { rows } = await service.list({ status: 'pending', limit: 50, offset: 0 });
-    expect(rows.map((r) => `${r.source_name}:${r.original_text}`).sort()).toEqual([
-      'GenCC:NPHP1',
-      'HPO:TMEM67',
-    ]);
+    expect(rows).toEqual([]);
+    const tmem67 = await t.http().get('/api/genes/TMEM67').expect(200);
+    expect(tmem67.body.data.attributes.hgnc_id).toBe('HGNC:28396');
+    const nphp1 = await t.http().get('/api/genes/NPHP1').expect(200);
+    expect(nphp1.body.data.attributes.hgnc_id).toBe('HGNC:7905');
   });
 
   it('does not ingest again once there is evidence', async () => {
