@@ -1,8 +1,11 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { ConflictError, DomainError } from '../../common/errors/index.js';
 import { runWithContext } from '../../common/request-context.js';
 import { AppConfig } from '../../config/index.js';
+import { withTryAdvisoryLock } from '../../database/advisory-lock.js';
 import {
   EvidenceIngestService,
   type IngestResult,
@@ -61,6 +64,7 @@ export class EvidenceSourcesService {
     private readonly progress: SourceProgressBus,
     private readonly cache: CacheService,
     private readonly hgnc: HgncNormalizer,
+    @InjectDataSource() private readonly dataSource: DataSource,
     snapshot: SnapshotServer,
     config: AppConfig,
   ) {
@@ -164,9 +168,14 @@ export class EvidenceSourcesService {
     const runId = randomUUID();
     this.active.set(source, runId);
     try {
-      return await runWithContext({ runId }, () =>
-        this.execute(source, runId, options.forceRefresh === true),
+      // The in-process map answers with the run id; the advisory lock covers instances.
+      const locked = await withTryAdvisoryLock(this.dataSource, `evidence-source:${source}`, () =>
+        runWithContext({ runId }, () => this.execute(source, runId, options.forceRefresh === true)),
       );
+      if (!locked.acquired) {
+        throw new ConflictError(`${source} is already running in another instance`);
+      }
+      return locked.value;
     } finally {
       this.active.delete(source);
     }

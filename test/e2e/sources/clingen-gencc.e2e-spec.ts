@@ -114,7 +114,7 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
     expect(clingenCalls).toBe(3);
   });
 
-  it('refuses a second run of the same source while one is in flight', async () => {
+  it('refuses a second run of the same source while one is in flight, in any instance', async () => {
     let release!: () => void;
     holdClingen = new Promise((resolve) => (release = resolve));
     // The forced run blocks on the held download, so the second request certainly overlaps it.
@@ -129,6 +129,22 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
       code: 'CONFLICT',
       details: { run_id: expect.any(String) },
     });
+    // A second instance on the same database is refused too, by the advisory lock.
+    const other = await createTestApp({
+      databaseUrl: t.database!.url,
+      env: { CLINGEN_URL: `${upstream.baseUrl}/kb/gene-validity/download` },
+    });
+    try {
+      const otherAdmin = (await loginAdmin(other)).accessToken;
+      const elsewhere = await other
+        .http()
+        .post('/api/datasources/ClinGen/update')
+        .set('Authorization', `Bearer ${otherAdmin}`)
+        .expect(409);
+      expect(elsewhere.body.error.message).toContain('another instance');
+    } finally {
+      await other.close();
+    }
     holdClingen = null;
     release();
     expect((await first).status).toBe(200);
