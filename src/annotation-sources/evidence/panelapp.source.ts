@@ -1,4 +1,5 @@
 import {
+  HGNC_ID,
   matchesAny,
   uniqueSorted,
   type EvidenceRecord,
@@ -130,7 +131,7 @@ export async function loadPanelApp(
         }
         if (gene.entity_type && gene.entity_type !== 'gene') continue;
         if (!options.confidenceLevels.includes(level)) continue;
-        const hgncId = /^HGNC:\d+$/.test(gene.gene_data?.hgnc_id ?? '')
+        const hgncId = HGNC_ID.test(gene.gene_data?.hgnc_id ?? '')
           ? gene.gene_data!.hgnc_id!
           : null;
         const key = hgncId ?? `symbol:${symbol.toUpperCase()}`;

@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/index.js';
+import { GENE_SYMBOL } from '../../genes/gene-identifiers.js';
+import { HGNC_ID } from '../evidence/evidence-record.js';
 import {
   EvidenceIngestService,
   type IngestRecord,
@@ -31,9 +33,6 @@ export interface NormalizationReport {
   /** Set when HGNC could not be reached; the records were stored unresolved (staged). */
   error: string | null;
 }
-
-/** A plausible gene symbol: letters, digits and the few punctuation marks HGNC uses. */
-const PLAUSIBLE = /^[A-Z0-9][A-Z0-9_.@-]{0,39}$/;
 
 /**
  * Resolves symbols that no local gene answers to (approved symbol or alias) against the
@@ -146,7 +145,7 @@ export class HgncNormalizer {
     const candidates = new Set<string>();
     for (const r of records) {
       const symbol = r.symbol.trim().toUpperCase();
-      if (!r.hgncId && PLAUSIBLE.test(symbol)) candidates.add(symbol);
+      if (!r.hgncId && GENE_SYMBOL.test(symbol)) candidates.add(symbol);
     }
     return this.ingest.locallyUnknown([...candidates].sort());
   }
@@ -173,7 +172,7 @@ export class HgncNormalizer {
     return docs.filter(
       (d): d is HgncDoc =>
         typeof d?.hgnc_id === 'string' &&
-        /^HGNC:\d+$/.test(d.hgnc_id) &&
+        HGNC_ID.test(d.hgnc_id) &&
         typeof d.symbol === 'string' &&
         d.symbol.length > 0,
     );

@@ -1,15 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,39}$/;
+import { GENE_SYMBOL, HGNC_ID_INPUT } from '../gene-identifiers.js';
 
 export class CreateGeneRequest {
   @ApiProperty({ example: 'HGNC:9008' })
-  @Matches(/^HGNC:\d{1,7}$/, { message: 'hgnc_id must look like HGNC:9008' })
+  @Matches(HGNC_ID_INPUT, { message: 'hgnc_id must look like HGNC:9008' })
   hgnc_id: string;
 
   @ApiProperty({ example: 'PKD1' })
-  @Matches(SYMBOL, { message: 'approved_symbol must be a gene symbol (letters, digits, _ . @ -)' })
+  @Matches(GENE_SYMBOL, {
+    message: 'approved_symbol must be a gene symbol (letters, digits, _ . @ -)',
+  })
   approved_symbol: string;
 
   @ApiPropertyOptional({
@@ -24,13 +26,13 @@ export class CreateGeneRequest {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
-  @Matches(SYMBOL, { each: true, message: 'each alias must be a gene symbol' })
+  @Matches(GENE_SYMBOL, { each: true, message: 'each alias must be a gene symbol' })
   aliases?: string[];
 
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
-  @Matches(SYMBOL, { each: true, message: 'each previous symbol must be a gene symbol' })
+  @Matches(GENE_SYMBOL, { each: true, message: 'each previous symbol must be a gene symbol' })
   previous_symbols?: string[];
 }

@@ -51,10 +51,7 @@ export class EvidenceIngestService {
   async locallyUnknown(symbols: Iterable<string>): Promise<string[]> {
     const unknown: string[] = [];
     for (const symbol of symbols) {
-      const local =
-        (await this.genes.resolveCandidates('symbol', symbol)).length > 0 ||
-        (await this.genes.resolveCandidates('alias', symbol)).length > 0;
-      if (!local) unknown.push(symbol);
+      if ((await this.localMatches(symbol)).length === 0) unknown.push(symbol);
     }
     return unknown;
   }
@@ -134,20 +131,25 @@ export class EvidenceIngestService {
         };
       }
     }
-    for (const kind of ['symbol', 'alias'] as const) {
-      const found = await this.genes.resolveCandidates(kind, record.symbol);
-      if (found.length === 1) return { geneId: found[0].id, created: false };
-      if (found.length > 1) {
-        return {
-          stage: 'ambiguous',
-          candidates: found.map(({ id, hgnc_id, approved_symbol }) => ({
-            id,
-            hgnc_id,
-            approved_symbol,
-          })),
-        };
-      }
+    const found = await this.localMatches(record.symbol);
+    if (found.length === 1) return { geneId: found[0].id, created: false };
+    if (found.length > 1) {
+      return {
+        stage: 'ambiguous',
+        candidates: found.map(({ id, hgnc_id, approved_symbol }) => ({
+          id,
+          hgnc_id,
+          approved_symbol,
+        })),
+      };
     }
     return { stage: 'unknown', candidates: [] };
+  }
+
+  /** Genes matching by approved symbol or, when none does, by alias or previous symbol. */
+  private async localMatches(symbol: string) {
+    const bySymbol = await this.genes.resolveCandidates('symbol', symbol);
+    if (bySymbol.length > 0) return bySymbol;
+    return this.genes.resolveCandidates('alias', symbol);
   }
 }

@@ -30,6 +30,7 @@ import {
   type AuthenticatedUser,
 } from '../../auth/decorators/current-user.decorator.js';
 import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
+import { GENE_SYMBOL, HGNC_ID_INPUT } from '../gene-identifiers.js';
 import { StagingService, type BulkOutcome } from './staging.service.js';
 
 export class ListStagingQuery {
@@ -69,7 +70,7 @@ export class ApproveStagingRequest {
 
   @ApiPropertyOptional({ example: 'HGNC:8601', description: 'Or this HGNC id (found or created)' })
   @IsOptional()
-  @Matches(/^HGNC:\d{1,7}$/)
+  @Matches(HGNC_ID_INPUT)
   hgnc_id?: string;
 
   @ApiPropertyOptional({
@@ -77,7 +78,7 @@ export class ApproveStagingRequest {
     description: 'Approved symbol when the gene is created',
   })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,39}$/)
+  @Matches(GENE_SYMBOL)
   approved_symbol?: string;
 
   @ApiPropertyOptional()
