@@ -8,11 +8,14 @@ export interface DomainLimit {
 }
 
 /**
- * Spaces request starts evenly (1000 / perSecond ms apart) and caps concurrency. A slot
- * is held for one HTTP attempt only, never across a retry's back-off sleep.
+ * Spaces request starts evenly and caps concurrency. A slot is held for one HTTP attempt
+ * only, never across a retry's back-off sleep.
  */
 export class DomainLimiter {
-  private nextStart = 0;
+  /** When the last request actually started (not when it was scheduled to). */
+  private lastStart = Number.NEGATIVE_INFINITY;
+  /** Starts are taken in turn: each waits for the one before it to have started. */
+  private turn: Promise<void> = Promise.resolve();
   private inFlight = 0;
   private readonly waiters: (() => void)[] = [];
   started = 0;
@@ -20,8 +23,9 @@ export class DomainLimiter {
   constructor(readonly limit: DomainLimit) {}
 
   private get spacingMs(): number {
-    // One extra millisecond keeps timer rounding from ever fitting an extra start in a window.
-    return Math.ceil(1000 / this.limit.perSecond) + 1;
+    // 3% headroom: upstreams count arrivals, and a new connection or a busy event loop can
+    // bring two arrivals a few milliseconds closer together than their starts were.
+    return Math.ceil((1000 / this.limit.perSecond) * 1.03);
   }
 
   async acquire(): Promise<() => void> {
@@ -31,10 +35,13 @@ export class DomainLimiter {
     } else {
       this.inFlight += 1;
     }
-    const now = Date.now();
-    const startAt = Math.max(now, this.nextStart);
-    this.nextStart = startAt + this.spacingMs;
-    if (startAt > now) await sleep(startAt - now);
+    const mine = this.turn.then(async () => {
+      const wait = this.lastStart + this.spacingMs - Date.now();
+      if (wait > 0) await sleep(wait);
+      this.lastStart = Date.now();
+    });
+    this.turn = mine;
+    await mine;
     this.started += 1;
     let released = false;
     return () => {
