@@ -3,16 +3,12 @@ import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { Public } from '../auth/decorators/access.decorator.js';
 import { CachedResponse } from '../cache/http-cache.interceptor.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
-import {
-  OverlapsQuery,
-  SourceNameParam,
-  StatisticsQuery,
-  StatisticsResponse,
-} from './dto/statistics.dto.js';
+import { OverlapsQuery, SourceNameParam, StatisticsResponse } from './dto/statistics.dto.js';
+import { ScoreFiltersQuery } from './dto/score-filters.query.js';
 import type { StatsFilter } from './statistics.repository.js';
 import { StatisticsService } from './statistics.service.js';
 
-const filterOf = (q: StatisticsQuery): StatsFilter => ({
+const filterOf = (q: ScoreFiltersQuery): StatsFilter => ({
   hideZeroScores: q['filter[hide_zero_scores]'],
   tiers: q['filter[tier]'],
 });
@@ -27,7 +23,7 @@ export class StatisticsController {
   @CachedResponse({ namespace: 'statistics' })
   @ApiOperation({ summary: 'Overview, quality and coverage figures with pairwise source overlaps' })
   @ApiOkResponse({ type: StatisticsResponse })
-  summary(@Query() q: StatisticsQuery) {
+  summary(@Query() q: ScoreFiltersQuery) {
     return this.statistics.summary(filterOf(q));
   }
 
@@ -45,7 +41,7 @@ export class StatisticsController {
   @CachedResponse({ namespace: 'statistics' })
   @ApiOperation({ summary: 'Per source: genes by evidence count bucket or by best classification' })
   @ApiOkResponse({ type: StatisticsResponse })
-  distributions(@Query() q: StatisticsQuery) {
+  distributions(@Query() q: ScoreFiltersQuery) {
     return this.statistics.distributions(filterOf(q));
   }
 
@@ -54,7 +50,7 @@ export class StatisticsController {
   @CachedResponse({ namespace: 'statistics' })
   @ApiOperation({ summary: 'Tier distribution, source coverage and contribution weights' })
   @ApiOkResponse({ type: StatisticsResponse })
-  composition(@Query() q: StatisticsQuery) {
+  composition(@Query() q: ScoreFiltersQuery) {
     return this.statistics.composition(filterOf(q));
   }
 }

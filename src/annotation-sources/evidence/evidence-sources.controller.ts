@@ -12,11 +12,12 @@ import { IsBoolean, IsOptional, Matches } from 'class-validator';
 import { toBoolean } from '../../common/dto/query-transforms.js';
 import { RequireRole } from '../../auth/decorators/access.decorator.js';
 import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
+import { SOURCE_NAME } from '../../genes/gene-identifiers.js';
 import { EvidenceSourcesService, type SourceRunResult } from './evidence-sources.service.js';
 
 class SourceParam {
   @ApiProperty({ example: 'ClinGen' })
-  @Matches(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)
+  @Matches(SOURCE_NAME)
   name: string;
 }
 

@@ -2,7 +2,6 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
-  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -12,16 +11,12 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import {
-  EVIDENCE_GROUPS,
-  EVIDENCE_TIERS,
-  type EvidenceGroup,
-  type EvidenceTier,
-} from '../evidence-sources.js';
-import { toBoolean, toIntList, toList } from '../../common/dto/query-transforms.js';
+import { EVIDENCE_GROUPS, type EvidenceGroup } from '../evidence-sources.js';
+import { toIntList } from '../../common/dto/query-transforms.js';
+import { ScoreFiltersQuery } from './score-filters.query.js';
 
 /** JSON:API-style list parameters, with the bracketed names the original API used. */
-export class ListGenesQuery {
+export class ListGenesQuery extends ScoreFiltersQuery {
   @ApiPropertyOptional({ name: 'page[number]', minimum: 1, default: 1 })
   @IsOptional()
   @Type(() => Number)
@@ -92,26 +87,10 @@ export class ListGenesQuery {
   @MaxLength(64)
   'filter[source]'?: string;
 
-  @ApiPropertyOptional({
-    name: 'filter[tier]',
-    description: `Comma list of: ${EVIDENCE_TIERS.join(', ')}`,
-  })
-  @IsOptional()
-  @Transform(toList)
-  @ArrayMaxSize(6)
-  @IsIn(EVIDENCE_TIERS, { each: true })
-  'filter[tier]'?: EvidenceTier[];
-
   @ApiPropertyOptional({ name: 'filter[group]', enum: EVIDENCE_GROUPS })
   @IsOptional()
   @IsIn(EVIDENCE_GROUPS)
   'filter[group]'?: EvidenceGroup;
-
-  @ApiPropertyOptional({ name: 'filter[hide_zero_scores]', type: Boolean, default: true })
-  @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean()
-  'filter[hide_zero_scores]': boolean = true;
 
   @ApiPropertyOptional({
     name: 'filter[ids]',

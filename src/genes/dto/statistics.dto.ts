@@ -1,41 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsBoolean,
-  IsIn,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-} from 'class-validator';
-import { EVIDENCE_TIERS, type EvidenceTier } from '../evidence-sources.js';
+import { ArrayMaxSize, IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { SOURCE_NAME } from '../gene-identifiers.js';
+import { ScoreFiltersQuery } from './score-filters.query.js';
 import { toBoolean, toList } from '../../common/dto/query-transforms.js';
 
-export class StatisticsQuery {
-  @ApiPropertyOptional({ name: 'filter[hide_zero_scores]', type: Boolean, default: true })
-  @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean()
-  'filter[hide_zero_scores]': boolean = true;
-
-  @ApiPropertyOptional({
-    name: 'filter[tier]',
-    description: `Comma list of: ${EVIDENCE_TIERS.join(', ')}`,
-  })
-  @IsOptional()
-  @Transform(toList)
-  @ArrayMaxSize(6)
-  @IsIn(EVIDENCE_TIERS, { each: true })
-  'filter[tier]'?: EvidenceTier[];
-}
-
-export class OverlapsQuery extends StatisticsQuery {
+export class OverlapsQuery extends ScoreFiltersQuery {
   @ApiPropertyOptional({ description: 'Comma list of sources (default: all with evidence)' })
   @IsOptional()
   @Transform(toList)
   @ArrayMaxSize(20)
-  @Matches(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, { each: true })
+  @Matches(SOURCE_NAME, { each: true })
   sources?: string[];
 
   @ApiPropertyOptional({
@@ -53,7 +28,7 @@ export class SourceNameParam {
   @ApiProperty({ example: 'ClinGen' })
   @IsString()
   @MaxLength(64)
-  @Matches(/^[A-Za-z][A-Za-z0-9_]*$/)
+  @Matches(SOURCE_NAME)
   name: string;
 }
 

@@ -30,7 +30,7 @@ import {
   type AuthenticatedUser,
 } from '../../auth/decorators/current-user.decorator.js';
 import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
-import { GENE_SYMBOL, HGNC_ID_INPUT } from '../gene-identifiers.js';
+import { GENE_SYMBOL, HGNC_ID_INPUT, SOURCE_NAME } from '../gene-identifiers.js';
 import { StagingService, type BulkOutcome } from './staging.service.js';
 
 export class ListStagingQuery {
@@ -41,7 +41,7 @@ export class ListStagingQuery {
 
   @ApiPropertyOptional({ example: 'GenCC' })
   @IsOptional()
-  @Matches(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)
+  @Matches(SOURCE_NAME)
   source?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
