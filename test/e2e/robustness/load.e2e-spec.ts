@@ -62,5 +62,7 @@ describe('mixed public load', () => {
     );
     // Flat: the third round ends within 20% (plus slack for lazy compilation) of the first.
     expect(heaps[2]).toBeLessThan(heaps[0] * 1.2 + 8);
-  });
+    // No speed is asserted; the limit only stops a hung run. A busy CI machine running
+    // other suites beside this one can take well over the default minute.
+  }, 300_000);
 });
