@@ -6,6 +6,7 @@ import { CreateCacheEntries1795246915748 } from './1795246915748-CreateCacheEntr
 import { CreateSystemLogs1795247302917 } from './1795247302917-CreateSystemLogs.js';
 import { CreateGeneTables1795248508765 } from './1795248508765-CreateGeneTables.js';
 import { CreateGeneStaging1795250101650 } from './1795250101650-CreateGeneStaging.js';
+import { CreateSourceCheckpointsAndUploads1795255405907 } from './1795255405907-CreateSourceCheckpointsAndUploads.js';
 
 export const migrations = [
   Baseline1763700000000,
@@ -14,4 +15,5 @@ export const migrations = [
   CreateSystemLogs1795247302917,
   CreateGeneTables1795248508765,
   CreateGeneStaging1795250101650,
+  CreateSourceCheckpointsAndUploads1795255405907,
 ];

@@ -106,6 +106,14 @@ export class AppConfig {
       readonly regions: readonly { readonly region: 'UK' | 'Australia'; readonly url: string }[];
       readonly confidenceLevels: readonly string[];
     };
+    readonly pubtator: {
+      readonly url: string;
+      readonly query: string;
+      readonly mode: 'smart' | 'full';
+      readonly smartStopPages: number;
+      readonly maxPages: number;
+      readonly pagesPerBatch: number;
+    };
     readonly kidneyKeywords: string[];
   };
   readonly cache: {
@@ -213,6 +221,14 @@ export class AppConfig {
           { region: 'Australia', url: env.PANELAPP_AU_URL.replace(/\/$/, '') },
         ],
         confidenceLevels: list(env.PANELAPP_CONFIDENCE_LEVELS),
+      },
+      pubtator: {
+        url: env.PUBTATOR_URL.replace(/\/$/, ''),
+        query: env.PUBTATOR_QUERY,
+        mode: env.PUBTATOR_MODE,
+        smartStopPages: env.PUBTATOR_SMART_STOP_PAGES,
+        maxPages: env.PUBTATOR_MAX_PAGES,
+        pagesPerBatch: env.PUBTATOR_PAGES_PER_BATCH,
       },
       kidneyKeywords: list(env.KIDNEY_KEYWORDS).map((k) => k.toLowerCase()),
     };

@@ -350,6 +350,41 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/.+/, { message: 'GENCC_URL must be an http(s) URL' })
   GENCC_URL = 'https://search.thegencc.org/download/action/submissions-export-tsv';
 
+  /** PubTator3 API base (search at `/search/`). */
+  @Matches(/^https?:\/\/.+/, { message: 'PUBTATOR_URL must be an http(s) URL' })
+  PUBTATOR_URL = 'https://www.ncbi.nlm.nih.gov/research/pubtator3-api';
+
+  /** The PubTator3 search whose hits count as kidney literature. */
+  @IsString()
+  @MinLength(3)
+  PUBTATOR_QUERY =
+    '("kidney disease" OR "renal disease") AND (gene OR syndrome) AND (variant OR mutation)';
+
+  /**
+   * smart: skip articles already stored and stop after PUBTATOR_SMART_STOP_PAGES pages in
+   * a row brought nothing new; full: read every page.
+   */
+  @IsIn(['smart', 'full'])
+  PUBTATOR_MODE: 'smart' | 'full' = 'smart';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PUBTATOR_SMART_STOP_PAGES = 3;
+
+  /** Upper bound on search pages per run (10 articles each); 0 = every page. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  PUBTATOR_MAX_PAGES = 0;
+
+  /** Pages stored per batch; the checkpoint advances after each stored batch. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  PUBTATOR_PAGES_PER_BATCH = 20;
+
   /** Lower-case kidney keywords for GenCC and PanelApp (comma-separated). */
   @IsString()
   @MinLength(1)
@@ -412,4 +447,5 @@ export const SOURCE_URL_VARIABLES = [
   'HPO_ONTOLOGY_URL',
   'HPO_GENES_TO_PHENOTYPE_URL',
   'HGNC_URL',
+  'PUBTATOR_URL',
 ] as const;

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EvidenceGroup, EvidenceTier } from './evidence-sources.js';
 import { containsPattern } from '../common/database/like-pattern.js';
+import { EVIDENCE_MERGERS } from './evidence-merge.js';
 
 export interface GeneFilter {
   search?: string;
@@ -15,6 +16,14 @@ export interface GeneFilter {
   group?: EvidenceGroup;
   hideZeroScores: boolean;
   ids?: number[];
+}
+
+/** A gene a symbol or identifier could mean, and what it matched on. */
+export interface GeneCandidate {
+  id: number;
+  hgnc_id: string;
+  approved_symbol: string;
+  matched_on: string;
 }
 
 export interface SortKey {
@@ -184,24 +193,134 @@ export class GenesRepository {
     return rows[0].id;
   }
 
-  /** Creates or replaces the one evidence row of a gene for a source; true when created. */
+  /**
+   * Creates or replaces the one evidence row of a gene for a source (merging into the
+   * stored row for accumulating sources); true when created.
+   */
   async upsertEvidence(
     geneId: number,
     source: string,
     data: Record<string, unknown>,
     detail: string | null,
-    manager?: EntityManager,
   ): Promise<boolean> {
-    const rows = await (manager ?? this.dataSource.manager).query<{ inserted: boolean }[]>(
+    const [inserted] = await this.dataSource.transaction((manager) =>
+      this.upsertEvidenceMany(manager, source, new Map([[geneId, { data, detail }]])),
+    );
+    return inserted;
+  }
+
+  /**
+   * One statement for many genes of one source. Accumulating sources lock and merge the
+   * stored rows first. Returns, per gene in map order, whether its row was created.
+   */
+  async upsertEvidenceMany(
+    manager: EntityManager,
+    source: string,
+    byGene: ReadonlyMap<number, { data: Record<string, unknown>; detail: string | null }>,
+  ): Promise<boolean[]> {
+    if (byGene.size === 0) return [];
+    const ids = [...byGene.keys()];
+    const rows = new Map(byGene);
+    const merger = EVIDENCE_MERGERS[source];
+    if (merger) {
+      const stored = await manager.query<
+        { gene_id: number; evidence_data: Record<string, unknown> }[]
+      >(
+        `SELECT gene_id, evidence_data FROM gene_evidence
+         WHERE source_name = $1 AND gene_id = ANY($2::int[]) ORDER BY gene_id FOR UPDATE`,
+        [source, ids],
+      );
+      for (const row of stored) {
+        const data = merger.merge(row.evidence_data, rows.get(row.gene_id)!.data);
+        rows.set(row.gene_id, { data, detail: merger.detail(data) });
+      }
+    }
+    const result = await manager.query<{ gene_id: number; inserted: boolean }[]>(
       `INSERT INTO gene_evidence (gene_id, source_name, source_detail, evidence_data, evidence_date)
-       VALUES ($1, $2, $3, $4::jsonb, current_date)
+       SELECT g, $1, d, e, current_date FROM unnest($2::int[], $3::text[], $4::jsonb[]) AS u(g, d, e)
        ON CONFLICT (gene_id, source_name) DO UPDATE SET
          source_detail = EXCLUDED.source_detail, evidence_data = EXCLUDED.evidence_data,
          evidence_date = EXCLUDED.evidence_date, updated_at = now()
-       RETURNING (xmax = 0) AS inserted`,
-      [geneId, source, detail, JSON.stringify(data)],
+       RETURNING gene_id, (xmax = 0) AS inserted`,
+      [
+        source,
+        ids,
+        ids.map((id) => rows.get(id)!.detail),
+        ids.map((id) => JSON.stringify(rows.get(id)!.data)),
+      ],
     );
-    return rows[0]?.inserted === true;
+    const created = new Map(result.map((r) => [r.gene_id, r.inserted]));
+    return ids.map((id) => created.get(id) === true);
+  }
+
+  /** HGNC id → gene id, for the ids that exist. */
+  async idsByHgncId(hgncIds: string[], manager?: EntityManager): Promise<Map<string, number>> {
+    if (hgncIds.length === 0) return new Map();
+    const rows = await (manager ?? this.dataSource.manager).query<
+      { id: number; hgnc_id: string }[]
+    >('SELECT id, hgnc_id FROM genes WHERE hgnc_id = ANY($1::text[])', [[...new Set(hgncIds)]]);
+    return new Map(rows.map((r) => [r.hgnc_id, r.id]));
+  }
+
+  /** Inserts the gene unless its HGNC id or symbol is taken; its id, or null when taken. */
+  async insertGeneIfAbsent(
+    gene: {
+      hgncId: string;
+      symbol: string;
+      name: string | null;
+      aliases: string[];
+      previousSymbols: string[];
+    },
+    manager?: EntityManager,
+  ): Promise<number | null> {
+    const rows = await (manager ?? this.dataSource.manager).query<{ id: number }[]>(
+      `INSERT INTO genes (hgnc_id, approved_symbol, name, aliases, previous_symbols)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
+      [gene.hgncId, gene.symbol, gene.name, gene.aliases, gene.previousSymbols],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /**
+   * Upper-cased symbol → the genes it names: by approved symbol when any gene has it,
+   * otherwise by alias or previous symbol (local columns and the HGNC annotation).
+   */
+  async matchSymbols(
+    symbols: string[],
+    manager?: EntityManager,
+  ): Promise<Map<string, GeneCandidate[]>> {
+    const terms = [...new Set(symbols.map((s) => s.toUpperCase()))];
+    const result = new Map<string, GeneCandidate[]>();
+    if (terms.length === 0) return result;
+    const rows = await (manager ?? this.dataSource.manager).query<
+      (GeneCandidate & { term: string })[]
+    >(
+      `WITH t AS (SELECT unnest($1::text[]) AS term),
+       by_symbol AS (
+         SELECT t.term, g.id, g.hgnc_id, g.approved_symbol, g.approved_symbol AS matched_on
+         FROM t JOIN genes g ON upper(g.approved_symbol) = t.term),
+       pending AS (SELECT term FROM t EXCEPT SELECT term FROM by_symbol)
+       SELECT * FROM by_symbol
+       UNION ALL
+       SELECT upper(m.value) AS term, g.id, g.hgnc_id, g.approved_symbol, min(m.value) AS matched_on
+       FROM genes g
+       LEFT JOIN gene_annotations a ON a.gene_id = g.id AND a.source = 'hgnc'
+       CROSS JOIN LATERAL (
+         SELECT unnest(g.aliases || g.previous_symbols) AS value
+         UNION ALL SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(a.annotations->'alias_symbol') = 'array' THEN a.annotations->'alias_symbol' ELSE '[]' END)
+         UNION ALL SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(a.annotations->'prev_symbol') = 'array' THEN a.annotations->'prev_symbol' ELSE '[]' END)
+       ) m
+       WHERE upper(m.value) IN (SELECT term FROM pending)
+       GROUP BY upper(m.value), g.id, g.hgnc_id, g.approved_symbol
+       ORDER BY 1, 4`,
+      [terms],
+    );
+    for (const { term, ...candidate } of rows) {
+      const list = result.get(term) ?? [];
+      list.push(candidate);
+      result.set(term, list);
+    }
+    return result;
   }
 
   async hasEvidence(): Promise<boolean> {

@@ -19,6 +19,8 @@ export interface ParseResult {
   failures: RowFailure[];
   /** Rows read (after headers), kept or not. */
   rows: number;
+  /** Rows skipped because they are stored already (incremental sources). */
+  unchanged?: number;
 }
 
 export const HGNC_ID = /^HGNC:\d+$/;

@@ -1,31 +1,23 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { ConflictError, DomainError } from '../../common/errors/index.js';
 import { runWithContext } from '../../common/request-context.js';
-import { AppConfig } from '../../config/index.js';
 import { withTryAdvisoryLock } from '../../database/advisory-lock.js';
 import {
   EvidenceIngestService,
   type IngestResult,
 } from '../../genes/staging/evidence-ingest.service.js';
+import type { EvidenceSource, SourceRunContext } from '../base/base-annotation-source.js';
 import { SourceProgressBus, type SourceProgress } from '../upstream/progress.bus.js';
-import { UpstreamHttp } from '../upstream/upstream-http.service.js';
-import { parseClinGenCsv } from './clingen.parser.js';
-import type { ParseResult, RowFailure } from './evidence-record.js';
-import { parseGenccDelimited } from './gencc.parser.js';
-import { loadPanelApp } from './panelapp.source.js';
-import { descendantsOf, parseGenesToPhenotype } from './hpo.parser.js';
-import { CacheService } from '../../cache/cache.service.js';
+import type { RowFailure } from './evidence-record.js';
 import { HgncNormalizer, type NormalizationReport } from '../normalization/hgnc-normalizer.js';
-import { SnapshotServer } from '../snapshot/snapshot.server.js';
 
-interface SourceDefinition {
-  namespace: string;
-  /** Downloads and parses the source; throws on unreadable payloads. */
-  load(http: UpstreamHttp, forceRefresh: boolean): Promise<ParseResult>;
-}
+/** Injection token: every evidence source the app defines. */
+export const EVIDENCE_SOURCES = Symbol('EVIDENCE_SOURCES');
+/** Failures kept in a run result (all are counted). */
+const MAX_REPORTED_FAILURES = 200;
 
 export interface SourceRunResult extends IngestResult {
   run_id: string;
@@ -47,130 +39,73 @@ class UnknownSourceError extends DomainError {
 }
 
 /**
- * Runs an evidence source end to end: download through the shared upstream client,
- * parse (bad rows are recorded with their reason), store through the genes module, and
- * publish progress. A run that yields no genes fails.
+ * Runs an evidence source end to end: the source downloads and parses batches through
+ * the shared upstream client (bad rows are recorded with their reason); each batch is
+ * normalized at HGNC and stored through the genes module before the source continues;
+ * progress goes to the bus. A run that yields no genes (and found nothing it already
+ * had) fails. One run per source at a time, across instances.
  */
 @Injectable()
 export class EvidenceSourcesService {
   private readonly logger = new Logger(EvidenceSourcesService.name);
-  private readonly sources: Record<string, SourceDefinition>;
-  /** Source → id of its run in progress in this process (one run per source at a time). */
-  private readonly active = new Map<string, string>();
+  private readonly sources: Map<string, EvidenceSource>;
+  /** Source → its run in progress in this process. */
+  private readonly active = new Map<string, { runId: string; abort: AbortController }>();
 
   constructor(
-    private readonly http: UpstreamHttp,
     private readonly ingest: EvidenceIngestService,
     private readonly progress: SourceProgressBus,
-    private readonly cache: CacheService,
     private readonly hgnc: HgncNormalizer,
     @InjectDataSource() private readonly dataSource: DataSource,
-    snapshot: SnapshotServer,
-    config: AppConfig,
+    @Inject(EVIDENCE_SOURCES) sources: EvidenceSource[],
   ) {
-    const { clingen, gencc, panelapp, hpo, kidneyKeywords } = config.sources;
-    // In snapshot mode every URL points at the loopback snapshot server, same paths.
-    const at = (upstream: 'clingen' | 'gencc' | 'hpo' | 'panelapp', live: string, path: string) =>
-      snapshot.enabled ? `${snapshot.urlFor(upstream)}${path}` : live;
-    this.sources = {
-      HPO: {
-        namespace: 'hpo',
-        // The bulk files are large: fetched without caching the raw text; the derived term
-        // set is cached instead.
-        load: async (client, force) => {
-          if (force) await this.cache.clearNamespace('hpo');
-          const terms = await this.cache.wrap(
-            { descendants: hpo.rootTerm, of: hpo.ontologyUrl },
-            async () => [
-              ...descendantsOf(
-                await client.text({
-                  url: at('hpo', hpo.ontologyUrl, '/obo/hp.json'),
-                  source: 'HPO',
-                  namespace: 'hpo',
-                  ttl: 0,
-                }),
-                hpo.rootTerm,
-              ),
-            ],
-            'hpo',
-          );
-          return parseGenesToPhenotype(
-            await client.text({
-              url: at('hpo', hpo.genesToPhenotypeUrl, '/obo/hp/hpoa/genes_to_phenotype.txt'),
-              source: 'HPO',
-              namespace: 'hpo',
-              ttl: 0,
-            }),
-            new Set(terms),
-          );
-        },
-      },
-      PanelApp: {
-        namespace: 'panelapp',
-        // Per-page responses are cached in the panelapp namespace; forceRefresh clears it first.
-        load: async (client, force) => {
-          if (force) await this.cache.clearNamespace('panelapp');
-          const regions = panelapp.regions.map((r) => ({
-            ...r,
-            url: at('panelapp', r.url, `/${r.region === 'UK' ? 'uk' : 'au'}/api/v1`),
-          }));
-          return loadPanelApp(client, { ...panelapp, regions, keywords: kidneyKeywords });
-        },
-      },
-      ClinGen: {
-        namespace: 'clingen',
-        load: async (client, force) => {
-          if (force) await this.cache.clearNamespace('clingen');
-          return parseClinGenCsv(
-            await client.text({
-              url: at('clingen', clingen.url, '/kb/gene-validity/download'),
-              source: 'ClinGen',
-              namespace: 'clingen',
-            }),
-            { expertPanels: clingen.expertPanels, keywords: clingen.keywords },
-          );
-        },
-      },
-      GenCC: {
-        namespace: 'gencc',
-        load: async (client, force) => {
-          if (force) await this.cache.clearNamespace('gencc');
-          return parseGenccDelimited(
-            await client.text({
-              url: at('gencc', gencc.url, '/download/action/submissions-export-tsv'),
-              source: 'GenCC',
-              namespace: 'gencc',
-            }),
-            kidneyKeywords,
-          );
-        },
-      },
-    };
+    this.sources = new Map(sources.map((s) => [s.name, s]));
   }
 
   names(): string[] {
-    return Object.keys(this.sources);
+    return [...this.sources.keys()];
   }
 
-  async run(name: string, options: { forceRefresh?: boolean } = {}): Promise<SourceRunResult> {
-    const source = Object.keys(this.sources).find((s) => s.toLowerCase() === name.toLowerCase());
+  /** The canonical name of a runnable source, matched case-insensitively. */
+  resolve(name: string): string {
+    const source = this.names().find((s) => s.toLowerCase() === name.toLowerCase());
     if (!source) {
       throw new UnknownSourceError(
         `No runnable source ${name}; available: ${this.names().join(', ')}`,
       );
     }
+    return source;
+  }
+
+  /** The id of the run of `source` in progress in this process, if any. */
+  activeRun(source: string): string | null {
+    return this.active.get(source)?.runId ?? null;
+  }
+
+  /** Asks the run of `source` in this process to stop at its next request; false if none. */
+  cancel(source: string): boolean {
+    const run = this.active.get(source);
+    run?.abort.abort();
+    return run !== undefined;
+  }
+
+  async run(name: string, options: { forceRefresh?: boolean } = {}): Promise<SourceRunResult> {
+    const source = this.resolve(name);
     const running = this.active.get(source);
     if (running) {
-      throw new ConflictError(`${source} is already running (run ${running})`, {
-        run_id: running,
+      throw new ConflictError(`${source} is already running (run ${running.runId})`, {
+        run_id: running.runId,
       });
     }
     const runId = randomUUID();
-    this.active.set(source, runId);
+    const abort = new AbortController();
+    this.active.set(source, { runId, abort });
     try {
       // The in-process map answers with the run id; the advisory lock covers instances.
       const locked = await withTryAdvisoryLock(this.dataSource, `evidence-source:${source}`, () =>
-        runWithContext({ runId }, () => this.execute(source, runId, options.forceRefresh === true)),
+        runWithContext({ runId }, () =>
+          this.execute(this.sources.get(source)!, runId, options.forceRefresh === true, abort),
+        ),
       );
       if (!locked.acquired) {
         throw new ConflictError(`${source} is already running in another instance`);
@@ -181,11 +116,16 @@ export class EvidenceSourcesService {
     }
   }
 
-  private async execute(source: string, runId: string, force: boolean): Promise<SourceRunResult> {
+  private async execute(
+    source: EvidenceSource,
+    runId: string,
+    force: boolean,
+    abort: AbortController,
+  ): Promise<SourceRunResult> {
     const started = performance.now();
-    const base: SourceRunResult = {
+    const result: SourceRunResult = {
       run_id: runId,
-      source,
+      source: source.name,
       status: 'failed',
       rows: 0,
       genes: 0,
@@ -199,87 +139,117 @@ export class EvidenceSourcesService {
       error: null,
       duration_ms: 0,
     };
-    const emit = (phase: SourceProgress['phase'], extra: Partial<SourceProgress> = {}) =>
+    let processed = 0;
+    let total: number | null = null;
+    let unchanged = 0;
+    const emit = (phase: SourceProgress['phase'], extra: Partial<SourceProgress> = {}) => {
+      const elapsed = performance.now() - started;
       this.progress.publish({
-        source,
+        source: source.name,
         runId,
         phase,
-        processed: 0,
-        total: null,
-        added: 0,
-        updated: 0,
-        failed: 0,
+        processed,
+        total,
+        added: result.added,
+        updated: result.updated,
+        failed: result.failed,
         current: null,
-        etaMs: null,
+        etaMs:
+          total !== null && processed > 0 && processed < total
+            ? Math.round((elapsed / processed) * (total - processed))
+            : null,
         ...extra,
       });
-    this.logger.log({ source }, 'source run started');
+    };
+    const ctx: SourceRunContext = {
+      runId,
+      force,
+      signal: abort.signal,
+      progress: (update) => {
+        if (update.processed !== undefined) processed = update.processed;
+        if (update.total !== undefined) total = update.total;
+        emit('fetching', { current: update.current ?? null });
+      },
+    };
+    const genes = new Set<string>();
+    const fail = (message: string, error?: unknown) => {
+      this.logger.error({ err: error, source: source.name, run_id: runId }, message);
+      emit('failed', { current: message });
+      return { ...result, error: message, duration_ms: Math.round(performance.now() - started) };
+    };
+    this.logger.log({ source: source.name, run_id: runId }, 'source run started');
     emit('fetching');
-    let parsed: ParseResult;
     try {
-      parsed = await this.sources[source].load(this.http, force);
+      for await (const batch of source.batches(ctx)) {
+        result.rows += batch.rows;
+        unchanged += batch.unchanged ?? 0;
+        this.recordFailures(source.name, runId, result, batch.failures);
+        if (batch.records.length === 0) continue;
+        for (const r of batch.records) genes.add(r.hgncId ?? r.symbol.toUpperCase());
+        emit('normalizing', { current: `${batch.records.length} genes` });
+        const normalized = await this.hgnc.normalize(source.name, batch.records);
+        result.normalization = mergeReports(result.normalization, normalized.report);
+        emit('storing', { current: `${batch.records.length} genes` });
+        const stored = await this.ingest.ingest(source.name, normalized.records);
+        for (const key of ['added', 'updated', 'staged', 'created_genes'] as const)
+          result[key] += stored[key];
+        result.genes = genes.size;
+      }
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.logger.error({ err: error, source }, 'source run failed while fetching or parsing');
-      emit('failed', { current: message });
-      return { ...base, error: message, duration_ms: Math.round(performance.now() - started) };
+      return fail(
+        `${source.name} run failed: ${error instanceof Error ? error.message : String(error)}`,
+        error,
+      );
     }
-    for (const f of parsed.failures.slice(0, 50))
-      this.logger.warn({ source, row: f.row }, `row skipped: ${f.reason}`);
-    emit('storing', { total: parsed.records.length, failed: parsed.failures.length });
-    if (parsed.records.length === 0) {
-      const message = `${source} yielded no kidney genes from ${parsed.rows} rows`;
-      this.logger.error({ source }, message);
-      emit('failed', { current: message, failed: parsed.failures.length });
-      return {
-        ...base,
-        rows: parsed.rows,
-        failed: parsed.failures.length,
-        failures: parsed.failures,
-        error: message,
-        duration_ms: Math.round(performance.now() - started),
-      };
+    if (genes.size === 0 && unchanged === 0) {
+      return fail(`${source.name} yielded no kidney genes from ${result.rows} rows`);
     }
-    let stored: IngestResult;
-    let normalization: NormalizationReport | null = null;
-    try {
-      const normalized = await this.hgnc.normalize(source, parsed.records);
-      normalization = normalized.report;
-      stored = await this.ingest.ingest(source, normalized.records);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.logger.error({ err: error, source }, 'source run failed while storing');
-      emit('failed', { current: message });
-      return {
-        ...base,
-        rows: parsed.rows,
-        genes: parsed.records.length,
-        failed: parsed.failures.length,
-        failures: parsed.failures,
-        normalization,
-        error: message,
-        duration_ms: Math.round(performance.now() - started),
-      };
-    }
-    const result: SourceRunResult = {
-      ...base,
-      ...stored,
+    const done: SourceRunResult = {
+      ...result,
       status: 'completed',
-      rows: parsed.rows,
-      genes: parsed.records.length,
-      failed: parsed.failures.length,
-      failures: parsed.failures,
-      normalization,
       duration_ms: Math.round(performance.now() - started),
     };
-    emit('completed', {
-      processed: parsed.records.length,
-      total: parsed.records.length,
-      added: stored.added,
-      updated: stored.updated,
-      failed: parsed.failures.length,
-    });
-    this.logger.log({ source, ...stored, failed: result.failed }, 'source run completed');
-    return result;
+    emit('completed', { processed: total ?? processed, current: null });
+    this.logger.log(
+      {
+        source: source.name,
+        run_id: runId,
+        added: done.added,
+        updated: done.updated,
+        staged: done.staged,
+        failed: done.failed,
+        unchanged,
+      },
+      'source run completed',
+    );
+    return done;
   }
+
+  private recordFailures(
+    source: string,
+    runId: string,
+    result: SourceRunResult,
+    failures: RowFailure[],
+  ): void {
+    result.failed += failures.length;
+    for (const f of failures) {
+      if (result.failures.length < MAX_REPORTED_FAILURES) result.failures.push(f);
+      if (result.failures.length <= 50)
+        this.logger.warn({ source, run_id: runId, row: f.row }, `row skipped: ${f.reason}`);
+    }
+  }
+}
+
+function mergeReports(a: NormalizationReport | null, b: NormalizationReport): NormalizationReport {
+  if (!a) return b;
+  return {
+    looked_up: a.looked_up + b.looked_up,
+    resolved: {
+      symbol: a.resolved.symbol + b.resolved.symbol,
+      prev_symbol: a.resolved.prev_symbol + b.resolved.prev_symbol,
+      alias_symbol: a.resolved.alias_symbol + b.resolved.alias_symbol,
+    },
+    ambiguous: [...new Set([...a.ambiguous, ...b.ambiguous])].sort(),
+    error: b.error ?? a.error,
+  };
 }

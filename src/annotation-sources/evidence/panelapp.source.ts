@@ -6,8 +6,10 @@ import {
   type ParseResult,
   type RowFailure,
 } from './evidence-record.js';
+import { Injectable } from '@nestjs/common';
+import { EvidenceSource, type SourceRunContext } from '../base/base-annotation-source.js';
+import { SourceToolkit } from '../base/source-toolkit.js';
 import { UpstreamUnavailableError } from '../upstream/upstream.errors.js';
-import type { UpstreamHttp } from '../upstream/upstream-http.service.js';
 
 interface PanelListPage {
   next?: string | null;
@@ -35,12 +37,6 @@ interface PanelDetail extends PanelSummary {
   genes?: PanelGene[];
 }
 
-export interface PanelAppOptions {
-  regions: readonly { region: 'UK' | 'Australia'; url: string }[];
-  confidenceLevels: readonly string[];
-  keywords: readonly string[];
-}
-
 const CONFIDENCE: Record<string, string> = {
   '4': 'green',
   '3': 'green',
@@ -57,122 +53,128 @@ function nextPage(next: string | null | undefined): number | null {
   return Number.isInteger(page) && page > 0 ? page : null;
 }
 
-async function listPanels(
-  http: UpstreamHttp,
-  base: string,
-  region: string,
-): Promise<PanelSummary[]> {
-  const panels: PanelSummary[] = [];
-  for (let page: number | null = 1, n = 0; page !== null && n < MAX_PAGES; n++) {
-    let body: PanelListPage;
-    try {
-      body = await http.json<PanelListPage>({
-        url: `${base}/panels/?format=json&page=${page}`,
-        source: 'PanelApp',
-        namespace: 'panelapp',
-      });
-    } catch (error) {
-      // A page past the end answers 404 {"detail": "Invalid page."}.
-      if (error instanceof UpstreamUnavailableError && error.upstreamStatus === 404 && page > 1)
-        break;
-      throw error;
-    }
-    if (!Array.isArray(body.results))
-      throw new Error(`PanelApp ${region}: page ${page} has no results list`);
-    panels.push(...body.results);
-    page = nextPage(body.next);
-  }
-  return panels;
-}
-
 /**
  * PanelApp UK and Australia: every page of the panel list, kidney panels by name or
  * description (never adrenal), then each panel's genes at the configured confidence
  * levels. Per gene: the panels (with region, version and confidence) it is on.
  */
-export async function loadPanelApp(
-  http: UpstreamHttp,
-  options: PanelAppOptions,
-): Promise<ParseResult> {
-  const byGene = new Map<
-    string,
-    {
-      symbol: string;
-      hgncId: string | null;
-      panels: Record<string, unknown>[];
-      phenotypes: Set<string>;
-      moi: Set<string>;
-      levels: Set<string>;
-    }
-  >();
-  const failures: RowFailure[] = [];
-  let rows = 0;
-  for (const { region, url } of options.regions) {
-    const panels = (await listPanels(http, url, region)).filter((p) => {
-      const text = `${p.name ?? ''} ${p.description ?? ''}`;
-      return matchesAny(text, options.keywords) && !/adrenal/i.test(text);
-    });
-    for (const summary of panels) {
-      const panel = await http.json<PanelDetail>({
-        url: `${url}/panels/${summary.id}/?format=json`,
-        source: 'PanelApp',
-        namespace: 'panelapp',
+@Injectable()
+export class PanelAppSource extends EvidenceSource {
+  readonly name = 'PanelApp';
+  readonly namespace = 'panelapp';
+
+  constructor(kit: SourceToolkit) {
+    super(kit);
+  }
+
+  async *batches(ctx: SourceRunContext): AsyncGenerator<ParseResult> {
+    if (ctx.force) await this.clearCache();
+    yield await this.load(ctx);
+  }
+
+  private async load(ctx: SourceRunContext): Promise<ParseResult> {
+    const { panelapp, kidneyKeywords } = this.kit.config.sources;
+    const regions = panelapp.regions.map((r) => ({
+      ...r,
+      url: this.upstream('panelapp', r.url, `/${r.region === 'UK' ? 'uk' : 'au'}/api/v1`),
+    }));
+    const byGene = new Map<
+      string,
+      {
+        symbol: string;
+        hgncId: string | null;
+        panels: Record<string, unknown>[];
+        phenotypes: Set<string>;
+        moi: Set<string>;
+        levels: Set<string>;
+      }
+    >();
+    const failures: RowFailure[] = [];
+    let rows = 0;
+    for (const { region, url } of regions) {
+      const panels = (await this.listPanels(url, region)).filter((p) => {
+        const text = `${p.name ?? ''} ${p.description ?? ''}`;
+        return matchesAny(text, kidneyKeywords) && !/adrenal/i.test(text);
       });
-      for (const gene of panel.genes ?? []) {
-        rows += 1;
-        const symbol = gene.gene_data?.gene_symbol ?? gene.entity_name;
-        const level = String(gene.confidence_level ?? '');
-        if (!symbol || !(level in CONFIDENCE)) {
-          failures.push({
-            row: rows,
-            reason: `panel ${summary.id}: gene without symbol or confidence level`,
+      for (const [n, summary] of panels.entries()) {
+        ctx.progress({ processed: n, total: panels.length, current: `${region}: ${summary.name}` });
+        const panel = await this.json<PanelDetail>(`${url}/panels/${summary.id}/?format=json`);
+        for (const gene of panel.genes ?? []) {
+          rows += 1;
+          const symbol = gene.gene_data?.gene_symbol ?? gene.entity_name;
+          const level = String(gene.confidence_level ?? '');
+          if (!symbol || !(level in CONFIDENCE)) {
+            failures.push({
+              row: rows,
+              reason: `panel ${summary.id}: gene without symbol or confidence level`,
+            });
+            continue;
+          }
+          if (gene.entity_type && gene.entity_type !== 'gene') continue;
+          if (!panelapp.confidenceLevels.includes(level)) continue;
+          const hgncId = HGNC_ID.test(gene.gene_data?.hgnc_id ?? '')
+            ? gene.gene_data!.hgnc_id!
+            : null;
+          const key = hgncId ?? `symbol:${symbol.toUpperCase()}`;
+          const entry = byGene.get(key) ?? {
+            symbol,
+            hgncId,
+            panels: [],
+            phenotypes: new Set(),
+            moi: new Set(),
+            levels: new Set(),
+          };
+          entry.panels.push({
+            id: panel.id,
+            name: panel.name,
+            version: panel.version ?? null,
+            region,
+            confidence: CONFIDENCE[level],
           });
-          continue;
+          for (const p of gene.phenotypes ?? []) entry.phenotypes.add(p);
+          if (gene.mode_of_inheritance) entry.moi.add(gene.mode_of_inheritance);
+          entry.levels.add(CONFIDENCE[level]);
+          byGene.set(key, entry);
         }
-        if (gene.entity_type && gene.entity_type !== 'gene') continue;
-        if (!options.confidenceLevels.includes(level)) continue;
-        const hgncId = HGNC_ID.test(gene.gene_data?.hgnc_id ?? '')
-          ? gene.gene_data!.hgnc_id!
-          : null;
-        const key = hgncId ?? `symbol:${symbol.toUpperCase()}`;
-        const entry = byGene.get(key) ?? {
-          symbol,
-          hgncId,
-          panels: [],
-          phenotypes: new Set(),
-          moi: new Set(),
-          levels: new Set(),
-        };
-        entry.panels.push({
-          id: panel.id,
-          name: panel.name,
-          version: panel.version ?? null,
-          region,
-          confidence: CONFIDENCE[level],
-        });
-        for (const p of gene.phenotypes ?? []) entry.phenotypes.add(p);
-        if (gene.mode_of_inheritance) entry.moi.add(gene.mode_of_inheritance);
-        entry.levels.add(CONFIDENCE[level]);
-        byGene.set(key, entry);
       }
     }
+    const records: EvidenceRecord[] = [...byGene.values()].map((g) => {
+      const regions = uniqueSorted(g.panels.map((p) => String(p.region)));
+      return {
+        symbol: g.symbol,
+        hgncId: g.hgncId,
+        data: {
+          hgnc_id: g.hgncId,
+          panels: g.panels,
+          panel_count: g.panels.length,
+          regions,
+          phenotypes: uniqueSorted(g.phenotypes),
+          modes_of_inheritance: uniqueSorted(g.moi),
+          evidence_levels: uniqueSorted(g.levels),
+        },
+        detail: `PanelApp (${regions.join(', ')}): ${g.panels.length} panel(s)`,
+      };
+    });
+    return { records, failures, rows };
   }
-  const records: EvidenceRecord[] = [...byGene.values()].map((g) => {
-    const regions = uniqueSorted(g.panels.map((p) => String(p.region)));
-    return {
-      symbol: g.symbol,
-      hgncId: g.hgncId,
-      data: {
-        hgnc_id: g.hgncId,
-        panels: g.panels,
-        panel_count: g.panels.length,
-        regions,
-        phenotypes: uniqueSorted(g.phenotypes),
-        modes_of_inheritance: uniqueSorted(g.moi),
-        evidence_levels: uniqueSorted(g.levels),
-      },
-      detail: `PanelApp (${regions.join(', ')}): ${g.panels.length} panel(s)`,
-    };
-  });
-  return { records, failures, rows };
+
+  private async listPanels(base: string, region: string): Promise<PanelSummary[]> {
+    const panels: PanelSummary[] = [];
+    for (let page: number | null = 1, n = 0; page !== null && n < MAX_PAGES; n++) {
+      let body: PanelListPage;
+      try {
+        body = await this.json<PanelListPage>(`${base}/panels/?format=json&page=${page}`);
+      } catch (error) {
+        // A page past the end answers 404 {"detail": "Invalid page."}.
+        if (error instanceof UpstreamUnavailableError && error.upstreamStatus === 404 && page > 1)
+          break;
+        throw error;
+      }
+      if (!Array.isArray(body.results))
+        throw new Error(`PanelApp ${region}: page ${page} has no results list`);
+      panels.push(...body.results);
+      page = nextPage(body.next);
+    }
+    return panels;
+  }
 }

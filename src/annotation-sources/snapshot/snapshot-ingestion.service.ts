@@ -5,7 +5,7 @@ import { GenesService } from '../../genes/genes.service.js';
 import { EvidenceSourcesService } from '../evidence/evidence-sources.service.js';
 
 /** Sources with HGNC ids first, so symbol-only sources (HPO) find their genes. */
-const ORDER = ['ClinGen', 'GenCC', 'PanelApp', 'HPO'];
+const ORDER = ['ClinGen', 'GenCC', 'PanelApp', 'HPO', 'PubTator'];
 
 /**
  * On a fresh database in snapshot mode, ingests the offline snapshot once, in the

@@ -27,6 +27,10 @@ function fileFor(pathname: string, query: URLSearchParams): string | null {
       (m) => `panelapp/${m[1]}/panels-page-${Number(query.get('page') ?? '1')}.json`,
     ],
     [
+      /^\/pubtator\/search\/$/,
+      () => `pubtator/search-page-${Number(query.get('page') ?? '1')}.json`,
+    ],
+    [
       /^\/panelapp\/(uk|au)\/api\/v1\/panels\/(\d+)\/$/,
       (m) => `panelapp/${m[1]}/panel-${m[2]}.json`,
     ],
@@ -38,7 +42,7 @@ function fileFor(pathname: string, query: URLSearchParams): string | null {
   return null;
 }
 
-type SnapshotUpstream = 'clingen' | 'gencc' | 'hgnc' | 'hpo' | 'panelapp';
+export type SnapshotUpstream = 'clingen' | 'gencc' | 'hgnc' | 'hpo' | 'panelapp' | 'pubtator';
 
 interface HgncSnapshotDoc {
   hgnc_id: string;

@@ -32,6 +32,11 @@ export interface UpstreamRequest {
   /** Seconds; the namespace TTL when omitted. 0 = do not cache. */
   ttl?: number;
   headers?: Record<string, string>;
+  /**
+   * For JSON: why a parsed body is unusable (a missing list, say), or null when it is
+   * fine. An unusable body is an UpstreamPayloadError and is never cached.
+   */
+  validate?: (body: unknown) => string | null;
 }
 
 interface DomainState {
@@ -93,13 +98,21 @@ export class UpstreamHttp {
         ...request,
         headers: { Accept: 'application/json', ...request.headers },
       });
+      let parsed: unknown;
       try {
-        return JSON.parse(body) as T;
+        parsed = JSON.parse(body);
       } catch {
         throw new UpstreamPayloadError(`${request.source}: ${request.url} did not return JSON`, {
           preview: body.slice(0, 200),
         });
       }
+      const problem = request.validate?.(parsed) ?? null;
+      if (problem !== null) {
+        throw new UpstreamPayloadError(`${request.source}: ${request.url}: ${problem}`, {
+          preview: body.slice(0, 200),
+        });
+      }
+      return parsed as T;
     };
     if (request.ttl === 0) return load();
     return this.cache.wrap({ url: request.url, as: 'json' }, load, request.namespace, request.ttl);

@@ -1,8 +1,10 @@
-import { isUniqueViolation } from '../../common/errors/index.js';
 import { Injectable, Logger } from '@nestjs/common';
-import { GenesRepository } from '../genes.repository.js';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { EVIDENCE_MERGERS } from '../evidence-merge.js';
+import { GenesRepository, type GeneCandidate } from '../genes.repository.js';
 import { ScoreRefresher } from '../scoring/score-refresher.service.js';
-import { StagingRepository, type StagingRow } from './staging.repository.js';
+import { StagingRepository } from './staging.repository.js';
 
 export interface IngestRecord {
   symbol: string;
@@ -31,11 +33,20 @@ const SOURCE_PRIORITY: Record<string, number> = {
   PubTator: 20,
 };
 
+/** Records stored per transaction. */
+const CHUNK = 500;
+
+type Resolution =
+  | { geneId: number; created: boolean }
+  | { stage: 'unknown' | 'ambiguous' | 'conflict'; candidates: GeneCandidate[] };
+
 /**
  * Stores a source's evidence: one row per gene and source. A record with an HGNC id is
  * attached to that gene (created if new); one with only a symbol must resolve to exactly
  * one local gene by symbol, alias or previous symbol, otherwise it waits in staging with
- * its evidence. Scores are refreshed once at the end.
+ * its evidence. Lookups and writes are set-based, one transaction per chunk, so a crash
+ * leaves whole chunks. Accumulating sources (see EVIDENCE_MERGERS) merge into the stored
+ * row. Scores are refreshed once at the end.
  */
 @Injectable()
 export class EvidenceIngestService {
@@ -45,21 +56,26 @@ export class EvidenceIngestService {
     private readonly genes: GenesRepository,
     private readonly staging: StagingRepository,
     private readonly scores: ScoreRefresher,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /** Of `symbols`, those no local gene answers to by approved symbol, alias or previous symbol. */
   async locallyUnknown(symbols: Iterable<string>): Promise<string[]> {
-    const unknown: string[] = [];
-    for (const symbol of symbols) {
-      if ((await this.localMatches(symbol)).length === 0) unknown.push(symbol);
-    }
-    return unknown;
+    const list = [...symbols];
+    const matches = await this.genes.matchSymbols(list);
+    return list.filter((s) => (matches.get(s.toUpperCase()) ?? []).length === 0);
   }
 
   async ingest(source: string, records: IngestRecord[]): Promise<IngestResult> {
     const result: IngestResult = { added: 0, updated: 0, staged: 0, created_genes: 0 };
     try {
-      await this.store(source, records, result);
+      for (let i = 0; i < records.length; i += CHUNK) {
+        const chunk = records.slice(i, i + CHUNK);
+        const stored = await this.dataSource.transaction((manager) =>
+          this.ingestWith(manager, source, chunk),
+        );
+        for (const key of Object.keys(result) as (keyof IngestResult)[]) result[key] += stored[key];
+      }
     } finally {
       // Whatever was written before a failure must still reach the scores.
       this.scores.markDirty();
@@ -68,88 +84,116 @@ export class EvidenceIngestService {
     return result;
   }
 
-  private async store(
+  /**
+   * Stores `records` with `manager` (inside the caller's transaction). The caller marks
+   * the scores dirty once it commits.
+   */
+  async ingestWith(
+    manager: EntityManager,
     source: string,
     records: IngestRecord[],
-    result: IngestResult,
-  ): Promise<void> {
-    for (const record of records) {
-      const resolved = await this.resolve(record);
+  ): Promise<IngestResult> {
+    const result: IngestResult = { added: 0, updated: 0, staged: 0, created_genes: 0 };
+    const resolutions = await this.resolveAll(manager, records);
+    const byGene = new Map<number, { data: Record<string, unknown>; detail: string }>();
+    const merger = EVIDENCE_MERGERS[source];
+    const created = new Set<number>();
+    for (const [index, record] of records.entries()) {
+      const resolved = resolutions[index];
       if ('stage' in resolved) {
-        await this.staging.upsertPending({
-          source,
-          text: record.symbol,
-          reason: resolved.stage,
-          candidates: resolved.candidates,
-          data: record.data,
-          detail: record.detail,
-          priority: SOURCE_PRIORITY[source] ?? 10,
-        });
+        await this.staging.upsertPending(
+          {
+            source,
+            text: record.symbol,
+            reason: resolved.stage,
+            candidates: resolved.candidates.map(({ id, hgnc_id, approved_symbol }) => ({
+              id,
+              hgnc_id,
+              approved_symbol,
+            })),
+            data: record.data,
+            detail: record.detail,
+            priority: SOURCE_PRIORITY[source] ?? 10,
+          },
+          manager,
+        );
         result.staged += 1;
         continue;
       }
-      if (resolved.created) result.created_genes += 1;
-      const inserted = await this.genes.upsertEvidence(
-        resolved.geneId,
-        source,
-        record.data,
-        record.detail,
-      );
-      if (inserted) result.added += 1;
-      else result.updated += 1;
+      if (resolved.created) created.add(resolved.geneId);
+      const prior = byGene.get(resolved.geneId);
+      if (prior && merger) {
+        const data = merger.merge(prior.data, record.data);
+        byGene.set(resolved.geneId, { data, detail: merger.detail(data) });
+      } else {
+        if (prior) {
+          this.logger.warn(
+            { source, gene_id: resolved.geneId, symbol: record.symbol },
+            'two records of one run name the same gene; the later one is kept',
+          );
+        }
+        byGene.set(resolved.geneId, { data: record.data, detail: record.detail });
+      }
     }
+    const inserted = await this.genes.upsertEvidenceMany(manager, source, byGene);
+    result.added = inserted.filter(Boolean).length;
+    result.updated = inserted.length - result.added;
+    result.created_genes = created.size;
+    return result;
   }
 
-  private async resolve(
-    record: IngestRecord,
-  ): Promise<
-    { geneId: number; created: boolean } | { stage: string; candidates: StagingRow['candidates'] }
-  > {
-    if (record.hgncId) {
-      const existing = await this.genes.findIdByHgncId(record.hgncId);
-      if (existing !== undefined) return { geneId: existing, created: false };
-      try {
-        const geneId = await this.genes.insertGene({
-          hgncId: record.hgncId,
+  private async resolveAll(manager: EntityManager, records: IngestRecord[]): Promise<Resolution[]> {
+    const withId = records.filter((r) => r.hgncId !== null);
+    const known = await this.genes.idsByHgncId(
+      withId.map((r) => r.hgncId!),
+      manager,
+    );
+    const created = new Set<number>();
+    const clashes = new Map<string, GeneCandidate[]>();
+    for (const record of withId) {
+      if (known.has(record.hgncId!)) continue;
+      const id = await this.genes.insertGeneIfAbsent(
+        {
+          hgncId: record.hgncId!,
           symbol: record.symbol,
           name: record.gene?.name ?? null,
           aliases: record.gene?.aliases ?? [],
           previousSymbols: record.gene?.previousSymbols ?? [],
-        });
-        return { geneId, created: true };
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        // The symbol belongs to another gene with a different HGNC id.
-        const clash = await this.genes.resolveCandidates('symbol', record.symbol);
-        return {
-          stage: 'conflict',
-          candidates: clash.map(({ id, hgnc_id, approved_symbol }) => ({
-            id,
-            hgnc_id,
-            approved_symbol,
-          })),
-        };
+        },
+        manager,
+      );
+      if (id !== null) {
+        known.set(record.hgncId!, id);
+        created.add(id);
+        continue;
       }
+      // Another transaction created it meanwhile, or the symbol belongs to another gene.
+      const again = await this.genes.idsByHgncId([record.hgncId!], manager);
+      const existing = again.get(record.hgncId!);
+      if (existing !== undefined) known.set(record.hgncId!, existing);
+      else
+        clashes.set(
+          record.hgncId!,
+          (await this.genes.matchSymbols([record.symbol], manager)).get(
+            record.symbol.toUpperCase(),
+          ) ?? [],
+        );
     }
-    const found = await this.localMatches(record.symbol);
-    if (found.length === 1) return { geneId: found[0].id, created: false };
-    if (found.length > 1) {
-      return {
-        stage: 'ambiguous',
-        candidates: found.map(({ id, hgnc_id, approved_symbol }) => ({
-          id,
-          hgnc_id,
-          approved_symbol,
-        })),
-      };
-    }
-    return { stage: 'unknown', candidates: [] };
-  }
-
-  /** Genes matching by approved symbol or, when none does, by alias or previous symbol. */
-  private async localMatches(symbol: string) {
-    const bySymbol = await this.genes.resolveCandidates('symbol', symbol);
-    if (bySymbol.length > 0) return bySymbol;
-    return this.genes.resolveCandidates('alias', symbol);
+    const symbolOnly = records.filter((r) => r.hgncId === null).map((r) => r.symbol);
+    const matches =
+      symbolOnly.length > 0
+        ? await this.genes.matchSymbols(symbolOnly, manager)
+        : new Map<string, GeneCandidate[]>();
+    return records.map((record): Resolution => {
+      if (record.hgncId !== null) {
+        const geneId = known.get(record.hgncId);
+        if (geneId !== undefined) return { geneId, created: created.has(geneId) };
+        return { stage: 'conflict', candidates: clashes.get(record.hgncId) ?? [] };
+      }
+      const found: GeneCandidate[] = matches.get(record.symbol.toUpperCase()) ?? [];
+      if (found.length === 1) return { geneId: found[0].id, created: false };
+      if (found.length > 1) return { stage: 'ambiguous', candidates: found };
+      return { stage: 'unknown', candidates: [] };
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export interface StagingRow {
   id: number;
@@ -25,16 +25,19 @@ export class StagingRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Adds a pending entry, or refreshes the pending one for this source and symbol. */
-  async upsertPending(entry: {
-    source: string;
-    text: string;
-    reason: string;
-    candidates: StagingRow['candidates'];
-    data: Record<string, unknown>;
-    detail: string | null;
-    priority: number;
-  }): Promise<void> {
-    await this.dataSource.query(
+  async upsertPending(
+    entry: {
+      source: string;
+      text: string;
+      reason: string;
+      candidates: StagingRow['candidates'];
+      data: Record<string, unknown>;
+      detail: string | null;
+      priority: number;
+    },
+    manager?: EntityManager,
+  ): Promise<void> {
+    await (manager ?? this.dataSource.manager).query(
       `INSERT INTO gene_staging (source_name, original_text, reason, candidates, evidence_data, evidence_detail, priority)
        VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7)
        ON CONFLICT (source_name, upper(original_text)) WHERE status = 'pending' DO UPDATE SET

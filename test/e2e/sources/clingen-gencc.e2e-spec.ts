@@ -84,6 +84,7 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
     expect(clingenCalls).toBe(2);
     expect(events.filter((e) => e.source === 'ClinGen').map((e) => e.phase)).toEqual([
       'fetching',
+      'normalizing',
       'storing',
       'completed',
     ]);

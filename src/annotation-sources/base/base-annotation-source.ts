@@ -1,0 +1,75 @@
+import { Logger } from '@nestjs/common';
+import type { ParseResult } from '../evidence/evidence-record.js';
+import type { SnapshotUpstream } from '../snapshot/snapshot.server.js';
+import type { SourceToolkit } from './source-toolkit.js';
+
+export interface SourceRunContext {
+  readonly runId: string;
+  /** Download again instead of answering from the cache. */
+  readonly force: boolean;
+  /** Aborted when the run is cancelled; sources check it between requests. */
+  readonly signal: AbortSignal;
+  /** Progress within the fetch, published on the progress bus with an ETA. */
+  progress(update: { processed?: number; total?: number | null; current?: string | null }): void;
+}
+
+interface FetchOptions {
+  /** Seconds; the namespace TTL when omitted; 0 = not cached (large bulk files). */
+  ttl?: number;
+  headers?: Record<string, string>;
+  /** Why a parsed JSON body is unusable, or null; unusable bodies are errors, never cached. */
+  validate?: (body: unknown) => string | null;
+}
+
+/**
+ * What every upstream source gets without writing it: requests through the shared
+ * client (per-domain rate limit and concurrency cap, one retry layer honouring
+ * Retry-After, a circuit breaker per domain), responses cached in the source's own
+ * namespace with stale fallback, the snapshot stand-in for each upstream, and a logger.
+ */
+export abstract class BaseAnnotationSource {
+  /** The source name used in evidence rows, progress events and the API. */
+  abstract readonly name: string;
+  /** The cache namespace of its upstream responses (never `default`). */
+  abstract readonly namespace: string;
+  protected readonly logger = new Logger(this.constructor.name);
+
+  constructor(protected readonly kit: SourceToolkit) {}
+
+  protected text(url: string, options: FetchOptions = {}): Promise<string> {
+    return this.kit.http.text({ url, source: this.name, namespace: this.namespace, ...options });
+  }
+
+  protected json<T>(url: string, options: FetchOptions = {}): Promise<T> {
+    return this.kit.http.json<T>({
+      url,
+      source: this.name,
+      namespace: this.namespace,
+      ...options,
+    });
+  }
+
+  /**
+   * The base URL to call: the configured live one, or in snapshot mode the loopback
+   * snapshot server's stand-in for `upstream` followed by `snapshotPath` (the live path).
+   */
+  protected upstream(upstream: SnapshotUpstream, live: string, snapshotPath: string): string {
+    return this.kit.snapshot.enabled
+      ? `${this.kit.snapshot.urlFor(upstream)}${snapshotPath}`
+      : live;
+  }
+
+  /** Drops the cached upstream responses, so the next fetch downloads again. */
+  clearCache(): Promise<number> {
+    return this.kit.cache.clearNamespace(this.namespace);
+  }
+}
+
+/** A source of evidence rows (one per gene and source). */
+export abstract class EvidenceSource extends BaseAnnotationSource {
+  /**
+   * Parsed batches of evidence. The runner stores each batch before the generator
+   * continues, so code after a `yield` may record a checkpoint for what was stored.
+   */
+  abstract batches(ctx: SourceRunContext): AsyncGenerator<ParseResult>;
+}

@@ -1,0 +1,263 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DataSource } from 'typeorm';
+import { UpstreamHttp } from '../../../src/annotation-sources/upstream/upstream-http.service.js';
+import { GenesRepository } from '../../../src/genes/genes.repository.js';
+import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
+import { loginAdmin } from '../../support/auth.js';
+import { FixtureServer } from '../../support/fixture-server.js';
+
+/** Real symbols, HGNC ids and NCBI Gene ids. */
+const GENES = {
+  PKD1: { hgnc: 'HGNC:9008', ncbi: '5310' },
+  PKD2: { hgnc: 'HGNC:9009', ncbi: '5311' },
+  NPHS1: { hgnc: 'HGNC:7908', ncbi: '4868' },
+  NPHS2: { hgnc: 'HGNC:13394', ncbi: '7827' },
+  COL4A5: { hgnc: 'HGNC:2207', ncbi: '1287' },
+  UMOD: { hgnc: 'HGNC:12559', ncbi: '7369' },
+} as const;
+type Symbol = keyof typeof GENES;
+
+interface Article {
+  pmid: number;
+  genes: Symbol[];
+  score: number;
+}
+
+/** A PubTator3 search hit in the recorded format, genes marked up in `text_hl`. */
+function hit(a: Article) {
+  const marks = a.genes
+    .map((g) => `@GENE_${g} @GENE_${GENES[g].ncbi} @@@<m>${g}</m>@@@`)
+    .join(' and ');
+  return {
+    _id: String(a.pmid),
+    pmid: a.pmid,
+    pmcid: null,
+    title: `Variants in ${a.genes.join(', ') || 'unnamed genes'} in kidney disease`,
+    journal: 'Kidney Int',
+    authors: ['Doe J'],
+    date: '2023-01-01T00:00:00Z',
+    doi: null,
+    score: a.score,
+    text_hl: `Pathogenic variants in ${marks || 'several loci'} cause renal disease`,
+    citations: {},
+  };
+}
+
+describe('PubTator3 against the fixture server', () => {
+  const upstream = new FixtureServer();
+  let t: TestApp;
+  let admin: string;
+  /** The search results, 10 per page, in relevance order; tests change them between runs. */
+  let articles: Article[] = [];
+  /** Page numbers that answer 500 for now. */
+  let failing = new Set<number>();
+  let malformed = new Set<number>();
+
+  const searchRequests = (from: number) =>
+    upstream.requests
+      .slice(from)
+      .filter((r) => r.url.startsWith('/search/'))
+      .map((r) => Number(new URL(r.url, 'http://x').searchParams.get('page')));
+
+  beforeAll(async () => {
+    await upstream.start();
+    upstream.route('GET', '/search/', (req: IncomingMessage, res: ServerResponse) => {
+      const params = new URL(req.url ?? '/', 'http://x').searchParams;
+      const page = Number(params.get('page'));
+      if (failing.has(page)) {
+        res.writeHead(500);
+        res.end('internal error');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (malformed.has(page)) {
+        res.end(JSON.stringify({ detail: 'unexpected' }));
+        return;
+      }
+      const totalPages = Math.ceil(articles.length / 10);
+      if (page > totalPages) {
+        res.writeHead(404);
+        res.end(JSON.stringify({ detail: 'Invalid page.' }));
+        return;
+      }
+      res.end(
+        JSON.stringify({
+          results: articles.slice((page - 1) * 10, page * 10).map(hit),
+          facets: {},
+          page_size: 10,
+          current: page,
+          count: articles.length,
+          total_pages: totalPages,
+        }),
+      );
+    });
+    upstream.json('GET', '/esearch.fcgi', { esearchresult: { count: '0', idlist: [] } });
+    t = await createTestApp({
+      env: {
+        PUBTATOR_URL: upstream.baseUrl,
+        PUBTATOR_PAGES_PER_BATCH: '1',
+        PUBTATOR_SMART_STOP_PAGES: '2',
+        UPSTREAM_MAX_ATTEMPTS: '1',
+        UPSTREAM_BREAKER_FAILURES: '1000',
+        UPSTREAM_RATE_LIMITS: '127.0.0.1=200',
+        RATE_LIMIT_PER_MINUTE: '100000',
+      },
+    });
+    admin = (await loginAdmin(t)).accessToken;
+    const genes = t.app.get(GenesRepository);
+    for (const [symbol, ids] of Object.entries(GENES)) {
+      await genes.insertGeneIfAbsent({
+        hgncId: ids.hgnc,
+        symbol,
+        name: null,
+        aliases: [],
+        previousSymbols: [],
+      });
+    }
+  });
+  afterAll(async () => {
+    await t.close();
+    await upstream.stop();
+  });
+
+  const db = () => t.app.get<DataSource>(getDataSourceToken());
+
+  const run = async (query = '') => {
+    const res = await t
+      .http()
+      .post(`/api/datasources/PubTator/update${query}`)
+      .set('Authorization', `Bearer ${admin}`)
+      .expect(200);
+    // Gene responses are cached until the scores refresh.
+    await t.app.get(ScoreRefresher).settled();
+    return res.body.data as Record<string, unknown>;
+  };
+
+  const pubtator = async (symbol: string) => {
+    const res = await t.http().get(`/api/genes/${symbol}/evidence`).expect(200);
+    return res.body.data.find(
+      (e: { attributes: { source_name: string } }) => e.attributes.source_name === 'PubTator',
+    )?.attributes.evidence_data as { pmids: string[]; publication_count: number } | undefined;
+  };
+
+  const checkpoint = async () =>
+    (await db().query(`SELECT data FROM source_checkpoints WHERE source = 'PubTator'`))[0]?.data as
+      { last_page: number } | undefined;
+
+  it('reads every page, takes genes from the markup, and clears its checkpoint', async () => {
+    // 25 articles over 3 pages; PKD1 in 13; NPHS1 named twice in each of its 3 counts once.
+    articles = Array.from({ length: 25 }, (_, i) => ({
+      pmid: 30000000 + i,
+      score: 100 - i,
+      genes:
+        i % 2 === 0
+          ? ['PKD1', 'PKD2']
+          : i % 5 === 0
+            ? []
+            : i % 3 === 0
+              ? ['NPHS1', 'NPHS1']
+              : ['COL4A5'],
+    }));
+    const from = upstream.requests.length;
+    const result = await run();
+    expect(result).toMatchObject({ status: 'completed', rows: 25, failed: 0, staged: 0 });
+    expect(searchRequests(from)).toEqual([1, 2, 3]);
+    const pkd1 = await pubtator('PKD1');
+    expect(pkd1?.publication_count).toBe(13);
+    expect(pkd1?.pmids).toContain('30000000');
+    expect((await pubtator('NPHS1'))?.publication_count).toBe(3);
+    expect((await pubtator('COL4A5'))?.publication_count).toBe(7);
+    expect(await checkpoint()).toBeUndefined();
+  });
+
+  it('merges new publications into what earlier runs stored, and smart mode stops early', async () => {
+    // A new, highly ranked article tops page 1; everything after it is known.
+    articles = [{ pmid: 39999999, score: 500, genes: ['PKD1', 'UMOD'] }, ...articles];
+    const from = upstream.requests.length;
+    // force_refresh: the pages of the first run are still in the cache.
+    const result = await run('?force_refresh=true');
+    expect(result).toMatchObject({ status: 'completed', genes: 2 });
+    // Page 1 brought news; pages 2 and 3 brought none: stop (2 quiet pages) before page 4.
+    expect(searchRequests(from)).toEqual([1, 2, 3]);
+    const pkd1 = await pubtator('PKD1');
+    expect(pkd1?.publication_count).toBe(14);
+    expect(pkd1?.pmids).toEqual(expect.arrayContaining(['30000000', '39999999']));
+    expect((await pubtator('UMOD'))?.publication_count).toBe(1);
+    // Nothing new at all is a completed run that changed nothing, not a failure.
+    const again = await run('?force_refresh=true');
+    expect(again).toMatchObject({ status: 'completed', genes: 0, added: 0, updated: 0 });
+  });
+
+  it('resumes an interrupted run from its checkpoint, recording skipped pages', async () => {
+    await db().query(`DELETE FROM gene_evidence WHERE source_name = 'PubTator'`);
+    articles = Array.from({ length: 50 }, (_, i) => ({
+      pmid: 31000000 + i,
+      score: 50 - i,
+      genes: [(['PKD1', 'PKD2', 'NPHS2', 'UMOD', 'COL4A5'] as Symbol[])[Math.floor(i / 10)]],
+    }));
+    // Page 2 is malformed (recorded, not cached); pages 3-4 fail: after three pages in a
+    // row the run stops. Nothing after page 1 was stored: the checkpoint stays at page 1.
+    malformed = new Set([2]);
+    failing = new Set([3, 4]);
+    const first = await run('?force_refresh=true');
+    expect(first.status).toBe('failed');
+    expect(String(first.error)).toMatch(/3 pages in a row failed/);
+    expect(await checkpoint()).toMatchObject({ last_page: 1 });
+    expect((await pubtator('PKD1'))?.publication_count).toBe(10);
+    malformed = new Set();
+    failing = new Set();
+    const from = upstream.requests.length;
+    const second = await run();
+    expect(second).toMatchObject({ status: 'completed', failed: 0 });
+    expect(searchRequests(from)).toEqual([2, 3, 4, 5]);
+    expect(await checkpoint()).toBeUndefined();
+    for (const symbol of ['PKD1', 'PKD2', 'NPHS2', 'UMOD', 'COL4A5'])
+      expect([symbol, (await pubtator(symbol))?.publication_count]).toEqual([symbol, 10]);
+  });
+
+  it('shares the NCBI rate limit with ClinVar-style calls', async () => {
+    const limited = await createTestApp({
+      databaseUrl: t.database!.url,
+      env: {
+        PUBTATOR_URL: upstream.baseUrl,
+        PUBTATOR_MODE: 'full',
+        UPSTREAM_RATE_LIMITS: '127.0.0.1=3',
+        RATE_LIMIT_PER_MINUTE: '100000',
+      },
+    });
+    try {
+      articles = articles.slice(0, 30);
+      const token = (await loginAdmin(limited)).accessToken;
+      const from = upstream.requests.length;
+      const http = limited.app.get(UpstreamHttp);
+      const clinvar = Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          http.json({
+            url: `${upstream.baseUrl}/esearch.fcgi?db=clinvar&term=gene${i}`,
+            source: 'ClinVar',
+            namespace: 'clinvar',
+            ttl: 0,
+          }),
+        ),
+      );
+      await limited
+        .http()
+        .post('/api/datasources/PubTator/update?force_refresh=true')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200);
+      await clinvar;
+      const times = upstream.requests
+        .slice(from)
+        .map((r) => r.at)
+        .sort((a, b) => a - b);
+      expect(times).toHaveLength(9);
+      // Any 4 consecutive starts span at least a second: never more than 3 per second.
+      for (let i = 0; i + 3 < times.length; i++)
+        expect(times[i + 3] - times[i]).toBeGreaterThanOrEqual(1000);
+    } finally {
+      await limited.close();
+    }
+  });
+});
