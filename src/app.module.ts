@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
 import { HttpDrainService } from './common/lifecycle/http-drain.service.js';
 import { AnnotationSourcesModule } from './annotation-sources/annotation-sources.module.js';
+import { IngestionModule } from './ingestion/ingestion.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppCacheModule } from './cache/cache.module.js';
 import { AppConfig, AppConfigModule } from './config/index.js';
@@ -33,6 +34,7 @@ export class AppModule {
         AuthModule,
         GenesModule,
         AnnotationSourcesModule,
+        IngestionModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, HttpDrainService],
     };

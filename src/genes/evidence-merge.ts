@@ -162,7 +162,7 @@ const literature: EvidenceMerger = {
     return literatureData(details, strings(stored.hgnc_ids));
   },
   identifiers: (stored) => Object.keys(record(stored.publication_details)),
-  detail: (data) => `Literature: ${Number(data.publication_count ?? 0)} publications`,
+  detail: (data) => `Literature: ${Number(data.publication_count ?? 0)} publication(s)`,
 };
 
 export const EVIDENCE_MERGERS: Readonly<Record<string, EvidenceMerger>> = {

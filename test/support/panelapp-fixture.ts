@@ -3,7 +3,7 @@ import type { FixtureServer } from './fixture-server.js';
 
 const file = (path: string) =>
   readFileSync(
-    new URL(`../../src/annotation-sources/snapshot/data/panelapp/${path}`, import.meta.url),
+    new URL(`../fixtures/upstream/panelapp/${path}`, import.meta.url),
     'utf8',
   );
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { descendantsOf, parseGenesToPhenotype } from './hpo.parser.js';
 
 const fixture = (path: string) =>
-  readFileSync(new URL(`../snapshot/data/hpo/${path}`, import.meta.url), 'utf8');
+  readFileSync(new URL(`../../../test/fixtures/upstream/hpo/${path}`, import.meta.url), 'utf8');
 
 describe('HPO parsing', () => {
   const terms = descendantsOf(fixture('hp.json'), 'HP:0010935');

@@ -4,7 +4,7 @@ import { parseClinGenCsv } from './clingen.parser.js';
 import { parseGenccDelimited } from './gencc.parser.js';
 
 const fixture = (path: string) =>
-  readFileSync(new URL(`../snapshot/data/${path}`, import.meta.url), 'utf8');
+  readFileSync(new URL(`../../../test/fixtures/upstream/${path}`, import.meta.url), 'utf8');
 
 const CLINGEN_FILTER = {
   expertPanels: [

@@ -62,6 +62,13 @@ export class EvidenceUploadEntity {
   @Column({ type: 'jsonb', default: () => "'{}'" })
   metadata: Record<string, unknown>;
 
+  /**
+   * The normalized gene records the file contributed, so withdrawing one upload can
+   * rebuild its identifier's evidence from the uploads that remain.
+   */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  records: unknown[];
+
   @Column({ type: 'integer', nullable: true })
   uploadedBy: number | null;
 

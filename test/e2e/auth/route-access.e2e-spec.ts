@@ -67,6 +67,14 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/staging/bulk/reject': 'curator',
   'POST /api/staging/:id/approve': 'curator',
   'POST /api/staging/:id/reject': 'curator',
+  'GET /api/ingestion': 'anonymous',
+  'POST /api/ingestion/:source/upload': 'curator',
+  'GET /api/ingestion/:source/status': 'anonymous',
+  'GET /api/ingestion/:source/identifiers': 'anonymous',
+  'DELETE /api/ingestion/:source/identifiers/:identifier': 'curator',
+  'GET /api/ingestion/:source/uploads': 'curator',
+  'DELETE /api/ingestion/:source/uploads/:id': 'curator',
+  'GET /api/ingestion/:source/audit': 'curator',
 };
 
 /** WebSocket gateways and the role their handshake requires. */

@@ -12,7 +12,7 @@ import { eventually } from '../../support/wait.js';
 
 const fixture = (path: string) =>
   readFileSync(
-    new URL(`../../../src/annotation-sources/snapshot/data/${path}`, import.meta.url),
+    new URL(`../../fixtures/upstream/${path}`, import.meta.url),
     'utf8',
   );
 

@@ -6,7 +6,7 @@ import { FixtureServer } from '../../support/fixture-server.js';
 
 const fixture = (path: string) =>
   readFileSync(
-    new URL(`../../../src/annotation-sources/snapshot/data/${path}`, import.meta.url),
+    new URL(`../../fixtures/upstream/${path}`, import.meta.url),
     'utf8',
   );
 

@@ -1,0 +1,217 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Param,
+  Post,
+  Query,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { Public, RequireRole } from '../auth/decorators/access.decorator.js';
+import { CurrentUser, type AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
+import { ErrorEnvelope } from '../common/filters/error-envelope.js';
+import { SOURCE_NAME } from '../genes/gene-identifiers.js';
+import { UploadsService, type UploadedFile as File } from './uploads.service.js';
+
+/** The largest file an upload may carry. */
+export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+
+class SourceParam {
+  @ApiProperty({ example: 'DiagnosticPanels' })
+  @Matches(SOURCE_NAME)
+  source: string;
+}
+
+class IdentifierParam extends SourceParam {
+  @ApiProperty({ example: 'Invitae', description: 'A provider or a publication id' })
+  @IsString()
+  @Length(1, 200)
+  identifier: string;
+}
+
+class UploadParam extends SourceParam {
+  @ApiProperty({ minimum: 1 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  id: number;
+}
+
+class UploadForm {
+  @ApiPropertyOptional({
+    description:
+      'The provider (DiagnosticPanels) or publication id, e.g. a PMID (Literature); defaults to provider_name / pmid in a JSON file',
+    example: 'Invitae',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  identifier?: string;
+
+  @ApiPropertyOptional({
+    enum: ['merge', 'replace'],
+    default: 'merge',
+    description: "merge adds to the identifier's genes; replace takes the identifier out first",
+  })
+  @IsOptional()
+  @IsIn(['merge', 'replace'])
+  mode: 'merge' | 'replace' = 'merge';
+}
+
+class PageQuery {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  offset: number = 0;
+}
+
+class IngestionResponse {
+  @ApiProperty({ type: Object }) data: unknown;
+  @ApiPropertyOptional({ type: Object }) meta?: Record<string, unknown>;
+}
+
+@ApiTags('ingestion')
+@Controller('api/ingestion')
+export class IngestionController {
+  constructor(private readonly uploads: UploadsService) {}
+
+  @Get()
+  @Public()
+  @ApiOperation({ summary: 'The upload sources and the formats they read' })
+  @ApiOkResponse({ type: IngestionResponse })
+  list(): IngestionResponse {
+    const sources = this.uploads.sources();
+    return { data: { sources }, meta: { total: sources.length } };
+  }
+
+  @Post(':source/upload')
+  @RequireRole('curator')
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: {
+        file: { type: 'string', format: 'binary', description: 'JSON, CSV, TSV or XLSX, ≤ 50 MB' },
+        identifier: { type: 'string' },
+        mode: { type: 'string', enum: ['merge', 'replace'], default: 'merge' },
+      },
+    },
+  })
+  @ApiOperation({
+    summary: 'Upload one provider’s panels or one publication’s genes',
+    description:
+      'Genes are normalized and stored with the upload record and an audit entry in one transaction; the scores follow.',
+  })
+  @ApiOkResponse({ type: IngestionResponse })
+  @ApiResponse({
+    status: 400,
+    type: ErrorEnvelope,
+    description: 'No file, no identifier, or no usable gene rows',
+  })
+  @ApiResponse({ status: 413, type: ErrorEnvelope, description: 'File larger than 50 MB' })
+  @ApiResponse({ status: 415, type: ErrorEnvelope, description: 'Not JSON, CSV, TSV or XLSX' })
+  async upload(
+    @Param() params: SourceParam,
+    @UploadedFile() file: File | undefined,
+    @Body() form: UploadForm,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<IngestionResponse> {
+    return { data: await this.uploads.upload(params.source, file, form, user) };
+  }
+
+  @Get(':source/status')
+  @Public()
+  @ApiOperation({ summary: 'Genes, identifiers and uploads of an upload source' })
+  @ApiOkResponse({ type: IngestionResponse })
+  async status(@Param() params: SourceParam): Promise<IngestionResponse> {
+    return { data: await this.uploads.status(params.source) };
+  }
+
+  @Get(':source/identifiers')
+  @Public()
+  @ApiOperation({ summary: 'Providers or publications, with how many genes each covers' })
+  @ApiOkResponse({ type: IngestionResponse })
+  async identifiers(@Param() params: SourceParam): Promise<IngestionResponse> {
+    const rows = await this.uploads.identifiers(params.source);
+    return { data: rows, meta: { total: rows.length } };
+  }
+
+  @Delete(':source/identifiers/:identifier')
+  @RequireRole('curator')
+  @ApiOperation({ summary: 'Take a provider or publication out of every gene (audited)' })
+  @ApiOkResponse({ type: IngestionResponse })
+  @ApiResponse({ status: 404, type: ErrorEnvelope })
+  async deleteIdentifier(
+    @Param() params: IdentifierParam,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<IngestionResponse> {
+    return {
+      data: await this.uploads.deleteIdentifier(params.source, params.identifier, user),
+      meta: { deleted_by: user.username },
+    };
+  }
+
+  @Get(':source/uploads')
+  @RequireRole('curator')
+  @ApiOperation({ summary: 'Upload history with content hashes, newest first' })
+  @ApiOkResponse({ type: IngestionResponse })
+  async history(
+    @Param() params: SourceParam,
+    @Query() query: PageQuery,
+  ): Promise<IngestionResponse> {
+    const { rows, total } = await this.uploads.uploads(params.source, query.limit, query.offset);
+    return { data: rows, meta: { total, limit: query.limit, offset: query.offset } };
+  }
+
+  @Delete(':source/uploads/:id')
+  @RequireRole('curator')
+  @ApiOperation({
+    summary: 'Withdraw one upload; its identifier is rebuilt from the uploads that remain',
+  })
+  @ApiOkResponse({ type: IngestionResponse })
+  @ApiResponse({ status: 404, type: ErrorEnvelope })
+  async withdraw(
+    @Param() params: UploadParam,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<IngestionResponse> {
+    return { data: await this.uploads.withdrawUpload(params.source, params.id, user) };
+  }
+
+  @Get(':source/audit')
+  @RequireRole('curator')
+  @ApiOperation({ summary: 'Who uploaded or deleted what, newest first' })
+  @ApiOkResponse({ type: IngestionResponse })
+  async audit(@Param() params: SourceParam, @Query() query: PageQuery): Promise<IngestionResponse> {
+    const { rows, total } = await this.uploads.auditTrail(params.source, query.limit, query.offset);
+    return { data: rows, meta: { total, limit: query.limit, offset: query.offset } };
+  }
+}
