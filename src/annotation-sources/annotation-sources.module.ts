@@ -10,7 +10,6 @@ import { HpoSource } from './evidence/hpo.source.js';
 import { PanelAppSource } from './evidence/panelapp.source.js';
 import { PubTatorSource } from './evidence/pubtator.source.js';
 import { HgncNormalizer } from './normalization/hgnc-normalizer.js';
-import { SnapshotIngestion } from './snapshot/snapshot-ingestion.service.js';
 import { SnapshotServer } from './snapshot/snapshot.server.js';
 import { SourceProgressBus } from './upstream/progress.bus.js';
 import { UpstreamHttp } from './upstream/upstream-http.service.js';
@@ -45,8 +44,13 @@ const EVIDENCE_SOURCE_CLASSES = [
       inject: EVIDENCE_SOURCE_CLASSES,
     },
     EvidenceSourcesService,
-    SnapshotIngestion,
   ],
-  exports: [UpstreamHttp, SourceProgressBus, HgncNormalizer, EvidenceSourcesService],
+  exports: [
+    UpstreamHttp,
+    SourceProgressBus,
+    HgncNormalizer,
+    EvidenceSourcesService,
+    SnapshotServer,
+  ],
 })
 export class AnnotationSourcesModule {}

@@ -114,7 +114,8 @@ export class UploadsService {
     sourceName: string,
     file: UploadedFile | undefined,
     form: { identifier?: string; mode: 'merge' | 'replace' },
-    user: AuthenticatedUser,
+    /** Null for the app's own uploads (the offline snapshot). */
+    user: AuthenticatedUser | null,
   ): Promise<UploadOutcome> {
     const spec = this.spec(sourceName);
     if (!file || file.size === 0) {
@@ -186,8 +187,8 @@ export class UploadsService {
           JSON.stringify(parsed.failures.slice(0, FAILURES_KEPT)),
           JSON.stringify({ file_fields: table.meta, normalization: normalized.report }),
           JSON.stringify(normalized.records),
-          user.id,
-          user.username,
+          user?.id ?? null,
+          user?.username ?? 'system',
         ],
       );
       await this.audit(manager, spec.name, 'upload', user, {
@@ -391,7 +392,7 @@ export class UploadsService {
     manager: EntityManager,
     source: string,
     action: 'upload' | 'delete_identifier' | 'delete_upload',
-    user: AuthenticatedUser,
+    user: AuthenticatedUser | null,
     entry: { identifier: string; uploadId?: number; details: Record<string, unknown> },
   ): Promise<void> {
     await manager.query(
@@ -402,8 +403,8 @@ export class UploadsService {
         action,
         entry.identifier,
         entry.uploadId ?? null,
-        user.id,
-        user.username,
+        user?.id ?? null,
+        user?.username ?? 'system',
         JSON.stringify(entry.details),
       ],
     );

@@ -2,10 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { FixtureServer } from './fixture-server.js';
 
 const file = (path: string) =>
-  readFileSync(
-    new URL(`../fixtures/upstream/panelapp/${path}`, import.meta.url),
-    'utf8',
-  );
+  readFileSync(new URL(`../fixtures/upstream/panelapp/${path}`, import.meta.url), 'utf8');
 
 /**
  * Serves the recorded PanelApp UK and Australia responses under /uk/api/v1 and

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { AppConfig } from '../../config/index.js';
 
 /** The data folder, from src/ (tests) or from dist/src/ (built app, data not copied). */
-function dataDir(): string {
+export function snapshotDataDir(): string {
   for (const rel of ['./data/', '../../../../src/annotation-sources/snapshot/data/']) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(dir)) return dir;
@@ -100,7 +100,7 @@ export class SnapshotServer implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     if (!this.enabled) return;
-    const dir = dataDir();
+    const dir = snapshotDataDir();
     const hgncDocs = (
       JSON.parse(await readFile(`${dir}hgnc/complete-set.json`, 'utf8')) as {
         response: { docs: HgncSnapshotDoc[] };

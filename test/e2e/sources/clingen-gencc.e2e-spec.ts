@@ -11,10 +11,7 @@ import { FixtureServer } from '../../support/fixture-server.js';
 import { eventually } from '../../support/wait.js';
 
 const fixture = (path: string) =>
-  readFileSync(
-    new URL(`../../fixtures/upstream/${path}`, import.meta.url),
-    'utf8',
-  );
+  readFileSync(new URL(`../../fixtures/upstream/${path}`, import.meta.url), 'utf8');
 
 describe('ClinGen and GenCC runs against the fixture server, and the staging queue', () => {
   const upstream = new FixtureServer();

@@ -5,10 +5,7 @@ import { loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 
 const fixture = (path: string) =>
-  readFileSync(
-    new URL(`../../fixtures/upstream/${path}`, import.meta.url),
-    'utf8',
-  );
+  readFileSync(new URL(`../../fixtures/upstream/${path}`, import.meta.url), 'utf8');
 
 describe('HPO from the bulk ontology and gene-phenotype files', () => {
   const upstream = new FixtureServer();

@@ -1,5 +1,7 @@
-import { SnapshotIngestion } from '../../../src/annotation-sources/snapshot/snapshot-ingestion.service.js';
+import { SnapshotIngestion } from '../../../src/ingestion/snapshot-ingestion.service.js';
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 
 describe('offline snapshot ingested on first start', () => {
@@ -19,17 +21,36 @@ describe('offline snapshot ingested on first start', () => {
   afterAll(() => t.close());
 
   it('serves scored genes from every snapshot source, per-gene sources as written by hand', async () => {
+    const all = [
+      'ClinGen',
+      'DiagnosticPanels',
+      'GenCC',
+      'HPO',
+      'Literature',
+      'PanelApp',
+      'PubTator',
+    ];
     const expected: Record<string, string[]> = {
-      PKD1: ['ClinGen', 'GenCC', 'HPO', 'PanelApp'],
-      PKD2: ['ClinGen', 'HPO', 'PanelApp'],
-      NPHS1: ['GenCC', 'HPO', 'PanelApp'],
-      UMOD: ['ClinGen', 'HPO'],
-      GANAB: ['ClinGen', 'GenCC', 'PanelApp'],
-      COL4A5: ['ClinGen', 'PanelApp'],
-      VHL: ['PanelApp'],
+      PKD1: all,
+      NPHS2: all,
+      APOL1: all,
+      PKD2: ['ClinGen', 'DiagnosticPanels', 'HPO', 'Literature', 'PanelApp', 'PubTator'],
+      NPHS1: ['DiagnosticPanels', 'GenCC', 'HPO', 'Literature', 'PanelApp', 'PubTator'],
+      COL4A3: ['ClinGen', 'DiagnosticPanels', 'GenCC', 'HPO', 'Literature', 'PanelApp'],
+      CFH: ['ClinGen', 'DiagnosticPanels', 'HPO', 'Literature', 'PanelApp'],
+      UMOD: ['ClinGen', 'DiagnosticPanels', 'HPO', 'Literature'],
+      GANAB: ['ClinGen', 'DiagnosticPanels', 'GenCC', 'PanelApp'],
+      COL4A5: ['ClinGen', 'DiagnosticPanels', 'Literature', 'PanelApp'],
+      // Only non-kidney HPO rows: no HPO evidence.
+      LMX1B: ['ClinGen', 'DiagnosticPanels', 'Literature', 'PanelApp'],
+      VHL: ['Literature', 'PanelApp'],
+      TSC1: ['Literature', 'PanelApp'],
+      // Red on PanelApp Australia: not kept.
+      ADAMTS13: ['DiagnosticPanels', 'Literature'],
+      CUBN: ['Literature'],
       // Neither row carries an HGNC id and no local gene matched: HGNC resolved them.
-      NPHP1: ['GenCC'],
-      TMEM67: ['HPO'],
+      NPHP1: ['DiagnosticPanels', 'GenCC', 'Literature'],
+      TMEM67: ['DiagnosticPanels', 'HPO', 'Literature'],
     };
     for (const [symbol, sources] of Object.entries(expected)) {
       const res = await t.http().get(`/api/genes/${symbol}/evidence`).expect(200);
@@ -38,14 +59,45 @@ describe('offline snapshot ingested on first start', () => {
         .sort();
       expect([symbol, names]).toEqual([symbol, sources]);
     }
+    // Non-kidney genes of the snapshot (GenCC, ClinGen and HPO rows filtered out).
+    for (const symbol of ['GJB2', 'MYH7', 'NAT2', 'SKI'])
+      await t.http().get(`/api/genes/${symbol}`).expect(404);
+    const perSource = await t.app
+      .get<DataSource>(getDataSourceToken())
+      .query<{ source_name: string; n: number }[]>(
+        'SELECT source_name, count(*)::int AS n FROM gene_evidence GROUP BY 1 ORDER BY 1',
+      );
+    expect(Object.fromEntries(perSource.map((r) => [r.source_name, r.n]))).toEqual({
+      ClinGen: 49,
+      DiagnosticPanels: 96,
+      GenCC: 47,
+      HPO: 63,
+      Literature: 88,
+      PanelApp: 101,
+      PubTator: 13,
+    });
     const list = await t
       .http()
       .get('/api/genes?filter[hide_zero_scores]=false&page[size]=100')
       .expect(200);
-    // ClinGen 9 + GenCC's NPHS1 + PanelApp's 11 new genes + NPHP1 and TMEM67 via HGNC.
-    expect(list.body.meta.total_genes).toBe(23);
+    expect(list.body.meta.total_genes).toBe(106);
+    const pkhd1 = await t.http().get('/api/genes/PKHD1/evidence').expect(200);
+    const pubtator = (
+      pkhd1.body.data as {
+        attributes: { source_name: string; evidence_data: { pmids: string[] } };
+      }[]
+    ).find((e) => e.attributes.source_name === 'PubTator');
+    // The PKHD1 paper (Ward et al. 2002) and the DZIP1L paper (Lu et al. 2017) name it.
+    expect(pubtator?.attributes.evidence_data.pmids).toHaveLength(2);
+    const pkd1 = await t.http().get('/api/genes/PKD1/evidence').expect(200);
+    const panels = (
+      pkd1.body.data as {
+        attributes: { source_name: string; evidence_data: { providers: string[] } };
+      }[]
+    ).find((e) => e.attributes.source_name === 'DiagnosticPanels');
+    expect(panels?.attributes.evidence_data.providers.length).toBeGreaterThanOrEqual(2);
     const top = await t.http().get('/api/genes?page[size]=1').expect(200);
-    expect(top.body.data[0].attributes.approved_symbol).toBe('PKD1');
+    expect(expected[top.body.data[0].attributes.approved_symbol as string]).toEqual(all);
   });
 
   it('creates the genes HGNC resolved under their HGNC ids, leaving nothing in staging', async () => {
