@@ -5,6 +5,7 @@ import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
 import { HttpDrainService } from './common/lifecycle/http-drain.service.js';
 import { AnnotationSourcesModule } from './annotation-sources/annotation-sources.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
+import { PipelineModule } from './pipeline/pipeline.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppCacheModule } from './cache/cache.module.js';
 import { AppConfig, AppConfigModule } from './config/index.js';
@@ -35,6 +36,7 @@ export class AppModule {
         GenesModule,
         AnnotationSourcesModule,
         IngestionModule,
+        PipelineModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, HttpDrainService],
     };

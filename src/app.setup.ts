@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { WsAdapter } from '@nestjs/platform-ws';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -48,5 +49,6 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     });
   }
   app.useGlobalPipes(createValidationPipe());
+  app.useWebSocketAdapter(new WsAdapter(app));
   setupOpenApi(app);
 }

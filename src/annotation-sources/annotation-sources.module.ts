@@ -3,7 +3,6 @@ import { GenesModule } from '../genes/genes.module.js';
 import { SourceCheckpoints } from './base/source-checkpoints.js';
 import { SourceToolkit } from './base/source-toolkit.js';
 import { ClinGenSource } from './evidence/clingen.source.js';
-import { EvidenceSourcesController } from './evidence/evidence-sources.controller.js';
 import { EVIDENCE_SOURCES, EvidenceSourcesService } from './evidence/evidence-sources.service.js';
 import { GenccSource } from './evidence/gencc.source.js';
 import { HpoSource } from './evidence/hpo.source.js';
@@ -29,7 +28,6 @@ const EVIDENCE_SOURCE_CLASSES = [
  */
 @Module({
   imports: [GenesModule],
-  controllers: [EvidenceSourcesController],
   providers: [
     UpstreamHttp,
     SourceProgressBus,

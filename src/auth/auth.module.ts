@@ -57,8 +57,9 @@ const jwtProvider = {
     MailerService,
     BootstrapAdminService,
     { provide: APP_GUARD, useClass: RateLimitGuard },
-    { provide: APP_GUARD, useClass: AccessGuard },
+    AccessGuard,
+    { provide: APP_GUARD, useExisting: AccessGuard },
   ],
-  exports: [UsersService],
+  exports: [UsersService, AccessGuard],
 })
 export class AuthModule {}

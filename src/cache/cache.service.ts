@@ -12,11 +12,12 @@ import { runInBackground } from '../common/background.js';
 import { AppConfig } from '../config/index.js';
 import { DatabaseEndpoint } from '../database/database-endpoint.js';
 import { isFresh, isUsable, type CacheRecord } from './cache-entry.js';
-import {
-  CacheInvalidationBus,
-  CACHE_CHANNEL,
-  type Invalidation,
-} from './cache-invalidation.bus.js';
+import { NotificationListener } from '../database/notification-listener.js';
+
+const CACHE_CHANNEL = 'kgdb_cache_invalidation';
+
+type Invalidation =
+  { op: 'del'; key: string } | { op: 'clear_ns'; ns: string } | { op: 'clear_all' };
 import { cacheKey, deepFreeze, type CacheKey } from './cache-key.js';
 import { DEFAULT_NAMESPACE_TTLS } from './cache-namespaces.js';
 import { CacheCounters } from './cache-stats.js';
@@ -51,7 +52,7 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly l2: Keyv;
   private readonly bothTiers: Cache;
   private readonly inflight = new Map<string, Promise<unknown>>();
-  private readonly bus: CacheInvalidationBus;
+  private readonly bus: NotificationListener<Invalidation>;
   private readonly ttls: Record<string, number>;
   private cleanupTimer?: NodeJS.Timeout;
   private cleanupRun?: Promise<CleanupResult>;
@@ -77,8 +78,10 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     this.l2 = keyv(new PostgresCacheStore(repository), true);
     this.l2.on('error', () => undefined); // failures surface through throwOnErrors
     this.bothTiers = createCache({ stores: [keyv(this.l1, false), this.l2] });
-    this.bus = new CacheInvalidationBus(
+    // Cross-instance L1 coherence; after a reconnect L1 is cleared (misses cannot replay).
+    this.bus = new NotificationListener<Invalidation>(
       endpoint.url,
+      CACHE_CHANNEL,
       this.instanceId,
       (msg) => this.applyRemote(msg),
       () => this.l1.removeAll(),

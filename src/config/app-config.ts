@@ -116,6 +116,12 @@ export class AppConfig {
     };
     readonly kidneyKeywords: string[];
   };
+  readonly pipeline: {
+    readonly leaseSeconds: number;
+    readonly maxAttempts: number;
+    /** Source → cron expression. */
+    readonly schedules: Readonly<Record<string, string>>;
+  };
   readonly cache: {
     readonly defaultTtlSeconds: number;
     /** Overrides from CACHE_NAMESPACE_TTLS; the cache module holds the built-in defaults. */
@@ -231,6 +237,16 @@ export class AppConfig {
         pagesPerBatch: env.PUBTATOR_PAGES_PER_BATCH,
       },
       kidneyKeywords: list(env.KIDNEY_KEYWORDS).map((k) => k.toLowerCase()),
+    };
+    this.pipeline = {
+      leaseSeconds: env.PIPELINE_LEASE_SECONDS,
+      maxAttempts: env.PIPELINE_MAX_ATTEMPTS,
+      schedules: Object.fromEntries(
+        env.PIPELINE_SCHEDULES.split(';')
+          .map((entry) => entry.split('=').map((part) => part.trim()))
+          .filter(([source, cron]) => source && cron)
+          .map(([source, cron]) => [source, cron.replace(/\s+/g, ' ')]),
+      ),
     };
     this.cache = {
       defaultTtlSeconds: env.CACHE_DEFAULT_TTL_SECONDS,

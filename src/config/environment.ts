@@ -391,6 +391,35 @@ export class EnvironmentVariables {
   KIDNEY_KEYWORDS =
     'kidney,renal,nephro,glomerul,tubulopathy,tubulointerstitial,polycystic,alport,nephritis,cystic kidney,ciliopathy,complement,cakut,focal segmental,steroid resistant,nephrotic,proteinuria,hematuria';
 
+  /**
+   * How long a worker's hold on a pipeline run lasts without a heartbeat; after a crash
+   * another instance (or the restarted one) resumes the run once it has lapsed.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(600)
+  PIPELINE_LEASE_SECONDS = 30;
+
+  /** Times a run is taken up again after its worker died before it is marked failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  PIPELINE_MAX_ATTEMPTS = 5;
+
+  /**
+   * Cron schedules per source, e.g. `PubTator=0 3 * * 1;ClinGen=0 4 * * *` (UTC); empty
+   * = no scheduled runs. Each fires once across all instances.
+   */
+  @Matches(
+    /^(\s*[A-Za-z][A-Za-z0-9_]*\s*=\s*[^=;]+)?(;\s*[A-Za-z][A-Za-z0-9_]*\s*=\s*[^=;]+)*;?\s*$/,
+    {
+      message: 'PIPELINE_SCHEDULES must look like Source=cron;Source=cron',
+    },
+  )
+  PIPELINE_SCHEDULES = '';
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -22,7 +22,7 @@ const MAX_REPORTED_FAILURES = 200;
 export interface SourceRunResult extends IngestResult {
   run_id: string;
   source: string;
-  status: 'completed' | 'failed';
+  status: 'completed' | 'failed' | 'cancelled';
   rows: number;
   genes: number;
   failed: number;
@@ -89,7 +89,16 @@ export class EvidenceSourcesService {
     return run !== undefined;
   }
 
-  async run(name: string, options: { forceRefresh?: boolean } = {}): Promise<SourceRunResult> {
+  async run(
+    name: string,
+    options: {
+      forceRefresh?: boolean;
+      /** Stops the run at the source's next safe point (status `cancelled`). */
+      signal?: AbortSignal;
+      /** The id progress events and logs carry (a pipeline run's); new when omitted. */
+      runId?: string;
+    } = {},
+  ): Promise<SourceRunResult> {
     const source = this.resolve(name);
     const running = this.active.get(source);
     if (running) {
@@ -97,8 +106,10 @@ export class EvidenceSourcesService {
         run_id: running.runId,
       });
     }
-    const runId = randomUUID();
+    const runId = options.runId ?? randomUUID();
     const abort = new AbortController();
+    if (options.signal?.aborted) abort.abort();
+    options.signal?.addEventListener('abort', () => abort.abort(), { once: true });
     this.active.set(source, { runId, abort });
     try {
       // The in-process map answers with the run id; the advisory lock covers instances.
@@ -181,6 +192,7 @@ export class EvidenceSourcesService {
     emit('fetching');
     try {
       for await (const batch of source.batches(ctx)) {
+        if (abort.signal.aborted) throw new Error('stopped on request');
         result.rows += batch.rows;
         unchanged += batch.unchanged ?? 0;
         this.recordFailures(source.name, runId, result, batch.failures);
@@ -196,6 +208,16 @@ export class EvidenceSourcesService {
         result.genes = genes.size;
       }
     } catch (error) {
+      if (abort.signal.aborted) {
+        this.logger.log({ source: source.name, run_id: runId }, 'source run stopped on request');
+        emit('failed', { current: 'cancelled' });
+        return {
+          ...result,
+          status: 'cancelled',
+          error: 'stopped on request',
+          duration_ms: Math.round(performance.now() - started),
+        };
+      }
       return fail(
         `${source.name} run failed: ${error instanceof Error ? error.message : String(error)}`,
         error,

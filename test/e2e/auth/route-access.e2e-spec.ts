@@ -60,7 +60,25 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/statistics/evidence-composition': 'anonymous',
   'GET /api/datasources': 'anonymous',
   'GET /api/datasources/:name': 'anonymous',
-  'POST /api/datasources/:name/update': 'admin',
+  'POST /api/datasources/:source/update': 'admin',
+  'POST /api/datasources/update-all': 'admin',
+  'POST /api/annotations/pipeline/update': 'admin',
+  'POST /api/annotations/pipeline/update-missing/:source': 'admin',
+  'POST /api/annotations/pipeline/update-failed': 'admin',
+  'POST /api/annotations/pipeline/update-new': 'admin',
+  'GET /api/annotations/pipeline/status': 'curator',
+  'GET /api/annotations/pipeline/runs': 'curator',
+  'GET /api/annotations/pipeline/runs/:id': 'curator',
+  'POST /api/annotations/pipeline/runs/:id/pause': 'admin',
+  'POST /api/annotations/pipeline/runs/:id/resume': 'admin',
+  'POST /api/annotations/pipeline/runs/:id/cancel': 'admin',
+  'GET /api/progress/status': 'curator',
+  'GET /api/progress/status/:source': 'curator',
+  'GET /api/progress/dashboard': 'curator',
+  'POST /api/progress/trigger/:source': 'admin',
+  'POST /api/progress/pause/:source': 'admin',
+  'POST /api/progress/resume/:source': 'admin',
+  'POST /api/progress/cancel/:source': 'admin',
   'GET /api/staging': 'curator',
   'GET /api/staging/stats': 'curator',
   'POST /api/staging/bulk/approve': 'curator',
@@ -78,7 +96,7 @@ const ROUTE_ACCESS: Record<string, Access> = {
 };
 
 /** WebSocket gateways and the role their handshake requires. */
-const GATEWAY_ACCESS: Record<string, Access> = {};
+const GATEWAY_ACCESS: Record<string, Access> = { ProgressGateway: 'curator' };
 
 const RANK: Record<Access, number> = { anonymous: 0, viewer: 1, curator: 2, admin: 3 };
 

@@ -8,6 +8,7 @@ import { EvidenceIngestService } from '../../../src/genes/staging/evidence-inges
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
+import { runSource } from '../../support/sources.js';
 import { eventually } from '../../support/wait.js';
 
 const fixture = (path: string) =>
@@ -62,11 +63,11 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
     await upstream.stop();
   });
 
-  const run = (name: string) =>
-    t.http().post(`/api/datasources/${name}/update`).set('Authorization', `Bearer ${admin}`);
+  const run = (name: string, options: { force?: boolean; expect?: number } = { expect: 200 }) =>
+    runSource(t, admin, name, options);
 
   it('runs ClinGen: retries the 503, stores one row per kidney gene, records the bad row', async () => {
-    const res = await run('ClinGen').expect(200);
+    const res = await run('ClinGen');
     expect(res.body.data).toMatchObject({
       source: 'ClinGen',
       status: 'completed',
@@ -95,7 +96,7 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
   });
 
   it('is idempotent: a second run updates the same rows from the cached download', async () => {
-    const res = await run('clingen').expect(200);
+    const res = await run('clingen');
     expect(res.body.data).toMatchObject({
       status: 'completed',
       added: 0,
@@ -103,11 +104,7 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
       created_genes: 0,
     });
     expect(clingenCalls).toBe(2);
-    const forced = await t
-      .http()
-      .post('/api/datasources/ClinGen/update?force_refresh=true')
-      .set('Authorization', `Bearer ${admin}`)
-      .expect(200);
+    const forced = await run('ClinGen', { force: true, expect: 200 });
     expect(forced.body.data.updated).toBe(9);
     expect(clingenCalls).toBe(3);
   });
@@ -116,13 +113,9 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
     let release!: () => void;
     holdClingen = new Promise((resolve) => (release = resolve));
     // The forced run blocks on the held download, so the second request certainly overlaps it.
-    const first = t
-      .http()
-      .post('/api/datasources/ClinGen/update?force_refresh=true')
-      .set('Authorization', `Bearer ${admin}`)
-      .then((r) => r);
+    const first = run('ClinGen', { force: true });
     expect(await eventually(() => clingenCalls === 4)).toBe(true);
-    const refused = await run('clingen').expect(409);
+    const refused = await run('clingen', { expect: 409 });
     expect(refused.body.error).toMatchObject({
       code: 'CONFLICT',
       details: { run_id: expect.any(String) },
@@ -134,12 +127,11 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
     });
     try {
       const otherAdmin = (await loginAdmin(other)).accessToken;
-      const elsewhere = await other
-        .http()
-        .post('/api/datasources/ClinGen/update')
-        .set('Authorization', `Bearer ${otherAdmin}`)
-        .expect(409);
-      expect(elsewhere.body.error.message).toContain('another instance');
+      const elsewhere = await runSource(other, otherAdmin, 'ClinGen', { expect: 409 });
+      expect(elsewhere.body.error).toMatchObject({
+        code: 'CONFLICT',
+        details: { run_id: (refused.body.error!.details as { run_id: string }).run_id },
+      });
     } finally {
       await other.close();
     }
@@ -147,11 +139,11 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
     release();
     expect((await first).status).toBe(200);
     // Once the first run has finished the source can run again.
-    await run('ClinGen').expect(200);
+    await run('ClinGen');
   });
 
   it('runs GenCC and stages the symbol it could not resolve', async () => {
-    const res = await run('GenCC').expect(200);
+    const res = await run('GenCC');
     // The one new gene is NPHS1; PKD1, NPHS2, GANAB and HNF1B came with ClinGen.
     expect(res.body.data).toMatchObject({
       status: 'completed',
@@ -183,7 +175,7 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
       pending_by_source: { GenCC: 1 },
     });
     // Re-running does not duplicate the pending entry.
-    await run('GenCC').expect(200);
+    await run('GenCC');
     const again = await t
       .http()
       .get('/api/staging')
@@ -323,11 +315,7 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
     });
     try {
       const token = (await loginAdmin(t2)).accessToken;
-      const res = await t2
-        .http()
-        .post('/api/datasources/GenCC/update')
-        .set('Authorization', `Bearer ${token}`)
-        .expect(200);
+      const res = await runSource(t2, token, 'GenCC', { expect: 200 });
       expect(res.body.data).toMatchObject({
         status: 'failed',
         genes: 0,

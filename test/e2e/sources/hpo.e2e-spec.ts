@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
+import { runSource } from '../../support/sources.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
@@ -46,12 +47,7 @@ describe('HPO from the bulk ontology and gene-phenotype files', () => {
     await upstream.stop();
   });
 
-  const run = (name: string) =>
-    t
-      .http()
-      .post(`/api/datasources/${name}/update`)
-      .set('Authorization', `Bearer ${token}`)
-      .expect(200);
+  const run = (name: string) => runSource(t, token, name, { expect: 200 });
 
   it('keeps genes annotated below the kidney root, with their terms and diseases', async () => {
     await run('ClinGen');

@@ -1,4 +1,5 @@
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
+import { runSource } from '../../support/sources.js';
 import { createTestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
@@ -24,13 +25,9 @@ describe('PanelApp UK and Australia against the fixture server', () => {
       },
     });
     const token = (await loginAdmin(t)).accessToken;
-    const res = await t
-      .http()
-      .post('/api/datasources/PanelApp/update')
-      .set('Authorization', `Bearer ${token}`)
-      .expect(200);
+    const res = await runSource(t, token, 'PanelApp', { expect: 200 });
     await t.app.get(ScoreRefresher).settled();
-    return { t, result: res.body.data as Record<string, unknown> };
+    return { t, result: res.body.data };
   }
 
   it('follows every page, keeps kidney panels and Green plus Amber genes', async () => {

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { UpstreamHttp } from '../../../src/annotation-sources/upstream/upstream-http.service.js';
 import { GenesRepository } from '../../../src/genes/genes.repository.js';
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
+import { runSource } from '../../support/sources.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
@@ -125,14 +126,13 @@ describe('PubTator3 against the fixture server', () => {
   const db = () => t.app.get<DataSource>(getDataSourceToken());
 
   const run = async (query = '') => {
-    const res = await t
-      .http()
-      .post(`/api/datasources/PubTator/update${query}`)
-      .set('Authorization', `Bearer ${admin}`)
-      .expect(200);
+    const res = await runSource(t, admin, 'PubTator', {
+      force: query.includes('force_refresh'),
+      expect: 200,
+    });
     // Gene responses are cached until the scores refresh.
     await t.app.get(ScoreRefresher).settled();
-    return res.body.data as Record<string, unknown>;
+    return res.body.data;
   };
 
   const pubtator = async (symbol: string) => {
@@ -218,8 +218,8 @@ describe('PubTator3 against the fixture server', () => {
   });
 
   it('shares the NCBI rate limit with ClinVar-style calls', async () => {
+    // A database of its own: on the shared one, the other app's worker could take the run.
     const limited = await createTestApp({
-      databaseUrl: t.database!.url,
       env: {
         PUBTATOR_URL: upstream.baseUrl,
         PUBTATOR_MODE: 'full',
@@ -242,11 +242,7 @@ describe('PubTator3 against the fixture server', () => {
           }),
         ),
       );
-      await limited
-        .http()
-        .post('/api/datasources/PubTator/update?force_refresh=true')
-        .set('Authorization', `Bearer ${token}`)
-        .expect(200);
+      await runSource(limited, token, 'PubTator', { force: true, expect: 200 });
       await clinvar;
       const times = upstream.requests
         .slice(from)

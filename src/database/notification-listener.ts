@@ -1,23 +1,19 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
 
-export const CACHE_CHANNEL = 'kgdb_cache_invalidation';
-
-export type Invalidation =
-  { op: 'del'; key: string } | { op: 'clear_ns'; ns: string } | { op: 'clear_all' };
-
-interface Envelope {
+interface Envelope<T> {
   origin: string;
-  msg: Invalidation;
+  msg: T;
 }
 
 /**
- * Cross-instance L1 coherence over PostgreSQL LISTEN/NOTIFY, on a dedicated connection
- * that reconnects with backoff. Invalidations missed while disconnected cannot be
- * replayed, so `onResync` (clear L1) runs after every reconnect.
+ * Messages between instances over PostgreSQL LISTEN/NOTIFY, on a dedicated connection
+ * that reconnects with backoff. Messages from this instance (same origin) are skipped.
+ * What was published while disconnected cannot be replayed, so `onResync` runs after
+ * every reconnect (and after a first LISTEN that had to be retried).
  */
-export class CacheInvalidationBus {
-  private readonly logger = new Logger(CacheInvalidationBus.name);
+export class NotificationListener<T> {
+  private readonly logger = new Logger(NotificationListener.name);
   private client?: pg.Client;
   private stopped = false;
   private retryMs = 500;
@@ -27,14 +23,15 @@ export class CacheInvalidationBus {
 
   constructor(
     private readonly url: string,
+    readonly channel: string,
     readonly origin: string,
-    private readonly onMessage: (msg: Invalidation) => void,
+    private readonly onMessage: (msg: T) => void,
     private readonly onResync: () => void,
   ) {}
 
   async start(): Promise<void> {
     await this.connect().catch((error: unknown) => {
-      this.logger.warn({ err: error }, 'cache invalidation listener not connected; retrying');
+      this.logger.warn({ err: error, channel: this.channel }, 'listener not connected; retrying');
       this.scheduleReconnect();
     });
   }
@@ -45,17 +42,17 @@ export class CacheInvalidationBus {
   private async connect(): Promise<void> {
     const client = new pg.Client({
       connectionString: this.url,
-      application_name: 'kgdb-cache-listener',
+      application_name: `kgdb-listener-${this.channel}`,
     });
     client.on('notification', (n) => this.handle(n.payload));
     client.on('error', (error) => {
-      this.logger.warn({ err: error }, 'cache invalidation listener lost its connection');
+      this.logger.warn({ err: error, channel: this.channel }, 'listener lost its connection');
       this.drop(client);
     });
     client.on('end', () => this.drop(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${CACHE_CHANNEL}`);
+      await client.query(`LISTEN ${this.channel}`);
     } catch (error) {
       client.removeAllListeners('notification');
       await client.end().catch(() => undefined);
@@ -95,17 +92,17 @@ export class CacheInvalidationBus {
 
   private handle(payload: string | undefined): void {
     try {
-      const envelope = JSON.parse(payload ?? '') as Envelope;
+      const envelope = JSON.parse(payload ?? '') as Envelope<T>;
       if (envelope.origin === this.origin) return;
       this.received += 1;
       this.onMessage(envelope.msg);
     } catch (error) {
-      this.logger.warn({ err: error }, 'ignored a malformed cache invalidation');
+      this.logger.warn({ err: error, channel: this.channel }, 'ignored a malformed notification');
     }
   }
 
-  encode(msg: Invalidation): string {
-    return JSON.stringify({ origin: this.origin, msg } satisfies Envelope);
+  encode(msg: T): string {
+    return JSON.stringify({ origin: this.origin, msg } satisfies Envelope<T>);
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,466 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EvidenceSourcesService } from '../annotation-sources/evidence/evidence-sources.service.js';
+import {
+  SourceProgressBus,
+  type SourceProgress,
+} from '../annotation-sources/upstream/progress.bus.js';
+import { CacheService } from '../cache/cache.service.js';
+import { isDatabaseUnavailable } from '../common/errors/index.js';
+import { runWithContext } from '../common/request-context.js';
+import { AppConfig } from '../config/index.js';
+import { ScoreRefresher } from '../genes/scoring/score-refresher.service.js';
+import { ANNOTATION_RUNNER, type AnnotationRunner } from './annotation-runner.js';
+import { PipelineEvents, type PipelineEventInput } from './pipeline-events.service.js';
+import {
+  PipelineRepository,
+  type RunRow,
+  type RunSourceRow,
+  type RunStatus,
+} from './pipeline.repository.js';
+
+type StopReason = 'pause' | 'cancel' | 'shutdown' | 'lost';
+
+interface Execution {
+  run: RunRow;
+  abort: AbortController;
+  reason: StopReason | null;
+  seq: number;
+  /** Per source: when progress was last written, and its phase then. */
+  lastProgress: Map<string, { at: number; phase: string }>;
+  done: Promise<void>;
+}
+
+/** Errors kept per source in the run record (all are counted). */
+const ERRORS_KEPT = 500;
+/** Progress is written and published at most this often per source (phase changes always). */
+const PROGRESS_EVERY_MS = 250;
+
+class StopRequested extends Error {}
+
+/**
+ * Works on runs: takes a run's lease, walks its stages (evidence sources in parallel,
+ * then scores, then annotation sources with HGNC first and the rest in parallel, each
+ * bounded only by its upstream domain's limits, then scores and caches), heartbeats the
+ * lease, and stops at the next safe point when the run is paused or cancelled. Each
+ * source's outcome is recorded as it finishes, so a run taken up again (after a pause,
+ * a restart or another instance's crash) continues with the sources not yet done.
+ */
+@Injectable()
+export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PipelineExecutor.name);
+  readonly instanceId = randomUUID();
+  private readonly executions = new Map<string, Execution>();
+  private unsubscribe?: () => void;
+  private shuttingDown = false;
+
+  constructor(
+    private readonly repository: PipelineRepository,
+    private readonly events: PipelineEvents,
+    private readonly evidence: EvidenceSourcesService,
+    private readonly scores: ScoreRefresher,
+    private readonly cache: CacheService,
+    private readonly progressBus: SourceProgressBus,
+    private readonly config: AppConfig,
+    @Optional() @Inject(ANNOTATION_RUNNER) private readonly annotations?: AnnotationRunner,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.unsubscribe = this.progressBus.subscribe((p) => this.onProgress(p));
+  }
+
+  /** Runs executing in this process. */
+  get running(): string[] {
+    return [...this.executions.keys()];
+  }
+
+  annotationSources(): string[] {
+    return this.annotations?.names() ?? [];
+  }
+
+  evidenceSources(): string[] {
+    return this.evidence.names();
+  }
+
+  /** Takes the run up if it is runnable and nobody else holds it; resolves when it stops. */
+  async execute(runId: string): Promise<void> {
+    if (this.shuttingDown || this.executions.has(runId)) return;
+    const lease = this.config.pipeline.leaseSeconds;
+    const run = await this.repository.acquire(runId, this.instanceId, lease);
+    if (!run) return;
+    let resolveDone: () => void = () => undefined;
+    const execution: Execution = {
+      run,
+      abort: new AbortController(),
+      reason: null,
+      seq: run.attempts * 1_000_000,
+      lastProgress: new Map(),
+      done: new Promise<void>((resolve) => (resolveDone = resolve)),
+    };
+    this.executions.set(runId, execution);
+    const heartbeat = setInterval(
+      () => void this.heartbeat(execution),
+      Math.max(500, (lease * 1000) / 3),
+    );
+    heartbeat.unref();
+    try {
+      await runWithContext({ runId }, () => this.work(execution));
+    } finally {
+      clearInterval(heartbeat);
+      this.executions.delete(runId);
+      resolveDone();
+    }
+  }
+
+  private async work(execution: Execution): Promise<void> {
+    const { run } = execution;
+    if (run.attempts > this.config.pipeline.maxAttempts) {
+      await this.finish(execution, 'failed', `given up after ${run.attempts - 1} attempts`);
+      return;
+    }
+    this.logger.log(
+      { run_id: run.id, kind: run.kind, attempt: run.attempts, sources: run.sources },
+      run.attempts > 1 ? 'pipeline run resumed' : 'pipeline run started',
+    );
+    this.publish(execution, { type: 'status', status: 'running', stage: run.stage });
+    try {
+      await this.stages(execution);
+    } catch (error) {
+      if (execution.reason) return this.stopped(execution);
+      if (isDatabaseUnavailable(error)) {
+        // Nothing can be recorded now; the lease lapses and the run is taken up again.
+        this.logger.error({ err: error, run_id: run.id }, 'pipeline run interrupted: database');
+        return;
+      }
+      this.logger.error({ err: error, run_id: run.id }, 'pipeline run failed');
+      await this.finish(
+        execution,
+        'failed',
+        error instanceof Error ? error.message : String(error),
+      );
+      return;
+    }
+    if (execution.reason) return this.stopped(execution);
+    const sources = await this.repository.sources(run.id);
+    const failed = sources.filter((s) => s.status === 'failed').map((s) => s.source);
+    await this.finish(
+      execution,
+      failed.length === 0 ? 'completed' : 'failed',
+      failed.length === 0 ? null : `sources failed: ${failed.join(', ')}`,
+      sources,
+    );
+  }
+
+  private async stages(execution: Execution): Promise<void> {
+    const { run } = execution;
+    const pending = (await this.repository.sources(run.id)).filter(
+      (s) => s.status !== 'completed' && s.status !== 'failed',
+    );
+    const evidence = pending.filter((s) => s.kind === 'evidence');
+    const annotation = pending.filter((s) => s.kind === 'annotation');
+    if (evidence.length > 0) {
+      await this.stage(execution, 'evidence');
+      await Promise.all(evidence.map((s) => this.runEvidence(execution, s)));
+      this.checkStop(execution);
+      await this.stage(execution, 'scores');
+      this.scores.markDirty();
+      await this.scores.settled();
+    }
+    if (annotation.length > 0) {
+      await this.stage(execution, 'annotations');
+      const hgnc = annotation.filter((s) => s.source.toLowerCase() === 'hgnc');
+      const rest = annotation.filter((s) => s.source.toLowerCase() !== 'hgnc');
+      for (const s of hgnc) await this.runAnnotation(execution, s);
+      this.checkStop(execution);
+      await Promise.all(rest.map((s) => this.runAnnotation(execution, s)));
+      this.checkStop(execution);
+    }
+    await this.stage(execution, 'finalize');
+    this.scores.markDirty();
+    await this.scores.settled();
+    if (annotation.length > 0) await this.cache.clearNamespace('annotations');
+  }
+
+  private async stage(execution: Execution, stage: string): Promise<void> {
+    this.checkStop(execution);
+    execution.run.stage = stage;
+    await this.repository.update(execution.run.id, { stage });
+    this.publish(execution, { type: 'status', status: 'running', stage });
+  }
+
+  private checkStop(execution: Execution): void {
+    if (execution.reason) throw new StopRequested(execution.reason);
+  }
+
+  private async runEvidence(execution: Execution, s: RunSourceRow): Promise<void> {
+    const { run } = execution;
+    await this.startSource(execution, s);
+    let result;
+    try {
+      result = await this.evidence.run(s.source, {
+        signal: execution.abort.signal,
+        runId: run.id,
+        forceRefresh: run.options.force === true,
+      });
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
+      await this.endSource(execution, s, {
+        status: 'failed',
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return;
+    }
+    await this.endSource(execution, s, {
+      status: result.status,
+      added: result.added,
+      updated: result.updated,
+      failed: result.failed,
+      errors: result.failures.slice(0, ERRORS_KEPT),
+      error: result.error,
+      result: {
+        rows: result.rows,
+        genes: result.genes,
+        staged: result.staged,
+        created_genes: result.created_genes,
+        normalization: result.normalization,
+        duration_ms: result.duration_ms,
+      },
+    });
+  }
+
+  private async runAnnotation(execution: Execution, s: RunSourceRow): Promise<void> {
+    const { run } = execution;
+    if (!this.annotations) {
+      await this.endSource(execution, s, { status: 'failed', error: 'no annotation sources' });
+      return;
+    }
+    await this.startSource(execution, s);
+    let result;
+    try {
+      result = await this.annotations.run(s.source, {
+        runId: run.id,
+        geneIds: run.gene_ids ?? undefined,
+        scope: (run.options.scope as 'all' | 'missing' | 'failed' | undefined) ?? 'all',
+        force: run.options.force === true,
+        signal: execution.abort.signal,
+      });
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
+      await this.endSource(execution, s, {
+        status: 'failed',
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return;
+    }
+    await this.endSource(execution, s, {
+      status: result.status,
+      updated: result.updated,
+      failed: result.failed,
+      errors: result.failures.slice(0, ERRORS_KEPT),
+      error: result.error,
+      result: {
+        version: result.version,
+        genes_total: result.genes_total,
+        no_data: result.no_data,
+        duration_ms: result.duration_ms,
+      },
+    });
+  }
+
+  private async startSource(execution: Execution, s: RunSourceRow): Promise<void> {
+    await this.repository.updateSource(execution.run.id, s.source, {
+      status: 'running',
+      error: null,
+      started: true,
+    });
+    this.publish(execution, {
+      type: 'status',
+      status: 'running',
+      stage: execution.run.stage,
+      source: s.source,
+    });
+  }
+
+  private async endSource(
+    execution: Execution,
+    s: RunSourceRow,
+    outcome: Partial<RunSourceRow> & { status: RunSourceRow['status'] },
+  ): Promise<void> {
+    // A source stopped for a pause (or a shutdown) is done again on resume.
+    const status =
+      outcome.status === 'cancelled' && execution.reason !== 'cancel' ? 'pending' : outcome.status;
+    await this.repository.updateSource(execution.run.id, s.source, {
+      ...outcome,
+      status,
+      phase: status === 'pending' ? 'paused' : status,
+      finished: status !== 'pending',
+    });
+    this.publish(execution, {
+      type: 'status',
+      status: 'running',
+      stage: execution.run.stage,
+      source: s.source,
+    });
+    this.logger.log(
+      { run_id: execution.run.id, source: s.source, status, error: outcome.error ?? null },
+      'pipeline source finished',
+    );
+  }
+
+  private onProgress(progress: SourceProgress): void {
+    const execution = progress.runId ? this.executions.get(progress.runId) : undefined;
+    if (!execution) return;
+    const now = Date.now();
+    const last = execution.lastProgress.get(progress.source);
+    if (last && last.phase === progress.phase && now - last.at < PROGRESS_EVERY_MS) return;
+    execution.lastProgress.set(progress.source, { at: now, phase: progress.phase });
+    this.publish(execution, {
+      type: 'progress',
+      source: progress.source,
+      phase: progress.phase,
+      processed: progress.processed,
+      total: progress.total,
+      added: progress.added,
+      updated: progress.updated,
+      failed: progress.failed,
+      current: progress.current,
+      eta_ms: progress.etaMs,
+    });
+    this.repository
+      .updateSource(execution.run.id, progress.source, {
+        phase: progress.phase,
+        processed: progress.processed,
+        total: progress.total,
+        added: progress.added,
+        updated: progress.updated,
+        failed: progress.failed,
+        whileRunning: true,
+      })
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, run_id: execution.run.id }, 'progress not recorded'),
+      );
+  }
+
+  private async heartbeat(execution: Execution): Promise<void> {
+    let status: RunStatus | null;
+    try {
+      status = await this.repository.heartbeat(
+        execution.run.id,
+        this.instanceId,
+        this.config.pipeline.leaseSeconds,
+      );
+    } catch (error) {
+      this.logger.warn({ err: error, run_id: execution.run.id }, 'lease not renewed');
+      return;
+    }
+    if (status === null) this.stop(execution, 'lost');
+    else if (status === 'paused') this.stop(execution, 'pause');
+    else if (status === 'cancelling') this.stop(execution, 'cancel');
+  }
+
+  /** Asks a run executing here to stop at its next safe point. */
+  stop(execution: Execution, reason: StopReason): void {
+    if (execution.reason) return;
+    execution.reason = reason;
+    execution.abort.abort();
+  }
+
+  /** Called when the run's status changed to paused or cancelling (by any instance). */
+  requestStop(runId: string, reason: 'pause' | 'cancel'): void {
+    const execution = this.executions.get(runId);
+    if (execution) this.stop(execution, reason);
+  }
+
+  private async stopped(execution: Execution): Promise<void> {
+    const { run } = execution;
+    await this.repository.resetRunningSources(run.id);
+    switch (execution.reason) {
+      case 'pause':
+        await this.repository.update(run.id, { lease_owner: null });
+        this.publish(execution, { type: 'status', status: 'paused', stage: run.stage });
+        this.logger.log({ run_id: run.id, stage: run.stage }, 'pipeline run paused');
+        return;
+      case 'cancel':
+        await this.finish(execution, 'cancelled', 'cancelled on request');
+        return;
+      case 'shutdown': {
+        const back = await this.repository.transition(run.id, ['running'], 'queued');
+        if (back) await this.repository.update(run.id, { lease_owner: null });
+        this.logger.log({ run_id: run.id }, 'pipeline run handed back for another worker');
+        return;
+      }
+      default:
+        this.logger.warn({ run_id: run.id }, 'pipeline run lease lost; another worker has it');
+    }
+  }
+
+  private async finish(
+    execution: Execution,
+    status: 'completed' | 'failed' | 'cancelled',
+    error: string | null,
+    sources?: RunSourceRow[],
+  ): Promise<void> {
+    const { run } = execution;
+    const rows = sources ?? (await this.repository.sources(run.id));
+    const summary = {
+      sources: Object.fromEntries(
+        rows.map((s) => [
+          s.source,
+          { status: s.status, added: s.added, updated: s.updated, failed: s.failed },
+        ]),
+      ),
+      added: rows.reduce((n, s) => n + s.added, 0),
+      updated: rows.reduce((n, s) => n + s.updated, 0),
+      failed: rows.reduce((n, s) => n + s.failed, 0),
+      attempts: run.attempts,
+    };
+    await this.repository.transition(
+      run.id,
+      ['running', 'cancelling', 'paused', 'queued'],
+      status,
+      {
+        finished: true,
+        ...(error ? { error } : {}),
+      },
+    );
+    await this.repository.update(run.id, { summary, checkpoint: {}, stage: null });
+    await this.repository.releaseLocks(run.id);
+    this.publish(execution, { type: 'completed', status, summary });
+    this.logger.log(
+      { run_id: run.id, status, ...summary, sources: undefined },
+      'pipeline run ended',
+    );
+  }
+
+  private publish(
+    execution: Execution,
+    event: DistributiveOmit<PipelineEventInput, 'run_id' | 'seq'>,
+  ): void {
+    execution.seq += 1;
+    this.events.publish({
+      ...event,
+      run_id: execution.run.id,
+      seq: execution.seq,
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    this.unsubscribe?.();
+    const executions = [...this.executions.values()];
+    for (const e of executions) this.stop(e, 'shutdown');
+    await Promise.race([
+      Promise.all(executions.map((e) => e.done)),
+      new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+    ]);
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

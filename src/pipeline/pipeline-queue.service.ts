@@ -1,0 +1,71 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import { DatabaseEndpoint } from '../database/database-endpoint.js';
+
+export const RUN_QUEUE = 'pipeline-run';
+const SCHEDULE_PREFIX = 'pipeline-schedule-';
+
+/**
+ * The PostgreSQL-backed job queue (pg-boss) runs are handed to, so any instance can take
+ * up a run and a run outlives the process that queued it; also the cluster-safe cron.
+ */
+@Injectable()
+export class PipelineQueue implements OnApplicationShutdown {
+  private readonly logger = new Logger(PipelineQueue.name);
+  private boss?: PgBoss;
+
+  constructor(private readonly endpoint: DatabaseEndpoint) {}
+
+  async start(
+    onRun: (runId: string) => Promise<void>,
+    onSchedule: (source: string) => Promise<void>,
+    schedules: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    const boss = new PgBoss({
+      connectionString: this.endpoint.url,
+      max: 3,
+      application_name: 'kgdb-pipeline-queue',
+      // Our own lease decides who works on a run; the job only has to arrive.
+      expireInHours: 23,
+      retryLimit: 0,
+    });
+    boss.on('error', (error) => this.logger.warn({ err: error }, 'job queue error'));
+    await boss.start();
+    this.boss = boss;
+    await boss.createQueue(RUN_QUEUE);
+    await boss.work<{ runId: string }>(
+      RUN_QUEUE,
+      { pollingIntervalSeconds: 0.5, batchSize: 1 },
+      ([job]) => {
+        // Runs last long: the job only starts one; the run record tracks the rest.
+        void onRun(job.data.runId);
+        return Promise.resolve();
+      },
+    );
+    for (const [source, cron] of Object.entries(schedules)) {
+      const name = `${SCHEDULE_PREFIX}${source.toLowerCase()}`;
+      await boss.createQueue(name);
+      await boss.schedule(name, cron, { source });
+      await boss.work<{ source: string }>(name, async ([job]) => onSchedule(job.data.source));
+    }
+    for (const schedule of await boss.getSchedules()) {
+      const source = schedule.data && (schedule.data as { source?: string }).source;
+      if (schedule.name.startsWith(SCHEDULE_PREFIX) && (!source || !(source in schedules))) {
+        await boss.unschedule(schedule.name);
+        this.logger.log({ schedule: schedule.name }, 'removed a schedule no longer configured');
+      }
+    }
+  }
+
+  /** Queues a run; `attempt` makes a resumed run's job distinct from its first one. */
+  async enqueue(runId: string, attempt: number): Promise<void> {
+    if (!this.boss) throw new Error('job queue not started');
+    await this.boss.send(RUN_QUEUE, { runId }, { singletonKey: `${runId}:${attempt}` });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const boss = this.boss;
+    this.boss = undefined;
+    if (boss) await boss.stop({ graceful: false, close: true, timeout: 2000 });
+  }
+}

@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { AnnotationSourcesModule } from '../annotation-sources/annotation-sources.module.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { GenesModule } from '../genes/genes.module.js';
+import { PipelineExecutor } from './pipeline-executor.service.js';
+import { PipelineEvents } from './pipeline-events.service.js';
+import { PipelineQueue } from './pipeline-queue.service.js';
+import { PipelineController } from './pipeline.controller.js';
+import { PipelineRepository } from './pipeline.repository.js';
+import { PipelineService } from './pipeline.service.js';
+import { ProgressController } from './progress.controller.js';
+import { ProgressGateway } from './progress.gateway.js';
+import { RunWaiter } from './run-waiter.service.js';
+
+/**
+ * Durable, resumable, mutually exclusive runs of the evidence and annotation sources,
+ * on a PostgreSQL job queue, with live progress over WebSocket.
+ */
+@Module({
+  imports: [AnnotationSourcesModule, GenesModule, AuthModule],
+  controllers: [PipelineController, ProgressController],
+  providers: [
+    PipelineRepository,
+    PipelineQueue,
+    PipelineEvents,
+    PipelineExecutor,
+    PipelineService,
+    RunWaiter,
+    ProgressGateway,
+  ],
+  exports: [PipelineService, RunWaiter],
+})
+export class PipelineModule {}
