@@ -30,3 +30,26 @@ export async function withTryAdvisoryLock<T>(
     await runner.release();
   }
 }
+
+/**
+ * Runs `work` while holding the session advisory lock named `name`, waiting for it: for
+ * setup steps several instances starting together must take one at a time.
+ */
+export async function withAdvisoryLock<T>(
+  dataSource: DataSource,
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+    try {
+      return await work();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+    }
+  } finally {
+    await runner.release();
+  }
+}

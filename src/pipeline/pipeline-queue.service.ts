@@ -1,5 +1,8 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
+import type { DataSource } from 'typeorm';
+import { withAdvisoryLock } from '../database/advisory-lock.js';
 import { DatabaseEndpoint } from '../database/database-endpoint.js';
 
 export const RUN_QUEUE = 'pipeline-run';
@@ -14,7 +17,10 @@ export class PipelineQueue implements OnApplicationShutdown {
   private readonly logger = new Logger(PipelineQueue.name);
   private boss?: PgBoss;
 
-  constructor(private readonly endpoint: DatabaseEndpoint) {}
+  constructor(
+    private readonly endpoint: DatabaseEndpoint,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   async start(
     onRun: (runId: string) => Promise<void>,
@@ -30,9 +36,14 @@ export class PipelineQueue implements OnApplicationShutdown {
       retryLimit: 0,
     });
     boss.on('error', (error) => this.logger.warn({ err: error }, 'job queue error'));
-    await boss.start();
+    // Instances starting together would deadlock creating the same queues: one at a time.
+    await withAdvisoryLock(this.dataSource, 'pipeline-queue-setup', async () => {
+      await boss.start();
+      await boss.createQueue(RUN_QUEUE);
+      for (const source of Object.keys(schedules))
+        await boss.createQueue(`${SCHEDULE_PREFIX}${source.toLowerCase()}`);
+    });
     this.boss = boss;
-    await boss.createQueue(RUN_QUEUE);
     await boss.work<{ runId: string }>(
       RUN_QUEUE,
       { pollingIntervalSeconds: 0.5, batchSize: 1 },
@@ -44,7 +55,6 @@ export class PipelineQueue implements OnApplicationShutdown {
     );
     for (const [source, cron] of Object.entries(schedules)) {
       const name = `${SCHEDULE_PREFIX}${source.toLowerCase()}`;
-      await boss.createQueue(name);
       await boss.schedule(name, cron, { source });
       await boss.work<{ source: string }>(name, async ([job]) => onSchedule(job.data.source));
     }

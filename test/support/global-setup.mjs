@@ -4,6 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../dist/src/database/data-source-options.js';
 import { startEmbeddedPostgres } from '../../dist/src/database/embedded-postgres.js';
@@ -54,6 +55,15 @@ export default async function globalSetup() {
   } finally {
     await dataSource.destroy();
   }
+  // The job queue's schema in the template too, so each test app's queue starts at once.
+  const boss = new PgBoss({
+    connectionString: urlFor(adminUrl, template),
+    max: 1,
+    supervise: false,
+    schedule: false,
+  });
+  await boss.start();
+  await boss.stop({ graceful: false, close: true, wait: true });
   process.env.KGDB_TEST_ADMIN_URL = adminUrl;
   process.env.KGDB_TEST_TEMPLATE = template;
   process.env.KGDB_TEST_PREFIX = prefix;

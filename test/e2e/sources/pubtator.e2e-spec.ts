@@ -1,5 +1,4 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { UpstreamHttp } from '../../../src/annotation-sources/upstream/upstream-http.service.js';
 import { GenesRepository } from '../../../src/genes/genes.repository.js';
@@ -8,43 +7,16 @@ import { runSource } from '../../support/sources.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
+import {
+  PUBTATOR_GENES,
+  searchPages,
+  servePubTatorSearch,
+  type Article,
+  type PubTatorSymbol,
+} from '../../support/pubtator-fixture.js';
 
-/** Real symbols, HGNC ids and NCBI Gene ids. */
-const GENES = {
-  PKD1: { hgnc: 'HGNC:9008', ncbi: '5310' },
-  PKD2: { hgnc: 'HGNC:9009', ncbi: '5311' },
-  NPHS1: { hgnc: 'HGNC:7908', ncbi: '4868' },
-  NPHS2: { hgnc: 'HGNC:13394', ncbi: '7827' },
-  COL4A5: { hgnc: 'HGNC:2207', ncbi: '1287' },
-  UMOD: { hgnc: 'HGNC:12559', ncbi: '7369' },
-} as const;
-type Symbol = keyof typeof GENES;
-
-interface Article {
-  pmid: number;
-  genes: Symbol[];
-  score: number;
-}
-
-/** A PubTator3 search hit in the recorded format, genes marked up in `text_hl`. */
-function hit(a: Article) {
-  const marks = a.genes
-    .map((g) => `@GENE_${g} @GENE_${GENES[g].ncbi} @@@<m>${g}</m>@@@`)
-    .join(' and ');
-  return {
-    _id: String(a.pmid),
-    pmid: a.pmid,
-    pmcid: null,
-    title: `Variants in ${a.genes.join(', ') || 'unnamed genes'} in kidney disease`,
-    journal: 'Kidney Int',
-    authors: ['Doe J'],
-    date: '2023-01-01T00:00:00Z',
-    doi: null,
-    score: a.score,
-    text_hl: `Pathogenic variants in ${marks || 'several loci'} cause renal disease`,
-    citations: {},
-  };
-}
+const GENES = PUBTATOR_GENES;
+type Symbol = PubTatorSymbol;
 
 describe('PubTator3 against the fixture server', () => {
   const upstream = new FixtureServer();
@@ -56,44 +28,27 @@ describe('PubTator3 against the fixture server', () => {
   let failing = new Set<number>();
   let malformed = new Set<number>();
 
-  const searchRequests = (from: number) =>
-    upstream.requests
-      .slice(from)
-      .filter((r) => r.url.startsWith('/search/'))
-      .map((r) => Number(new URL(r.url, 'http://x').searchParams.get('page')));
+  const searchRequests = (from: number) => searchPages(upstream, from);
 
   beforeAll(async () => {
     await upstream.start();
-    upstream.route('GET', '/search/', (req: IncomingMessage, res: ServerResponse) => {
-      const params = new URL(req.url ?? '/', 'http://x').searchParams;
-      const page = Number(params.get('page'));
-      if (failing.has(page)) {
-        res.writeHead(500);
-        res.end('internal error');
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      if (malformed.has(page)) {
-        res.end(JSON.stringify({ detail: 'unexpected' }));
-        return;
-      }
-      const totalPages = Math.ceil(articles.length / 10);
-      if (page > totalPages) {
-        res.writeHead(404);
-        res.end(JSON.stringify({ detail: 'Invalid page.' }));
-        return;
-      }
-      res.end(
-        JSON.stringify({
-          results: articles.slice((page - 1) * 10, page * 10).map(hit),
-          facets: {},
-          page_size: 10,
-          current: page,
-          count: articles.length,
-          total_pages: totalPages,
-        }),
-      );
-    });
+    servePubTatorSearch(
+      upstream,
+      () => articles,
+      (page, res) => {
+        if (failing.has(page)) {
+          res.writeHead(500);
+          res.end('internal error');
+          return true;
+        }
+        if (malformed.has(page)) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ detail: 'unexpected' }));
+          return true;
+        }
+        return false;
+      },
+    );
     upstream.json('GET', '/esearch.fcgi', { esearchresult: { count: '0', idlist: [] } });
     t = await createTestApp({
       env: {

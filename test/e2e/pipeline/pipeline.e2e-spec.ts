@@ -1,0 +1,257 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DataSource } from 'typeorm';
+import WebSocket from 'ws';
+import { GenesRepository } from '../../../src/genes/genes.repository.js';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
+import { createUser, loginAdmin } from '../../support/auth.js';
+import { FixtureServer } from '../../support/fixture-server.js';
+import {
+  PUBTATOR_GENES,
+  searchPages,
+  servePubTatorSearch,
+  type Article,
+  type PubTatorSymbol,
+} from '../../support/pubtator-fixture.js';
+import { eventually } from '../../support/wait.js';
+
+/** 60 articles over 6 pages, each naming one gene; 10 per gene. */
+const ARTICLES: Article[] = Array.from({ length: 60 }, (_, i) => ({
+  pmid: 32000000 + i,
+  score: 100 - i,
+  genes: [(Object.keys(PUBTATOR_GENES) as PubTatorSymbol[])[i % 6]],
+}));
+
+interface Run {
+  id: string;
+  status: string;
+  attempts: number;
+  source_runs: { source: string; status: string; added: number; updated: number }[];
+}
+
+describe('pipeline runs', () => {
+  const upstream = new FixtureServer();
+  let t: TestApp;
+  let admin: string;
+  /** Milliseconds each search page takes to answer. */
+  let pageDelay = 0;
+
+  beforeAll(async () => {
+    await upstream.start();
+    servePubTatorSearch(
+      upstream,
+      () => ARTICLES,
+      async () => {
+        if (pageDelay > 0) await sleep(pageDelay);
+        return false;
+      },
+    );
+    t = await createTestApp({
+      listen: true,
+      env: {
+        PUBTATOR_URL: upstream.baseUrl,
+        PUBTATOR_MODE: 'full',
+        PUBTATOR_PAGES_PER_BATCH: '1',
+        UPSTREAM_RATE_LIMITS: '127.0.0.1=500',
+        RATE_LIMIT_PER_MINUTE: '100000',
+      },
+    });
+    admin = (await loginAdmin(t)).accessToken;
+    const genes = t.app.get(GenesRepository);
+    for (const [symbol, ids] of Object.entries(PUBTATOR_GENES)) {
+      await genes.insertGeneIfAbsent({
+        hgncId: ids.hgnc,
+        symbol,
+        name: null,
+        aliases: [],
+        previousSymbols: [],
+      });
+    }
+  });
+  afterAll(async () => {
+    await t.close();
+    await upstream.stop();
+  });
+
+  const db = () => t.app.get<DataSource>(getDataSourceToken());
+  const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  const start = (body: Record<string, unknown> = { sources: ['PubTator'] }) =>
+    t.http().post('/api/annotations/pipeline/update').set(as(admin)).send(body);
+
+  const get = async (id: string): Promise<Run> =>
+    (await t.http().get(`/api/annotations/pipeline/runs/${id}`).set(as(admin)).expect(200)).body
+      .data as Run;
+
+  const until = async (id: string, status: string, timeoutMs = 20_000): Promise<Run> => {
+    let run = await get(id);
+    const reached = await eventually(async () => {
+      run = await get(id);
+      return run.status === status;
+    }, timeoutMs);
+    if (!reached) throw new Error(`run ${id} is ${run.status}, not ${status}`);
+    return run;
+  };
+
+  const publications = async () =>
+    Object.fromEntries(
+      (
+        await db().query<{ symbol: string; n: number }[]>(
+          `SELECT g.approved_symbol AS symbol, jsonb_array_length(e.evidence_data -> 'pmids') AS n
+           FROM gene_evidence e JOIN genes g ON g.id = e.gene_id
+           WHERE e.source_name = 'PubTator' ORDER BY 1`,
+        )
+      ).map((r) => [r.symbol, r.n]),
+    );
+
+  const everyGeneHasTen = Object.fromEntries(Object.keys(PUBTATOR_GENES).map((g) => [g, 10]));
+
+  it('runs a queued update to completion and answers 409 while the source is busy', async () => {
+    pageDelay = 100;
+    const res = await start().expect(202);
+    const run = res.body.data as Run;
+    expect(run).toMatchObject({ status: 'queued', source_runs: [{ source: 'PubTator' }] });
+    const busy = await start().expect(409);
+    expect(busy.body.error).toMatchObject({ code: 'CONFLICT', details: { run_id: run.id } });
+    const trigger = await t
+      .http()
+      .post('/api/progress/trigger/pubtator')
+      .set(as(admin))
+      .expect(409);
+    expect(trigger.body.error.details.run_id).toBe(run.id);
+    const done = await until(run.id, 'completed');
+    expect(done.source_runs[0]).toMatchObject({ status: 'completed', added: 6 });
+    expect(await publications()).toEqual(everyGeneHasTen);
+    // The source is free again.
+    const again = await start().expect(202);
+    await until(again.body.data.id, 'completed');
+  });
+
+  it('rejects unknown sources and bad bodies with 4xx', async () => {
+    expect((await start({ sources: ['Nope'] }).expect(404)).body.error.code).toBe(
+      'SOURCE_NOT_FOUND',
+    );
+    expect((await start({ sources: 'PubTator' }).expect(400)).body.error.code).toBe(
+      'VALIDATION_FAILED',
+    );
+    expect((await start({ genes: ['NOTAGENE9'] }).expect(400)).body.error.code).toBe(
+      'VALIDATION_FAILED',
+    );
+    await t
+      .http()
+      .get('/api/annotations/pipeline/runs/00000000-0000-4000-8000-000000000000')
+      .set(as(admin))
+      .expect(404);
+    await t.http().get('/api/annotations/pipeline/runs/not-a-uuid').set(as(admin)).expect(400);
+  });
+
+  it('pauses at the next safe point, keeps what was done, and resumes to the same result', async () => {
+    await db().query(`DELETE FROM gene_evidence WHERE source_name = 'PubTator'`);
+    pageDelay = 300;
+    const from = upstream.requests.length;
+    const run = (await start({ sources: ['PubTator'], force: true }).expect(202)).body.data as Run;
+    expect(await eventually(() => searchPages(upstream, from).length >= 2, 15_000)).toBe(true);
+    const paused = await t.http().post(`/api/progress/pause/PubTator`).set(as(admin)).expect(200);
+    expect(paused.body.data.status).toBe('paused');
+    await until(run.id, 'paused');
+    // Nothing more is fetched while paused.
+    await eventually(() => get(run.id).then((r) => r.source_runs[0].status !== 'running'));
+    const seen = searchPages(upstream, from).length;
+    await sleep(1000);
+    expect(searchPages(upstream, from).length).toBe(seen);
+    expect(seen).toBeLessThan(6);
+    // A paused run still holds its source.
+    await start().expect(409);
+    pageDelay = 0;
+    await t
+      .http()
+      .post(`/api/annotations/pipeline/runs/${run.id}/resume`)
+      .set(as(admin))
+      .expect(200);
+    const done = await until(run.id, 'completed');
+    expect(done.attempts).toBe(2);
+    expect(await publications()).toEqual(everyGeneHasTen);
+    // Resuming a completed run is refused.
+    const refused = await t
+      .http()
+      .post(`/api/annotations/pipeline/runs/${run.id}/resume`)
+      .set(as(admin))
+      .expect(409);
+    expect(refused.body.error.code).toBe('INVALID_STATE');
+  });
+
+  it('cancels a running run, records it, and frees the source', async () => {
+    pageDelay = 300;
+    const from = upstream.requests.length;
+    const run = (await start({ sources: ['PubTator'], force: true }).expect(202)).body.data as Run;
+    expect(await eventually(() => searchPages(upstream, from).length >= 1, 15_000)).toBe(true);
+    await t
+      .http()
+      .post(`/api/annotations/pipeline/runs/${run.id}/cancel`)
+      .set(as(admin))
+      .expect(200);
+    const cancelled = await until(run.id, 'cancelled');
+    expect(cancelled.source_runs[0].status).toBe('cancelled');
+    pageDelay = 0;
+    const next = await start().expect(202);
+    await until(next.body.data.id, 'completed');
+    const list = await t
+      .http()
+      .get('/api/annotations/pipeline/runs?status=cancelled')
+      .set(as(admin))
+      .expect(200);
+    expect(list.body.data.map((r: Run) => r.id)).toContain(run.id);
+  });
+
+  it('streams ordered progress over WebSocket to curators, and refuses others', async () => {
+    const base = (await t.app.getUrl()).replace('http', 'ws').replace('[::1]', '127.0.0.1');
+    const curator = (await createUser(t, admin, 'curator')).accessToken;
+    const viewer = (await createUser(t, admin, 'viewer')).accessToken;
+    const closeCode = (url: string) =>
+      new Promise<number>((resolve) => new WebSocket(url).on('close', (code) => resolve(code)));
+    expect(await closeCode(`${base}/api/progress/ws`)).toBe(4401);
+    expect(await closeCode(`${base}/api/progress/ws?token=forged.token.value`)).toBe(4401);
+    expect(await closeCode(`${base}/api/progress/ws?token=${viewer}`)).toBe(4403);
+
+    const socket = new WebSocket(`${base}/api/progress/ws?token=${curator}`);
+    const messages: { type: string; run_id?: string; seq?: number; status?: string }[] = [];
+    socket.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8'))));
+    expect(await eventually(() => messages.length > 0)).toBe(true);
+    expect(messages[0].type).toBe('snapshot');
+    pageDelay = 20;
+    const run = (await start({ sources: ['PubTator'], force: true }).expect(202)).body.data as Run;
+    expect(
+      await eventually(
+        () => messages.some((m) => m.type === 'completed' && m.run_id === run.id),
+        20_000,
+      ),
+    ).toBe(true);
+    socket.close();
+    const mine = messages.filter((m) => m.run_id === run.id && (m.seq ?? 0) > 0);
+    expect(mine.some((m) => m.type === 'progress')).toBe(true);
+    expect(mine.at(-1)).toMatchObject({ type: 'completed', status: 'completed' });
+    const seqs = mine.map((m) => m.seq!);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  });
+
+  it('shows status and the dashboard to curators', async () => {
+    const status = await t
+      .http()
+      .get('/api/annotations/pipeline/status')
+      .set(as(admin))
+      .expect(200);
+    expect(status.body.data.sources).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          source: 'PubTator',
+          last: expect.objectContaining({ status: 'completed' }),
+        }),
+      ]),
+    );
+    const one = await t.http().get('/api/progress/status/pubtator').set(as(admin)).expect(200);
+    expect(one.body.data).toMatchObject({ source: 'PubTator', active_run_id: null });
+    const dashboard = await t.http().get('/api/progress/dashboard').set(as(admin)).expect(200);
+    expect(dashboard.body.data.recent_runs.length).toBeGreaterThan(0);
+    await t.http().post('/api/progress/pause/PubTator').set(as(admin)).expect(404);
+  });
+});
