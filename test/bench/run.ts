@@ -9,6 +9,7 @@ import { httpBenchmark } from './http.bench.js';
 import { upstreamBenchmark } from './upstream.bench.js';
 import { loggingBenchmark } from './logging.bench.js';
 import { startupBenchmark } from './startup.bench.js';
+import { pipelineBenchmark } from './pipeline.bench.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchTable>> = {
   startup: startupBenchmark,
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchTable>> = {
   genes: genesBenchmark,
   http: httpBenchmark,
   upstream: upstreamBenchmark,
+  pipeline: pipelineBenchmark,
 };
 
 async function main(): Promise<void> {
