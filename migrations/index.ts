@@ -7,6 +7,7 @@ import { CreateSystemLogs1795247302917 } from './1795247302917-CreateSystemLogs.
 import { CreateGeneTables1795248508765 } from './1795248508765-CreateGeneTables.js';
 import { CreateGeneStaging1795250101650 } from './1795250101650-CreateGeneStaging.js';
 import { CreateSourceCheckpointsAndUploads1795255405907 } from './1795255405907-CreateSourceCheckpointsAndUploads.js';
+import { CreateAnnotationFailures1795256412804 } from './1795256412804-CreateAnnotationFailures.js';
 
 export const migrations = [
   Baseline1763700000000,
@@ -16,4 +17,5 @@ export const migrations = [
   CreateGeneTables1795248508765,
   CreateGeneStaging1795250101650,
   CreateSourceCheckpointsAndUploads1795255405907,
+  CreateAnnotationFailures1795256412804,
 ];

@@ -115,6 +115,17 @@ export class AppConfig {
       readonly pagesPerBatch: number;
     };
     readonly kidneyKeywords: string[];
+    readonly annotations: {
+      readonly hgncCompleteSetUrl: string;
+      readonly clinvar: { readonly url: string; readonly batchSize: number };
+      readonly gnomad: { readonly url: string; readonly batchSize: number };
+      readonly gtex: { readonly url: string; readonly dataset: string };
+      readonly uniprotUrl: string;
+      readonly ensemblUrl: string;
+      readonly chunkSize: number;
+      /** Source → days between scheduled updates; `default` covers the rest. */
+      readonly updateDays: Readonly<Record<string, number>>;
+    };
   };
   readonly cache: {
     readonly defaultTtlSeconds: number;
@@ -231,6 +242,19 @@ export class AppConfig {
         pagesPerBatch: env.PUBTATOR_PAGES_PER_BATCH,
       },
       kidneyKeywords: list(env.KIDNEY_KEYWORDS).map((k) => k.toLowerCase()),
+      annotations: {
+        hgncCompleteSetUrl: env.HGNC_COMPLETE_SET_URL,
+        clinvar: {
+          url: env.CLINVAR_EUTILS_URL.replace(/\/$/, ''),
+          batchSize: env.CLINVAR_BATCH_SIZE,
+        },
+        gnomad: { url: env.GNOMAD_URL, batchSize: env.GNOMAD_BATCH_SIZE },
+        gtex: { url: env.GTEX_URL.replace(/\/$/, ''), dataset: env.GTEX_DATASET },
+        uniprotUrl: env.UNIPROT_URL.replace(/\/$/, ''),
+        ensemblUrl: env.ENSEMBL_URL.replace(/\/$/, ''),
+        chunkSize: env.ANNOTATION_CHUNK_SIZE,
+        updateDays: { default: 30, ...parseTtls(env.ANNOTATION_UPDATE_DAYS) },
+      },
     };
     this.cache = {
       defaultTtlSeconds: env.CACHE_DEFAULT_TTL_SECONDS,

@@ -21,6 +21,10 @@ function fileFor(pathname: string, query: URLSearchParams): string | null {
     [/^\/clingen\/kb\/gene-validity\/download$/, () => 'clingen/gene-validity.csv'],
     [/^\/gencc\/download\/action\/submissions-export-tsv$/, () => 'gencc/submissions-export.tsv'],
     [/^\/hpo\/obo\/hp\.json$/, () => 'hpo/hp.json'],
+    [
+      /^\/hgnc-files\/public-download-files\/hgnc\/json\/json\/hgnc_complete_set\.json$/,
+      () => 'hgnc/complete-set.json',
+    ],
     [/^\/hpo\/obo\/hp\/hpoa\/genes_to_phenotype\.txt$/, () => 'hpo/genes_to_phenotype.txt'],
     [
       /^\/panelapp\/(uk|au)\/api\/v1\/panels\/$/,
@@ -42,7 +46,19 @@ function fileFor(pathname: string, query: URLSearchParams): string | null {
   return null;
 }
 
-export type SnapshotUpstream = 'clingen' | 'gencc' | 'hgnc' | 'hpo' | 'panelapp' | 'pubtator';
+export type SnapshotUpstream =
+  | 'clingen'
+  | 'gencc'
+  | 'hgnc'
+  | 'hgnc-files'
+  | 'hpo'
+  | 'panelapp'
+  | 'pubtator'
+  | 'clinvar'
+  | 'gnomad'
+  | 'gtex'
+  | 'uniprot'
+  | 'ensembl';
 
 interface HgncSnapshotDoc {
   hgnc_id: string;
