@@ -8,6 +8,7 @@ import {
   ANNOTATION_SOURCES,
   AnnotationSourcesService,
 } from './annotations/annotation-sources.service.js';
+import { ClinVarAnnotationSource } from './annotations/clinvar.source.js';
 import { HgncAnnotationSource } from './annotations/hgnc.source.js';
 import { ClinGenSource } from './evidence/clingen.source.js';
 import { EvidenceSourcesController } from './evidence/evidence-sources.controller.js';
@@ -30,7 +31,7 @@ const EVIDENCE_SOURCE_CLASSES = [
 ];
 
 /** In the order a full annotation pass runs them: HGNC first, its ids feed the others. */
-const ANNOTATION_SOURCE_CLASSES = [HgncAnnotationSource];
+const ANNOTATION_SOURCE_CLASSES = [HgncAnnotationSource, ClinVarAnnotationSource];
 
 /**
  * Owns how data gets in from upstream: the rate-limited, retrying, circuit-broken,
