@@ -9,6 +9,7 @@ import {
   AnnotationSourcesService,
 } from './annotations/annotation-sources.service.js';
 import { ClinVarAnnotationSource } from './annotations/clinvar.source.js';
+import { GnomadAnnotationSource } from './annotations/gnomad.source.js';
 import { HgncAnnotationSource } from './annotations/hgnc.source.js';
 import { ClinGenSource } from './evidence/clingen.source.js';
 import { EvidenceSourcesController } from './evidence/evidence-sources.controller.js';
@@ -31,7 +32,11 @@ const EVIDENCE_SOURCE_CLASSES = [
 ];
 
 /** In the order a full annotation pass runs them: HGNC first, its ids feed the others. */
-const ANNOTATION_SOURCE_CLASSES = [HgncAnnotationSource, ClinVarAnnotationSource];
+const ANNOTATION_SOURCE_CLASSES = [
+  HgncAnnotationSource,
+  ClinVarAnnotationSource,
+  GnomadAnnotationSource,
+];
 
 /**
  * Owns how data gets in from upstream: the rate-limited, retrying, circuit-broken,
