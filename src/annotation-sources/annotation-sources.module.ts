@@ -10,6 +10,7 @@ import {
 } from './annotations/annotation-sources.service.js';
 import { ClinVarAnnotationSource } from './annotations/clinvar.source.js';
 import { GnomadAnnotationSource } from './annotations/gnomad.source.js';
+import { GtexAnnotationSource } from './annotations/gtex.source.js';
 import { HgncAnnotationSource } from './annotations/hgnc.source.js';
 import { ClinGenSource } from './evidence/clingen.source.js';
 import { EvidenceSourcesController } from './evidence/evidence-sources.controller.js';
@@ -36,6 +37,7 @@ const ANNOTATION_SOURCE_CLASSES = [
   HgncAnnotationSource,
   ClinVarAnnotationSource,
   GnomadAnnotationSource,
+  GtexAnnotationSource,
 ];
 
 /**
