@@ -9,9 +9,11 @@ import {
   AnnotationSourcesService,
 } from './annotations/annotation-sources.service.js';
 import { ClinVarAnnotationSource } from './annotations/clinvar.source.js';
+import { EnsemblAnnotationSource } from './annotations/ensembl.source.js';
 import { GnomadAnnotationSource } from './annotations/gnomad.source.js';
 import { GtexAnnotationSource } from './annotations/gtex.source.js';
 import { HgncAnnotationSource } from './annotations/hgnc.source.js';
+import { UniProtAnnotationSource } from './annotations/uniprot.source.js';
 import { ClinGenSource } from './evidence/clingen.source.js';
 import { EvidenceSourcesController } from './evidence/evidence-sources.controller.js';
 import { EVIDENCE_SOURCES, EvidenceSourcesService } from './evidence/evidence-sources.service.js';
@@ -38,6 +40,8 @@ const ANNOTATION_SOURCE_CLASSES = [
   ClinVarAnnotationSource,
   GnomadAnnotationSource,
   GtexAnnotationSource,
+  UniProtAnnotationSource,
+  EnsemblAnnotationSource,
 ];
 
 /**
