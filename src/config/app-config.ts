@@ -194,12 +194,20 @@ export class AppConfig {
       forgotPasswordPerHour: env.RATE_LIMIT_FORGOT_PASSWORD_PER_HOUR,
     };
     this.mail = { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, appUrl: env.PUBLIC_APP_URL };
+    const mode = env.UPSTREAM_MODE ?? (sourceUrlsGiven ? 'live' : 'snapshot');
+    const snapshot = mode === 'snapshot';
     this.upstream = {
       timeoutMs: env.UPSTREAM_TIMEOUT_MS,
       maxAttempts: env.UPSTREAM_MAX_ATTEMPTS,
       backoffBaseMs: env.UPSTREAM_BACKOFF_BASE_MS,
       backoffMaxMs: env.UPSTREAM_BACKOFF_MAX_MS,
-      rateLimits: { default: 5, ...parseRates(env.UPSTREAM_RATE_LIMITS) },
+      rateLimits: {
+        default: 5,
+        // The offline snapshot is served on loopback: real upstream limits mean nothing
+        // there, and annotating every snapshot gene at 5/s would take minutes.
+        ...(snapshot ? { '127.0.0.1': 200 } : {}),
+        ...parseRates(env.UPSTREAM_RATE_LIMITS),
+      },
       concurrency: env.UPSTREAM_CONCURRENCY,
       breakerFailures: env.UPSTREAM_BREAKER_FAILURES,
       breakerOpenMs: env.UPSTREAM_BREAKER_OPEN_MS,
@@ -209,7 +217,6 @@ export class AppConfig {
         .split(',')
         .map((x) => x.trim())
         .filter(Boolean);
-    const mode = env.UPSTREAM_MODE ?? (sourceUrlsGiven ? 'live' : 'snapshot');
     this.sources = {
       mode,
       ingestSnapshotOnStart:
