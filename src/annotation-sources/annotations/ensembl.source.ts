@@ -189,6 +189,8 @@ export class EnsemblAnnotationSource extends AnnotationSource {
       {
         method: 'POST',
         body: JSON.stringify(body),
+        // Expanded genes carry every transcript and exon; read once per run, never cached.
+        ttl: 0,
         headers: { 'Content-Type': 'application/json' },
         validate: (b) => {
           if (b === null || typeof b !== 'object' || Array.isArray(b))

@@ -138,6 +138,8 @@ export class GtexAnnotationSource extends AnnotationSource {
     if (gencodeOf.size === 0) return outcomes;
     const rows = await this.pages<MedianRow>(
       `${this.base}/expression/medianGeneExpression?${[...gencodeOf.values()].map((id) => `gencodeId=${encodeURIComponent(id)}`).join('&')}&datasetId=${this.settings.dataset}`,
+      // About 54 rows per gene, read once per run: kept out of the cache.
+      0,
     );
     for (const gene of genes) {
       const id = gencodeOf.get(gene.id);
@@ -148,12 +150,13 @@ export class GtexAnnotationSource extends AnnotationSource {
     return outcomes;
   }
 
-  /** Every item of a paged answer (pages are 0-based). */
-  private async pages<T>(url: string): Promise<T[]> {
+  /** Every item of a paged answer (pages are 0-based); `ttl` 0 keeps bulky pages out of the cache. */
+  private async pages<T>(url: string, ttl?: number): Promise<T[]> {
     const items: T[] = [];
     for (let page = 0; page < MAX_PAGES; page++) {
       const body = await this.json<Paged<T>>(`${url}&page=${page}&itemsPerPage=${ITEMS_PER_PAGE}`, {
         validate: hasData,
+        ttl,
       });
       items.push(...body.data!);
       if (page + 1 >= (body.paging_info?.numberOfPages ?? 1)) break;
