@@ -3,6 +3,7 @@
  * writes their tables to docs/benchmarks.md.
  */
 import { writeTables, type BenchTable } from './report.js';
+import { annotationsBenchmark } from './annotations.bench.js';
 import { cacheBenchmark } from './cache.bench.js';
 import { genesBenchmark } from './genes.bench.js';
 import { httpBenchmark } from './http.bench.js';
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchTable>> = {
   genes: genesBenchmark,
   http: httpBenchmark,
   upstream: upstreamBenchmark,
+  annotations: annotationsBenchmark,
 };
 
 async function main(): Promise<void> {
