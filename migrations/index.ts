@@ -8,6 +8,7 @@ import { CreateGeneTables1795248508765 } from './1795248508765-CreateGeneTables.
 import { CreateGeneStaging1795250101650 } from './1795250101650-CreateGeneStaging.js';
 import { CreateSourceCheckpointsAndUploads1795255405907 } from './1795255405907-CreateSourceCheckpointsAndUploads.js';
 import { CreatePipelineRuns1795256379136 } from './1795256379136-CreatePipelineRuns.js';
+import { CreateAnnotationFailures1795256412804 } from './1795256412804-CreateAnnotationFailures.js';
 
 export const migrations = [
   Baseline1763700000000,
@@ -18,4 +19,5 @@ export const migrations = [
   CreateGeneStaging1795250101650,
   CreateSourceCheckpointsAndUploads1795255405907,
   CreatePipelineRuns1795256379136,
+  CreateAnnotationFailures1795256412804,
 ];

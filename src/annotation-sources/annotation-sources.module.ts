@@ -2,6 +2,18 @@ import { Module } from '@nestjs/common';
 import { GenesModule } from '../genes/genes.module.js';
 import { SourceCheckpoints } from './base/source-checkpoints.js';
 import { SourceToolkit } from './base/source-toolkit.js';
+import { AnnotationOverviewService } from './annotations/annotation-overview.service.js';
+import { AnnotationSourcesController } from './annotations/annotation-sources.controller.js';
+import {
+  ANNOTATION_SOURCES,
+  AnnotationSourcesService,
+} from './annotations/annotation-sources.service.js';
+import { ClinVarAnnotationSource } from './annotations/clinvar.source.js';
+import { EnsemblAnnotationSource } from './annotations/ensembl.source.js';
+import { GnomadAnnotationSource } from './annotations/gnomad.source.js';
+import { GtexAnnotationSource } from './annotations/gtex.source.js';
+import { HgncAnnotationSource } from './annotations/hgnc.source.js';
+import { UniProtAnnotationSource } from './annotations/uniprot.source.js';
 import { ClinGenSource } from './evidence/clingen.source.js';
 import { EVIDENCE_SOURCES, EvidenceSourcesService } from './evidence/evidence-sources.service.js';
 import { GenccSource } from './evidence/gencc.source.js';
@@ -21,13 +33,25 @@ const EVIDENCE_SOURCE_CLASSES = [
   PubTatorSource,
 ];
 
+/** In the order a full annotation pass runs them: HGNC first, its ids feed the others. */
+const ANNOTATION_SOURCE_CLASSES = [
+  HgncAnnotationSource,
+  ClinVarAnnotationSource,
+  GnomadAnnotationSource,
+  GtexAnnotationSource,
+  UniProtAnnotationSource,
+  EnsemblAnnotationSource,
+];
+
 /**
  * Owns how data gets in from upstream: the rate-limited, retrying, circuit-broken,
  * cached HTTP client, the progress bus, the sources built on them (each a
- * BaseAnnotationSource), normalization, and the offline snapshot.
+ * BaseAnnotationSource) of evidence and of gene annotations, normalization, and the
+ * offline snapshot.
  */
 @Module({
   imports: [GenesModule],
+  controllers: [AnnotationSourcesController],
   providers: [
     UpstreamHttp,
     SourceProgressBus,
@@ -42,8 +66,17 @@ const EVIDENCE_SOURCE_CLASSES = [
       inject: EVIDENCE_SOURCE_CLASSES,
     },
     EvidenceSourcesService,
+    ...ANNOTATION_SOURCE_CLASSES,
+    {
+      provide: ANNOTATION_SOURCES,
+      useFactory: (...sources: unknown[]) => sources,
+      inject: ANNOTATION_SOURCE_CLASSES,
+    },
+    AnnotationSourcesService,
+    AnnotationOverviewService,
   ],
   exports: [
+    AnnotationSourcesService,
     UpstreamHttp,
     SourceProgressBus,
     HgncNormalizer,

@@ -115,6 +115,17 @@ export class AppConfig {
       readonly pagesPerBatch: number;
     };
     readonly kidneyKeywords: string[];
+    readonly annotations: {
+      readonly hgncCompleteSetUrl: string;
+      readonly clinvar: { readonly url: string; readonly batchSize: number };
+      readonly gnomad: { readonly url: string; readonly batchSize: number };
+      readonly gtex: { readonly url: string; readonly dataset: string };
+      readonly uniprotUrl: string;
+      readonly ensemblUrl: string;
+      readonly chunkSize: number;
+      /** Source → days between scheduled updates; `default` covers the rest. */
+      readonly updateDays: Readonly<Record<string, number>>;
+    };
   };
   readonly pipeline: {
     readonly leaseSeconds: number;
@@ -189,12 +200,20 @@ export class AppConfig {
       forgotPasswordPerHour: env.RATE_LIMIT_FORGOT_PASSWORD_PER_HOUR,
     };
     this.mail = { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, appUrl: env.PUBLIC_APP_URL };
+    const mode = env.UPSTREAM_MODE ?? (sourceUrlsGiven ? 'live' : 'snapshot');
+    const snapshot = mode === 'snapshot';
     this.upstream = {
       timeoutMs: env.UPSTREAM_TIMEOUT_MS,
       maxAttempts: env.UPSTREAM_MAX_ATTEMPTS,
       backoffBaseMs: env.UPSTREAM_BACKOFF_BASE_MS,
       backoffMaxMs: env.UPSTREAM_BACKOFF_MAX_MS,
-      rateLimits: { default: 5, ...parseRates(env.UPSTREAM_RATE_LIMITS) },
+      rateLimits: {
+        default: 5,
+        // The offline snapshot is served on loopback: real upstream limits mean nothing
+        // there, and annotating every snapshot gene at 5/s would take minutes.
+        ...(snapshot ? { '127.0.0.1': 200 } : {}),
+        ...parseRates(env.UPSTREAM_RATE_LIMITS),
+      },
       concurrency: env.UPSTREAM_CONCURRENCY,
       breakerFailures: env.UPSTREAM_BREAKER_FAILURES,
       breakerOpenMs: env.UPSTREAM_BREAKER_OPEN_MS,
@@ -204,7 +223,6 @@ export class AppConfig {
         .split(',')
         .map((x) => x.trim())
         .filter(Boolean);
-    const mode = env.UPSTREAM_MODE ?? (sourceUrlsGiven ? 'live' : 'snapshot');
     this.sources = {
       mode,
       ingestSnapshotOnStart:
@@ -237,6 +255,19 @@ export class AppConfig {
         pagesPerBatch: env.PUBTATOR_PAGES_PER_BATCH,
       },
       kidneyKeywords: list(env.KIDNEY_KEYWORDS).map((k) => k.toLowerCase()),
+      annotations: {
+        hgncCompleteSetUrl: env.HGNC_COMPLETE_SET_URL,
+        clinvar: {
+          url: env.CLINVAR_EUTILS_URL.replace(/\/$/, ''),
+          batchSize: env.CLINVAR_BATCH_SIZE,
+        },
+        gnomad: { url: env.GNOMAD_URL, batchSize: env.GNOMAD_BATCH_SIZE },
+        gtex: { url: env.GTEX_URL.replace(/\/$/, ''), dataset: env.GTEX_DATASET },
+        uniprotUrl: env.UNIPROT_URL.replace(/\/$/, ''),
+        ensemblUrl: env.ENSEMBL_URL.replace(/\/$/, ''),
+        chunkSize: env.ANNOTATION_CHUNK_SIZE,
+        updateDays: { default: 30, ...parseTtls(env.ANNOTATION_UPDATE_DAYS) },
+      },
     };
     this.pipeline = {
       leaseSeconds: env.PIPELINE_LEASE_SECONDS,

@@ -385,6 +385,60 @@ export class EnvironmentVariables {
   @Max(1000)
   PUBTATOR_PAGES_PER_BATCH = 20;
 
+  /** HGNC complete set (JSON, `response.docs[]`), the bulk source of the `hgnc` annotation. */
+  @Matches(/^https?:\/\/.+/, { message: 'HGNC_COMPLETE_SET_URL must be an http(s) URL' })
+  HGNC_COMPLETE_SET_URL =
+    'https://storage.googleapis.com/public-download-files/hgnc/json/json/hgnc_complete_set.json';
+
+  /** NCBI E-utilities base (esearch/esummary/einfo for ClinVar), at the shared NCBI rate limit. */
+  @Matches(/^https?:\/\/.+/, { message: 'CLINVAR_EUTILS_URL must be an http(s) URL' })
+  CLINVAR_EUTILS_URL = 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils';
+
+  /** ClinVar variation ids per esummary request (500 works; 750 fails on URL length). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  CLINVAR_BATCH_SIZE = 500;
+
+  /** gnomAD GraphQL endpoint (POST). */
+  @Matches(/^https?:\/\/.+/, { message: 'GNOMAD_URL must be an http(s) URL' })
+  GNOMAD_URL = 'https://gnomad.broadinstitute.org/api';
+
+  /** Genes per gnomAD GraphQL request (one aliased field each); failed batches retry per gene. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  GNOMAD_BATCH_SIZE = 20;
+
+  /** GTEx Portal API v2 base. */
+  @Matches(/^https?:\/\/.+/, { message: 'GTEX_URL must be an http(s) URL' })
+  GTEX_URL = 'https://gtexportal.org/api/v2';
+
+  /** GTEx dataset whose median expression is stored (also the stored version). */
+  @Matches(/^gtex_v\d+$/, { message: 'GTEX_DATASET must look like gtex_v8' })
+  GTEX_DATASET = 'gtex_v8';
+
+  @Matches(/^https?:\/\/.+/, { message: 'UNIPROT_URL must be an http(s) URL' })
+  UNIPROT_URL = 'https://rest.uniprot.org';
+
+  @Matches(/^https?:\/\/.+/, { message: 'ENSEMBL_URL must be an http(s) URL' })
+  ENSEMBL_URL = 'https://rest.ensembl.org';
+
+  /** Genes per annotation chunk: fetched together, stored in one transaction. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  ANNOTATION_CHUNK_SIZE = 100;
+
+  /** Days between scheduled updates per annotation source, e.g. `hgnc=7,gnomad=90`; unlisted 30. */
+  @Matches(/^(\s*[a-z][a-z0-9_]*\s*=\s*\d+\s*)?(,\s*[a-z][a-z0-9_]*\s*=\s*\d+\s*)*$/, {
+    message: 'ANNOTATION_UPDATE_DAYS must look like source=days,source=days',
+  })
+  ANNOTATION_UPDATE_DAYS = 'hgnc=7,clinvar=30,gnomad=90,gtex=90,uniprot=30,ensembl=30';
+
   /** Lower-case kidney keywords for GenCC and PanelApp (comma-separated). */
   @IsString()
   @MinLength(1)
@@ -477,4 +531,10 @@ export const SOURCE_URL_VARIABLES = [
   'HPO_GENES_TO_PHENOTYPE_URL',
   'HGNC_URL',
   'PUBTATOR_URL',
+  'HGNC_COMPLETE_SET_URL',
+  'CLINVAR_EUTILS_URL',
+  'GNOMAD_URL',
+  'GTEX_URL',
+  'UNIPROT_URL',
+  'ENSEMBL_URL',
 ] as const;

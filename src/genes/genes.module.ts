@@ -1,6 +1,9 @@
 import { Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AnnotationStoreRepository } from './annotations/annotation-store.repository.js';
+import { AnnotationStoreService } from './annotations/annotation-store.service.js';
 import { AnnotationsController } from './annotations.controller.js';
+import { AnnotationFailureEntity } from './entities/annotation-failure.entity.js';
 import { DataSourceEntity } from './entities/data-source.entity.js';
 import { GeneAnnotationEntity } from './entities/gene-annotation.entity.js';
 import { GeneEvidenceEntity } from './entities/gene-evidence.entity.js';
@@ -29,6 +32,7 @@ import { StagingService } from './staging/staging.service.js';
       GeneEntity,
       GeneEvidenceEntity,
       GeneAnnotationEntity,
+      AnnotationFailureEntity,
       DataSourceEntity,
       GeneStagingEntity,
     ]),
@@ -49,8 +53,10 @@ import { StagingService } from './staging/staging.service.js';
     StagingRepository,
     StagingService,
     EvidenceIngestService,
+    AnnotationStoreRepository,
+    AnnotationStoreService,
   ],
-  exports: [GenesService, ScoreRefresher, EvidenceIngestService],
+  exports: [GenesService, ScoreRefresher, EvidenceIngestService, AnnotationStoreService],
 })
 export class GenesModule implements OnApplicationBootstrap {
   constructor(private readonly statistics: StatisticsRepository) {}

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { readdir, readFile } from 'node:fs/promises';
+import { AnnotationSourcesService } from '../annotation-sources/annotations/annotation-sources.service.js';
 import { EvidenceSourcesService } from '../annotation-sources/evidence/evidence-sources.service.js';
 import { snapshotDataDir } from '../annotation-sources/snapshot/snapshot.server.js';
 import { runInBackground } from '../common/background.js';
@@ -15,7 +16,8 @@ const UPLOADS = { DiagnosticPanels: 'diagnostic-panels', Literature: 'literature
 /**
  * On a fresh database in snapshot mode, ingests the offline snapshot once, in the
  * background, so `npm start` serves scored genes without a manual step: every evidence
- * source through its real client, then the upload sources' files through the upload path.
+ * source through its real client, then the upload sources' files through the upload path,
+ * then every annotation source (genes the snapshot lacks are recorded as failures).
  */
 @Injectable()
 export class SnapshotIngestion implements OnApplicationBootstrap {
@@ -27,6 +29,7 @@ export class SnapshotIngestion implements OnApplicationBootstrap {
     private readonly genes: GenesService,
     private readonly sources: EvidenceSourcesService,
     private readonly uploads: UploadsService,
+    private readonly annotations: AnnotationSourcesService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -45,6 +48,14 @@ export class SnapshotIngestion implements OnApplicationBootstrap {
           );
         }
         for (const [source, folder] of Object.entries(UPLOADS)) await this.upload(source, folder);
+        // HGNC first: its identifiers are what the other annotation sources query by.
+        for (const name of this.annotations.names()) {
+          const result = await this.annotations.run(name);
+          this.logger.log(
+            { source: name, status: result.status, updated: result.updated, failed: result.failed },
+            `snapshot annotation ${name}: ${result.status}`,
+          );
+        }
       } finally {
         finish();
       }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AnnotationSourcesModule } from '../annotation-sources/annotation-sources.module.js';
+import { AnnotationSourcesService } from '../annotation-sources/annotations/annotation-sources.service.js';
+import { ANNOTATION_RUNNER } from './annotation-runner.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { GenesModule } from '../genes/genes.module.js';
 import { PipelineExecutor } from './pipeline-executor.service.js';
@@ -21,6 +23,7 @@ import { RunWaiter } from './run-waiter.service.js';
   controllers: [PipelineController, ProgressController],
   providers: [
     PipelineRepository,
+    { provide: ANNOTATION_RUNNER, useExisting: AnnotationSourcesService },
     PipelineQueue,
     PipelineEvents,
     PipelineExecutor,

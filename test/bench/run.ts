@@ -3,6 +3,7 @@
  * writes their tables to docs/benchmarks.md.
  */
 import { writeTables, type BenchTable } from './report.js';
+import { annotationsBenchmark } from './annotations.bench.js';
 import { cacheBenchmark } from './cache.bench.js';
 import { genesBenchmark } from './genes.bench.js';
 import { httpBenchmark } from './http.bench.js';
@@ -19,6 +20,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchTable>> = {
   http: httpBenchmark,
   upstream: upstreamBenchmark,
   pipeline: pipelineBenchmark,
+  annotations: annotationsBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -17,6 +17,9 @@ interface FetchOptions {
   /** Seconds; the namespace TTL when omitted; 0 = not cached (large bulk files). */
   ttl?: number;
   headers?: Record<string, string>;
+  /** GET unless given; a POST body is part of the cache key. */
+  method?: 'GET' | 'POST';
+  body?: string;
   /** Why a parsed JSON body is unusable, or null; unusable bodies are errors, never cached. */
   validate?: (body: unknown) => string | null;
 }
@@ -47,6 +50,18 @@ export abstract class BaseAnnotationSource {
       namespace: this.namespace,
       ...options,
     });
+  }
+
+  /** Named response headers of an uncached request (release labels, say). */
+  protected responseHeaders(
+    url: string,
+    names: string[],
+    options: Omit<FetchOptions, 'ttl' | 'validate'> = {},
+  ): Promise<Record<string, string | null>> {
+    return this.kit.http.headers(
+      { url, source: this.name, namespace: this.namespace, ...options },
+      names,
+    );
   }
 
   /**

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { AppConfig } from '../../config/index.js';
+import { annotationAnswer } from './annotation-snapshot.js';
 
 /** The data folder, from src/ (tests) or from dist/src/ (built app, data not copied). */
 export function snapshotDataDir(): string {
@@ -21,6 +22,10 @@ function fileFor(pathname: string, query: URLSearchParams): string | null {
     [/^\/clingen\/kb\/gene-validity\/download$/, () => 'clingen/gene-validity.csv'],
     [/^\/gencc\/download\/action\/submissions-export-tsv$/, () => 'gencc/submissions-export.tsv'],
     [/^\/hpo\/obo\/hp\.json$/, () => 'hpo/hp.json'],
+    [
+      /^\/hgnc-files\/public-download-files\/hgnc\/json\/json\/hgnc_complete_set\.json$/,
+      () => 'hgnc/complete-set.json',
+    ],
     [/^\/hpo\/obo\/hp\/hpoa\/genes_to_phenotype\.txt$/, () => 'hpo/genes_to_phenotype.txt'],
     [
       /^\/panelapp\/(uk|au)\/api\/v1\/panels\/$/,
@@ -42,7 +47,19 @@ function fileFor(pathname: string, query: URLSearchParams): string | null {
   return null;
 }
 
-export type SnapshotUpstream = 'clingen' | 'gencc' | 'hgnc' | 'hpo' | 'panelapp' | 'pubtator';
+export type SnapshotUpstream =
+  | 'clingen'
+  | 'gencc'
+  | 'hgnc'
+  | 'hgnc-files'
+  | 'hpo'
+  | 'panelapp'
+  | 'pubtator'
+  | 'clinvar'
+  | 'gnomad'
+  | 'gtex'
+  | 'uniprot'
+  | 'ensembl';
 
 interface HgncSnapshotDoc {
   hgnc_id: string;
@@ -108,25 +125,45 @@ export class SnapshotServer implements OnModuleInit, OnApplicationShutdown {
     ).response.docs;
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://snapshot');
-      const file = fileFor(url.pathname, url.searchParams);
       const send = (status: number, body: string | Buffer, type: string) => {
         res.writeHead(status, { 'content-type': type });
         res.end(body);
       };
-      if (url.pathname.startsWith('/hgnc/')) {
-        const answer = hgncAnswer(url.pathname, hgncDocs);
-        if (answer) return send(200, JSON.stringify(answer), 'application/json');
-      }
-      if (!file) return send(404, '{"detail":"Not found."}', 'application/json');
-      readFile(dir + file).then(
-        (body) => send(200, body, file.endsWith('.json') ? 'application/json' : 'text/plain'),
-        // PanelApp answers a page past the end like this.
-        () => send(404, '{"detail":"Invalid page."}', 'application/json'),
-      );
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        annotationAnswer(dir, req.method ?? 'GET', url, body).then(
+          (answer) => {
+            if (answer) return send(answer.status, JSON.stringify(answer.body), 'application/json');
+            this.serveFile(dir, url, hgncDocs, send);
+          },
+          (error: unknown) => send(500, String(error), 'text/plain'),
+        );
+      });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     this.logger.log(`offline snapshot served at ${this.base} (UPSTREAM_MODE=snapshot)`);
+  }
+
+  private serveFile(
+    dir: string,
+    url: URL,
+    hgncDocs: HgncSnapshotDoc[],
+    send: (status: number, body: string | Buffer, type: string) => void,
+  ): void {
+    const file = fileFor(url.pathname, url.searchParams);
+    if (url.pathname.startsWith('/hgnc/')) {
+      const answer = hgncAnswer(url.pathname, hgncDocs);
+      if (answer) return send(200, JSON.stringify(answer), 'application/json');
+    }
+    if (!file) return send(404, '{"detail":"Not found."}', 'application/json');
+    readFile(dir + file).then(
+      (body) => send(200, body, file.endsWith('.json') ? 'application/json' : 'text/plain'),
+      // PanelApp answers a page past the end like this.
+      () => send(404, '{"detail":"Invalid page."}', 'application/json'),
+    );
   }
 
   /** The base URL standing in for `upstream`. */

@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 export interface SourceProgress {
   source: string;
   runId: string | null;
-  phase: 'fetching' | 'parsing' | 'normalizing' | 'storing' | 'completed' | 'failed';
+  phase: 'fetching' | 'parsing' | 'normalizing' | 'storing' | 'completed' | 'failed' | 'cancelled';
   processed: number;
   total: number | null;
   added: number;

@@ -32,11 +32,26 @@ export interface UpstreamRequest {
   /** Seconds; the namespace TTL when omitted. 0 = do not cache. */
   ttl?: number;
   headers?: Record<string, string>;
+  /** GET unless given; a POST body is part of the cache key. */
+  method?: 'GET' | 'POST';
+  body?: string;
   /**
    * For JSON: why a parsed body is unusable (a missing list, say), or null when it is
    * fine. An unusable body is an UpstreamPayloadError and is never cached.
    */
   validate?: (body: unknown) => string | null;
+}
+
+interface UpstreamResponse {
+  body: string;
+  headers: Headers;
+}
+
+/** GET requests are keyed by URL (as before); a POST adds its method and body. */
+function cacheKeyOf(request: UpstreamRequest): Record<string, string> {
+  return request.method === 'POST'
+    ? { url: request.url, method: 'POST', body: request.body ?? '' }
+    : { url: request.url };
 }
 
 interface DomainState {
@@ -82,10 +97,10 @@ export class UpstreamHttp {
 
   /** The body as text, from the cache when fresh; see class comment for the rest. */
   async text(request: UpstreamRequest): Promise<string> {
-    if (request.ttl === 0) return this.fetchWithPolicies(request);
+    if (request.ttl === 0) return (await this.fetchWithPolicies(request)).body;
     return this.cache.wrap(
-      { url: request.url },
-      () => this.fetchWithPolicies(request),
+      cacheKeyOf(request),
+      async () => (await this.fetchWithPolicies(request)).body,
       request.namespace,
       request.ttl,
     );
@@ -94,7 +109,7 @@ export class UpstreamHttp {
   /** Parsed JSON; a body that is not JSON is an UpstreamPayloadError (never cached). */
   async json<T = unknown>(request: UpstreamRequest): Promise<T> {
     const load = async () => {
-      const body = await this.fetchWithPolicies({
+      const { body } = await this.fetchWithPolicies({
         ...request,
         headers: { Accept: 'application/json', ...request.headers },
       });
@@ -115,7 +130,18 @@ export class UpstreamHttp {
       return parsed as T;
     };
     if (request.ttl === 0) return load();
-    return this.cache.wrap({ url: request.url, as: 'json' }, load, request.namespace, request.ttl);
+    return this.cache.wrap(
+      { ...cacheKeyOf(request), as: 'json' },
+      load,
+      request.namespace,
+      request.ttl,
+    );
+  }
+
+  /** The named response headers (lower-case) of an uncached request; for release labels. */
+  async headers(request: UpstreamRequest, names: string[]): Promise<Record<string, string | null>> {
+    const { headers } = await this.fetchWithPolicies(request);
+    return Object.fromEntries(names.map((n) => [n, headers.get(n)]));
   }
 
   health(): DomainHealth[] {
@@ -178,7 +204,7 @@ export class UpstreamHttp {
     return created;
   }
 
-  private async fetchWithPolicies(request: UpstreamRequest): Promise<string> {
+  private async fetchWithPolicies(request: UpstreamRequest): Promise<UpstreamResponse> {
     const url = new URL(request.url);
     const domain = this.domain(url.hostname);
     try {
@@ -200,13 +226,15 @@ export class UpstreamHttp {
   }
 
   /** One HTTP attempt, holding a rate-limit slot only while it runs. */
-  private async attempt(domain: DomainState, request: UpstreamRequest): Promise<string> {
+  private async attempt(domain: DomainState, request: UpstreamRequest): Promise<UpstreamResponse> {
     const release = await domain.limiter.acquire();
     domain.requests += 1;
     try {
       let res: Response;
       try {
         res = await fetch(request.url, {
+          method: request.method ?? 'GET',
+          body: request.body,
           headers: {
             'User-Agent': 'kidney-genetics-db',
             ...correlationHeaders(),
@@ -237,7 +265,7 @@ export class UpstreamHttp {
         );
       }
       try {
-        return await res.text();
+        return { body: await res.text(), headers: res.headers };
       } catch (error) {
         domain.failures += 1;
         throw new UpstreamRetryableError(

@@ -54,6 +54,8 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/genes': 'curator',
   'GET /api/annotations/genes/:id/annotations': 'anonymous',
   'GET /api/annotations/genes/:id/summary': 'anonymous',
+  'GET /api/annotations/sources': 'anonymous',
+  'POST /api/annotations/sources/:name/update': 'admin',
   'GET /api/statistics/summary': 'anonymous',
   'GET /api/statistics/source-overlaps': 'anonymous',
   'GET /api/statistics/source-distributions': 'anonymous',

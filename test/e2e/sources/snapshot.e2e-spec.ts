@@ -112,6 +112,44 @@ describe('offline snapshot ingested on first start', () => {
     expect(nphp1.body.data.attributes.hgnc_id).toBe('HGNC:7905');
   });
 
+  it('annotates the snapshot genes, recording genes outside the extracts as failures', async () => {
+    const pkd1 = await t.http().get('/api/genes/PKD1').expect(200);
+    const res = await t
+      .http()
+      .get(`/api/annotations/genes/${pkd1.body.data.id}/annotations`)
+      .expect(200);
+    const by = res.body.annotations as Record<string, { annotations: Record<string, unknown> }>;
+    expect(Object.keys(by).sort()).toEqual(
+      ['clinvar', 'ensembl', 'gnomad', 'gtex', 'hgnc', 'uniprot'].sort(),
+    );
+    expect(by.hgnc.annotations).toMatchObject({
+      ncbi_gene_id: '5310',
+      mane_select: { refseq_transcript_id: 'NM_001009944.3' },
+    });
+    expect(by.clinvar.annotations).toMatchObject({ total_variants: 1, pathogenic_count: 1 });
+    expect(by.gnomad.annotations).toMatchObject({ constraint: { pli: 1, lof_z: 9.9605 } });
+    expect(by.gtex.annotations).toMatchObject({
+      gencode_id: 'ENSG00000008710.19',
+      kidney: { cortex_tpm: 8.34398, medulla_tpm: 12.0618 },
+    });
+    expect(by.uniprot.annotations).toMatchObject({ accession: 'P98161', length: 4303 });
+    expect(by.ensembl.annotations).toMatchObject({
+      chromosome: '16',
+      start: 2088708,
+      canonical_transcript: { transcript_id: 'ENST00000262304.10', is_mane_select: true },
+    });
+    const sources = await t.http().get('/api/annotations/sources').expect(200);
+    const status = Object.fromEntries(
+      (sources.body.data as { name: string; coverage: number; failed: number }[]).map((s) => [
+        s.name,
+        s,
+      ]),
+    );
+    expect(status.hgnc).toMatchObject({ coverage: 1, failed: 0 });
+    // The extracts hold PKD1 (and COL4A5 for gnomAD); other genes are failures, not "no data".
+    expect(status.uniprot).toMatchObject({ genes_annotated: 1, no_data: 0, failed: 105 });
+  });
+
   it('does not ingest again once there is evidence', async () => {
     const second = await createTestApp({
       databaseUrl: t.database!.url,

@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** A gene as annotation sources see it: ids from the HGNC annotation when present. */
+export interface AnnotationTarget {
+  id: number;
+  hgnc_id: string;
+  symbol: string;
+  ncbi_gene_id?: string;
+  ensembl_gene_id?: string;
+}
+
+export type AnnotationScope = 'all' | 'missing' | 'failed';
+
+export interface StoredAnnotation {
+  geneId: number;
+  annotations: Record<string, unknown>;
+  /** `data` or `no_data` (the upstream knows nothing about the gene). */
+  status: 'data' | 'no_data';
+}
+
+export interface AnnotationSourceStats {
+  source: string;
+  rows: number;
+  no_data: number;
+  version: string | null;
+  last_updated: Date | null;
+  failed: number;
+}
+
+/** SQL for `gene_annotations` writes and `annotation_failures`. */
+@Injectable()
+export class AnnotationStoreRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The genes in scope for `source`, in id order; `geneIds` narrows any scope. */
+  targets(
+    source: string,
+    scope: AnnotationScope,
+    geneIds: number[] | null,
+  ): Promise<AnnotationTarget[]> {
+    const where: Record<AnnotationScope, string> = {
+      all: '$1::text IS NOT NULL',
+      missing: `NOT EXISTS (SELECT 1 FROM gene_annotations x WHERE x.gene_id = g.id AND x.source = $1)`,
+      failed: `EXISTS (SELECT 1 FROM annotation_failures f WHERE f.gene_id = g.id AND f.source = $1)`,
+    };
+    return this.dataSource
+      .query<
+        {
+          id: number;
+          hgnc_id: string;
+          symbol: string;
+          ncbi_gene_id: string | null;
+          ensembl_gene_id: string | null;
+        }[]
+      >(
+        `SELECT g.id, g.hgnc_id, g.approved_symbol AS symbol,
+                nullif(coalesce(h.annotations->>'ncbi_gene_id', h.annotations->>'entrez_id'), '') AS ncbi_gene_id,
+                nullif(h.annotations->>'ensembl_gene_id', '') AS ensembl_gene_id
+         FROM genes g
+         LEFT JOIN gene_annotations h ON h.gene_id = g.id AND h.source = 'hgnc'
+         WHERE ${where[scope]} AND ($2::int[] IS NULL OR g.id = ANY($2::int[]))
+         ORDER BY g.id`,
+        [source, geneIds],
+      )
+      .then((rows) =>
+        rows.map((r) => ({
+          id: r.id,
+          hgnc_id: r.hgnc_id,
+          symbol: r.symbol,
+          ...(r.ncbi_gene_id ? { ncbi_gene_id: r.ncbi_gene_id } : {}),
+          ...(r.ensembl_gene_id ? { ensembl_gene_id: r.ensembl_gene_id } : {}),
+        })),
+      );
+  }
+
+  /**
+   * Upserts rows (a new version replaces the old row; unique per gene and source) and
+   * clears their genes' failures. Returns how many rows were new.
+   */
+  async upsert(
+    manager: EntityManager,
+    source: string,
+    version: string,
+    rows: StoredAnnotation[],
+    runId: string,
+  ): Promise<number> {
+    if (rows.length === 0) return 0;
+    const inserted = await manager.query<{ inserted: boolean }[]>(
+      `INSERT INTO gene_annotations (gene_id, source, version, annotations, source_metadata)
+       SELECT r.gene_id, $1, $2, r.annotations,
+              jsonb_build_object('status', r.status, 'run_id', $3::text)
+       FROM jsonb_to_recordset($4::jsonb) AS r(gene_id int, annotations jsonb, status text)
+       ON CONFLICT ON CONSTRAINT uq_gene_annotations_gene_source DO UPDATE
+         SET version = EXCLUDED.version, annotations = EXCLUDED.annotations,
+             source_metadata = EXCLUDED.source_metadata, updated_at = now()
+       RETURNING (xmax = 0) AS inserted`,
+      [
+        source,
+        version,
+        runId,
+        JSON.stringify(
+          rows.map((r) => ({ gene_id: r.geneId, annotations: r.annotations, status: r.status })),
+        ),
+      ],
+    );
+    await manager.query(
+      `DELETE FROM annotation_failures WHERE source = $1 AND gene_id = ANY($2::int[])`,
+      [source, rows.map((r) => r.geneId)],
+    );
+    return inserted.filter((r) => r.inserted).length;
+  }
+
+  /** Records (or counts another attempt of) each gene's failure with its latest reason. */
+  async recordFailures(
+    manager: EntityManager,
+    source: string,
+    failures: { geneId: number; reason: string }[],
+  ): Promise<void> {
+    if (failures.length === 0) return;
+    await manager.query(
+      `INSERT INTO annotation_failures (gene_id, source, reason)
+       SELECT r.gene_id, $1, r.reason FROM jsonb_to_recordset($2::jsonb) AS r(gene_id int, reason text)
+       ON CONFLICT (gene_id, source) DO UPDATE
+         SET reason = EXCLUDED.reason, attempts = annotation_failures.attempts + 1,
+             last_attempt_at = now()`,
+      [source, JSON.stringify(failures.map((f) => ({ gene_id: f.geneId, reason: f.reason })))],
+    );
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  async geneCount(): Promise<number> {
+    const rows = await this.dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM genes',
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Rows, no-data rows, the newest version and update, and failures, per source. */
+  async stats(): Promise<AnnotationSourceStats[]> {
+    return this.dataSource.query(
+      `WITH a AS (
+         SELECT source, count(*)::int AS rows,
+                count(*) FILTER (WHERE source_metadata->>'status' = 'no_data')::int AS no_data,
+                (array_agg(version ORDER BY updated_at DESC))[1] AS version,
+                max(updated_at) AS last_updated
+         FROM gene_annotations GROUP BY source),
+       f AS (SELECT source, count(*)::int AS failed FROM annotation_failures GROUP BY source)
+       SELECT coalesce(a.source, f.source) AS source, coalesce(a.rows, 0) AS rows,
+              coalesce(a.no_data, 0) AS no_data, a.version, a.last_updated,
+              coalesce(f.failed, 0) AS failed
+       FROM a FULL JOIN f ON f.source = a.source`,
+    );
+  }
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { CacheService } from '../../cache/cache.service.js';
+import {
+  AnnotationStoreRepository,
+  type AnnotationScope,
+  type AnnotationSourceStats,
+  type AnnotationTarget,
+  type StoredAnnotation,
+} from './annotation-store.repository.js';
+
+export type { AnnotationScope, AnnotationSourceStats, AnnotationTarget, StoredAnnotation };
+
+export interface ChunkWrite {
+  source: string;
+  version: string;
+  runId: string;
+  stored: StoredAnnotation[];
+  failed: { geneId: number; reason: string }[];
+}
+
+/**
+ * The annotation rows of genes (`gene_annotations`, one per gene and source) and the
+ * genes each source failed on (`annotation_failures`), for the annotation runner.
+ */
+@Injectable()
+export class AnnotationStoreService {
+  constructor(
+    private readonly repository: AnnotationStoreRepository,
+    private readonly cache: CacheService,
+  ) {}
+
+  targets(source: string, scope: AnnotationScope, geneIds?: number[]): Promise<AnnotationTarget[]> {
+    return this.repository.targets(source, scope, geneIds ?? null);
+  }
+
+  /**
+   * Stores one chunk in one transaction: rows upserted (their failures cleared) and
+   * failures recorded. Returns how many rows were new. Cached annotation responses
+   * are dropped afterwards.
+   */
+  async writeChunk(chunk: ChunkWrite): Promise<{ inserted: number }> {
+    const inserted = await this.repository.transaction(async (manager) => {
+      const n = await this.repository.upsert(
+        manager,
+        chunk.source,
+        chunk.version,
+        chunk.stored,
+        chunk.runId,
+      );
+      await this.repository.recordFailures(manager, chunk.source, chunk.failed);
+      return n;
+    });
+    if (chunk.stored.length > 0) await this.cache.clearNamespace('annotations');
+    return { inserted };
+  }
+
+  async stats(): Promise<{ genes: number; sources: Map<string, AnnotationSourceStats> }> {
+    const [genes, rows] = await Promise.all([this.repository.geneCount(), this.repository.stats()]);
+    return { genes, sources: new Map(rows.map((r) => [r.source, r])) };
+  }
+}
