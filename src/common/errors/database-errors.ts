@@ -52,3 +52,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function isUniqueViolation(error: unknown): boolean {
   return walk(error).some((e) => (e as { code?: unknown }).code === '23505');
 }
+
+/**
+ * A deadlock or serialization failure (SQLSTATE 40P01, 40001): the transaction was
+ * rolled back and may simply be run again.
+ */
+export function isTransientConflict(error: unknown): boolean {
+  return walk(error).some((e) =>
+    ['40P01', '40001'].includes(String((e as { code?: unknown }).code)),
+  );
+}

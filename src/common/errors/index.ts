@@ -1,2 +1,6 @@
 export * from './domain.error.js';
-export { isDatabaseUnavailable, isUniqueViolation } from './database-errors.js';
+export {
+  isDatabaseUnavailable,
+  isTransientConflict,
+  isUniqueViolation,
+} from './database-errors.js';

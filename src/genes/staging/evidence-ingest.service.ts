@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { isTransientConflict } from '../../common/errors/index.js';
 import { EVIDENCE_MERGERS } from '../evidence-merge.js';
 import { GenesRepository, type GeneCandidate } from '../genes.repository.js';
 import { ScoreRefresher } from '../scoring/score-refresher.service.js';
@@ -32,6 +33,10 @@ const SOURCE_PRIORITY: Record<string, number> = {
   Literature: 60,
   PubTator: 20,
 };
+
+function hgncNumber(hgncId: string): number {
+  return Number(hgncId.slice(5));
+}
 
 /** Records stored per transaction. */
 const CHUNK = 500;
@@ -71,7 +76,7 @@ export class EvidenceIngestService {
     try {
       for (let i = 0; i < records.length; i += CHUNK) {
         const chunk = records.slice(i, i + CHUNK);
-        const stored = await this.dataSource.transaction((manager) =>
+        const stored = await this.inTransaction(source, (manager) =>
           this.ingestWith(manager, source, chunk),
         );
         for (const key of Object.keys(result) as (keyof IngestResult)[]) result[key] += stored[key];
@@ -82,6 +87,24 @@ export class EvidenceIngestService {
     }
     this.logger.log({ source, ...result }, 'evidence ingested');
     return result;
+  }
+
+  /**
+   * Runs `work` in a transaction, again (up to 3 times) when PostgreSQL rolled it back
+   * for a deadlock: sources storing at once can still meet on the same new genes.
+   */
+  private async inTransaction<T>(
+    source: string,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(work);
+      } catch (error) {
+        if (!isTransientConflict(error) || attempt >= 3) throw error;
+        this.logger.warn({ source, attempt }, 'evidence chunk rolled back by a deadlock; again');
+      }
+    }
   }
 
   /**
@@ -143,7 +166,11 @@ export class EvidenceIngestService {
   }
 
   private async resolveAll(manager: EntityManager, records: IngestRecord[]): Promise<Resolution[]> {
-    const withId = records.filter((r) => r.hgncId !== null);
+    // New genes are inserted in HGNC id order, the same in every transaction, so two
+    // sources storing at once do not wait on each other's genes in opposite orders.
+    const withId = records
+      .filter((r) => r.hgncId !== null)
+      .sort((a, b) => hgncNumber(a.hgncId!) - hgncNumber(b.hgncId!));
     const known = await this.genes.idsByHgncId(
       withId.map((r) => r.hgncId!),
       manager,

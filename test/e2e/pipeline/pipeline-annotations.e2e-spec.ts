@@ -1,0 +1,143 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
+import { loginAdmin } from '../../support/auth.js';
+import { eventually } from '../../support/wait.js';
+
+interface SourceRun {
+  source: string;
+  kind: string;
+  status: string;
+  updated: number;
+  failed: number;
+  result: { genes_total?: number } | null;
+}
+
+interface Run {
+  id: string;
+  kind: string;
+  status: string;
+  gene_ids: number[] | null;
+  source_runs: SourceRun[];
+}
+
+/** The offline snapshot (real formats on loopback) stands in for every upstream. */
+describe('full pipeline runs over the offline snapshot', () => {
+  let t: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: { UPSTREAM_MODE: 'snapshot', HGNC_NORMALIZE: 'true', RATE_LIMIT_PER_MINUTE: '100000' },
+    });
+    admin = (await loginAdmin(t)).accessToken;
+  });
+  afterAll(() => t.close());
+
+  const db = () => t.app.get<DataSource>(getDataSourceToken());
+  const as = () => ({ Authorization: `Bearer ${admin}` });
+
+  async function finished(res: { status: number; body: { data: Run } }): Promise<Run> {
+    expect(res.status).toBe(202);
+    let run = res.body.data;
+    const ended = await eventually(async () => {
+      run = (await t.http().get(`/api/annotations/pipeline/runs/${run.id}`).set(as()).expect(200))
+        .body.data as Run;
+      return ['completed', 'failed', 'cancelled'].includes(run.status);
+    }, 60_000);
+    expect(ended).toBe(true);
+    return run;
+  }
+
+  const failures = async (source: string) =>
+    (
+      await db().query<{ gene_id: number }[]>(
+        'SELECT gene_id FROM annotation_failures WHERE source = $1 ORDER BY gene_id',
+        [source],
+      )
+    ).map((r) => r.gene_id);
+
+  it('takes an empty database to scored, annotated genes in one run', async () => {
+    const run = await finished(
+      await t.http().post('/api/annotations/pipeline/update').set(as()).send({}),
+    );
+    const bySource = Object.fromEntries(run.source_runs.map((s) => [s.source, s]));
+    for (const s of ['PanelApp', 'ClinGen', 'GenCC', 'HPO', 'PubTator'])
+      expect([s, bySource[s].status]).toEqual([s, 'completed']);
+    for (const s of ['hgnc', 'clinvar', 'gnomad', 'gtex', 'uniprot', 'ensembl'])
+      expect([s, bySource[s].kind]).toEqual([s, 'annotation']);
+    expect(bySource.hgnc).toMatchObject({ status: 'completed', failed: 0 });
+    expect(bySource.hgnc.updated).toBeGreaterThanOrEqual(100);
+    const gene = await t.http().get('/api/genes/PKD1').expect(200);
+    expect(gene.body.data.attributes.evidence_score).toBeGreaterThan(0);
+    const summary = await t
+      .http()
+      .get(`/api/annotations/genes/${gene.body.data.id}/summary`)
+      .expect(200);
+    expect(summary.body.summary).toMatchObject({
+      hgnc_id: 'HGNC:9008',
+      ensembl_gene_id: 'ENSG00000008710',
+    });
+    expect(summary.body.summary.sources).toEqual(expect.arrayContaining(['hgnc', 'gnomad']));
+  });
+
+  it('update-missing annotates only the genes without a row from that source', async () => {
+    const [{ id }] = await db().query<{ id: number }[]>(
+      `SELECT id FROM genes WHERE approved_symbol = 'PKD2'`,
+    );
+    await db().query(`DELETE FROM gene_annotations WHERE gene_id = $1 AND source = 'hgnc'`, [id]);
+    const run = await finished(
+      await t.http().post('/api/annotations/pipeline/update-missing/hgnc').set(as()),
+    );
+    expect(run).toMatchObject({ kind: 'update-missing', status: 'completed' });
+    expect(run.source_runs).toEqual([
+      expect.objectContaining({
+        source: 'hgnc',
+        updated: 1,
+        result: expect.objectContaining({ genes_total: 1 }),
+      }),
+    ]);
+  });
+
+  it('update-failed retries exactly the genes a source failed on', async () => {
+    const failed = await failures('gnomad');
+    expect(failed.length).toBeGreaterThan(0);
+    const run = await finished(
+      await t
+        .http()
+        .post('/api/annotations/pipeline/update-failed')
+        .set(as())
+        .send({ sources: ['gnomad'] }),
+    );
+    expect(run.kind).toBe('update-failed');
+    expect(run.source_runs[0].result?.genes_total).toBe(failed.length);
+    // The snapshot still has no constraint data for them: they stay recorded as failed.
+    expect(await failures('gnomad')).toEqual(failed);
+  });
+
+  it('update-new annotates only genes added since the last completed update', async () => {
+    const created = await t
+      .http()
+      .post('/api/genes')
+      .set(as())
+      .send({ hgnc_id: 'HGNC:7910', approved_symbol: 'NPHS2X', name: 'test gene' });
+    expect(created.status).toBe(201);
+    const run = await finished(
+      await t
+        .http()
+        .post('/api/annotations/pipeline/update-new')
+        .set(as())
+        .send({ sources: ['hgnc'] }),
+    );
+    expect(run.gene_ids).toEqual([Number(created.body.data.id)]);
+    expect(run.source_runs[0].result?.genes_total).toBe(1);
+    // Evidence sources do not take part in annotation-only runs.
+    const refused = await t
+      .http()
+      .post('/api/annotations/pipeline/update-new')
+      .set(as())
+      .send({ sources: ['ClinGen'] })
+      .expect(400);
+    expect(refused.body.error.code).toBe('VALIDATION_FAILED');
+  });
+});
