@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
 import type { DataSource } from 'typeorm';
+import { runInBackground } from '../common/background.js';
 import { withAdvisoryLock } from '../database/advisory-lock.js';
 import { DatabaseEndpoint } from '../database/database-endpoint.js';
 
@@ -49,7 +50,7 @@ export class PipelineQueue implements OnApplicationShutdown {
       { pollingIntervalSeconds: 0.5, batchSize: 1 },
       ([job]) => {
         // Runs last long: the job only starts one; the run record tracks the rest.
-        void onRun(job.data.runId);
+        runInBackground(this.logger, `pipeline run ${job.data.runId}`, () => onRun(job.data.runId));
         return Promise.resolve();
       },
     );

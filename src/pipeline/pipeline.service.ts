@@ -13,6 +13,7 @@ import {
   NotFoundError,
   ValidationFailedError,
 } from '../common/errors/index.js';
+import { runInBackground } from '../common/background.js';
 import { AppConfig } from '../config/index.js';
 import { PipelineExecutor } from './pipeline-executor.service.js';
 import { PipelineEvents } from './pipeline-events.service.js';
@@ -167,6 +168,9 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
     );
     this.events.publish({ type: 'status', run_id: id, seq: 0, status: 'queued', stage: null });
     await this.queue.enqueue(id, 0);
+    // The queued job is what makes the run durable; this instance starts it at once
+    // rather than on the queue's next poll (the lease keeps it to one worker).
+    runInBackground(this.logger, `pipeline run ${id}`, () => this.executor.execute(id));
     return this.view(id);
   }
 
@@ -271,6 +275,7 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
       stage: run!.stage,
     });
     await this.queue.enqueue(id, run!.attempts);
+    runInBackground(this.logger, `pipeline run ${id}`, () => this.executor.execute(id));
     this.logger.log({ run_id: id }, 'pipeline run resumed');
     return this.view(id);
   }
