@@ -234,6 +234,40 @@ describe('pipeline runs', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
 
+  it('delivers events of a run executing on another instance', async () => {
+    const other = await createTestApp({
+      databaseUrl: t.database!.url,
+      listen: true,
+      env: {
+        PUBTATOR_URL: upstream.baseUrl,
+        PUBTATOR_MODE: 'full',
+        UPSTREAM_RATE_LIMITS: '127.0.0.1=500',
+        RATE_LIMIT_PER_MINUTE: '100000',
+      },
+    });
+    try {
+      const base = (await other.app.getUrl()).replace('http', 'ws').replace('[::1]', '127.0.0.1');
+      const socket = new WebSocket(`${base}/api/progress/ws?token=${admin}`);
+      const messages: { type: string; run_id?: string }[] = [];
+      socket.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8'))));
+      expect(await eventually(() => messages.length > 0)).toBe(true);
+      pageDelay = 0;
+      // Started on the first instance, which runs it at once.
+      const run = (await start({ sources: ['PubTator'], force: true }).expect(202)).body
+        .data as Run;
+      expect(
+        await eventually(
+          () => messages.some((m) => m.type === 'completed' && m.run_id === run.id),
+          20_000,
+        ),
+      ).toBe(true);
+      expect(messages.some((m) => m.type === 'progress' && m.run_id === run.id)).toBe(true);
+      socket.close();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('shows status and the dashboard to curators', async () => {
     const status = await t
       .http()
