@@ -24,6 +24,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { Public, RequireRole } from '../auth/decorators/access.decorator.js';
 import { CurrentUser, type AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
+import { OffsetPageQuery } from '../common/dto/offset-page.query.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { SOURCE_NAME } from '../genes/gene-identifiers.js';
 import { UploadsService, type UploadedFile as File } from './uploads.service.js';
@@ -72,24 +73,6 @@ class UploadForm {
   @IsOptional()
   @IsIn(['merge', 'replace'])
   mode: 'merge' | 'replace' = 'merge';
-}
-
-class PageQuery {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit: number = 50;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset: number = 0;
 }
 
 class IngestionResponse {
@@ -186,7 +169,7 @@ export class IngestionController {
   @ApiOkResponse({ type: IngestionResponse })
   async history(
     @Param() params: SourceParam,
-    @Query() query: PageQuery,
+    @Query() query: OffsetPageQuery,
   ): Promise<IngestionResponse> {
     const { rows, total } = await this.uploads.uploads(params.source, query.limit, query.offset);
     return { data: rows, meta: { total, limit: query.limit, offset: query.offset } };
@@ -210,7 +193,10 @@ export class IngestionController {
   @RequireRole('curator')
   @ApiOperation({ summary: 'Who uploaded or deleted what, newest first' })
   @ApiOkResponse({ type: IngestionResponse })
-  async audit(@Param() params: SourceParam, @Query() query: PageQuery): Promise<IngestionResponse> {
+  async audit(
+    @Param() params: SourceParam,
+    @Query() query: OffsetPageQuery,
+  ): Promise<IngestionResponse> {
     const { rows, total } = await this.uploads.auditTrail(params.source, query.limit, query.offset);
     return { data: rows, meta: { total, limit: query.limit, offset: query.offset } };
   }

@@ -8,25 +8,23 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
 import { RequireRole } from '../auth/decorators/access.decorator.js';
 import { CurrentUser, type AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
 import { toBoolean } from '../common/dto/query-transforms.js';
+import { OffsetPageQuery } from '../common/dto/offset-page.query.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { SOURCE_NAME } from '../genes/gene-identifiers.js';
 import { PipelineService, type RunView } from './pipeline.service.js';
@@ -101,29 +99,13 @@ export class WaitQuery {
   force_refresh: boolean = false;
 }
 
-class RunsQuery {
+class RunsQuery extends OffsetPageQuery {
   @ApiPropertyOptional({
     enum: ['queued', 'running', 'paused', 'cancelling', 'cancelled', 'completed', 'failed'],
   })
   @IsOptional()
   @IsIn(['queued', 'running', 'paused', 'cancelling', 'cancelled', 'completed', 'failed'])
   status?: 'queued' | 'running' | 'paused' | 'cancelling' | 'cancelled' | 'completed' | 'failed';
-
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 20;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset: number = 0;
 }
 
 export class RunResponse {

@@ -67,7 +67,7 @@ export class ProgressController {
     };
   }
 
-  @Post('api/progress/trigger/:source')
+  @Post(['api/progress/trigger/:source', 'api/datasources/:source/update'])
   @RequireRole('admin')
   @ApiOperation({ summary: 'Run one source now (202 queued; ?wait=true answers when it ends)' })
   @ApiOkResponse({ type: RunResponse })
@@ -93,25 +93,6 @@ export class ProgressController {
         user,
       ),
     };
-  }
-
-  @Post('api/datasources/:source/update')
-  @RequireRole('admin')
-  @ApiOperation({ summary: 'Run one source now (202 queued; ?wait=true answers when it ends)' })
-  @ApiOkResponse({ type: RunResponse })
-  @ApiResponse({
-    status: 409,
-    type: ErrorEnvelope,
-    description: 'Already running (details.run_id)',
-  })
-  @ApiResponse({ status: 404, type: ErrorEnvelope, description: 'Unknown source' })
-  async update(
-    @Param() params: SourceParam,
-    @Query() query: WaitQuery,
-    @CurrentUser() user: AuthenticatedUser,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<RunResponse> {
-    return this.trigger(params, query, user, res);
   }
 
   @Post('api/datasources/update-all')

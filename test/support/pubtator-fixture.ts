@@ -1,4 +1,6 @@
+import type { INestApplication } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GenesRepository } from '../../src/genes/genes.repository.js';
 import type { FixtureServer } from './fixture-server.js';
 
 /** Real symbols, HGNC ids and NCBI Gene ids. */
@@ -77,4 +79,18 @@ export function searchPages(upstream: FixtureServer, from = 0): number[] {
     .slice(from)
     .filter((r) => r.url.startsWith('/search/'))
     .map((r) => Number(new URL(r.url, 'http://x').searchParams.get('page')));
+}
+
+/** Creates the fixture's genes (no evidence), so PubTator symbols resolve locally. */
+export async function seedPubTatorGenes(app: INestApplication): Promise<void> {
+  const genes = app.get(GenesRepository);
+  for (const [symbol, ids] of Object.entries(PUBTATOR_GENES)) {
+    await genes.insertGeneIfAbsent({
+      hgncId: ids.hgnc,
+      symbol,
+      name: null,
+      aliases: [],
+      previousSymbols: [],
+    });
+  }
 }

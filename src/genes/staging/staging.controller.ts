@@ -19,7 +19,6 @@ import {
   IsString,
   Length,
   Matches,
-  Max,
   MaxLength,
   Min,
   ValidateNested,
@@ -29,11 +28,12 @@ import {
   CurrentUser,
   type AuthenticatedUser,
 } from '../../auth/decorators/current-user.decorator.js';
+import { OffsetPageQuery } from '../../common/dto/offset-page.query.js';
 import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
 import { GENE_SYMBOL, HGNC_ID_INPUT, SOURCE_NAME } from '../gene-identifiers.js';
 import { StagingService, type BulkOutcome } from './staging.service.js';
 
-export class ListStagingQuery {
+export class ListStagingQuery extends OffsetPageQuery {
   @ApiPropertyOptional({ enum: ['pending', 'approved', 'rejected'], default: 'pending' })
   @IsOptional()
   @IsIn(['pending', 'approved', 'rejected'])
@@ -43,22 +43,6 @@ export class ListStagingQuery {
   @IsOptional()
   @Matches(SOURCE_NAME)
   source?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 50;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset: number = 0;
 }
 
 export class ApproveStagingRequest {

@@ -2,13 +2,13 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import WebSocket from 'ws';
-import { GenesRepository } from '../../../src/genes/genes.repository.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 import {
   PUBTATOR_GENES,
   searchPages,
+  seedPubTatorGenes,
   servePubTatorSearch,
   type Article,
   type PubTatorSymbol,
@@ -57,16 +57,7 @@ describe('pipeline runs', () => {
       },
     });
     admin = (await loginAdmin(t)).accessToken;
-    const genes = t.app.get(GenesRepository);
-    for (const [symbol, ids] of Object.entries(PUBTATOR_GENES)) {
-      await genes.insertGeneIfAbsent({
-        hgncId: ids.hgnc,
-        symbol,
-        name: null,
-        aliases: [],
-        previousSymbols: [],
-      });
-    }
+    await seedPubTatorGenes(t.app);
   });
   afterAll(async () => {
     await t.close();

@@ -1,21 +1,19 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { UpstreamHttp } from '../../../src/annotation-sources/upstream/upstream-http.service.js';
-import { GenesRepository } from '../../../src/genes/genes.repository.js';
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
 import { runSource } from '../../support/sources.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 import {
-  PUBTATOR_GENES,
   searchPages,
+  seedPubTatorGenes,
   servePubTatorSearch,
   type Article,
   type PubTatorSymbol,
 } from '../../support/pubtator-fixture.js';
 
-const GENES = PUBTATOR_GENES;
 type Symbol = PubTatorSymbol;
 
 describe('PubTator3 against the fixture server', () => {
@@ -62,16 +60,7 @@ describe('PubTator3 against the fixture server', () => {
       },
     });
     admin = (await loginAdmin(t)).accessToken;
-    const genes = t.app.get(GenesRepository);
-    for (const [symbol, ids] of Object.entries(GENES)) {
-      await genes.insertGeneIfAbsent({
-        hgncId: ids.hgnc,
-        symbol,
-        name: null,
-        aliases: [],
-        previousSymbols: [],
-      });
-    }
+    await seedPubTatorGenes(t.app);
   });
   afterAll(async () => {
     await t.close();
