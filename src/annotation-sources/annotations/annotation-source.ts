@@ -51,6 +51,34 @@ export abstract class AnnotationSource extends BaseAnnotationSource {
   finish(): void {}
 }
 
+/**
+ * A source that looks genes up in batches of `batchSize`. A batch that fails is left
+ * out (and logged), so the runner asks for its genes one by one through `annotateOne`.
+ */
+export abstract class BatchedAnnotationSource extends AnnotationSource {
+  protected abstract readonly batchSize: number;
+
+  /** Outcomes for one batch of genes. */
+  protected abstract lookup(genes: AnnotationGene[]): Promise<AnnotationOutcomes>;
+
+  async annotate(genes: AnnotationGene[]): Promise<AnnotationOutcomes> {
+    const outcomes: AnnotationOutcomes = new Map();
+    for (let i = 0; i < genes.length; i += this.batchSize) {
+      try {
+        const batch = genes.slice(i, i + this.batchSize);
+        for (const [id, o] of await this.lookup(batch)) outcomes.set(id, o);
+      } catch (error) {
+        this.logger.warn(`${this.displayName} batch failed: ${reasonOf(error)}`);
+      }
+    }
+    return outcomes;
+  }
+
+  override async annotateOne(gene: AnnotationGene): Promise<AnnotationOutcome> {
+    return (await this.lookup([gene])).get(gene.id)!;
+  }
+}
+
 /** Runs `work` over `items` with at most `limit` in flight; results in input order. */
 export async function mapLimit<T, R>(
   items: readonly T[],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SourceToolkit } from '../base/source-toolkit.js';
 import {
-  AnnotationSource,
+  BatchedAnnotationSource,
   annotated,
   failed,
   noData,
@@ -122,7 +122,7 @@ export function ensemblOutcome(
  * from `info/data`.
  */
 @Injectable()
-export class EnsemblAnnotationSource extends AnnotationSource {
+export class EnsemblAnnotationSource extends BatchedAnnotationSource {
   readonly name = 'ensembl';
   readonly displayName = 'Ensembl';
   readonly namespace = 'ensembl';
@@ -148,24 +148,9 @@ export class EnsemblAnnotationSource extends AnnotationSource {
     return `release-${Math.max(...body.releases!)}`;
   }
 
-  async annotate(genes: AnnotationGene[]): Promise<AnnotationOutcomes> {
-    const outcomes: AnnotationOutcomes = new Map();
-    for (let i = 0; i < genes.length; i += BATCH) {
-      try {
-        for (const [id, o] of await this.lookup(genes.slice(i, i + BATCH))) outcomes.set(id, o);
-      } catch (error) {
-        // Left out: the runner asks again gene by gene (annotateOne).
-        this.logger.warn(`Ensembl batch failed: ${String(error)}`);
-      }
-    }
-    return outcomes;
-  }
+  protected readonly batchSize = BATCH;
 
-  override async annotateOne(gene: AnnotationGene): Promise<AnnotationOutcome> {
-    return (await this.lookup([gene])).get(gene.id)!;
-  }
-
-  private async lookup(genes: AnnotationGene[]): Promise<AnnotationOutcomes> {
+  protected async lookup(genes: AnnotationGene[]): Promise<AnnotationOutcomes> {
     const outcomes: AnnotationOutcomes = new Map();
     const byId = genes.filter((g) => g.ensembl_gene_id);
     const bySymbol = genes.filter((g) => !g.ensembl_gene_id);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SourceToolkit } from '../base/source-toolkit.js';
 import {
-  AnnotationSource,
+  BatchedAnnotationSource,
   annotated,
   failed,
   noData,
@@ -77,7 +77,7 @@ export function gtexOutcome(
  * (GTEX_DATASET).
  */
 @Injectable()
-export class GtexAnnotationSource extends AnnotationSource {
+export class GtexAnnotationSource extends BatchedAnnotationSource {
   readonly name = 'gtex';
   readonly displayName = 'GTEx';
   readonly namespace = 'gtex';
@@ -99,24 +99,9 @@ export class GtexAnnotationSource extends AnnotationSource {
     return Promise.resolve(this.settings.dataset);
   }
 
-  async annotate(genes: AnnotationGene[]): Promise<AnnotationOutcomes> {
-    const outcomes: AnnotationOutcomes = new Map();
-    for (let i = 0; i < genes.length; i += BATCH) {
-      try {
-        for (const [id, o] of await this.lookup(genes.slice(i, i + BATCH))) outcomes.set(id, o);
-      } catch (error) {
-        // Left out: the runner asks again gene by gene (annotateOne).
-        this.logger.warn(`GTEx batch failed: ${String(error)}`);
-      }
-    }
-    return outcomes;
-  }
+  protected readonly batchSize = BATCH;
 
-  override async annotateOne(gene: AnnotationGene): Promise<AnnotationOutcome> {
-    return (await this.lookup([gene])).get(gene.id)!;
-  }
-
-  private async lookup(genes: AnnotationGene[]): Promise<AnnotationOutcomes> {
+  protected async lookup(genes: AnnotationGene[]): Promise<AnnotationOutcomes> {
     const outcomes: AnnotationOutcomes = new Map();
     const keyOf = (g: AnnotationGene) => g.ensembl_gene_id ?? g.symbol;
     const gencode = GENCODE_OF_DATASET[this.settings.dataset] ?? 'v26';

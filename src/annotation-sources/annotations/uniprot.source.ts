@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SourceToolkit } from '../base/source-toolkit.js';
 import {
-  AnnotationSource,
+  BatchedAnnotationSource,
   annotated,
   failed,
   noData,
@@ -91,7 +91,7 @@ export function uniprotOutcome(symbol: string, entry: UniProtEntry): AnnotationO
  * `X-UniProt-Release` header.
  */
 @Injectable()
-export class UniProtAnnotationSource extends AnnotationSource {
+export class UniProtAnnotationSource extends BatchedAnnotationSource {
   readonly name = 'uniprot';
   readonly displayName = 'UniProt';
   readonly namespace = 'uniprot';
@@ -113,24 +113,9 @@ export class UniProtAnnotationSource extends AnnotationSource {
     return headers['x-uniprot-release'] ?? 'unknown';
   }
 
-  async annotate(genes: AnnotationGene[]): Promise<AnnotationOutcomes> {
-    const outcomes: AnnotationOutcomes = new Map();
-    for (let i = 0; i < genes.length; i += BATCH) {
-      try {
-        for (const [id, o] of await this.search(genes.slice(i, i + BATCH))) outcomes.set(id, o);
-      } catch (error) {
-        // Left out: the runner asks again gene by gene (annotateOne).
-        this.logger.warn(`UniProt batch failed: ${String(error)}`);
-      }
-    }
-    return outcomes;
-  }
+  protected readonly batchSize = BATCH;
 
-  override async annotateOne(gene: AnnotationGene): Promise<AnnotationOutcome> {
-    return (await this.search([gene])).get(gene.id)!;
-  }
-
-  private async search(genes: AnnotationGene[]): Promise<AnnotationOutcomes> {
+  protected async lookup(genes: AnnotationGene[]): Promise<AnnotationOutcomes> {
     const names = genes.map((g) => `gene_exact:${escapeSymbol(g.symbol)}`).join(' OR ');
     const query = `(${names}) AND (organism_id:9606) AND (reviewed:true)`;
     const body = await this.json<SearchAnswer>(
