@@ -94,3 +94,11 @@ export async function seedPubTatorGenes(app: INestApplication): Promise<void> {
     });
   }
 }
+
+/** What a complete run stores: per gene, the sorted PMIDs of the articles naming it. */
+export function pmidsByGene(articles: Article[]): Record<string, string[]> {
+  const byGene: Record<string, string[]> = {};
+  for (const a of articles) for (const g of a.genes) (byGene[g] ??= []).push(String(a.pmid));
+  for (const g of Object.keys(byGene)) byGene[g].sort();
+  return byGene;
+}

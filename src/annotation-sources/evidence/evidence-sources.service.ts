@@ -2,7 +2,7 @@ import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
-import { ConflictError, DomainError } from '../../common/errors/index.js';
+import { ConflictError, DomainError, isDatabaseUnavailable } from '../../common/errors/index.js';
 import { runWithContext } from '../../common/request-context.js';
 import { withTryAdvisoryLock } from '../../database/advisory-lock.js';
 import {
@@ -208,6 +208,8 @@ export class EvidenceSourcesService {
         result.genes = genes.size;
       }
     } catch (error) {
+      // Not the source's fault: the caller (a pipeline run) stops and resumes later.
+      if (isDatabaseUnavailable(error)) throw error;
       if (abort.signal.aborted) {
         this.logger.log({ source: source.name, run_id: runId }, 'source run stopped on request');
         emit('failed', { current: 'cancelled' });

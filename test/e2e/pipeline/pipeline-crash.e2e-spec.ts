@@ -6,6 +6,7 @@ import { spawnApp, waitForStatus, type AppProcess } from '../../support/app-proc
 import { FixtureServer } from '../../support/fixture-server.js';
 import {
   PUBTATOR_GENES,
+  pmidsByGene,
   searchPages,
   servePubTatorSearch,
   type Article,
@@ -25,14 +26,6 @@ const ARTICLES: Article[] = Array.from({ length: 80 }, (_, i) => ({
 interface ApiBody {
   access_token?: string;
   data: { id?: string; status?: string; attempts?: number };
-}
-
-/** What an uninterrupted run stores: per gene, the PMIDs of its articles. */
-function expectedPmids(): Record<string, string[]> {
-  const byGene: Record<string, string[]> = {};
-  for (const a of ARTICLES) for (const g of a.genes) (byGene[g] ??= []).push(String(a.pmid));
-  for (const g of Object.keys(byGene)) byGene[g].sort();
-  return byGene;
 }
 
 describe('a pipeline run survives its process being killed', () => {
@@ -143,7 +136,7 @@ describe('a pipeline run survives its process being killed', () => {
          WHERE e.source_name = 'PubTator' ORDER BY 1`,
       );
       expect(Object.fromEntries(rows.rows.map((r) => [r.symbol, r.pmids]))).toEqual(
-        expectedPmids(),
+        pmidsByGene(ARTICLES),
       );
       const locks = await client.query('SELECT * FROM pipeline_locks');
       expect(locks.rows).toEqual([]);

@@ -1,9 +1,21 @@
 import pg from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
+import { FixtureServer } from '../../support/fixture-server.js';
+import {
+  PUBTATOR_GENES,
+  pmidsByGene,
+  searchPages,
+  seedPubTatorGenes,
+  servePubTatorSearch,
+  type Article,
+  type PubTatorSymbol,
+} from '../../support/pubtator-fixture.js';
+import { eventually } from '../../support/wait.js';
 
 describe('database outage during reads and writes', () => {
   let db: TestDatabase;
@@ -72,5 +84,93 @@ describe('database outage during reads and writes', () => {
     expect(await geneCount()).toBe(before + 1);
     const list = await t.http().get('/api/genes?filter[hide_zero_scores]=false').expect(200);
     expect(list.body.meta.total).toBe(before + 1);
+  });
+});
+
+describe('database outage during a pipeline run', () => {
+  const upstream = new FixtureServer();
+  const articles: Article[] = Array.from({ length: 80 }, (_, i) => ({
+    pmid: 35000000 + i,
+    score: 100 - i,
+    genes: [(Object.keys(PUBTATOR_GENES) as PubTatorSymbol[])[i % 6]],
+  }));
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    await upstream.start();
+    servePubTatorSearch(
+      upstream,
+      () => articles,
+      async () => {
+        await sleep(150);
+        return false;
+      },
+    );
+    db = await createTestDatabase();
+    proxy = TcpProxy.forUrl(db.url);
+    await proxy.start();
+    t = await createTestApp({
+      databaseUrl: proxy.urlThrough(db.url),
+      env: {
+        DB_CONNECT_TIMEOUT_MS: '500',
+        DB_STATEMENT_TIMEOUT_MS: '3000',
+        PUBTATOR_URL: upstream.baseUrl,
+        PUBTATOR_MODE: 'full',
+        PUBTATOR_PAGES_PER_BATCH: '1',
+        PIPELINE_LEASE_SECONDS: '2',
+        UPSTREAM_RATE_LIMITS: '127.0.0.1=500',
+        RATE_LIMIT_PER_MINUTE: '100000',
+      },
+    });
+    await seedPubTatorGenes(t.app);
+  });
+  afterAll(async () => {
+    await t.close();
+    await proxy.stop();
+    await db.drop();
+    await upstream.stop();
+  });
+
+  it('resumes the interrupted run once the database is back, losing and duplicating nothing', async () => {
+    const admin = (await loginAdmin(t)).accessToken;
+    const started = await t
+      .http()
+      .post('/api/annotations/pipeline/update')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ sources: ['PubTator'] })
+      .expect(202);
+    const runId = started.body.data.id as string;
+    expect(await eventually(() => searchPages(upstream).length >= 3, 20_000)).toBe(true);
+    proxy.cut();
+    await sleep(3000);
+    proxy.restore();
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      let run = { status: '', attempts: 0 };
+      const ended = await eventually(async () => {
+        run = (
+          await client.query<{ status: string; attempts: number }>(
+            'SELECT status, attempts FROM pipeline_runs WHERE id = $1',
+            [runId],
+          )
+        ).rows[0];
+        return ['completed', 'failed', 'cancelled'].includes(run.status);
+      }, 60_000);
+      expect([ended, run.status]).toEqual([true, 'completed']);
+      expect(run.attempts).toBeGreaterThanOrEqual(2);
+      const rows = await client.query<{ symbol: string; pmids: string[] }>(
+        `SELECT g.approved_symbol AS symbol, e.evidence_data -> 'pmids' AS pmids
+         FROM gene_evidence e JOIN genes g ON g.id = e.gene_id
+         WHERE e.source_name = 'PubTator' ORDER BY 1`,
+      );
+      expect(Object.fromEntries(rows.rows.map((r) => [r.symbol, r.pmids]))).toEqual(
+        pmidsByGene(articles),
+      );
+    } finally {
+      await client.end();
+    }
   });
 });
