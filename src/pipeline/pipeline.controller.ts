@@ -81,7 +81,8 @@ export class WaitQuery {
   @ApiPropertyOptional({
     type: Boolean,
     default: false,
-    description: 'Answer when the run has ended (200) instead of when it is queued (202)',
+    description:
+      'Answer when the run has ended (200) instead of when it is queued (202); after 5 minutes, 202 with the run as it is',
   })
   @IsOptional()
   @Transform(toBoolean)

@@ -12,7 +12,7 @@ import {
   WaitQuery,
 } from './pipeline.controller.js';
 import { PipelineService } from './pipeline.service.js';
-import { RunWaiter } from './run-waiter.service.js';
+import { RunWaiter, hasEnded } from './run-waiter.service.js';
 
 class ProgressResponse {
   @ApiProperty({ type: Object }) data: unknown;
@@ -69,7 +69,10 @@ export class ProgressController {
 
   @Post(['api/progress/trigger/:source', 'api/datasources/:source/update'])
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Run one source now (202 queued; ?wait=true answers when it ends)' })
+  @ApiOperation({
+    summary:
+      'Run one source now: 202 with the queued run, or with ?wait=true 200 once it has ended (202 if still running after 5 minutes)',
+  })
   @ApiOkResponse({ type: RunResponse })
   @ApiResponse({
     status: 409,
@@ -83,16 +86,16 @@ export class ProgressController {
     @CurrentUser() user: AuthenticatedUser,
     @Res({ passthrough: true }) res: Response,
   ): Promise<RunResponse> {
-    res.status(query.wait ? 200 : 202);
-    return {
-      data: await PipelineController.startSource(
-        this.pipeline,
-        this.waiter,
-        params.source,
-        query,
-        user,
-      ),
-    };
+    const run = await PipelineController.startSource(
+      this.pipeline,
+      this.waiter,
+      params.source,
+      query,
+      user,
+    );
+    // 200 once the run has ended; 202 while it is queued or still running.
+    res.status(hasEnded(run) ? 200 : 202);
+    return { data: run };
   }
 
   @Post('api/datasources/update-all')
