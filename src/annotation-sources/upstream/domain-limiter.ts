@@ -8,8 +8,16 @@ export interface DomainLimit {
 }
 
 /**
+ * Books the next start slot for the domain among every instance: given the spacing,
+ * how many milliseconds to wait before starting. Null when it cannot be asked (the
+ * local spacing still applies).
+ */
+export type SlotBooker = (spacingMs: number) => Promise<number | null>;
+
+/**
  * Spaces request starts evenly and caps concurrency. A slot is held for one HTTP attempt
- * only, never across a retry's back-off sleep.
+ * only, never across a retry's back-off sleep. With a SlotBooker the spacing holds
+ * across instances too.
  */
 export class DomainLimiter {
   /** When the last request actually started (not when it was scheduled to). */
@@ -20,7 +28,10 @@ export class DomainLimiter {
   private readonly waiters: (() => void)[] = [];
   started = 0;
 
-  constructor(readonly limit: DomainLimit) {}
+  constructor(
+    readonly limit: DomainLimit,
+    private readonly book?: SlotBooker,
+  ) {}
 
   private get spacingMs(): number {
     // 3% headroom: upstreams count arrivals, and a new connection or a busy event loop can
@@ -38,6 +49,9 @@ export class DomainLimiter {
     const mine = this.turn.then(async () => {
       const wait = this.lastStart + this.spacingMs - Date.now();
       if (wait > 0) await sleep(wait);
+      // Other instances share the domain's limit: take the next slot they left free.
+      const shared = this.book ? await this.book(this.spacingMs) : null;
+      if (shared !== null && shared > 0) await sleep(shared);
       this.lastStart = Date.now();
     });
     this.turn = mine;

@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import {
   BrokenCircuitError,
   CircuitState,
@@ -93,7 +95,32 @@ export class UpstreamHttp {
   constructor(
     private readonly config: AppConfig,
     private readonly cache: CacheService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
+
+  /**
+   * Books the domain's next start slot in PostgreSQL, so every instance keeps to one
+   * shared limit: the wait in milliseconds, or null when the database cannot answer.
+   */
+  private async bookSlot(group: string, spacingMs: number): Promise<number | null> {
+    try {
+      const [row] = await this.dataSource.query<{ wait_ms: number }[]>(
+        `INSERT INTO upstream_rate_slots (domain, next_at)
+         VALUES ($1, clock_timestamp() + make_interval(secs => $2::float8 / 1000))
+         ON CONFLICT (domain) DO UPDATE SET next_at =
+           greatest(upstream_rate_slots.next_at, clock_timestamp()) + make_interval(secs => $2::float8 / 1000)
+         RETURNING (extract(epoch FROM next_at - clock_timestamp()) * 1000 - $2)::float8 AS wait_ms`,
+        [group, spacingMs],
+      );
+      return row?.wait_ms ?? null;
+    } catch (error) {
+      this.logger.warn(
+        { err: error, domain: group },
+        'shared rate slot not booked; local limit only',
+      );
+      return null;
+    }
+  }
 
   /** The body as text, from the cache when fresh; see class comment for the rest. */
   async text(request: UpstreamRequest): Promise<string> {
@@ -188,7 +215,9 @@ export class UpstreamHttp {
     );
     const created: DomainState = {
       group,
-      limiter: new DomainLimiter({ perSecond, concurrency: cfg.concurrency }),
+      limiter: new DomainLimiter({ perSecond, concurrency: cfg.concurrency }, (spacing) =>
+        this.bookSlot(group, spacing),
+      ),
       policy: wrap(retry(retryable, { maxAttempts: cfg.maxAttempts - 1, backoff }), breaker),
       breaker,
       failures: 0,

@@ -1,3 +1,5 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { UpstreamHttp } from '../../../src/annotation-sources/upstream/upstream-http.service.js';
@@ -229,7 +231,11 @@ describe('ClinVar annotation against the fixture server', () => {
 
   it('uses the NCBI host, which shares its rate limit with PubTator', () => {
     const defaults = loadConfig({}, '/srv');
-    const http = new UpstreamHttp(defaults, t.app.get(CacheService));
+    const http = new UpstreamHttp(
+      defaults,
+      t.app.get(CacheService),
+      t.app.get<DataSource>(getDataSourceToken()),
+    );
     const clinvar = new URL(defaults.sources.annotations.clinvar.url).hostname;
     const pubtator = new URL(defaults.sources.pubtator.url).hostname;
     expect(http.groupFor(clinvar)).toBe('ncbi.nlm.nih.gov');
