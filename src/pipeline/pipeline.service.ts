@@ -170,8 +170,10 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
     await this.queue.enqueue(id, 0);
     // The queued job is what makes the run durable; this instance starts it at once
     // rather than on the queue's next poll (the lease keeps it to one worker).
+    // Answered as queued: the view is read before this instance takes the run up.
+    const view = await this.view(id);
     runInBackground(this.logger, `pipeline run ${id}`, () => this.executor.execute(id));
-    return this.view(id);
+    return view;
   }
 
   private sourcesFor(request: RunRequest): { name: string; kind: 'evidence' | 'annotation' }[] {
@@ -275,9 +277,10 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
       stage: run!.stage,
     });
     await this.queue.enqueue(id, run!.attempts);
+    const view = await this.view(id);
     runInBackground(this.logger, `pipeline run ${id}`, () => this.executor.execute(id));
     this.logger.log({ run_id: id }, 'pipeline run resumed');
-    return this.view(id);
+    return view;
   }
 
   async cancel(id: string): Promise<RunView> {
