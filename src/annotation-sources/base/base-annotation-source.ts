@@ -22,6 +22,8 @@ interface FetchOptions {
   body?: string;
   /** Why a parsed JSON body is unusable, or null; unusable bodies are errors, never cached. */
   validate?: (body: unknown) => string | null;
+  /** Stops the request where it is (a paused or cancelled run). */
+  signal?: AbortSignal;
 }
 
 /**

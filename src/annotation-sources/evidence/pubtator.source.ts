@@ -107,9 +107,12 @@ export class PubTatorSource extends EvidenceSource {
           `${base}/search/?text=${encodeURIComponent(query)}&page=${page}&sort=${encodeURIComponent('score desc')}`,
           {
             validate: (b) => (Array.isArray((b as SearchPage).results) ? null : 'no results list'),
+            signal: ctx.signal,
           },
         );
       } catch (error) {
+        if (ctx.signal.aborted)
+          throw new Error('PubTator run stopped on request', { cause: error });
         // Past the last page (the count changed since page 1): the end of the results.
         if (error instanceof UpstreamUnavailableError && error.upstreamStatus === 404 && page > 1)
           break;

@@ -42,6 +42,8 @@ export interface UpstreamRequest {
    * fine. An unusable body is an UpstreamPayloadError and is never cached.
    */
   validate?: (body: unknown) => string | null;
+  /** Stops the request where it is (no retry, nothing cached), e.g. for a pause. */
+  signal?: AbortSignal;
 }
 
 interface UpstreamResponse {
@@ -269,9 +271,14 @@ export class UpstreamHttp {
             ...correlationHeaders(),
             ...request.headers,
           },
-          signal: AbortSignal.timeout(this.config.upstream.timeoutMs),
+          signal: request.signal
+            ? AbortSignal.any([AbortSignal.timeout(this.config.upstream.timeoutMs), request.signal])
+            : AbortSignal.timeout(this.config.upstream.timeoutMs),
         });
       } catch (error) {
+        // Stopped on purpose: not the upstream's fault, and nothing to retry.
+        if (request.signal?.aborted)
+          throw new Error(`${request.url}: stopped on request`, { cause: error });
         domain.failures += 1;
         const reason =
           (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message;
@@ -296,6 +303,8 @@ export class UpstreamHttp {
       try {
         return { body: await res.text(), headers: res.headers };
       } catch (error) {
+        if (request.signal?.aborted)
+          throw new Error(`${request.url}: stopped on request`, { cause: error });
         domain.failures += 1;
         throw new UpstreamRetryableError(
           `${request.url}: body cut off (${(error as Error).message})`,

@@ -35,13 +35,26 @@ describe('pipeline runs', () => {
   let admin: string;
   /** Milliseconds each search page takes to answer. */
   let pageDelay = 0;
+  /** Pages from this one on wait until `release` is called (0 = none wait). */
+  let holdFrom = 0;
+  let release: () => void = () => undefined;
+  let gate = Promise.resolve();
+  const hold = (fromPage: number) => {
+    holdFrom = fromPage;
+    gate = new Promise<void>((resolve) => (release = resolve));
+  };
+  const unhold = () => {
+    holdFrom = 0;
+    release();
+  };
 
   beforeAll(async () => {
     await upstream.start();
     servePubTatorSearch(
       upstream,
       () => ARTICLES,
-      async () => {
+      async (page) => {
+        if (holdFrom > 0 && page >= holdFrom) await gate;
         if (pageDelay > 0) await sleep(pageDelay);
         return false;
       },
@@ -138,22 +151,27 @@ describe('pipeline runs', () => {
 
   it('pauses at the next safe point, keeps what was done, and resumes to the same result', async () => {
     await db().query(`DELETE FROM gene_evidence WHERE source_name = 'PubTator'`);
-    pageDelay = 300;
+    pageDelay = 0;
+    // Page 3 and later wait: the run is certainly mid-way when the pause lands.
+    hold(3);
     const from = upstream.requests.length;
     const run = (await start({ sources: ['PubTator'], force: true }).expect(202)).body.data as Run;
-    expect(await eventually(() => searchPages(upstream, from).length >= 2, 15_000)).toBe(true);
+    expect(await eventually(() => searchPages(upstream, from).length >= 3, 15_000)).toBe(true);
     const paused = await t.http().post(`/api/progress/pause/PubTator`).set(as(admin)).expect(200);
     expect(paused.body.data.status).toBe('paused');
-    await until(run.id, 'paused');
-    // Nothing more is fetched while paused.
-    await eventually(() => get(run.id).then((r) => r.source_runs[0].status !== 'running'));
+    // The page in flight is abandoned; the worker lets go of the run.
+    expect(
+      await eventually(async () => (await get(run.id)).source_runs[0].status === 'pending', 10_000),
+    ).toBe(true);
     const seen = searchPages(upstream, from).length;
     await sleep(1000);
     expect(searchPages(upstream, from).length).toBe(seen);
-    expect(seen).toBeLessThan(6);
+    expect((await get(run.id)).status).toBe('paused');
+    // What was stored before the pause stays.
+    expect(Object.values(await publications()).reduce((a, b) => a + b, 0)).toBe(20);
     // A paused run still holds its source.
     await start().expect(409);
-    pageDelay = 0;
+    unhold();
     await t
       .http()
       .post(`/api/annotations/pipeline/runs/${run.id}/resume`)
@@ -172,10 +190,11 @@ describe('pipeline runs', () => {
   });
 
   it('cancels a running run, records it, and frees the source', async () => {
-    pageDelay = 300;
+    pageDelay = 0;
+    hold(2);
     const from = upstream.requests.length;
     const run = (await start({ sources: ['PubTator'], force: true }).expect(202)).body.data as Run;
-    expect(await eventually(() => searchPages(upstream, from).length >= 1, 15_000)).toBe(true);
+    expect(await eventually(() => searchPages(upstream, from).length >= 2, 15_000)).toBe(true);
     await t
       .http()
       .post(`/api/annotations/pipeline/runs/${run.id}/cancel`)
@@ -183,7 +202,7 @@ describe('pipeline runs', () => {
       .expect(200);
     const cancelled = await until(run.id, 'cancelled');
     expect(cancelled.source_runs[0].status).toBe('cancelled');
-    pageDelay = 0;
+    unhold();
     const next = await start().expect(202);
     await until(next.body.data.id, 'completed');
     const list = await t
