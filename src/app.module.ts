@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
 import { HttpDrainService } from './common/lifecycle/http-drain.service.js';
+import { AdminModule } from './admin/admin.module.js';
 import { AnnotationSourcesModule } from './annotation-sources/annotation-sources.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { PipelineModule } from './pipeline/pipeline.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         AnnotationSourcesModule,
         IngestionModule,
         PipelineModule,
+        AdminModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, HttpDrainService],
     };
