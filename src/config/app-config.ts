@@ -133,6 +133,10 @@ export class AppConfig {
     /** Source → cron expression. */
     readonly schedules: Readonly<Record<string, string>>;
   };
+  readonly metrics: {
+    /** Scraper bearer token; the `metrics.token` setting may replace it at runtime. */
+    readonly token?: string;
+  };
   readonly cache: {
     readonly defaultTtlSeconds: number;
     /** Overrides from CACHE_NAMESPACE_TTLS; the cache module holds the built-in defaults. */
@@ -279,6 +283,7 @@ export class AppConfig {
           .map(([source, cron]) => [source, cron.replace(/\s+/g, ' ')]),
       ),
     };
+    this.metrics = { token: env.METRICS_TOKEN };
     this.cache = {
       defaultTtlSeconds: env.CACHE_DEFAULT_TTL_SECONDS,
       namespaceTtls: parseTtls(env.CACHE_NAMESPACE_TTLS),

@@ -135,7 +135,7 @@ export class DataSourceRegistryService implements OnApplicationBootstrap {
         requests: h?.requests ?? 0,
         failures: h?.failures ?? 0,
         error_rate: h && h.requests > 0 ? Math.round((h.failures / h.requests) * 1000) / 1000 : 0,
-        per_second: h?.per_second ?? null,
+        per_second: h?.per_second ?? this.upstream.rateFor(domain),
       };
     });
   }
