@@ -14,6 +14,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { GenesModule } from './genes/genes.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -39,6 +40,7 @@ export class AppModule {
         IngestionModule,
         PipelineModule,
         AdminModule,
+        MetricsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, HttpDrainService],
     };

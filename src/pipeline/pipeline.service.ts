@@ -220,6 +220,11 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** The latest outcome per source across runs, and the run holding it now. */
+  /** Runs per status across every instance, with durations, for metrics. */
+  runStats(): Promise<{ status: string; runs: number; seconds: number; max_seconds: number }[]> {
+    return this.repository.runStats();
+  }
+
   async sourceStatus(): Promise<Record<string, unknown>[]> {
     const latest = new Map((await this.repository.latestPerSource()).map((s) => [s.source, s]));
     const active = await this.active();

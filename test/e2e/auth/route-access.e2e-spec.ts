@@ -81,6 +81,7 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/admin/datasources/orphans': 'admin',
   'DELETE /api/admin/datasources/orphans/:name': 'admin',
   'GET /api/admin/settings': 'admin',
+  'GET /metrics': 'admin',
   'GET /api/admin/settings/:key': 'admin',
   'PUT /api/admin/settings/:key': 'admin',
   'GET /api/admin/settings/:key/history': 'admin',
