@@ -4,6 +4,9 @@ import { PipelineModule } from '../pipeline/pipeline.module.js';
 import { SettingsController } from './settings/settings.controller.js';
 import { SettingsRepository } from './settings/settings.repository.js';
 import { SettingsService } from './settings/settings.service.js';
+import { SystemController } from './system/system.controller.js';
+import { SystemRepository } from './system/system.repository.js';
+import { SystemService } from './system/system.service.js';
 import { DataSourceRegistryRepository } from './registry/data-source-registry.repository.js';
 import { DataSourceRegistryService } from './registry/data-source-registry.service.js';
 import { DataSourcesAdminController } from './registry/datasources-admin.controller.js';
@@ -15,12 +18,14 @@ import { DataSourcesAdminController } from './registry/datasources-admin.control
  */
 @Module({
   imports: [AnnotationSourcesModule, PipelineModule],
-  controllers: [DataSourcesAdminController, SettingsController],
+  controllers: [DataSourcesAdminController, SettingsController, SystemController],
   providers: [
     DataSourceRegistryRepository,
     DataSourceRegistryService,
     SettingsRepository,
     SettingsService,
+    SystemRepository,
+    SystemService,
   ],
   exports: [SettingsService],
 })

@@ -133,6 +133,8 @@ export class AppConfig {
     /** Source → cron expression. */
     readonly schedules: Readonly<Record<string, string>>;
   };
+  /** The commit of this build, when the build recorded it. */
+  readonly commit?: string;
   readonly metrics: {
     /** Scraper bearer token; the `metrics.token` setting may replace it at runtime. */
     readonly token?: string;
@@ -283,6 +285,7 @@ export class AppConfig {
           .map(([source, cron]) => [source, cron.replace(/\s+/g, ' ')]),
       ),
     };
+    this.commit = env.GIT_COMMIT;
     this.metrics = { token: env.METRICS_TOKEN };
     this.cache = {
       defaultTtlSeconds: env.CACHE_DEFAULT_TTL_SECONDS,

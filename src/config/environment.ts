@@ -234,6 +234,11 @@ export class EnvironmentVariables {
   @Min(1)
   EVENT_LOOP_WARN_MS = 200;
 
+  /** The commit the running build was made from, reported by GET /version (set at image build). */
+  @IsOptional()
+  @Matches(/^[0-9a-f]{7,40}$/, { message: 'GIT_COMMIT must be a git commit hash' })
+  GIT_COMMIT?: string;
+
   /** Bearer token a Prometheus scraper presents at /metrics; unset = admins only. */
   @IsOptional()
   @IsString()
@@ -525,6 +530,7 @@ export const ENVIRONMENT_VARIABLE_NAMES: readonly string[] = [
     'UPSTREAM_MODE',
     'SNAPSHOT_INGEST_ON_START',
     'METRICS_TOKEN',
+    'GIT_COMMIT',
   ]),
 ];
 

@@ -82,6 +82,7 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'DELETE /api/admin/datasources/orphans/:name': 'admin',
   'GET /api/admin/settings': 'admin',
   'GET /metrics': 'admin',
+  'GET /api/admin/system': 'admin',
   'GET /api/admin/settings/:key': 'admin',
   'PUT /api/admin/settings/:key': 'admin',
   'GET /api/admin/settings/:key/history': 'admin',
