@@ -6,6 +6,7 @@ import { UpstreamHttp } from '../../annotation-sources/upstream/upstream-http.se
 import { ConflictError, NotFoundError } from '../../common/errors/index.js';
 import { AppConfig } from '../../config/index.js';
 import { PipelineService } from '../../pipeline/pipeline.service.js';
+import { SettingsService } from '../settings/settings.service.js';
 import { DataSourceRegistryRepository } from './data-source-registry.repository.js';
 import { definedSources, type DefinedSource } from './defined-sources.js';
 import type { AdminDataSource, OrphanSource, UpstreamDomainHealth } from './dto/datasources.dto.js';
@@ -27,6 +28,7 @@ export class DataSourceRegistryService implements OnApplicationBootstrap {
     private readonly pipeline: PipelineService,
     private readonly upstream: UpstreamHttp,
     private readonly config: AppConfig,
+    private readonly settings: SettingsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -86,7 +88,7 @@ export class DataSourceRegistryService implements OnApplicationBootstrap {
     const defined = new Set(this.definedNames());
     const health = this.upstream.health();
     return rows.map((row) => {
-      const config = sourceConfig(row.name, this.config);
+      const config = sourceConfig(row.name, this.config, this.schedules());
       const run = runs.get(row.name);
       return {
         name: row.name,
@@ -105,8 +107,16 @@ export class DataSourceRegistryService implements OnApplicationBootstrap {
     });
   }
 
+  /** The schedules in effect (setting `pipeline.schedules`, else PIPELINE_SCHEDULES). */
+  private schedules(): Readonly<Record<string, string>> {
+    return (
+      this.settings.value<Record<string, string> | undefined>('pipeline.schedules') ??
+      this.config.pipeline.schedules
+    );
+  }
+
   private nextRun(name: string): string | null {
-    const cron = this.config.pipeline.schedules[name];
+    const cron = this.schedules()[name];
     if (!cron) return null;
     try {
       return cronParser.parseExpression(cron, { tz: 'UTC' }).next().toDate().toISOString();

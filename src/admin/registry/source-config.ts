@@ -31,7 +31,11 @@ export function maskSecrets(value: unknown, key = ''): unknown {
 }
 
 /** The configuration a source runs with, as the operator set it (secrets masked). */
-export function sourceConfig(name: string, config: AppConfig): Record<string, unknown> {
+export function sourceConfig(
+  name: string,
+  config: AppConfig,
+  schedules: Readonly<Record<string, string>>,
+): Record<string, unknown> {
   const s = config.sources;
   const a = s.annotations;
   const byName: Record<string, unknown> = {
@@ -54,7 +58,7 @@ export function sourceConfig(name: string, config: AppConfig): Record<string, un
   };
   const own = byName[name];
   const extra: Record<string, unknown> = { mode: s.mode };
-  if (name in config.pipeline.schedules) extra.schedule = config.pipeline.schedules[name];
+  if (name in schedules) extra.schedule = schedules[name];
   const days = a.updateDays[name];
   if (days !== undefined) extra.update_days = days;
   return maskSecrets({ ...(own && typeof own === 'object' ? own : {}), ...extra }) as Record<

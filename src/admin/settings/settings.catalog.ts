@@ -3,15 +3,19 @@ import type { CacheService } from '../../cache/cache.service.js';
 import type { AppConfig } from '../../config/index.js';
 import { LOG_LEVELS, type LogLevel } from '../../config/environment.js';
 import type { LogControl } from '../../logging/log-control.js';
+import type { PipelineService } from '../../pipeline/pipeline.service.js';
+import cronParser from 'cron-parser';
 
 export type SettingType = 'string' | 'number' | 'boolean' | 'json';
-export type SettingCategory = 'cache' | 'logging' | 'upstream' | 'database' | 'metrics';
+export type SettingCategory =
+  'cache' | 'logging' | 'upstream' | 'pipeline' | 'database' | 'metrics';
 
 /** What settings act on: services of the modules that own the behaviour. */
 export interface SettingTargets {
   cache: CacheService;
   logs: LogControl;
   upstream: UpstreamHttp;
+  pipeline: PipelineService;
 }
 
 /** Effective values by key, for appliers that combine several settings. */
@@ -32,7 +36,7 @@ export interface SettingDefinition {
   sensitive?: boolean;
   readOnly?: boolean;
   /** Applies the effective values to this instance; absent for read-only settings. */
-  apply?: (values: SettingValues, targets: SettingTargets) => void;
+  apply?: (values: SettingValues, targets: SettingTargets) => void | Promise<void>;
 }
 
 const isInt = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): string | null =>
@@ -141,6 +145,29 @@ export const SETTINGS: readonly SettingDefinition[] = [
         'a number of requests per second above 0 and at most 1000',
       ),
     apply: (v, t) => t.upstream.setRateLimits(v['upstream.rate_limits'] as Record<string, number>),
+  },
+  {
+    key: 'pipeline.schedules',
+    type: 'json',
+    category: 'pipeline',
+    description: 'Cron schedule (UTC) per source: a run of the source is queued when it fires',
+    default: (c) => ({ ...c.pipeline.schedules }),
+    validation: { shape: '{ Source: "minute hour day month weekday" }' },
+    check: (v) => {
+      const shape = isMap(v, (x) => typeof x === 'string', 'a cron expression');
+      if (shape) return shape;
+      for (const [source, cron] of Object.entries(v as Record<string, string>)) {
+        if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(source)) return `${source} is not a source name`;
+        if (cron.trim().split(/\s+/).length !== 5) return `${source}: cron needs 5 fields`;
+        try {
+          cronParser.parseExpression(cron);
+        } catch {
+          return `${source}: ${cron} is not a valid cron expression`;
+        }
+      }
+      return null;
+    },
+    apply: (v, t) => t.pipeline.reschedule(v['pipeline.schedules'] as Record<string, string>),
   },
   {
     key: 'metrics.token',

@@ -13,6 +13,7 @@ import { AppConfig } from '../../config/index.js';
 import { DatabaseEndpoint } from '../../database/database-endpoint.js';
 import { NotificationListener } from '../../database/notification-listener.js';
 import { LogControl } from '../../logging/log-control.js';
+import { PipelineService } from '../../pipeline/pipeline.service.js';
 import {
   SETTINGS,
   SETTINGS_BY_KEY,
@@ -79,8 +80,9 @@ export class SettingsService implements OnApplicationBootstrap, OnApplicationShu
     cache: CacheService,
     logs: LogControl,
     upstream: UpstreamHttp,
+    pipeline: PipelineService,
   ) {
-    this.targets = { cache, logs, upstream };
+    this.targets = { cache, logs, upstream, pipeline };
     this.bus = new NotificationListener<{ key: string }>(
       endpoint.url,
       SETTINGS_CHANNEL,
@@ -184,7 +186,7 @@ export class SettingsService implements OnApplicationBootstrap, OnApplicationShu
     const appliers = new Set(SETTINGS.map((d) => d.apply).filter((a) => a !== undefined));
     for (const apply of appliers) {
       try {
-        apply(next, this.targets);
+        await apply(next, this.targets);
       } catch (error) {
         this.logger.error({ err: error }, 'a setting could not be applied');
       }

@@ -56,6 +56,7 @@ describe('runtime settings', () => {
         'logging.slow_request_ms',
         'upstream.rate_limits',
         'metrics.token',
+        'pipeline.schedules',
         'database.pool_size',
       ]),
     );
@@ -64,6 +65,7 @@ describe('runtime settings', () => {
       'database',
       'logging',
       'metrics',
+      'pipeline',
       'upstream',
     ]);
     const token = await first
@@ -199,6 +201,33 @@ describe('runtime settings', () => {
       return clinvar.upstream[0]?.per_second;
     };
     expect(await eventually(async () => (await rateOnSecond()) === 2)).toBe(true);
+  });
+
+  it('the pipeline schedule is re-registered in the shared queue and seen by every instance', async () => {
+    const schedules = async () =>
+      (
+        await db().query<{ name: string; cron: string }[]>(
+          `SELECT name, cron FROM pgboss.schedule WHERE name LIKE 'pipeline-schedule-%' ORDER BY name`,
+        )
+      ).map((r) => `${r.name} ${r.cron}`);
+    const nextClinGenRun = async () => {
+      const res = await second.http().get('/api/admin/datasources').set(adminOnSecond).expect(200);
+      return (res.body.sources as { name: string; next_run_at: string | null }[]).find(
+        (s) => s.name === 'ClinGen',
+      )!.next_run_at;
+    };
+    await put('pipeline.schedules', { ClinGen: 'every day' }).expect(400);
+    await put('pipeline.schedules', { ClinGen: '0 5 * * *', PubTator: '30 2 * * 1' }).expect(200);
+    expect(await schedules()).toEqual([
+      'pipeline-schedule-clingen 0 5 * * *',
+      'pipeline-schedule-pubtator 30 2 * * 1',
+    ]);
+    expect(
+      await eventually(async () => (await nextClinGenRun())?.endsWith('T05:00:00.000Z') === true),
+    ).toBe(true);
+    await put('pipeline.schedules', { PubTator: '30 2 * * 1' }).expect(200);
+    expect(await schedules()).toEqual(['pipeline-schedule-pubtator 30 2 * * 1']);
+    expect(await eventually(async () => (await nextClinGenRun()) === null)).toBe(true);
   });
 
   it('the slow-request threshold applies on every instance', async () => {
