@@ -9,6 +9,7 @@ import { CreateGeneStaging1795250101650 } from './1795250101650-CreateGeneStagin
 import { CreateSourceCheckpointsAndUploads1795255405907 } from './1795255405907-CreateSourceCheckpointsAndUploads.js';
 import { CreatePipelineRuns1795256379136 } from './1795256379136-CreatePipelineRuns.js';
 import { CreateAnnotationFailures1795256412804 } from './1795256412804-CreateAnnotationFailures.js';
+import { SystemSettings1795260272697 } from './1795260272697-SystemSettings.js';
 import { AddUpstreamRateSlots1795260293743 } from './1795260293743-AddUpstreamRateSlots.js';
 
 export const migrations = [
@@ -21,5 +22,6 @@ export const migrations = [
   CreateSourceCheckpointsAndUploads1795255405907,
   CreatePipelineRuns1795256379136,
   CreateAnnotationFailures1795256412804,
+  SystemSettings1795260272697,
   AddUpstreamRateSlots1795260293743,
 ];

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
 import { HttpDrainService } from './common/lifecycle/http-drain.service.js';
+import { AdminModule } from './admin/admin.module.js';
 import { AnnotationSourcesModule } from './annotation-sources/annotation-sources.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { PipelineModule } from './pipeline/pipeline.module.js';
@@ -13,6 +14,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { GenesModule } from './genes/genes.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -37,6 +39,8 @@ export class AppModule {
         AnnotationSourcesModule,
         IngestionModule,
         PipelineModule,
+        AdminModule,
+        MetricsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, HttpDrainService],
     };

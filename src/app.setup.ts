@@ -1,3 +1,4 @@
+import { MetricsService } from './metrics/metrics.service.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import cookieParser from 'cookie-parser';
@@ -19,6 +20,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.get(HttpDrainService).attach(app.getHttpServer());
   // Before the body parsers, so even a malformed body's error carries the id.
   app.use(requestIdMiddleware);
+  app.use(app.get(MetricsService).http.middleware);
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
   app.use(cookieParser());

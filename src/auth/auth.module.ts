@@ -19,6 +19,7 @@ import { TokensRepository } from './tokens.repository.js';
 import { UsersController } from './users.controller.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
+import { ServiceTokens } from './service-tokens.js';
 
 const jwtProvider = {
   provide: JwtService,
@@ -48,6 +49,7 @@ const jwtProvider = {
   controllers: [AuthController, UsersController],
   providers: [
     jwtProvider,
+    ServiceTokens,
     UsersRepository,
     TokensRepository,
     PasswordsService,
@@ -60,6 +62,6 @@ const jwtProvider = {
     AccessGuard,
     { provide: APP_GUARD, useExisting: AccessGuard },
   ],
-  exports: [UsersService, AccessGuard],
+  exports: [UsersService, AccessGuard, ServiceTokens],
 })
 export class AuthModule {}

@@ -53,7 +53,8 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly bothTiers: Cache;
   private readonly inflight = new Map<string, Promise<unknown>>();
   private readonly bus: NotificationListener<Invalidation>;
-  private readonly ttls: Record<string, number>;
+  private ttls: Record<string, number>;
+  private defaultTtlSeconds: number;
   private cleanupTimer?: NodeJS.Timeout;
   private cleanupRun?: Promise<CleanupResult>;
   lastCleanup: (CleanupResult & { at: string }) | null = null;
@@ -65,6 +66,7 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   ) {
     const { l1MaxEntries, l1MaxBytes } = config.cache;
     this.ttls = { ...DEFAULT_NAMESPACE_TTLS, ...config.cache.namespaceTtls };
+    this.defaultTtlSeconds = config.cache.defaultTtlSeconds;
     this.l1 = new MemoryLruStore(l1MaxEntries, l1MaxBytes);
     const keyv = (store: MemoryLruStore | PostgresCacheStore, throwOnErrors: boolean) =>
       new Keyv({
@@ -105,7 +107,22 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   ttlFor(namespace: string): number {
-    return this.ttls[namespace] ?? this.config.cache.defaultTtlSeconds;
+    return this.ttls[namespace] ?? this.defaultTtlSeconds;
+  }
+
+  /**
+   * Runtime TTLs (a settings change): `namespaceTtls` overrides the built-in defaults,
+   * `defaultTtlSeconds` covers namespaces without one. Applies to entries written from
+   * now on; stored entries keep the expiry they were written with.
+   */
+  setTtls(defaultTtlSeconds: number, namespaceTtls: Readonly<Record<string, number>>): void {
+    this.defaultTtlSeconds = defaultTtlSeconds;
+    this.ttls = { ...DEFAULT_NAMESPACE_TTLS, ...namespaceTtls };
+  }
+
+  /** Runtime L1 bounds (a settings change); entries over them are evicted at once. */
+  resizeL1(maxEntries: number, maxBytes: number): void {
+    this.l1.resize(maxEntries, maxBytes);
   }
 
   knownNamespaces(): string[] {

@@ -133,6 +133,12 @@ export class AppConfig {
     /** Source → cron expression. */
     readonly schedules: Readonly<Record<string, string>>;
   };
+  /** The commit of this build, when the build recorded it. */
+  readonly commit?: string;
+  readonly metrics: {
+    /** Scraper bearer token; the `metrics.token` setting may replace it at runtime. */
+    readonly token?: string;
+  };
   readonly cache: {
     readonly defaultTtlSeconds: number;
     /** Overrides from CACHE_NAMESPACE_TTLS; the cache module holds the built-in defaults. */
@@ -279,6 +285,8 @@ export class AppConfig {
           .map(([source, cron]) => [source, cron.replace(/\s+/g, ' ')]),
       ),
     };
+    this.commit = env.GIT_COMMIT;
+    this.metrics = { token: env.METRICS_TOKEN };
     this.cache = {
       defaultTtlSeconds: env.CACHE_DEFAULT_TTL_SECONDS,
       namespaceTtls: parseTtls(env.CACHE_NAMESPACE_TTLS),

@@ -234,6 +234,17 @@ export class EnvironmentVariables {
   @Min(1)
   EVENT_LOOP_WARN_MS = 200;
 
+  /** The commit the running build was made from, reported by GET /version (set at image build). */
+  @IsOptional()
+  @Matches(/^[0-9a-f]{7,40}$/, { message: 'GIT_COMMIT must be a git commit hash' })
+  GIT_COMMIT?: string;
+
+  /** Bearer token a Prometheus scraper presents at /metrics; unset = admins only. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
   /** Per attempt, for every upstream request. */
   @Transform(toInt)
   @IsInt()
@@ -518,6 +529,8 @@ export const ENVIRONMENT_VARIABLE_NAMES: readonly string[] = [
     'SMTP_URL',
     'UPSTREAM_MODE',
     'SNAPSHOT_INGEST_ON_START',
+    'METRICS_TOKEN',
+    'GIT_COMMIT',
   ]),
 ];
 

@@ -42,7 +42,7 @@ export interface SourceDefinition {
   documentationUrl: string | null;
 }
 
-/** Registered in `data_sources` at startup (idempotently). */
+/** Display metadata of the evidence and upload sources; the admin registry writes them to `data_sources`. */
 export const SOURCE_DEFINITIONS: readonly SourceDefinition[] = [
   {
     name: 'PanelApp',

@@ -1,4 +1,4 @@
-import { Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AnnotationStoreRepository } from './annotations/annotation-store.repository.js';
 import { AnnotationStoreService } from './annotations/annotation-store.service.js';
@@ -9,7 +9,6 @@ import { GeneAnnotationEntity } from './entities/gene-annotation.entity.js';
 import { GeneEvidenceEntity } from './entities/gene-evidence.entity.js';
 import { GeneEntity } from './entities/gene.entity.js';
 import { GeneStagingEntity } from './entities/gene-staging.entity.js';
-import { SOURCE_DEFINITIONS } from './evidence-sources.js';
 import { GenesController } from './genes.controller.js';
 import { GenesRepository } from './genes.repository.js';
 import { GenesService } from './genes.service.js';
@@ -58,10 +57,4 @@ import { StagingService } from './staging/staging.service.js';
   ],
   exports: [GenesService, ScoreRefresher, EvidenceIngestService, AnnotationStoreService],
 })
-export class GenesModule implements OnApplicationBootstrap {
-  constructor(private readonly statistics: StatisticsRepository) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.statistics.registerSources(SOURCE_DEFINITIONS);
-  }
-}
+export class GenesModule {}

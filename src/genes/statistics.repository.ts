@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { EvidenceTier } from './evidence-sources.js';
-import type { SourceDefinition } from './evidence-sources.js';
 
 export interface StatsFilter {
   hideZeroScores: boolean;
@@ -128,28 +127,6 @@ export class StatisticsRepository {
       ),
     ]);
     return { tiers, coverage, contributions, totals: totals[0] };
-  }
-
-  async registerSources(definitions: readonly SourceDefinition[]): Promise<void> {
-    for (const d of definitions) {
-      await this.dataSource.query(
-        `INSERT INTO data_sources (name, display_name, description, category, scoring, url, documentation_url, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (name) DO UPDATE SET display_name = EXCLUDED.display_name,
-           description = EXCLUDED.description, category = EXCLUDED.category, scoring = EXCLUDED.scoring,
-           url = EXCLUDED.url, documentation_url = EXCLUDED.documentation_url, updated_at = now()`,
-        [
-          d.name,
-          d.displayName,
-          d.description,
-          d.category,
-          d.scoring,
-          d.url,
-          d.documentationUrl,
-          d.category === 'upload' ? 'ready_for_upload' : 'active',
-        ],
-      );
-    }
   }
 
   async dataSources() {

@@ -21,6 +21,7 @@ export class VersionService {
     return {
       name: APP_NAME,
       version: APP_VERSION,
+      commit: this.config.commit ?? null,
       environment: this.config.env,
       node: process.version,
       database: { server, embedded: this.endpoint.isEmbedded, migration: migration?.name ?? null },

@@ -1,5 +1,6 @@
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/index.js';
+import type { LogControl } from './log-control.js';
 
 /**
  * nestjs-pino keeps one pino-http instance per process, built from the first options it
@@ -23,11 +24,15 @@ class LogRouter implements DestinationStream {
   lastMsg?: unknown;
   lastTime?: unknown;
   lastLogger?: unknown;
-  private readonly apps: { config: AppConfig; target: DestinationStream & Metadata }[] = [];
+  private readonly apps: {
+    config: AppConfig;
+    target: DestinationStream & Metadata;
+    control?: LogControl;
+  }[] = [];
 
   /** Makes an app's destination the active one until it is deactivated. */
-  activate(config: AppConfig, target: DestinationStream & Metadata): object {
-    const entry = { config, target };
+  activate(config: AppConfig, target: DestinationStream & Metadata, control?: LogControl): object {
+    const entry = { config, target, control };
     this.apps.push(entry);
     return entry;
   }
@@ -40,6 +45,12 @@ class LogRouter implements DestinationStream {
 
   get activeConfig(): AppConfig | undefined {
     return this.apps.at(-1)?.config;
+  }
+
+  /** The active app's slow-request threshold, as settings last changed it. */
+  get activeSlowRequestMs(): number | undefined {
+    const app = this.apps.at(-1);
+    return app?.control?.slowRequestMs ?? app?.config.log.slowRequestMs;
   }
 
   write(line: string): void {

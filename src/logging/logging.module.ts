@@ -19,6 +19,7 @@ import { SystemLogEntity } from './entities/system-log.entity.js';
 import { EventLoopMonitor } from './event-loop.monitor.js';
 import { LogsAdminController } from './logs-admin.controller.js';
 import { LogsRepository } from './logs.repository.js';
+import { LogControl, type AdjustableMultistream } from './log-control.js';
 import { logRouter } from './log-routing.js';
 import { LogsService } from './logs.service.js';
 import { buildPinoHttpOptions, createConsoleDestination } from './pino-options.js';
@@ -98,16 +99,21 @@ export class LoggingModule {
       config.log.dbBufferMax,
     );
     const streams: StreamEntry[] = [];
+    const consoleStream = console ?? createConsoleDestination(config);
     if (config.log.level !== 'silent') {
-      streams.push({
-        level: config.log.level,
-        stream: console ?? createConsoleDestination(config),
-      });
+      streams.push({ level: config.log.level, stream: consoleStream });
     }
     if (config.log.dbLevel !== 'silent') streams.push({ level: config.log.dbLevel, stream: sink });
     const lowest = [config.log.level, config.log.dbLevel].sort((a, b) => ORDER[a] - ORDER[b])[0];
     const options = { ...buildPinoHttpOptions(config), level: lowest };
-    const routing = logRouter.activate(config, pino.multistream(streams));
+    const multistream = pino.multistream(streams);
+    const control = new LogControl(
+      config,
+      multistream as unknown as AdjustableMultistream,
+      consoleStream,
+      config.log.dbLevel,
+    );
+    const routing = logRouter.activate(config, multistream, control);
     return {
       module: LoggingModule,
       global: true,
@@ -124,12 +130,13 @@ export class LoggingModule {
         { provide: SYSTEM_LOG_SINK, useValue: sink },
         { provide: LOWEST_LEVEL, useValue: lowest },
         { provide: ROUTING_HANDLE, useValue: routing },
+        { provide: LogControl, useValue: control },
         SystemLogLifecycle,
         EventLoopMonitor,
         LogsRepository,
         LogsService,
       ],
-      exports: [LoggerModule, EventLoopMonitor, SYSTEM_LOG_SINK],
+      exports: [LoggerModule, EventLoopMonitor, SYSTEM_LOG_SINK, LogControl],
     };
   }
 }

@@ -24,7 +24,7 @@ function isHealthProbe(req: IncomingMessage): boolean {
 }
 
 function slowMs(fallback: AppConfig): number {
-  return (logRouter.activeConfig ?? fallback).log.slowRequestMs;
+  return logRouter.activeSlowRequestMs ?? fallback.log.slowRequestMs;
 }
 
 function levelFor(config: AppConfig) {

@@ -17,6 +17,9 @@ const SCHEDULE_PREFIX = 'pipeline-schedule-';
 export class PipelineQueue implements OnApplicationShutdown {
   private readonly logger = new Logger(PipelineQueue.name);
   private boss?: PgBoss;
+  private onSchedule?: (source: string) => Promise<void>;
+  /** Schedule queues this instance works on. */
+  private readonly working = new Set<string>();
 
   constructor(
     private readonly endpoint: DatabaseEndpoint,
@@ -41,8 +44,6 @@ export class PipelineQueue implements OnApplicationShutdown {
     await withAdvisoryLock(this.dataSource, 'pipeline-queue-setup', async () => {
       await boss.start();
       await boss.createQueue(RUN_QUEUE);
-      for (const source of Object.keys(schedules))
-        await boss.createQueue(`${SCHEDULE_PREFIX}${source.toLowerCase()}`);
     });
     this.boss = boss;
     await boss.work<{ runId: string }>(
@@ -54,17 +55,44 @@ export class PipelineQueue implements OnApplicationShutdown {
         return Promise.resolve();
       },
     );
-    for (const [source, cron] of Object.entries(schedules)) {
-      const name = `${SCHEDULE_PREFIX}${source.toLowerCase()}`;
-      await boss.schedule(name, cron, { source });
-      await boss.work<{ source: string }>(name, async ([job]) => onSchedule(job.data.source));
-    }
-    for (const schedule of await boss.getSchedules()) {
-      const source = schedule.data && (schedule.data as { source?: string }).source;
-      if (schedule.name.startsWith(SCHEDULE_PREFIX) && (!source || !(source in schedules))) {
-        await boss.unschedule(schedule.name);
-        this.logger.log({ schedule: schedule.name }, 'removed a schedule no longer configured');
+    this.onSchedule = onSchedule;
+    await this.applySchedules(schedules);
+  }
+
+  /**
+   * Makes the shared queue's schedules equal `schedules` (source → cron) and has this
+   * instance work on each. Idempotent: every instance applies the same value when the
+   * schedule changes at runtime; pg-boss fires each schedule once across instances.
+   */
+  async applySchedules(schedules: Readonly<Record<string, string>>): Promise<void> {
+    const boss = this.boss;
+    const onSchedule = this.onSchedule;
+    if (!boss || !onSchedule) return;
+    const wanted = new Set(
+      Object.keys(schedules).map((s) => `${SCHEDULE_PREFIX}${s.toLowerCase()}`),
+    );
+    await withAdvisoryLock(this.dataSource, 'pipeline-queue-setup', async () => {
+      for (const [source, cron] of Object.entries(schedules)) {
+        const name = `${SCHEDULE_PREFIX}${source.toLowerCase()}`;
+        await boss.createQueue(name);
+        await boss.schedule(name, cron, { source });
       }
+      for (const schedule of await boss.getSchedules()) {
+        if (schedule.name.startsWith(SCHEDULE_PREFIX) && !wanted.has(schedule.name)) {
+          await boss.unschedule(schedule.name);
+          this.logger.log({ schedule: schedule.name }, 'removed a schedule no longer configured');
+        }
+      }
+    });
+    for (const name of wanted) {
+      if (this.working.has(name)) continue;
+      await boss.work<{ source: string }>(name, async ([job]) => onSchedule(job.data.source));
+      this.working.add(name);
+    }
+    for (const name of [...this.working]) {
+      if (wanted.has(name)) continue;
+      await boss.offWork(name);
+      this.working.delete(name);
     }
   }
 

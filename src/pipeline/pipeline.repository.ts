@@ -175,6 +175,16 @@ export class PipelineRepository {
   }
 
   /** The latest source row per source, from any run. */
+  /** Runs per status with their summed and longest durations (finished runs only). */
+  runStats(): Promise<{ status: string; runs: number; seconds: number; max_seconds: number }[]> {
+    return this.dataSource.query(
+      `SELECT status, count(*)::int AS runs,
+              coalesce(sum(extract(epoch FROM finished_at - started_at)), 0)::float8 AS seconds,
+              coalesce(max(extract(epoch FROM finished_at - started_at)), 0)::float8 AS max_seconds
+       FROM pipeline_runs GROUP BY status ORDER BY status`,
+    );
+  }
+
   latestPerSource(): Promise<(RunSourceRow & { run_status: RunStatus })[]> {
     return this.dataSource.query(
       `SELECT DISTINCT ON (s.source) s.*, r.status AS run_status

@@ -222,6 +222,19 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** The latest outcome per source across runs, and the run holding it now. */
+  /**
+   * Replaces the cron schedules (source → cron) at runtime, in the shared queue and in
+   * this instance's workers; every instance calls it with the same value.
+   */
+  reschedule(schedules: Readonly<Record<string, string>>): Promise<void> {
+    return this.queue.applySchedules(schedules);
+  }
+
+  /** Runs per status across every instance, with durations, for metrics. */
+  runStats(): Promise<{ status: string; runs: number; seconds: number; max_seconds: number }[]> {
+    return this.repository.runStats();
+  }
+
   async sourceStatus(): Promise<Record<string, unknown>[]> {
     const latest = new Map((await this.repository.latestPerSource()).map((s) => [s.source, s]));
     const active = await this.active();

@@ -33,6 +33,11 @@ export class DomainLimiter {
     private readonly book?: SlotBooker,
   ) {}
 
+  /** A new rate applies from the next start on (a settings change). */
+  setPerSecond(perSecond: number): void {
+    this.limit.perSecond = perSecond;
+  }
+
   private get spacingMs(): number {
     // 3% headroom: upstreams count arrivals, and a new connection or a busy event loop can
     // bring two arrivals a few milliseconds closer together than their starts were.

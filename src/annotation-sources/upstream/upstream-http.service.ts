@@ -93,12 +93,32 @@ export interface DomainHealth {
 export class UpstreamHttp {
   private readonly logger = new Logger(UpstreamHttp.name);
   private readonly domains = new Map<string, DomainState>();
+  /** Host suffix → requests per second; starts from config, changed by settings. */
+  private rateLimits: Readonly<Record<string, number>>;
 
   constructor(
     private readonly config: AppConfig,
     private readonly cache: CacheService,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.rateLimits = config.upstream.rateLimits;
+  }
+
+  /**
+   * Runtime per-domain rates (a settings change): domains already in use get their new
+   * rate for the next request; `default` covers hosts no suffix matches.
+   */
+  setRateLimits(rateLimits: Readonly<Record<string, number>>): void {
+    this.rateLimits = rateLimits;
+    for (const state of this.domains.values()) {
+      state.limiter.setPerSecond(this.rateFor(state.group));
+    }
+  }
+
+  /** Requests per second a domain (rate-limit group) is held to now. */
+  rateFor(group: string): number {
+    return this.rateLimits[group] ?? this.rateLimits.default ?? 5;
+  }
 
   /**
    * Books the domain's next start slot in PostgreSQL, so every instance keeps to one
@@ -186,7 +206,7 @@ export class UpstreamHttp {
 
   /** The rate-limit group of a host: the longest configured suffix it ends with. */
   groupFor(host: string): string {
-    const matches = Object.keys(this.config.upstream.rateLimits)
+    const matches = Object.keys(this.rateLimits)
       .filter((suffix) => suffix !== 'default' && (host === suffix || host.endsWith(`.${suffix}`)))
       .sort((a, b) => b.length - a.length);
     return matches[0] ?? host;
@@ -197,7 +217,7 @@ export class UpstreamHttp {
     const state = this.domains.get(group);
     if (state) return state;
     const cfg = this.config.upstream;
-    const perSecond = cfg.rateLimits[group] ?? cfg.rateLimits.default ?? 5;
+    const perSecond = this.rateFor(group);
     const backoff = new DelegateBackoff<IRetryBackoffContext<unknown>>((ctx) => {
       const error = 'error' in ctx.result ? ctx.result.error : undefined;
       const exponential = Math.min(cfg.backoffMaxMs, cfg.backoffBaseMs * 2 ** (ctx.attempt - 1));

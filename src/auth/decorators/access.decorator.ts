@@ -5,7 +5,14 @@ import type { Role } from '../roles.js';
 
 export const ACCESS_KEY = 'kgdb:access';
 
-export type AccessPolicy = { kind: 'public' } | { kind: 'role'; role: Role };
+export type AccessPolicy =
+  | { kind: 'public' }
+  | {
+      kind: 'role';
+      role: Role;
+      /** A service token (see ServiceTokens) also admitted instead of a user. */
+      serviceToken?: string;
+    };
 
 /** Anyone, signed in or not, may call this route. */
 export function Public(): MethodDecorator & ClassDecorator {
@@ -19,9 +26,16 @@ export function Public(): MethodDecorator & ClassDecorator {
  * Only users with `role` or a higher one (viewer < curator < admin). Routes without
  * `@Public()` or `@RequireRole()` are denied to everyone.
  */
-export function RequireRole(role: Role): MethodDecorator & ClassDecorator {
+export function RequireRole(
+  role: Role,
+  options: { serviceToken?: string } = {},
+): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    SetMetadata(ACCESS_KEY, { kind: 'role', role } satisfies AccessPolicy),
+    SetMetadata(ACCESS_KEY, {
+      kind: 'role',
+      role,
+      serviceToken: options.serviceToken,
+    } satisfies AccessPolicy),
     ApiBearerAuth(),
     ApiSecurity('oauth2'),
     ApiExtension('x-required-role', role),

@@ -7,6 +7,7 @@ import { AccountLockedError, ForbiddenError, UnauthorizedError } from '../auth.e
 import { ACCESS_KEY, type AccessPolicy } from '../decorators/access.decorator.js';
 import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
 import { roleSatisfies } from '../roles.js';
+import { ServiceTokens } from '../service-tokens.js';
 import { TokensService } from '../tokens.service.js';
 import { UsersRepository } from '../users.repository.js';
 
@@ -27,6 +28,7 @@ export class AccessGuard implements CanActivate {
     private readonly tokens: TokensService,
     private readonly users: UsersRepository,
     private readonly logger: PinoLogger,
+    private readonly serviceTokens: ServiceTokens,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -48,6 +50,7 @@ export class AccessGuard implements CanActivate {
       return true;
     }
     if (!token) throw new UnauthorizedError();
+    if (policy.serviceToken && this.serviceTokens.verify(policy.serviceToken, token)) return true;
     const user = await this.authenticate(token);
     this.attach(req, user);
     if (!roleSatisfies(user.role, policy.role)) {

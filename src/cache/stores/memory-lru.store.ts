@@ -15,10 +15,17 @@ export class MemoryLruStore extends EventEmitter implements KeyvStoreAdapter {
   evictions = 0;
 
   constructor(
-    readonly maxEntries: number,
-    readonly maxBytes: number,
+    public maxEntries: number,
+    public maxBytes: number,
   ) {
     super();
+  }
+
+  /** New bounds take effect at once: entries over them are evicted, oldest first. */
+  resize(maxEntries: number, maxBytes: number): void {
+    this.maxEntries = maxEntries;
+    this.maxBytes = maxBytes;
+    this.evict();
   }
 
   get size(): number {

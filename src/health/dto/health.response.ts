@@ -29,6 +29,14 @@ export class VersionResponse {
   @ApiProperty({ example: '0.1.0' })
   version: string;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '476b702',
+    description: 'Commit of the build (GIT_COMMIT), when known',
+  })
+  commit: string | null;
+
   @ApiProperty({ example: 'production' })
   environment: string;
 

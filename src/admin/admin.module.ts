@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { AnnotationSourcesModule } from '../annotation-sources/annotation-sources.module.js';
+import { PipelineModule } from '../pipeline/pipeline.module.js';
+import { SettingsController } from './settings/settings.controller.js';
+import { SettingsRepository } from './settings/settings.repository.js';
+import { SettingsService } from './settings/settings.service.js';
+import { SystemController } from './system/system.controller.js';
+import { SystemRepository } from './system/system.repository.js';
+import { SystemService } from './system/system.service.js';
+import { DataSourceRegistryRepository } from './registry/data-source-registry.repository.js';
+import { DataSourceRegistryService } from './registry/data-source-registry.service.js';
+import { DataSourcesAdminController } from './registry/datasources-admin.controller.js';
+
+/**
+ * Owns what an operator runs the service with: the data-source registry (registration at
+ * startup, orphans), runtime settings applied on every instance, and their admin
+ * endpoints.
+ */
+@Module({
+  imports: [AnnotationSourcesModule, PipelineModule],
+  controllers: [DataSourcesAdminController, SettingsController, SystemController],
+  providers: [
+    DataSourceRegistryRepository,
+    DataSourceRegistryService,
+    SettingsRepository,
+    SettingsService,
+    SystemRepository,
+    SystemService,
+  ],
+  exports: [SettingsService],
+})
+export class AdminModule {}

@@ -1,0 +1,49 @@
+import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
+import {
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { RequireRole } from '../../auth/decorators/access.decorator.js';
+import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
+import { DataSourceRegistryService } from './data-source-registry.service.js';
+import {
+  AdminDataSourcesResponse,
+  OrphanNameParam,
+  OrphansResponse,
+} from './dto/datasources.dto.js';
+
+@ApiTags('admin: data sources')
+@RequireRole('admin')
+@Controller('api/admin/datasources')
+export class DataSourcesAdminController {
+  constructor(private readonly registry: DataSourceRegistryService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Every registered source: config (secrets masked), runs, schedule, upstream health',
+  })
+  @ApiOkResponse({ type: AdminDataSourcesResponse })
+  async list(): Promise<AdminDataSourcesResponse> {
+    return { sources: await this.registry.list() };
+  }
+
+  @Get('orphans')
+  @ApiOperation({ summary: 'Registered sources no code defines any more, with last activity' })
+  @ApiOkResponse({ type: OrphansResponse })
+  async orphans(): Promise<OrphansResponse> {
+    return { orphans: await this.registry.orphans() };
+  }
+
+  @Delete('orphans/:name')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove one orphaned source row (never a source the code defines)' })
+  @ApiNoContentResponse()
+  @ApiResponse({ status: 409, type: ErrorEnvelope, description: 'The code defines this source' })
+  @ApiResponse({ status: 404, type: ErrorEnvelope, description: 'No such row' })
+  async remove(@Param() params: OrphanNameParam): Promise<void> {
+    await this.registry.removeOrphan(params.name);
+  }
+}

@@ -1,0 +1,212 @@
+import type { UpstreamHttp } from '../../annotation-sources/upstream/upstream-http.service.js';
+import type { CacheService } from '../../cache/cache.service.js';
+import type { AppConfig } from '../../config/index.js';
+import { LOG_LEVELS, type LogLevel } from '../../config/environment.js';
+import type { LogControl } from '../../logging/log-control.js';
+import type { PipelineService } from '../../pipeline/pipeline.service.js';
+import cronParser from 'cron-parser';
+
+export type SettingType = 'string' | 'number' | 'boolean' | 'json';
+export type SettingCategory =
+  'cache' | 'logging' | 'upstream' | 'pipeline' | 'database' | 'metrics';
+
+/** What settings act on: services of the modules that own the behaviour. */
+export interface SettingTargets {
+  cache: CacheService;
+  logs: LogControl;
+  upstream: UpstreamHttp;
+  pipeline: PipelineService;
+}
+
+/** Effective values by key, for appliers that combine several settings. */
+export type SettingValues = Readonly<Record<string, unknown>>;
+
+export interface SettingDefinition {
+  key: string;
+  type: SettingType;
+  category: SettingCategory;
+  description: string;
+  /** The value when no operator set one: what the environment configured. */
+  default: (config: AppConfig) => unknown;
+  /** Shown to operators; `check` enforces it. */
+  validation: Record<string, unknown>;
+  /** A problem with a (type-correct) value, or null. */
+  check: (value: unknown) => string | null;
+  requiresRestart?: boolean;
+  sensitive?: boolean;
+  readOnly?: boolean;
+  /** Applies the effective values to this instance; absent for read-only settings. */
+  apply?: (values: SettingValues, targets: SettingTargets) => void | Promise<void>;
+}
+
+const isInt = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): string | null =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+    ? null
+    : `must be an integer from ${min} to ${max}`;
+
+const isMap = (v: unknown, valid: (x: unknown) => boolean, what: string): string | null => {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'must be a JSON object';
+  for (const [k, x] of Object.entries(v)) {
+    if (!/^[a-z0-9._-]{1,100}$/i.test(k)) return `key ${k} is not a valid name`;
+    if (!valid(x)) return `${k}: must be ${what}`;
+  }
+  return null;
+};
+
+const MB = 1024 * 1024;
+
+const applyCacheTtls = (v: SettingValues, t: SettingTargets) =>
+  t.cache.setTtls(
+    v['cache.default_ttl_seconds'] as number,
+    v['cache.namespace_ttls'] as Record<string, number>,
+  );
+const applyL1 = (v: SettingValues, t: SettingTargets) =>
+  t.cache.resizeL1(v['cache.l1_max_entries'] as number, (v['cache.l1_max_mb'] as number) * MB);
+
+/**
+ * Every runtime setting. Each one that can change is applied by `apply` on every
+ * instance (no restart); read-only ones show what the environment set.
+ */
+export const SETTINGS: readonly SettingDefinition[] = [
+  {
+    key: 'cache.default_ttl_seconds',
+    type: 'number',
+    category: 'cache',
+    description: 'TTL of cache namespaces without their own (0 = never expires)',
+    default: (c) => c.cache.defaultTtlSeconds,
+    validation: { min: 0, max: 31_536_000 },
+    check: (v) => isInt(v, 0, 31_536_000),
+    apply: applyCacheTtls,
+  },
+  {
+    key: 'cache.namespace_ttls',
+    type: 'json',
+    category: 'cache',
+    description: 'TTL in seconds per cache namespace, over the built-in defaults',
+    default: (c) => ({ ...c.cache.namespaceTtls }),
+    validation: { shape: '{ namespace: seconds (integer >= 0) }' },
+    check: (v) => isMap(v, (x) => isInt(x, 0, 31_536_000) === null, 'an integer number of seconds'),
+    apply: applyCacheTtls,
+  },
+  {
+    key: 'cache.l1_max_entries',
+    type: 'number',
+    category: 'cache',
+    description: 'Entries the in-memory cache (L1) holds per instance',
+    default: (c) => c.cache.l1MaxEntries,
+    validation: { min: 1, max: 10_000_000 },
+    check: (v) => isInt(v, 1, 10_000_000),
+    apply: applyL1,
+  },
+  {
+    key: 'cache.l1_max_mb',
+    type: 'number',
+    category: 'cache',
+    description: 'Megabytes of JSON the in-memory cache (L1) holds per instance',
+    default: (c) => Math.round(c.cache.l1MaxBytes / MB),
+    validation: { min: 1, max: 65_536 },
+    check: (v) => isInt(v, 1, 65_536),
+    apply: applyL1,
+  },
+  {
+    key: 'logging.level',
+    type: 'string',
+    category: 'logging',
+    description: 'Console log level (records stored in system_logs follow LOG_DB_LEVEL)',
+    default: (c) => c.log.level,
+    validation: { enum: LOG_LEVELS },
+    check: (v) =>
+      (LOG_LEVELS as readonly unknown[]).includes(v)
+        ? null
+        : `must be one of ${LOG_LEVELS.join(', ')}`,
+    apply: (v, t) => t.logs.setLevel(v['logging.level'] as LogLevel),
+  },
+  {
+    key: 'logging.slow_request_ms',
+    type: 'number',
+    category: 'logging',
+    description: 'Requests slower than this are logged as warnings',
+    default: (c) => c.log.slowRequestMs,
+    validation: { min: 1, max: 3_600_000 },
+    check: (v) => isInt(v, 1, 3_600_000),
+    apply: (v, t) => t.logs.setSlowRequestMs(v['logging.slow_request_ms'] as number),
+  },
+  {
+    key: 'upstream.rate_limits',
+    type: 'json',
+    category: 'upstream',
+    description: 'Requests per second per upstream domain (host suffix); `default` covers the rest',
+    default: (c) => ({ ...c.upstream.rateLimits }),
+    validation: { shape: '{ host suffix | default: requests per second (> 0, <= 1000) }' },
+    check: (v) =>
+      isMap(
+        v,
+        (x) => typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= 1000,
+        'a number of requests per second above 0 and at most 1000',
+      ),
+    apply: (v, t) => t.upstream.setRateLimits(v['upstream.rate_limits'] as Record<string, number>),
+  },
+  {
+    key: 'pipeline.schedules',
+    type: 'json',
+    category: 'pipeline',
+    description: 'Cron schedule (UTC) per source: a run of the source is queued when it fires',
+    default: (c) => ({ ...c.pipeline.schedules }),
+    validation: { shape: '{ Source: "minute hour day month weekday" }' },
+    check: (v) => {
+      const shape = isMap(v, (x) => typeof x === 'string', 'a cron expression');
+      if (shape) return shape;
+      for (const [source, cron] of Object.entries(v as Record<string, string>)) {
+        if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(source)) return `${source} is not a source name`;
+        if (cron.trim().split(/\s+/).length !== 5) return `${source}: cron needs 5 fields`;
+        try {
+          cronParser.parseExpression(cron);
+        } catch {
+          return `${source}: ${cron} is not a valid cron expression`;
+        }
+      }
+      return null;
+    },
+    apply: (v, t) => t.pipeline.reschedule(v['pipeline.schedules'] as Record<string, string>),
+  },
+  {
+    key: 'metrics.token',
+    type: 'string',
+    category: 'metrics',
+    description: 'Bearer token a Prometheus scraper presents at /metrics (empty: admins only)',
+    default: (c) => c.metrics.token ?? '',
+    validation: { minLength: 0, note: 'empty, or at least 16 characters' },
+    check: (v) =>
+      typeof v === 'string' && (v === '' || v.length >= 16)
+        ? null
+        : 'must be empty or at least 16 characters',
+    sensitive: true,
+  },
+  {
+    key: 'database.pool_size',
+    type: 'number',
+    category: 'database',
+    description: 'Connections per instance (DB_POOL_SIZE); set in the environment',
+    default: (c) => c.database.poolSize,
+    validation: { min: 1, max: 200 },
+    check: (v) => isInt(v, 1, 200),
+    requiresRestart: true,
+    readOnly: true,
+  },
+];
+
+export const SETTINGS_BY_KEY = new Map(SETTINGS.map((s) => [s.key, s]));
+
+/** A value of the declared type, or a problem. */
+export function typeProblem(type: SettingType, value: unknown): string | null {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string' ? null : 'must be a string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? null : 'must be a number';
+    case 'boolean':
+      return typeof value === 'boolean' ? null : 'must be a boolean';
+    case 'json':
+      return value !== undefined ? null : 'must be JSON';
+  }
+}

@@ -1,0 +1,245 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { UpstreamHttp } from '../../annotation-sources/upstream/upstream-http.service.js';
+import { CacheService } from '../../cache/cache.service.js';
+import { runInBackground } from '../../common/background.js';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/index.js';
+import { AppConfig } from '../../config/index.js';
+import { DatabaseEndpoint } from '../../database/database-endpoint.js';
+import { NotificationListener } from '../../database/notification-listener.js';
+import { LogControl } from '../../logging/log-control.js';
+import { PipelineService } from '../../pipeline/pipeline.service.js';
+import {
+  SETTINGS,
+  SETTINGS_BY_KEY,
+  typeProblem,
+  type SettingDefinition,
+  type SettingTargets,
+} from './settings.catalog.js';
+import { SettingsRepository, type ChangeRow, type SettingRow } from './settings.repository.js';
+
+const SETTINGS_CHANNEL = 'kgdb_settings';
+export const MASKED = '***MASKED***';
+
+export interface SettingView {
+  key: string;
+  value: unknown;
+  value_type: string;
+  category: string;
+  description: string;
+  default_value: unknown;
+  is_default: boolean;
+  requires_restart: boolean;
+  sensitive: boolean;
+  read_only: boolean;
+  validation: Record<string, unknown>;
+  updated_by_id: number | null;
+  updated_at: string;
+}
+
+export interface ChangeView {
+  id: number;
+  key: string;
+  old_value: unknown;
+  new_value: unknown;
+  changed_by: string;
+  changed_by_id: number | null;
+  reason: string | null;
+  ip_address: string | null;
+  changed_at: string;
+}
+
+export interface Actor {
+  id: number;
+  username: string;
+  ip: string | null;
+}
+
+/**
+ * Runtime settings that take effect without a restart, on every instance: a change is
+ * stored with its audit row, applied here, and announced over LISTEN/NOTIFY; every
+ * other instance re-reads the settings and applies them. After a lost listener
+ * connection an instance re-reads everything (it may have missed announcements).
+ */
+@Injectable()
+export class SettingsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SettingsService.name);
+  private readonly bus: NotificationListener<{ key: string }>;
+  private readonly targets: SettingTargets;
+  private effective: Record<string, unknown> = {};
+
+  constructor(
+    private readonly repository: SettingsRepository,
+    private readonly config: AppConfig,
+    endpoint: DatabaseEndpoint,
+    cache: CacheService,
+    logs: LogControl,
+    upstream: UpstreamHttp,
+    pipeline: PipelineService,
+  ) {
+    this.targets = { cache, logs, upstream, pipeline };
+    this.bus = new NotificationListener<{ key: string }>(
+      endpoint.url,
+      SETTINGS_CHANNEL,
+      randomUUID(),
+      (msg) => this.reloadInBackground(`setting ${msg.key} changed on another instance`),
+      () => this.reloadInBackground('settings listener reconnected'),
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.repository.registerCatalog(
+      SETTINGS.map((d) => ({
+        key: d.key,
+        type: d.type,
+        category: d.category,
+        description: d.description,
+        default: d.default(this.config),
+        requiresRestart: d.requiresRestart ?? false,
+        sensitive: d.sensitive ?? false,
+        readOnly: d.readOnly ?? false,
+        validation: d.validation,
+      })),
+    );
+    await this.reload();
+    await this.bus.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.stop();
+  }
+
+  /** The value in effect on this instance (an operator's, else the environment's). */
+  value<T>(key: string): T {
+    return this.effective[key] as T;
+  }
+
+  async list(): Promise<SettingView[]> {
+    return (await this.repository.all())
+      .filter((r) => SETTINGS_BY_KEY.has(r.key))
+      .map((r) => this.view(r));
+  }
+
+  async get(key: string): Promise<SettingView> {
+    return this.view(await this.row(key));
+  }
+
+  async history(key: string, limit: number): Promise<ChangeView[]> {
+    await this.row(key);
+    return (await this.repository.history(key, limit)).map((c) => this.changeView(c));
+  }
+
+  async update(
+    key: string,
+    value: unknown,
+    reason: string | null,
+    actor: Actor,
+  ): Promise<SettingView> {
+    const row = await this.row(key);
+    const definition = SETTINGS_BY_KEY.get(key)!;
+    if (definition.readOnly) {
+      throw new ConflictError(`${key} is read-only; it is set in the environment`);
+    }
+    const problem =
+      (value === null ? 'must not be null' : null) ??
+      typeProblem(definition.type, value) ??
+      definition.check(value);
+    if (problem)
+      throw new ValidationFailedError([{ field: 'value', messages: [`${key} ${problem}`] }]);
+    const old = this.effectiveOf(definition, row.value);
+    const mask = (v: unknown) => (definition.sensitive ? MASKED : v);
+    await this.repository.change({
+      key,
+      value,
+      auditOld: mask(old),
+      auditNew: mask(value),
+      userId: actor.id,
+      username: actor.username,
+      reason,
+      ip: actor.ip,
+    });
+    await this.reload();
+    try {
+      await this.repository.notify(SETTINGS_CHANNEL, this.bus.encode({ key }));
+    } catch (error) {
+      // The change is stored: other instances pick it up on their next re-read.
+      this.logger.warn({ err: error, key }, 'setting change not announced');
+    }
+    this.logger.log(
+      { key, by: actor.username, old: mask(old), new: mask(value), reason },
+      `setting ${key} changed`,
+    );
+    return this.get(key);
+  }
+
+  /** Re-reads every setting and applies the values in effect to this instance. */
+  async reload(): Promise<void> {
+    const rows = new Map((await this.repository.all()).map((r) => [r.key, r]));
+    const next: Record<string, unknown> = {};
+    for (const d of SETTINGS) next[d.key] = this.effectiveOf(d, rows.get(d.key)?.value ?? null);
+    this.effective = next;
+    const appliers = new Set(SETTINGS.map((d) => d.apply).filter((a) => a !== undefined));
+    for (const apply of appliers) {
+      try {
+        await apply(next, this.targets);
+      } catch (error) {
+        this.logger.error({ err: error }, 'a setting could not be applied');
+      }
+    }
+  }
+
+  private reloadInBackground(why: string): void {
+    runInBackground(this.logger, why, () => this.reload());
+  }
+
+  private effectiveOf(definition: SettingDefinition, stored: unknown): unknown {
+    return stored ?? definition.default(this.config);
+  }
+
+  private async row(key: string): Promise<SettingRow> {
+    const row = SETTINGS_BY_KEY.has(key) ? await this.repository.one(key) : null;
+    if (!row) throw new NotFoundError(`No setting ${key}`);
+    return row;
+  }
+
+  private view(r: SettingRow): SettingView {
+    const definition = SETTINGS_BY_KEY.get(r.key)!;
+    const value = this.effectiveOf(definition, r.value);
+    const defaultValue = definition.default(this.config);
+    const mask = (v: unknown) => (r.sensitive && v !== '' ? MASKED : v);
+    return {
+      key: r.key,
+      value: mask(value),
+      value_type: r.value_type,
+      category: r.category,
+      description: r.description,
+      default_value: mask(defaultValue),
+      is_default: r.value === null,
+      requires_restart: r.requires_restart,
+      sensitive: r.sensitive,
+      read_only: r.read_only,
+      validation: r.validation,
+      updated_by_id: r.updated_by_id,
+      updated_at: new Date(r.updated_at).toISOString(),
+    };
+  }
+
+  private changeView(c: ChangeRow): ChangeView {
+    return {
+      id: Number(c.id),
+      key: c.setting_key,
+      old_value: c.old_value,
+      new_value: c.new_value,
+      changed_by: c.changed_by,
+      changed_by_id: c.changed_by_id,
+      reason: c.reason,
+      ip_address: c.ip_address,
+      changed_at: new Date(c.changed_at).toISOString(),
+    };
+  }
+}

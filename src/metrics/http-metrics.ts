@@ -1,0 +1,36 @@
+import type { NextFunction, Request, Response } from 'express';
+import { Histogram, type Registry } from 'prom-client';
+
+/** Request durations by method, matched route pattern and status, from the first byte in. */
+export class HttpMetrics {
+  private readonly duration: Histogram<'method' | 'route' | 'status'>;
+
+  constructor(registry: Registry) {
+    this.duration = new Histogram({
+      name: 'kgdb_http_request_duration_seconds',
+      help: 'HTTP request duration by method, route pattern and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+  }
+
+  /** Express middleware; the route is known only once the request has been routed. */
+  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
+    const start = process.hrtime.bigint();
+    res.once('finish', () => {
+      const matched = req.route as { path?: unknown } | undefined;
+      const route = matched?.path;
+      this.duration.observe(
+        {
+          method: req.method,
+          // Unmatched paths share one label: arbitrary URLs must not create series.
+          route: typeof route === 'string' ? route : 'unmatched',
+          status: String(res.statusCode),
+        },
+        Number(process.hrtime.bigint() - start) / 1e9,
+      );
+    });
+    next();
+  };
+}
