@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AnnotationSourcesModule } from '../annotation-sources/annotation-sources.module.js';
+import { GenesModule } from '../genes/genes.module.js';
 import { PipelineModule } from '../pipeline/pipeline.module.js';
 import { SettingsController } from './settings/settings.controller.js';
 import { SettingsRepository } from './settings/settings.repository.js';
@@ -7,7 +8,6 @@ import { SettingsService } from './settings/settings.service.js';
 import { SystemController } from './system/system.controller.js';
 import { SystemRepository } from './system/system.repository.js';
 import { SystemService } from './system/system.service.js';
-import { DataSourceRegistryRepository } from './registry/data-source-registry.repository.js';
 import { DataSourceRegistryService } from './registry/data-source-registry.service.js';
 import { DataSourcesAdminController } from './registry/datasources-admin.controller.js';
 
@@ -17,10 +17,9 @@ import { DataSourcesAdminController } from './registry/datasources-admin.control
  * endpoints.
  */
 @Module({
-  imports: [AnnotationSourcesModule, PipelineModule],
+  imports: [AnnotationSourcesModule, PipelineModule, GenesModule],
   controllers: [DataSourcesAdminController, SettingsController, SystemController],
   providers: [
-    DataSourceRegistryRepository,
     DataSourceRegistryService,
     SettingsRepository,
     SettingsService,

@@ -12,6 +12,8 @@ import { GeneStagingEntity } from './entities/gene-staging.entity.js';
 import { GenesController } from './genes.controller.js';
 import { GenesRepository } from './genes.repository.js';
 import { GenesService } from './genes.service.js';
+import { SourceRegistryRepository } from './registry/source-registry.repository.js';
+import { SourceRegistryService } from './registry/source-registry.service.js';
 import { ScoreRefresher } from './scoring/score-refresher.service.js';
 import { DataSourcesController, StatisticsController } from './statistics.controller.js';
 import { StatisticsRepository } from './statistics.repository.js';
@@ -54,7 +56,15 @@ import { StagingService } from './staging/staging.service.js';
     EvidenceIngestService,
     AnnotationStoreRepository,
     AnnotationStoreService,
+    SourceRegistryRepository,
+    SourceRegistryService,
   ],
-  exports: [GenesService, ScoreRefresher, EvidenceIngestService, AnnotationStoreService],
+  exports: [
+    GenesService,
+    ScoreRefresher,
+    EvidenceIngestService,
+    AnnotationStoreService,
+    SourceRegistryService,
+  ],
 })
 export class GenesModule {}

@@ -175,6 +175,31 @@ export class PipelineRepository {
   }
 
   /** The latest source row per source, from any run. */
+  /** The latest start or finish of a run of each named source. */
+  lastActivity(sources: readonly string[]): Promise<{ source: string; at: Date }[]> {
+    return this.dataSource.query(
+      `SELECT source, max(coalesce(finished_at, started_at)) AS at FROM pipeline_run_sources
+       WHERE source = ANY($1::text[]) AND coalesce(finished_at, started_at) IS NOT NULL
+       GROUP BY source`,
+      [sources],
+    );
+  }
+
+  /** Runs not finished by status, and job-queue jobs waiting or active by state. */
+  async queueDepth(): Promise<{ runs: Record<string, number>; jobs: Record<string, number> }> {
+    const runs = await this.dataSource.query<{ status: string; n: number }[]>(
+      `SELECT status, count(*)::int AS n FROM pipeline_runs
+       WHERE status IN ('queued', 'running', 'paused', 'cancelling') GROUP BY status`,
+    );
+    const jobs = await this.dataSource.query<{ status: string; n: number }[]>(
+      `SELECT state::text AS status, count(*)::int AS n FROM pgboss.job
+       WHERE state IN ('created', 'retry', 'active') GROUP BY state`,
+    );
+    const byStatus = (rows: { status: string; n: number }[]) =>
+      Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    return { runs: byStatus(runs), jobs: byStatus(jobs) };
+  }
+
   /** Runs per status with their summed and longest durations (finished runs only). */
   runStats(): Promise<{ status: string; runs: number; seconds: number; max_seconds: number }[]> {
     return this.dataSource.query(

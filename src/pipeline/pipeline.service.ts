@@ -230,6 +230,17 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
     return this.queue.applySchedules(schedules);
   }
 
+  /** Source → latest start or finish of one of its runs (sources that ran). */
+  async lastActivity(sources: readonly string[]): Promise<Record<string, Date>> {
+    const rows = await this.repository.lastActivity(sources);
+    return Object.fromEntries(rows.map((r) => [r.source, r.at]));
+  }
+
+  /** Runs not finished and job-queue jobs waiting or active, across every instance. */
+  queueDepth(): Promise<{ runs: Record<string, number>; jobs: Record<string, number> }> {
+    return this.repository.queueDepth();
+  }
+
   /** Runs per status across every instance, with durations, for metrics. */
   runStats(): Promise<{ status: string; runs: number; seconds: number; max_seconds: number }[]> {
     return this.repository.runStats();

@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError } from '../../common/errors/index.js';
 import { AppConfig } from '../../config/index.js';
 import { PipelineService } from '../../pipeline/pipeline.service.js';
 import { SettingsService } from '../settings/settings.service.js';
-import { DataSourceRegistryRepository } from './data-source-registry.repository.js';
+import { SourceRegistryService } from '../../genes/registry/source-registry.service.js';
 import { definedSources, type DefinedSource } from './defined-sources.js';
 import type { AdminDataSource, OrphanSource, UpstreamDomainHealth } from './dto/datasources.dto.js';
 import { configUrls, sourceConfig } from './source-config.js';
@@ -22,7 +22,7 @@ export class DataSourceRegistryService implements OnApplicationBootstrap {
   private readonly logger = new Logger(DataSourceRegistryService.name);
 
   constructor(
-    private readonly repository: DataSourceRegistryRepository,
+    private readonly repository: SourceRegistryService,
     private readonly evidence: EvidenceSourcesService,
     private readonly annotations: AnnotationSourcesService,
     private readonly pipeline: PipelineService,
@@ -59,13 +59,18 @@ export class DataSourceRegistryService implements OnApplicationBootstrap {
 
   async orphans(): Promise<OrphanSource[]> {
     const rows = await this.repository.orphans(this.definedNames());
+    const runs = await this.pipeline.lastActivity(rows.map((r) => r.name));
+    const latest = (...dates: (Date | string | null | undefined)[]) => {
+      const times = dates.filter((d) => d != null).map((d) => new Date(d).getTime());
+      return times.length > 0 ? new Date(Math.max(...times)).toISOString() : null;
+    };
     return rows.map((r) => ({
       name: r.name,
       display_name: r.display_name,
       category: r.category,
       status: r.status,
       evidence_count: r.evidence_count,
-      last_activity: r.last_activity ? new Date(r.last_activity).toISOString() : null,
+      last_activity: latest(r.last_activity, runs[r.name]),
     }));
   }
 

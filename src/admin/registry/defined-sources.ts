@@ -1,19 +1,7 @@
 import { SOURCE_DEFINITIONS } from '../../genes/evidence-sources.js';
+import type { SourceRegistration as DefinedSource } from '../../genes/registry/source-registry.service.js';
 
-export type SourceCategory = 'evidence' | 'annotation' | 'upload' | 'internal';
-
-/** One row the code defines for `data_sources`. */
-export interface DefinedSource {
-  name: string;
-  displayName: string;
-  description: string;
-  category: SourceCategory;
-  scoring: 'count' | 'classification' | null;
-  url: string | null;
-  documentationUrl: string | null;
-  /** The status a new row starts with; an existing row keeps its own. */
-  initialStatus: 'active' | 'ready_for_upload';
-}
+export type { DefinedSource };
 
 /** Processes that write data without being a source; they have run history of their own. */
 export const INTERNAL_PROCESSES: readonly Omit<DefinedSource, 'initialStatus'>[] = [

@@ -72,6 +72,7 @@ export class SettingsService implements OnApplicationBootstrap, OnApplicationShu
   private readonly bus: NotificationListener<{ key: string }>;
   private readonly targets: SettingTargets;
   private effective: Record<string, unknown> = {};
+  private loaded = false;
 
   constructor(
     private readonly repository: SettingsRepository,
@@ -177,13 +178,21 @@ export class SettingsService implements OnApplicationBootstrap, OnApplicationShu
     return this.get(key);
   }
 
-  /** Re-reads every setting and applies the values in effect to this instance. */
+  /**
+   * Re-reads every setting and applies to this instance those whose value in effect
+   * changed (all of them the first time).
+   */
   async reload(): Promise<void> {
     const rows = new Map((await this.repository.all()).map((r) => [r.key, r]));
+    const previous = this.loaded ? this.effective : null;
     const next: Record<string, unknown> = {};
     for (const d of SETTINGS) next[d.key] = this.effectiveOf(d, rows.get(d.key)?.value ?? null);
     this.effective = next;
-    const appliers = new Set(SETTINGS.map((d) => d.apply).filter((a) => a !== undefined));
+    this.loaded = true;
+    const changed = SETTINGS.filter(
+      (d) => !previous || JSON.stringify(previous[d.key]) !== JSON.stringify(next[d.key]),
+    );
+    const appliers = new Set(changed.map((d) => d.apply).filter((a) => a !== undefined));
     for (const apply of appliers) {
       try {
         await apply(next, this.targets);

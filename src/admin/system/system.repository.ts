@@ -8,7 +8,7 @@ export interface TableSize {
   rows_estimate: number;
 }
 
-/** Size and queue figures of the shared database. */
+/** Size figures of the shared database. */
 @Injectable()
 export class SystemRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -36,32 +36,5 @@ export class SystemRepository {
       total_bytes: Number(r.total_bytes),
       rows_estimate: Number(r.rows_estimate),
     }));
-  }
-
-  async storedCache(): Promise<{ entries: number; bytes: number }> {
-    const [row] = await this.dataSource.query<{ entries: number; bytes: string }[]>(
-      'SELECT count(*)::int AS entries, coalesce(sum(data_size), 0)::bigint AS bytes FROM cache_entries',
-    );
-    return { entries: row?.entries ?? 0, bytes: Number(row?.bytes ?? 0) };
-  }
-
-  /** Pipeline runs not finished, and job-queue jobs waiting or running, by state. */
-  async queueDepth(): Promise<{ runs: Record<string, number>; jobs: Record<string, number> }> {
-    const runs = await this.dataSource.query<{ status: string; n: number }[]>(
-      `SELECT status, count(*)::int AS n FROM pipeline_runs
-       WHERE status IN ('queued', 'running', 'paused', 'cancelling') GROUP BY status`,
-    );
-    const [exists] = await this.dataSource.query<{ present: boolean }[]>(
-      `SELECT to_regclass('pgboss.job') IS NOT NULL AS present`,
-    );
-    const jobs = exists?.present
-      ? await this.dataSource.query<{ status: string; n: number }[]>(
-          `SELECT state::text AS status, count(*)::int AS n FROM pgboss.job
-           WHERE state IN ('created', 'retry', 'active') GROUP BY state`,
-        )
-      : [];
-    const byStatus = (rows: { status: string; n: number }[]) =>
-      Object.fromEntries(rows.map((r) => [r.status, r.n]));
-    return { runs: byStatus(runs), jobs: byStatus(jobs) };
   }
 }

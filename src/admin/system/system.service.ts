@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CacheService } from '../../cache/cache.service.js';
 import { AppConfig } from '../../config/index.js';
+import { PipelineService } from '../../pipeline/pipeline.service.js';
 import type { SystemResponse } from './dto/system.dto.js';
 import { SystemRepository } from './system.repository.js';
 
@@ -11,14 +12,15 @@ export class SystemService {
     private readonly repository: SystemRepository,
     private readonly cache: CacheService,
     private readonly config: AppConfig,
+    private readonly pipeline: PipelineService,
   ) {}
 
   async describe(): Promise<SystemResponse> {
-    const [databaseBytes, tables, stored, queue] = await Promise.all([
+    const [databaseBytes, tables, cacheStats, queue] = await Promise.all([
       this.repository.databaseBytes(),
       this.repository.tableSizes(25),
-      this.repository.storedCache(),
-      this.repository.queueDepth(),
+      this.cache.stats(),
+      this.pipeline.queueDepth(),
     ]);
     const memory = process.memoryUsage();
     return {
@@ -38,7 +40,7 @@ export class SystemService {
           max_entries: this.cache.l1.maxEntries,
           max_bytes: this.cache.l1.maxBytes,
         },
-        l2: stored,
+        l2: { entries: cacheStats.stored.total_entries, bytes: cacheStats.stored.total_bytes },
       },
       queue,
     };

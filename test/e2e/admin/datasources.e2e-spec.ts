@@ -96,6 +96,14 @@ describe('data-source registry', () => {
        VALUES ('annotation_pipeline', 'Old pipeline', 'left over', 'internal', '2024-01-02T03:04:05Z'),
               ('RetiredSource', 'Retired', 'gone', 'evidence', '2024-01-01T00:00:00Z')`,
     );
+    // A run of the retired source, later than its row's last change.
+    await db().query(
+      `WITH run AS (
+         INSERT INTO pipeline_runs (id, kind, status, sources)
+         VALUES (gen_random_uuid(), 'source', 'completed', '{RetiredSource}') RETURNING id)
+       INSERT INTO pipeline_run_sources (run_id, source, kind, started_at, finished_at)
+       SELECT id, 'RetiredSource', 'evidence', '2024-03-01T00:00:00Z', '2024-03-01T01:00:00Z' FROM run`,
+    );
     const restarted = await createTestApp({ databaseUrl: database.url, env: ENV });
     try {
       const warnings = orphanWarnings(restarted);
@@ -111,7 +119,7 @@ describe('data-source registry', () => {
       expect(listed.body.orphans).toEqual([
         expect.objectContaining({
           name: 'RetiredSource',
-          last_activity: '2024-01-01T00:00:00.000Z',
+          last_activity: '2024-03-01T01:00:00.000Z',
         }),
         expect.objectContaining({
           name: 'annotation_pipeline',

@@ -1,5 +1,6 @@
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
+import { runSource } from '../../support/sources.js';
 
 const SCRAPE_TOKEN = 'metrics-scrape-token-0123456789';
 
@@ -89,6 +90,8 @@ describe('GET /metrics', () => {
   });
 
   it('parses and carries every listed series', async () => {
+    // A source run (from the offline snapshot on loopback): upstream requests and a run.
+    await runSource(t, admin, 'ClinGen', { expect: 200 });
     await t.http().get('/api/genes').expect(200);
     await t.http().get('/api/genes').expect(200);
     await t.http().get('/api/genes/NOPE1').expect(404);
@@ -140,6 +143,24 @@ describe('GET /metrics', () => {
     ).toBeGreaterThanOrEqual(1);
     expect(has('kgdb_cache_l1_entries', { kind: 'max' })).toBe(true);
     expect(types.get('kgdb_pipeline_runs')).toBe('gauge');
+    expect(
+      samples.find((s) => s.name === 'kgdb_pipeline_runs' && s.labels.status === 'completed')
+        ?.value,
+    ).toBeGreaterThanOrEqual(1);
+    expect(has('kgdb_pipeline_run_duration_seconds_max', { status: 'completed' })).toBe(true);
+    const loopback = samples.find(
+      (s) => s.name === 'kgdb_upstream_requests_total' && s.labels.domain === '127.0.0.1',
+    );
+    expect(loopback?.value).toBeGreaterThanOrEqual(1);
+    expect(has('kgdb_upstream_errors_total', { domain: '127.0.0.1' })).toBe(true);
+    expect(
+      samples.find(
+        (s) =>
+          s.name === 'kgdb_upstream_circuit_state' &&
+          s.labels.domain === '127.0.0.1' &&
+          s.labels.state === 'closed',
+      )?.value,
+    ).toBe(1);
     expect(types.get('kgdb_pipeline_run_duration_seconds_sum')).toBe('gauge');
     for (const name of [
       'kgdb_upstream_requests_total',

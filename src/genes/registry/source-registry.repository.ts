@@ -2,7 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { withAdvisoryLock } from '../../database/advisory-lock.js';
-import type { DefinedSource } from './defined-sources.js';
+
+/** One row the code defines for `data_sources`. */
+export interface SourceRegistration {
+  name: string;
+  displayName: string;
+  description: string;
+  category: 'evidence' | 'annotation' | 'upload' | 'internal';
+  scoring: 'count' | 'classification' | null;
+  url: string | null;
+  documentationUrl: string | null;
+  /** The status a new row starts with; an existing row keeps its own. */
+  initialStatus: 'active' | 'ready_for_upload';
+}
 
 export interface RegistryRow {
   name: string;
@@ -23,16 +35,16 @@ export interface OrphanRow {
   category: string;
   status: string;
   evidence_count: number;
-  /** The latest of: evidence written, a run of it, the row itself changing. */
+  /** The latest of: evidence written, the row itself changing. */
   last_activity: Date | null;
 }
 
 /** Several instances starting together register one after the other. */
 const REGISTRY_LOCK = 'data-source-registry';
 
-/** SQL of the `data_sources` registry as the admin module sees it. */
+/** SQL of the `data_sources` registry: registration, orphans, removal. */
 @Injectable()
-export class DataSourceRegistryRepository {
+export class SourceRegistryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
@@ -40,7 +52,7 @@ export class DataSourceRegistryRepository {
    * locked step so the orphan list matches what was just registered. Display metadata
    * follows the code; status (which an operator or an upload changes) is kept.
    */
-  async register(sources: readonly DefinedSource[]): Promise<string[]> {
+  async register(sources: readonly SourceRegistration[]): Promise<string[]> {
     return withAdvisoryLock(this.dataSource, REGISTRY_LOCK, async () => {
       await this.dataSource.query(
         `INSERT INTO data_sources (name, display_name, description, category, scoring, url, documentation_url, status)
@@ -85,9 +97,8 @@ export class DataSourceRegistryRepository {
       `SELECT d.name, d.display_name, d.category, d.status,
               (SELECT count(*)::int FROM gene_evidence e WHERE e.source_name = d.name) AS evidence_count,
               greatest(d.updated_at, d.last_updated_at,
-                       (SELECT max(e.updated_at) FROM gene_evidence e WHERE e.source_name = d.name),
-                       (SELECT max(coalesce(s.finished_at, s.started_at)) FROM pipeline_run_sources s
-                        WHERE s.source = d.name)) AS last_activity
+                       (SELECT max(e.updated_at) FROM gene_evidence e WHERE e.source_name = d.name))
+                AS last_activity
        FROM data_sources d WHERE NOT (d.name = ANY($1::text[])) ORDER BY d.name`,
       [defined],
     );
