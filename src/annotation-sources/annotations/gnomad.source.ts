@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SourceToolkit } from '../base/source-toolkit.js';
 import {
-  AnnotationSource,
+  BatchedAnnotationSource,
   annotated,
   failed,
   noData,
@@ -90,7 +90,7 @@ export function gnomadOutcome(
  * retries gene by gene; `gene: null` is no data.
  */
 @Injectable()
-export class GnomadAnnotationSource extends AnnotationSource {
+export class GnomadAnnotationSource extends BatchedAnnotationSource {
   readonly name = 'gnomad';
   readonly displayName = 'gnomAD';
   readonly namespace = 'gnomad';
@@ -104,26 +104,11 @@ export class GnomadAnnotationSource extends AnnotationSource {
     return Promise.resolve(GNOMAD_VERSION);
   }
 
-  async annotate(genes: AnnotationGene[]): Promise<AnnotationOutcomes> {
-    const outcomes: AnnotationOutcomes = new Map();
-    const size = this.kit.config.sources.annotations.gnomad.batchSize;
-    for (let i = 0; i < genes.length; i += size) {
-      const batch = genes.slice(i, i + size);
-      try {
-        for (const [id, outcome] of await this.query(batch)) outcomes.set(id, outcome);
-      } catch (error) {
-        // Left out: the runner asks again gene by gene (annotateOne).
-        this.logger.warn({ genes: batch.length }, `gnomAD batch failed: ${String(error)}`);
-      }
-    }
-    return outcomes;
+  protected get batchSize(): number {
+    return this.kit.config.sources.annotations.gnomad.batchSize;
   }
 
-  override async annotateOne(gene: AnnotationGene): Promise<AnnotationOutcome> {
-    return (await this.query([gene])).get(gene.id)!;
-  }
-
-  private async query(genes: AnnotationGene[]): Promise<AnnotationOutcomes> {
+  protected async lookup(genes: AnnotationGene[]): Promise<AnnotationOutcomes> {
     const params: string[] = [];
     const fields: string[] = [];
     const variables: Record<string, string> = {};
