@@ -101,6 +101,18 @@ export class AppConfig {
       readonly ontologyUrl: string;
       readonly genesToPhenotypeUrl: string;
       readonly rootTerm: string;
+      readonly classification: {
+        readonly kidneyRoots: readonly string[];
+        /** `null`: the source's built-in groups. */
+        readonly clinicalGroups:
+          | readonly {
+              readonly name: string;
+              readonly signature: string[];
+              readonly weight: number;
+            }[]
+          | null;
+        readonly syndromicThreshold: number;
+      };
     };
     readonly panelapp: {
       readonly regions: readonly { readonly region: 'UK' | 'Australia'; readonly url: string }[];
@@ -244,6 +256,16 @@ export class AppConfig {
         ontologyUrl: env.HPO_ONTOLOGY_URL,
         genesToPhenotypeUrl: env.HPO_GENES_TO_PHENOTYPE_URL,
         rootTerm: env.HPO_ROOT_TERM,
+        classification: {
+          kidneyRoots: list(env.HPO_KIDNEY_TERMS),
+          clinicalGroups: env.HPO_CLINICAL_GROUPS
+            ? env.HPO_CLINICAL_GROUPS.split(';').map((part) => {
+                const [name, terms] = part.split('=');
+                return { name, signature: terms.split(','), weight: 1 };
+              })
+            : null,
+          syndromicThreshold: env.HPO_SYNDROMIC_THRESHOLD,
+        },
       },
       panelapp: {
         regions: [

@@ -24,6 +24,11 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
   return value;
 };
 
+const toNumber = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string' || !/^-?\d+(\.\d+)?$/.test(value.trim())) return value;
+  return Number(value.trim());
+};
+
 const toInt = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string' || !/^-?\d+$/.test(value.trim())) return value;
   return Number.parseInt(value.trim(), 10);
@@ -341,6 +346,27 @@ export class EnvironmentVariables {
   /** Genes annotated to this term or any descendant count as HPO kidney evidence. */
   @Matches(/^HP:\d{7}$/, { message: 'HPO_ROOT_TERM must look like HP:0010935' })
   HPO_ROOT_TERM = 'HP:0010935';
+
+  /** Kidney phenotypes of the HPO phenotype annotation: these terms and everything below them. */
+  @Matches(/^HP:\d{7}(,HP:\d{7})*$/, {
+    message: 'HPO_KIDNEY_TERMS must be a comma list of HPO ids',
+  })
+  HPO_KIDNEY_TERMS = 'HP:0010935,HP:0000077,HP:0012210,HP:0000079';
+
+  /**
+   * Clinical groups as `name=HP:…,HP:…;name=…` (weight 1 each); empty = the built-in
+   * complement, cakut, glomerulopathy, cyst_cilio, tubulopathy and nephrolithiasis groups.
+   */
+  @Matches(/^([a-z][a-z0-9_]*=HP:\d{7}(,HP:\d{7})*(;[a-z][a-z0-9_]*=HP:\d{7}(,HP:\d{7})*)*)?$/, {
+    message: 'HPO_CLINICAL_GROUPS must look like name=HP:0000100,HP:0000097;name=HP:…',
+  })
+  HPO_CLINICAL_GROUPS = '';
+
+  /** A gene is syndromic when its extra-renal category shares add up to at least this. */
+  @Transform(toNumber)
+  @Min(0)
+  @Max(4)
+  HPO_SYNDROMIC_THRESHOLD = 0.3;
 
   /** HGNC REST API, used to resolve symbols no local gene answers to. */
   @Matches(/^https?:\/\/.+/, { message: 'HGNC_URL must be an http(s) URL' })

@@ -57,6 +57,7 @@ export class AnnotationsController {
     const { gene, rows } = await this.genes.annotations(id);
     const by = Object.fromEntries(rows.map((r) => [r.source, r.annotations]));
     const constraint = pick(by.gnomad, 'constraint') ?? by.gnomad;
+    const hpo = pick(by.hpo_phenotypes, 'classification');
     return {
       gene_id: gene.id,
       gene_symbol: gene.approved_symbol,
@@ -73,6 +74,10 @@ export class AnnotationsController {
         lof_z: pick(constraint, 'lof_z'),
         mis_z: pick(constraint, 'mis_z'),
         syn_z: pick(constraint, 'syn_z'),
+        kidney_phenotype_count: pick(by.hpo_phenotypes, 'kidney_phenotype_count'),
+        clinical_group: pick(pick(hpo, 'clinical_group'), 'primary'),
+        onset_group: pick(pick(hpo, 'onset_group'), 'primary'),
+        is_syndromic: pick(pick(hpo, 'syndromic_assessment'), 'is_syndromic'),
         sources: rows.map((r) => r.source),
       },
     };

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiOkResponse,
@@ -20,6 +20,10 @@ import {
   ResolveResponse,
   SymbolParam,
 } from './dto/gene.response.js';
+import {
+  HpoClassificationsRequest,
+  HpoClassificationsResponse,
+} from './dto/hpo-classifications.dto.js';
 import { ListGenesQuery } from './dto/list-genes.query.js';
 import { GenesService } from './genes.service.js';
 
@@ -42,6 +46,18 @@ export class GenesController {
   })
   list(@Query() query: ListGenesQuery, @Req() req: Request): Promise<GeneListResponse> {
     return this.genes.list(query, req.path, req.originalUrl.split('?')[1] ?? '');
+  }
+
+  @Post('hpo-classifications')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'HPO clinical group, onset group and syndromic flag of up to 1000 genes',
+  })
+  @ApiOkResponse({ type: HpoClassificationsResponse })
+  @ApiResponse({ status: 400, type: ErrorEnvelope, description: 'Not 1–1000 positive gene ids' })
+  hpoClassifications(@Body() body: HpoClassificationsRequest): Promise<HpoClassificationsResponse> {
+    return this.genes.hpoClassifications(body.gene_ids);
   }
 
   @Get('resolve')

@@ -381,6 +381,31 @@ export class GenesRepository {
     return this.dataSource.query(sql[kind], [value]);
   }
 
+  /** The HPO phenotype classification of each of the genes that has one, by gene id. */
+  hpoClassifications(geneIds: number[]): Promise<
+    {
+      gene_id: number;
+      gene_symbol: string;
+      clinical_group: string | null;
+      onset_group: string | null;
+      is_syndromic: boolean;
+      kidney_phenotype_count: number;
+    }[]
+  > {
+    return this.dataSource.query(
+      `SELECT g.id AS gene_id, g.approved_symbol AS gene_symbol,
+              a.annotations #>> '{classification,clinical_group,primary}' AS clinical_group,
+              a.annotations #>> '{classification,onset_group,primary}' AS onset_group,
+              coalesce((a.annotations #>> '{classification,syndromic_assessment,is_syndromic}')::boolean, false) AS is_syndromic,
+              coalesce((a.annotations ->> 'kidney_phenotype_count')::int, 0) AS kidney_phenotype_count
+       FROM genes g
+       JOIN gene_annotations a ON a.gene_id = g.id AND a.source = 'hpo_phenotypes'
+       WHERE g.id = ANY($1::int[]) AND a.annotations ? 'classification'
+       ORDER BY g.id`,
+      [geneIds],
+    );
+  }
+
   annotations(
     geneId: number,
     source?: string,

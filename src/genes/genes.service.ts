@@ -311,6 +311,22 @@ export class GenesService {
     return this.require(symbol);
   }
 
+  /** HPO classifications of the genes that have one; `not_found` lists the others. */
+  async hpoClassifications(geneIds: number[]) {
+    const started = performance.now();
+    const unique = [...new Set(geneIds)];
+    const rows = await this.genes.hpoClassifications(unique);
+    const found = new Set(rows.map((r) => r.gene_id));
+    return {
+      data: rows,
+      metadata: {
+        gene_count: rows.length,
+        not_found: unique.filter((id) => !found.has(id)),
+        fetch_time_ms: Math.round((performance.now() - started) * 10) / 10,
+      },
+    };
+  }
+
   async annotations(geneId: number, source?: string) {
     const gene = await this.genes.findById(geneId);
     if (!gene) throw new GeneNotFoundError(`Gene ${geneId} not found`);

@@ -14,6 +14,9 @@ const LATENCY_MS = 50;
 const RATE = 100;
 const VARIANTS_PER_GENE = 12;
 const TISSUES = 54;
+/** Generated HPO: terms in the ontology, phenotype rows per gene. */
+const HPO_TERMS = 20_000;
+const HPO_TERMS_PER_GENE = 60;
 const CLASSES = [
   'Pathogenic',
   'Likely pathogenic',
@@ -34,6 +37,7 @@ function upstreamHandler(): (req: IncomingMessage, res: ServerResponse, body: st
     res.end(JSON.stringify(body));
   };
   let completeSet: string | null = null;
+  let hpo: { ontology: string; genes: string } | null = null;
   return (req, res, body) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const q = url.searchParams;
@@ -61,6 +65,12 @@ function upstreamHandler(): (req: IncomingMessage, res: ServerResponse, body: st
         });
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(completeSet);
+      }
+      case '/hp.json':
+      case '/genes_to_phenotype.txt': {
+        hpo ??= syntheticHpo();
+        res.writeHead(200);
+        return res.end(url.pathname === '/hp.json' ? hpo.ontology : hpo.genes);
       }
       case '/einfo.fcgi':
         return json(res, { einforesult: { dbinfo: [{ lastupdate: '2025/05/06 09:32' }] } });
@@ -186,6 +196,60 @@ function upstreamHandler(): (req: IncomingMessage, res: ServerResponse, body: st
 }
 
 /**
+ * An HPO of HPO_TERMS terms hanging below the real structural roots (kidney, the
+ * syndromic categories, onset, inheritance), and HPO_TERMS_PER_GENE phenotype rows for
+ * each gene (by the NCBI ids of the synthetic HGNC set), spread over the tree.
+ */
+function syntheticHpo(): { ontology: string; genes: string } {
+  const iri = (id: string) => `http://purl.obolibrary.org/obo/${id.replace(':', '_')}`;
+  const structure: [string, string][] = [
+    ['HP:0000118', 'HP:0000001'],
+    ['HP:0000079', 'HP:0000118'],
+    ['HP:0010935', 'HP:0000079'],
+    ['HP:0000077', 'HP:0010935'],
+    ['HP:0012210', 'HP:0000077'],
+    ['HP:0001507', 'HP:0000118'],
+    ['HP:0000924', 'HP:0000118'],
+    ['HP:0000707', 'HP:0000118'],
+    ['HP:0000152', 'HP:0000118'],
+    ['HP:0000005', 'HP:0000001'],
+    ['HP:0031797', 'HP:0000001'],
+    ['HP:0003674', 'HP:0031797'],
+    ['HP:0003581', 'HP:0003674'],
+    ['HP:0410280', 'HP:0003674'],
+    ['HP:0003577', 'HP:0003674'],
+  ];
+  const anchors = structure.map(([id]) => id);
+  const term = (i: number) => `HP:${String(1_000_000 + i).padStart(7, '0')}`;
+  const edges = [
+    ...structure,
+    ...Array.from({ length: HPO_TERMS }, (_, i): [string, string] => [
+      term(i),
+      i < anchors.length ? anchors[i] : term(Math.floor((i - anchors.length) / 3)),
+    ]),
+  ];
+  const ontology = JSON.stringify({
+    graphs: [
+      {
+        meta: { version: 'http://purl.obolibrary.org/obo/hp/releases/2026-06-06/hp.json' },
+        nodes: edges.map(([id]) => ({ id: iri(id), lbl: `term ${id}`, type: 'CLASS' })),
+        edges: edges.map(([sub, obj]) => ({ sub: iri(sub), pred: 'is_a', obj: iri(obj) })),
+      },
+    ],
+  });
+  const lines = ['ncbi_gene_id\tgene_symbol\thpo_id\thpo_name\tfrequency\tdisease_id'];
+  for (let g = 1; g <= GENES; g++) {
+    for (let k = 0; k < HPO_TERMS_PER_GENE; k++) {
+      const id = term((g * 7919 + k * 104_729) % HPO_TERMS);
+      lines.push(
+        `${800_000 + g - 1}\tGENE${g}\t${id}\tterm ${id}\t-\tOMIM:${600_000 + (g % 3000)}`,
+      );
+    }
+  }
+  return { ontology, genes: lines.join('\n') };
+}
+
+/**
  * Annotates 5,000 genes with every annotation source against synthetic upstreams that
  * answer after 50 ms, at 100 requests/s: wall time per source and the process's peak RSS.
  */
@@ -212,6 +276,8 @@ export async function annotationsBenchmark(): Promise<BenchTable> {
     GTEX_URL: `${base}/gtex`,
     UNIPROT_URL: base,
     ENSEMBL_URL: base,
+    HPO_ONTOLOGY_URL: `${base}/hp.json`,
+    HPO_GENES_TO_PHENOTYPE_URL: `${base}/genes_to_phenotype.txt`,
   });
   const rows: (string | number)[][] = [];
   try {
@@ -252,7 +318,8 @@ export async function annotationsBenchmark(): Promise<BenchTable> {
     description:
       `Each source annotates ${GENES} genes against a local server in the real formats that answers ` +
       `after ${LATENCY_MS} ms, at ${RATE} requests/s (8 in flight); HGNC reads a generated ` +
-      `${HGNC_DOCS}-doc complete set. Peak RSS is the Node process's maximum so far ` +
+      `${HGNC_DOCS}-doc complete set; HPO a generated ${HPO_TERMS}-term ontology and ` +
+      `${HPO_TERMS_PER_GENE} phenotype rows per gene. Peak RSS is the Node process's maximum so far ` +
       '(embedded PostgreSQL runs in its own process; the synthetic upstreams run in it too, so it is an ' +
       'upper bound). Goal: peak RSS ≤ 512 MB ' +
       '(the original peaked at 2.2 GB on 5,080 genes).',

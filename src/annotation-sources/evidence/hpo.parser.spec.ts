@@ -24,7 +24,7 @@ describe('HPO parsing', () => {
       'TMEM67',
       'UMOD',
     ]);
-    expect(result.failures).toEqual([{ row: 21, reason: 'missing gene symbol or HPO id' }]);
+    expect(result.failures).toEqual([{ row: 26, reason: 'missing gene symbol or HPO id' }]);
   });
 
   it('rejects files without the expected header', () => {

@@ -58,6 +58,7 @@ describe('data-source registry', () => {
       'gnomad',
       'gtex',
       'hgnc',
+      'hpo_phenotypes',
       'uniprot',
     ]);
     expect(byCategory('internal').sort()).toEqual([

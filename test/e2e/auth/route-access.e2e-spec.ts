@@ -49,6 +49,7 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/client-logs': 'anonymous',
   'GET /api/genes': 'anonymous',
   'GET /api/genes/resolve': 'anonymous',
+  'POST /api/genes/hpo-classifications': 'anonymous',
   'GET /api/genes/:symbol': 'anonymous',
   'GET /api/genes/:symbol/evidence': 'anonymous',
   'POST /api/genes': 'curator',

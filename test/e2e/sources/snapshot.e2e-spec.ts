@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { snapshotDataDir } from '../../../src/annotation-sources/snapshot/snapshot.server.js';
 import { SnapshotIngestion } from '../../../src/ingestion/snapshot-ingestion.service.js';
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -120,8 +122,20 @@ describe('offline snapshot ingested on first start', () => {
       .expect(200);
     const by = res.body.annotations as Record<string, { annotations: Record<string, unknown> }>;
     expect(Object.keys(by).sort()).toEqual(
-      ['clinvar', 'ensembl', 'gnomad', 'gtex', 'hgnc', 'uniprot'].sort(),
+      ['clinvar', 'ensembl', 'gnomad', 'gtex', 'hgnc', 'hpo_phenotypes', 'uniprot'].sort(),
     );
+    expect(by.hpo_phenotypes.annotations).toMatchObject({
+      phenotype_count: 3,
+      kidney_phenotype_count: 2,
+      classification: {
+        clinical_group: {
+          primary: 'cyst_cilio',
+          supporting_terms: ['HP:0000113', 'HP:0001407'],
+        },
+        onset_group: { primary: 'adult' },
+        syndromic_assessment: { is_syndromic: false },
+      },
+    });
     expect(by.hgnc.annotations).toMatchObject({
       ncbi_gene_id: '5310',
       mane_select: { refseq_transcript_id: 'NM_001009944.3' },
@@ -148,6 +162,25 @@ describe('offline snapshot ingested on first start', () => {
     expect(status.hgnc).toMatchObject({ coverage: 1, failed: 0 });
     // The extracts hold PKD1 (and COL4A5 for gnomAD); other genes are failures, not "no data".
     expect(status.uniprot).toMatchObject({ genes_annotated: 1, no_data: 0, failed: 105 });
+    // The bulk HPO file answers for every gene: the genes it lists (by NCBI id or symbol)
+    // have data, the rest none.
+    const listed = new Set(
+      readFileSync(`${snapshotDataDir()}hpo/genes_to_phenotype.txt`, 'utf8')
+        .split('\n')
+        .slice(1)
+        .filter((line) => /\tHP:\d{7}\t/.test(line))
+        .map((line) => line.split('\t')[1]),
+    );
+    const genes = await t.app
+      .get<DataSource>(getDataSourceToken())
+      .query<{ symbol: string }[]>('SELECT approved_symbol AS symbol FROM genes');
+    const inFile = genes.filter((g) => listed.has(g.symbol)).length;
+    expect(inFile).toBeGreaterThan(40);
+    expect(status.hpo_phenotypes).toMatchObject({
+      genes_annotated: inFile,
+      no_data: genes.length - inFile,
+      failed: 0,
+    });
   });
 
   it('does not ingest again once there is evidence', async () => {
