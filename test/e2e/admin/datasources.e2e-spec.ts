@@ -58,6 +58,7 @@ describe('data-source registry', () => {
       'gnomad',
       'gtex',
       'hgnc',
+      'string_ppi',
       'uniprot',
     ]);
     expect(byCategory('internal').sort()).toEqual([
