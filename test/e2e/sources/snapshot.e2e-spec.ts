@@ -120,7 +120,7 @@ describe('offline snapshot ingested on first start', () => {
       .expect(200);
     const by = res.body.annotations as Record<string, { annotations: Record<string, unknown> }>;
     expect(Object.keys(by).sort()).toEqual(
-      ['clinvar', 'ensembl', 'gnomad', 'gtex', 'hgnc', 'uniprot'].sort(),
+      ['clinvar', 'ensembl', 'gnomad', 'gtex', 'hgnc', 'string_ppi', 'uniprot'].sort(),
     );
     expect(by.hgnc.annotations).toMatchObject({
       ncbi_gene_id: '5310',
@@ -138,6 +138,13 @@ describe('offline snapshot ingested on first start', () => {
       start: 2088708,
       canonical_transcript: { transcript_id: 'ENST00000262304.10', is_mane_select: true },
     });
+    // The STRING extract links PKD1 to PKD2 (999) and to UMOD below the minimum score.
+    expect(by.string_ppi.annotations).toMatchObject({
+      string_version: '12.0',
+      string_proteins: ['9606.ENSP00000262304'],
+      ppi_degree: 1,
+      interactions: [{ partner_symbol: 'PKD2', string_score: 999 }],
+    });
     const sources = await t.http().get('/api/annotations/sources').expect(200);
     const status = Object.fromEntries(
       (sources.body.data as { name: string; coverage: number; failed: number }[]).map((s) => [
@@ -148,6 +155,8 @@ describe('offline snapshot ingested on first start', () => {
     expect(status.hgnc).toMatchObject({ coverage: 1, failed: 0 });
     // The extracts hold PKD1 (and COL4A5 for gnomAD); other genes are failures, not "no data".
     expect(status.uniprot).toMatchObject({ genes_annotated: 1, no_data: 0, failed: 105 });
+    // A bulk source: every gene answered, kidney genes without a STRING protein as no data.
+    expect(status.string_ppi).toMatchObject({ failed: 0, coverage: 1, genes_annotated: 29 });
   });
 
   it('does not ingest again once there is evidence', async () => {
