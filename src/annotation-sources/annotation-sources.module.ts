@@ -14,6 +14,7 @@ import { GnomadAnnotationSource } from './annotations/gnomad.source.js';
 import { GtexAnnotationSource } from './annotations/gtex.source.js';
 import { HgncAnnotationSource } from './annotations/hgnc.source.js';
 import { HpoPhenotypesAnnotationSource } from './annotations/hpo-phenotypes.source.js';
+import { StringPpiAnnotationSource } from './annotations/string-ppi.source.js';
 import { UniProtAnnotationSource } from './annotations/uniprot.source.js';
 import { ClinGenSource } from './evidence/clingen.source.js';
 import { EVIDENCE_SOURCES, EvidenceSourcesService } from './evidence/evidence-sources.service.js';
@@ -43,6 +44,7 @@ const ANNOTATION_SOURCE_CLASSES = [
   UniProtAnnotationSource,
   EnsemblAnnotationSource,
   HpoPhenotypesAnnotationSource,
+  StringPpiAnnotationSource,
 ];
 
 /**

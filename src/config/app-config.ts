@@ -134,6 +134,11 @@ export class AppConfig {
       readonly gtex: { readonly url: string; readonly dataset: string };
       readonly uniprotUrl: string;
       readonly ensemblUrl: string;
+      readonly string: {
+        readonly url: string;
+        readonly version: string;
+        readonly minScore: number;
+      };
       readonly chunkSize: number;
       /** Source → days between scheduled updates; `default` covers the rest. */
       readonly updateDays: Readonly<Record<string, number>>;
@@ -293,6 +298,11 @@ export class AppConfig {
         gtex: { url: env.GTEX_URL.replace(/\/$/, ''), dataset: env.GTEX_DATASET },
         uniprotUrl: env.UNIPROT_URL.replace(/\/$/, ''),
         ensemblUrl: env.ENSEMBL_URL.replace(/\/$/, ''),
+        string: {
+          url: env.STRING_URL.replace(/\/$/, ''),
+          version: env.STRING_VERSION,
+          minScore: env.STRING_MIN_SCORE,
+        },
         chunkSize: env.ANNOTATION_CHUNK_SIZE,
         updateDays: { default: 30, ...parseTtls(env.ANNOTATION_UPDATE_DAYS) },
       },

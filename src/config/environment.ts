@@ -463,6 +463,21 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/.+/, { message: 'ENSEMBL_URL must be an http(s) URL' })
   ENSEMBL_URL = 'https://rest.ensembl.org';
 
+  /** STRING bulk downloads base (`<base>/protein.info.v<version>/9606.protein.info…`). */
+  @Matches(/^https?:\/\/.+/, { message: 'STRING_URL must be an http(s) URL' })
+  STRING_URL = 'https://stringdb-downloads.org/download';
+
+  /** STRING release whose files are read; also the stored version. */
+  @Matches(/^\d+\.\d+$/, { message: 'STRING_VERSION must look like 12.0' })
+  STRING_VERSION = '12.0';
+
+  /** Lowest STRING combined_score (0–1000) a physical link needs to count. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  STRING_MIN_SCORE = 400;
+
   /** Genes per annotation chunk: fetched together, stored in one transaction. */
   @Transform(toInt)
   @IsInt()
@@ -576,4 +591,5 @@ export const SOURCE_URL_VARIABLES = [
   'GTEX_URL',
   'UNIPROT_URL',
   'ENSEMBL_URL',
+  'STRING_URL',
 ] as const;

@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { AnnotationSourcesService } from '../../src/annotation-sources/annotations/annotation-sources.service.js';
@@ -26,6 +29,65 @@ const CLASSES = [
   'Likely benign',
   'Benign',
 ];
+
+/** STRING proteins: one per gene, a second (isoform) for every fifth gene, then non-genes. */
+const STRING_OTHER_PROTEINS = 14_000;
+/** Offsets to partners; each protein is listed with 2 × this many links (both directions). */
+const STRING_OFFSETS = 100;
+const stringProteinCount = () => GENES + GENES / 5 + STRING_OTHER_PROTEINS;
+const ensp = (i: number) => `9606.ENSP${String(i + 1).padStart(11, '0')}`;
+/** Protein index → preferred name: GENE<n>, its isoform, or a protein of no gene. */
+const stringName = (i: number) =>
+  i < GENES ? `GENE${i + 1}` : i < GENES * 1.2 ? `GENE${(i - GENES) * 5 + 1}` : `OTHER${i}`;
+/** Symmetric, spread over 150–999, so about a quarter fall under the 400 minimum. */
+const stringScore = (a: number, b: number) =>
+  ((Math.min(a, b) * 7919 + Math.max(a, b) * 104_729) % 850) + 150;
+
+/** The generated STRING files, gzipped as they stream (never held whole, here either). */
+async function streamString(kind: 'info' | 'links', res: ServerResponse): Promise<void> {
+  const n = stringProteinCount();
+  const offsets = Array.from({ length: STRING_OFFSETS }, (_, k) => ((k + 1) * 197) % n);
+  const lines = function* (): Generator<string> {
+    if (kind === 'info') {
+      yield '#string_protein_id\tpreferred_name\tprotein_size\tannotation\n';
+      for (let i = 0; i < n; i++)
+        yield `${ensp(i)}\t${stringName(i)}\t${300 + (i % 900)}\tsynthetic protein ${i}\n`;
+      return;
+    }
+    yield 'protein1 protein2 combined_score\n';
+    for (let i = 0; i < n; i++) {
+      let batch = '';
+      for (const d of offsets)
+        for (const j of [(i + d) % n, (i - d + n) % n])
+          batch += `${ensp(i)} ${ensp(j)} ${stringScore(i, j)}\n`;
+      yield batch;
+    }
+  };
+  const counted = function* (): Generator<string> {
+    stringBytes[kind] = 0;
+    for (const text of lines()) {
+      stringBytes[kind] += text.length;
+      yield text;
+    }
+  };
+  res.writeHead(200, { 'content-type': 'application/gzip' });
+  await pipeline(Readable.from(counted()), createGzip({ level: 1 }), res);
+}
+const stringBytes = { info: 0, links: 0 };
+
+/** The process's current RSS at the start and its highest sample until stop(). */
+function rssSampler(): { stop(): { startMb: number; maxMb: number } } {
+  const mb = () => process.memoryUsage().rss / 1024 / 1024;
+  const startMb = mb();
+  let maxMb = startMb;
+  const timer = setInterval(() => (maxMb = Math.max(maxMb, mb())), 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      return { startMb, maxMb: Math.max(maxMb, mb()) };
+    },
+  };
+}
 
 const ensg = (n: number) => `ENSG${String(900_000_000 + n).padStart(11, '0')}`;
 const geneNo = (s: string) => Number(/(\d+)$/.exec(s)?.[1] ?? '0');
@@ -188,6 +250,10 @@ function upstreamHandler(): (req: IncomingMessage, res: ServerResponse, body: st
           ),
         );
       }
+      case '/string/protein.info.v12.0/9606.protein.info.v12.0.txt.gz':
+        return streamString('info', res).catch(() => res.destroy());
+      case '/string/protein.physical.links.v12.0/9606.protein.physical.links.v12.0.txt.gz':
+        return streamString('links', res).catch(() => res.destroy());
       default:
         res.writeHead(404);
         return res.end('{}');
@@ -278,8 +344,25 @@ export async function annotationsBenchmark(): Promise<BenchTable> {
     ENSEMBL_URL: base,
     HPO_ONTOLOGY_URL: `${base}/hp.json`,
     HPO_GENES_TO_PHENOTYPE_URL: `${base}/genes_to_phenotype.txt`,
+    STRING_URL: `${base}/string`,
   });
   const rows: (string | number)[][] = [];
+  let stringRun = { startMb: 0, maxMb: 0, interactions: 0 };
+  const interactions = async () => {
+    const client = new pg.Client({ connectionString: ctx.databaseUrl });
+    await client.connect();
+    try {
+      const {
+        rows: [row],
+      } = await client.query<{ n: number }>(
+        `SELECT coalesce(sum(jsonb_array_length(annotations->'interactions')), 0)::int AS n
+         FROM gene_annotations WHERE source = 'string_ppi'`,
+      );
+      return row.n;
+    } finally {
+      await client.end();
+    }
+  };
   try {
     const client = new pg.Client({ connectionString: ctx.databaseUrl });
     await client.connect();
@@ -288,13 +371,25 @@ export async function annotationsBenchmark(): Promise<BenchTable> {
        FROM generate_series(1, $1) n`,
       [GENES],
     );
+    // Evidence for every gene, so each is a kidney gene STRING scores.
+    await client.query(
+      `INSERT INTO gene_evidence (gene_id, source_name, source_detail, evidence_data, evidence_date)
+       SELECT id, 'ClinGen', 'bench', jsonb_build_object('classification',
+              (ARRAY['Definitive', 'Strong', 'Moderate', 'Limited'])[1 + id % 4]), current_date
+       FROM genes`,
+    );
+    await client.query('REFRESH MATERIALIZED VIEW gene_scores');
     await client.end();
     const runner = ctx.app.get(AnnotationSourcesService);
     rows.push(['(started)', 0, 0, '–', '–', fmt(process.resourceUsage().maxRSS / 1024, 0)]);
     for (const name of runner.names()) {
       const before = requests;
       const started = performance.now();
+      const sampler = rssSampler();
       const result = await runner.run(name);
+      if (name === 'string_ppi')
+        stringRun = { ...sampler.stop(), interactions: await interactions() };
+      else sampler.stop();
       const seconds = (performance.now() - started) / 1000;
       if (result.status !== 'completed' || result.failed > 0)
         throw new Error(
@@ -319,7 +414,12 @@ export async function annotationsBenchmark(): Promise<BenchTable> {
       `Each source annotates ${GENES} genes against a local server in the real formats that answers ` +
       `after ${LATENCY_MS} ms, at ${RATE} requests/s (8 in flight); HGNC reads a generated ` +
       `${HGNC_DOCS}-doc complete set; HPO a generated ${HPO_TERMS}-term ontology and ` +
-      `${HPO_TERMS_PER_GENE} phenotype rows per gene. Peak RSS is the Node process's maximum so far ` +
+      `${HPO_TERMS_PER_GENE} phenotype rows per gene; STRING streams generated gzipped files of ` +
+      `${stringProteinCount()} proteins and ${fmt(stringProteinCount() * STRING_OFFSETS * 2, 0)} ` +
+      `physical links (${fmt(stringBytes.links / 1e6, 0)} MB uncompressed), every gene a kidney gene; ` +
+      `it stored ${stringRun.interactions} interactions, and the process's RSS, sampled every ` +
+      `20 ms during its run, went from ${fmt(stringRun.startMb, 0)} MB to at most ` +
+      `${fmt(stringRun.maxMb, 0)} MB. Peak RSS is the Node process's maximum so far ` +
       '(embedded PostgreSQL runs in its own process; the synthetic upstreams run in it too, so it is an ' +
       'upper bound). Goal: peak RSS ≤ 512 MB ' +
       '(the original peaked at 2.2 GB on 5,080 genes).',

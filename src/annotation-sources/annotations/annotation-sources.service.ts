@@ -164,8 +164,9 @@ export class AnnotationSourcesService {
         await this.storeChunk(run, chunk, outcomes);
       }
     } catch (error) {
-      run.result.status = 'failed';
-      run.result.error = `${source.name} run failed: ${reasonOf(error)}`;
+      // A download stopped by the abort signal ends the run as cancelled, not failed.
+      run.result.status = signal.aborted ? 'cancelled' : 'failed';
+      run.result.error = `${source.name} run ${run.result.status}: ${reasonOf(error)}`;
       this.logger.error({ err: error, source: source.name, run_id: runId }, run.result.error);
     }
     const { result } = run;

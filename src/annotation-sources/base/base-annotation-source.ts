@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ParseResult } from '../evidence/evidence-record.js';
 import type { SnapshotUpstream } from '../snapshot/snapshot.server.js';
+import type { StreamConsumer } from '../upstream/upstream-http.service.js';
 import type { SourceToolkit } from './source-toolkit.js';
 
 export interface SourceRunContext {
@@ -52,6 +53,21 @@ export abstract class BaseAnnotationSource {
       namespace: this.namespace,
       ...options,
     });
+  }
+
+  /**
+   * A large download streamed through `consume` (never buffered whole, never cached);
+   * `consume` runs again from the start if the download has to be restarted.
+   */
+  protected stream<T>(
+    url: string,
+    consume: StreamConsumer<T>,
+    options: Omit<FetchOptions, 'ttl' | 'validate'> = {},
+  ): Promise<T> {
+    return this.kit.http.stream(
+      { url, source: this.name, namespace: this.namespace, ...options },
+      consume,
+    );
   }
 
   /** Named response headers of an uncached request (release labels, say). */

@@ -16,6 +16,13 @@ export function snapshotDataDir(): string {
   throw new Error('offline snapshot data not found (src/annotation-sources/snapshot/data)');
 }
 
+const contentType = (file: string) =>
+  file.endsWith('.json')
+    ? 'application/json'
+    : file.endsWith('.gz')
+      ? 'application/gzip'
+      : 'text/plain';
+
 /** Real upstream paths → snapshot files; `null` = the upstream's 404. */
 function fileFor(pathname: string, query: URLSearchParams): string | null {
   const routes: [RegExp, (m: RegExpExecArray) => string][] = [
@@ -27,6 +34,10 @@ function fileFor(pathname: string, query: URLSearchParams): string | null {
       () => 'hgnc/complete-set.json',
     ],
     [/^\/hpo\/obo\/hp\/hpoa\/genes_to_phenotype\.txt$/, () => 'hpo/genes_to_phenotype.txt'],
+    [
+      /^\/string\/download\/protein\.(info|physical\.links)\.v12\.0\/9606\.protein\.\1\.v12\.0\.txt\.gz$/,
+      (m) => `string/9606.protein.${m[1]}.v12.0.txt.gz`,
+    ],
     [
       /^\/panelapp\/(uk|au)\/api\/v1\/panels\/$/,
       (m) => `panelapp/${m[1]}/panels-page-${Number(query.get('page') ?? '1')}.json`,
@@ -59,7 +70,8 @@ export type SnapshotUpstream =
   | 'gnomad'
   | 'gtex'
   | 'uniprot'
-  | 'ensembl';
+  | 'ensembl'
+  | 'string';
 
 interface HgncSnapshotDoc {
   hgnc_id: string;
@@ -160,7 +172,7 @@ export class SnapshotServer implements OnModuleInit, OnApplicationShutdown {
     }
     if (!file) return send(404, '{"detail":"Not found."}', 'application/json');
     readFile(dir + file).then(
-      (body) => send(200, body, file.endsWith('.json') ? 'application/json' : 'text/plain'),
+      (body) => send(200, body, contentType(file)),
       // PanelApp answers a page past the end like this.
       () => send(404, '{"detail":"Invalid page."}', 'application/json'),
     );

@@ -51,6 +51,16 @@ interface UpstreamResponse {
   headers: Headers;
 }
 
+/** A streamed download: never cached, so no namespace TTL, method or validation. */
+export type UpstreamStreamRequest = Omit<UpstreamRequest, 'ttl' | 'validate'>;
+
+/**
+ * Reads a streamed body. Called again, with a fresh body, when the download is restarted
+ * after the connection broke, so it must keep its state local to the call. Errors it
+ * throws itself (a malformed payload) are not retried.
+ */
+export type StreamConsumer<T> = (body: AsyncIterable<Uint8Array>, headers: Headers) => Promise<T>;
+
 /** GET requests are keyed by URL (as before); a POST adds its method and body. */
 function cacheKeyOf(request: UpstreamRequest): Record<string, string> {
   return request.method === 'POST'
@@ -187,6 +197,18 @@ export class UpstreamHttp {
     );
   }
 
+  /**
+   * Streams a large body through `consume` without holding it (bulk files of hundreds of
+   * MB). Same rate limit, concurrency slot (held while the body streams), retry and
+   * circuit breaker as every request; never cached. The timeout bounds the wait for the
+   * headers and then each pause between chunks, not the whole download. A connection
+   * that breaks mid-body restarts the download (a new `consume` call) within the
+   * attempts; the abort signal stops it where it is.
+   */
+  async stream<T>(request: UpstreamStreamRequest, consume: StreamConsumer<T>): Promise<T> {
+    return this.withPolicies(request, (domain) => this.streamAttempt(domain, request, consume));
+  }
+
   /** The named response headers (lower-case) of an uncached request; for release labels. */
   async headers(request: UpstreamRequest, names: string[]): Promise<Record<string, string | null>> {
     const { headers } = await this.fetchWithPolicies(request);
@@ -255,11 +277,19 @@ export class UpstreamHttp {
     return created;
   }
 
-  private async fetchWithPolicies(request: UpstreamRequest): Promise<UpstreamResponse> {
+  private fetchWithPolicies(request: UpstreamRequest): Promise<UpstreamResponse> {
+    return this.withPolicies(request, (domain) => this.attempt(domain, request));
+  }
+
+  /** Runs attempts under the domain's retry and breaker, mapping their errors for callers. */
+  private async withPolicies<T>(
+    request: UpstreamStreamRequest,
+    attempt: (domain: DomainState) => Promise<T>,
+  ): Promise<T> {
     const url = new URL(request.url);
     const domain = this.domain(url.hostname);
     try {
-      return await domain.policy.execute(() => this.attempt(domain, request));
+      return await domain.policy.execute(() => attempt(domain));
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
         throw new UpstreamUnavailableError(
@@ -304,22 +334,7 @@ export class UpstreamHttp {
           (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message;
         throw new UpstreamRetryableError(`${request.url}: ${reason}`, null, null);
       }
-      if (res.status === 429 || res.status >= 500) {
-        domain.failures += 1;
-        await res.body?.cancel();
-        throw new UpstreamRetryableError(
-          `${request.url} answered ${res.status}`,
-          res.status,
-          retryAfterMs(res.headers.get('retry-after')),
-        );
-      }
-      if (!res.ok) {
-        await res.body?.cancel();
-        throw new UpstreamUnavailableError(
-          `${request.source}: ${request.url} answered ${res.status}`,
-          res.status,
-        );
-      }
+      await this.checkStatus(domain, request, res);
       try {
         return { body: await res.text(), headers: res.headers };
       } catch (error) {
@@ -335,5 +350,127 @@ export class UpstreamHttp {
     } finally {
       release();
     }
+  }
+
+  /** One streamed attempt: headers within the timeout, then the body through `consume`. */
+  private async streamAttempt<T>(
+    domain: DomainState,
+    request: UpstreamStreamRequest,
+    consume: StreamConsumer<T>,
+  ): Promise<T> {
+    const release = await domain.limiter.acquire();
+    domain.requests += 1;
+    const idle = new IdleTimer(this.config.upstream.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([idle.signal, request.signal]) : idle.signal;
+    const stopped = (error: unknown) =>
+      new Error(`${request.url}: stopped on request`, { cause: error });
+    try {
+      let res: Response;
+      try {
+        res = await fetch(request.url, {
+          method: request.method ?? 'GET',
+          body: request.body,
+          headers: {
+            'User-Agent': 'kidney-genetics-db',
+            ...correlationHeaders(),
+            ...request.headers,
+          },
+          signal,
+        });
+      } catch (error) {
+        if (request.signal?.aborted) throw stopped(error);
+        domain.failures += 1;
+        const reason = idle.fired ? 'timed out' : (error as Error).message;
+        throw new UpstreamRetryableError(`${request.url}: ${reason}`, null, null);
+      }
+      await this.checkStatus(domain, request, res);
+      const body = res.body;
+      if (!body) throw new UpstreamPayloadError(`${request.source}: ${request.url} has no body`);
+      idle.touch();
+      const chunks = async function* (): AsyncGenerator<Uint8Array> {
+        try {
+          for await (const chunk of body as AsyncIterable<Uint8Array>) {
+            idle.touch();
+            yield chunk;
+          }
+        } catch (error) {
+          if (request.signal?.aborted) throw stopped(error);
+          domain.failures += 1;
+          const reason = idle.fired ? 'stalled' : `body cut off (${(error as Error).message})`;
+          throw new UpstreamRetryableError(`${request.url}: ${reason}`, null, null);
+        }
+      };
+      try {
+        return await consume(chunks(), res.headers);
+      } catch (error) {
+        if (request.signal?.aborted && !(error instanceof UpstreamRetryableError))
+          throw stopped(error);
+        throw error;
+      } finally {
+        // A consumer that stopped early (or threw) leaves the rest of the body unread.
+        await body.cancel().catch(() => undefined);
+      }
+    } finally {
+      idle.stop();
+      release();
+    }
+  }
+
+  /** 429 and 5xx are retryable; other non-2xx answers are final. */
+  private async checkStatus(
+    domain: DomainState,
+    request: UpstreamStreamRequest,
+    res: Response,
+  ): Promise<void> {
+    if (res.status === 429 || res.status >= 500) {
+      domain.failures += 1;
+      await res.body?.cancel();
+      throw new UpstreamRetryableError(
+        `${request.url} answered ${res.status}`,
+        res.status,
+        retryAfterMs(res.headers.get('retry-after')),
+      );
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new UpstreamUnavailableError(
+        `${request.source}: ${request.url} answered ${res.status}`,
+        res.status,
+      );
+    }
+  }
+}
+
+/**
+ * Aborts when nothing happened for `ms`: first the wait for the headers, then each pause
+ * between body chunks, so a long download is bounded by stalls, not by its length.
+ */
+class IdleTimer {
+  private readonly controller = new AbortController();
+  private timer?: NodeJS.Timeout;
+  fired = false;
+
+  constructor(private readonly ms: number) {
+    this.touch();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  touch(): void {
+    if (this.timer) {
+      this.timer.refresh();
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.fired = true;
+      this.controller.abort(new DOMException('upstream idle', 'TimeoutError'));
+    }, this.ms);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
   }
 }

@@ -11,6 +11,16 @@ export interface AnnotationTarget {
   ensembl_gene_id?: string;
 }
 
+/** A gene with evidence (`gene_scores.percentage_score > 0`) and the names it went by. */
+export interface KidneyGene {
+  id: number;
+  symbol: string;
+  percentage_score: number;
+  /** Upper-case previous symbols and aliases: the gene row's and its HGNC annotation's. */
+  previous_symbols: string[];
+  aliases: string[];
+}
+
 export type AnnotationScope = 'all' | 'missing' | 'failed';
 
 export interface StoredAnnotation {
@@ -127,6 +137,35 @@ export class AnnotationStoreRepository {
              last_attempt_at = now()`,
       [source, JSON.stringify(failures.map((f) => ({ gene_id: f.geneId, reason: f.reason })))],
     );
+  }
+
+  /** Genes whose evidence score is above zero, in id order. */
+  kidneyGenes(): Promise<KidneyGene[]> {
+    const names = (column: string, field: string) =>
+      `array(SELECT DISTINCT upper(x) FROM unnest(g.${column} || array(
+         SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(h.annotations->'${field}') = 'array'
+                                              THEN h.annotations->'${field}' ELSE '[]'::jsonb END))) x
+         WHERE x <> '' ORDER BY 1)`;
+    return this.dataSource.query<KidneyGene[]>(
+      `SELECT g.id, g.approved_symbol AS symbol, s.percentage_score::float8 AS percentage_score,
+              ${names('previous_symbols', 'prev_symbol')} AS previous_symbols,
+              ${names('aliases', 'alias_symbol')} AS aliases
+       FROM gene_scores s
+       JOIN genes g ON g.id = s.gene_id
+       LEFT JOIN gene_annotations h ON h.gene_id = g.id AND h.source = 'hgnc'
+       WHERE s.percentage_score > 0
+       ORDER BY g.id`,
+    );
+  }
+
+  /** Which of `names` (upper-case) are the approved symbol of some gene. */
+  async approvedSymbolsAmong(names: string[]): Promise<Set<string>> {
+    const rows = await this.dataSource.query<{ name: string }[]>(
+      `SELECT DISTINCT upper(approved_symbol) AS name FROM genes
+       WHERE upper(approved_symbol) = ANY($1::text[])`,
+      [names],
+    );
+    return new Set(rows.map((r) => r.name));
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

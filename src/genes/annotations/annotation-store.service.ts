@@ -1,14 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { CacheService } from '../../cache/cache.service.js';
+import { ScoreRefresher } from '../scoring/score-refresher.service.js';
 import {
   AnnotationStoreRepository,
   type AnnotationScope,
   type AnnotationSourceStats,
   type AnnotationTarget,
+  type KidneyGene,
   type StoredAnnotation,
 } from './annotation-store.repository.js';
 
-export type { AnnotationScope, AnnotationSourceStats, AnnotationTarget, StoredAnnotation };
+export type {
+  AnnotationScope,
+  AnnotationSourceStats,
+  AnnotationTarget,
+  KidneyGene,
+  StoredAnnotation,
+};
 
 export interface ChunkWrite {
   source: string;
@@ -27,7 +35,24 @@ export class AnnotationStoreService {
   constructor(
     private readonly repository: AnnotationStoreRepository,
     private readonly cache: CacheService,
+    private readonly scores: ScoreRefresher,
   ) {}
+
+  /**
+   * The kidney genes: those with an evidence score above zero, read once a pending score
+   * refresh has finished (evidence stored just before an annotation run counts).
+   */
+  async kidneyGenes(): Promise<KidneyGene[]> {
+    await this.scores.settled();
+    return this.repository.kidneyGenes();
+  }
+
+  /** Which of `names` (upper-case) are the approved symbol of some gene. */
+  approvedSymbolsAmong(names: string[]): Promise<Set<string>> {
+    return names.length === 0
+      ? Promise.resolve(new Set())
+      : this.repository.approvedSymbolsAmong(names);
+  }
 
   targets(source: string, scope: AnnotationScope, geneIds?: number[]): Promise<AnnotationTarget[]> {
     return this.repository.targets(source, scope, geneIds ?? null);

@@ -59,6 +59,7 @@ describe('data-source registry', () => {
       'gtex',
       'hgnc',
       'hpo_phenotypes',
+      'string_ppi',
       'uniprot',
     ]);
     expect(byCategory('internal').sort()).toEqual([

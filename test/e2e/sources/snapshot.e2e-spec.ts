@@ -122,7 +122,16 @@ describe('offline snapshot ingested on first start', () => {
       .expect(200);
     const by = res.body.annotations as Record<string, { annotations: Record<string, unknown> }>;
     expect(Object.keys(by).sort()).toEqual(
-      ['clinvar', 'ensembl', 'gnomad', 'gtex', 'hgnc', 'hpo_phenotypes', 'uniprot'].sort(),
+      [
+        'clinvar',
+        'ensembl',
+        'gnomad',
+        'gtex',
+        'hgnc',
+        'hpo_phenotypes',
+        'string_ppi',
+        'uniprot',
+      ].sort(),
     );
     expect(by.hpo_phenotypes.annotations).toMatchObject({
       phenotype_count: 3,
@@ -151,6 +160,13 @@ describe('offline snapshot ingested on first start', () => {
       chromosome: '16',
       start: 2088708,
       canonical_transcript: { transcript_id: 'ENST00000262304.10', is_mane_select: true },
+    });
+    // The STRING extract links PKD1 to PKD2 (999) and to UMOD below the minimum score.
+    expect(by.string_ppi.annotations).toMatchObject({
+      string_version: '12.0',
+      string_proteins: ['9606.ENSP00000262304'],
+      ppi_degree: 1,
+      interactions: [{ partner_symbol: 'PKD2', string_score: 999 }],
     });
     const sources = await t.http().get('/api/annotations/sources').expect(200);
     const status = Object.fromEntries(
@@ -181,6 +197,8 @@ describe('offline snapshot ingested on first start', () => {
       no_data: genes.length - inFile,
       failed: 0,
     });
+    // A bulk source: every gene answered, kidney genes without a STRING protein as no data.
+    expect(status.string_ppi).toMatchObject({ failed: 0, coverage: 1, genes_annotated: 29 });
   });
 
   it('does not ingest again once there is evidence', async () => {

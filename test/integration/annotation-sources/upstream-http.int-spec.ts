@@ -128,6 +128,54 @@ describe('UpstreamHttp against a fixture server', () => {
     expect(await http.json(req('/panel/384', 1))).toEqual({ id: 384, genes: ['PKD1'] });
   });
 
+  const drip = (path: string, chunks: string[], everyMs: number, stallAfter?: number) =>
+    upstream.route('GET', path, async (_q, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      for (const [i, chunk] of chunks.entries()) {
+        if (i === stallAfter) return; // never ends
+        res.write(chunk);
+        await sleep(everyMs);
+      }
+      res.end();
+    });
+  const collect = async (body: AsyncIterable<Uint8Array>) => {
+    const parts: Buffer[] = [];
+    for await (const chunk of body) parts.push(Buffer.from(chunk));
+    return Buffer.concat(parts).toString('utf8');
+  };
+
+  it('streams a body that keeps coming for longer than the timeout', async () => {
+    const chunks = Array.from({ length: 8 }, (_, i) => `line ${i}\n`);
+    drip('/drip', chunks, 100);
+    const started = Date.now();
+    expect(await http.stream(req('/drip'), collect)).toBe(chunks.join(''));
+    expect(Date.now() - started).toBeGreaterThan(600);
+    expect(hits('/drip')).toHaveLength(1);
+  });
+
+  it('restarts a stream that stalls, and gives up after the attempts', async () => {
+    drip('/stall', ['first\n', 'second\n'], 10, 1);
+    let calls = 0;
+    await expect(
+      http.stream(req('/stall'), (body) => {
+        calls += 1;
+        return collect(body);
+      }),
+    ).rejects.toThrow(/failed after 3 attempts .*stalled/);
+    expect([calls, hits('/stall').length]).toEqual([3, 3]);
+  });
+
+  it('does not retry what the stream consumer rejects', async () => {
+    drip('/rejected', ['not what we want\n'], 1);
+    await expect(
+      http.stream(req('/rejected'), async (body) => {
+        await collect(body);
+        throw new UpstreamPayloadError('unexpected content');
+      }),
+    ).rejects.toThrow(UpstreamPayloadError);
+    expect(hits('/rejected')).toHaveLength(1);
+  });
+
   it('sends the run id as X-Request-ID', async () => {
     upstream.json('GET', '/echo', {});
     await runWithContext({ runId: 'run-7' }, () => http.json(req('/echo', 0)));
