@@ -350,13 +350,23 @@ export class PipelineRepository {
     return rows.map((r) => r.id);
   }
 
-  async lastCompleted(kind: RunKind): Promise<RunRow | undefined> {
-    const rows = await this.dataSource.query<RunRow[]>(
-      `SELECT * FROM pipeline_runs WHERE kind = $1 AND status = 'completed'
-       ORDER BY finished_at DESC LIMIT 1`,
-      [kind],
+  /**
+   * When the annotation stage of the latest full update that ran it began (its first
+   * annotation source's start), whether that run completed or failed; null if none did.
+   * A gene created after this may have been missed by it.
+   */
+  async lastAnnotationPassStart(): Promise<Date | null> {
+    const [row] = await this.dataSource.query<{ since: Date | null }[]>(
+      `SELECT min(s.started_at) AS since
+       FROM pipeline_run_sources s
+       WHERE s.kind = 'annotation' AND s.run_id = (
+         SELECT r.id FROM pipeline_runs r
+         WHERE r.kind = 'update' AND r.status IN ('completed', 'failed')
+           AND EXISTS (SELECT 1 FROM pipeline_run_sources x
+                       WHERE x.run_id = r.id AND x.kind = 'annotation' AND x.started_at IS NOT NULL)
+         ORDER BY r.finished_at DESC LIMIT 1)`,
     );
-    return rows[0];
+    return row?.since ?? null;
   }
 
   /** Gene ids for symbols or HGNC ids; unknown ones are reported back. */

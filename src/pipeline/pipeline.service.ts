@@ -123,11 +123,13 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
       geneIds = ids;
     }
     if (request.kind === 'update-new') {
-      const last = await this.repository.lastCompleted('update');
-      geneIds = await this.repository.genesCreatedSince(last?.finished_at ?? null);
+      // Anchored where the last full update's annotation stage began, even if that run
+      // failed somewhere: genes created later may have been missed by it.
+      const since = await this.repository.lastAnnotationPassStart();
+      geneIds = await this.repository.genesCreatedSince(since);
       if (geneIds.length === 0) {
-        throw new InvalidTransitionError('No genes were added since the last completed update', {
-          since: last?.finished_at ?? null,
+        throw new InvalidTransitionError('No genes were added since the last full update', {
+          since,
         });
       }
     }
