@@ -13,6 +13,7 @@ import { EnsemblAnnotationSource } from './annotations/ensembl.source.js';
 import { GnomadAnnotationSource } from './annotations/gnomad.source.js';
 import { GtexAnnotationSource } from './annotations/gtex.source.js';
 import { HgncAnnotationSource } from './annotations/hgnc.source.js';
+import { MgiAnnotationSource } from './annotations/mgi.source.js';
 import { UniProtAnnotationSource } from './annotations/uniprot.source.js';
 import { ClinGenSource } from './evidence/clingen.source.js';
 import { EVIDENCE_SOURCES, EvidenceSourcesService } from './evidence/evidence-sources.service.js';
@@ -41,6 +42,7 @@ const ANNOTATION_SOURCE_CLASSES = [
   GtexAnnotationSource,
   UniProtAnnotationSource,
   EnsemblAnnotationSource,
+  MgiAnnotationSource,
 ];
 
 /**

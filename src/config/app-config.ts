@@ -122,6 +122,12 @@ export class AppConfig {
       readonly gtex: { readonly url: string; readonly dataset: string };
       readonly uniprotUrl: string;
       readonly ensemblUrl: string;
+      readonly mgi: {
+        readonly ontologyUrl: string;
+        readonly rootTerm: string;
+        readonly mousemineUrl: string;
+        readonly batchSize: number;
+      };
       readonly chunkSize: number;
       /** Source → days between scheduled updates; `default` covers the rest. */
       readonly updateDays: Readonly<Record<string, number>>;
@@ -271,6 +277,12 @@ export class AppConfig {
         gtex: { url: env.GTEX_URL.replace(/\/$/, ''), dataset: env.GTEX_DATASET },
         uniprotUrl: env.UNIPROT_URL.replace(/\/$/, ''),
         ensemblUrl: env.ENSEMBL_URL.replace(/\/$/, ''),
+        mgi: {
+          ontologyUrl: env.MGI_MP_ONTOLOGY_URL,
+          rootTerm: env.MGI_MP_ROOT_TERM,
+          mousemineUrl: env.MOUSEMINE_URL.replace(/\/$/, ''),
+          batchSize: env.MOUSEMINE_BATCH_SIZE,
+        },
         chunkSize: env.ANNOTATION_CHUNK_SIZE,
         updateDays: { default: 30, ...parseTtls(env.ANNOTATION_UPDATE_DAYS) },
       },

@@ -437,6 +437,25 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/.+/, { message: 'ENSEMBL_URL must be an http(s) URL' })
   ENSEMBL_URL = 'https://rest.ensembl.org';
 
+  /** MP ontology (obographs JSON); its terms below MGI_MP_ROOT_TERM are the kidney phenotypes. */
+  @Matches(/^https?:\/\/.+/, { message: 'MGI_MP_ONTOLOGY_URL must be an http(s) URL' })
+  MGI_MP_ONTOLOGY_URL = 'http://purl.obolibrary.org/obo/mp.json';
+
+  /** Mouse phenotypes annotated to this MP term or a descendant count as kidney phenotypes. */
+  @Matches(/^MP:\d{7}$/, { message: 'MGI_MP_ROOT_TERM must look like MP:0005367' })
+  MGI_MP_ROOT_TERM = 'MP:0005367';
+
+  /** MouseMine (InterMine) web-service base for the `mpo_mgi` template queries. */
+  @Matches(/^https?:\/\/.+/, { message: 'MOUSEMINE_URL must be an http(s) URL' })
+  MOUSEMINE_URL = 'https://www.mousemine.org/mousemine/service';
+
+  /** Human symbols per MouseMine HGene_MPhenotype request; a failed batch retries per gene. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  MOUSEMINE_BATCH_SIZE = 100;
+
   /** Genes per annotation chunk: fetched together, stored in one transaction. */
   @Transform(toInt)
   @IsInt()
@@ -550,4 +569,6 @@ export const SOURCE_URL_VARIABLES = [
   'GTEX_URL',
   'UNIPROT_URL',
   'ENSEMBL_URL',
+  'MGI_MP_ONTOLOGY_URL',
+  'MOUSEMINE_URL',
 ] as const;

@@ -27,6 +27,8 @@ function fileFor(pathname: string, query: URLSearchParams): string | null {
       () => 'hgnc/complete-set.json',
     ],
     [/^\/hpo\/obo\/hp\/hpoa\/genes_to_phenotype\.txt$/, () => 'hpo/genes_to_phenotype.txt'],
+    [/^\/mp\/obo\/mp\.json$/, () => 'mgi/mp.json'],
+    [/^\/mousemine\/mousemine\/service\/version\/release$/, () => 'mgi/release.txt'],
     [
       /^\/panelapp\/(uk|au)\/api\/v1\/panels\/$/,
       (m) => `panelapp/${m[1]}/panels-page-${Number(query.get('page') ?? '1')}.json`,
@@ -59,7 +61,9 @@ export type SnapshotUpstream =
   | 'gnomad'
   | 'gtex'
   | 'uniprot'
-  | 'ensembl';
+  | 'ensembl'
+  | 'mp'
+  | 'mousemine';
 
 interface HgncSnapshotDoc {
   hgnc_id: string;

@@ -58,6 +58,7 @@ describe('data-source registry', () => {
       'gnomad',
       'gtex',
       'hgnc',
+      'mpo_mgi',
       'uniprot',
     ]);
     expect(byCategory('internal').sort()).toEqual([
