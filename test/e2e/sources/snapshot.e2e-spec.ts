@@ -120,7 +120,7 @@ describe('offline snapshot ingested on first start', () => {
       .expect(200);
     const by = res.body.annotations as Record<string, { annotations: Record<string, unknown> }>;
     expect(Object.keys(by).sort()).toEqual(
-      ['clinvar', 'ensembl', 'gnomad', 'gtex', 'hgnc', 'uniprot'].sort(),
+      ['clinvar', 'ensembl', 'gnomad', 'gtex', 'hgnc', 'mpo_mgi', 'uniprot'].sort(),
     );
     expect(by.hgnc.annotations).toMatchObject({
       ncbi_gene_id: '5310',
@@ -138,6 +138,12 @@ describe('offline snapshot ingested on first start', () => {
       start: 2088708,
       canonical_transcript: { transcript_id: 'ENST00000262304.10', is_mane_select: true },
     });
+    expect(by.mpo_mgi.annotations).toMatchObject({
+      mouse_orthologs: ['Pkd1'],
+      kidney_phenotype_count: 3,
+      total_phenotypes: 5,
+      summary: 'hm (true); ht (true)',
+    });
     const sources = await t.http().get('/api/annotations/sources').expect(200);
     const status = Object.fromEntries(
       (sources.body.data as { name: string; coverage: number; failed: number }[]).map((s) => [
@@ -148,6 +154,9 @@ describe('offline snapshot ingested on first start', () => {
     expect(status.hgnc).toMatchObject({ coverage: 1, failed: 0 });
     // The extracts hold PKD1 (and COL4A5 for gnomAD); other genes are failures, not "no data".
     expect(status.uniprot).toMatchObject({ genes_annotated: 1, no_data: 0, failed: 105 });
+    // The MouseMine extract covers six genes with mouse phenotypes and APOL1, which has no
+    // mouse ortholog (no data); the rest are failures.
+    expect(status.mpo_mgi).toMatchObject({ genes_annotated: 6, no_data: 1, failed: 99 });
   });
 
   it('does not ingest again once there is evidence', async () => {
