@@ -82,6 +82,18 @@ export function groupOrthologRows(
   return groups;
 }
 
+/** Whether MouseMine's usable rows for a gene include a kidney MP term. */
+export function hasKidneyPhenotype(
+  group: OrthologPhenotypes | undefined,
+  kidneyTerms: ReadonlySet<string>,
+): boolean {
+  return (
+    group !== undefined &&
+    group.malformed === null &&
+    [...group.terms.keys()].some((t) => kidneyTerms.has(t))
+  );
+}
+
 /**
  * Whether a genotype carries an allele of `mouseSymbol`: MGI writes genotypes as allele
  * pairs such as `Pkd1<tm1Jzh>/Pkd1<+>`, so `Pkd1<` at the start or after a space or

@@ -10,13 +10,13 @@ import {
   mapLimit,
   reasonOf,
   type AnnotationGene,
-  type AnnotationOutcome,
   type AnnotationOutcomes,
 } from './annotation-source.js';
 import {
   GENOTYPE_PHENOTYPE_COLUMNS,
   ORTHOLOG_PHENOTYPE_COLUMNS,
   groupOrthologRows,
+  hasKidneyPhenotype,
   mgiOutcome,
   type GenotypeRow,
   type OrthologRow,
@@ -104,42 +104,42 @@ export class MgiAnnotationSource extends AnnotationSource {
     const groups = groupOrthologRows(genes, orthologRows);
     // Zygosity only matters for genes with a kidney phenotype; each ortholog asked once.
     const withKidney = new Set(
-      genes
-        .filter((g) => {
-          const group = groups.get(g.id);
-          return (
-            group && !group.malformed && [...group.terms.keys()].some((t) => kidneyTerms.has(t))
-          );
-        })
-        .map((g) => g.id),
+      genes.filter((g) => hasKidneyPhenotype(groups.get(g.id), kidneyTerms)).map((g) => g.id),
     );
-    const mouse = [...new Set([...withKidney].flatMap((id) => [...groups.get(id)!.orthologs]))];
+    const genotypes = await this.genotypesOf(
+      new Set([...withKidney].flatMap((id) => [...groups.get(id)!.orthologs])),
+    );
+    const outcomes: AnnotationOutcomes = new Map();
+    for (const gene of genes) {
+      const group = groups.get(gene.id);
+      const rows: GenotypeRow[] = [];
+      let problem: string | null = null;
+      for (const symbol of withKidney.has(gene.id) ? group!.orthologs : []) {
+        const answer = genotypes.get(symbol)!;
+        if (answer instanceof Error) problem ??= `zygosity of ${symbol}: ${answer.message}`;
+        else rows.push(...answer);
+      }
+      outcomes.set(
+        gene.id,
+        problem ? failed(`MouseMine ${problem}`) : mgiOutcome(gene, group, kidneyTerms, rows),
+      );
+    }
+    return outcomes;
+  }
+
+  /** `_Genotype_Phenotype` rows per mouse symbol, or the error its query ended with. */
+  private async genotypesOf(
+    mouseSymbols: Set<string>,
+  ): Promise<Map<string, GenotypeRow[] | Error>> {
     const genotypes = new Map<string, GenotypeRow[] | Error>();
-    await mapLimit(mouse, this.kit.config.upstream.concurrency, async (symbol) => {
+    await mapLimit([...mouseSymbols], this.kit.config.upstream.concurrency, async (symbol) => {
       try {
         genotypes.set(symbol, await this.genotypeRows(symbol));
       } catch (error) {
         genotypes.set(symbol, error instanceof Error ? error : new Error(String(error)));
       }
     });
-    const outcomes: AnnotationOutcomes = new Map();
-    for (const gene of genes) {
-      const group = groups.get(gene.id);
-      const rows: GenotypeRow[] = [];
-      let problem: string | null = null;
-      if (withKidney.has(gene.id)) {
-        for (const symbol of group!.orthologs) {
-          const answer = genotypes.get(symbol)!;
-          if (answer instanceof Error) problem ??= `zygosity of ${symbol}: ${answer.message}`;
-          else rows.push(...answer);
-        }
-      }
-      const outcome: AnnotationOutcome = problem
-        ? failed(`MouseMine ${problem}`)
-        : mgiOutcome(gene, group, kidneyTerms, rows);
-      outcomes.set(gene.id, outcome);
-    }
-    return outcomes;
+    return genotypes;
   }
 
   private genotypeRows(mouseSymbol: string): Promise<GenotypeRow[]> {
