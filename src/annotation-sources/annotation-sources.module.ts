@@ -15,6 +15,7 @@ import { GtexAnnotationSource } from './annotations/gtex.source.js';
 import { HgncAnnotationSource } from './annotations/hgnc.source.js';
 import { HpoPhenotypesAnnotationSource } from './annotations/hpo-phenotypes.source.js';
 import { StringPpiAnnotationSource } from './annotations/string-ppi.source.js';
+import { MgiAnnotationSource } from './annotations/mgi.source.js';
 import { UniProtAnnotationSource } from './annotations/uniprot.source.js';
 import { ClinGenSource } from './evidence/clingen.source.js';
 import { EVIDENCE_SOURCES, EvidenceSourcesService } from './evidence/evidence-sources.service.js';
@@ -45,6 +46,7 @@ const ANNOTATION_SOURCE_CLASSES = [
   EnsemblAnnotationSource,
   HpoPhenotypesAnnotationSource,
   StringPpiAnnotationSource,
+  MgiAnnotationSource,
 ];
 
 /**

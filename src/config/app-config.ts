@@ -139,6 +139,12 @@ export class AppConfig {
         readonly version: string;
         readonly minScore: number;
       };
+      readonly mgi: {
+        readonly ontologyUrl: string;
+        readonly rootTerm: string;
+        readonly mousemineUrl: string;
+        readonly batchSize: number;
+      };
       readonly chunkSize: number;
       /** Source → days between scheduled updates; `default` covers the rest. */
       readonly updateDays: Readonly<Record<string, number>>;
@@ -302,6 +308,12 @@ export class AppConfig {
           url: env.STRING_URL.replace(/\/$/, ''),
           version: env.STRING_VERSION,
           minScore: env.STRING_MIN_SCORE,
+        },
+        mgi: {
+          ontologyUrl: env.MGI_MP_ONTOLOGY_URL,
+          rootTerm: env.MGI_MP_ROOT_TERM,
+          mousemineUrl: env.MOUSEMINE_URL.replace(/\/$/, ''),
+          batchSize: env.MOUSEMINE_BATCH_SIZE,
         },
         chunkSize: env.ANNOTATION_CHUNK_SIZE,
         updateDays: { default: 30, ...parseTtls(env.ANNOTATION_UPDATE_DAYS) },

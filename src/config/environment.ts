@@ -477,6 +477,24 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(1000)
   STRING_MIN_SCORE = 400;
+  /** MP ontology (obographs JSON); its terms below MGI_MP_ROOT_TERM are the kidney phenotypes. */
+  @Matches(/^https?:\/\/.+/, { message: 'MGI_MP_ONTOLOGY_URL must be an http(s) URL' })
+  MGI_MP_ONTOLOGY_URL = 'http://purl.obolibrary.org/obo/mp.json';
+
+  /** Mouse phenotypes annotated to this MP term or a descendant count as kidney phenotypes. */
+  @Matches(/^MP:\d{7}$/, { message: 'MGI_MP_ROOT_TERM must look like MP:0005367' })
+  MGI_MP_ROOT_TERM = 'MP:0005367';
+
+  /** MouseMine (InterMine) web-service base for the `mpo_mgi` template queries. */
+  @Matches(/^https?:\/\/.+/, { message: 'MOUSEMINE_URL must be an http(s) URL' })
+  MOUSEMINE_URL = 'https://www.mousemine.org/mousemine/service';
+
+  /** Human symbols per MouseMine HGene_MPhenotype request; a failed batch retries per gene. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  MOUSEMINE_BATCH_SIZE = 100;
 
   /** Genes per annotation chunk: fetched together, stored in one transaction. */
   @Transform(toInt)
@@ -489,7 +507,7 @@ export class EnvironmentVariables {
   @Matches(/^(\s*[a-z][a-z0-9_]*\s*=\s*\d+\s*)?(,\s*[a-z][a-z0-9_]*\s*=\s*\d+\s*)*$/, {
     message: 'ANNOTATION_UPDATE_DAYS must look like source=days,source=days',
   })
-  ANNOTATION_UPDATE_DAYS = 'hgnc=7,clinvar=30,gnomad=90,gtex=90,uniprot=30,ensembl=30';
+  ANNOTATION_UPDATE_DAYS = 'hgnc=7,clinvar=30,gnomad=90,gtex=90,uniprot=30,ensembl=30,hpo_phenotypes=30,string_ppi=90,mpo_mgi=30';
 
   /** Lower-case kidney keywords for GenCC and PanelApp (comma-separated). */
   @IsString()
@@ -592,4 +610,6 @@ export const SOURCE_URL_VARIABLES = [
   'UNIPROT_URL',
   'ENSEMBL_URL',
   'STRING_URL',
+  'MGI_MP_ONTOLOGY_URL',
+  'MOUSEMINE_URL',
 ] as const;

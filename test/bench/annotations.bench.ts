@@ -89,6 +89,118 @@ function rssSampler(): { stop(): { startMb: number; maxMb: number } } {
   };
 }
 
+/** Classes in the generated MP ontology (about the real one's size), kidney subtree first. */
+const MP_TERMS = 14_000;
+const MP_KIDNEY_TERMS = 700;
+const MP_PHENOTYPES_PER_GENE = 20;
+const mpId = (i: number) => `MP:${String(1_000_000 + i).padStart(7, '0')}`;
+const mpIri = (id: string) => `http://purl.obolibrary.org/obo/${id.replace(':', '_')}`;
+
+/** mp.json in obographs form: MP:0005367 above terms 1–700, the rest under the root. */
+function generatedMp(): string {
+  const nodes = [
+    { id: mpIri('MP:0000001'), lbl: 'mammalian phenotype', type: 'CLASS', meta: {} },
+    { id: mpIri('MP:0005367'), lbl: 'renal/urinary system phenotype', type: 'CLASS', meta: {} },
+  ];
+  const edges = [{ sub: mpIri('MP:0005367'), pred: 'is_a', obj: mpIri('MP:0000001') }];
+  for (let i = 1; i <= MP_TERMS; i++) {
+    const kidney = i <= MP_KIDNEY_TERMS;
+    const up = Math.floor(i / 3);
+    const parent = kidney
+      ? up >= 1
+        ? mpId(up)
+        : 'MP:0005367'
+      : up > MP_KIDNEY_TERMS
+        ? mpId(up)
+        : 'MP:0000001';
+    nodes.push({ id: mpIri(mpId(i)), lbl: `phenotype ${i}`, type: 'CLASS', meta: {} });
+    edges.push({ sub: mpIri(mpId(i)), pred: 'is_a', obj: mpIri(parent) });
+  }
+  return JSON.stringify({
+    graphs: [
+      {
+        meta: { version: 'http://purl.obolibrary.org/obo/mp/releases/2025-03-12/mp.json' },
+        nodes,
+        edges,
+      },
+    ],
+  });
+}
+
+/**
+ * MouseMine template answers: GENEn's ortholog Genen has 20 MP terms, three of them
+ * kidney terms for one gene in seven; one gene in ten has no ortholog (no rows).
+ */
+function mousemineAnswer(q: URLSearchParams): unknown {
+  const value = q.get('value1') ?? '';
+  const envelope = (views: string[], results: unknown[][]) => ({
+    views,
+    results,
+    wasSuccessful: true,
+    error: null,
+    statusCode: 200,
+  });
+  if (q.get('name') === 'HGene_MPhenotype') {
+    const rows = value.split(',').flatMap((symbol) => {
+      const n = geneNo(symbol);
+      if (n % 10 === 9) return [];
+      return Array.from({ length: MP_PHENOTYPES_PER_GENE }, (_, k) => {
+        const term =
+          n % 7 === 0 && k < 3
+            ? ((n + k) % MP_KIDNEY_TERMS) + 1
+            : MP_KIDNEY_TERMS + 1 + ((n * 31 + k) % (MP_TERMS - MP_KIDNEY_TERMS));
+        return [
+          `HGNC:${100000 + n}`,
+          symbol,
+          'Homo sapiens',
+          `MGI:${n}`,
+          `Gene${n}`,
+          'Mus musculus',
+          mpId(term),
+          `phenotype ${term}`,
+        ];
+      });
+    });
+    return envelope(
+      [
+        'Gene.primaryIdentifier',
+        'Gene.symbol',
+        'Gene.organism.name',
+        'Gene.homologues.homologue.primaryIdentifier',
+        'Gene.homologues.homologue.symbol',
+        'Gene.homologues.homologue.organism.name',
+        'Gene.homologues.homologue.ontologyAnnotations.ontologyTerm.identifier',
+        'Gene.homologues.homologue.ontologyAnnotations.ontologyTerm.name',
+      ],
+      rows,
+    );
+  }
+  const n = geneNo(value);
+  const rows = (['hm', 'ht', 'cn'] as const).flatMap((zygosity, z) =>
+    [(n % MP_KIDNEY_TERMS) + 1, MP_KIDNEY_TERMS + 1 + z].map((term) => [
+      `MGI:${n}${z}`,
+      `${value}<tm${z + 1}>/${value}<${zygosity === 'ht' ? '+' : `tm${z + 1}`}>`,
+      'C57BL/6J',
+      zygosity,
+      mpId(term),
+      `phenotype ${term}`,
+      null,
+    ]),
+  );
+  return envelope(
+    [
+      'OntologyAnnotation.subject.primaryIdentifier',
+      'OntologyAnnotation.subject.symbol',
+      'OntologyAnnotation.subject.background.name',
+      'OntologyAnnotation.subject.zygosity',
+      'OntologyAnnotation.ontologyTerm.identifier',
+      'OntologyAnnotation.ontologyTerm.name',
+      'OntologyAnnotation.evidence.publications.pubMedId',
+    ],
+    rows,
+  );
+}
+
 const ensg = (n: number) => `ENSG${String(900_000_000 + n).padStart(11, '0')}`;
 const geneNo = (s: string) => Number(/(\d+)$/.exec(s)?.[1] ?? '0');
 
@@ -100,6 +212,7 @@ function upstreamHandler(): (req: IncomingMessage, res: ServerResponse, body: st
   };
   let completeSet: string | null = null;
   let hpo: { ontology: string; genes: string } | null = null;
+  let mp: string | null = null;
   return (req, res, body) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const q = url.searchParams;
@@ -214,6 +327,15 @@ function upstreamHandler(): (req: IncomingMessage, res: ServerResponse, body: st
           })),
         });
       }
+      case '/mp.json':
+        mp ??= generatedMp();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(mp);
+      case '/mousemine/version/release':
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        return res.end('MGI 6.24');
+      case '/mousemine/template/results':
+        return json(res, mousemineAnswer(q));
       case '/info/data':
         return json(res, { releases: [115] });
       case '/lookup/id': {
@@ -345,6 +467,8 @@ export async function annotationsBenchmark(): Promise<BenchTable> {
     HPO_ONTOLOGY_URL: `${base}/hp.json`,
     HPO_GENES_TO_PHENOTYPE_URL: `${base}/genes_to_phenotype.txt`,
     STRING_URL: `${base}/string`,
+    MGI_MP_ONTOLOGY_URL: `${base}/mp.json`,
+    MOUSEMINE_URL: `${base}/mousemine`,
   });
   const rows: (string | number)[][] = [];
   let stringRun = { startMb: 0, maxMb: 0, interactions: 0 };
@@ -419,7 +543,9 @@ export async function annotationsBenchmark(): Promise<BenchTable> {
       `physical links (${fmt(stringBytes.links / 1e6, 0)} MB uncompressed), every gene a kidney gene; ` +
       `it stored ${stringRun.interactions} interactions, and the process's RSS, sampled every ` +
       `20 ms during its run, went from ${fmt(stringRun.startMb, 0)} MB to at most ` +
-      `${fmt(stringRun.maxMb, 0)} MB. Peak RSS is the Node process's maximum so far ` +
+      `${fmt(stringRun.maxMb, 0)} MB; MGI reads a generated ${MP_TERMS}-class mp.json and asks ` +
+      'MouseMine per 100 genes, plus once per ortholog of the one gene in seven with a kidney ' +
+      "phenotype. Peak RSS is the Node process's maximum so far " +
       '(embedded PostgreSQL runs in its own process; the synthetic upstreams run in it too, so it is an ' +
       'upper bound). Goal: peak RSS ≤ 512 MB ' +
       '(the original peaked at 2.2 GB on 5,080 genes).',

@@ -50,6 +50,7 @@ export function sourceConfig(
     gtex: a.gtex,
     uniprot: { url: a.uniprotUrl },
     ensembl: { url: a.ensemblUrl },
+    mpo_mgi: a.mgi,
     hgnc_normalization: s.hgnc,
     pipeline: {
       lease_seconds: config.pipeline.leaseSeconds,

@@ -5,55 +5,7 @@ import {
   type RowFailure,
 } from './evidence-record.js';
 
-interface ObographNode {
-  id?: string;
-  meta?: { deprecated?: boolean };
-}
-interface ObographEdge {
-  sub?: string;
-  pred?: string;
-  obj?: string;
-}
-
-/** `http://purl.obolibrary.org/obo/HP_0000077` → `HP:0000077`. */
-function termId(iri: string | undefined): string | null {
-  const match = /HP_(\d{7})$/.exec(iri ?? '');
-  return match ? `HP:${match[1]}` : null;
-}
-
-/** The root and every term below it over `is_a`, skipping deprecated terms. */
-export function descendantsOf(ontologyJson: string, root: string): Set<string> {
-  const parsed = JSON.parse(ontologyJson) as {
-    graphs?: { nodes?: ObographNode[]; edges?: ObographEdge[] }[];
-  };
-  const graph = parsed.graphs?.[0];
-  if (!graph?.edges) throw new Error('HPO ontology: no graph with edges');
-  const deprecated = new Set(
-    (graph.nodes ?? [])
-      .filter((n) => n.meta?.deprecated)
-      .map((n) => termId(n.id))
-      .filter((x): x is string => x !== null),
-  );
-  const children = new Map<string, string[]>();
-  for (const e of graph.edges) {
-    if (e.pred !== 'is_a') continue;
-    const sub = termId(e.sub);
-    const obj = termId(e.obj);
-    if (!sub || !obj) continue;
-    children.set(obj, [...(children.get(obj) ?? []), sub]);
-  }
-  const found = new Set<string>([root]);
-  const queue = [root];
-  while (queue.length) {
-    for (const child of children.get(queue.pop()!) ?? []) {
-      if (!found.has(child) && !deprecated.has(child)) {
-        found.add(child);
-        queue.push(child);
-      }
-    }
-  }
-  return found;
-}
+export { descendantsOf } from '../parsing/obographs.js';
 
 /**
  * genes_to_phenotype.txt (tab-separated: ncbi_gene_id, gene_symbol, hpo_id, hpo_name,

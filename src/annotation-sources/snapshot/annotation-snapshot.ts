@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { mousemineAnswer } from './mousemine-snapshot.js';
 
 /** An answer of the snapshot server: status and JSON body. */
 export interface SnapshotAnswer {
@@ -14,7 +15,8 @@ const load = async (dir: string, file: string): Promise<Json> =>
 
 /**
  * The annotation upstreams over the snapshot's small, real extracts: E-utilities for
- * ClinVar, gnomAD GraphQL, the GTEx API, UniProt search and Ensembl lookups. A request
+ * ClinVar, gnomAD GraphQL, the GTEx API, UniProt search, Ensembl lookups and MouseMine
+ * templates. A request
  * naming a gene the snapshot lacks is answered 404 (or, for GraphQL, an error on that
  * field), so it is recorded as a failure, never passed off as "no data".
  */
@@ -82,7 +84,7 @@ export async function annotationAnswer(
     const answer = Object.fromEntries(keys.map((k) => [k, genes[k] ?? bySymbol(k)]));
     return Object.values(answer).some((v) => !v) ? NOT_IN_SNAPSHOT : { status: 200, body: answer };
   }
-  return null;
+  return mousemineAnswer(dir, url);
 }
 
 async function gnomad(dir: string, body: string): Promise<SnapshotAnswer> {

@@ -34,6 +34,8 @@ function fileFor(pathname: string, query: URLSearchParams): string | null {
       () => 'hgnc/complete-set.json',
     ],
     [/^\/hpo\/obo\/hp\/hpoa\/genes_to_phenotype\.txt$/, () => 'hpo/genes_to_phenotype.txt'],
+    [/^\/mp\/obo\/mp\.json$/, () => 'mgi/mp.json'],
+    [/^\/mousemine\/mousemine\/service\/version\/release$/, () => 'mgi/release.txt'],
     [
       /^\/string\/download\/protein\.(info|physical\.links)\.v12\.0\/9606\.protein\.\1\.v12\.0\.txt\.gz$/,
       (m) => `string/9606.protein.${m[1]}.v12.0.txt.gz`,
@@ -71,7 +73,9 @@ export type SnapshotUpstream =
   | 'gtex'
   | 'uniprot'
   | 'ensembl'
-  | 'string';
+  | 'string'
+  | 'mp'
+  | 'mousemine';
 
 interface HgncSnapshotDoc {
   hgnc_id: string;

@@ -59,6 +59,7 @@ describe('data-source registry', () => {
       'gtex',
       'hgnc',
       'hpo_phenotypes',
+      'mpo_mgi',
       'string_ppi',
       'uniprot',
     ]);

@@ -129,6 +129,7 @@ describe('offline snapshot ingested on first start', () => {
         'gtex',
         'hgnc',
         'hpo_phenotypes',
+        'mpo_mgi',
         'string_ppi',
         'uniprot',
       ].sort(),
@@ -168,6 +169,12 @@ describe('offline snapshot ingested on first start', () => {
       ppi_degree: 1,
       interactions: [{ partner_symbol: 'PKD2', string_score: 999 }],
     });
+    expect(by.mpo_mgi.annotations).toMatchObject({
+      mouse_orthologs: ['Pkd1'],
+      kidney_phenotype_count: 3,
+      total_phenotypes: 5,
+      summary: 'hm (true); ht (true)',
+    });
     const sources = await t.http().get('/api/annotations/sources').expect(200);
     const status = Object.fromEntries(
       (sources.body.data as { name: string; coverage: number; failed: number }[]).map((s) => [
@@ -199,6 +206,9 @@ describe('offline snapshot ingested on first start', () => {
     });
     // A bulk source: every gene answered, kidney genes without a STRING protein as no data.
     expect(status.string_ppi).toMatchObject({ failed: 0, coverage: 1, genes_annotated: 29 });
+    // The MouseMine extract covers six genes with mouse phenotypes and APOL1, which has no
+    // mouse ortholog (no data); the rest are failures.
+    expect(status.mpo_mgi).toMatchObject({ genes_annotated: 6, no_data: 1, failed: 99 });
   });
 
   it('does not ingest again once there is evidence', async () => {

@@ -1,0 +1,84 @@
+/**
+ * Obographs JSON (the `.json` release of OBO ontologies such as HPO and MP): the graph's
+ * release and the descendants of a term over `is_a`, for any id prefix.
+ */
+
+interface ObographNode {
+  id?: string;
+  meta?: { deprecated?: boolean };
+}
+interface ObographEdge {
+  sub?: string;
+  pred?: string;
+  obj?: string;
+}
+export interface Obograph {
+  meta?: { version?: string };
+  nodes?: ObographNode[];
+  edges?: ObographEdge[];
+}
+
+/** `http://purl.obolibrary.org/obo/MP_0005367` → `MP:0005367` (any OBO prefix). */
+export function oboTermId(iri: string | undefined): string | null {
+  const match = /\/([A-Za-z][A-Za-z0-9]*)_(\d+)$/.exec(iri ?? '');
+  return match ? `${match[1]}:${match[2]}` : null;
+}
+
+/** The first graph of an obographs document; `label` names the file in errors. */
+export function parseObograph(ontologyJson: string, label: string): Obograph {
+  let parsed: { graphs?: Obograph[] };
+  try {
+    parsed = JSON.parse(ontologyJson) as { graphs?: Obograph[] };
+  } catch {
+    throw new Error(`${label}: not JSON`);
+  }
+  const graph = parsed?.graphs?.[0];
+  if (!Array.isArray(graph?.edges)) throw new Error(`${label}: no graph with edges`);
+  return graph;
+}
+
+/**
+ * The release of a graph from `meta.version`: the `releases/<release>/` segment of the
+ * version IRI (`…/mp/releases/2025-03-12/mp.json` → `2025-03-12`), else the IRI itself.
+ */
+export function obographRelease(graph: Obograph): string | null {
+  const version = graph.meta?.version;
+  if (typeof version !== 'string' || version.length === 0) return null;
+  return /\/releases\/([^/]+)\//.exec(version)?.[1] ?? version;
+}
+
+/** The root and every term below it over `is_a`, skipping deprecated terms. */
+export function obographDescendants(graph: Obograph, root: string): Set<string> {
+  const deprecated = new Set(
+    (graph.nodes ?? [])
+      .filter((n) => n.meta?.deprecated)
+      .map((n) => oboTermId(n.id))
+      .filter((x): x is string => x !== null),
+  );
+  const children = new Map<string, string[]>();
+  for (const e of graph.edges ?? []) {
+    if (e.pred !== 'is_a') continue;
+    const sub = oboTermId(e.sub);
+    const obj = oboTermId(e.obj);
+    if (!sub || !obj) continue;
+    const list = children.get(obj);
+    if (list) list.push(sub);
+    else children.set(obj, [sub]);
+  }
+  const found = new Set<string>([root]);
+  const queue = [root];
+  while (queue.length) {
+    for (const child of children.get(queue.pop()!) ?? []) {
+      if (!found.has(child) && !deprecated.has(child)) {
+        found.add(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+/** The root and its `is_a` descendants in an HPO ontology file (kept for the HPO source). */
+export function descendantsOf(ontologyJson: string, root: string): Set<string> {
+  return obographDescendants(parseObograph(ontologyJson, 'HPO ontology'), root);
+}
