@@ -507,7 +507,8 @@ export class EnvironmentVariables {
   @Matches(/^(\s*[a-z][a-z0-9_]*\s*=\s*\d+\s*)?(,\s*[a-z][a-z0-9_]*\s*=\s*\d+\s*)*$/, {
     message: 'ANNOTATION_UPDATE_DAYS must look like source=days,source=days',
   })
-  ANNOTATION_UPDATE_DAYS = 'hgnc=7,clinvar=30,gnomad=90,gtex=90,uniprot=30,ensembl=30,hpo_phenotypes=30,string_ppi=90,mpo_mgi=30';
+  ANNOTATION_UPDATE_DAYS =
+    'hgnc=7,clinvar=30,gnomad=90,gtex=90,uniprot=30,ensembl=30,hpo_phenotypes=30,string_ppi=90,mpo_mgi=30';
 
   /** Lower-case kidney keywords for GenCC and PanelApp (comma-separated). */
   @IsString()

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SourceRunContext } from '../base/base-annotation-source.js';
 import { SourceToolkit } from '../base/source-toolkit.js';
+import { textLines } from '../parsing/gzip-lines.js';
 import {
   AnnotationSource,
   PerRun,
@@ -36,35 +37,46 @@ export interface GeneTermsIndex {
 
 /**
  * genes_to_phenotype.txt (tab-separated; header `ncbi_gene_id gene_symbol hpo_id hpo_name
- * frequency disease_id`) grouped per gene. Rows without a gene or a valid HPO id are
- * skipped and counted; a file without the header is unusable.
+ * frequency disease_id`) grouped per gene, fed a batch of lines at a time so the file is
+ * never held whole. Rows without a gene or a valid HPO id are skipped and counted; a
+ * file without the header is unusable.
  */
-export function indexGeneTerms(text: string): GeneTermsIndex {
-  const lines = text.split(/\r?\n/);
-  const headerAt = lines.findIndex((l) => l.startsWith('ncbi_gene_id\t'));
-  if (headerAt < 0)
-    throw new Error('genes_to_phenotype: no header line starting with ncbi_gene_id');
-  const header = lines[headerAt].split('\t');
-  const [gi, si, hi, ni, di] = [
-    'ncbi_gene_id',
-    'gene_symbol',
-    'hpo_id',
-    'hpo_name',
-    'disease_id',
-  ].map((c) => header.indexOf(c));
-  if (gi < 0 || si < 0 || hi < 0) throw new Error('genes_to_phenotype: missing columns');
-  const index: GeneTermsIndex = { byNcbi: new Map(), bySymbol: new Map(), rows: 0, skipped: 0 };
-  for (let i = headerAt + 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line.trim()) continue;
+export class GeneTermsIndexer {
+  private readonly index: GeneTermsIndex = {
+    byNcbi: new Map(),
+    bySymbol: new Map(),
+    rows: 0,
+    skipped: 0,
+  };
+  private columns: number[] | null = null;
+
+  push(lines: readonly string[]): void {
+    for (const line of lines) {
+      if (!this.columns) {
+        if (line.startsWith('ncbi_gene_id\t')) this.columns = columnsOf(line);
+        continue;
+      }
+      if (line.trim()) this.row(line.split('\t'));
+    }
+  }
+
+  finish(): GeneTermsIndex {
+    if (!this.columns) {
+      throw new Error('genes_to_phenotype: no header line starting with ncbi_gene_id');
+    }
+    return this.index;
+  }
+
+  private row(cells: string[]): void {
+    const [gi, si, hi, ni, di] = this.columns!;
+    const index = this.index;
     index.rows += 1;
-    const cells = line.split('\t');
     const ncbi = cells[gi]?.trim() ?? '';
     const symbol = cells[si]?.trim() ?? '';
     const term = cells[hi]?.trim() ?? '';
     if (!symbol || !/^\d+$/.test(ncbi) || !/^HP:\d{7}$/.test(term)) {
       index.skipped += 1;
-      continue;
+      return;
     }
     let gene = index.byNcbi.get(ncbi);
     if (!gene) {
@@ -76,7 +88,24 @@ export function indexGeneTerms(text: string): GeneTermsIndex {
     const disease = di >= 0 ? (cells[di]?.trim() ?? '') : '';
     if (disease) gene.diseases.add(disease);
   }
-  return index;
+}
+
+function columnsOf(header: string): number[] {
+  const names = header.split('\t');
+  const columns = ['ncbi_gene_id', 'gene_symbol', 'hpo_id', 'hpo_name', 'disease_id'].map((c) =>
+    names.indexOf(c),
+  );
+  if (columns.slice(0, 3).some((i) => i < 0)) {
+    throw new Error('genes_to_phenotype: missing columns');
+  }
+  return columns;
+}
+
+/** The whole file at once (tests, small files). */
+export function indexGeneTerms(text: string): GeneTermsIndex {
+  const indexer = new GeneTermsIndexer();
+  indexer.push(text.split(/\r?\n/));
+  return indexer.finish();
 }
 
 const diseaseOf = (id: string) => {
@@ -177,16 +206,20 @@ export class HpoPhenotypesAnnotationSource extends AnnotationSource {
     return this.files.get(ctx.runId, async () => {
       const { hpo } = this.kit.config.sources;
       ctx.progress({ current: 'HPO ontology' });
-      // Both files are tens of MB: never cached, parsed once per run.
+      // Tens of MB: never cached, parsed once per run.
       const ontology = new HpoOntology(
         await this.text(this.upstream('hpo', hpo.ontologyUrl, '/obo/hp.json'), { ttl: 0 }),
       );
       ctx.progress({ current: 'HPO genes_to_phenotype' });
-      const genes = indexGeneTerms(
-        await this.text(
-          this.upstream('hpo', hpo.genesToPhenotypeUrl, '/obo/hp/hpoa/genes_to_phenotype.txt'),
-          { ttl: 0 },
-        ),
+      // Streamed line by line: only the per-gene index is held, never the file.
+      const genes = await this.stream(
+        this.upstream('hpo', hpo.genesToPhenotypeUrl, '/obo/hp/hpoa/genes_to_phenotype.txt'),
+        async (body) => {
+          const indexer = new GeneTermsIndexer();
+          await textLines(body, (lines) => indexer.push(lines));
+          return indexer.finish();
+        },
+        { signal: ctx.signal },
       );
       if (genes.byNcbi.size === 0) throw new Error('genes_to_phenotype: no usable rows');
       if (genes.skipped > 0) {

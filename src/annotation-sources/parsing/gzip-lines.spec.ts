@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { UpstreamPayloadError } from '../upstream/upstream.errors.js';
-import { gunzipLines } from './gzip-lines.js';
+import { gunzipLines, textLines } from './gzip-lines.js';
 
 /** The bytes as a body arriving in pieces of `size` bytes. */
 async function* pieces(bytes: Buffer, size: number): AsyncGenerator<Uint8Array> {
@@ -45,5 +45,14 @@ describe('gunzipLines', () => {
       throw new Error('connection reset');
     };
     await expect(lines(broken())).rejects.toThrow('connection reset');
+  });
+});
+
+describe('textLines', () => {
+  it('splits plain text across chunk boundaries, inside a multi-byte character too', async () => {
+    const all: string[] = [];
+    const text = 'ncbi_gene_id\tgene_symbol\r\n5310\tPKD1 Ä\n\nlast';
+    await textLines(pieces(Buffer.from(text), 1), (batch) => all.push(...batch));
+    expect(all).toEqual(['ncbi_gene_id\tgene_symbol', '5310\tPKD1 Ä', '', 'last']);
   });
 });

@@ -311,30 +311,13 @@ export class UpstreamHttp {
     const release = await domain.limiter.acquire();
     domain.requests += 1;
     try {
-      let res: Response;
-      try {
-        res = await fetch(request.url, {
-          method: request.method ?? 'GET',
-          body: request.body,
-          headers: {
-            'User-Agent': 'kidney-genetics-db',
-            ...correlationHeaders(),
-            ...request.headers,
-          },
-          signal: request.signal
-            ? AbortSignal.any([AbortSignal.timeout(this.config.upstream.timeoutMs), request.signal])
-            : AbortSignal.timeout(this.config.upstream.timeoutMs),
-        });
-      } catch (error) {
-        // Stopped on purpose: not the upstream's fault, and nothing to retry.
-        if (request.signal?.aborted)
-          throw new Error(`${request.url}: stopped on request`, { cause: error });
-        domain.failures += 1;
-        const reason =
-          (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message;
-        throw new UpstreamRetryableError(`${request.url}: ${reason}`, null, null);
-      }
-      await this.checkStatus(domain, request, res);
+      const timeout = AbortSignal.timeout(this.config.upstream.timeoutMs);
+      const res = await this.send(
+        domain,
+        request,
+        request.signal ? AbortSignal.any([timeout, request.signal]) : timeout,
+        () => timeout.aborted,
+      );
       try {
         return { body: await res.text(), headers: res.headers };
       } catch (error) {
@@ -352,6 +335,39 @@ export class UpstreamHttp {
     }
   }
 
+  /**
+   * Sends the request and checks its status. A request stopped by the caller's signal is
+   * not the upstream's fault and is not retried; a network error or a timeout is.
+   */
+  private async send(
+    domain: DomainState,
+    request: UpstreamRequest,
+    signal: AbortSignal,
+    timedOut: () => boolean,
+  ): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(request.url, {
+        method: request.method ?? 'GET',
+        body: request.body,
+        headers: {
+          'User-Agent': 'kidney-genetics-db',
+          ...correlationHeaders(),
+          ...request.headers,
+        },
+        signal,
+      });
+    } catch (error) {
+      if (request.signal?.aborted)
+        throw new Error(`${request.url}: stopped on request`, { cause: error });
+      domain.failures += 1;
+      const reason = timedOut() ? 'timed out' : (error as Error).message;
+      throw new UpstreamRetryableError(`${request.url}: ${reason}`, null, null);
+    }
+    await this.checkStatus(domain, request, res);
+    return res;
+  }
+
   /** One streamed attempt: headers within the timeout, then the body through `consume`. */
   private async streamAttempt<T>(
     domain: DomainState,
@@ -365,25 +381,7 @@ export class UpstreamHttp {
     const stopped = (error: unknown) =>
       new Error(`${request.url}: stopped on request`, { cause: error });
     try {
-      let res: Response;
-      try {
-        res = await fetch(request.url, {
-          method: request.method ?? 'GET',
-          body: request.body,
-          headers: {
-            'User-Agent': 'kidney-genetics-db',
-            ...correlationHeaders(),
-            ...request.headers,
-          },
-          signal,
-        });
-      } catch (error) {
-        if (request.signal?.aborted) throw stopped(error);
-        domain.failures += 1;
-        const reason = idle.fired ? 'timed out' : (error as Error).message;
-        throw new UpstreamRetryableError(`${request.url}: ${reason}`, null, null);
-      }
-      await this.checkStatus(domain, request, res);
+      const res = await this.send(domain, request, signal, () => idle.fired);
       const body = res.body;
       if (!body) throw new UpstreamPayloadError(`${request.source}: ${request.url} has no body`);
       idle.touch();
