@@ -153,8 +153,9 @@ export async function httpBenchmark(): Promise<BenchTable> {
         `App in its own process (NODE_ENV=production, ${'5,000'} genes, request logs persisted), baseline ` +
         `a bare node:http process returning the app's own response bytes. autocannon, ${CONNECTIONS} connections, ` +
         `${SECONDS} s, ${ROUNDS} alternating rounds per target (means). Uncached list: a distinct ` +
-        '`filter[max_score]` per request so the response cache never hits. Goal: cached detail ≥ 0.5 of the ' +
-        'baseline throughput with p99 ≤ 10 ms.',
+        '`filter[max_score]` per request so the response cache never hits. Snapshot ingestion off (the ' +
+        'bench seeds its own genes). Baseline figures move with the load other processes put on the ' +
+        'machine; compare ratios. Goal: cached detail ≥ 0.5 of the baseline throughput with p99 ≤ 10 ms.',
       columns: [
         'target',
         'app req/s',
