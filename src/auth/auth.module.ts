@@ -58,10 +58,11 @@ const jwtProvider = {
     UsersService,
     MailerService,
     BootstrapAdminService,
-    { provide: APP_GUARD, useClass: RateLimitGuard },
+    RateLimitGuard,
+    { provide: APP_GUARD, useExisting: RateLimitGuard },
     AccessGuard,
     { provide: APP_GUARD, useExisting: AccessGuard },
   ],
-  exports: [UsersService, AccessGuard, ServiceTokens],
+  exports: [UsersService, AccessGuard, RateLimitGuard, ServiceTokens],
 })
 export class AuthModule {}

@@ -180,6 +180,21 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     return undefined;
   }
 
+  /**
+   * The fresh in-memory record under a storage key, counted as an L1 hit, exactly when
+   * `wrap` would answer from memory (no load in flight); otherwise undefined and
+   * nothing counted. Synchronous, for the HTTP fast path. Record identity changes
+   * whenever the entry is written, removed or invalidated by another instance.
+   */
+  peekFresh(storageKey: string, namespace: string): CacheRecord | undefined {
+    if (this.inflight.has(storageKey)) return undefined;
+    const now = Date.now();
+    const local = this.l1.peek(storageKey, now);
+    if (!local || !isFresh(local, now)) return undefined;
+    this.counters.bump(namespace, 'hits_l1');
+    return local;
+  }
+
   async set(key: unknown, value: unknown, namespace = 'default', ttl?: number): Promise<void> {
     await this.store(cacheKey(key, namespace), value, ttl);
   }

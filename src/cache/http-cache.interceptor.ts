@@ -11,7 +11,9 @@ import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
+import { cacheKey } from './cache-key.js';
 import { CacheService } from './cache.service.js';
+import { ResponseFastPath } from './http-fast-path.js';
 
 const CACHED_RESPONSE = 'kgdb:cached-response';
 
@@ -48,6 +50,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly cache: CacheService,
+    private readonly fastPath: ResponseFastPath,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -60,8 +63,9 @@ export class HttpCacheInterceptor implements NestInterceptor {
     if (!options || req.method !== 'GET') return next.handle();
     const res = http.getResponse<Response>();
     let loaded = false;
+    const key = { m: 'GET', ...responseCacheKey(req) };
     const value = this.cache.wrap<unknown>(
-      { m: 'GET', ...responseCacheKey(req) },
+      key,
       () => {
         loaded = true;
         return lastValueFrom(next.handle()) as Promise<unknown>;
@@ -72,6 +76,13 @@ export class HttpCacheInterceptor implements NestInterceptor {
     return from(
       value.then((body) => {
         res.setHeader('X-Cache', loaded ? 'MISS' : 'HIT');
+        // The next request for this URL may be answered before routing (see ResponseFastPath).
+        this.fastPath.learn(req, {
+          storageKey: cacheKey(key, options.namespace).storage,
+          namespace: options.namespace,
+          handler: context.getHandler(),
+          controller: context.getClass(),
+        });
         return body;
       }),
     );

@@ -6,6 +6,7 @@ import { UpstreamHttp } from '../annotation-sources/upstream/upstream-http.servi
 import { SettingsService } from '../admin/settings/settings.service.js';
 import { ServiceTokens } from '../auth/service-tokens.js';
 import { CacheService } from '../cache/cache.service.js';
+import { ResponseFastPath } from '../cache/http-fast-path.js';
 import { SYSTEM_LOG_SINK } from '../logging/logging.module.js';
 import type { SystemLogSink } from '../logging/system-log.sink.js';
 import { PipelineService } from '../pipeline/pipeline.service.js';
@@ -34,6 +35,7 @@ export class MetricsService implements OnModuleInit {
 
   constructor(
     private readonly cache: CacheService,
+    private readonly fastPath: ResponseFastPath,
     private readonly upstream: UpstreamHttp,
     private readonly pipeline: PipelineService,
     private readonly settings: SettingsService,
@@ -49,6 +51,7 @@ export class MetricsService implements OnModuleInit {
     // Process metrics, among them event-loop delay (nodejs_eventloop_lag_*).
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
     this.cacheSeries();
+    this.fastPathSeries();
     this.upstreamSeries();
     this.poolSeries();
     this.logWriterSeries();
@@ -61,6 +64,19 @@ export class MetricsService implements OnModuleInit {
 
   get contentType(): string {
     return this.registry.contentType;
+  }
+
+  private fastPathSeries(): void {
+    const fastPath = this.fastPath;
+    new Counter({
+      name: 'kgdb_http_fast_path_responses_total',
+      help: 'Cached public GET responses answered before routing (also in the duration histogram)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(fastPath.served);
+      },
+    });
   }
 
   private cacheSeries(): void {

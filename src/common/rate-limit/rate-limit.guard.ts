@@ -24,7 +24,14 @@ interface Policy {
   key: (req: Request, route: string) => string;
 }
 
+type ReflectTarget = Parameters<Reflector['getAllAndOverride']>[1][number];
+
 const MINUTE = 60_000;
+
+/** The per-route part of a rate-limit key: `<Controller>.<handler>`. */
+export function routeKey(controller: { name: string }, handler: { name: string }): string {
+  return `${controller.name}.${handler.name}`;
+}
 const HOUR = 60 * MINUTE;
 
 function clientIp(req: Request): string {
@@ -83,17 +90,45 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const name =
-      this.reflector.getAllAndOverride<RateLimitPolicyName | undefined>(RATE_LIMIT_KEY, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? 'default';
-    if (name === 'none') return true;
-    const policy = this.policies[name];
     const http = context.switchToHttp();
-    const req = http.getRequest<Request>();
-    const res = http.getResponse<Response>();
-    const route = `${context.getClass().name}.${context.getHandler().name}`;
+    const policy = this.policyOf(context.getHandler(), context.getClass());
+    const route = routeKey(context.getClass(), context.getHandler());
+    const hit = this.count(policy, route, http.getRequest<Request>(), http.getResponse<Response>());
+    if (hit?.blocked) {
+      throw new RateLimitedError(`Too many requests; retry in ${hit.resetSeconds} s`, undefined, {
+        'Retry-After': String(hit.resetSeconds),
+      });
+    }
+    return true;
+  }
+
+  /** The policy a handler runs under ('default' unless decorated). */
+  policyOf(handler: ReflectTarget, controller: ReflectTarget): RateLimitPolicyName {
+    return (
+      this.reflector.getAllAndOverride<RateLimitPolicyName | undefined>(RATE_LIMIT_KEY, [
+        handler,
+        controller,
+      ]) ?? 'default'
+    );
+  }
+
+  /**
+   * Counts one request against `policy` for `route` and sets the X-RateLimit headers,
+   * exactly as the guard does; for the HTTP fast path, which answers without routing.
+   * Returns whether it is blocked (the caller then lets the guard produce the 429).
+   */
+  admit(policy: RateLimitPolicyName, route: string, req: Request, res: Response): boolean {
+    return !this.count(policy, route, req, res)?.blocked;
+  }
+
+  private count(
+    name: RateLimitPolicyName,
+    route: string,
+    req: Request,
+    res: Response,
+  ): { blocked: boolean; resetSeconds: number } | undefined {
+    if (name === 'none') return undefined;
+    const policy = this.policies[name];
     const hit = this.store.hit(
       policy.key(req, route),
       policy.limit,
@@ -104,12 +139,7 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
     res.setHeader('X-RateLimit-Limit', String(policy.limit));
     res.setHeader('X-RateLimit-Remaining', String(Math.max(0, policy.limit - hit.count)));
     res.setHeader('X-RateLimit-Reset', String(resetSeconds));
-    if (hit.blocked) {
-      throw new RateLimitedError(`Too many requests; retry in ${resetSeconds} s`, undefined, {
-        'Retry-After': String(resetSeconds),
-      });
-    }
-    return true;
+    return { blocked: hit.blocked, resetSeconds };
   }
 
   onModuleDestroy(): void {

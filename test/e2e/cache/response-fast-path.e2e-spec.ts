@@ -1,0 +1,253 @@
+import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { ResponseFastPath } from '../../../src/cache/http-fast-path.js';
+import { MetricsService } from '../../../src/metrics/metrics.service.js';
+import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
+import { loginAdmin } from '../../support/auth.js';
+import { eventually } from '../../support/wait.js';
+
+interface Raw {
+  status: number;
+  /** Header name/value pairs in the order they were sent. */
+  headers: [string, string][];
+  body: Buffer;
+}
+
+/** A GET over a real socket, keeping header order and the exact body bytes. */
+function get(t: TestApp, path: string, headers: OutgoingHttpHeaders = {}): Promise<Raw> {
+  const { port } = t.app.getHttpServer().address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const pairs: [string, string][] = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) {
+          pairs.push([res.rawHeaders[i].toLowerCase(), res.rawHeaders[i + 1]]);
+        }
+        resolve({ status: res.statusCode ?? 0, headers: pairs, body: Buffer.concat(chunks) });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const header = (r: Raw, name: string) => r.headers.find(([k]) => k === name)?.[1];
+/** Headers that legitimately differ between two requests a moment apart. */
+const comparable = (r: Raw) =>
+  r.headers.filter(([k]) => k !== 'date' && k !== 'x-ratelimit-remaining');
+
+// An Authorization header (even an invalid token, which a public route ignores) sends a
+// request through routing, guards and the interceptor: the path the fast path replaces.
+const ROUTED = { authorization: 'Bearer not-a-valid-token' };
+
+describe('response fast path for cached public GETs', () => {
+  let t: TestApp;
+  let fastPath: ResponseFastPath;
+
+  beforeAll(async () => {
+    t = await createTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    await seedGenes(t.app, SCORING_DATASET);
+    fastPath = t.app.get(ResponseFastPath);
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    ['gene detail', '/api/genes/PKD1'],
+    ['gene list with a query', '/api/genes?sort=-evidence_score&page%5Bsize%5D=2'],
+  ])('answers %s with the routed path’s status, headers and bytes', async (_label, path) => {
+    const first = await get(t, path, { 'x-request-id': 'warm-up' });
+    expect(header(first, 'x-cache')).toBe('MISS');
+
+    const servedBefore = fastPath.served;
+    const routed = await get(t, path, { ...ROUTED, 'x-request-id': 'same-id' });
+    expect(fastPath.served).toBe(servedBefore);
+    const fast = await get(t, path, { 'x-request-id': 'same-id' });
+    expect(fastPath.served).toBe(servedBefore + 1);
+
+    expect(fast.status).toBe(200);
+    expect(header(fast, 'x-cache')).toBe('HIT');
+    expect(comparable(fast)).toEqual(comparable(routed));
+    expect(fast.body.equals(routed.body)).toBe(true);
+    expect(fast.body.equals(first.body)).toBe(true);
+    // Both count against the same rate-limit bucket, one request apart.
+    expect(Number(header(fast, 'x-ratelimit-remaining'))).toBe(
+      Number(header(routed, 'x-ratelimit-remaining')) - 1,
+    );
+  });
+
+  it('answers If-None-Match with the same 304 as the routed path', async () => {
+    const path = '/api/genes/PKD2';
+    const first = await get(t, path);
+    const etag = header(first, 'etag');
+    expect(etag).toMatch(/^W\/"/);
+    const routed = await get(t, path, { ...ROUTED, 'if-none-match': etag, 'x-request-id': 'c' });
+    const servedBefore = fastPath.served;
+    const fast = await get(t, path, { 'if-none-match': etag, 'x-request-id': 'c' });
+    expect(fastPath.served).toBe(servedBefore + 1);
+    expect(routed.status).toBe(304);
+    expect(fast.status).toBe(304);
+    expect(fast.body.length).toBe(0);
+    expect(comparable(fast)).toEqual(comparable(routed));
+    // A different validator gets the full body.
+    const changed = await get(t, path, { 'if-none-match': 'W/"other"' });
+    expect(changed.status).toBe(200);
+    expect(changed.body.equals(first.body)).toBe(true);
+  });
+
+  it('logs, persists and counts what it answers like any routed request', async () => {
+    await get(t, '/api/genes/UMOD');
+    const routed = await get(t, '/api/genes/UMOD', { ...ROUTED, 'x-request-id': 'log-routed' });
+    const servedBefore = fastPath.served;
+    const fast = await get(t, '/api/genes/UMOD', { 'x-request-id': 'log-fast' });
+    expect(fastPath.served).toBe(servedBefore + 1);
+    expect(routed.status).toBe(200);
+
+    const completion = (id: string) =>
+      t.logs.records().find((r) => r.request_id === id && r.res !== undefined);
+    expect(await eventually(() => completion('log-fast') !== undefined)).toBe(true);
+    const fastLine = completion('log-fast')!;
+    const routedLine = completion('log-routed')!;
+    expect(fastLine).toMatchObject({
+      level: 'info',
+      route: '/api/genes/:symbol',
+      req: { method: 'GET', url: '/api/genes/UMOD' },
+      res: { status_code: 200 },
+    });
+    expect(Object.keys(fastLine).sort()).toEqual(Object.keys(routedLine).sort());
+    expect(String(fastLine.msg)).toMatch(/^GET \/api\/genes\/UMOD 200 \d+ms$/);
+    expect(header(fast, 'x-request-id')).toBe('log-fast');
+
+    const client = new pg.Client({ connectionString: t.database!.url });
+    await client.connect();
+    try {
+      const stored = async () =>
+        (
+          await client.query<{ path: string; status_code: number }>(
+            `SELECT path, status_code FROM system_logs WHERE request_id = 'log-fast'`,
+          )
+        ).rows;
+      expect(await eventually(async () => (await stored()).length === 1, 10_000)).toBe(true);
+      expect(await stored()).toEqual([{ path: '/api/genes/UMOD', status_code: 200 }]);
+    } finally {
+      await client.end();
+    }
+
+    const metrics = await t.app.get(MetricsService).text();
+    expect(metrics).toContain(`kgdb_http_fast_path_responses_total ${fastPath.served}`);
+    const count = (text: string) =>
+      Number(
+        /kgdb_http_request_duration_seconds_count\{method="GET",route="\/api\/genes\/:symbol",status="200"\} (\d+)/.exec(
+          text,
+        )?.[1],
+      );
+    const before = count(metrics);
+    await get(t, '/api/genes/UMOD');
+    expect(count(await t.app.get(MetricsService).text())).toBe(before + 1);
+  });
+
+  it('leaves signed-in callers to the routed path, which identifies them', async () => {
+    const { accessToken } = await loginAdmin(t);
+    await get(t, '/api/genes/NPHS1');
+    const servedBefore = fastPath.served;
+    const res = await get(t, '/api/genes/NPHS1', {
+      authorization: `Bearer ${accessToken}`,
+      'x-request-id': 'signed-in',
+    });
+    expect(res.status).toBe(200);
+    expect(header(res, 'x-cache')).toBe('HIT');
+    expect(fastPath.served).toBe(servedBefore);
+    const line = () => t.logs.records().find((r) => r.request_id === 'signed-in' && r.res);
+    expect(await eventually(() => line() !== undefined)).toBe(true);
+    expect(typeof line()!.user_id).toBe('number');
+  });
+
+  it('serves nothing for URLs the routed path has not answered from the cache', async () => {
+    const servedBefore = fastPath.served;
+    expect((await get(t, '/api/genes/NO-SUCH-GENE')).status).toBe(404);
+    expect((await get(t, '/api/genes/NO-SUCH-GENE')).status).toBe(404);
+    expect((await get(t, '/api/genes?sort=bogus')).status).toBe(400);
+    expect((await get(t, '/api/genes?sort=bogus')).status).toBe(400);
+    expect(fastPath.served).toBe(servedBefore);
+  });
+});
+
+describe('response fast path under rate limits', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '3' } });
+    await seedGenes(t.app, SCORING_DATASET);
+  });
+  afterAll(() => t.close());
+
+  it('counts its answers and leaves the 429 to the routed path', async () => {
+    const fastPath = t.app.get(ResponseFastPath);
+    const path = '/api/genes/PKD1';
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await get(t, path));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+    expect(answers.map((r) => header(r, 'x-ratelimit-remaining'))).toEqual(['2', '1', '0', '0']);
+    expect(fastPath.served).toBe(2);
+    const blocked = answers[3];
+    expect(header(blocked, 'retry-after')).toMatch(/^\d+$/);
+    expect(JSON.parse(blocked.body.toString()) as unknown).toMatchObject({
+      error: { status: 429, code: 'RATE_LIMITED' },
+    });
+  });
+});
+
+describe('response fast path and cache invalidation across instances', () => {
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    a = await createTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    await seedGenes(a.app, SCORING_DATASET);
+    b = await createTestApp({
+      listen: true,
+      databaseUrl: a.database!.url,
+      env: { RATE_LIMIT_PER_MINUTE: '100000' },
+    });
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+  });
+
+  it('stops serving an entry once a write on either instance invalidates it', async () => {
+    const total = (r: Raw) =>
+      (JSON.parse(r.body.toString()) as { meta: { total_genes: number } }).meta.total_genes;
+    const fastA = a.app.get(ResponseFastPath);
+    const fastB = b.app.get(ResponseFastPath);
+    const before = await get(b, '/api/genes');
+    await get(a, '/api/genes');
+    const servedA = fastA.served;
+    const servedB = fastB.served;
+    expect(total(await get(a, '/api/genes'))).toBe(total(before));
+    expect(total(await get(b, '/api/genes'))).toBe(total(before));
+    expect(fastA.served).toBe(servedA + 1);
+    expect(fastB.served).toBe(servedB + 1);
+
+    const { accessToken } = await loginAdmin(a);
+    await a
+      .http()
+      .post('/api/genes')
+      .set('Authorization', `Bearer ${accessToken}`)
+      .send({ hgnc_id: 'HGNC:99999', approved_symbol: 'FASTPATH1' })
+      .expect(201);
+
+    // The score refresh clears the namespace on A and notifies B; both answer anew.
+    for (const app of [a, b]) {
+      expect(
+        await eventually(
+          async () => total(await get(app, '/api/genes')) === total(before) + 1,
+          15_000,
+        ),
+      ).toBe(true);
+    }
+  });
+});
