@@ -224,13 +224,21 @@ describe('response fast path and cache invalidation across instances', () => {
     const fastA = a.app.get(ResponseFastPath);
     const fastB = b.app.get(ResponseFastPath);
     const before = await get(b, '/api/genes');
-    await get(a, '/api/genes');
-    const servedA = fastA.served;
-    const servedB = fastB.served;
-    expect(total(await get(a, '/api/genes'))).toBe(total(before));
-    expect(total(await get(b, '/api/genes'))).toBe(total(before));
-    expect(fastA.served).toBe(servedA + 1);
-    expect(fastB.served).toBe(servedB + 1);
+    // Once an instance holds the entry in memory, a repeat is answered by its fast path
+    // (eventually: a namespace clear still on its way from the other instance's start-up
+    // work drops the first entry it took).
+    for (const [app, fast] of [
+      [a, fastA],
+      [b, fastB],
+    ] as const) {
+      expect(
+        await eventually(async () => {
+          const served = fast.served;
+          const res = await get(app, '/api/genes');
+          return total(res) === total(before) && fast.served === served + 1;
+        }, 15_000),
+      ).toBe(true);
+    }
 
     const { accessToken } = await loginAdmin(a);
     await a
