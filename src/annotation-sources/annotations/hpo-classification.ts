@@ -232,7 +232,6 @@ export function classifyHpo(
   rules: HpoClassificationRules,
 ): HpoClassification {
   const rawGroups: Record<string, number> = {};
-  const supporting = new Map<string, string[]>();
   for (const group of rules.clinicalGroups) {
     const matchedSignature = group.signature.filter((s) =>
       phenotypes.some((p) => ontology.descendants(s).has(p)),
@@ -240,12 +239,9 @@ export function classifyHpo(
     rawGroups[group.name] = group.signature.length
       ? (matchedSignature.length / group.signature.length) * group.weight
       : 0;
-    supporting.set(
-      group.name,
-      phenotypes.filter((p) => ontology.under(p, group.signature)),
-    );
   }
   const clinical = normalized(rawGroups);
+  const primaryGroup = rules.clinicalGroups.find((g) => g.name === clinical.primary);
 
   const onset = normalized(
     Object.fromEntries(
@@ -267,7 +263,9 @@ export function classifyHpo(
   return {
     clinical_group: {
       ...clinical,
-      supporting_terms: clinical.primary ? [...supporting.get(clinical.primary)!].sort() : [],
+      supporting_terms: primaryGroup
+        ? phenotypes.filter((p) => ontology.under(p, primaryGroup.signature)).sort()
+        : [],
     },
     onset_group: onset,
     syndromic_assessment: {
