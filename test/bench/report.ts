@@ -2,6 +2,8 @@ import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import * as prettier from 'prettier';
 
 export interface BenchTable {
   /** Section heading; a later run replaces the section with the same title. */
@@ -65,5 +67,9 @@ export async function writeTables(tables: BenchTable[]): Promise<void> {
     if (!sections.has(table.title)) order.push(table.title);
     sections.set(table.title, renderTable(table));
   }
-  await writeFile(FILE, [HEADER, ...order.map((t) => sections.get(t))].join('\n'));
+  const text = [HEADER, ...order.map((t) => sections.get(t))].join('\n');
+  // Formatted as the repository's check wants it, so a bench run never leaves drift.
+  const path = resolve(FILE);
+  const options = (await prettier.resolveConfig(path)) ?? {};
+  await writeFile(FILE, await prettier.format(text, { ...options, filepath: path }));
 }
