@@ -59,14 +59,17 @@ export abstract class BatchedAnnotationSource extends AnnotationSource {
   protected abstract readonly batchSize: number;
 
   /** Outcomes for one batch of genes. */
-  protected abstract lookup(genes: AnnotationGene[]): Promise<AnnotationOutcomes>;
+  protected abstract lookup(
+    genes: AnnotationGene[],
+    ctx: SourceRunContext,
+  ): Promise<AnnotationOutcomes>;
 
-  async annotate(genes: AnnotationGene[]): Promise<AnnotationOutcomes> {
+  async annotate(genes: AnnotationGene[], ctx: SourceRunContext): Promise<AnnotationOutcomes> {
     const outcomes: AnnotationOutcomes = new Map();
     for (let i = 0; i < genes.length; i += this.batchSize) {
       try {
         const batch = genes.slice(i, i + this.batchSize);
-        for (const [id, o] of await this.lookup(batch)) outcomes.set(id, o);
+        for (const [id, o] of await this.lookup(batch, ctx)) outcomes.set(id, o);
       } catch (error) {
         this.logger.warn(`${this.displayName} batch failed: ${reasonOf(error)}`);
       }
@@ -74,8 +77,11 @@ export abstract class BatchedAnnotationSource extends AnnotationSource {
     return outcomes;
   }
 
-  override async annotateOne(gene: AnnotationGene): Promise<AnnotationOutcome> {
-    return (await this.lookup([gene])).get(gene.id)!;
+  override async annotateOne(
+    gene: AnnotationGene,
+    ctx: SourceRunContext,
+  ): Promise<AnnotationOutcome> {
+    return (await this.lookup([gene], ctx)).get(gene.id)!;
   }
 }
 

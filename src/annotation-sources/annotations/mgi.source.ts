@@ -4,7 +4,7 @@ import { SourceToolkit } from '../base/source-toolkit.js';
 import { obographDescendants, obographRelease, parseObograph } from '../parsing/obographs.js';
 import { interMineProblem, interMineRows } from '../parsing/intermine.js';
 import {
-  AnnotationSource,
+  BatchedAnnotationSource,
   PerRun,
   failed,
   mapLimit,
@@ -38,7 +38,7 @@ interface KidneyTerms {
  * The version is the MP release plus the MouseMine release when MouseMine reports one.
  */
 @Injectable()
-export class MgiAnnotationSource extends AnnotationSource {
+export class MgiAnnotationSource extends BatchedAnnotationSource {
   readonly name = 'mpo_mgi';
   readonly displayName = 'MGI mouse phenotypes';
   readonly namespace = 'mgi';
@@ -63,34 +63,20 @@ export class MgiAnnotationSource extends AnnotationSource {
     return mousemine ? `MP ${release}; MouseMine ${mousemine}` : `MP ${release}`;
   }
 
-  /** Batches of MOUSEMINE_BATCH_SIZE genes; a failed batch is left to `annotateOne`. */
-  async annotate(genes: AnnotationGene[], ctx: SourceRunContext): Promise<AnnotationOutcomes> {
-    const { terms } = await this.kidneyTerms(ctx);
-    const outcomes: AnnotationOutcomes = new Map();
-    for (let i = 0; i < genes.length; i += this.settings.batchSize) {
-      try {
-        const batch = genes.slice(i, i + this.settings.batchSize);
-        for (const [id, o] of await this.lookup(batch, terms)) outcomes.set(id, o);
-      } catch (error) {
-        this.logger.warn(`${this.displayName} batch failed: ${reasonOf(error)}`);
-      }
-    }
-    return outcomes;
-  }
-
-  override async annotateOne(gene: AnnotationGene, ctx: SourceRunContext) {
-    const { terms } = await this.kidneyTerms(ctx);
-    return (await this.lookup([gene], terms)).get(gene.id)!;
+  /** Genes per `HGene_MPhenotype` query; a failed batch is asked gene by gene. */
+  protected get batchSize(): number {
+    return this.settings.batchSize;
   }
 
   override finish(): void {
     this.kidney.release();
   }
 
-  private async lookup(
+  protected async lookup(
     genes: AnnotationGene[],
-    kidneyTerms: Set<string>,
+    ctx: SourceRunContext,
   ): Promise<AnnotationOutcomes> {
+    const { terms: kidneyTerms } = await this.kidneyTerms(ctx);
     const orthologRows = await this.template<OrthologRow>(
       {
         name: 'HGene_MPhenotype',
