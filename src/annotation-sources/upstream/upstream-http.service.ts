@@ -131,20 +131,34 @@ export class UpstreamHttp {
   }
 
   /**
+   * How far the database clock is ahead of this process's, at most: the largest
+   * `db_now − received` seen. Each sample undershoots by that answer's latency, so the
+   * estimate errs towards starting late, never early.
+   */
+  private dbClockAhead = Number.NEGATIVE_INFINITY;
+
+  /**
    * Books the domain's next start slot in PostgreSQL, so every instance keeps to one
    * shared limit: the wait in milliseconds, or null when the database cannot answer.
+   * The slot is an instant on the database clock, and the wait runs to that instant.
+   * A wait measured from when the booking was made would start a request late by
+   * however long its answer took to arrive, while the next instance's request started
+   * on time.
    */
   private async bookSlot(group: string, spacingMs: number): Promise<number | null> {
     try {
-      const [row] = await this.dataSource.query<{ wait_ms: number }[]>(
+      const [row] = await this.dataSource.query<{ slot_ms: number; db_now_ms: number }[]>(
         `INSERT INTO upstream_rate_slots (domain, next_at)
          VALUES ($1, clock_timestamp() + make_interval(secs => $2::float8 / 1000))
          ON CONFLICT (domain) DO UPDATE SET next_at =
            greatest(upstream_rate_slots.next_at, clock_timestamp()) + make_interval(secs => $2::float8 / 1000)
-         RETURNING (extract(epoch FROM next_at - clock_timestamp()) * 1000 - $2)::float8 AS wait_ms`,
+         RETURNING (extract(epoch FROM next_at) * 1000 - $2)::float8 AS slot_ms,
+                   (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS db_now_ms`,
         [group, spacingMs],
       );
-      return row?.wait_ms ?? null;
+      if (!row) return null;
+      this.dbClockAhead = Math.max(this.dbClockAhead, row.db_now_ms - Date.now());
+      return row.slot_ms - (Date.now() + this.dbClockAhead);
     } catch (error) {
       this.logger.warn(
         { err: error, domain: group },
