@@ -4,87 +4,19 @@
  * source feeds them the terms of the bulk gene–phenotype file.
  */
 
-interface ObographNode {
-  id?: string;
-  lbl?: string;
-  meta?: { deprecated?: boolean };
-}
-interface ObographEdge {
-  sub?: string;
-  pred?: string;
-  obj?: string;
-}
-
-/** `http://purl.obolibrary.org/obo/HP_0000077` → `HP:0000077`. */
-const termId = (iri: string | undefined): string | null => {
-  const match = /HP_(\d{7})$/.exec(iri ?? '');
-  return match ? `HP:${match[1]}` : null;
-};
+import { OboHierarchy, obographRelease, parseObograph } from '../parsing/obographs.js';
 
 /**
- * The `is_a` hierarchy of the HPO (obographs JSON), kept as a child index and term names
- * only. Descendant sets are computed on demand and memoized per root.
+ * The HPO's `is_a` hierarchy, with the release of the file it was read from
+ * (`unknown` when the graph names none).
  */
-export class HpoOntology {
-  private readonly children = new Map<string, string[]>();
-  private readonly names = new Map<string, string>();
-  private readonly deprecated = new Set<string>();
-  private readonly closures = new Map<string, ReadonlySet<string>>();
-  /** The release date from the graph's version IRI, else the IRI itself, else `unknown`. */
+export class HpoOntology extends OboHierarchy {
   readonly version: string;
 
   constructor(json: string) {
-    const parsed = JSON.parse(json) as {
-      graphs?: { meta?: { version?: string }; nodes?: ObographNode[]; edges?: ObographEdge[] }[];
-    };
-    const graph = parsed.graphs?.[0];
-    if (!graph?.edges || !graph.nodes)
-      throw new Error('HPO ontology: no graph with nodes and edges');
-    for (const node of graph.nodes) {
-      const id = termId(node.id);
-      if (!id) continue;
-      if (node.meta?.deprecated) this.deprecated.add(id);
-      else if (node.lbl) this.names.set(id, node.lbl);
-    }
-    for (const edge of graph.edges) {
-      if (edge.pred !== 'is_a') continue;
-      const sub = termId(edge.sub);
-      const obj = termId(edge.obj);
-      if (!sub || !obj || this.deprecated.has(sub)) continue;
-      const list = this.children.get(obj);
-      if (list) list.push(sub);
-      else this.children.set(obj, [sub]);
-    }
-    const iri = graph.meta?.version ?? '';
-    this.version = /releases\/(\d{4}-\d{2}-\d{2})\//.exec(iri)?.[1] ?? (iri || 'unknown');
-  }
-
-  name(id: string): string | undefined {
-    return this.names.get(id);
-  }
-
-  /** The term and every term below it over `is_a`. */
-  descendants(root: string): ReadonlySet<string> {
-    let found = this.closures.get(root);
-    if (found) return found;
-    const set = new Set<string>([root]);
-    const queue = [root];
-    while (queue.length) {
-      for (const child of this.children.get(queue.pop()!) ?? []) {
-        if (!set.has(child)) {
-          set.add(child);
-          queue.push(child);
-        }
-      }
-    }
-    found = set;
-    this.closures.set(root, found);
-    return found;
-  }
-
-  /** Whether `term` is any of `roots` or below one of them. */
-  under(term: string, roots: readonly string[]): boolean {
-    return roots.some((root) => this.descendants(root).has(term));
+    const graph = parseObograph(json, 'HPO ontology');
+    super(graph);
+    this.version = obographRelease(graph) ?? 'unknown';
   }
 }
 

@@ -5,6 +5,7 @@
 
 interface ObographNode {
   id?: string;
+  lbl?: string;
   meta?: { deprecated?: boolean };
 }
 interface ObographEdge {
@@ -47,35 +48,66 @@ export function obographRelease(graph: Obograph): string | null {
   return /\/releases\/([^/]+)\//.exec(version)?.[1] ?? version;
 }
 
-/** The root and every term below it over `is_a`, skipping deprecated terms. */
-export function obographDescendants(graph: Obograph, root: string): Set<string> {
-  const deprecated = new Set(
-    (graph.nodes ?? [])
-      .filter((n) => n.meta?.deprecated)
-      .map((n) => oboTermId(n.id))
-      .filter((x): x is string => x !== null),
-  );
-  const children = new Map<string, string[]>();
-  for (const e of graph.edges ?? []) {
-    if (e.pred !== 'is_a') continue;
-    const sub = oboTermId(e.sub);
-    const obj = oboTermId(e.obj);
-    if (!sub || !obj) continue;
-    const list = children.get(obj);
-    if (list) list.push(sub);
-    else children.set(obj, [sub]);
-  }
-  const found = new Set<string>([root]);
-  const queue = [root];
-  while (queue.length) {
-    for (const child of children.get(queue.pop()!) ?? []) {
-      if (!found.has(child) && !deprecated.has(child)) {
-        found.add(child);
-        queue.push(child);
-      }
+/**
+ * The `is_a` hierarchy of a graph, kept as a child index and term labels only; deprecated
+ * terms are left out. Descendant sets are computed on demand and memoized per root.
+ */
+export class OboHierarchy {
+  private readonly children = new Map<string, string[]>();
+  private readonly names = new Map<string, string>();
+  private readonly closures = new Map<string, ReadonlySet<string>>();
+
+  constructor(graph: Obograph) {
+    const deprecated = new Set<string>();
+    for (const node of graph.nodes ?? []) {
+      const id = oboTermId(node.id);
+      if (!id) continue;
+      if (node.meta?.deprecated) deprecated.add(id);
+      else if (node.lbl) this.names.set(id, node.lbl);
+    }
+    for (const e of graph.edges ?? []) {
+      if (e.pred !== 'is_a') continue;
+      const sub = oboTermId(e.sub);
+      const obj = oboTermId(e.obj);
+      if (!sub || !obj || deprecated.has(sub)) continue;
+      const list = this.children.get(obj);
+      if (list) list.push(sub);
+      else this.children.set(obj, [sub]);
     }
   }
-  return found;
+
+  name(id: string): string | undefined {
+    return this.names.get(id);
+  }
+
+  /** The term and every term below it over `is_a`. */
+  descendants(root: string): ReadonlySet<string> {
+    let found = this.closures.get(root);
+    if (found) return found;
+    const set = new Set<string>([root]);
+    const queue = [root];
+    while (queue.length) {
+      for (const child of this.children.get(queue.pop()!) ?? []) {
+        if (!set.has(child)) {
+          set.add(child);
+          queue.push(child);
+        }
+      }
+    }
+    found = set;
+    this.closures.set(root, found);
+    return found;
+  }
+
+  /** Whether `term` is any of `roots` or below one of them. */
+  under(term: string, roots: readonly string[]): boolean {
+    return roots.some((root) => this.descendants(root).has(term));
+  }
+}
+
+/** The root and every term below it over `is_a`, skipping deprecated terms. */
+export function obographDescendants(graph: Obograph, root: string): Set<string> {
+  return new Set(new OboHierarchy(graph).descendants(root));
 }
 
 /** The root and its `is_a` descendants in an HPO ontology file (kept for the HPO source). */
