@@ -75,20 +75,6 @@ async function streamString(kind: 'info' | 'links', res: ServerResponse): Promis
 }
 const stringBytes = { info: 0, links: 0 };
 
-/** The process's current RSS at the start and its highest sample until stop(). */
-export function rssSampler(): { stop(): { startMb: number; maxMb: number } } {
-  const mb = () => process.memoryUsage().rss / 1024 / 1024;
-  const startMb = mb();
-  let maxMb = startMb;
-  const timer = setInterval(() => (maxMb = Math.max(maxMb, mb())), 20);
-  return {
-    stop() {
-      clearInterval(timer);
-      return { startMb, maxMb: Math.max(maxMb, mb()) };
-    },
-  };
-}
-
 /** Classes in the generated MP ontology (about the real one's size), kidney subtree first. */
 export const MP_TERMS = 14_000;
 const MP_KIDNEY_TERMS = 700;

@@ -11,12 +11,25 @@ import {
   MP_TERMS,
   RATE,
   STRING_OFFSETS,
-  rssSampler,
   stringProteinCount,
 } from './annotation-upstreams.js';
 import { startBenchContext } from './bench-app.js';
 import type { BenchTable } from './report.js';
 import { fmt } from './stats.js';
+
+/** The process's current RSS at the start and its highest sample until stop(). */
+function rssSampler(): { stop(): { startMb: number; maxMb: number } } {
+  const mb = () => process.memoryUsage().rss / 1024 / 1024;
+  const startMb = mb();
+  let maxMb = startMb;
+  const timer = setInterval(() => (maxMb = Math.max(maxMb, mb())), 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      return { startMb, maxMb: Math.max(maxMb, mb()) };
+    },
+  };
+}
 
 interface UpstreamStats {
   requests: number;
