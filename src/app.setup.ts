@@ -2,8 +2,11 @@ import { MetricsService } from './metrics/metrics.service.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import cookieParser from 'cookie-parser';
-import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import { ResponseFastPath } from './cache/http-fast-path.js';
+import { securityHeaders, setHeadersMiddleware } from './common/middleware/security-headers.js';
+import { REFRESH_COOKIE_PATH } from './auth/auth.controller.js';
+import { slowRequestMs } from './logging/pino-options.js';
 import { HttpDrainService } from './common/lifecycle/http-drain.service.js';
 import { requestIdMiddleware } from './common/middleware/request-id.middleware.js';
 import { createValidationPipe } from './common/pipes/validation.pipe.js';
@@ -17,23 +20,19 @@ import { setupOpenApi } from './openapi/openapi.js';
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  app.get(HttpDrainService).attach(app.getHttpServer());
+  const drain = app.get(HttpDrainService);
+  drain.attach(app.getHttpServer());
   // Before the body parsers, so even a malformed body's error carries the id.
   app.use(requestIdMiddleware);
   app.use(app.get(MetricsService).http.middleware);
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
-  app.use(cookieParser());
+  // Only the session endpoints read cookies (the refresh token's).
+  app.use(REFRESH_COOKIE_PATH, cookieParser());
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
-  app.use(
-    helmet({
-      // Swagger UI loads its own scripts and styles from /docs.
-      contentSecurityPolicy: {
-        directives: { 'img-src': ["'self'", 'data:', 'https://validator.swagger.io'] },
-      },
-    }),
-  );
+  const security = securityHeaders();
+  app.use(setHeadersMiddleware(security));
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.http.corsOrigins.includes('*') ? true : [...config.http.corsOrigins],
@@ -48,6 +47,18 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
       ],
       exposedHeaders: ['X-Request-ID', 'Retry-After'],
       maxAge: 600,
+    });
+  }
+  if (config.http.corsOrigins.length === 0) {
+    // Every header the chain above sets is known in advance: cached answers can be
+    // sent before Express (with CORS, the fast path runs after the chain instead).
+    app.get(ResponseFastPath).attach(app.getHttpServer(), {
+      app: app.getHttpAdapter().getInstance(),
+      securityHeaders: security,
+      metrics: app.get(MetricsService).http,
+      logger: PinoLogger.root,
+      slowRequestMs: () => slowRequestMs(config),
+      draining: () => drain.isDraining,
     });
   }
   app.useGlobalPipes(createValidationPipe());

@@ -21,7 +21,8 @@ import type { ClientInfo } from './tokens.service.js';
 import { UsersService } from './users.service.js';
 
 export const REFRESH_COOKIE = 'refresh_token';
-const COOKIE_PATH = '/api/auth';
+/** The refresh cookie is scoped to the session endpoints; only they parse cookies. */
+export const REFRESH_COOKIE_PATH = '/api/auth';
 
 function client(req: Request): ClientInfo {
   return { ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null };
@@ -41,7 +42,7 @@ export class AuthController {
       httpOnly: true,
       sameSite: 'strict',
       secure: this.config.env !== 'development',
-      path: COOKIE_PATH,
+      path: REFRESH_COOKIE_PATH,
     };
   }
 

@@ -7,9 +7,23 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
-import type { NextFunction, Request, Response } from 'express';
+import type { Application, NextFunction, Request, Response } from 'express';
+import fresh from 'fresh';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import proxyaddr from 'proxy-addr';
+import { REQUEST_ID_HEADER, requestIdFor } from '../common/middleware/request-id.middleware.js';
+import type { HeaderPair } from '../common/middleware/security-headers.js';
+import type { HttpMetrics } from '../metrics/http-metrics.js';
+import { completionLevel, completionMessage } from '../logging/pino-options.js';
 import { ACCESS_KEY, type AccessPolicy } from '../auth/decorators/access.decorator.js';
-import { RateLimitGuard, routeKey } from '../common/rate-limit/rate-limit.guard.js';
+import {
+  RateLimitGuard,
+  clientIp,
+  rateLimitHeaders,
+  routeKey,
+  type RateLimitCount,
+} from '../common/rate-limit/rate-limit.guard.js';
 import type { RateLimitPolicyName } from '../common/rate-limit/rate-limit.decorator.js';
 import type { CacheRecord } from './cache-entry.js';
 import { CacheService } from './cache.service.js';
@@ -31,28 +45,55 @@ interface Serialised {
   etag: string | undefined;
 }
 
+/** What the pre-routing edge needs from the rest of the app, handed over at start-up. */
+export interface EdgeParts {
+  /** The Express app: its trust-proxy, JSON and ETag settings. */
+  app: Application;
+  /** The headers helmet sets on every response, in order. */
+  securityHeaders: readonly HeaderPair[];
+  metrics: HttpMetrics;
+  /** The request logger (pino-http's), whose completion line the edge writes. */
+  logger: Logger;
+  /** Milliseconds above which a request is logged as slow (may change at run time). */
+  slowRequestMs: () => number;
+  /** True once shutdown has started: responses then need `Connection: close`. */
+  draining: () => boolean;
+}
+
 const MAX_URLS = 10_000;
 
 /** A handler or controller, as Nest's Reflector takes them. */
 type Target = Parameters<Reflector['getAllAndOverride']>[1][number];
 
 /**
- * Answers repeated GETs of cached public routes before routing, from the bytes of the
- * in-memory cache entry, with what the routed path would send: the same rate-limit
- * count and headers, `X-Cache: HIT`, Express's JSON content type, length, ETag and 304
- * handling. Runs after the request-id, metrics, helmet, CORS and request-logging
- * middleware, so those apply unchanged. It only serves URLs the routed path has
- * already answered from the cache (their route, key and policy were learned there),
- * and only while that exact cache record is fresh in memory: a write, an eviction or
- * another instance's invalidation replaces or removes the record, and the next request
- * takes the routed path. Requests with an Authorization header also take it, because
- * on public routes the access guard still identifies a signed-in caller.
+ * Answers repeated GETs of cached public routes from the bytes of the in-memory cache
+ * entry, with what the routed path would send: the request id, security headers, the
+ * same rate-limit count and headers, `X-Cache: HIT`, Express's JSON content type,
+ * length, ETag and 304 handling, the completion log line (and so its `system_logs`
+ * row) and the duration metric.
+ *
+ * It only serves URLs the routed path has already answered from the cache (their route,
+ * key and policy were learned there), and only while that exact cache record is fresh
+ * in memory: a write, an eviction or another instance's invalidation replaces or
+ * removes the record, and the next request takes the routed path. Requests with an
+ * Authorization header also take it, because on public routes the access guard still
+ * identifies a signed-in caller; so do requests with a body, which the routed path
+ * would parse (and might reject).
+ *
+ * Where it runs: as the server's first request listener, before Express (`attach`),
+ * when every header the middleware chain sets is known in advance, which is the case
+ * unless CORS is configured (the CORS headers depend on the request's Origin). With
+ * CORS it runs as the first route middleware instead, after that chain.
  */
 @Injectable()
 export class ResponseFastPath implements OnApplicationBootstrap {
   private readonly urls = new Map<string, LearnedRoute>();
   private readonly serialised = new WeakMap<CacheRecord, Serialised>();
   private rateLimits?: RateLimitGuard;
+  private edge?: EdgeParts;
+  /** The edge's security headers as the flat name/value list `writeHead` takes. */
+  private securityHeaders: string[] = [];
+  private trust?: (address: string, hop: number) => boolean;
   /** Responses answered here, for the metrics endpoint. */
   served = 0;
 
@@ -67,19 +108,40 @@ export class ResponseFastPath implements OnApplicationBootstrap {
     this.rateLimits = this.moduleRef.get(RateLimitGuard, { strict: false });
   }
 
+  /**
+   * Puts the fast path in front of Express on `server`: a request it answers never
+   * reaches the middleware chain; any other goes to the listeners already registered
+   * (Express, the drain tracker) unchanged.
+   */
+  attach(server: Server, parts: EdgeParts): void {
+    this.edge = parts;
+    this.securityHeaders = parts.securityHeaders.flat();
+    this.trust = parts.app.get('trust proxy fn') as (address: string, hop: number) => boolean;
+    const listeners = server.listeners('request') as ((...args: unknown[]) => void)[];
+    server.removeAllListeners('request');
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (this.serveAtEdgeSafely(req, res)) return;
+      for (const listener of listeners) listener.call(server, req, res);
+    });
+  }
+
   /** Called by the cache interceptor after a routed request was answered from the cache. */
   learn(
     req: Request,
     target: { storageKey: string; namespace: string; handler: Target; controller: Target },
   ): void {
     const pattern = (req.route as { path?: unknown } | undefined)?.path;
-    if (typeof pattern !== 'string' || !canServe(req) || !this.rateLimits) return;
+    if (typeof pattern !== 'string' || !this.rateLimits || !plainJson(req.app)) return;
+    if (!isPlainGet(req)) return;
     const { handler, controller } = target;
     const access = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_KEY, [
       handler,
       controller,
     ]);
     if (access?.kind !== 'public') return;
+    const policy = this.rateLimits.policyOf(handler, controller);
+    // Login is counted per account, read from the body: never a cached GET.
+    if (policy === 'login') return;
     if (this.urls.size >= MAX_URLS && !this.urls.has(req.originalUrl)) {
       // Insertion order: the oldest learned URL goes first.
       const oldest = this.urls.keys().next().value;
@@ -90,50 +152,128 @@ export class ResponseFastPath implements OnApplicationBootstrap {
       namespace: target.namespace,
       pattern,
       rateLimitRoute: routeKey(controller, handler),
-      rateLimitPolicy: this.rateLimits.policyOf(handler, controller),
+      rateLimitPolicy: policy,
     });
   }
 
+  /** The same answer as a route middleware, after the app's middleware chain. */
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
-    if (!this.tryServe(req, res)) next();
+    if (this.edge || !isPlainGet(req)) return next();
+    const found = this.lookup(req.originalUrl);
+    const ip = clientIp(req);
+    const count = found && this.count(found.route, ip);
+    if (!found || count === false) return next();
+    // Logs and the duration metric read the matched route, as after routing.
+    (req as { route?: unknown }).route = { path: found.route.pattern };
+    this.respond(req, res, found.record, count, req.app, []);
   };
 
-  private tryServe(req: Request, res: Response): boolean {
-    if (!canServe(req) || !this.rateLimits) return false;
-    const route = this.urls.get(req.originalUrl);
-    if (!route) return false;
-    const record = this.cache.peekFresh(route.storageKey, route.namespace);
-    if (!record) return false;
-    if (!this.rateLimits.admit(route.rateLimitPolicy, route.rateLimitRoute, req, res)) {
-      // Blocked: the routed path counts it again (a blocked bucket stays as it is)
-      // and answers the 429 in the error envelope.
-      return false;
+  /** Runs outside Express's error handling: a failure must not escape the listener. */
+  private serveAtEdgeSafely(req: IncomingMessage, res: ServerResponse): boolean {
+    try {
+      return this.serveAtEdge(req, res);
+    } catch (error) {
+      this.edge?.logger.error({ err: error, request_id: req.id }, 'response fast path failed');
+      // Nothing sent yet: the routed path answers. Otherwise the response is beyond repair.
+      if (!res.headersSent) return false;
+      res.destroy();
+      return true;
     }
-    const { body, etag } = this.bytesOf(record, req);
-    // Logs and the duration metric read the matched route, as after routing.
-    (req as { route?: unknown }).route = { path: route.pattern };
-    res.setHeader('X-Cache', 'HIT');
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Length', String(body.length));
-    if (etag) res.setHeader('ETag', etag);
-    if (req.fresh) {
-      res.statusCode = 304;
-      res.removeHeader('Content-Type');
-      res.removeHeader('Content-Length');
-      res.end();
-    } else {
-      res.end(body);
-    }
-    this.served += 1;
+  }
+
+  private serveAtEdge(req: IncomingMessage, res: ServerResponse): boolean {
+    const edge = this.edge!;
+    if (!isPlainGet(req) || edge.draining()) return false;
+    const url = req.url ?? '';
+    const found = this.lookup(url);
+    if (!found) return false;
+    const started = performance.now();
+    const ip = (proxyaddr(req, this.trust!) as string | undefined) ?? 'unknown';
+    const count = this.count(found.route, ip);
+    if (count === false) return false;
+    const id = requestIdFor(req);
+    req.id = id;
+    const status = this.respond(req, res, found.record, count, edge.app, [
+      REQUEST_ID_HEADER,
+      id,
+      ...this.securityHeaders,
+    ]);
+    const elapsed = performance.now() - started;
+    edge.metrics.observe('GET', found.route.pattern, status, elapsed / 1000);
+    this.log(edge, req, url, ip, status, found.route.pattern, elapsed);
     return true;
   }
 
+  private lookup(url: string): { route: LearnedRoute; record: CacheRecord } | undefined {
+    const route = this.urls.get(url);
+    const record = route && this.cache.peekFresh(route.storageKey, route.namespace);
+    return record ? { route, record } : undefined;
+  }
+
+  /** Counts the request; false when the bucket is blocked (the routed path answers 429). */
+  private count(route: LearnedRoute, ip: string): RateLimitCount | undefined | false {
+    const count = this.rateLimits?.countFor(route.rateLimitPolicy, route.rateLimitRoute, ip);
+    return count?.blocked ? false : count;
+  }
+
+  /** Sends the cached bytes (or a 304) after `headers`, those set ahead of routing. */
+  private respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: CacheRecord,
+    count: RateLimitCount | undefined,
+    app: Application,
+    headers: string[],
+  ): number {
+    const { body, etag } = this.bytesOf(record, app);
+    if (count) headers.push(...rateLimitHeaders(count));
+    headers.push('X-Cache', 'HIT');
+    // As Express's res.send: a fresh conditional GET gets a 304 without body headers.
+    const notModified = etag !== undefined && fresh(req.headers, { etag });
+    if (!notModified) {
+      headers.push('Content-Type', JSON_TYPE, 'Content-Length', String(body.length));
+    }
+    if (etag) headers.push('ETag', etag);
+    const status = notModified ? 304 : 200;
+    res.writeHead(status, headers);
+    res.end(notModified ? undefined : body);
+    this.served += 1;
+    return status;
+  }
+
+  /** pino-http's completion line for the request, as the routed path writes it. */
+  private log(
+    edge: EdgeParts,
+    req: IncomingMessage,
+    url: string,
+    ip: string,
+    status: number,
+    route: string,
+    elapsedMs: number,
+  ): void {
+    const slowMs = edge.slowRequestMs();
+    // Whole milliseconds, as pino-http reports them.
+    const durationMs = Math.round(elapsedMs);
+    const level = completionLevel(req, status, elapsedMs, slowMs);
+    if (level === 'silent' || !edge.logger.isLevelEnabled(level)) return;
+    edge.logger[level](
+      {
+        request_id: req.id,
+        req: { method: 'GET', originalUrl: url, ip, headers: req.headers },
+        res: { statusCode: status },
+        duration_ms: durationMs,
+        route,
+      },
+      completionMessage('GET', url, status, durationMs, slowMs),
+    );
+  }
+
   /** Serialised once per cache record, as Express's `res.json` would send it. */
-  private bytesOf(record: CacheRecord, req: Request): Serialised {
+  private bytesOf(record: CacheRecord, app: Application): Serialised {
     let bytes = this.serialised.get(record);
     if (!bytes) {
       const body = Buffer.from(JSON.stringify(record.value), 'utf8');
-      const etagFn = req.app.get('etag fn') as ((b: Buffer) => string) | undefined;
+      const etagFn = app.get('etag fn') as ((b: Buffer) => string) | undefined;
       bytes = { body, etag: typeof etagFn === 'function' ? etagFn(body) : undefined };
       this.serialised.set(record, bytes);
     }
@@ -141,10 +281,21 @@ export class ResponseFastPath implements OnApplicationBootstrap {
   }
 }
 
-/** Plain GETs without credentials, on an app whose JSON output is the default. */
-function canServe(req: Request): boolean {
-  if (req.method !== 'GET' || req.headers.authorization !== undefined) return false;
-  const app = req.app;
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** A GET without credentials or a body. */
+function isPlainGet(req: IncomingMessage): boolean {
+  const h = req.headers;
+  return (
+    req.method === 'GET' &&
+    h.authorization === undefined &&
+    h['transfer-encoding'] === undefined &&
+    (h['content-length'] === undefined || h['content-length'] === '0')
+  );
+}
+
+/** The app's JSON output is Express's default, as the cached bytes are serialised. */
+function plainJson(app: Application): boolean {
   return (
     app.get('json replacer') === undefined &&
     app.get('json spaces') === undefined &&

@@ -23,17 +23,39 @@ function isHealthProbe(req: IncomingMessage): boolean {
   return (req.url ?? '').startsWith('/health');
 }
 
-function slowMs(fallback: AppConfig): number {
+/** Above this many milliseconds a request is logged as slow (settings may change it). */
+export function slowRequestMs(fallback: AppConfig): number {
   return logRouter.activeSlowRequestMs ?? fallback.log.slowRequestMs;
 }
 
+/** The level of a request's completion line. */
+export function completionLevel(
+  req: IncomingMessage,
+  status: number,
+  elapsed: number,
+  slowMs: number,
+  failed = false,
+): LevelWithSilent {
+  if (failed || status >= 500) return 'error';
+  if (elapsed > slowMs) return 'warn';
+  if (isHealthProbe(req)) return 'debug';
+  return 'info';
+}
+
+/** The message of a successful request's completion line. */
+export function completionMessage(
+  method: string | undefined,
+  url: string | undefined,
+  status: number,
+  ms: number,
+  slowMs: number,
+): string {
+  return `${method} ${safeUrl(url)} ${status} ${Math.round(ms)}ms` + (ms > slowMs ? ' (slow)' : '');
+}
+
 function levelFor(config: AppConfig) {
-  return (req: IncomingMessage, res: ServerResponse, err?: Error): LevelWithSilent => {
-    if (err || res.statusCode >= 500) return 'error';
-    if ((elapsedMs(req) ?? 0) > slowMs(config)) return 'warn';
-    if (isHealthProbe(req)) return 'debug';
-    return 'info';
-  };
+  return (req: IncomingMessage, res: ServerResponse, err?: Error): LevelWithSilent =>
+    completionLevel(req, res.statusCode, elapsedMs(req) ?? 0, slowRequestMs(config), !!err);
 }
 
 /** The matched route pattern (e.g. /api/genes/:id), when Express matched one. */
@@ -79,8 +101,7 @@ export function buildPinoHttpOptions(config: AppConfig): Options {
     customAttributeKeys: { reqId: 'request_id', responseTime: 'duration_ms' },
     customLogLevel: levelFor(config),
     customSuccessMessage: (req, res, ms) =>
-      `${req.method} ${safeUrl(req.url)} ${res.statusCode} ${Math.round(ms)}ms` +
-      (ms > slowMs(config) ? ' (slow)' : ''),
+      completionMessage(req.method, req.url, res.statusCode, ms, slowRequestMs(config)),
     customSuccessObject: (req, _res, value: Record<string, unknown>) => ({
       ...value,
       route: routeOf(req),

@@ -15,19 +15,28 @@ export class HttpMetrics {
     });
   }
 
+  /** Records one answered request; `route` is the matched pattern, if any. */
+  observe(method: string, route: unknown, status: number, seconds: number): void {
+    this.duration.observe(
+      {
+        method,
+        // Unmatched paths share one label: arbitrary URLs must not create series.
+        route: typeof route === 'string' ? route : 'unmatched',
+        status: String(status),
+      },
+      seconds,
+    );
+  }
+
   /** Express middleware; the route is known only once the request has been routed. */
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
     const start = process.hrtime.bigint();
     res.once('finish', () => {
       const matched = req.route as { path?: unknown } | undefined;
-      const route = matched?.path;
-      this.duration.observe(
-        {
-          method: req.method,
-          // Unmatched paths share one label: arbitrary URLs must not create series.
-          route: typeof route === 'string' ? route : 'unmatched',
-          status: String(res.statusCode),
-        },
+      this.observe(
+        req.method,
+        matched?.path,
+        res.statusCode,
         Number(process.hrtime.bigint() - start) / 1e9,
       );
     });

@@ -20,6 +20,11 @@ export class HttpDrainService implements BeforeApplicationShutdown {
     });
   }
 
+  /** True once shutdown has started. */
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
   get inFlightCount(): number {
     return this.inFlight.size;
   }

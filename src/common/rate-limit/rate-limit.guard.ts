@@ -21,12 +21,33 @@ interface Policy {
   limit: number;
   windowMs: number;
   blockMs: number;
-  key: (req: Request, route: string) => string;
+  /** The bucket of one request: the route, the client address and, for login, the account. */
+  key: (route: string, ip: string, req: Request | undefined) => string;
+}
+
+/** One request counted against a policy: what the X-RateLimit headers report. */
+export interface RateLimitCount {
+  blocked: boolean;
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
 }
 
 type ReflectTarget = Parameters<Reflector['getAllAndOverride']>[1][number];
 
 const MINUTE = 60_000;
+
+/** The X-RateLimit headers reporting a count, as a flat name/value list. */
+export function rateLimitHeaders(count: RateLimitCount): string[] {
+  return [
+    'X-RateLimit-Limit',
+    String(count.limit),
+    'X-RateLimit-Remaining',
+    String(count.remaining),
+    'X-RateLimit-Reset',
+    String(count.resetSeconds),
+  ];
+}
 
 /** The per-route part of a rate-limit key: `<Controller>.<handler>`. */
 export function routeKey(controller: { name: string }, handler: { name: string }): string {
@@ -34,12 +55,13 @@ export function routeKey(controller: { name: string }, handler: { name: string }
 }
 const HOUR = 60 * MINUTE;
 
-function clientIp(req: Request): string {
+/** The client address a routed request is counted under (Express's `req.ip`). */
+export function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
-function account(req: Request): string {
-  const username = (req.body as { username?: unknown } | undefined)?.username;
+function account(req: Request | undefined): string {
+  const username = (req?.body as { username?: unknown } | undefined)?.username;
   return typeof username === 'string' ? username.trim().toLowerCase() : '';
 }
 
@@ -64,25 +86,25 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
         limit: limits.perMinute,
         windowMs: MINUTE,
         blockMs: 0,
-        key: (req, route) => `${route}|${clientIp(req)}`,
+        key: (route, ip) => `${route}|${ip}`,
       },
       login: {
         limit: limits.loginPerMinute,
         windowMs: MINUTE,
         blockMs: MINUTE,
-        key: (req, route) => `${route}|${clientIp(req)}|${account(req)}`,
+        key: (route, ip, req) => `${route}|${ip}|${account(req)}`,
       },
       'client-logs': {
         limit: 60,
         windowMs: MINUTE,
         blockMs: MINUTE,
-        key: (req, route) => `${route}|${clientIp(req)}`,
+        key: (route, ip) => `${route}|${ip}`,
       },
       'forgot-password': {
         limit: limits.forgotPasswordPerHour,
         windowMs: HOUR,
         blockMs: HOUR,
-        key: (req, route) => `${route}|${clientIp(req)}`,
+        key: (route, ip) => `${route}|${ip}`,
       },
     };
     this.sweeper = setInterval(() => this.store.sweep(), MINUTE).unref();
@@ -91,10 +113,15 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const http = context.switchToHttp();
+    const req = http.getRequest<Request>();
     const policy = this.policyOf(context.getHandler(), context.getClass());
     const route = routeKey(context.getClass(), context.getHandler());
-    const hit = this.count(policy, route, http.getRequest<Request>(), http.getResponse<Response>());
-    if (hit?.blocked) {
+    const hit = this.count(policy, route, clientIp(req), req);
+    if (!hit) return true;
+    const res = http.getResponse<Response>();
+    const headers = rateLimitHeaders(hit);
+    for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i], headers[i + 1]);
+    if (hit.blocked) {
       throw new RateLimitedError(`Too many requests; retry in ${hit.resetSeconds} s`, undefined, {
         'Retry-After': String(hit.resetSeconds),
       });
@@ -113,33 +140,35 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
   }
 
   /**
-   * Counts one request against `policy` for `route` and sets the X-RateLimit headers,
-   * exactly as the guard does; for the HTTP fast path, which answers without routing.
-   * Returns whether it is blocked (the caller then lets the guard produce the 429).
+   * Counts one request against `policy` for `route` from the client at `ip`, exactly as
+   * the guard does, and returns what its X-RateLimit headers report; for the HTTP fast
+   * path, which answers without routing (and lets the guard produce any 429). Policies
+   * keyed by request content (login) need the request and are not counted here.
    */
-  admit(policy: RateLimitPolicyName, route: string, req: Request, res: Response): boolean {
-    return !this.count(policy, route, req, res)?.blocked;
+  countFor(policy: RateLimitPolicyName, route: string, ip: string): RateLimitCount | undefined {
+    return policy === 'login' ? undefined : this.count(policy, route, ip, undefined);
   }
 
   private count(
     name: RateLimitPolicyName,
     route: string,
-    req: Request,
-    res: Response,
-  ): { blocked: boolean; resetSeconds: number } | undefined {
+    ip: string,
+    req: Request | undefined,
+  ): RateLimitCount | undefined {
     if (name === 'none') return undefined;
     const policy = this.policies[name];
     const hit = this.store.hit(
-      policy.key(req, route),
+      policy.key(route, ip, req),
       policy.limit,
       policy.windowMs,
       policy.blockMs,
     );
-    const resetSeconds = Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000));
-    res.setHeader('X-RateLimit-Limit', String(policy.limit));
-    res.setHeader('X-RateLimit-Remaining', String(Math.max(0, policy.limit - hit.count)));
-    res.setHeader('X-RateLimit-Reset', String(resetSeconds));
-    return { blocked: hit.blocked, resetSeconds };
+    return {
+      blocked: hit.blocked,
+      limit: policy.limit,
+      remaining: Math.max(0, policy.limit - hit.count),
+      resetSeconds: Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000)),
+    };
   }
 
   onModuleDestroy(): void {

@@ -259,3 +259,103 @@ describe('response fast path and cache invalidation across instances', () => {
     }
   });
 });
+
+describe('response fast path in front of Express', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      listen: true,
+      env: { RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: 'true' },
+    });
+    await seedGenes(t.app, SCORING_DATASET);
+  });
+  afterAll(() => t.close());
+
+  it('counts each forwarded client in its own bucket, as the routed path does', async () => {
+    const fastPath = t.app.get(ResponseFastPath);
+    const from = (ip: string) => ({ 'x-forwarded-for': ip });
+    const path = '/api/genes/PKD2';
+    // Client A: the first answer is routed (and learned), the second is the fast path's.
+    const a1 = await get(t, path, from('198.51.100.7'));
+    const servedBefore = fastPath.served;
+    const a2 = await get(t, path, from('198.51.100.7'));
+    expect(fastPath.served).toBe(servedBefore + 1);
+    // Client B starts with a full bucket even though A's is now empty.
+    const b1 = await get(t, path, from('203.0.113.9'));
+    expect(fastPath.served).toBe(servedBefore + 2);
+    const a3 = await get(t, path, from('198.51.100.7'));
+    expect([a1, a2, b1, a3].map((r) => r.status)).toEqual([200, 200, 200, 429]);
+    expect([a1, a2, b1].map((r) => header(r, 'x-ratelimit-remaining'))).toEqual(['1', '0', '1']);
+
+    const lineOf = () =>
+      t.logs
+        .records()
+        .find((r) => r.res !== undefined && (r.req as { ip?: string }).ip === '203.0.113.9');
+    expect(await eventually(() => lineOf() !== undefined)).toBe(true);
+    expect(lineOf()).toMatchObject({ route: '/api/genes/:symbol', res: { status_code: 200 } });
+  });
+
+  it('leaves a GET with a body to the routed path, which parses (and rejects) it', async () => {
+    const fastPath = t.app.get(ResponseFastPath);
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const path = '/api/genes/UMOD';
+    await get(t, path, { 'x-forwarded-for': '192.0.2.1' });
+    const servedBefore = fastPath.served;
+    const body = '{"not json';
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'GET',
+          // Node's client frames a GET body only when told its length.
+          headers: {
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+            'x-forwarded-for': '192.0.2.1',
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(fastPath.served).toBe(servedBefore);
+    expect(status).toBe(400);
+  });
+});
+
+describe('response fast path with CORS configured', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      listen: true,
+      env: { RATE_LIMIT_PER_MINUTE: '100000', CORS_ORIGINS: 'https://curation.example.org' },
+    });
+    await seedGenes(t.app, SCORING_DATASET);
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    ['from an allowed origin', { origin: 'https://curation.example.org' }],
+    ['from another origin', { origin: 'https://elsewhere.example.com' }],
+    ['without an Origin header', {}],
+  ])('answers after the CORS middleware, with its headers, %s', async (_label, origin) => {
+    const fastPath = t.app.get(ResponseFastPath);
+    const path = '/api/genes/NPHS2';
+    await get(t, path, origin);
+    const routed = await get(t, path, { ...ROUTED, ...origin, 'x-request-id': 'cors' });
+    const servedBefore = fastPath.served;
+    const fast = await get(t, path, { ...origin, 'x-request-id': 'cors' });
+    expect(fastPath.served).toBe(servedBefore + 1);
+    expect(comparable(fast)).toEqual(comparable(routed));
+    expect(fast.body.equals(routed.body)).toBe(true);
+    expect(header(fast, 'vary')).toMatch(/Origin/);
+  });
+});
