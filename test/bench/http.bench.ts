@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { Agent, get as httpGet } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { spawnApp, waitForStatus, type AppProcess } from '../support/app-process
 import { startBenchDatabase } from './bench-app.js';
 import { seedBenchGenes } from './genes.bench.js';
 import type { BenchTable } from './report.js';
-import { fmt } from './stats.js';
+import { fmt, percentile } from './stats.js';
 
 const CONNECTIONS = 50;
 const SECONDS = 5;
@@ -21,14 +22,29 @@ interface Target {
   path: string;
   /** Distinct query per request, so the response cache never hits. */
   uncached?: boolean;
+  /** Concurrent connections, when not CONNECTIONS. */
+  connections?: number;
 }
 
 const TARGETS: Target[] = [
   { label: 'cached gene detail', path: '/api/genes/GENE1234' },
   { label: 'cached gene list page', path: '/api/genes' },
   { label: 'uncached gene list page', path: '/api/genes', uncached: true },
+  // One client at a time: the latency of a miss itself, without queueing behind 49 others
+  // (timed per request, not by autocannon).
+  { label: 'uncached gene list page', path: '/api/genes', uncached: true, connections: 1 },
   { label: '/health/live', path: '/health/live' },
 ];
+
+/**
+ * The same app with request lines kept out of `system_logs` (slow and failed requests
+ * are still stored): what persisting one row per request costs on this machine, where
+ * PostgreSQL shares the two cores with the app and the load generator.
+ */
+const LEAN_LOGS_TARGET: Target = {
+  label: 'cached gene detail, LOG_DB_LEVEL=warn',
+  path: '/api/genes/GENE1234',
+};
 
 interface Figures {
   rps: number;
@@ -38,20 +54,61 @@ interface Figures {
   non2xx: number;
 }
 
+/** Never reset: a value repeated in a later round would be answered from the cache. */
+let uncachedSeq = 0;
+
+function pathFor(target: Target): string {
+  if (!target.uncached) return target.path;
+  return `${target.path}?filter[max_score]=${(100 - ++uncachedSeq * 1e-7).toFixed(7)}`;
+}
+
+/**
+ * One request at a time over one keep-alive socket, timed with the high-resolution
+ * clock: autocannon records whole milliseconds, too coarse for a single client.
+ */
+async function driveSequential(base: string, target: Target): Promise<Figures> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const { hostname, port } = new URL(base);
+  const latencies: number[] = [];
+  let failed = 0;
+  const until = performance.now() + SECONDS * 1000;
+  try {
+    while (performance.now() < until) {
+      const started = performance.now();
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpGet({ host: hostname, port, path: pathFor(target), agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+      });
+      latencies.push(performance.now() - started);
+      if (status !== 200) failed += 1;
+    }
+  } finally {
+    agent.destroy();
+  }
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    rps: latencies.length / SECONDS,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? 0,
+    non2xx: failed,
+  };
+}
+
 async function drive(base: string, target: Target): Promise<Figures> {
-  let n = 0;
+  if (target.connections === 1) return driveSequential(base, target);
   const result = await autocannon({
     url: base,
-    connections: CONNECTIONS,
+    connections: target.connections ?? CONNECTIONS,
     duration: SECONDS,
     requests: [
       {
         method: 'GET',
         path: target.path,
-        setupRequest: (req) =>
-          target.uncached
-            ? { ...req, path: `${target.path}?filter[max_score]=${(100 - ++n * 1e-7).toFixed(7)}` }
-            : req,
+        setupRequest: (req) => (target.uncached ? { ...req, path: pathFor(target) } : req),
       },
     ],
   });
@@ -62,6 +119,12 @@ async function drive(base: string, target: Target): Promise<Figures> {
     max: result.latency.max,
     non2xx: result.non2xx + result.errors,
   };
+}
+
+async function stop(app: AppProcess): Promise<void> {
+  if (app.child.exitCode !== null) return;
+  app.child.kill('SIGTERM');
+  await app.exited;
 }
 
 /** A bare node:http server in its own process answering with fixed bytes. */
@@ -99,21 +162,18 @@ export async function httpBenchmark(): Promise<BenchTable> {
   let app: AppProcess | undefined;
   let baseline: Awaited<ReturnType<typeof startBaseline>> | undefined;
   try {
-    const appPort = await freePort();
-    app = spawnApp(
-      {
-        NODE_ENV: 'production',
-        DATABASE_URL: db.url,
-        JWT_SECRET: 'bench-jwt-secret-0123456789abcdefghijklmnop',
-        ADMIN_PASSWORD: 'Bench-Admin-Passw0rd',
-        RATE_LIMIT_PER_MINUTE: '100000000',
-        LOG_LEVEL: 'warn',
-        // The bench seeds its own 5,000 genes; the offline snapshot's ingestion and
-        // annotation runs would otherwise compete for the CPU during the measurement.
-        SNAPSHOT_INGEST_ON_START: 'false',
-      },
-      appPort,
-    );
+    const env = {
+      NODE_ENV: 'production',
+      DATABASE_URL: db.url,
+      JWT_SECRET: 'bench-jwt-secret-0123456789abcdefghijklmnop',
+      ADMIN_PASSWORD: 'Bench-Admin-Passw0rd',
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      LOG_LEVEL: 'warn',
+      // The bench seeds its own 5,000 genes; the offline snapshot's ingestion and
+      // annotation runs would otherwise compete for the CPU during the measurement.
+      SNAPSHOT_INGEST_ON_START: 'false',
+    };
+    app = spawnApp(env, await freePort());
     await waitForStatus(app, '/health/ready');
     await seedBenchGenes(db.url);
     const client = new pg.Client({ connectionString: db.url });
@@ -124,19 +184,21 @@ export async function httpBenchmark(): Promise<BenchTable> {
     const bytes: Record<string, string> = {};
     for (const t of TARGETS) bytes[t.path] = await (await fetch(app.baseUrl + t.path)).text();
     baseline = await startBaseline(bytes);
+    const baselineUrl = baseline.url;
 
     const rows: (string | number)[][] = [];
-    for (const target of TARGETS) {
+    const measure = async (target: Target, appUrl: string) => {
       const appRounds: Figures[] = [];
       const baseRounds: Figures[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        appRounds.push(await drive(app.baseUrl, target));
-        baseRounds.push(await drive(baseline.url, target));
+        appRounds.push(await drive(appUrl, target));
+        baseRounds.push(await drive(baselineUrl, target));
       }
       const avg = (xs: Figures[], k: keyof Figures) => xs.reduce((n, x) => n + x[k], 0) / xs.length;
       const ratio = avg(appRounds, 'rps') / avg(baseRounds, 'rps');
       rows.push([
         target.label,
+        String(target.connections ?? CONNECTIONS),
         fmt(avg(appRounds, 'rps')),
         fmt(avg(appRounds, 'p50'), 1),
         fmt(avg(appRounds, 'p99'), 1),
@@ -146,18 +208,29 @@ export async function httpBenchmark(): Promise<BenchTable> {
         fmt(ratio, 3),
         String(appRounds.reduce((n, r) => n + r.non2xx, 0)),
       ]);
-    }
+    };
+    for (const target of TARGETS) await measure(target, app.baseUrl);
+    await stop(app);
+    app = spawnApp({ ...env, LOG_DB_LEVEL: 'warn' }, await freePort());
+    await waitForStatus(app, '/health/ready');
+    await measure(LEAN_LOGS_TARGET, app.baseUrl);
     return {
       title: 'HTTP: the app against a bare node:http server with the same bytes',
       description:
-        `App in its own process (NODE_ENV=production, ${'5,000'} genes, request logs persisted), baseline ` +
-        `a bare node:http process returning the app's own response bytes. autocannon, ${CONNECTIONS} connections, ` +
-        `${SECONDS} s, ${ROUNDS} alternating rounds per target (means). Uncached list: a distinct ` +
-        '`filter[max_score]` per request so the response cache never hits. Snapshot ingestion off (the ' +
-        'bench seeds its own genes). Baseline figures move with the load other processes put on the ' +
-        'machine; compare ratios. Goal: cached detail ≥ 0.5 of the baseline throughput with p99 ≤ 10 ms.',
+        `App in its own process (NODE_ENV=production, ${'5,000'} genes; LOG_LEVEL=warn keeps request ` +
+        'lines off stdout, LOG_DB_LEVEL=info, the default, stores one `system_logs` row per request), ' +
+        "baseline a bare node:http process returning the app's own response bytes. autocannon, " +
+        `${CONNECTIONS} connections unless stated, ${SECONDS} s, ${ROUNDS} alternating rounds per ` +
+        'target (means). Uncached list: a distinct `filter[max_score]` per request so the response ' +
+        'cache never hits (values never repeat across rounds). The 1-connection row sends one ' +
+        'request at a time over a keep-alive socket, timed per request. The LOG_DB_LEVEL=warn row is a second app process on the same data that ' +
+        'stores only slow and failed requests. Snapshot ingestion off (the bench seeds its own genes). ' +
+        'Baseline figures move with the load other processes put on the machine; compare ratios. ' +
+        'Goals: cached detail ≥ 0.5 of the baseline throughput with p99 ≤ 10 ms at 50 connections; ' +
+        'uncached list p50 ≤ 10 ms.',
       columns: [
         'target',
+        'connections',
         'app req/s',
         'app p50 ms',
         'app p99 ms',
@@ -170,10 +243,7 @@ export async function httpBenchmark(): Promise<BenchTable> {
       rows,
     };
   } finally {
-    if (app && app.child.exitCode === null) {
-      app.child.kill('SIGTERM');
-      await app.exited;
-    }
+    if (app) await stop(app);
     if (baseline) {
       baseline.child.kill('SIGTERM');
       await rm(baseline.dir, { recursive: true, force: true });

@@ -22,11 +22,17 @@ benchmark; every figure is compared with a baseline measured in the same run, so
 are meaningful across machines even when absolute numbers are not. History is in git.
 `;
 
+/** The commit measured, marked when the code differed from it (a dirty tree under src or test). */
 function commit(): string {
-  try {
-    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+  const git = (args: string) =>
+    execSync(`git ${args}`, { stdio: ['ignore', 'pipe', 'ignore'] })
       .toString()
       .trim();
+  try {
+    const head = git('rev-parse --short HEAD');
+    return git('status --porcelain -- src test migrations package.json') === ''
+      ? head
+      : `${head}+uncommitted`;
   } catch {
     return 'unknown';
   }
