@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { EvidenceGroup, EvidenceTier } from './evidence-sources.js';
+import {
+  EVIDENCE_GROUPS,
+  EVIDENCE_TIERS,
+  type EvidenceGroup,
+  type EvidenceTier,
+} from './evidence-sources.js';
 import { containsPattern } from '../common/database/like-pattern.js';
 import { EVIDENCE_MERGERS } from './evidence-merge.js';
 
@@ -26,8 +31,25 @@ export interface GeneCandidate {
   matched_on: string;
 }
 
+/** The fields a gene list can be sorted by (JSON:API `sort`, `-` for descending). */
+export const SORT_FIELDS = [
+  'id',
+  'symbol',
+  'approved_symbol',
+  'hgnc_id',
+  'score',
+  'evidence_score',
+  'count',
+  'evidence_count',
+  'created_at',
+  'updated_at',
+  'evidence_tier',
+  'evidence_group',
+] as const;
+export type SortField = (typeof SORT_FIELDS)[number];
+
 export interface SortKey {
-  column: string;
+  field: SortField;
   descending: boolean;
 }
 
@@ -72,8 +94,106 @@ const SELECT_GENE = `
          s.total_active_sources
   FROM genes g LEFT JOIN gene_scores s ON s.gene_id = g.id`;
 
+/**
+ * Where a list query reads its rows from, and how it spells the score columns.
+ *
+ * `gene_scores` holds a row for every gene as of its last refresh; a gene created since
+ * has none and counts as unscored (score 0, no evidence). A query that keeps only genes
+ * with a score above zero can therefore start from the view and join genes, read the
+ * score columns as they are, and let PostgreSQL walk the score index in order. Other
+ * queries start from genes and default the missing scores.
+ */
+interface ListSource {
+  /** The FROM clause, with `g` for genes and `s` for gene_scores. */
+  from: string;
+  /** The FROM clause when no gene column is needed (counts). */
+  fromScores: string;
+  geneId: string;
+  score: string;
+  count: string;
+  tier: string;
+  group: string;
+}
+
+const ALL_GENES: ListSource = {
+  from: 'genes g LEFT JOIN gene_scores s ON s.gene_id = g.id',
+  fromScores: 'genes g LEFT JOIN gene_scores s ON s.gene_id = g.id',
+  geneId: 'g.id',
+  score: 'coalesce(s.percentage_score, 0)',
+  count: 'coalesce(s.source_count, 0)',
+  tier: "coalesce(s.evidence_tier, 'no_evidence')",
+  group: "coalesce(s.evidence_group, 'insufficient')",
+};
+
+const SCORED_GENES: ListSource = {
+  from: 'gene_scores s JOIN genes g ON g.id = s.gene_id',
+  fromScores: 'gene_scores s',
+  geneId: 's.gene_id',
+  score: 's.percentage_score',
+  count: 's.source_count',
+  tier: 's.evidence_tier',
+  group: 's.evidence_group',
+};
+
+/**
+ * True when the filter drops every gene without a `gene_scores` row: such a gene counts
+ * as score 0, source count 0, tier `no_evidence`, group `insufficient`.
+ */
+export function excludesUnscored(filter: GeneFilter): boolean {
+  return (
+    filter.hideZeroScores ||
+    (filter.minScore !== undefined && filter.minScore > 0) ||
+    (filter.minCount !== undefined && filter.minCount > 0) ||
+    (filter.group !== undefined && filter.group !== 'insufficient')
+  );
+}
+
+function listSource(filter: GeneFilter): ListSource {
+  return excludesUnscored(filter) ? SCORED_GENES : ALL_GENES;
+}
+
+function sortExpression(field: SortField, src: ListSource): string {
+  switch (field) {
+    case 'id':
+      return 'g.id';
+    case 'symbol':
+    case 'approved_symbol':
+      return 'g.approved_symbol';
+    case 'hgnc_id':
+      return '(substring(g.hgnc_id from 6))::int';
+    case 'score':
+    case 'evidence_score':
+      return src.score;
+    case 'count':
+    case 'evidence_count':
+      return src.count;
+    case 'created_at':
+      return 'g.created_at';
+    case 'updated_at':
+      return 'g.updated_at';
+    case 'evidence_tier':
+      return `array_position(ARRAY[${EVIDENCE_TIERS.map((t) => `'${t}'`).join(',')}], ${src.tier})`;
+    case 'evidence_group':
+      return `array_position(ARRAY[${EVIDENCE_GROUPS.map((t) => `'${t}'`).join(',')}], ${src.group})`;
+  }
+}
+
+/**
+ * ORDER BY for the sort keys, gene id last so pages never overlap. Every expression is
+ * non-null, so the default null placement is kept: it is what lets `ORDER BY
+ * s.percentage_score DESC` follow the view's score index.
+ */
+export function geneOrder(sort: SortKey[], filter: GeneFilter): string {
+  const src = listSource(filter);
+  return [
+    ...sort.map((k) => `${sortExpression(k.field, src)}${k.descending ? ' DESC' : ''}`),
+    'g.id',
+  ].join(', ');
+}
+
 /** WHERE clause for the list filters, with numbered parameters appended to `params`. */
 export function geneWhere(filter: GeneFilter, params: unknown[], skipTier = false): string {
+  const src = listSource(filter);
   const clauses: string[] = [];
   const p = (value: unknown) => {
     params.push(value);
@@ -83,30 +203,26 @@ export function geneWhere(filter: GeneFilter, params: unknown[], skipTier = fals
     const like = p(containsPattern(filter.search));
     clauses.push(
       `(g.approved_symbol ILIKE ${like} ESCAPE '\\' OR g.hgnc_id ILIKE ${like} ESCAPE '\\'` +
-        ` OR coalesce(s.evidence_tier, 'no_evidence') ILIKE ${like} ESCAPE '\\'` +
-        ` OR coalesce(s.evidence_group, 'insufficient') ILIKE ${like} ESCAPE '\\'` +
+        ` OR ${src.tier} ILIKE ${like} ESCAPE '\\'` +
+        ` OR ${src.group} ILIKE ${like} ESCAPE '\\'` +
         ` OR upper(${p(filter.search)}) = ANY (SELECT upper(a) FROM unnest(g.aliases || g.previous_symbols) a))`,
     );
   }
-  if (filter.minScore !== undefined)
-    clauses.push(`coalesce(s.percentage_score, 0) >= ${p(filter.minScore)}`);
-  if (filter.maxScore !== undefined)
-    clauses.push(`coalesce(s.percentage_score, 0) <= ${p(filter.maxScore)}`);
-  if (filter.minCount !== undefined)
-    clauses.push(`coalesce(s.source_count, 0) >= ${p(filter.minCount)}`);
-  if (filter.maxCount !== undefined)
-    clauses.push(`coalesce(s.source_count, 0) <= ${p(filter.maxCount)}`);
+  if (filter.minScore !== undefined) clauses.push(`${src.score} >= ${p(filter.minScore)}`);
+  if (filter.maxScore !== undefined) clauses.push(`${src.score} <= ${p(filter.maxScore)}`);
+  if (filter.minCount !== undefined) clauses.push(`${src.count} >= ${p(filter.minCount)}`);
+  if (filter.maxCount !== undefined) clauses.push(`${src.count} <= ${p(filter.maxCount)}`);
   if (filter.source) {
     clauses.push(
-      `EXISTS (SELECT 1 FROM gene_evidence e WHERE e.gene_id = g.id AND e.source_name = ${p(filter.source)})`,
+      `EXISTS (SELECT 1 FROM gene_evidence e WHERE e.gene_id = ${src.geneId} AND e.source_name = ${p(filter.source)})`,
     );
   }
   if (filter.tiers?.length && !skipTier) {
-    clauses.push(`coalesce(s.evidence_tier, 'no_evidence') = ANY(${p(filter.tiers)}::text[])`);
+    clauses.push(`${src.tier} = ANY(${p(filter.tiers)}::text[])`);
   }
-  if (filter.group) clauses.push(`coalesce(s.evidence_group, 'insufficient') = ${p(filter.group)}`);
-  if (filter.hideZeroScores) clauses.push('coalesce(s.percentage_score, 0) > 0');
-  if (filter.ids?.length) clauses.push(`g.id = ANY(${p(filter.ids)}::int[])`);
+  if (filter.group) clauses.push(`${src.group} = ${p(filter.group)}`);
+  if (filter.hideZeroScores) clauses.push(`${src.score} > 0`);
+  if (filter.ids?.length) clauses.push(`${src.geneId} = ANY(${p(filter.ids)}::int[])`);
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
@@ -118,17 +234,14 @@ export class GenesRepository {
   page(filter: GeneFilter, sort: SortKey[], limit: number, offset: number): Promise<GeneRow[]> {
     const params: unknown[] = [];
     const where = geneWhere(filter, params);
-    const order = sort
-      .map((k) => `${k.column} ${k.descending ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`)
-      .join(', ');
     params.push(limit, offset);
     // The page's ids are chosen on narrow rows first; only those rows are then built in
     // full. Sorting every filtered row with all its columns cost about as much again.
     return this.dataSource.query<GeneRow[]>(
       `${SELECT_GENE}
        JOIN unnest(ARRAY(
-         SELECT g.id FROM genes g LEFT JOIN gene_scores s ON s.gene_id = g.id ${where}
-         ORDER BY ${order}, g.id ASC LIMIT $${params.length - 1} OFFSET $${params.length}
+         SELECT g.id FROM ${listSource(filter).from} ${where}
+         ORDER BY ${geneOrder(sort, filter)} LIMIT $${params.length - 1} OFFSET $${params.length}
        )) WITH ORDINALITY AS page(id, position) ON page.id = g.id
        ORDER BY page.position`,
       params,
@@ -139,9 +252,11 @@ export class GenesRepository {
   async tierCounts(filter: GeneFilter): Promise<{ tier: EvidenceTier; n: number }[]> {
     const params: unknown[] = [];
     const where = geneWhere(filter, params, true);
+    const src = listSource(filter);
+    // Only a text search reads gene columns; the other filters are answered by the view.
+    const from = filter.search ? src.from : src.fromScores;
     return this.dataSource.query<{ tier: EvidenceTier; n: number }[]>(
-      `SELECT coalesce(s.evidence_tier, 'no_evidence') AS tier, count(*)::int AS n
-       FROM genes g LEFT JOIN gene_scores s ON s.gene_id = g.id ${where} GROUP BY 1`,
+      `SELECT ${src.tier} AS tier, count(*)::int AS n FROM ${from} ${where} GROUP BY 1`,
       params,
     );
   }

@@ -22,24 +22,11 @@ import {
   GenesRepository,
   type GeneFilter,
   type GeneRow,
+  SORT_FIELDS,
+  type SortField,
   type SortKey,
 } from './genes.repository.js';
 import { ScoreRefresher } from './scoring/score-refresher.service.js';
-
-const SORT_COLUMNS: Record<string, string> = {
-  id: 'g.id',
-  symbol: 'g.approved_symbol',
-  approved_symbol: 'g.approved_symbol',
-  hgnc_id: '(substring(g.hgnc_id from 6))::int',
-  score: 'coalesce(s.percentage_score, 0)',
-  evidence_score: 'coalesce(s.percentage_score, 0)',
-  count: 'coalesce(s.source_count, 0)',
-  evidence_count: 'coalesce(s.source_count, 0)',
-  created_at: 'g.created_at',
-  updated_at: 'g.updated_at',
-  evidence_tier: `array_position(ARRAY[${EVIDENCE_TIERS.map((t) => `'${t}'`).join(',')}], coalesce(s.evidence_tier, 'no_evidence'))`,
-  evidence_group: `array_position(ARRAY[${EVIDENCE_GROUPS.map((t) => `'${t}'`).join(',')}], coalesce(s.evidence_group, 'insufficient'))`,
-};
 
 class GeneNotFoundError extends DomainError {
   readonly code = 'GENE_NOT_FOUND';
@@ -54,19 +41,20 @@ export function parseSort(sort: string): SortKey[] {
     .split(',')
     .map((k) => k.trim())
     .filter(Boolean);
-  const unknown = keys.filter((k) => !SORT_COLUMNS[k.replace(/^-/, '')]);
+  const known = new Set<string>(SORT_FIELDS);
+  const unknown = keys.filter((k) => !known.has(k.replace(/^-/, '')));
   if (keys.length === 0 || unknown.length > 0) {
     throw new ValidationFailedError([
       {
         field: 'sort',
         messages: [
-          `unknown sort key(s): ${unknown.join(', ') || '(empty)'}; allowed: ${Object.keys(SORT_COLUMNS).join(', ')}`,
+          `unknown sort key(s): ${unknown.join(', ') || '(empty)'}; allowed: ${SORT_FIELDS.join(', ')}`,
         ],
       },
     ]);
   }
   return keys.map((k) => ({
-    column: SORT_COLUMNS[k.replace(/^-/, '')],
+    field: k.replace(/^-/, '') as SortField,
     descending: k.startsWith('-'),
   }));
 }
