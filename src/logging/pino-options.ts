@@ -19,6 +19,22 @@ export function safeUrl(rawUrl: string | undefined): string {
   return query ? `${url.slice(0, q)}?${query}` : url.slice(0, q);
 }
 
+let stampMs = -1;
+let stamp = '';
+
+/**
+ * pino's ISO time field, formatted once per millisecond: under load many lines share a
+ * millisecond, and formatting the date was a visible part of each request line.
+ */
+export function isoTimestamp(): string {
+  const now = Date.now();
+  if (now !== stampMs) {
+    stampMs = now;
+    stamp = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return stamp;
+}
+
 function isHealthProbe(req: IncomingMessage): boolean {
   return (req.url ?? '').startsWith('/health');
 }
@@ -94,7 +110,7 @@ export function buildPinoHttpOptions(config: AppConfig): Options {
       const ctx = currentContext();
       return ctx?.runId && !ctx.requestId ? { run_id: ctx.runId } : {};
     },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimestamp,
     genReqId: (req) => req.id ?? requestIdFor(req),
     // Every line logged while handling a request carries only its id, not the whole request.
     quietReqLogger: true,
@@ -125,20 +141,27 @@ export function buildPinoHttpOptions(config: AppConfig): Options {
       // redactDeep has already turned errors into {type, message, stack, ...}.
       err: (e: unknown) => (e instanceof Error ? pino.stdSerializers.err(e) : e),
     },
-    // Headers are never serialised; the paths are a second line of defence.
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-      censor: REDACTED,
-    },
+    // No pino `redact` paths: the req/res serializers above keep only named safe fields
+    // (never headers), and every other field passes through redactDeep in `log` below.
     formatters: {
       level: (label) => ({ level: label }),
       // req/res are raw Node objects here; their serializers keep only safe fields, so
       // walking them (sockets, parsers, buffers) would cost time and protect nothing.
-      log: ({ req, res, ...rest }: Record<string, unknown>) => ({
-        ...(redactDeep(rest) as Record<string, unknown>),
-        ...(req === undefined ? {} : { req }),
-        ...(res === undefined ? {} : { res }),
-      }),
+      log: (record: Record<string, unknown>) => {
+        const out: Record<string, unknown> = {};
+        const seen = new WeakSet<object>();
+        for (const key of Object.keys(record)) {
+          if (key === 'req' || key === 'res') continue;
+          const value = record[key];
+          out[key] =
+            isSensitiveKey(key) && value !== undefined && value !== null
+              ? REDACTED
+              : redactDeep(value, 1, seen);
+        }
+        if (record.req !== undefined) out.req = record.req;
+        if (record.res !== undefined) out.res = record.res;
+        return out;
+      },
     },
   };
 }

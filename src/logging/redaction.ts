@@ -4,8 +4,16 @@ export const REDACTED = '[REDACTED]';
 const SENSITIVE_KEY =
   /passw(or)?d|passphrase|token|secret|api[-_]?key|authorization|cookie|credential|private[-_]?key/i;
 
+// Log records reuse a small set of field names; remember each name's verdict.
+const verdicts = new Map<string, boolean>();
+
 export function isSensitiveKey(key: string): boolean {
-  return SENSITIVE_KEY.test(key);
+  let sensitive = verdicts.get(key);
+  if (sensitive === undefined) {
+    sensitive = SENSITIVE_KEY.test(key);
+    if (verdicts.size < 10_000) verdicts.set(key, sensitive);
+  }
+  return sensitive;
 }
 
 const MAX_DEPTH = 8;
@@ -14,8 +22,9 @@ const MAX_DEPTH = 8;
  * Returns a copy of `value` with every sensitive field replaced. Errors keep their
  * type, message and stack; cycles and very deep objects are cut rather than walked.
  */
-export function redactDeep(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+export function redactDeep(value: unknown, depth = 0, seen?: WeakSet<object>): unknown {
   if (value === null || typeof value !== 'object') return value;
+  seen ??= new WeakSet<object>();
   if (seen.has(value)) return '[Circular]';
   if (depth >= MAX_DEPTH) return '[Truncated]';
   seen.add(value);

@@ -70,8 +70,9 @@ export class SystemLogSink {
 
   write(line: string): void {
     if (this.closed) return;
-    // pino ends each record with a newline; the batch joins records into a JSON array.
-    this.buffer.push(line.endsWith('\n') ? line.slice(0, -1) : line);
+    // pino ends each record with a newline, which is whitespace inside the JSON array the
+    // batch joins records into, so the line is kept as it came.
+    this.buffer.push(line);
     if (this.buffer.length > this.maxBuffered) {
       const excess = this.buffer.length - this.maxBuffered;
       this.buffer.splice(0, excess);
