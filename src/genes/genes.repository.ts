@@ -98,10 +98,10 @@ const SELECT_GENE = `
  * Where a list query reads its rows from, and how it spells the score columns.
  *
  * `gene_scores` holds a row for every gene as of its last refresh; a gene created since
- * has none and counts as unscored (score 0, no evidence). A query that keeps only genes
- * with a score above zero can therefore start from the view and join genes, read the
- * score columns as they are, and let PostgreSQL walk the score index in order. Other
- * queries start from genes and default the missing scores.
+ * has none and counts as unscored (score 0, no evidence). A query whose filter drops
+ * such genes (`excludesUnscored`) can therefore start from the view and join genes, read
+ * the score columns as they are, and let PostgreSQL walk the score index in order.
+ * Other queries start from genes and default the missing scores.
  */
 interface ListSource {
   /** The FROM clause, with `g` for genes and `s` for gene_scores. */
