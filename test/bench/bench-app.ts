@@ -21,6 +21,8 @@ const silent = { write: () => undefined };
 
 export interface BenchDatabase {
   url: string;
+  /** The server's data directory (its `postmaster.pid` names the server process). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -28,13 +30,15 @@ export interface BenchDatabase {
 export async function startBenchDatabase(): Promise<BenchDatabase> {
   const dir = await mkdtemp(join(tmpdir(), 'kgdb-bench-'));
   await chmod(dir, 0o755);
+  const dataDir = join(dir, 'pg');
   const pg: EmbeddedPostgresHandle = await startEmbeddedPostgres({
-    dataDir: join(dir, 'pg'),
+    dataDir,
     port: await freePort(),
     persistent: false,
   });
   return {
     url: pg.url,
+    dataDir,
     stop: async () => {
       await pg.stop();
       await rm(dir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { spawnApp, waitForStatus, type AppProcess } from '../support/app-process
 import { startBenchDatabase } from './bench-app.js';
 import { seedBenchGenes } from './genes.bench.js';
 import type { BenchTable } from './report.js';
+import { cpuBetween, postgresCpu, processCpu } from './proc-cpu.js';
 import { fmt, percentile } from './stats.js';
 
 const CONNECTIONS = 50;
@@ -52,6 +53,8 @@ interface Figures {
   p99: number;
   max: number;
   non2xx: number;
+  /** Requests completed (any status). */
+  requests: number;
 }
 
 /** Never reset: a value repeated in a later round would be answered from the cache. */
@@ -95,6 +98,7 @@ async function driveSequential(base: string, target: Target): Promise<Figures> {
     p99: percentile(sorted, 99),
     max: sorted.at(-1) ?? 0,
     non2xx: failed,
+    requests: latencies.length,
   };
 }
 
@@ -118,6 +122,7 @@ async function drive(base: string, target: Target): Promise<Figures> {
     p99: result.latency.p99,
     max: result.latency.max,
     non2xx: result.non2xx + result.errors,
+    requests: result.requests.total,
   };
 }
 
@@ -190,10 +195,24 @@ export async function httpBenchmark(): Promise<BenchTable> {
     const measure = async (target: Target, appUrl: string) => {
       const appRounds: Figures[] = [];
       const baseRounds: Figures[] = [];
+      // CPU seconds the app process and PostgreSQL spend during the app's rounds only.
+      let appCpu: number | undefined = 0;
+      let dbCpu: number | undefined = 0;
+      const pid = app?.child.pid;
       for (let round = 0; round < ROUNDS; round++) {
+        const [app0, db0] = [processCpu(pid), postgresCpu(db.dataDir)];
         appRounds.push(await drive(appUrl, target));
+        const [app1, db1] = [processCpu(pid), postgresCpu(db.dataDir)];
+        appCpu =
+          appCpu !== undefined && app0 !== undefined && app1 !== undefined
+            ? appCpu + app1 - app0
+            : undefined;
+        dbCpu = db0 && db1 && dbCpu !== undefined ? dbCpu + cpuBetween(db0, db1) : undefined;
         baseRounds.push(await drive(baselineUrl, target));
       }
+      const served = appRounds.reduce((n, r) => n + r.requests, 0);
+      const perRequest = (seconds: number | undefined) =>
+        seconds === undefined || served === 0 ? '-' : fmt((seconds / served) * 1e6);
       const avg = (xs: Figures[], k: keyof Figures) => xs.reduce((n, x) => n + x[k], 0) / xs.length;
       const ratio = avg(appRounds, 'rps') / avg(baseRounds, 'rps');
       rows.push([
@@ -206,6 +225,8 @@ export async function httpBenchmark(): Promise<BenchTable> {
         fmt(avg(baseRounds, 'rps')),
         fmt(avg(baseRounds, 'p99'), 1),
         fmt(ratio, 3),
+        perRequest(appCpu),
+        perRequest(dbCpu),
         String(appRounds.reduce((n, r) => n + r.non2xx, 0)),
       ]);
     };
@@ -226,6 +247,9 @@ export async function httpBenchmark(): Promise<BenchTable> {
         'request at a time over a keep-alive socket, timed per request. The LOG_DB_LEVEL=warn row is a second app process on the same data that ' +
         'stores only slow and failed requests. Snapshot ingestion off (the bench seeds its own genes). ' +
         'Baseline figures move with the load other processes put on the machine; compare ratios. ' +
+        'CPU columns: user plus system seconds of the app process and of every PostgreSQL process ' +
+        '(from /proc) during the app rounds, per request served; a PostgreSQL backend that exits ' +
+        'during a round takes its seconds with it. autocannon runs in the bench process. ' +
         'Goals: cached detail ≥ 0.5 of the baseline throughput with p99 ≤ 10 ms at 50 connections; ' +
         'uncached list p50 ≤ 10 ms.',
       columns: [
@@ -238,6 +262,8 @@ export async function httpBenchmark(): Promise<BenchTable> {
         'baseline req/s',
         'baseline p99 ms',
         'app ÷ baseline',
+        'app CPU µs/req',
+        'PostgreSQL CPU µs/req',
         'errors',
       ],
       rows,
