@@ -15,8 +15,9 @@ export interface RefreshInfo {
 
 /**
  * Keeps `gene_scores` fresh: every evidence change marks it dirty; a debounced
- * `REFRESH MATERIALIZED VIEW CONCURRENTLY` follows (reads are never blocked), one at a
- * time, and the gene and statistics caches are cleared after each refresh.
+ * `REFRESH MATERIALIZED VIEW CONCURRENTLY` follows (reads are never blocked), then an
+ * ANALYZE of the view, one at a time, and the gene and statistics caches are cleared
+ * after each refresh.
  */
 @Injectable()
 export class ScoreRefresher implements OnApplicationShutdown {
@@ -79,6 +80,11 @@ export class ScoreRefresher implements OnApplicationShutdown {
   private async refresh(): Promise<void> {
     const started = performance.now();
     await this.dataSource.query('REFRESH MATERIALIZED VIEW CONCURRENTLY gene_scores');
+    // A refresh replaces the view's rows wholesale, and autovacuum may take a minute or
+    // more to notice. Until then gene lists plan on stale or missing statistics: on
+    // 5,000 genes a default page took 3.1 ms as a hash join and sort instead of 0.2 ms
+    // along the score index.
+    await this.dataSource.query('ANALYZE gene_scores');
     const duration = Math.round(performance.now() - started);
     this.info = {
       refreshed_at: new Date().toISOString(),

@@ -96,6 +96,21 @@ describe('evidence scoring', () => {
     expect(col.body.data.attributes.score_breakdown.PanelApp).toBe(0.6667);
   });
 
+  it('leaves planner statistics for the refreshed view, so lists plan on its real size', async () => {
+    const client = new pg.Client({ connectionString: t.database!.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ attname: string }>(
+        `SELECT attname FROM pg_stats WHERE tablename = 'gene_scores' ORDER BY attname`,
+      );
+      expect(rows.map((r) => r.attname)).toEqual(
+        expect.arrayContaining(['evidence_tier', 'gene_id', 'percentage_score', 'source_count']),
+      );
+    } finally {
+      await client.end();
+    }
+  });
+
   it('is deterministic across repeated refreshes', async () => {
     const before = await scores();
     const refresher = t.app.get(ScoreRefresher);
