@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { runInBackground } from '../common/background.js';
 import { withAdvisoryLock } from '../database/advisory-lock.js';
 import { DatabaseEndpoint } from '../database/database-endpoint.js';
+import { guardJobCompletions } from './pg-boss-completions.js';
 
 export const RUN_QUEUE = 'pipeline-run';
 const SCHEDULE_PREFIX = 'pipeline-schedule-';
@@ -31,6 +32,7 @@ export class PipelineQueue implements OnApplicationShutdown {
     onSchedule: (source: string) => Promise<void>,
     schedules: Readonly<Record<string, string>>,
   ): Promise<void> {
+    guardJobCompletions();
     const boss = new PgBoss({
       connectionString: this.endpoint.url,
       max: 3,
