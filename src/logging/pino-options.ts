@@ -6,7 +6,7 @@ import type { AppConfig } from '../config/index.js';
 import { elapsedMs, requestIdFor } from '../common/middleware/request-id.middleware.js';
 import { currentContext } from '../common/request-context.js';
 import { logRouter } from './log-routing.js';
-import { REDACTED, isSensitiveKey, redactDeep } from './redaction.js';
+import { REDACTED, isSensitiveKey, redactField } from './redaction.js';
 
 /** Query parameters such as `?token=` are masked before a URL is logged. */
 export function safeUrl(rawUrl: string | undefined): string {
@@ -152,11 +152,7 @@ export function buildPinoHttpOptions(config: AppConfig): Options {
         const seen = new WeakSet<object>();
         for (const key of Object.keys(record)) {
           if (key === 'req' || key === 'res') continue;
-          const value = record[key];
-          out[key] =
-            isSensitiveKey(key) && value !== undefined && value !== null
-              ? REDACTED
-              : redactDeep(value, 1, seen);
+          out[key] = redactField(key, record[key], 1, seen);
         }
         if (record.req !== undefined) out.req = record.req;
         if (record.res !== undefined) out.res = record.res;

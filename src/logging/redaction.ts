@@ -35,11 +35,18 @@ export function redactDeep(value: unknown, depth = 0, seen?: WeakSet<object>): u
       ? { ...value, type: value.name, message: value.message, stack: value.stack }
       : (value as Record<string, unknown>);
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(source)) {
-    out[key] =
-      isSensitiveKey(key) && v !== undefined && v !== null
-        ? REDACTED
-        : redactDeep(v, depth + 1, seen);
-  }
+  for (const [key, v] of Object.entries(source)) out[key] = redactField(key, v, depth + 1, seen);
   return out;
+}
+
+/** One field of an object being redacted at `depth`: masked by name, or walked. */
+export function redactField(
+  key: string,
+  value: unknown,
+  depth: number,
+  seen?: WeakSet<object>,
+): unknown {
+  return isSensitiveKey(key) && value !== undefined && value !== null
+    ? REDACTED
+    : redactDeep(value, depth, seen);
 }
