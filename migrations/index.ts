@@ -11,6 +11,7 @@ import { CreatePipelineRuns1795256379136 } from './1795256379136-CreatePipelineR
 import { CreateAnnotationFailures1795256412804 } from './1795256412804-CreateAnnotationFailures.js';
 import { SystemSettings1795260272697 } from './1795260272697-SystemSettings.js';
 import { AddUpstreamRateSlots1795260293743 } from './1795260293743-AddUpstreamRateSlots.js';
+import { SystemLogsLevelIndexSkipsInfo1795288245243 } from './1795288245243-SystemLogsLevelIndexSkipsInfo.js';
 
 export const migrations = [
   Baseline1763700000000,
@@ -24,4 +25,5 @@ export const migrations = [
   CreateAnnotationFailures1795256412804,
   SystemSettings1795260272697,
   AddUpstreamRateSlots1795260293743,
+  SystemLogsLevelIndexSkipsInfo1795288245243,
 ];

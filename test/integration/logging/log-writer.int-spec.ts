@@ -28,6 +28,31 @@ describe('system_logs writer', () => {
   });
   afterAll(() => db.drop());
 
+  it('answers level filters without info from the level index, as the log listing sends them', async () => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      const plan = async (levels: string[]) =>
+        (
+          await client.query<{ 'QUERY PLAN': string }>(
+            'EXPLAIN SELECT count(*)::int AS n FROM system_logs WHERE level = ANY($1)',
+            [levels],
+          )
+        ).rows
+          .map((row) => row['QUERY PLAN'])
+          .join('\n');
+      expect(await plan(['error', 'warn'])).toContain('ix_system_logs_level_timestamp_not_info');
+      expect(await plan(['info', 'error'])).not.toContain(
+        'ix_system_logs_level_timestamp_not_info',
+      );
+    } finally {
+      await client.query('ROLLBACK');
+      await client.end();
+    }
+  });
+
   it('flushes what is buffered when the app shuts down', async () => {
     const t = await createTestApp({
       databaseUrl: db.url,
