@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { uuidV7 } from '../ids/uuid-v7.js';
 import { runWithContext } from '../request-context.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-ID';
@@ -14,11 +14,11 @@ export function elapsedMs(req: IncomingMessage): number | undefined {
   return started === undefined ? undefined : performance.now() - started;
 }
 
-/** Returns the caller's X-Request-ID when safe, otherwise a fresh UUID. */
+/** Returns the caller's X-Request-ID when safe, otherwise a fresh time-ordered UUID. */
 export function requestIdFor(req: IncomingMessage): string {
   const incoming = req.headers['x-request-id'];
   const candidate = Array.isArray(incoming) ? incoming[0] : incoming;
-  return candidate && ACCEPTED.test(candidate) ? candidate : randomUUID();
+  return candidate && ACCEPTED.test(candidate) ? candidate : uuidV7();
 }
 
 /**

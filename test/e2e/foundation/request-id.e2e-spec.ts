@@ -1,6 +1,8 @@
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { ProbeModule } from '../../support/probe.module.js';
 
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 describe('request ids and redaction', () => {
   let t: TestApp;
 
@@ -20,7 +22,17 @@ describe('request ids and redaction', () => {
       .get('/health/live')
       .set('X-Request-ID', 'bad id\twith spaces')
       .expect(200);
-    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers['x-request-id']).toMatch(UUID_V7);
+  });
+
+  it('generates ids that sort in the order the requests came', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const res = await t.http().get('/health/live').expect(200);
+      ids.push(String(res.headers['x-request-id']));
+    }
+    for (const id of ids) expect(id).toMatch(UUID_V7);
+    expect([...ids].sort()).toEqual(ids);
   });
 
   it('tags every line of a request, service lines included, with its id', async () => {
