@@ -45,6 +45,17 @@ interface Serialised {
   etag: string | undefined;
 }
 
+/** A public GET whose answer needs nothing but the process (liveness), see `answerBeforeRouting`. */
+interface FixedRoute {
+  handler: Target;
+  controller: Target;
+  body: () => unknown;
+  /** Resolved on first use, once the rate-limit guard is known. */
+  rateLimit?: { route: string; policy: RateLimitPolicyName } | null;
+  /** The last answer, reused while `body()` gives the same JSON. */
+  last?: { json: string; bytes: Serialised };
+}
+
 /** What the pre-routing edge needs from the rest of the app, handed over at start-up. */
 export interface EdgeParts {
   /** The Express app: its trust-proxy, JSON and ETag settings. */
@@ -89,12 +100,13 @@ type Target = Parameters<Reflector['getAllAndOverride']>[1][number];
 export class ResponseFastPath implements OnApplicationBootstrap {
   private readonly urls = new Map<string, LearnedRoute>();
   private readonly serialised = new WeakMap<CacheRecord, Serialised>();
+  private readonly fixed = new Map<string, FixedRoute>();
   private rateLimits?: RateLimitGuard;
   private edge?: EdgeParts;
   /** The edge's security headers as the flat name/value list `writeHead` takes. */
   private securityHeaders: string[] = [];
   private trust?: (address: string, hop: number) => boolean;
-  /** Responses answered here, for the metrics endpoint. */
+  /** Responses answered here (cached and fixed routes), for the metrics endpoint. */
   served = 0;
 
   constructor(
@@ -123,6 +135,21 @@ export class ResponseFastPath implements OnApplicationBootstrap {
       if (this.serveAtEdgeSafely(req, res)) return;
       for (const listener of listeners) listener.call(server, req, res);
     });
+  }
+
+  /**
+   * Answers a plain GET of exactly `path` at the edge with `body()`, as the route's own
+   * handler (`handler` of `controller`) would: for public routes whose answer reads
+   * nothing but the process, such as liveness. Its rate-limit policy still counts; a
+   * route that is not public, or a request with a query string or credentials, takes the
+   * routed path.
+   */
+  answerBeforeRouting(
+    path: string,
+    target: { handler: Target; controller: Target },
+    body: () => unknown,
+  ): void {
+    this.fixed.set(path, { ...target, body });
   }
 
   /** Called by the cache interceptor after a routed request was answered from the cache. */
@@ -185,6 +212,8 @@ export class ResponseFastPath implements OnApplicationBootstrap {
     const edge = this.edge!;
     if (!isPlainGet(req) || edge.draining()) return false;
     const url = req.url ?? '';
+    const fixed = this.fixed.get(url);
+    if (fixed) return this.serveFixed(req, res, url, fixed);
     const found = this.lookup(url);
     if (!found) return false;
     const started = performance.now();
@@ -202,6 +231,51 @@ export class ResponseFastPath implements OnApplicationBootstrap {
     edge.metrics.observe('GET', found.route.pattern, status, elapsed / 1000);
     this.log(edge, req, url, ip, status, found.route.pattern, elapsed);
     return true;
+  }
+
+  private serveFixed(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: string,
+    route: FixedRoute,
+  ): boolean {
+    const edge = this.edge!;
+    const limit = this.rateLimitOf(route);
+    if (limit === null) return false;
+    const started = performance.now();
+    const ip = (proxyaddr(req, this.trust!) as string | undefined) ?? 'unknown';
+    const count = limit && this.rateLimits?.countFor(limit.policy, limit.route, ip);
+    if (count?.blocked) return false;
+    const json = JSON.stringify(route.body());
+    if (route.last?.json !== json) route.last = { json, bytes: serialise(json, edge.app) };
+    const id = requestIdFor(req);
+    req.id = id;
+    const headers = [REQUEST_ID_HEADER, id, ...this.securityHeaders];
+    if (count) headers.push(...rateLimitHeaders(count));
+    const status = this.send(req, res, route.last.bytes, headers);
+    const elapsed = performance.now() - started;
+    edge.metrics.observe('GET', url, status, elapsed / 1000);
+    this.log(edge, req, url, ip, status, url, elapsed);
+    return true;
+  }
+
+  /** The route's rate-limit bucket (undefined: not limited); null when it must be routed. */
+  private rateLimitOf(route: FixedRoute): FixedRoute['rateLimit'] {
+    if (route.rateLimit !== undefined) return route.rateLimit;
+    if (!this.rateLimits) return null;
+    const { handler, controller } = route;
+    const access = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_KEY, [
+      handler,
+      controller,
+    ]);
+    const policy = this.rateLimits.policyOf(handler, controller);
+    route.rateLimit =
+      access?.kind !== 'public' || policy === 'login'
+        ? null
+        : policy === 'none'
+          ? undefined
+          : { route: routeKey(controller, handler), policy };
+    return route.rateLimit;
   }
 
   private lookup(url: string): { route: LearnedRoute; record: CacheRecord } | undefined {
@@ -225,9 +299,18 @@ export class ResponseFastPath implements OnApplicationBootstrap {
     app: Application,
     headers: string[],
   ): number {
-    const { body, etag } = this.bytesOf(record, app);
     if (count) headers.push(...rateLimitHeaders(count));
     headers.push('X-Cache', 'HIT');
+    return this.send(req, res, this.bytesOf(record, app), headers);
+  }
+
+  /** Writes a JSON answer after `headers`, with Express's conditional GET handling. */
+  private send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    { body, etag }: Serialised,
+    headers: string[],
+  ): number {
     // As Express's res.send: a fresh conditional GET gets a 304 without body headers.
     const notModified = etag !== undefined && fresh(req.headers, { etag });
     if (!notModified) {
@@ -272,13 +355,18 @@ export class ResponseFastPath implements OnApplicationBootstrap {
   private bytesOf(record: CacheRecord, app: Application): Serialised {
     let bytes = this.serialised.get(record);
     if (!bytes) {
-      const body = Buffer.from(JSON.stringify(record.value), 'utf8');
-      const etagFn = app.get('etag fn') as ((b: Buffer) => string) | undefined;
-      bytes = { body, etag: typeof etagFn === 'function' ? etagFn(body) : undefined };
+      bytes = serialise(JSON.stringify(record.value), app);
       this.serialised.set(record, bytes);
     }
     return bytes;
   }
+}
+
+/** The body bytes and ETag Express's `res.json` would send for `json`. */
+function serialise(json: string, app: Application): Serialised {
+  const body = Buffer.from(json, 'utf8');
+  const etagFn = app.get('etag fn') as ((b: Buffer) => string) | undefined;
+  return { body, etag: typeof etagFn === 'function' ? etagFn(body) : undefined };
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';

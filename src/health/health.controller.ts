@@ -18,8 +18,6 @@ class NotReadyError extends DomainError {
 @RateLimit('none')
 @Controller('health')
 export class HealthController {
-  private readonly startedAt = Date.now();
-
   constructor(
     private readonly health: HealthCheckService,
     private readonly checks: HealthService,
@@ -29,7 +27,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
   @ApiOkResponse({ type: LivenessResponse })
   live(): LivenessResponse {
-    return { status: 'ok', uptime_s: Math.round((Date.now() - this.startedAt) / 1000) };
+    return this.checks.liveness();
   }
 
   @Get('ready')

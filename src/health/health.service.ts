@@ -3,12 +3,14 @@ import { HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus
 import type { HealthCheckAttempt, HealthIndicatorResult } from '@nestjs/terminus';
 import { CacheService } from '../cache/cache.service.js';
 import { EventLoopMonitor } from '../logging/event-loop.monitor.js';
+import type { LivenessResponse } from './dto/health.response.js';
 import { HealthRepository } from './health.repository.js';
 
 const CHECK_TIMEOUT_MS = 1500;
 
 @Injectable()
 export class HealthService {
+  private readonly startedAt = Date.now();
   // Migrations never un-apply at runtime, so one success is enough.
   private migrationsApplied = false;
 
@@ -19,6 +21,11 @@ export class HealthService {
     private readonly cacheService: CacheService,
     private readonly loop: EventLoopMonitor,
   ) {}
+
+  /** The liveness answer: the process is up; nothing else is consulted. */
+  liveness(): LivenessResponse {
+    return { status: 'ok', uptime_s: Math.round((Date.now() - this.startedAt) / 1000) };
+  }
 
   database(): HealthCheckAttempt<'database'> {
     return this.typeOrm.pingCheck('database').withTimeout(CHECK_TIMEOUT_MS);

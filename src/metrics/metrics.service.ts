@@ -70,7 +70,7 @@ export class MetricsService implements OnModuleInit {
     const fastPath = this.fastPath;
     new Counter({
       name: 'kgdb_http_fast_path_responses_total',
-      help: 'Cached public GET responses answered before routing (also in the duration histogram)',
+      help: 'Responses answered before routing: cached public GETs and liveness (also in the duration histogram)',
       registers: [this.registry],
       collect() {
         this.reset();

@@ -79,6 +79,26 @@ describe('response fast path for cached public GETs', () => {
     );
   });
 
+  it('answers liveness before routing with the routed path’s headers and body', async () => {
+    const routed = await get(t, '/health/live', { ...ROUTED, 'x-request-id': 'live' });
+    const servedBefore = fastPath.served;
+    const fast = await get(t, '/health/live', { 'x-request-id': 'live' });
+    expect(fastPath.served).toBe(servedBefore + 1);
+    expect(fast.status).toBe(200);
+    // The uptime may tick over between the two, changing the body's length and ETag.
+    const shape = (r: Raw) => comparable(r).filter(([k]) => k !== 'etag' && k !== 'content-length');
+    expect(shape(fast)).toEqual(shape(routed));
+    expect(header(fast, 'etag')).toMatch(/^W\/"/);
+    const live = JSON.parse(fast.body.toString()) as { status: string; uptime_s: number };
+    const before = JSON.parse(routed.body.toString()) as { status: string; uptime_s: number };
+    expect(Object.keys(live)).toEqual(Object.keys(before));
+    expect(live.status).toBe('ok');
+    expect(live.uptime_s).toBeGreaterThanOrEqual(before.uptime_s);
+    // Only the exact path: a query string is the router's to answer.
+    expect((await get(t, '/health/live?verbose=1')).status).toBe(200);
+    expect(fastPath.served).toBe(servedBefore + 1);
+  });
+
   it('answers If-None-Match with the same 304 as the routed path', async () => {
     const path = '/api/genes/PKD2';
     const first = await get(t, path);
