@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
+import { installProcessFaultPolicy } from './common/lifecycle/process-faults.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { ConfigValidationError, loadConfig, type AppConfig } from './config/index.js';
 
 function fail(message: string): never {
@@ -19,6 +21,13 @@ async function bootstrap(config: AppConfig): Promise<void> {
   });
   configureApp(app, config);
   app.enableShutdownHooks();
+  const metrics = app.get(MetricsService);
+  installProcessFaultPolicy(process, {
+    logger: PinoLogger.root,
+    countRejection: () => metrics.unhandledRejections.inc(),
+    shutdown: () => app.close(),
+    shutdownTimeoutMs: config.http.shutdownTimeoutMs,
+  });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       // Nest drains requests and closes the pool; this only bounds how long that may take.

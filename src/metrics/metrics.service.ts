@@ -32,6 +32,12 @@ interface PgPool {
 export class MetricsService implements OnModuleInit {
   readonly registry = new Registry();
   readonly http = new HttpMetrics(this.registry);
+  /** Promise rejections nobody handled; the process logs them and keeps running. */
+  readonly unhandledRejections = new Counter({
+    name: 'kgdb_process_unhandled_rejections_total',
+    help: 'Promise rejections no caller handled (logged at error level; the process keeps running)',
+    registers: [this.registry],
+  });
 
   constructor(
     private readonly cache: CacheService,

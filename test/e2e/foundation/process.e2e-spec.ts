@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { freePort } from '../../../src/database/free-port.js';
 import { spawnApp, waitForStatus, type AppProcess } from '../../support/app-process.js';
@@ -15,7 +18,41 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Runs an ES module script in a fresh Node process; resolves with its exit code and output. */
+async function runScript(source: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', source], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, output };
+}
+
 describe('the app as a process', () => {
+  it('keeps running after a promise rejection nobody handled, and logs it', async () => {
+    // The compiled module, as the app process loads it.
+    const policy = pathToFileURL(resolve('dist/src/common/lifecycle/process-faults.js')).href;
+    const script = (install: boolean) => `
+      import { pino } from 'pino';
+      import { installProcessFaultPolicy } from '${policy}';
+      if (${install}) installProcessFaultPolicy(process, {
+        logger: pino(), shutdown: async () => undefined, shutdownTimeoutMs: 1000,
+      });
+      void Promise.reject(new Error('nobody awaits this'));
+      setTimeout(() => console.log('still running'), 100);`;
+    // Node's own default ends the process: the policy is what keeps it up.
+    const without = await runScript(script(false));
+    expect(without.code).not.toBe(0);
+    expect(without.output).not.toContain('still running');
+    const withPolicy = await runScript(script(true));
+    expect(withPolicy.code).toBe(0);
+    expect(withPolicy.output).toContain('still running');
+    expect(withPolicy.output).toContain('"fault":"unhandled_rejection"');
+    expect(withPolicy.output).toContain('nobody awaits this');
+  });
+
   it('refuses to start on invalid configuration and names the variable', async () => {
     const app = spawnApp({ LOG_LEVEL: 'chatty', DATABASE_URL: 'postgres://x@127.0.0.1:1/x' }, 0);
     expect(await app.exited).toBe(1);
