@@ -38,9 +38,26 @@ function commit(): string {
   }
 }
 
+let probeMs: number | undefined;
+
+/**
+ * Milliseconds for a fixed single-threaded JavaScript loop, measured once per bench
+ * process: the same kind of machine has run it up to six times slower on one host than another
+ * and at different hours, which moves every absolute figure (not the ratios).
+ */
+function speedProbeMs(): number {
+  if (probeMs === undefined) {
+    const started = performance.now();
+    let sum = 0;
+    for (let i = 0; i < 3e8; i += 1) sum += i;
+    probeMs = Math.round(performance.now() - started) + (sum < 0 ? 1 : 0);
+  }
+  return probeMs;
+}
+
 export function machine(): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  return `${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  return `${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, speed probe ${speedProbeMs()} ms (a fixed JavaScript loop; lower is faster)`;
 }
 
 function renderTable(table: BenchTable): string {
