@@ -42,8 +42,8 @@ let probeMs: number | undefined;
 
 /**
  * Milliseconds for a fixed single-threaded JavaScript loop, measured once per bench
- * process: the same kind of machine has run it up to six times slower on one host than another
- * and at different hours, which moves every absolute figure (not the ratios).
+ * process. It shows raw CPU speed, without the system-call and network-stack costs that
+ * the baseline columns also carry; together they tell a slower CPU from a costlier host.
  */
 function speedProbeMs(): number {
   if (probeMs === undefined) {
