@@ -50,7 +50,7 @@ interface FixedRoute {
   handler: Target;
   controller: Target;
   body: () => unknown;
-  /** Resolved on first use, once the rate-limit guard is known. */
+  /** Resolved on first use, once the rate-limit guard is known (see `limitAtEdge`). */
   rateLimit?: { route: string; policy: RateLimitPolicyName } | null;
   /** The last answer, reused while `body()` gives the same JSON. */
   last?: { json: string; bytes: Serialised };
@@ -240,7 +240,7 @@ export class ResponseFastPath implements OnApplicationBootstrap {
     route: FixedRoute,
   ): boolean {
     const edge = this.edge!;
-    const limit = this.rateLimitOf(route);
+    const limit = this.limitAtEdge(route, edge.app);
     if (limit === null) return false;
     const started = performance.now();
     const ip = (proxyaddr(req, this.trust!) as string | undefined) ?? 'unknown';
@@ -259,8 +259,12 @@ export class ResponseFastPath implements OnApplicationBootstrap {
     return true;
   }
 
-  /** The route's rate-limit bucket (undefined: not limited); null when it must be routed. */
-  private rateLimitOf(route: FixedRoute): FixedRoute['rateLimit'] {
+  /**
+   * The route's rate-limit bucket (undefined: not limited), or null when only the routed
+   * path may answer: the route is not public, or the app's JSON output is not the plain
+   * serialisation the edge writes.
+   */
+  private limitAtEdge(route: FixedRoute, app: Application): FixedRoute['rateLimit'] {
     if (route.rateLimit !== undefined) return route.rateLimit;
     if (!this.rateLimits) return null;
     const { handler, controller } = route;
@@ -270,7 +274,7 @@ export class ResponseFastPath implements OnApplicationBootstrap {
     ]);
     const policy = this.rateLimits.policyOf(handler, controller);
     route.rateLimit =
-      access?.kind !== 'public' || policy === 'login'
+      access?.kind !== 'public' || policy === 'login' || !plainJson(app)
         ? null
         : policy === 'none'
           ? undefined

@@ -2,6 +2,8 @@ import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { ResponseFastPath } from '../../../src/cache/http-fast-path.js';
+import { GenesController } from '../../../src/genes/genes.controller.js';
+import { StagingController } from '../../../src/genes/staging/staging.controller.js';
 import { MetricsService } from '../../../src/metrics/metrics.service.js';
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
@@ -97,6 +99,34 @@ describe('response fast path for cached public GETs', () => {
     // Only the exact path: a query string is the router's to answer.
     expect((await get(t, '/health/live?verbose=1')).status).toBe(200);
     expect(fastPath.served).toBe(servedBefore + 1);
+  });
+
+  it('answers a registered route at the edge only when it is public, and counts its rate limit', async () => {
+    fastPath.answerBeforeRouting(
+      '/__edge/public',
+      { handler: GenesController.prototype.list, controller: GenesController },
+      () => ({ edge: true }),
+    );
+    fastPath.answerBeforeRouting(
+      '/__edge/curators-only',
+      { handler: StagingController.prototype.stats, controller: StagingController },
+      () => ({ edge: true }),
+    );
+    const servedBefore = fastPath.served;
+    const first = await get(t, '/__edge/public');
+    const second = await get(t, '/__edge/public');
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.body.toString())).toEqual({ edge: true });
+    expect(header(first, 'x-ratelimit-remaining')).toMatch(/^\d+$/);
+    expect(Number(header(second, 'x-ratelimit-remaining'))).toBe(
+      Number(header(first, 'x-ratelimit-remaining')) - 1,
+    );
+    expect(fastPath.served).toBe(servedBefore + 2);
+    // Not public: the router answers (it has no such route), the edge writes nothing.
+    const closed = await get(t, '/__edge/curators-only');
+    expect(closed.status).toBe(404);
+    expect(closed.body.toString()).not.toContain('"edge":true');
+    expect(fastPath.served).toBe(servedBefore + 2);
   });
 
   it('answers If-None-Match with the same 304 as the routed path', async () => {
