@@ -220,16 +220,9 @@ export class ResponseFastPath implements OnApplicationBootstrap {
     const ip = (proxyaddr(req, this.trust!) as string | undefined) ?? 'unknown';
     const count = this.count(found.route, ip);
     if (count === false) return false;
-    const id = requestIdFor(req);
-    req.id = id;
-    const status = this.respond(req, res, found.record, count, edge.app, [
-      REQUEST_ID_HEADER,
-      id,
-      ...this.securityHeaders,
-    ]);
-    const elapsed = performance.now() - started;
-    edge.metrics.observe('GET', found.route.pattern, status, elapsed / 1000);
-    this.log(edge, req, url, ip, status, found.route.pattern, elapsed);
+    this.answer(req, res, { url, ip, pattern: found.route.pattern, started }, (headers) =>
+      this.respond(req, res, found.record, count, edge.app, headers),
+    );
     return true;
   }
 
@@ -248,15 +241,31 @@ export class ResponseFastPath implements OnApplicationBootstrap {
     if (count?.blocked) return false;
     const json = JSON.stringify(route.body());
     if (route.last?.json !== json) route.last = { json, bytes: serialise(json, edge.app) };
+    const { bytes } = route.last;
+    this.answer(req, res, { url, ip, pattern: url, started }, (headers) => {
+      if (count) headers.push(...rateLimitHeaders(count));
+      return this.send(req, res, bytes, headers);
+    });
+    return true;
+  }
+
+  /**
+   * Gives the request its id, lets `write` send the answer after the headers set ahead
+   * of routing, then records the duration metric and the completion line.
+   */
+  private answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    at: { url: string; ip: string; pattern: string; started: number },
+    write: (headers: string[]) => number,
+  ): void {
+    const edge = this.edge!;
     const id = requestIdFor(req);
     req.id = id;
-    const headers = [REQUEST_ID_HEADER, id, ...this.securityHeaders];
-    if (count) headers.push(...rateLimitHeaders(count));
-    const status = this.send(req, res, route.last.bytes, headers);
-    const elapsed = performance.now() - started;
-    edge.metrics.observe('GET', url, status, elapsed / 1000);
-    this.log(edge, req, url, ip, status, url, elapsed);
-    return true;
+    const status = write([REQUEST_ID_HEADER, id, ...this.securityHeaders]);
+    const elapsed = performance.now() - at.started;
+    edge.metrics.observe('GET', at.pattern, status, elapsed / 1000);
+    this.log(edge, req, at.url, at.ip, status, at.pattern, elapsed);
   }
 
   /**
