@@ -14,25 +14,30 @@ export interface AppProcess {
   exited: Promise<number | string>;
 }
 
-/** Starts the compiled app (`npm test` builds first) as a real child process. */
-export function spawnApp(env: Record<string, string>, port: number): AppProcess {
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      LOG_PRETTY: 'false',
-      ...env,
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export type NodeProcess = Omit<AppProcess, 'baseUrl'>;
+
+/** Runs Node with `args` as a child process, collecting stdout and stderr together. */
+export function spawnNode(args: string[], env?: Record<string, string>): NodeProcess {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
   const exited = once(child, 'exit').then(([code, signal]) =>
     code === null ? String(signal) : (code as number),
   );
-  return { child, baseUrl: `http://127.0.0.1:${port}`, output: () => output, exited };
+  return { child, output: () => output, exited };
+}
+
+/** Starts the compiled app (`npm test` builds first) as a real child process. */
+export function spawnApp(env: Record<string, string>, port: number): AppProcess {
+  const node = spawnNode([MAIN], {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'test',
+    LOG_PRETTY: 'false',
+    ...env,
+    PORT: String(port),
+  });
+  return { ...node, baseUrl: `http://127.0.0.1:${port}` };
 }
 
 /** Polls a URL until it answers `status`; fails with the process output if it exits first. */

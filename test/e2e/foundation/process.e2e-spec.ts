@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { freePort } from '../../../src/database/free-port.js';
-import { spawnApp, waitForStatus, type AppProcess } from '../../support/app-process.js';
+import { spawnApp, spawnNode, waitForStatus, type AppProcess } from '../../support/app-process.js';
 
 function isAlive(pid: number): boolean {
   try {
@@ -19,15 +17,9 @@ function isAlive(pid: number): boolean {
 }
 
 /** Runs an ES module script in a fresh Node process; resolves with its exit code and output. */
-async function runScript(source: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', source], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, output };
+async function runScript(source: string): Promise<{ code: number | string; output: string }> {
+  const node = spawnNode(['--input-type=module', '-e', source]);
+  return { code: await node.exited, output: node.output() };
 }
 
 describe('the app as a process', () => {
