@@ -171,6 +171,14 @@ export class AppConfig {
     readonly staleGraceSeconds: number;
     readonly cleanupIntervalSeconds: number;
   };
+  readonly uploads: {
+    readonly maxFileBytes: number;
+    readonly maxDecompressedBytes: number;
+    readonly maxRows: number;
+    readonly maxCellChars: number;
+    readonly maxGenes: number;
+    readonly parseTimeoutMs: number;
+  };
 
   constructor(env: EnvironmentVariables, cwd: string, sourceUrlsGiven = false) {
     this.env = env.NODE_ENV;
@@ -338,6 +346,14 @@ export class AppConfig {
       l1MaxBytes: env.CACHE_L1_MAX_MB * 1024 * 1024,
       staleGraceSeconds: env.CACHE_STALE_GRACE_SECONDS,
       cleanupIntervalSeconds: env.CACHE_CLEANUP_INTERVAL_SECONDS,
+    };
+    this.uploads = {
+      maxFileBytes: env.UPLOAD_MAX_MB * 1024 * 1024,
+      maxDecompressedBytes: env.UPLOAD_MAX_DECOMPRESSED_MB * 1024 * 1024,
+      maxRows: env.UPLOAD_MAX_ROWS,
+      maxCellChars: env.UPLOAD_MAX_CELL_CHARS,
+      maxGenes: env.UPLOAD_MAX_GENES,
+      parseTimeoutMs: env.UPLOAD_PARSE_TIMEOUT_MS,
     };
   }
 

@@ -576,6 +576,42 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   CACHE_CLEANUP_INTERVAL_SECONDS = 600;
+
+  /** Largest upload file (multipart file part). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  UPLOAD_MAX_MB = 50;
+
+  /** Largest total an uploaded XLSX workbook may inflate to. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(4096)
+  UPLOAD_MAX_DECOMPRESSED_MB = 32;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  UPLOAD_MAX_ROWS = 100000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(16)
+  UPLOAD_MAX_CELL_CHARS = 10000;
+
+  /** Distinct genes (after repeated symbols are merged) one upload may name. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  UPLOAD_MAX_GENES = 25000;
+
+  /** How long the parsing worker may take for one file before it is stopped. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  UPLOAD_PARSE_TIMEOUT_MS = 30000;
 }
 
 /** Variables without a default are not own keys of a fresh instance, so list them too. */

@@ -9,7 +9,6 @@ import {
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import {
   ApiBody,
   ApiConsumes,
@@ -27,10 +26,8 @@ import { CurrentUser, type AuthenticatedUser } from '../auth/decorators/current-
 import { OffsetPageQuery } from '../common/dto/offset-page.query.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { SOURCE_NAME } from '../genes/gene-identifiers.js';
+import { UploadFileInterceptor } from './upload-file.interceptor.js';
 import { UploadsService, type UploadedFile as File } from './uploads.service.js';
-
-/** The largest file an upload may carry. */
-export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 class SourceParam {
   @ApiProperty({ example: 'DiagnosticPanels' })
@@ -96,14 +93,18 @@ export class IngestionController {
 
   @Post(':source/upload')
   @RequireRole('curator')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }))
+  @UseInterceptors(UploadFileInterceptor)
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {
       type: 'object',
       required: ['file'],
       properties: {
-        file: { type: 'string', format: 'binary', description: 'JSON, CSV, TSV or XLSX, ≤ 50 MB' },
+        file: {
+          type: 'string',
+          format: 'binary',
+          description: 'JSON, CSV, TSV or XLSX; ≤ 50 MB by default (UPLOAD_MAX_MB)',
+        },
         identifier: { type: 'string' },
         mode: { type: 'string', enum: ['merge', 'replace'], default: 'merge' },
       },
@@ -120,7 +121,12 @@ export class IngestionController {
     type: ErrorEnvelope,
     description: 'No file, no identifier, or no usable gene rows',
   })
-  @ApiResponse({ status: 413, type: ErrorEnvelope, description: 'File larger than 50 MB' })
+  @ApiResponse({
+    status: 413,
+    type: ErrorEnvelope,
+    description:
+      'Over an upload limit (file size, inflated size, rows, cell length, distinct genes, parse time or memory); details name the limit and its variable',
+  })
   @ApiResponse({ status: 415, type: ErrorEnvelope, description: 'Not JSON, CSV, TSV or XLSX' })
   async upload(
     @Param() params: SourceParam,

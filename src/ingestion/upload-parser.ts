@@ -1,5 +1,4 @@
 import { readSheet } from 'read-excel-file/node';
-import { parseDelimited } from '../annotation-sources/parsing/delimited.js';
 import type {
   EvidenceRecord,
   ParseResult,
@@ -7,6 +6,9 @@ import type {
 } from '../annotation-sources/evidence/evidence-record.js';
 import { EVIDENCE_MERGERS, diagnosticPanelsData, literatureData } from '../genes/evidence-merge.js';
 import { GENE_SYMBOL, HGNC_ID_INPUT } from '../genes/gene-identifiers.js';
+import { delimitedRows } from './delimited-rows.js';
+import { UploadLimitExceeded, type UploadLimits } from './upload-limits.js';
+import { guardWorkbook } from './workbook-guard.js';
 
 export const UPLOAD_FORMATS = ['json', 'csv', 'tsv', 'xlsx'] as const;
 export type UploadFormat = (typeof UPLOAD_FORMATS)[number];
@@ -44,14 +46,44 @@ function columnKey(name: string): string {
     .replace(/[\s-]+/g, '_');
 }
 
-function tableFromCells(cells: unknown[][]): UploadTable {
-  const [header, ...body] = cells;
-  if (!header) return { rows: [], meta: {} };
-  const keys = header.map((h) => columnKey(text(h)));
-  return {
-    rows: body.map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i] ?? null]))),
-    meta: {},
-  };
+function tooManyRows(limits: UploadLimits): UploadLimitExceeded {
+  return new UploadLimitExceeded('rows', limits.maxRows, `more than ${limits.maxRows} rows`);
+}
+
+/** Characters a value takes in a cell; lists and objects (JSON) count as their JSON text. */
+function cellChars(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  if (value === null || typeof value !== 'object') return 0;
+  return JSON.stringify(value)?.length ?? 0;
+}
+
+function checkCells(values: Iterable<unknown>, limits: UploadLimits): void {
+  for (const value of values) {
+    if (cellChars(value) > limits.maxCellChars) {
+      throw new UploadLimitExceeded(
+        'cell_length',
+        limits.maxCellChars,
+        `a cell is longer than ${limits.maxCellChars} characters`,
+      );
+    }
+  }
+}
+
+/** Header row plus data rows, counted as they come so reading stops at the row limit. */
+function tableFromCells(cells: Iterable<unknown[]>, limits: UploadLimits): UploadTable {
+  let keys: string[] | null = null;
+  const rows: Record<string, unknown>[] = [];
+  for (const r of cells) {
+    checkCells(r, limits);
+    if (!keys) {
+      keys = r.map((h) => columnKey(text(h)));
+      continue;
+    }
+    if (rows.length >= limits.maxRows) throw tooManyRows(limits);
+    const header = keys;
+    rows.push(Object.fromEntries(header.map((k, i) => [k, r[i] ?? null])));
+  }
+  return { rows, meta: {} };
 }
 
 function lowerKeys(row: unknown): Record<string, unknown> {
@@ -60,40 +92,64 @@ function lowerKeys(row: unknown): Record<string, unknown> {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [columnKey(k), v]));
 }
 
-export async function readTable(content: Buffer, format: UploadFormat): Promise<UploadTable> {
+function jsonTable(content: Buffer, limits: UploadLimits): UploadTable {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(content.toString('utf8'));
+  } catch (error) {
+    throw new UnreadableUploadError(`not valid JSON: ${(error as Error).message}`);
+  }
+  const table = (list: unknown[], meta: Record<string, unknown>): UploadTable => {
+    if (list.length > limits.maxRows) throw tooManyRows(limits);
+    checkCells(Object.values(meta), limits);
+    const rows = list.map(lowerKeys);
+    for (const row of rows) checkCells(Object.values(row), limits);
+    return { rows, meta };
+  };
+  if (Array.isArray(parsed)) return table(parsed, {});
+  if (!parsed || typeof parsed !== 'object')
+    throw new UnreadableUploadError('JSON must be an object or a list of genes');
+  const object = parsed as Record<string, unknown>;
+  const listKey =
+    ['genes', 'data', 'results'].find((k) => Array.isArray(object[k])) ??
+    Object.keys(object).find((k) => Array.isArray(object[k]) && k !== 'authors');
+  if (!listKey) throw new UnreadableUploadError('JSON holds no list of genes');
+  const meta = { ...object };
+  delete meta[listKey];
+  return table(object[listKey] as unknown[], meta);
+}
+
+async function xlsxTable(content: Buffer, limits: UploadLimits): Promise<UploadTable> {
+  try {
+    // Sizes, rows and text runs are checked before the reader inflates anything for real.
+    guardWorkbook(content, limits);
+    return tableFromCells(await readSheet(content), limits);
+  } catch (error) {
+    if (error instanceof UploadLimitExceeded) throw error;
+    throw new UnreadableUploadError(`not a readable XLSX workbook: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The rows of a file, read within `limits`: over one, reading stops with
+ * UploadLimitExceeded; an unreadable file gives UnreadableUploadError.
+ */
+export async function readTable(
+  content: Buffer,
+  format: UploadFormat,
+  limits: UploadLimits,
+): Promise<UploadTable> {
   switch (format) {
-    case 'json': {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(content.toString('utf8'));
-      } catch (error) {
-        throw new UnreadableUploadError(`not valid JSON: ${(error as Error).message}`);
-      }
-      if (Array.isArray(parsed)) return { rows: parsed.map(lowerKeys), meta: {} };
-      if (!parsed || typeof parsed !== 'object')
-        throw new UnreadableUploadError('JSON must be an object or a list of genes');
-      const object = parsed as Record<string, unknown>;
-      const listKey =
-        ['genes', 'data', 'results'].find((k) => Array.isArray(object[k])) ??
-        Object.keys(object).find((k) => Array.isArray(object[k]) && k !== 'authors');
-      if (!listKey) throw new UnreadableUploadError('JSON holds no list of genes');
-      const meta = { ...object };
-      delete meta[listKey];
-      return { rows: (object[listKey] as unknown[]).map(lowerKeys), meta };
-    }
+    case 'json':
+      return jsonTable(content, limits);
     case 'csv':
     case 'tsv':
       return tableFromCells(
-        parseDelimited(content.toString('utf8'), format === 'csv' ? ',' : '\t'),
+        delimitedRows(content.toString('utf8'), format === 'csv' ? ',' : '\t', limits.maxCellChars),
+        limits,
       );
     case 'xlsx':
-      try {
-        return tableFromCells(await readSheet(content));
-      } catch (error) {
-        throw new UnreadableUploadError(
-          `not a readable XLSX workbook: ${(error as Error).message}`,
-        );
-      }
+      return xlsxTable(content, limits);
   }
 }
 

@@ -1,11 +1,11 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { RowFailure } from '../annotation-sources/evidence/evidence-record.js';
 import { HgncNormalizer } from '../annotation-sources/normalization/hgnc-normalizer.js';
 import type { AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
-import { DomainError, NotFoundError, ValidationFailedError } from '../common/errors/index.js';
+import { NotFoundError, ValidationFailedError } from '../common/errors/index.js';
+import { AppConfig } from '../config/index.js';
 import { EVIDENCE_MERGERS } from '../genes/evidence-merge.js';
 import { ScoreRefresher } from '../genes/scoring/score-refresher.service.js';
 import {
@@ -13,29 +13,23 @@ import {
   type IngestRecord,
   type IngestResult,
 } from '../genes/staging/evidence-ingest.service.js';
+import type { ParsedUpload } from './parse-upload.js';
+import { parseInWorker } from './upload-parse.runner.js';
+import {
+  UnknownUploadSourceError,
+  UnsupportedUploadError,
+  UnusableUploadError,
+  UploadTooLargeError,
+} from './upload.errors.js';
+import { UploadLimitExceeded, megabytes, type UploadLimits } from './upload-limits.js';
 import {
   UPLOAD_FORMATS,
   UPLOAD_SOURCES,
   UnreadableUploadError,
   detectFormat,
-  readTable,
+  type UploadFormat,
   type UploadSourceSpec,
 } from './upload-parser.js';
-
-class UnknownUploadSourceError extends DomainError {
-  readonly code = 'SOURCE_NOT_FOUND';
-  readonly status = HttpStatus.NOT_FOUND;
-}
-
-class UnsupportedUploadError extends DomainError {
-  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
-  readonly status = HttpStatus.UNSUPPORTED_MEDIA_TYPE;
-}
-
-class UnusableUploadError extends DomainError {
-  readonly code = 'UPLOAD_UNUSABLE';
-  readonly status = HttpStatus.BAD_REQUEST;
-}
 
 export interface UploadedFile {
   originalname: string;
@@ -63,7 +57,8 @@ export interface UploadOutcome extends IngestResult {
   same_content_as: number | null;
 }
 
-const FAILURES_KEPT = 200;
+/** Records per evidence write: each INSERT of the upload's transaction stays bounded. */
+const WRITE_BATCH = 1000;
 
 /** Where each upload source keeps its identifiers inside evidence_data. */
 const IDENTIFIER_FIELD: Record<UploadSourceSpec['name'], string> = {
@@ -87,7 +82,12 @@ export class UploadsService {
     private readonly hgnc: HgncNormalizer,
     private readonly scores: ScoreRefresher,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.limits = config.uploads;
+  }
+
+  private readonly limits: UploadLimits;
 
   sources() {
     return Object.values(UPLOAD_SOURCES).map((s) => ({
@@ -123,21 +123,21 @@ export class UploadsService {
         { field: 'file', messages: ['a non-empty file is required'] },
       ]);
     }
+    if (file.size > this.limits.maxFileBytes) {
+      const max = this.limits.maxFileBytes;
+      throw new UploadTooLargeError(
+        new UploadLimitExceeded('file_size', max, `the file is larger than ${megabytes(max)}`),
+        file.originalname,
+      );
+    }
     const format = detectFormat(file.originalname, file.buffer);
     if (!format) {
       throw new UnsupportedUploadError(
         `${file.originalname}: not a JSON, CSV, TSV or XLSX file (legacy .xls: save as .xlsx)`,
       );
     }
-    let table;
-    try {
-      table = await readTable(file.buffer, format);
-    } catch (error) {
-      if (error instanceof UnreadableUploadError)
-        throw new UnusableUploadError(`${file.originalname}: ${error.message}`);
-      throw error;
-    }
-    const identifier = (form.identifier ?? spec.identifierIn(table.meta) ?? '').trim();
+    const parsed = await this.parse(spec, file, format, form.identifier);
+    const identifier = parsed.identifier;
     if (!identifier) {
       throw new ValidationFailedError([
         {
@@ -146,23 +146,21 @@ export class UploadsService {
         },
       ]);
     }
-    const parsed = spec.records(table, identifier);
     if (parsed.records.length === 0) {
       throw new UnusableUploadError(
         `${file.originalname}: no usable gene rows among ${parsed.rows}`,
-        { failures: parsed.failures.slice(0, FAILURES_KEPT) },
+        { failures: parsed.failures },
       );
     }
-    const hash = createHash('sha256').update(file.buffer).digest('hex');
     const normalized = await this.hgnc.normalize(spec.name, parsed.records);
-    const outcome = await this.dataSource.transaction(async (manager) => {
+    const outcome = await this.inTransaction(async (manager) => {
       const replaced =
         form.mode === 'replace' ? await this.removeIdentifier(manager, spec, identifier) : null;
-      const stored = await this.ingest.ingestWith(manager, spec.name, normalized.records);
+      const stored = await this.store(manager, spec, normalized.records);
       const [same] = await manager.query<{ id: number }[]>(
         `SELECT id FROM evidence_uploads WHERE source_name = $1 AND file_hash = $2 AND status = 'completed'
          ORDER BY id LIMIT 1`,
-        [spec.name, hash],
+        [spec.name, parsed.hash],
       );
       const [row] = await manager.query<{ id: number }[]>(
         `INSERT INTO evidence_uploads (source_name, identifier, file_name, content_type, format, file_size,
@@ -177,15 +175,15 @@ export class UploadsService {
           file.mimetype || null,
           format,
           file.size,
-          hash,
+          parsed.hash,
           form.mode,
           parsed.rows,
           parsed.records.length,
           stored.added + stored.updated,
           stored.staged,
-          parsed.failures.length,
-          JSON.stringify(parsed.failures.slice(0, FAILURES_KEPT)),
-          JSON.stringify({ file_fields: table.meta, normalization: normalized.report }),
+          parsed.failed,
+          JSON.stringify(parsed.failures),
+          JSON.stringify({ file_fields: parsed.meta, normalization: normalized.report }),
           JSON.stringify(normalized.records),
           user?.id ?? null,
           user?.username ?? 'system',
@@ -197,7 +195,7 @@ export class UploadsService {
         details: {
           mode: form.mode,
           file_name: file.originalname,
-          file_hash: hash,
+          file_hash: parsed.hash,
           ...stored,
           replaced,
         },
@@ -209,13 +207,13 @@ export class UploadsService {
         identifier,
         file_name: file.originalname,
         file_size: file.size,
-        file_hash: hash,
+        file_hash: parsed.hash,
         format,
         mode: form.mode,
         rows: parsed.rows,
         genes: parsed.records.length,
-        failed: parsed.failures.length,
-        failures: parsed.failures.slice(0, FAILURES_KEPT),
+        failed: parsed.failed,
+        failures: parsed.failures,
         replaced,
         same_content_as: same?.id ?? null,
       } satisfies UploadOutcome;
@@ -226,6 +224,72 @@ export class UploadsService {
       'upload stored',
     );
     return outcome;
+  }
+
+  /** The file's records, read in a worker thread within the upload limits. */
+  private async parse(
+    spec: UploadSourceSpec,
+    file: UploadedFile,
+    format: UploadFormat,
+    identifier: string | undefined,
+  ): Promise<ParsedUpload> {
+    try {
+      return await parseInWorker({
+        content: file.buffer,
+        format,
+        source: spec.name,
+        identifier,
+        limits: this.limits,
+      });
+    } catch (error) {
+      if (error instanceof UploadLimitExceeded)
+        throw new UploadTooLargeError(error, file.originalname);
+      if (error instanceof UnreadableUploadError)
+        throw new UnusableUploadError(`${file.originalname}: ${error.message}`);
+      throw error;
+    }
+  }
+
+  /** Evidence in batches of WRITE_BATCH records, all in the caller's transaction. */
+  private async store(
+    manager: EntityManager,
+    spec: UploadSourceSpec,
+    records: IngestRecord[],
+  ): Promise<IngestResult> {
+    const total: IngestResult = { added: 0, updated: 0, staged: 0, created_genes: 0 };
+    for (let i = 0; i < records.length; i += WRITE_BATCH) {
+      const batch = records.slice(i, i + WRITE_BATCH);
+      const stored = await this.ingest.ingestWith(manager, spec.name, batch);
+      for (const key of Object.keys(total) as (keyof IngestResult)[]) total[key] += stored[key];
+    }
+    return total;
+  }
+
+  /**
+   * Runs `work` in a transaction that never outlives it: committed, or rolled back; a
+   * connection whose rollback failed is closed instead of going back to the pool, where
+   * it would sit `idle in transaction (aborted)` and hold locks.
+   */
+  private async inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    let broken: Error | undefined;
+    try {
+      await runner.startTransaction();
+      const result = await work(runner.manager);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) {
+        try {
+          await runner.rollbackTransaction();
+        } catch (rollbackError) {
+          broken = rollbackError as Error;
+        }
+      }
+      throw error;
+    } finally {
+      await release(runner, broken);
+    }
   }
 
   /** Takes an identifier (provider, publication) out of every gene of the source. */
@@ -409,4 +473,14 @@ export class UploadsService {
       ],
     );
   }
+}
+
+/** Back to the pool, or, with `broken`, closed (pg-pool discards a client released with an error). */
+async function release(runner: QueryRunner, broken: Error | undefined): Promise<void> {
+  const pg = runner as QueryRunner & {
+    releasePostgresConnection?: (error?: Error) => Promise<void>;
+  };
+  if (broken && typeof pg.releasePostgresConnection === 'function')
+    await pg.releasePostgresConnection(broken);
+  else await runner.release();
 }

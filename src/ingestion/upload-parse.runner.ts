@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ParseRequest, ParsedUpload } from './parse-upload.js';
+import type { WorkerReply } from './upload-parse.worker.js';
+import { PARSE_WORKER_HEAP_MB, UploadLimitExceeded } from './upload-limits.js';
+import { UnreadableUploadError } from './upload-parser.js';
+
+/** Uploads parsed at once; more wait their turn, so parsing never takes every core. */
+const PARALLEL_PARSES = 2;
+
+/**
+ * The compiled worker module. Beside this file in dist/; when this file is the
+ * TypeScript source (jest runs src through swc), the build's copy: `npm test` builds first.
+ */
+function workerFile(): URL {
+  const here = import.meta.url;
+  const file = here.endsWith('.ts')
+    ? new URL('../../dist/src/ingestion/upload-parse.worker.js', here)
+    : new URL('./upload-parse.worker.js', here);
+  if (!existsSync(fileURLToPath(file)))
+    throw new Error(`the upload parser ${fileURLToPath(file)} is missing; run npm run build`);
+  return file;
+}
+
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (running < PARALLEL_PARSES) running += 1;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await work();
+  } finally {
+    // The slot passes straight to the next in line, or is given back.
+    const next = waiting.shift();
+    if (next) next();
+    else running -= 1;
+  }
+}
+
+function fromReply(reply: WorkerReply): ParsedUpload {
+  if (reply.ok) return reply.upload;
+  if (reply.kind === 'limit') throw new UploadLimitExceeded(reply.limit, reply.max, reply.message);
+  if (reply.kind === 'unreadable') throw new UnreadableUploadError(reply.message);
+  throw new Error(`upload parser failed: ${reply.message}`);
+}
+
+function runWorker(request: ParseRequest): Promise<ParsedUpload> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerFile(), {
+      workerData: request,
+      resourceLimits: { maxOldGenerationSizeMb: PARSE_WORKER_HEAP_MB },
+    });
+    let settled = false;
+    const settle = (outcome: () => ParsedUpload) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      try {
+        resolve(outcome());
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    };
+    const timer = setTimeout(() => {
+      settle(() => {
+        throw new UploadLimitExceeded(
+          'parse_time',
+          request.limits.parseTimeoutMs,
+          `reading the file took longer than ${request.limits.parseTimeoutMs} ms`,
+        );
+      });
+    }, request.limits.parseTimeoutMs);
+    worker.once('message', (reply: WorkerReply) => settle(() => fromReply(reply)));
+    worker.once('error', (error: Error & { code?: string }) =>
+      settle(() => {
+        if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+          throw new UploadLimitExceeded(
+            'parse_memory',
+            PARSE_WORKER_HEAP_MB,
+            `reading the file needs more than ${PARSE_WORKER_HEAP_MB} MB of memory`,
+          );
+        }
+        throw error;
+      }),
+    );
+    worker.once('exit', (code) =>
+      settle(() => {
+        throw new Error(`upload parser exited (code ${code}) without an answer`);
+      }),
+    );
+  });
+}
+
+/**
+ * Parses an upload in a worker thread of its own, within the request's limits: the
+ * event loop that answers requests (and liveness) never runs the parser, the worker's
+ * heap is capped, and a worker past the time limit is stopped.
+ */
+export function parseInWorker(request: ParseRequest): Promise<ParsedUpload> {
+  return inTurn(() => runWorker(request));
+}

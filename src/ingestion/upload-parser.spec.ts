@@ -1,0 +1,119 @@
+import { repeated, sheetRow, workbook } from '../../test/factories/xlsx-files.js';
+import { parseUpload } from './parse-upload.js';
+import { UploadLimitExceeded, type UploadLimits } from './upload-limits.js';
+import { readTable, type UploadFormat } from './upload-parser.js';
+
+const LIMITS: UploadLimits = {
+  maxFileBytes: 50 * 1024 * 1024,
+  maxDecompressedBytes: 32 * 1024 * 1024,
+  maxRows: 1000,
+  maxCellChars: 1000,
+  maxGenes: 100,
+  parseTimeoutMs: 30_000,
+};
+
+/** The limit `work` stopped at, or null when it finished. */
+async function limitHit(work: () => Promise<unknown>): Promise<string | null> {
+  try {
+    await work();
+    return null;
+  } catch (error) {
+    if (error instanceof UploadLimitExceeded) return error.limit;
+    throw error;
+  }
+}
+
+const read = (content: Buffer | string, format: UploadFormat, limits: Partial<UploadLimits> = {}) =>
+  readTable(Buffer.from(content), format, { ...LIMITS, ...limits });
+
+const header = sheetRow(1, ['symbol', 'panels']);
+
+describe('reading uploads within limits', () => {
+  it('reads a small workbook', async () => {
+    const file = await workbook({ rows: [header, sheetRow(2, ['PKD1', 'Cystic'])] });
+    expect((await read(file, 'xlsx')).rows).toEqual([{ symbol: 'PKD1', panels: 'Cystic' }]);
+  });
+
+  it('refuses a workbook whose shared strings declare 300 MB, before inflating them', async () => {
+    const bomb = await workbook({
+      rows: [header, '<row r="2"><c r="A2" t="s"><v>0</v></c></row>'],
+      sharedStrings: ['<si><t>', ...repeated('A', 300 * 1024 * 1024), '</t></si>'],
+    });
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    expect(await limitHit(() => read(bomb, 'xlsx'))).toBe('decompressed_size');
+  });
+
+  it('stops inflating a part that understates its size once the limit is passed', async () => {
+    const liar = await workbook({
+      rows: [header, '<row r="2"><c r="A2" t="s"><v>0</v></c></row>'],
+      sharedStrings: ['<si><t>', ...repeated('A', 40 * 1024 * 1024), '</t></si>'],
+      sharedStringsDeclaredSize: 100,
+    });
+    expect(await limitHit(() => read(liar, 'xlsx'))).toBe('decompressed_size');
+  });
+
+  it('counts worksheet rows while inflating', async () => {
+    const rows = Array.from({ length: 1001 }, (_, i) => sheetRow(i + 2, [`G${i}`]));
+    const file = await workbook({ rows: [header, ...rows] });
+    expect(await limitHit(() => read(file, 'xlsx'))).toBe('rows');
+    expect(await limitHit(() => read(file, 'xlsx', { maxRows: 1001 }))).toBeNull();
+  });
+
+  it('refuses a cell longer than the limit, in a workbook, CSV and JSON', async () => {
+    const long = 'x'.repeat(1001);
+    const file = await workbook({ rows: [header, sheetRow(2, ['PKD1', long])] });
+    expect(await limitHit(() => read(file, 'xlsx'))).toBe('cell_length');
+    const huge = await workbook({ rows: [header, sheetRow(2, ['PKD1', 'x'.repeat(100_000)])] });
+    expect(await limitHit(() => read(huge, 'xlsx'))).toBe('cell_length');
+    expect(await limitHit(() => read(`symbol,panels\nPKD1,${long}\n`, 'csv'))).toBe('cell_length');
+    expect(await limitHit(() => read(`symbol\tpanels\nPKD1\t"${long}"\n`, 'tsv'))).toBe(
+      'cell_length',
+    );
+    const json = JSON.stringify({ genes: [{ symbol: 'PKD1', panels: [long] }] });
+    expect(await limitHit(() => read(json, 'json'))).toBe('cell_length');
+  });
+
+  it('stops reading CSV and JSON at the row limit', async () => {
+    const csv = ['symbol', ...Array.from({ length: 1001 }, (_, i) => `G${i}`)].join('\n');
+    expect(await limitHit(() => read(csv, 'csv'))).toBe('rows');
+    expect((await read(csv, 'csv', { maxRows: 1001 })).rows).toHaveLength(1001);
+    const json = JSON.stringify(Array.from({ length: 1001 }, () => 'PKD1'));
+    expect(await limitHit(() => read(json, 'json'))).toBe('rows');
+  });
+});
+
+describe('parseUpload', () => {
+  const parse = (content: string, limits: Partial<UploadLimits> = {}) =>
+    parseUpload({
+      content: Buffer.from(content),
+      format: 'csv',
+      source: 'DiagnosticPanels',
+      identifier: 'Lab',
+      limits: { ...LIMITS, ...limits },
+    });
+
+  it('merges rows repeating a symbol into one record with every panel', async () => {
+    const rows = Array.from({ length: 900 }, (_, i) => `${i % 2 ? 'pkd1' : 'PKD1'},Panel ${i % 3}`);
+    const parsed = await parse(['symbol,panels', ...rows, 'PKD2,Cystic'].join('\n'));
+    expect(parsed.rows).toBe(901);
+    expect(parsed.records.map((r) => r.symbol)).toEqual(['PKD1', 'PKD2']);
+    expect(parsed.records[0].data).toMatchObject({
+      panels_by_provider: { Lab: ['Panel 0', 'Panel 1', 'Panel 2'] },
+      panel_count: 3,
+    });
+    expect(parsed.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses more distinct genes than the limit', async () => {
+    const csv = ['symbol', ...Array.from({ length: 101 }, (_, i) => `ZQX${i}`)].join('\n');
+    expect(await limitHit(() => parse(csv))).toBe('genes');
+    expect((await parse(csv, { maxGenes: 101 })).records).toHaveLength(101);
+  });
+
+  it('keeps 200 row failures and counts them all', async () => {
+    const csv = ['symbol', 'PKD1', ...Array.from({ length: 500 }, () => 'N/A')].join('\n');
+    const parsed = await parse(csv);
+    expect(parsed.failures).toHaveLength(200);
+    expect(parsed.failed).toBe(500);
+  });
+});
