@@ -27,6 +27,14 @@ export class AppConfig {
     readonly host: string;
     readonly corsOrigins: readonly string[];
     readonly bodyLimit: string;
+    /** Structure limits of JSON bodies, checked before they are parsed. */
+    readonly jsonLimits: {
+      readonly maxDepth: number;
+      readonly maxObjectKeys: number;
+      readonly maxArrayItems: number;
+      readonly maxValues: number;
+    };
+    readonly maxHeaderBytes: number;
     readonly trustProxy: boolean;
     readonly shutdownTimeoutMs: number;
   };
@@ -189,6 +197,13 @@ export class AppConfig {
         .map((o) => o.trim())
         .filter((o) => o.length > 0),
       bodyLimit: env.BODY_LIMIT.toLowerCase(),
+      jsonLimits: {
+        maxDepth: env.BODY_MAX_DEPTH,
+        maxObjectKeys: env.BODY_MAX_OBJECT_KEYS,
+        maxArrayItems: env.BODY_MAX_ARRAY_ITEMS,
+        maxValues: env.BODY_MAX_VALUES,
+      },
+      maxHeaderBytes: env.MAX_HEADER_BYTES,
       trustProxy: env.TRUST_PROXY,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     };

@@ -58,6 +58,38 @@ export class EnvironmentVariables {
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 100kb or 1mb' })
   BODY_LIMIT = '1mb';
 
+  /** JSON bodies: objects and arrays nested deeper than this get 400 before parsing. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  BODY_MAX_DEPTH = 32;
+
+  /** JSON bodies: most keys in one object. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  BODY_MAX_OBJECT_KEYS = 1000;
+
+  /** JSON bodies: most items in one array. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  BODY_MAX_ARRAY_ITEMS = 10000;
+
+  /** JSON bodies: most keys and array items in the whole body. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  BODY_MAX_VALUES = 20000;
+
+  /** Largest request line plus headers, in bytes; larger requests get 431. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(1048576)
+  MAX_HEADER_BYTES = 16384;
+
   @Transform(toBoolean)
   @IsBoolean()
   TRUST_PROXY = false;
