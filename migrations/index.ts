@@ -12,6 +12,8 @@ import { CreateAnnotationFailures1795256412804 } from './1795256412804-CreateAnn
 import { SystemSettings1795260272697 } from './1795260272697-SystemSettings.js';
 import { AddUpstreamRateSlots1795260293743 } from './1795260293743-AddUpstreamRateSlots.js';
 import { SystemLogsLevelIndexSkipsInfo1795288245243 } from './1795288245243-SystemLogsLevelIndexSkipsInfo.js';
+import { LoginBackoffReplacesLockout1796551007323 } from './1796551007323-LoginBackoffReplacesLockout.js';
+import { HashMetricsToken1796551610228 } from './1796551610228-HashMetricsToken.js';
 
 export const migrations = [
   Baseline1763700000000,
@@ -26,4 +28,6 @@ export const migrations = [
   SystemSettings1795260272697,
   AddUpstreamRateSlots1795260293743,
   SystemLogsLevelIndexSkipsInfo1795288245243,
+  LoginBackoffReplacesLockout1796551007323,
+  HashMetricsToken1796551610228,
 ];

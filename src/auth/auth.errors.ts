@@ -27,15 +27,16 @@ export class ForbiddenError extends DomainError {
   }
 }
 
-export class AccountLockedError extends DomainError {
-  readonly code = 'ACCOUNT_LOCKED';
-  readonly status = HttpStatus.LOCKED;
+/** A login name in its back-off after repeated failures; the same for any name. */
+export class LoginThrottledError extends DomainError {
+  readonly code = 'LOGIN_THROTTLED';
+  readonly status = HttpStatus.TOO_MANY_REQUESTS;
 
-  constructor(lockedUntil: Date) {
-    const seconds = Math.max(1, Math.ceil((lockedUntil.getTime() - Date.now()) / 1000));
+  constructor(nextAttemptAt: Date) {
+    const seconds = Math.max(1, Math.ceil((nextAttemptAt.getTime() - Date.now()) / 1000));
     super(
-      `Account locked after too many failed logins; try again in ${Math.ceil(seconds / 60)} minute(s)`,
-      { locked_until: lockedUntil.toISOString() },
+      `Too many failed logins for this name; try again in ${seconds} s`,
+      { retry_after_seconds: seconds },
       { 'Retry-After': String(seconds) },
     );
   }

@@ -7,6 +7,7 @@ import { AppConfig } from '../config/index.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { BootstrapAdminService } from './bootstrap-admin.service.js';
+import { LoginThrottleEntity } from './entities/login-throttle.entity.js';
 import { PasswordResetTokenEntity } from './entities/password-reset-token.entity.js';
 import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 import { UserEntity } from './entities/user.entity.js';
@@ -16,6 +17,8 @@ import { MailerService } from './mail/mailer.service.js';
 import { PasswordsService } from './passwords.service.js';
 import { JWT_ISSUER, TokensService } from './tokens.service.js';
 import { TokensRepository } from './tokens.repository.js';
+import { LoginThrottleRepository } from './login-throttle.repository.js';
+import { LoginThrottleService } from './login-throttle.service.js';
 import { UsersController } from './users.controller.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
@@ -45,13 +48,20 @@ const jwtProvider = {
  * deny-by-default access control for every route.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity, RefreshTokenEntity, PasswordResetTokenEntity])],
+  imports: [TypeOrmModule.forFeature([
+      UserEntity,
+      RefreshTokenEntity,
+      PasswordResetTokenEntity,
+      LoginThrottleEntity,
+    ]),],
   controllers: [AuthController, UsersController],
   providers: [
     jwtProvider,
     ServiceTokens,
     UsersRepository,
     TokensRepository,
+    LoginThrottleRepository,
+    LoginThrottleService,
     PasswordsService,
     TokensService,
     AuthService,

@@ -1,14 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { runInBackground } from '../common/background.js';
 import { AppConfig } from '../config/index.js';
 import {
-  AccountLockedError,
   ForbiddenError,
   InvalidCredentialsError,
   InvalidResetTokenError,
   UnauthorizedError,
 } from './auth.errors.js';
 import type { UserEntity } from './entities/user.entity.js';
+import { LoginThrottleService } from './login-throttle.service.js';
 import { MailerService } from './mail/mailer.service.js';
 import { PasswordsService } from './passwords.service.js';
 import { newOpaqueToken, sha256 } from './token-hash.js';
@@ -36,43 +37,40 @@ export class AuthService {
     private readonly tokenRows: TokensRepository,
     private readonly mailer: MailerService,
     private readonly config: AppConfig,
+    private readonly throttle: LoginThrottleService,
   ) {}
 
+  /**
+   * A known and an unknown name take the same path: the back-off check, one lookup, one
+   * Argon2 verification (against a decoy hash when there is no account) and one counted
+   * failure, so neither the answer nor its timing tells them apart.
+   */
   async login(login: string, password: string, client: ClientInfo): Promise<Session> {
-    const user = await this.users.findByLogin(login.trim());
-    if (user?.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-      throw new AccountLockedError(user.lockedUntil);
-    }
+    const name = login.trim();
+    await this.throttle.assertMayAttempt(name);
+    const user = await this.users.findByLogin(name);
     const valid = await this.passwords.verify(user?.passwordHash ?? null, password);
     if (!user || !valid) {
-      if (user) await this.recordFailure(user);
-      else this.logger.warn('login failed for an unknown account');
+      const failures = await this.throttle.recordFailure(name);
+      if (user) this.logger.warn({ user_id: user.id, failures }, 'login failed: wrong password');
+      else this.logger.warn({ failures }, 'login failed for an unknown account');
       throw new InvalidCredentialsError();
     }
     if (!user.isActive) throw new ForbiddenError('Account is disabled', 'ACCOUNT_DISABLED');
-    await this.users.recordSuccessfulLogin(user.id);
+    await Promise.all([
+      this.users.recordSuccessfulLogin(user.id),
+      this.throttle.recordSuccess(name),
+    ]);
     this.logger.log({ user_id: user.id }, 'login succeeded');
     return this.openSession(user, client);
   }
 
-  private async recordFailure(user: UserEntity): Promise<void> {
-    const { maxFailedLogins, lockoutSeconds } = this.config.auth;
-    const { lockedUntil } = await this.users.recordFailedLogin(
-      user.id,
-      maxFailedLogins,
-      lockoutSeconds,
-    );
-    if (lockedUntil && lockedUntil.getTime() > Date.now()) {
-      this.logger.warn({ user_id: user.id }, 'account locked after repeated failed logins');
-      throw new AccountLockedError(lockedUntil);
-    }
-    this.logger.warn({ user_id: user.id }, 'login failed: wrong password');
-  }
-
+  /** A new session: a refresh-token family, and an access token bound to it. */
   private async openSession(user: UserEntity, client: ClientInfo): Promise<Session> {
+    const sessionId = randomUUID();
     const [accessToken, refreshToken] = await Promise.all([
-      this.tokens.signAccess(user.id, user.role),
-      this.tokens.issueRefresh(user.id, client),
+      this.tokens.signAccess(user.id, user.role, sessionId),
+      this.tokens.issueRefresh(user.id, client, sessionId),
     ]);
     return { accessToken, refreshToken, expiresIn: this.tokens.accessTtlSeconds };
   }
@@ -91,10 +89,7 @@ export class AuthService {
     }
     const user = await this.users.findById(outcome.userId);
     if (!user?.isActive) throw new UnauthorizedError('Account is disabled', 'ACCOUNT_DISABLED');
-    if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-      throw new AccountLockedError(user.lockedUntil);
-    }
-    const accessToken = await this.tokens.signAccess(user.id, user.role);
+    const accessToken = await this.tokens.signAccess(user.id, user.role, outcome.sessionId);
     return { accessToken, refreshToken: outcome.token, expiresIn: this.tokens.accessTtlSeconds };
   }
 
@@ -136,6 +131,11 @@ export class AuthService {
   private async sendResetMail(email: string): Promise<void> {
     const user = await this.users.findByEmail(email.trim());
     if (!user?.isActive) return;
+    const limit = this.config.rateLimits.forgotPasswordPerAccountPerHour;
+    if ((await this.tokenRows.countRecentPasswordResets(user.id, 3600)) >= limit) {
+      this.logger.warn({ user_id: user.id }, 'password reset mail not sent: per-account limit');
+      return;
+    }
     const { token, hash } = newOpaqueToken('pr');
     await this.tokenRows.expirePasswordResets(user.id);
     await this.tokenRows.insertPasswordReset(user.id, hash, new Date(Date.now() + RESET_TTL_MS));

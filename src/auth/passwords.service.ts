@@ -3,6 +3,7 @@ import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/index.js';
 import { WeakPasswordError } from './auth.errors.js';
+import { isCommonPassword } from './common-passwords.js';
 
 // Algorithm.Argon2id; the enum is a const enum, which isolated modules cannot read.
 const ARGON2ID = 2 as Algorithm;
@@ -56,6 +57,9 @@ export class PasswordsService {
         problems.push('must not contain the username or e-mail');
         break;
       }
+    }
+    if (this.config.auth.rejectCommonPasswords && isCommonPassword(password)) {
+      problems.push('must not be a commonly used password');
     }
     if (problems.length > 0) throw new WeakPasswordError(problems);
   }

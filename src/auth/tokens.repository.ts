@@ -51,6 +51,17 @@ export class TokensRepository {
     );
   }
 
+  async familyOpen(familyId: string): Promise<boolean> {
+    const rows: { open: boolean }[] = await this.dataSource.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM refresh_tokens
+         WHERE family_id = $1 AND revoked_at IS NULL AND expires_at > now()
+       ) AS open`,
+      [familyId],
+    );
+    return rows[0]?.open === true;
+  }
+
   async revokeFamily(familyId: string, reason: string, manager?: EntityManager): Promise<number> {
     const result = await (manager ?? this.dataSource.manager)
       .createQueryBuilder()
@@ -77,6 +88,16 @@ export class TokensRepository {
       tokenHash,
       expiresAt,
     });
+  }
+
+  /** Reset tokens issued to a user within the last `seconds`, used or not. */
+  async countRecentPasswordResets(userId: number, seconds: number): Promise<number> {
+    const rows: { n: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM password_reset_tokens
+       WHERE user_id = $1 AND created_at > now() - make_interval(secs => $2)`,
+      [userId, seconds],
+    );
+    return rows[0]?.n ?? 0;
   }
 
   /** Marks a valid, unused, unexpired reset token used; returns its user, or null. */

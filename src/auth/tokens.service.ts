@@ -9,11 +9,14 @@ import { newOpaqueToken, sha256 } from './token-hash.js';
 import { TokensRepository } from './tokens.repository.js';
 
 export const JWT_ISSUER = 'kidney-genetics-db';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AccessClaims {
   sub: string;
   role: Role;
   typ: 'access';
+  /** The session (refresh-token family) the token belongs to; it dies with the session. */
+  sid: string;
   iat: number;
   exp: number;
 }
@@ -24,7 +27,7 @@ export interface ClientInfo {
 }
 
 export type RefreshOutcome =
-  | { kind: 'rotated'; userId: number; token: string }
+  | { kind: 'rotated'; userId: number; sessionId: string; token: string }
   | { kind: 'reused'; userId: number }
   | { kind: 'invalid' };
 
@@ -41,9 +44,9 @@ export class TokensService {
     return this.config.auth.accessTtlSeconds;
   }
 
-  signAccess(userId: number, role: Role): Promise<string> {
+  signAccess(userId: number, role: Role, sessionId: string): Promise<string> {
     return this.jwt.signAsync(
-      { role, typ: 'access' },
+      { role, typ: 'access', sid: sessionId },
       { subject: String(userId), expiresIn: this.accessTtlSeconds },
     );
   }
@@ -59,7 +62,7 @@ export class TokensService {
         expired ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN',
       );
     }
-    if (claims.typ !== 'access' || !/^\d+$/.test(claims.sub)) {
+    if (claims.typ !== 'access' || !/^\d+$/.test(claims.sub) || !UUID.test(claims.sid)) {
       throw new UnauthorizedError('Invalid access token', 'INVALID_TOKEN');
     }
     return claims;
@@ -103,8 +106,17 @@ export class TokensService {
       if (row.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' };
       await this.tokens.revokeRefresh(row.id, 'rotated', manager);
       const next = await this.issueRefresh(row.userId, client, row.familyId, manager);
-      return { kind: 'rotated', userId: row.userId, token: next };
+      return { kind: 'rotated', userId: row.userId, sessionId: row.familyId, token: next };
     });
+  }
+
+  /**
+   * Whether a session is still open: its family holds a refresh token that is neither
+   * used, revoked nor expired. Logout, a password change or reset and reuse detection all
+   * end it, and with it every access token bound to it.
+   */
+  sessionOpen(sessionId: string): Promise<boolean> {
+    return this.tokens.familyOpen(sessionId);
   }
 
   /** Revokes the family a refresh token belongs to (logout of that session). */

@@ -114,45 +114,16 @@ export class UsersRepository {
     return { rows, total };
   }
 
-  /**
-   * Counts a failed login atomically. A lockout whose window has passed starts a fresh
-   * count; reaching `maxAttempts` locks the account for `lockSeconds`.
-   */
-  async recordFailedLogin(
-    id: number,
-    maxAttempts: number,
-    lockSeconds: number,
-  ): Promise<{ lockedUntil: Date | null }> {
-    // For UPDATE … RETURNING TypeORM answers [rows, affectedCount].
-    const [rows]: [{ locked_until: Date | null }[], number] = await this.dataSource.query(
-      `UPDATE users SET
-         failed_login_attempts = CASE
-           WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1
-           ELSE failed_login_attempts + 1 END,
-         locked_until = CASE
-           WHEN (CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1
-                      ELSE failed_login_attempts + 1 END) >= $2
-             THEN now() + make_interval(secs => $3)
-           WHEN locked_until IS NOT NULL AND locked_until <= now() THEN NULL
-           ELSE locked_until END
-       WHERE id = $1
-       RETURNING locked_until`,
-      [id, maxAttempts, lockSeconds],
-    );
-    return { lockedUntil: rows[0]?.locked_until ?? null };
-  }
-
   async recordSuccessfulLogin(id: number): Promise<void> {
     await this.dataSource.query(
-      'UPDATE users SET failed_login_attempts = 0, locked_until = NULL, last_login_at = now() WHERE id = $1',
+      'UPDATE users SET last_login_at = now() WHERE id = $1',
       [id],
     );
   }
 
   async setPassword(id: number, passwordHash: string, manager?: EntityManager): Promise<void> {
     await (manager ?? this.dataSource.manager).query(
-      `UPDATE users SET password_hash = $2, password_changed_at = now(),
-         failed_login_attempts = 0, locked_until = NULL, updated_at = now()
+      `UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now()
        WHERE id = $1`,
       [id, passwordHash],
     );

@@ -45,6 +45,10 @@ export class AppConfig {
     readonly poolSize: number;
     readonly connectTimeoutMs: number;
     readonly statementTimeoutMs: number;
+    readonly requestQueryTimeoutMs: number;
+    readonly lockTimeoutMs: number;
+    readonly idleInTransactionTimeoutMs: number;
+    readonly keepAliveIdleMs: number;
     readonly migrationsRun: boolean;
   };
   readonly log: {
@@ -65,8 +69,11 @@ export class AppConfig {
     readonly refreshTtlSeconds: number;
     readonly passwordMinLength: number;
     readonly passwordMinClasses: number;
-    readonly maxFailedLogins: number;
-    readonly lockoutSeconds: number;
+    readonly rejectCommonPasswords: boolean;
+    readonly loginFreeAttempts: number;
+    readonly loginBackoffBaseSeconds: number;
+    readonly loginBackoffMaxSeconds: number;
+    readonly loginFailureWindowSeconds: number;
     readonly admin: {
       readonly username: string;
       readonly email: string;
@@ -77,7 +84,10 @@ export class AppConfig {
   readonly rateLimits: {
     readonly perMinute: number;
     readonly loginPerMinute: number;
+    readonly loginPerIpPerMinute: number;
+    readonly loginGlobalPerMinute: number;
     readonly forgotPasswordPerHour: number;
+    readonly forgotPasswordPerAccountPerHour: number;
   };
   readonly mail: { readonly smtpUrl?: string; readonly from: string; readonly appUrl: string };
   readonly upstream: {
@@ -218,6 +228,10 @@ export class AppConfig {
       poolSize: env.DB_POOL_SIZE,
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+      requestQueryTimeoutMs: env.DB_REQUEST_QUERY_TIMEOUT_MS,
+      lockTimeoutMs: env.DB_LOCK_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      keepAliveIdleMs: env.DB_KEEPALIVE_IDLE_MS,
       migrationsRun: env.DB_MIGRATIONS_RUN,
     };
     this.log = {
@@ -237,8 +251,11 @@ export class AppConfig {
       refreshTtlSeconds: env.REFRESH_TOKEN_TTL_DAYS * 86_400,
       passwordMinLength: env.PASSWORD_MIN_LENGTH,
       passwordMinClasses: env.PASSWORD_MIN_CHARACTER_CLASSES,
-      maxFailedLogins: env.LOGIN_MAX_ATTEMPTS,
-      lockoutSeconds: env.LOGIN_LOCKOUT_MINUTES * 60,
+      rejectCommonPasswords: env.PASSWORD_REJECT_COMMON,
+      loginFreeAttempts: env.LOGIN_FREE_ATTEMPTS,
+      loginBackoffBaseSeconds: env.LOGIN_BACKOFF_BASE_SECONDS,
+      loginBackoffMaxSeconds: env.LOGIN_BACKOFF_MAX_SECONDS,
+      loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW_MINUTES * 60,
       admin: {
         username: env.ADMIN_USERNAME,
         email: env.ADMIN_EMAIL.toLowerCase(),
@@ -249,7 +266,10 @@ export class AppConfig {
     this.rateLimits = {
       perMinute: env.RATE_LIMIT_PER_MINUTE,
       loginPerMinute: env.RATE_LIMIT_LOGIN_PER_MINUTE,
+      loginPerIpPerMinute: env.RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE,
+      loginGlobalPerMinute: env.RATE_LIMIT_LOGIN_GLOBAL_PER_MINUTE,
       forgotPasswordPerHour: env.RATE_LIMIT_FORGOT_PASSWORD_PER_HOUR,
+      forgotPasswordPerAccountPerHour: env.RATE_LIMIT_FORGOT_PASSWORD_PER_ACCOUNT_PER_HOUR,
     };
     this.mail = { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, appUrl: env.PUBLIC_APP_URL };
     const mode = env.UPSTREAM_MODE ?? (sourceUrlsGiven ? 'live' : 'snapshot');

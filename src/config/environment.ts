@@ -121,15 +121,39 @@ export class EnvironmentVariables {
   @Max(200)
   DB_POOL_SIZE = 10;
 
+  /** Waiting for a connection: opening one, or for a free one when the pool is full. */
   @Transform(toInt)
   @IsInt()
-  @Min(100)
-  DB_CONNECT_TIMEOUT_MS = 2000;
+  @Min(50)
+  DB_CONNECT_TIMEOUT_MS = 500;
 
   @Transform(toInt)
   @IsInt()
   @Min(100)
   DB_STATEMENT_TIMEOUT_MS = 15000;
+
+  /** A request's statement unanswered this long: 503 DATABASE_TIMEOUT, connection dropped. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DB_REQUEST_QUERY_TIMEOUT_MS = 5000;
+
+  /** Server-side lock wait limit (lock_timeout); 0 turns it off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  DB_LOCK_TIMEOUT_MS = 3000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 30000;
+
+  /** Idle time before TCP keepalive probes start on a pooled connection. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  DB_KEEPALIVE_IDLE_MS = 10000;
 
   @Transform(toBoolean)
   @IsBoolean()
@@ -178,17 +202,38 @@ export class EnvironmentVariables {
   @Max(4)
   PASSWORD_MIN_CHARACTER_CLASSES = 3;
 
+  /** Reject passwords found in a common-password list (also with l33t and appended digits). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  PASSWORD_REJECT_COMMON = true;
+
+  /** Failed logins per account (known or not) before each attempt must wait. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(100)
-  LOGIN_MAX_ATTEMPTS = 5;
+  LOGIN_FREE_ATTEMPTS = 5;
 
+  /** First wait of the per-account back-off; each further failure doubles it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  LOGIN_BACKOFF_BASE_SECONDS = 1;
+
+  /** Longest wait the per-account back-off imposes between two attempts. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  LOGIN_BACKOFF_MAX_SECONDS = 60;
+
+  /** A failure older than this no longer counts towards an account's back-off. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(1440)
-  LOGIN_LOCKOUT_MINUTES = 15;
+  LOGIN_FAILURE_WINDOW_MINUTES = 15;
 
   @Matches(/^[a-zA-Z0-9_-]{3,50}$/, { message: 'ADMIN_USERNAME must be 3-50 of [a-zA-Z0-9_-]' })
   ADMIN_USERNAME = 'admin';
@@ -216,10 +261,28 @@ export class EnvironmentVariables {
   @Min(1)
   RATE_LIMIT_LOGIN_PER_MINUTE = 5;
 
+  /** Login attempts per minute from one IP, whatever the account. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE = 30;
+
+  /** Login attempts per minute for the whole instance: a ceiling on password-hashing CPU. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_LOGIN_GLOBAL_PER_MINUTE = 600;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
   RATE_LIMIT_FORGOT_PASSWORD_PER_HOUR = 3;
+
+  /** Reset mails per account per hour, whichever IPs ask (extra requests send nothing). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_FORGOT_PASSWORD_PER_ACCOUNT_PER_HOUR = 3;
 
   /** smtp://user:pass@host:port for password-reset mail; unset disables delivery. */
   @IsOptional()

@@ -46,6 +46,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     // Tests that point sources at a fixture server must not reach the real HGNC; the
     // tests of normalization turn it on with HGNC_URL at their own fixture server.
     HGNC_NORMALIZE: 'false',
+    // Every test client is 127.0.0.1: one IP's login budget would be shared by a whole file.
+    RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE: '1000',
     ...options.env,
   });
   const logs = new LogCapture();

@@ -32,13 +32,11 @@ export class UserResponse {
   @ApiProperty({ type: [String] }) permissions: string[];
   @ApiProperty() is_active: boolean;
   @ApiProperty() is_verified: boolean;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) locked_until: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_login: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
 
   static from(user: UserEntity): UserResponse {
-    const locked = user.lockedUntil && user.lockedUntil.getTime() > Date.now();
     return {
       id: user.id,
       username: user.username,
@@ -48,7 +46,6 @@ export class UserResponse {
       permissions: permissionsFor(user.role),
       is_active: user.isActive,
       is_verified: user.isVerified,
-      locked_until: locked ? (user.lockedUntil?.toISOString() ?? null) : null,
       last_login: user.lastLoginAt?.toISOString() ?? null,
       created_at: user.createdAt.toISOString(),
       updated_at: user.updatedAt.toISOString(),

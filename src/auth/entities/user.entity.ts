@@ -39,16 +39,10 @@ export class UserEntity {
   @Column({ type: 'boolean', default: false })
   isVerified: boolean;
 
-  @Column({ type: 'integer', default: 0 })
-  failedLoginAttempts: number;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  lockedUntil: Date | null;
-
   @Column({ type: 'timestamptz', nullable: true })
   lastLoginAt: Date | null;
 
-  /** Access tokens issued before this instant are rejected. */
+  /** When the password last changed (a change also ends every session). */
   @Column({ type: 'timestamptz', default: () => 'now()' })
   passwordChangedAt: Date;
 

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import { enrichContext } from '../../common/request-context.js';
-import { AccountLockedError, ForbiddenError, UnauthorizedError } from '../auth.errors.js';
+import { ForbiddenError, UnauthorizedError } from '../auth.errors.js';
 import { ACCESS_KEY, type AccessPolicy } from '../decorators/access.decorator.js';
 import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
 import { roleSatisfies } from '../roles.js';
@@ -18,8 +18,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 /**
  * Deny by default: a route runs only if it is marked `@Public()` or the caller's role
- * satisfies its `@RequireRole()`. The user is re-read on every request, so disabling
- * an account, changing its role or its password takes effect at once.
+ * satisfies its `@RequireRole()`.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -59,17 +58,20 @@ export class AccessGuard implements CanActivate {
     return true;
   }
 
+  /**
+   * The account is re-read and the token's session checked on every request, so
+   * disabling an account, changing its role, logging out or changing the password takes
+   * effect at once. Failed logins never refuse an authenticated session.
+   */
   async authenticate(token: string): Promise<AuthenticatedUser> {
     const claims = await this.tokens.verifyAccess(token);
-    const user = await this.users.findById(Number(claims.sub));
+    const [user, open] = await Promise.all([
+      this.users.findById(Number(claims.sub)),
+      this.tokens.sessionOpen(claims.sid),
+    ]);
     if (!user) throw new UnauthorizedError('Account no longer exists', 'INVALID_TOKEN');
     if (!user.isActive) throw new UnauthorizedError('Account is disabled', 'ACCOUNT_DISABLED');
-    if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-      throw new AccountLockedError(user.lockedUntil);
-    }
-    if (claims.iat < Math.floor(user.passwordChangedAt.getTime() / 1000)) {
-      throw new UnauthorizedError('Token predates a password change', 'TOKEN_REVOKED');
-    }
+    if (!open) throw new UnauthorizedError('The session has ended', 'TOKEN_REVOKED');
     return { id: user.id, username: user.username, role: user.role };
   }
 

@@ -17,13 +17,20 @@ class RateLimitedError extends DomainError {
   readonly status = HttpStatus.TOO_MANY_REQUESTS;
 }
 
-interface Policy {
+interface Bucket {
   limit: number;
   windowMs: number;
   blockMs: number;
-  /** The bucket of one request: the route, the client address and, for login, the account. */
+  /** The bucket of one request: e.g. the route, the client address and, for login, the account. */
   key: (route: string, ip: string, req: Request | undefined) => string;
 }
+
+/**
+ * A request passes when every bucket of its policy has room. Buckets are counted in order
+ * and counting stops at the first that refuses, so traffic refused by a narrow bucket
+ * (one IP) never uses up a wide one (the whole instance).
+ */
+type Policy = Bucket[];
 
 /** One request counted against a policy: what the X-RateLimit headers report. */
 export interface RateLimitCount {
@@ -67,7 +74,8 @@ function account(req: Request | undefined): string {
 
 /**
  * Inbound rate limits: a default per client and route, stricter configured limits for
- * login (per IP and account) and forgotten-password (per IP). Over the limit: 429 with
+ * login (per IP and account, per IP, and for the whole instance) and forgotten-password
+ * (per IP; reset mails per account are limited by the auth service). Over the limit: 429 with
  * Retry-After, in the error envelope.
  */
 @Injectable()
@@ -82,30 +90,40 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
   ) {
     const limits = config.rateLimits;
     this.policies = {
-      default: {
-        limit: limits.perMinute,
-        windowMs: MINUTE,
-        blockMs: 0,
-        key: (route, ip) => `${route}|${ip}`,
-      },
-      login: {
-        limit: limits.loginPerMinute,
-        windowMs: MINUTE,
-        blockMs: MINUTE,
-        key: (route, ip, req) => `${route}|${ip}|${account(req)}`,
-      },
-      'client-logs': {
-        limit: 60,
-        windowMs: MINUTE,
-        blockMs: MINUTE,
-        key: (route, ip) => `${route}|${ip}`,
-      },
-      'forgot-password': {
-        limit: limits.forgotPasswordPerHour,
-        windowMs: HOUR,
-        blockMs: HOUR,
-        key: (route, ip) => `${route}|${ip}`,
-      },
+      default: [
+        { limit: limits.perMinute, windowMs: MINUTE, blockMs: 0, key: (r, ip) => `${r}|${ip}` },
+      ],
+      login: [
+        {
+          limit: limits.loginPerMinute,
+          windowMs: MINUTE,
+          blockMs: MINUTE,
+          key: (route, ip, req) => `${route}|${ip}|${account(req)}`,
+        },
+        {
+          limit: limits.loginPerIpPerMinute,
+          windowMs: MINUTE,
+          blockMs: MINUTE,
+          key: (route, ip) => `${route}|ip|${ip}`,
+        },
+        {
+          limit: limits.loginGlobalPerMinute,
+          windowMs: MINUTE,
+          blockMs: 0,
+          key: (route) => `${route}|all`,
+        },
+      ],
+      'client-logs': [
+        { limit: 60, windowMs: MINUTE, blockMs: MINUTE, key: (r, ip) => `${r}|${ip}` },
+      ],
+      'forgot-password': [
+        {
+          limit: limits.forgotPasswordPerHour,
+          windowMs: HOUR,
+          blockMs: HOUR,
+          key: (route, ip) => `${route}|${ip}`,
+        },
+      ],
     };
     this.sweeper = setInterval(() => this.store.sweep(), MINUTE).unref();
   }
@@ -156,19 +174,25 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
     req: Request | undefined,
   ): RateLimitCount | undefined {
     if (name === 'none') return undefined;
-    const policy = this.policies[name];
-    const hit = this.store.hit(
-      policy.key(route, ip, req),
-      policy.limit,
-      policy.windowMs,
-      policy.blockMs,
-    );
-    return {
-      blocked: hit.blocked,
-      limit: policy.limit,
-      remaining: Math.max(0, policy.limit - hit.count),
-      resetSeconds: Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000)),
-    };
+    let report: RateLimitCount | undefined;
+    for (const bucket of this.policies[name]) {
+      const hit = this.store.hit(
+        bucket.key(route, ip, req),
+        bucket.limit,
+        bucket.windowMs,
+        bucket.blockMs,
+      );
+      const count: RateLimitCount = {
+        blocked: hit.blocked,
+        limit: bucket.limit,
+        remaining: Math.max(0, bucket.limit - hit.count),
+        resetSeconds: Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000)),
+      };
+      if (count.blocked) return count;
+      // The headers report the bucket closest to refusing.
+      if (!report || count.remaining < report.remaining) report = count;
+    }
+    return report;
   }
 
   onModuleDestroy(): void {

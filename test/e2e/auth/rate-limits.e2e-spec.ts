@@ -5,7 +5,7 @@ describe('inbound rate limits', () => {
 
   beforeAll(async () => {
     t = await createTestApp({
-      env: { RATE_LIMIT_PER_MINUTE: '30', LOGIN_MAX_ATTEMPTS: '100' },
+      env: { RATE_LIMIT_PER_MINUTE: '30', LOGIN_FREE_ATTEMPTS: '100' },
     });
   });
   afterAll(() => t.close());
