@@ -1,6 +1,10 @@
 import pg from 'pg';
 import type { AppConfig } from '../config/index.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
+import {
+  startEmbeddedPostgres,
+  type EmbeddedPostgresHandle,
+  type EmbeddedPostgresOptions,
+} from './embedded-postgres.js';
 
 export const EMBEDDED_DATABASE_NAME = 'kidney_genetics';
 
@@ -30,14 +34,14 @@ async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
 /** Uses DATABASE_URL when set; otherwise starts the embedded PostgreSQL and its database. */
 export async function resolveDatabaseEndpoint(
   config: AppConfig,
-  onLog: (message: string) => void,
+  hooks: Pick<EmbeddedPostgresOptions, 'onLog' | 'onEvent' | 'onUnrecoverable'> = {},
 ): Promise<DatabaseEndpoint> {
   if (config.database.url) return new DatabaseEndpoint(config.database.url);
   const embedded = await startEmbeddedPostgres({
     dataDir: config.database.embedded.dataDir,
     port: config.database.embedded.port,
     persistent: true,
-    onLog,
+    ...hooks,
   });
   try {
     await ensureDatabase(embedded.url, EMBEDDED_DATABASE_NAME);

@@ -41,7 +41,19 @@ const endpointProvider = {
   inject: [AppConfig],
   useFactory: async (config: AppConfig): Promise<DatabaseEndpoint> => {
     const logger = new Logger('EmbeddedPostgres');
-    const endpoint = await resolveDatabaseEndpoint(config, (m) => logger.debug(m.trim()));
+    const endpoint = await resolveDatabaseEndpoint(config, {
+      onLog: (m) => logger.debug(m.trim()),
+      onEvent: (level, m) => (level === 'info' ? logger.log(m) : logger[level](m)),
+      // Without its database the app can only answer 503: end the process (as for an
+      // uncaught exception: logged as fatal, drained, exit code 1) so that its supervisor
+      // starts it again, and the embedded server with it.
+      onUnrecoverable: (error) => {
+        logger.fatal(`${error.message}; shutting the app down so that it is restarted`);
+        setImmediate(() => {
+          throw error;
+        });
+      },
+    });
     if (endpoint.embedded) {
       logger.log(
         `embedded PostgreSQL ready (${endpoint.embedded.initialised ? 'new' : 'existing'} data in ${endpoint.embedded.dataDir})`,

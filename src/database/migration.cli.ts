@@ -5,7 +5,7 @@
  *   check             exit 1 when entities and migrations disagree (CI's drift check)
  * generate and check diff against a throwaway embedded PostgreSQL, so they never touch data.
  */
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ function out(line: string): void {
 
 async function runPending(): Promise<void> {
   const config = loadConfig();
-  const endpoint = await resolveDatabaseEndpoint(config, () => undefined);
+  const endpoint = await resolveDatabaseEndpoint(config);
   const ds = await new DataSource(buildDataSourceOptions(endpoint.url, POOL)).initialize();
   try {
     const applied = await runMigrationsLocked(ds);
@@ -40,7 +40,9 @@ async function runPending(): Promise<void> {
 
 /** Applies every migration to a scratch database and returns what the entities still need. */
 async function diff(): Promise<{ up: Query[]; down: Query[] }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'kgdb-schema-'));
+  const scratch = await mkdtemp(join(tmpdir(), 'kgdb-schema-'));
+  // A folder the server creates (and so removes again when it stops).
+  const dataDir = join(scratch, 'pg');
   const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
   try {
     const ds = await new DataSource(buildDataSourceOptions(pg.url, POOL, [ENTITIES])).initialize();
@@ -53,6 +55,7 @@ async function diff(): Promise<{ up: Query[]; down: Query[] }> {
     }
   } finally {
     await pg.stop();
+    await rm(scratch, { recursive: true, force: true });
   }
 }
 

@@ -32,6 +32,8 @@ export default async function globalSetup() {
       persistent: false,
     });
     globalThis.__KGDB_EMBEDDED__ = embedded;
+    // The server empties this folder when it stops but leaves it, since it did not create it.
+    globalThis.__KGDB_EMBEDDED_DIR__ = dataDir;
     adminUrl = embedded.url;
   }
   const prefix = `kgdbt_${run}`;

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import pg from 'pg';
 
 /** Drops every database this run created, then stops the embedded server if it started one. */
@@ -20,4 +21,6 @@ export default async function globalTeardown() {
     }
   }
   await embedded?.stop();
+  const dataDir = globalThis.__KGDB_EMBEDDED_DIR__;
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 }

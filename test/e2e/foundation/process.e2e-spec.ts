@@ -80,8 +80,14 @@ describe('the app as a process', () => {
     });
 
     async function embeddedClient(): Promise<pg.Client> {
+      // The superuser password is generated per data folder and kept beside it.
+      const password = (await readFile(`${env.EMBEDDED_PG_DATA_DIR}.password`, 'utf8')).trim();
       const client = new pg.Client({
-        connectionString: `postgres://postgres:postgres@127.0.0.1:${env.EMBEDDED_PG_PORT}/kidney_genetics`,
+        host: '127.0.0.1',
+        port: Number(env.EMBEDDED_PG_PORT),
+        user: 'postgres',
+        password,
+        database: 'kidney_genetics',
       });
       await client.connect();
       return client;
