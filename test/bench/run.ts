@@ -3,6 +3,7 @@
  * writes their tables to docs/benchmarks.md.
  */
 import { writeTables, type BenchTable } from './report.js';
+import { abuseBenchmark } from './abuse.bench.js';
 import { annotationsBenchmark } from './annotations.bench.js';
 import { cacheBenchmark } from './cache.bench.js';
 import { genesBenchmark } from './genes.bench.js';
@@ -21,6 +22,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchTable>> = {
   upstream: upstreamBenchmark,
   pipeline: pipelineBenchmark,
   annotations: annotationsBenchmark,
+  abuse: abuseBenchmark,
 };
 
 async function main(): Promise<void> {
