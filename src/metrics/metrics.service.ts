@@ -51,6 +51,7 @@ export class MetricsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // The setting holds the token's digest (empty: no scraper token).
     this.serviceTokens.register(METRICS_TOKEN_NAME, () =>
       this.settings.value<string>('metrics.token'),
     );

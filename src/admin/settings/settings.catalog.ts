@@ -1,4 +1,5 @@
 import type { UpstreamHttp } from '../../annotation-sources/upstream/upstream-http.service.js';
+import { isServiceTokenDigest, serviceTokenDigest } from '../../auth/service-tokens.js';
 import type { CacheService } from '../../cache/cache.service.js';
 import type { AppConfig } from '../../config/index.js';
 import { LOG_LEVELS, type LogLevel } from '../../config/environment.js';
@@ -34,6 +35,11 @@ export interface SettingDefinition {
   check: (value: unknown) => string | null;
   requiresRestart?: boolean;
   sensitive?: boolean;
+  /**
+   * How a (valid) value is kept, in `system_settings` and in memory, when it differs
+   * from the value given: a secret that is only ever compared is kept as a digest.
+   */
+  store?: (value: unknown) => unknown;
   readOnly?: boolean;
   /** Applies the effective values to this instance; absent for read-only settings. */
   apply?: (values: SettingValues, targets: SettingTargets) => void | Promise<void>;
@@ -54,6 +60,9 @@ const isMap = (v: unknown, valid: (x: unknown) => boolean, what: string): string
 };
 
 const MB = 1024 * 1024;
+
+/** A metrics token as kept: its digest, or '' for none. */
+const storedMetricsToken = (token: string): string => (token ? serviceTokenDigest(token) : '');
 
 const applyCacheTtls = (v: SettingValues, t: SettingTargets) =>
   t.cache.setTtls(
@@ -174,13 +183,15 @@ export const SETTINGS: readonly SettingDefinition[] = [
     type: 'string',
     category: 'metrics',
     description: 'Bearer token a Prometheus scraper presents at /metrics (empty: admins only)',
-    default: (c) => c.metrics.token ?? '',
+    // Kept as its SHA-256 digest only (src/auth/service-tokens.ts), never in clear.
+    default: (c) => storedMetricsToken(c.metrics.token ?? ''),
     validation: { minLength: 0, note: 'empty, or at least 16 characters' },
     check: (v) =>
-      typeof v === 'string' && (v === '' || v.length >= 16)
+      typeof v === 'string' && (v === '' || (v.length >= 16 && !isServiceTokenDigest(v)))
         ? null
-        : 'must be empty or at least 16 characters',
+        : 'must be empty or a token of at least 16 characters (not a sha256: digest)',
     sensitive: true,
+    store: (v) => storedMetricsToken(v as string),
   },
   {
     key: 'database.pool_size',

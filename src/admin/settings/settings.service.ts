@@ -156,7 +156,7 @@ export class SettingsService implements OnApplicationBootstrap, OnApplicationShu
     const mask = (v: unknown) => (definition.sensitive ? MASKED : v);
     await this.repository.change({
       key,
-      value,
+      value: definition.store ? definition.store(value) : value,
       auditOld: mask(old),
       auditNew: mask(value),
       userId: actor.id,
