@@ -6,17 +6,41 @@ import type { AppConfig } from '../config/index.js';
 import { elapsedMs, requestIdFor } from '../common/middleware/request-id.middleware.js';
 import { currentContext } from '../common/request-context.js';
 import { logRouter } from './log-routing.js';
-import { REDACTED, isSensitiveKey, redactField } from './redaction.js';
+import { REDACTED, isSensitiveKey, redactField, redactString } from './redaction.js';
 
-/** Query parameters such as `?token=` are masked before a URL is logged. */
+/**
+ * Query parameters such as `?token=` are masked before a URL is logged, and so is
+ * anything shaped like a secret (a JWT or opaque token in the path or another parameter).
+ */
 export function safeUrl(rawUrl: string | undefined): string {
   const url = rawUrl ?? '';
   const q = url.indexOf('?');
-  if (q < 0) return url;
+  if (q < 0) return redactString(url);
   const params = new URLSearchParams(url.slice(q + 1));
   for (const key of [...params.keys()]) if (isSensitiveKey(key)) params.set(key, REDACTED);
   const query = params.toString();
-  return query ? `${url.slice(0, q)}?${query}` : url.slice(0, q);
+  return redactString(query ? `${url.slice(0, q)}?${query}` : url.slice(0, q));
+}
+
+/**
+ * pino's `logMethod` hook: message strings (and format arguments) are masked by shape
+ * too, e.g. an error message interpolated into a log line.
+ */
+function redactMessageArguments(
+  this: unknown,
+  args: unknown[],
+  method: (...args: unknown[]) => void,
+): void {
+  for (let i = 0; i < args.length; i++) {
+    if (typeof args[i] === 'string') args[i] = redactString(args[i] as string);
+  }
+  // An error logged without a message lends pino its own message: pass it masked.
+  const [first] = args;
+  if (args.length === 1 && first !== null && typeof first === 'object') {
+    const err = first instanceof Error ? first : (first as { err?: unknown }).err;
+    if (err instanceof Error && !('msg' in first)) args.push(redactString(err.message));
+  }
+  method.apply(this, args);
 }
 
 let stampMs = -1;
@@ -142,7 +166,9 @@ export function buildPinoHttpOptions(config: AppConfig): Options {
       err: (e: unknown) => (e instanceof Error ? pino.stdSerializers.err(e) : e),
     },
     // No pino `redact` paths: the req/res serializers above keep only named safe fields
-    // (never headers), and every other field passes through redactDeep in `log` below.
+    // (never headers), and every other field passes through redactDeep in `log` below:
+    // sensitive names, secret-shaped strings, and database errors' statement parameters.
+    hooks: { logMethod: redactMessageArguments },
     formatters: {
       level: (label) => ({ level: label }),
       // req/res are raw Node objects here; their serializers keep only safe fields, so

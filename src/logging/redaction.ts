@@ -16,13 +16,68 @@ export function isSensitiveKey(key: string): boolean {
   return sensitive;
 }
 
+/**
+ * Secrets recognised by their shape wherever they appear inside a string (an error
+ * message, a stack, a SQL error's detail), whatever the field is called:
+ * - argon2 and bcrypt password hashes (`$argon2id$v=19$m=…`, `$2b$12$…`);
+ * - JWTs: three base64url segments, the first a JSON header (`eyJ…`);
+ * - the credential after `Bearer` (8 characters or more, so prose like "Bearer token"
+ *   stays readable);
+ * - this app's opaque tokens (src/auth/token-hash.ts `newOpaqueToken`): `rt_` refresh
+ *   and `pr_` password-reset tokens followed by 256 random bits in base64url.
+ */
+const SECRET_SHAPES: readonly (readonly [RegExp, string])[] = [
+  [/\$argon2(?:id|i|d)\$[A-Za-z0-9+/=,.$-]*/g, REDACTED],
+  [/\$2[abxy]?\$\d{1,2}\$[./A-Za-z0-9]{20,}/g, REDACTED],
+  [/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
+  [/\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
+  [/(?<![A-Za-z0-9_-])(?:rt|pr)_[A-Za-z0-9_-]{40,}/g, REDACTED],
+];
+
+/** A cheap first look: every shape above contains one of these. */
+const MAYBE_SECRET = /\$argon2|\$2[abxy]?\$|eyJ|bearer|rt_|pr_/i;
+
+/** The shortest string any shape can match; shorter strings are returned as they are. */
+const MIN_SECRET_LENGTH = 15;
+
+/** `text` with every secret recognised by its shape replaced by `[REDACTED]`. */
+export function redactString(text: string): string {
+  if (text.length < MIN_SECRET_LENGTH || !MAYBE_SECRET.test(text)) return text;
+  let out = text;
+  for (const [shape, replacement] of SECRET_SHAPES) out = out.replace(shape, replacement);
+  return out;
+}
+
+/** How much of a failed statement's SQL a log keeps. */
+export const MAX_LOGGED_QUERY_LENGTH = 500;
+
+/**
+ * A database error (TypeORM's QueryFailedError and the like) carries the statement and
+ * its bound values. The values are the very data a statement writes (a new password
+ * hash, a token digest, personal data), so they never reach a log; the SQL is kept,
+ * shortened, to show which statement failed.
+ */
+function isStatementCarrier(source: Record<string, unknown>, isError: boolean): boolean {
+  return (
+    'parameters' in source &&
+    (isError || typeof source.query === 'string' || typeof source.sql === 'string')
+  );
+}
+
+function truncated(sql: unknown): unknown {
+  if (typeof sql !== 'string' || sql.length <= MAX_LOGGED_QUERY_LENGTH) return sql;
+  return `${sql.slice(0, MAX_LOGGED_QUERY_LENGTH)}… (${sql.length} chars)`;
+}
+
 const MAX_DEPTH = 8;
 
 /**
- * Returns a copy of `value` with every sensitive field replaced. Errors keep their
- * type, message and stack; cycles and very deep objects are cut rather than walked.
+ * Returns a copy of `value` with every sensitive field replaced, secrets inside strings
+ * masked by shape, and statement parameters dropped from database errors. Errors keep
+ * their type, message and stack; cycles and very deep objects are cut rather than walked.
  */
 export function redactDeep(value: unknown, depth = 0, seen?: WeakSet<object>): unknown {
+  if (typeof value === 'string') return redactString(value);
   if (value === null || typeof value !== 'object') return value;
   seen ??= new WeakSet<object>();
   if (seen.has(value)) return '[Circular]';
@@ -30,12 +85,20 @@ export function redactDeep(value: unknown, depth = 0, seen?: WeakSet<object>): u
   seen.add(value);
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1, seen));
   if (value instanceof Date || Buffer.isBuffer(value)) return value;
-  const source: Record<string, unknown> =
-    value instanceof Error
-      ? { ...value, type: value.name, message: value.message, stack: value.stack }
-      : (value as Record<string, unknown>);
+  const isError = value instanceof Error;
+  const source: Record<string, unknown> = isError
+    ? { ...value, type: value.name, message: value.message, stack: value.stack }
+    : (value as Record<string, unknown>);
+  const statement = isStatementCarrier(source, isError);
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(source)) out[key] = redactField(key, v, depth + 1, seen);
+  for (const [key, v] of Object.entries(source)) {
+    if (statement && key === 'parameters') {
+      if (v !== undefined && v !== null) out[key] = REDACTED;
+      continue;
+    }
+    const field = statement && (key === 'query' || key === 'sql') ? truncated(v) : v;
+    out[key] = redactField(key, field, depth + 1, seen);
+  }
   return out;
 }
 
