@@ -3,12 +3,16 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A TCP proxy in front of PostgreSQL that a test can cut and restore, to simulate a
- * database outage without touching the real server.
+ * database outage without touching the real server, or turn into a black hole: a
+ * database (or network) that accepts connections and bytes but never answers.
  */
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  /** Connections that went silent in a black hole; they stay silent when it ends. */
+  private readonly silenced = new Set<Socket>();
   private open = true;
+  private blackHoled = false;
 
   constructor(
     private readonly targetHost: string,
@@ -26,12 +30,13 @@ export class TcpProxy {
         client.destroy();
         return;
       }
-      const upstream = connect(this.targetPort, this.targetHost);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => s.destroy());
+      if (this.blackHoled) {
+        this.track(client);
+        this.silence(client);
+        return;
       }
+      const upstream = connect(this.targetPort, this.targetHost);
+      for (const s of [client, upstream]) this.track(s);
       client.pipe(upstream).pipe(client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
@@ -48,6 +53,37 @@ export class TcpProxy {
     return u.toString();
   }
 
+  private track(s: Socket): void {
+    this.sockets.add(s);
+    s.on('close', () => {
+      this.sockets.delete(s);
+      this.silenced.delete(s);
+    });
+    s.on('error', () => s.destroy());
+  }
+
+  /** Stops forwarding on a connection: what arrives is read and dropped. */
+  private silence(s: Socket): void {
+    this.silenced.add(s);
+    s.unpipe();
+    s.resume();
+  }
+
+  /**
+   * Accepts new connections but never forwards a byte, and stops forwarding on the live
+   * ones (like a network path that drops every packet); nothing is closed. Connections
+   * silenced now stay silent after `restore()`, like sessions lost in a network cut.
+   */
+  blackHole(): void {
+    this.blackHoled = true;
+    for (const s of this.sockets) this.silence(s);
+  }
+
+  /** Closes the connections a black hole left silent. */
+  dropSilenced(): void {
+    for (const s of this.silenced) s.destroy();
+  }
+
   /** Drops every live connection and refuses new ones. */
   cut(): void {
     this.open = false;
@@ -56,6 +92,7 @@ export class TcpProxy {
 
   restore(): void {
     this.open = true;
+    this.blackHoled = false;
   }
 
   async stop(): Promise<void> {

@@ -9,8 +9,18 @@ const UNAVAILABLE_SQLSTATES = new Set([
   '57P01', // admin_shutdown
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
-  '57014', // query_canceled (statement_timeout)
 ]);
+
+/**
+ * A statement that gave up waiting: the server cancelled it (statement_timeout, a
+ * cancel request) or could not take a lock in time (lock_timeout), or the client
+ * stopped waiting for the answer (pg's query read timeout).
+ */
+const TIMEOUT_SQLSTATES = new Set([
+  '57014', // query_canceled
+  '55P03', // lock_not_available
+]);
+const TIMEOUT_MESSAGES = [/query read timeout/i];
 
 const UNAVAILABLE_SOCKET_CODES = new Set([
   'ECONNREFUSED',
@@ -22,12 +32,16 @@ const UNAVAILABLE_SOCKET_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
+const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
+  ...UNAVAILABLE_SQLSTATES,
+  ...UNAVAILABLE_SOCKET_CODES,
+]);
+
 const UNAVAILABLE_MESSAGES = [
   /timeout exceeded when trying to connect/i,
   /connection terminated/i,
   /connection (?:is )?closed/i,
   /client has encountered a connection error/i,
-  /query read timeout/i,
   /cannot use a pool after calling end/i,
 ];
 
@@ -37,15 +51,30 @@ function walk(error: unknown, depth = 0): unknown[] {
   return [error, ...walk(e.driverError, depth + 1), ...walk(e.cause, depth + 1)];
 }
 
-/** True when an error (or its driver error / cause) says the database is unreachable. */
-export function isDatabaseUnavailable(error: unknown): boolean {
+function matches(error: unknown, codes: ReadonlySet<string>, messages: readonly RegExp[]): boolean {
   return walk(error).some((candidate) => {
     const { code, message } = candidate as { code?: unknown; message?: unknown };
-    if (typeof code === 'string') {
-      if (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_SOCKET_CODES.has(code)) return true;
-    }
-    return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((re) => re.test(message));
+    if (typeof code === 'string' && codes.has(code)) return true;
+    return typeof message === 'string' && messages.some((re) => re.test(message));
   });
+}
+
+/**
+ * True when a statement timed out: cancelled by the server (SQLSTATE 57014), a lock not
+ * taken within lock_timeout (55P03), or no answer within the client's read timeout.
+ */
+export function isDatabaseTimeout(error: unknown): boolean {
+  return matches(error, TIMEOUT_SQLSTATES, TIMEOUT_MESSAGES);
+}
+
+/**
+ * True when an error (or its driver error / cause) says the database cannot answer
+ * right now: unreachable, refusing connections, or a statement timed out (see
+ * isDatabaseTimeout; callers that retry later treat both alike, the HTTP layer tells
+ * them apart).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return matches(error, UNAVAILABLE_CODES, UNAVAILABLE_MESSAGES) || isDatabaseTimeout(error);
 }
 
 /** A unique-constraint violation (SQLSTATE 23505), from TypeORM or the pg driver. */

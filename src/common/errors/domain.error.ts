@@ -50,3 +50,13 @@ export class DatabaseUnavailableError extends DomainError {
     super(message, undefined, { 'Retry-After': '5' });
   }
 }
+
+/** A statement timed out (statement or lock timeout, or no answer in time): retry soon. */
+export class DatabaseTimeoutError extends DomainError {
+  readonly code = 'DATABASE_TIMEOUT';
+  readonly status = HttpStatus.SERVICE_UNAVAILABLE;
+
+  constructor(message = 'The database did not answer in time; retry shortly') {
+    super(message, undefined, { 'Retry-After': '2' });
+  }
+}

@@ -1,5 +1,6 @@
 export * from './domain.error.js';
 export {
+  isDatabaseTimeout,
   isDatabaseUnavailable,
   isTransientConflict,
   isUniqueViolation,

@@ -7,7 +7,13 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, isDatabaseUnavailable } from '../errors/index.js';
+import {
+  DatabaseTimeoutError,
+  DatabaseUnavailableError,
+  DomainError,
+  isDatabaseTimeout,
+  isDatabaseUnavailable,
+} from '../errors/index.js';
 import type { ErrorBody, ErrorEnvelope } from './error-envelope.js';
 
 const CODES_BY_STATUS: Record<number, string> = {
@@ -36,6 +42,16 @@ interface Mapped {
   message: string;
   details?: unknown;
   headers?: Readonly<Record<string, string>>;
+}
+
+function fromDomainError(exception: DomainError): Mapped {
+  return {
+    status: exception.status,
+    code: exception.code,
+    message: exception.message,
+    details: exception.details,
+    headers: exception.headers,
+  };
 }
 
 function fromHttpException(exception: HttpException, req: Request): Mapped {
@@ -110,24 +126,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private map(exception: unknown, req: Request): Mapped {
-    if (exception instanceof DomainError) {
-      return {
-        status: exception.status,
-        code: exception.code,
-        message: exception.message,
-        details: exception.details,
-        headers: exception.headers,
-      };
-    }
+    if (exception instanceof DomainError) return fromDomainError(exception);
     if (exception instanceof HttpException) return fromHttpException(exception, req);
+    // Database errors are logged through the logger's redaction, which drops their
+    // statement parameters (src/logging/redaction.ts).
+    if (isDatabaseTimeout(exception)) {
+      this.logger.warn({ err: exception }, 'database statement timed out');
+      return fromDomainError(new DatabaseTimeoutError());
+    }
     if (isDatabaseUnavailable(exception)) {
       this.logger.warn({ err: exception }, 'database unavailable');
-      return {
-        status: HttpStatus.SERVICE_UNAVAILABLE,
-        code: 'DATABASE_UNAVAILABLE',
-        message: 'The database is unavailable; retry shortly',
-        headers: { 'Retry-After': '5' },
-      };
+      return fromDomainError(new DatabaseUnavailableError());
     }
     if (isInvalidInputForDatabase(exception)) {
       // A value the database cannot represent (e.g. a NUL byte) reached a query.
