@@ -145,12 +145,12 @@ describe('upload limits (issue 18, item 3)', () => {
     });
     expect(bomb.length).toBeLessThan(1024 * 1024);
     const { status, body, probe } = await uploadWhileProbing(fileForm(bomb, 'bomb.xlsx', 'Lab'));
+    expect(probe.failed).toBe(0);
     expect(status).toBe(413);
     expect((body as ErrorBody).error).toMatchObject({
       code: 'PAYLOAD_TOO_LARGE',
       details: { limit: 'decompressed_size', variable: 'UPLOAD_MAX_DECOMPRESSED_MB' },
     });
-    expect(probe.failed).toBe(0);
     expect(probe.answered).toBeGreaterThan(0);
     await expectHealthyAfterwards();
     expect(await storedUploads()).toBe(0);
@@ -163,9 +163,9 @@ describe('upload limits (issue 18, item 3)', () => {
     })();
     const file = await workbook({ rows });
     const { status, body, probe } = await uploadWhileProbing(fileForm(file, 'rows.xlsx', 'Lab'));
+    expect(probe.failed).toBe(0);
     expect(status).toBe(413);
     expect(['rows', 'decompressed_size']).toContain((body as ErrorBody).error.details?.limit);
-    expect(probe.failed).toBe(0);
     expect(probe.answered).toBeGreaterThan(0);
     await expectHealthyAfterwards();
     expect(await storedUploads()).toBe(0);
@@ -177,12 +177,12 @@ describe('upload limits (issue 18, item 3)', () => {
     const csv = lines.join('\n');
     expect(csv.length).toBeGreaterThan(19 * 1024 * 1024);
     const { status, body, probe } = await uploadWhileProbing(fileForm(csv, 'big.csv', 'Lab'));
+    expect(probe.failed).toBe(0);
     expect(status).toBe(413);
     expect((body as ErrorBody).error.details).toMatchObject({
       limit: 'rows',
       variable: 'UPLOAD_MAX_ROWS',
     });
-    expect(probe.failed).toBe(0);
     await expectHealthyAfterwards();
     expect(await storedUploads()).toBe(0);
   }, 180_000);
