@@ -1,3 +1,4 @@
+/** The embedded cluster's superuser password: its file beside the data folder, and resets. */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, open, readFile, rename, rm, stat } from 'node:fs/promises';
