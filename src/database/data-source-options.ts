@@ -63,8 +63,8 @@ export function buildDataSourceOptions(
       statement_timeout: pool.statementTimeoutMs,
       ...(pool.lockTimeoutMs ? { lock_timeout: pool.lockTimeoutMs } : {}),
       idle_in_transaction_session_timeout: pool.idleInTransactionTimeoutMs ?? 30_000,
-      // Detects idle connections whose peer vanished (Node probes every second after
-      // the idle time and gives up after 10 unanswered probes).
+      // Detects idle connections whose peer vanished: the kernel starts probing after
+      // this idle time.
       keepAlive: true,
       keepAliveInitialDelayMillis: pool.keepAliveIdleMs ?? 10_000,
       ...readTimeoutOptions({
