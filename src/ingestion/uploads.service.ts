@@ -226,7 +226,10 @@ export class UploadsService {
     return outcome;
   }
 
-  /** The file's records, read in a worker thread within the upload limits. */
+  /**
+   * The file's records, read in a worker thread within the upload limits. The file's
+   * bytes move to the worker: `file.buffer` may be empty afterwards.
+   */
   private async parse(
     spec: UploadSourceSpec,
     file: UploadedFile,
