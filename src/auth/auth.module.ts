@@ -48,12 +48,14 @@ const jwtProvider = {
  * deny-by-default access control for every route.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([
+  imports: [
+    TypeOrmModule.forFeature([
       UserEntity,
       RefreshTokenEntity,
       PasswordResetTokenEntity,
       LoginThrottleEntity,
-    ]),],
+    ]),
+  ],
   controllers: [AuthController, UsersController],
   providers: [
     jwtProvider,

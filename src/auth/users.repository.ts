@@ -115,10 +115,7 @@ export class UsersRepository {
   }
 
   async recordSuccessfulLogin(id: number): Promise<void> {
-    await this.dataSource.query(
-      'UPDATE users SET last_login_at = now() WHERE id = $1',
-      [id],
-    );
+    await this.dataSource.query('UPDATE users SET last_login_at = now() WHERE id = $1', [id]);
   }
 
   async setPassword(id: number, passwordHash: string, manager?: EntityManager): Promise<void> {

@@ -119,11 +119,7 @@ describe('login, sessions and lockout', () => {
       .get('/api/auth/me')
       .set('Authorization', `Bearer ${user.accessToken}`)
       .expect(200);
-    await t
-      .http()
-      .post('/api/auth/refresh')
-      .send({ refresh_token: user.refreshToken })
-      .expect(200);
+    await t.http().post('/api/auth/refresh').send({ refresh_token: user.refreshToken }).expect(200);
 
     // The wait passes (moved back in the database rather than waited for).
     await sql(
