@@ -77,6 +77,30 @@ describe('redaction by value shape', () => {
     expect(redactString('a Bearer token is required')).toBe('a Bearer token is required');
   });
 
+  it('masks the password of a URL with credentials, keeping the scheme, user and host', () => {
+    expect(
+      redactString('connect failed: postgres://kgdb:s3cr%40t@db.internal:5432/kgdb?ssl=1'),
+    ).toBe(`connect failed: postgres://kgdb:${REDACTED}@db.internal:5432/kgdb?ssl=1`);
+    expect(redactString('cache at redis://:hunter2@cache:6379')).toBe(
+      `cache at redis://:${REDACTED}@cache:6379`,
+    );
+    // An unencoded @ inside the password is masked whole; two URLs in one line each.
+    expect(redactString('a=smtp://mailer:p@ss@mail.example b=https://u:x@h/p')).toBe(
+      `a=smtp://mailer:${REDACTED}@mail.example b=https://u:${REDACTED}@h/p`,
+    );
+    expect(redactDeep({ detail: { dsn: 'amqp://guest:guest@rabbit/' } })).toEqual({
+      detail: { dsn: `amqp://guest:${REDACTED}@rabbit/` },
+    });
+    // No password, or no credentials at all: left as it is.
+    for (const text of [
+      'https://user@example.org/x',
+      'see https://example.org:8443/path?a=b@c',
+      'http://localhost:3000/api',
+    ]) {
+      expect(redactString(text)).toBe(text);
+    }
+  });
+
   it('leaves ordinary text alone', () => {
     for (const text of [
       'GET /api/genes?page[size]=5&sort=approved_symbol 200 3ms',

@@ -24,7 +24,10 @@ export function isSensitiveKey(key: string): boolean {
  * - the credential after `Bearer` (8 characters or more, so prose like "Bearer token"
  *   stays readable);
  * - this app's opaque tokens (src/auth/token-hash.ts `newOpaqueToken`): `rt_` refresh
- *   and `pr_` password-reset tokens followed by 256 random bits in base64url.
+ *   and `pr_` password-reset tokens followed by 256 random bits in base64url;
+ * - the password of a URL with credentials (`postgres://user:password@host`, as in a
+ *   driver's connection error): the scheme, user and host stay readable. The password
+ *   runs to the last `@` before the path, so an unencoded `@` in it is masked too.
  */
 const SECRET_SHAPES: readonly (readonly [RegExp, string])[] = [
   [/\$argon2(?:id|i|d)\$[A-Za-z0-9+/=,.$-]*/g, REDACTED],
@@ -32,13 +35,14 @@ const SECRET_SHAPES: readonly (readonly [RegExp, string])[] = [
   [/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
   [/\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
   [/(?<![A-Za-z0-9_-])(?:rt|pr)_[A-Za-z0-9_-]{40,}/g, REDACTED],
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*):[^\s/?#]+@/gi, `$1:${REDACTED}@`],
 ];
 
 /** A cheap first look: every shape above contains one of these. */
-const MAYBE_SECRET = /\$argon2|\$2[abxy]?\$|eyJ|bearer|rt_|pr_/i;
+const MAYBE_SECRET = /\$argon2|\$2[abxy]?\$|eyJ|bearer|rt_|pr_|:\/\//i;
 
-/** The shortest string any shape can match; shorter strings are returned as they are. */
-const MIN_SECRET_LENGTH = 15;
+/** The shortest string any shape can match (`a://:p@`); shorter ones are returned as they are. */
+const MIN_SECRET_LENGTH = 7;
 
 /** `text` with every secret recognised by its shape replaced by `[REDACTED]`. */
 export function redactString(text: string): string {
