@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { currentContext } from '../common/request-context.js';
 
@@ -22,12 +23,65 @@ type Callback = (err: Error | null, result?: unknown) => void;
 interface ClientInternals {
   _queryable: boolean;
   connection: { stream: { destroy(): void } };
+  /** The server's backend and its cancel key, from BackendKeyData at start-up. */
+  processID: number | null;
+  secretKey: number | null;
+  host: string;
+  port: number;
+}
+
+/** Set inside `runWithLongStatements`: the request read timeout does not apply there. */
+const longStatements = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `fn` with the statement class of background work (the server's statement timeout
+ * plus a grace) even inside an HTTP request: for work that is bounded by its own limits
+ * and may rightly take longer than the request read timeout, such as an upload's
+ * transaction writing its batches.
+ */
+export function runWithLongStatements<T>(fn: () => T): T {
+  return longStatements.run(true, fn);
 }
 
 /** The statement class of the current async context. */
 function readTimeoutFor(timeouts: ReadTimeouts): number {
+  if (longStatements.getStore()) return timeouts.otherMs;
   const ctx = currentContext();
   return ctx?.requestId && !ctx.runId ? timeouts.requestMs : timeouts.otherMs;
+}
+
+/** pg's protocol connection, as far as a cancel request needs it (untyped in @types/pg). */
+interface CancelConnection {
+  stream: { destroy(): void; once(event: 'close', listener: () => void): void };
+  connect(portOrSocketPath: number | string, host?: string): void;
+  cancel(processID: number, secretKey: number): void;
+  on(event: 'error', listener: () => void): void;
+  once(event: 'connect', listener: () => void): void;
+}
+
+/** Used when the pool sets no connect timeout. */
+const DEFAULT_CANCEL_TIMEOUT_MS = 1000;
+
+/**
+ * Asks the server to cancel what `backend` is running, over a new connection as the
+ * protocol requires (a CancelRequest with the backend's pid and secret key, the message
+ * pg's own `Client.cancel` sends), in plain TCP like pg's. Best effort: the answer is
+ * not awaited, and a server that does not accept the connection within `timeoutMs`
+ * (the network is cut) is given up on.
+ */
+function sendCancelRequest(backend: ClientInternals, timeoutMs: number): void {
+  const { processID, secretKey, host, port } = backend;
+  if (processID === null || secretKey === null) return;
+  const connection = new pg.Connection({ keepAlive: false }) as unknown as CancelConnection;
+  const { stream } = connection;
+  const timer = setTimeout(() => stream.destroy(), timeoutMs);
+  timer.unref();
+  stream.once('close', () => clearTimeout(timer));
+  connection.on('error', () => stream.destroy());
+  // The server reads the request and closes the connection; nothing comes back.
+  connection.once('connect', () => connection.cancel(processID, secretKey));
+  if (host?.startsWith('/')) connection.connect(`${host}/.s.PGSQL.${port}`);
+  else connection.connect(port, host);
 }
 
 /**
@@ -40,15 +94,23 @@ function readTimeoutFor(timeouts: ReadTimeouts): number {
  * TCP took to give up. Here the connection is destroyed at once (the pool removes it on
  * release) and the pool is told, so that it drops its idle connections as well: they
  * travel the same network and were probably cut with it.
+ *
+ * Dropping the connection alone does not stop the statement: the server notices a
+ * vanished client only when it next writes to it, so an abandoned statement ran on until
+ * the server's statement timeout, and every retry added one more. So before the
+ * connection is dropped the server is asked to cancel the statement (a CancelRequest on
+ * a separate connection, bounded by the connect timeout).
  */
 export class ResilientClient extends pg.Client {
   private readonly readTimeouts?: ReadTimeouts;
   private readonly onStall?: () => void;
+  private readonly cancelTimeoutMs: number;
 
   constructor(config: pg.ClientConfig & Record<string, unknown>) {
     super(config);
     this.readTimeouts = config[READ_TIMEOUTS] as ReadTimeouts | undefined;
     this.onStall = config[ON_STALL] as (() => void) | undefined;
+    this.cancelTimeoutMs = config.connectionTimeoutMillis || DEFAULT_CANCEL_TIMEOUT_MS;
   }
 
   // pg's overloads are many; the shapes are passed on unchanged except for the timeout.
@@ -79,6 +141,7 @@ export class ResilientClient extends pg.Client {
     const self = this as unknown as ClientInternals;
     // Not queryable: the pool removes it when its holder releases it, never re-lends it.
     self._queryable = false;
+    sendCancelRequest(self, this.cancelTimeoutMs);
     self.connection.stream.destroy();
     this.onStall?.();
   }
