@@ -1,7 +1,7 @@
-import { repeated, sheetRow, workbook } from '../../test/factories/xlsx-files.js';
+import { repeated, sheetRow, workbook, worksheet } from '../../test/factories/xlsx-files.js';
 import { parseUpload } from './parse-upload.js';
 import { UploadLimitExceeded, type UploadLimits } from './upload-limits.js';
-import { readTable, type UploadFormat } from './upload-parser.js';
+import { UnreadableUploadError, readTable, type UploadFormat } from './upload-parser.js';
 
 const LIMITS: UploadLimits = {
   maxFileBytes: 50 * 1024 * 1024,
@@ -79,6 +79,77 @@ describe('reading uploads within limits', () => {
     expect((await read(csv, 'csv', { maxRows: 1001 })).rows).toHaveLength(1001);
     const json = JSON.stringify(Array.from({ length: 1001 }, () => 'PKD1'));
     expect(await limitHit(() => read(json, 'json'))).toBe('rows');
+  });
+});
+
+/** Why `work` found the file unreadable, or null when it read it. */
+async function unreadable(work: () => Promise<unknown>): Promise<string | null> {
+  try {
+    await work();
+    return null;
+  } catch (error) {
+    if (error instanceof UnreadableUploadError) return error.message;
+    throw error;
+  }
+}
+
+describe('workbooks whose local entries are not what the central directory lists', () => {
+  const small = { maxRows: 10, maxDecompressedBytes: 64 * 1024 };
+
+  it('refuses a 5,000-row sheet hidden after the listed 2-row one (rows limit 10)', async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => sheetRow(i + 2, [`ZQX${i}`]));
+    const file = await workbook({
+      rows: [header, sheetRow(2, ['PKD1', 'Cystic'])],
+      extraParts: [
+        { name: 'xl/worksheets/sheet1.xml', chunks: worksheet([header, ...rows]), hidden: true },
+      ],
+    });
+    expect(await unreadable(() => read(file, 'xlsx', small))).toMatch(/central directory/);
+    // The hidden sheet inflates past 64 KB too: that limit is not bypassed either.
+    const rowsAllowed = { ...small, maxRows: 10_000 };
+    expect(await unreadable(() => read(file, 'xlsx', rowsAllowed))).toMatch(/central directory/);
+  });
+
+  it('refuses a 0.4 MB workbook hiding an entry that inflates to 400 MB', async () => {
+    const file = await workbook({
+      rows: [header, sheetRow(2, ['PKD1', 'Cystic'])],
+      extraParts: [
+        { name: 'xl/padding.xml', chunks: repeated('A', 400 * 1024 * 1024), hidden: true },
+      ],
+    });
+    expect(file.length).toBeLessThan(1024 * 1024);
+    const before = process.memoryUsage().arrayBuffers;
+    expect(await unreadable(() => read(file, 'xlsx', small))).toMatch(/central directory/);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
+  }, 60_000);
+
+  it('refuses a directory listing one name twice', async () => {
+    const file = await workbook({
+      rows: [header, sheetRow(2, ['PKD1', 'Cystic'])],
+      extraParts: [{ name: 'xl/worksheets/sheet1.xml', chunks: worksheet([header]) }],
+    });
+    expect(await unreadable(() => read(file, 'xlsx'))).toMatch(/twice/);
+  });
+
+  it('reads a workbook written with data descriptors, as streaming writers do', async () => {
+    const file = await workbook({
+      rows: [header, sheetRow(2, ['PKD1', 'Cystic'])],
+      dataDescriptors: true,
+    });
+    expect((await read(file, 'xlsx', small)).rows).toEqual([{ symbol: 'PKD1', panels: 'Cystic' }]);
+  });
+
+  it('refuses bytes between the entries and the directory', async () => {
+    const file = await workbook({ rows: [header, sheetRow(2, ['PKD1', 'Cystic'])] });
+    const end = file.length - 22;
+    const directoryAt = file.readUInt32LE(end + 16);
+    const padded = Buffer.concat([
+      file.subarray(0, directoryAt),
+      Buffer.alloc(64),
+      file.subarray(directoryAt),
+    ]);
+    padded.writeUInt32LE(directoryAt + 64, padded.length - 22 + 16);
+    expect(await unreadable(() => read(padded, 'xlsx'))).toMatch(/central directory/);
   });
 });
 

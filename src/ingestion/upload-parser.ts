@@ -7,6 +7,7 @@ import type {
 import { EVIDENCE_MERGERS, diagnosticPanelsData, literatureData } from '../genes/evidence-merge.js';
 import { GENE_SYMBOL, HGNC_ID_INPUT } from '../genes/gene-identifiers.js';
 import { delimitedRows } from './delimited-rows.js';
+import { storedZip } from './stored-zip.js';
 import { UploadLimitExceeded, type UploadLimits } from './upload-limits.js';
 import { guardWorkbook } from './workbook-guard.js';
 
@@ -121,9 +122,10 @@ function jsonTable(content: Buffer, limits: UploadLimits): UploadTable {
 
 async function xlsxTable(content: Buffer, limits: UploadLimits): Promise<UploadTable> {
   try {
-    // Sizes, rows and text runs are checked before the reader inflates anything for real.
-    guardWorkbook(content, limits);
-    return tableFromCells(await readSheet(content), limits);
+    // The reader never unzips the upload: it gets the parts the guard inflated and
+    // checked (sizes, rows, text runs), rewritten as a plain stored archive.
+    const archive = storedZip(guardWorkbook(content, limits));
+    return tableFromCells(await readSheet(archive), limits);
   } catch (error) {
     if (error instanceof UploadLimitExceeded) throw error;
     throw new UnreadableUploadError(`not a readable XLSX workbook: ${(error as Error).message}`);

@@ -2,17 +2,23 @@ import { inflateRawSync } from 'node:zlib';
 import { UploadLimitExceeded, megabytes, type UploadLimits } from './upload-limits.js';
 
 /**
- * Checks an XLSX file (a ZIP archive of XML parts) against the upload limits before the
- * workbook reader inflates it: first the sizes the central directory declares, then the
- * sizes the parts really inflate to (inflating stops as soon as the running total passes
- * the limit, so a part that lies about its size costs no more than the limit). While
- * inflating it also counts worksheet rows and looks for text runs no cell could fit in.
+ * Reads an XLSX file (a ZIP archive of XML parts) within the upload limits, so that the
+ * workbook reader never unzips the uploaded bytes itself. The central directory is the
+ * one list of parts: the local entries must be exactly those it lists, back to back
+ * (a streaming unzipper walks local headers, so an entry hidden from the directory, or a
+ * second one under a listed name, would reach it unchecked). Then the declared sizes are
+ * checked and the XML parts inflated (stopping as soon as the running total passes the
+ * limit, so a part that lies about its size costs no more than the limit), counting
+ * worksheet rows and looking for text runs no cell could fit in. The parts come back
+ * inflated, for the reader to get in an archive written here.
  */
 
 export class UnreadableWorkbookError extends Error {}
 
 interface ZipEntry {
   name: string;
+  rawName: Buffer;
+  flags: number;
   method: number;
   compressedSize: number;
   size: number;
@@ -22,6 +28,9 @@ interface ZipEntry {
 const END_OF_DIRECTORY = 0x06054b50;
 const DIRECTORY_ENTRY = 0x02014b50;
 const LOCAL_HEADER = 0x04034b50;
+const DATA_DESCRIPTOR = 0x08074b50;
+/** Flag bit 3: CRC and sizes follow the data in a descriptor, the local header holds zeros. */
+const HAS_DESCRIPTOR = 0x08;
 const STORED = 0;
 const DEFLATED = 8;
 /** An Excel workbook has a few dozen parts; thousands are an attack on the reader. */
@@ -40,7 +49,13 @@ function unreadable(message: string): never {
   throw new UnreadableWorkbookError(message);
 }
 
-function centralDirectory(zip: Buffer): ZipEntry[] {
+interface Directory {
+  entries: ZipEntry[];
+  /** Where the directory starts: the local entries must end exactly there. */
+  offset: number;
+}
+
+function centralDirectory(zip: Buffer): Directory {
   let end = -1;
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
     if (zip.readUInt32LE(i) === END_OF_DIRECTORY) {
@@ -50,33 +65,90 @@ function centralDirectory(zip: Buffer): ZipEntry[] {
   }
   if (end < 0) unreadable('not a ZIP archive');
   const count = zip.readUInt16LE(end + 10);
-  let offset = zip.readUInt32LE(end + 16);
-  if (count === 0xffff || offset === 0xffffffff) unreadable('ZIP64 archives are not read');
+  const start = zip.readUInt32LE(end + 16);
+  if (count === 0xffff || start === 0xffffffff) unreadable('ZIP64 archives are not read');
   if (count > MAX_ENTRIES) unreadable(`more than ${MAX_ENTRIES} parts in the archive`);
+  if (start + zip.readUInt32LE(end + 12) !== end)
+    unreadable('the central directory does not end where the archive says');
   const entries: ZipEntry[] = [];
+  let offset = start;
   for (let n = 0; n < count; n++) {
     if (offset + 46 > zip.length || zip.readUInt32LE(offset) !== DIRECTORY_ENTRY)
       unreadable('damaged ZIP central directory');
     const nameLength = zip.readUInt16LE(offset + 28);
     const extraLength = zip.readUInt16LE(offset + 30);
     const commentLength = zip.readUInt16LE(offset + 32);
+    const rawName = zip.subarray(offset + 46, offset + 46 + nameLength);
     entries.push({
+      flags: zip.readUInt16LE(offset + 8),
       method: zip.readUInt16LE(offset + 10),
       compressedSize: zip.readUInt32LE(offset + 20),
       size: zip.readUInt32LE(offset + 24),
       localOffset: zip.readUInt32LE(offset + 42),
-      name: zip.toString('utf8', offset + 46, offset + 46 + nameLength),
+      name: rawName.toString('utf8'),
+      rawName,
     });
     offset += 46 + nameLength + extraLength + commentLength;
   }
-  return entries;
+  if (offset !== end) unreadable('the central directory does not end where the archive says');
+  return { entries, offset: start };
 }
 
-function compressedData(zip: Buffer, entry: ZipEntry): Buffer {
+/** Where an entry's compressed data starts, after its local header. */
+function dataStart(zip: Buffer, entry: ZipEntry): number {
   const at = entry.localOffset;
   if (at + 30 > zip.length || zip.readUInt32LE(at) !== LOCAL_HEADER)
     unreadable(`damaged ZIP entry ${entry.name}`);
-  const start = at + 30 + zip.readUInt16LE(at + 26) + zip.readUInt16LE(at + 28);
+  return at + 30 + zip.readUInt16LE(at + 26) + zip.readUInt16LE(at + 28);
+}
+
+/**
+ * The local entries are the directory's, one for one: from offset 0, each local header
+ * where the directory says, with the same name, method, descriptor flag and (without a
+ * descriptor) compressed size, its data (and descriptor) ending where the next entry, or
+ * finally the directory, starts. No byte is left that a reader walking local headers
+ * could take for a part, and no name appears twice.
+ */
+function checkLocalEntries(zip: Buffer, directory: Directory): void {
+  const names = new Set<string>();
+  for (const entry of directory.entries) {
+    if (names.has(entry.name)) unreadable(`the archive lists ${entry.name} twice`);
+    names.add(entry.name);
+  }
+  const byOffset = [...directory.entries].sort((a, b) => a.localOffset - b.localOffset);
+  let expected = 0;
+  for (const entry of byOffset) {
+    if (entry.localOffset !== expected)
+      unreadable(
+        `bytes at ${expected} of the archive are not an entry its central directory lists`,
+      );
+    const at = entry.localOffset;
+    const start = dataStart(zip, entry);
+    const flags = zip.readUInt16LE(at + 6);
+    const rawName = zip.subarray(at + 30, at + 30 + zip.readUInt16LE(at + 26));
+    const descriptor = (entry.flags & HAS_DESCRIPTOR) !== 0;
+    if (
+      !rawName.equals(entry.rawName) ||
+      zip.readUInt16LE(at + 8) !== entry.method ||
+      (flags & HAS_DESCRIPTOR) !== (entry.flags & HAS_DESCRIPTOR) ||
+      (!descriptor && zip.readUInt32LE(at + 18) !== entry.compressedSize)
+    )
+      unreadable(`the local header of ${entry.name} differs from the central directory`);
+    let end = start + entry.compressedSize;
+    if (descriptor) {
+      // CRC and both sizes, after a signature most writers put first.
+      const signed = end + 4 <= zip.length && zip.readUInt32LE(end) === DATA_DESCRIPTOR;
+      end += signed ? 16 : 12;
+    }
+    if (end > zip.length) unreadable(`truncated ZIP entry ${entry.name}`);
+    expected = end;
+  }
+  if (expected !== directory.offset)
+    unreadable(`bytes at ${expected} of the archive are not an entry its central directory lists`);
+}
+
+function compressedData(zip: Buffer, entry: ZipEntry): Buffer {
+  const start = dataStart(zip, entry);
   if (start + entry.compressedSize > zip.length) unreadable(`truncated ZIP entry ${entry.name}`);
   return zip.subarray(start, start + entry.compressedSize);
 }
@@ -124,18 +196,27 @@ function longestRun(xml: Buffer): number {
   return Math.max(longest, xml.length - previous - 1);
 }
 
-export function guardWorkbook(zip: Buffer, limits: UploadLimits): void {
-  const parts = centralDirectory(zip).filter((e) => isXmlPart(e.name));
+/**
+ * The workbook's XML parts, inflated, by name; throws UnreadableWorkbookError for an
+ * archive that is not one plain list of parts and UploadLimitExceeded past a limit.
+ */
+export function guardWorkbook(zip: Buffer, limits: UploadLimits): Map<string, Buffer> {
+  const directory = centralDirectory(zip);
+  checkLocalEntries(zip, directory);
+  const parts = directory.entries.filter((e) => isXmlPart(e.name));
   const declared = parts.reduce((sum, e) => sum + e.size, 0);
   if (declared > limits.maxDecompressedBytes)
     throw tooLarge(limits, `its parts declare ${megabytes(declared)}`);
   const maxRun = limits.maxCellChars * BYTES_PER_CHAR + TAG_SLACK;
   let inflated = 0;
+  const contents = new Map<string, Buffer>();
   for (const entry of parts) {
     const xml = inflate(zip, entry, limits.maxDecompressedBytes - inflated, limits);
+    contents.set(entry.name, xml);
     inflated += xml.length;
     if (inflated > limits.maxDecompressedBytes) throw tooLarge(limits, `at ${entry.name}`);
-    if (/^xl\/worksheets\/[^/]+\.xml$/.test(entry.name) && countRows(xml) > limits.maxRows + 1) {
+    // Any part: the workbook's relationships, not the name, say which part is a sheet.
+    if (countRows(xml) > limits.maxRows + 1) {
       throw new UploadLimitExceeded(
         'rows',
         limits.maxRows,
@@ -150,4 +231,5 @@ export function guardWorkbook(zip: Buffer, limits: UploadLimits): void {
       );
     }
   }
+  return contents;
 }

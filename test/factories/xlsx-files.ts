@@ -14,6 +14,17 @@ export interface ZipPart {
   chunks: Iterable<string | Buffer>;
   /** Size to write in the headers instead of the real one (a lying archive). */
   declaredSize?: number;
+  /**
+   * Written as a local entry only, left out of the central directory: a reader that
+   * walks local headers (a streaming unzipper) finds it, one that reads the directory
+   * does not. With a name used before, it replaces that part for the streaming reader.
+   */
+  hidden?: boolean;
+  /**
+   * Sizes and CRC after the data in a data descriptor (flag bit 3), the local header
+   * holding zeros: how streaming writers (Java's ZipOutputStream, LibreOffice) write.
+   */
+  dataDescriptor?: boolean;
 }
 
 interface Compressed {
@@ -54,19 +65,24 @@ export async function zip(parts: ZipPart[]): Promise<Buffer> {
   for (const part of parts) {
     const c = await compress(part);
     const size = c.declaredSize ?? c.size;
+    const flags = part.dataDescriptor ? 0x08 : 0;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(flags, 6);
     local.writeUInt16LE(8, 8);
     local.writeUInt16LE(0x21, 12);
-    local.writeUInt32LE(c.crc, 14);
-    local.writeUInt32LE(c.data.length, 18);
-    local.writeUInt32LE(size, 22);
+    if (!part.dataDescriptor) {
+      local.writeUInt32LE(c.crc, 14);
+      local.writeUInt32LE(c.data.length, 18);
+      local.writeUInt32LE(size, 22);
+    }
     local.writeUInt16LE(c.name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(flags, 8);
     central.writeUInt16LE(8, 10);
     central.writeUInt16LE(0x21, 14);
     central.writeUInt32LE(c.crc, 16);
@@ -74,15 +90,23 @@ export async function zip(parts: ZipPart[]): Promise<Buffer> {
     central.writeUInt32LE(size, 24);
     central.writeUInt16LE(c.name.length, 28);
     central.writeUInt32LE(offset, 42);
-    locals.push(local, c.name, c.data);
-    centrals.push(central, c.name);
-    offset += local.length + c.name.length + c.data.length;
+    const descriptor = Buffer.alloc(part.dataDescriptor ? 16 : 0);
+    if (part.dataDescriptor) {
+      descriptor.writeUInt32LE(0x08074b50, 0);
+      descriptor.writeUInt32LE(c.crc, 4);
+      descriptor.writeUInt32LE(c.data.length, 8);
+      descriptor.writeUInt32LE(size, 12);
+    }
+    locals.push(local, c.name, c.data, descriptor);
+    if (!part.hidden) centrals.push(central, c.name);
+    offset += local.length + c.name.length + c.data.length + descriptor.length;
   }
   const directory = Buffer.concat(centrals);
+  const listed = parts.filter((p) => !p.hidden).length;
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
+  end.writeUInt16LE(listed, 8);
+  end.writeUInt16LE(listed, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
@@ -116,6 +140,10 @@ export function workbook(options: {
   rows: Iterable<string>;
   sharedStrings?: Iterable<string>;
   sharedStringsDeclaredSize?: number;
+  /** Parts written after the usual ones (hidden ones, for instance). */
+  extraParts?: ZipPart[];
+  /** Every usual part with a data descriptor, as streaming writers do. */
+  dataDescriptors?: boolean;
 }): Promise<Buffer> {
   const shared = options.sharedStrings;
   const parts: ZipPart[] = [
@@ -158,11 +186,7 @@ export function workbook(options: {
     },
     {
       name: 'xl/worksheets/sheet1.xml',
-      chunks: (function* () {
-        yield `${HEAD}<worksheet xmlns="${MAIN}"><sheetData>`;
-        yield* batched(options.rows);
-        yield `</sheetData></worksheet>`;
-      })(),
+      chunks: worksheet(options.rows),
     },
   ];
   if (shared) {
@@ -176,7 +200,17 @@ export function workbook(options: {
       })(),
     });
   }
-  return zip(parts);
+  const usual = parts.map((p) => ({ ...p, dataDescriptor: options.dataDescriptors }));
+  return zip([...usual, ...(options.extraParts ?? [])]);
+}
+
+/** A worksheet part holding `rows` (`<row>` elements), for extra parts. */
+export function worksheet(rows: Iterable<string>): Iterable<string> {
+  return (function* () {
+    yield `${HEAD}<worksheet xmlns="${MAIN}"><sheetData>`;
+    yield* batched(rows);
+    yield `</sheetData></worksheet>`;
+  })();
 }
 
 /** Joins many small strings into chunks of about 1 MB, so compressing them is quick. */
