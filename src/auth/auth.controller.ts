@@ -17,10 +17,12 @@ import {
   ResetPasswordRequest,
 } from './dto/auth.requests.js';
 import { MessageResponse, TokenResponse, UserResponse } from './dto/auth.responses.js';
-import type { ClientInfo } from './tokens.service.js';
+import { DEVICE_TTL_SECONDS, type ClientInfo } from './tokens.service.js';
 import { UsersService } from './users.service.js';
 
 export const REFRESH_COOKIE = 'refresh_token';
+/** Marks a browser that signed in to an account before (see TokensService.signDevice). */
+export const DEVICE_COOKIE = 'kgdb_device';
 /** The refresh cookie is scoped to the session endpoints; only they parse cookies. */
 export const REFRESH_COOKIE_PATH = '/api/auth';
 
@@ -76,11 +78,15 @@ export class AuthController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TokenResponse> {
-    return this.respond(
-      res,
-      await this.auth.login(body.username, body.password, client(req)),
-      false,
-    );
+    const device = (req.cookies as Record<string, string | undefined>)[DEVICE_COOKIE];
+    const session = await this.auth.login(body.username, body.password, client(req), device);
+    const tokens = this.respond(res, session, false);
+    res.cookie(DEVICE_COOKIE, session.deviceToken, {
+      ...this.cookieOptions(),
+      path: `${REFRESH_COOKIE_PATH}/login`,
+      maxAge: DEVICE_TTL_SECONDS * 1000,
+    });
+    return tokens;
   }
 
   @Post('refresh')
@@ -132,7 +138,7 @@ export class AuthController {
   ): Promise<MessageResponse> {
     const token =
       body.refresh_token ?? (req.cookies as Record<string, string | undefined>)[REFRESH_COOKIE];
-    await this.auth.logout(user.id, token, body.everywhere === true);
+    await this.auth.logout(user.id, user.sessionId, token, body.everywhere === true);
     res.clearCookie(REFRESH_COOKIE, this.cookieOptions());
     return { message: 'Logged out' };
   }

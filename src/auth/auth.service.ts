@@ -9,7 +9,7 @@ import {
   UnauthorizedError,
 } from './auth.errors.js';
 import type { UserEntity } from './entities/user.entity.js';
-import { LoginThrottleService } from './login-throttle.service.js';
+import { LoginThrottleService, type LoginSubject } from './login-throttle.service.js';
 import { MailerService } from './mail/mailer.service.js';
 import { PasswordsService } from './passwords.service.js';
 import { newOpaqueToken, sha256 } from './token-hash.js';
@@ -41,28 +41,43 @@ export class AuthService {
   ) {}
 
   /**
-   * A known and an unknown name take the same path: the back-off check, one lookup, one
-   * Argon2 verification (against a decoy hash when there is no account) and one counted
-   * failure, so neither the answer nor its timing tells them apart.
+   * A known and an unknown name take the same path: one lookup, one reserved attempt, one
+   * Argon2 verification (against a decoy hash when there is no account), so neither the
+   * answer nor its timing tells them apart. A browser holding this account's device
+   * cookie (set by an earlier successful login) skips the back-off, so someone guessing
+   * at an account cannot keep its owner out.
    */
-  async login(login: string, password: string, client: ClientInfo): Promise<Session> {
+  async login(
+    login: string,
+    password: string,
+    client: ClientInfo,
+    deviceToken?: string,
+  ): Promise<Session & { deviceToken: string }> {
     const name = login.trim();
-    await this.throttle.assertMayAttempt(name);
     const user = await this.users.findByLogin(name);
+    const subject: LoginSubject = user ? { userId: user.id } : { name };
+    const knownDevice =
+      user !== null &&
+      deviceToken !== undefined &&
+      (await this.tokens.deviceKnown(deviceToken, user.id));
+    if (!knownDevice) await this.throttle.reserve(subject);
     const valid = await this.passwords.verify(user?.passwordHash ?? null, password);
     if (!user || !valid) {
-      const failures = await this.throttle.recordFailure(name);
-      if (user) this.logger.warn({ user_id: user.id, failures }, 'login failed: wrong password');
-      else this.logger.warn({ failures }, 'login failed for an unknown account');
+      if (user) this.logger.warn({ user_id: user.id }, 'login failed: wrong password');
+      else this.logger.warn('login failed for an unknown account');
       throw new InvalidCredentialsError();
     }
     if (!user.isActive) throw new ForbiddenError('Account is disabled', 'ACCOUNT_DISABLED');
     await Promise.all([
       this.users.recordSuccessfulLogin(user.id),
-      this.throttle.recordSuccess(name),
+      this.throttle.succeeded(subject),
     ]);
     this.logger.log({ user_id: user.id }, 'login succeeded');
-    return this.openSession(user, client);
+    const [session, device] = await Promise.all([
+      this.openSession(user, client),
+      this.tokens.signDevice(user.id),
+    ]);
+    return { ...session, deviceToken: device };
   }
 
   /** A new session: a refresh-token family, and an access token bound to it. */
@@ -93,16 +108,21 @@ export class AuthService {
     return { accessToken, refreshToken: outcome.token, expiresIn: this.tokens.accessTtlSeconds };
   }
 
-  /** Revokes the presented session, or every session of the user with `everywhere`. */
+  /**
+   * Ends the caller's session (the one its access token belongs to) and the session of a
+   * presented refresh token of the same user; with `everywhere`, every session of the user.
+   * Returns how many refresh tokens were revoked.
+   */
   async logout(
     userId: number,
+    sessionId: string | undefined,
     refreshToken: string | undefined,
     everywhere: boolean,
   ): Promise<number> {
     if (everywhere) return this.tokens.revokeAllForUser(userId, 'logout-everywhere');
-    if (!refreshToken) return 0;
-    const owner = await this.tokens.revokeFamilyOf(refreshToken);
-    return owner === userId ? 1 : 0;
+    let revoked = sessionId ? await this.tokens.revokeSession(sessionId, userId) : 0;
+    if (refreshToken) revoked += await this.tokens.revokeFamilyOf(refreshToken, userId);
+    return revoked;
   }
 
   async changePassword(userId: number, current: string, next: string): Promise<void> {

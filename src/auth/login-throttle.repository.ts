@@ -16,44 +16,43 @@ export class LoginThrottleRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * When the next attempt for this name may be verified, if that is still ahead: from
-   * `freeAttempts` failures on, the last failure plus the base delay, doubled for each
-   * further failure, up to the maximum.
+   * Reserves one attempt atomically, counted as a failure until a success clears it:
+   * refused (returns when the next attempt may be made) while the key is in its back-off,
+   * which from `freeAttempts` failures on is the last failure plus the base delay, doubled
+   * for each further failure, up to the maximum. Failures older than the window start a
+   * fresh count. Parallel attempts each take their own reservation, so a burst cannot
+   * slip past the back-off between a check and a count.
    */
-  async nextAttemptAt(loginKey: string, policy: BackoffPolicy): Promise<Date | null> {
-    const rows: { next_attempt_at: Date }[] = await this.dataSource.query(
-      `SELECT next_attempt_at FROM (
-         SELECT last_failure_at + make_interval(secs =>
-                  least($3::float8, $5::float8 * power(2, least(failures - $2, 30)))) AS next_attempt_at
-         FROM login_throttle
-         WHERE login_key = $1 AND failures >= $2
-           AND last_failure_at >= now() - make_interval(secs => $4)
-       ) AS t
-       WHERE next_attempt_at > now()`,
-      [
-        loginKey,
-        policy.freeAttempts,
-        policy.maxDelaySeconds,
-        policy.windowSeconds,
-        policy.baseDelaySeconds,
-      ],
-    );
-    return rows[0]?.next_attempt_at ?? null;
-  }
-
-  /** Counts one failure atomically; failures older than the window start a fresh count. */
-  async recordFailure(loginKey: string, windowSeconds: number): Promise<number> {
-    const rows: { failures: number }[] = await this.dataSource.query(
+  async reserve(loginKey: string, policy: BackoffPolicy): Promise<Date | null> {
+    const params = [
+      loginKey,
+      policy.freeAttempts,
+      policy.maxDelaySeconds,
+      policy.windowSeconds,
+      policy.baseDelaySeconds,
+    ];
+    const reserved: { failures: number }[] = await this.dataSource.query(
       `INSERT INTO login_throttle AS t (login_key, failures, last_failure_at)
        VALUES ($1, 1, now())
        ON CONFLICT (login_key) DO UPDATE SET
-         failures = CASE WHEN t.last_failure_at < now() - make_interval(secs => $2)
+         failures = CASE WHEN t.last_failure_at < now() - make_interval(secs => $4)
                          THEN 1 ELSE t.failures + 1 END,
          last_failure_at = now()
+       WHERE t.failures < $2
+          OR t.last_failure_at < now() - make_interval(secs => $4)
+          OR t.last_failure_at + make_interval(secs =>
+               least($3::float8, $5::float8 * power(2, least(t.failures - $2, 30)))) <= now()
        RETURNING failures`,
-      [loginKey, windowSeconds],
+      params,
     );
-    return rows[0]?.failures ?? 1;
+    if (reserved.length > 0) return null;
+    const waiting: { next_attempt_at: Date }[] = await this.dataSource.query(
+      `SELECT greatest(now() + interval '1 second', last_failure_at + make_interval(secs =>
+                least($3::float8, $4::float8 * power(2, least(failures - $2, 30))))) AS next_attempt_at
+       FROM login_throttle WHERE login_key = $1`,
+      [loginKey, policy.freeAttempts, policy.maxDelaySeconds, policy.baseDelaySeconds],
+    );
+    return waiting[0]?.next_attempt_at ?? new Date(Date.now() + 1000);
   }
 
   async clear(loginKey: string): Promise<void> {

@@ -9,10 +9,11 @@ const SWEEP_MS = 10 * 60_000;
 
 /**
  * The per-account half of login throttling (the per-IP and global budgets are rate-limit
- * policies). Failures are counted per login name as typed, known account or not, and
+ * policies). Failures are counted per account, or per name when no account has it, and
  * past the free attempts each attempt must wait twice as long as the last, up to a cap.
- * Nothing is ever locked: a signed-in session is untouched and the owner waits at most
- * the cap.
+ * Nothing is ever locked: a signed-in session is untouched, a browser the account has
+ * signed in from before skips the back-off (see AuthService), and anyone else waits at
+ * most the cap.
  */
 @Injectable()
 export class LoginThrottleService implements OnModuleInit, OnModuleDestroy {
@@ -44,21 +45,27 @@ export class LoginThrottleService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.sweeper);
   }
 
-  /** Throws LOGIN_THROTTLED while this login name is in its back-off. */
-  async assertMayAttempt(login: string): Promise<void> {
-    const next = await this.repository.nextAttemptAt(keyOf(login), this.policy);
+  /**
+   * Takes one attempt for the account (or, when no account has the name, for the name):
+   * throws LOGIN_THROTTLED while it is in its back-off. The attempt counts as a failure
+   * until `succeeded` clears it.
+   */
+  async reserve(subject: LoginSubject): Promise<void> {
+    const next = await this.repository.reserve(keyOf(subject), this.policy);
     if (next) throw new LoginThrottledError(next);
   }
 
-  async recordFailure(login: string): Promise<number> {
-    return this.repository.recordFailure(keyOf(login), this.policy.windowSeconds);
-  }
-
-  async recordSuccess(login: string): Promise<void> {
-    await this.repository.clear(keyOf(login));
+  async succeeded(subject: LoginSubject): Promise<void> {
+    await this.repository.clear(keyOf(subject));
   }
 }
 
-function keyOf(login: string): string {
-  return sha256(login.trim().toLowerCase());
+/** An account's id, or the login name as typed when no account has it. */
+export type LoginSubject = { userId: number } | { name: string };
+
+/** One key per account whichever of its names is typed, else one per name. */
+function keyOf(subject: LoginSubject): string {
+  return sha256(
+    'userId' in subject ? `user:${subject.userId}` : `name:${subject.name.trim().toLowerCase()}`,
+  );
 }

@@ -62,13 +62,20 @@ export class TokensRepository {
     return rows[0]?.open === true;
   }
 
-  async revokeFamily(familyId: string, reason: string, manager?: EntityManager): Promise<number> {
-    const result = await (manager ?? this.dataSource.manager)
+  /** Revokes a family's live tokens; with `userId`, only if the family is that user's. */
+  async revokeFamily(
+    familyId: string,
+    reason: string,
+    manager?: EntityManager,
+    userId?: number,
+  ): Promise<number> {
+    const qb = (manager ?? this.dataSource.manager)
       .createQueryBuilder()
       .update(RefreshTokenEntity)
       .set({ revokedAt: () => 'now()', revokedReason: reason })
-      .where('family_id = :familyId AND revoked_at IS NULL', { familyId })
-      .execute();
+      .where('family_id = :familyId AND revoked_at IS NULL', { familyId });
+    if (userId !== undefined) qb.andWhere('user_id = :userId', { userId });
+    const result = await qb.execute();
     return result.affected ?? 0;
   }
 

@@ -9,6 +9,8 @@ import { newOpaqueToken, sha256 } from './token-hash.js';
 import { TokensRepository } from './tokens.repository.js';
 
 export const JWT_ISSUER = 'kidney-genetics-db';
+/** How long a browser stays known to an account after a successful login there. */
+export const DEVICE_TTL_SECONDS = 180 * 86_400;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AccessClaims {
@@ -119,12 +121,37 @@ export class TokensService {
     return this.tokens.familyOpen(sessionId);
   }
 
-  /** Revokes the family a refresh token belongs to (logout of that session). */
-  async revokeFamilyOf(token: string): Promise<number | null> {
+  /** Revokes the family a refresh token belongs to, if it is `userId`'s (logout). */
+  async revokeFamilyOf(token: string, userId: number): Promise<number> {
     const row = await this.tokens.findRefresh(sha256(token));
-    if (!row) return null;
-    await this.tokens.revokeFamily(row.familyId, 'logout');
-    return row.userId;
+    if (row?.userId !== userId) return 0;
+    return this.tokens.revokeFamily(row.familyId, 'logout');
+  }
+
+  /** Revokes one session (refresh-token family) of `userId` (logout). */
+  revokeSession(sessionId: string, userId: number): Promise<number> {
+    return this.tokens.revokeFamily(sessionId, 'logout', undefined, userId);
+  }
+
+  /**
+   * A device token: proof that this browser signed in to the account before, kept in a
+   * long-lived HttpOnly cookie scoped to the login route. It lets its holder skip the
+   * per-account login back-off, and nothing else.
+   */
+  signDevice(userId: number): Promise<string> {
+    return this.jwt.signAsync(
+      { typ: 'device' },
+      { subject: String(userId), expiresIn: DEVICE_TTL_SECONDS },
+    );
+  }
+
+  async deviceKnown(token: string, userId: number): Promise<boolean> {
+    try {
+      const claims = await this.jwt.verifyAsync<{ typ?: string; sub?: string }>(token);
+      return claims.typ === 'device' && claims.sub === String(userId);
+    } catch {
+      return false;
+    }
   }
 
   revokeAllForUser(userId: number, reason: string, manager?: EntityManager): Promise<number> {

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { EnvironmentVariables, LogLevel, NodeEnv } from './environment.js';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 function parseTtls(spec: string): Record<string, number> {
   const ttls: Record<string, number> = {};
@@ -35,7 +36,7 @@ export class AppConfig {
       readonly maxValues: number;
     };
     readonly maxHeaderBytes: number;
-    readonly trustProxy: boolean;
+    readonly trustProxy: TrustProxy;
     readonly shutdownTimeoutMs: number;
   };
   readonly database: {
@@ -214,7 +215,7 @@ export class AppConfig {
         maxValues: env.BODY_MAX_VALUES,
       },
       maxHeaderBytes: env.MAX_HEADER_BYTES,
-      trustProxy: env.TRUST_PROXY,
+      trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     };
     this.database = {

@@ -9,7 +9,9 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
 } from 'class-validator';
+import { parseTrustProxy } from './trust-proxy.js';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -90,9 +92,20 @@ export class EnvironmentVariables {
   @Max(1048576)
   MAX_HEADER_BYTES = 16384;
 
-  @Transform(toBoolean)
-  @IsBoolean()
-  TRUST_PROXY = false;
+  /**
+   * Which `X-Forwarded-For` hops to believe: `false`, a hop count (`1` for one proxy in
+   * front), proxy addresses or CIDRs, or `true` (every hop: only behind a proxy that
+   * overwrites the header, since clients can write it).
+   */
+  @ValidateBy({
+    name: 'trustProxy',
+    validator: {
+      validate: (value: unknown) => parseTrustProxy(value) !== undefined,
+      defaultMessage: () =>
+        'TRUST_PROXY must be true, false, a hop count, or comma-separated proxy addresses/CIDRs',
+    },
+  })
+  TRUST_PROXY = 'false';
 
   @Transform(toInt)
   @IsInt()

@@ -27,6 +27,16 @@ describe('loadConfig', () => {
     expect(config.log.pretty).toBe(false);
   });
 
+  it.each([
+    ['false', false],
+    ['1', 1],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8', ['loopback', '10.0.0.0/8']],
+    ['true', true],
+  ])('reads TRUST_PROXY=%s as a setting Express understands', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).http.trustProxy).toEqual(expected);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).http.port).toBe(3000);
   });

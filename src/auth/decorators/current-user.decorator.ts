@@ -6,6 +6,8 @@ export interface AuthenticatedUser {
   id: number;
   username: string;
   role: Role;
+  /** The session the access token belongs to (absent for service tokens). */
+  sessionId?: string;
 }
 
 declare module 'express-serve-static-core' {

@@ -72,7 +72,7 @@ export class AccessGuard implements CanActivate {
     if (!user) throw new UnauthorizedError('Account no longer exists', 'INVALID_TOKEN');
     if (!user.isActive) throw new UnauthorizedError('Account is disabled', 'ACCOUNT_DISABLED');
     if (!open) throw new UnauthorizedError('The session has ended', 'TOKEN_REVOKED');
-    return { id: user.id, username: user.username, role: user.role };
+    return { id: user.id, username: user.username, role: user.role, sessionId: claims.sid };
   }
 
   private attach(req: Request, user: AuthenticatedUser): void {

@@ -1,7 +1,7 @@
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../../support/app-factory.js';
-import { createUser, loginAdmin } from '../../support/auth.js';
+import { createUser, login, loginAdmin } from '../../support/auth.js';
 import { registeredRoutes } from '../../support/routes.js';
 
 type Access = 'anonymous' | 'viewer' | 'curator' | 'admin';
@@ -124,6 +124,7 @@ function concrete(path: string): string {
 describe('route access matrix', () => {
   let t: TestApp;
   const tokens: Partial<Record<Access, string>> = {};
+  const logoutTokens: Partial<Record<Access, string>> = {};
 
   beforeAll(async () => {
     t = await createTestApp({
@@ -132,8 +133,16 @@ describe('route access matrix', () => {
     });
     const admin = await loginAdmin(t);
     tokens.admin = admin.accessToken;
-    tokens.curator = (await createUser(t, admin.accessToken, 'curator')).accessToken;
-    tokens.viewer = (await createUser(t, admin.accessToken, 'viewer')).accessToken;
+    const curator = await createUser(t, admin.accessToken, 'curator');
+    const viewer = await createUser(t, admin.accessToken, 'viewer');
+    tokens.curator = curator.accessToken;
+    tokens.viewer = viewer.accessToken;
+    // Logout ends the session of the token it is called with: it gets sessions of its own.
+    const extra = async (username: string, password: string) =>
+      (await login(t, username, password)).accessToken;
+    logoutTokens.admin = (await loginAdmin(t)).accessToken;
+    logoutTokens.curator = await extra(curator.username, curator.password);
+    logoutTokens.viewer = await extra(viewer.username, viewer.password);
   });
   afterAll(() => t.close());
 
@@ -167,8 +176,9 @@ describe('route access matrix', () => {
       const anonymous = await call();
       expect(anonymous.status).toBe(401);
       expect(anonymous.body.error.code).toBe('UNAUTHORIZED');
+      const roleTokens = route === 'POST /api/auth/logout' ? logoutTokens : tokens;
       for (const role of ['viewer', 'curator', 'admin'] as const) {
-        const res = await call(tokens[role]);
+        const res = await call(roleTokens[role]);
         if (RANK[role] < RANK[required]) {
           expect([role, res.status, res.body.error?.code]).toEqual([
             role,

@@ -80,6 +80,55 @@ describe('login abuse', () => {
     await attempt('admin', TEST_ADMIN_PASSWORD).expect(200);
   });
 
+  it('a browser that signed in to the account before skips its back-off', async () => {
+    const user = await createUser(t, adminToken, 'viewer');
+    const first = await attempt(user.username, user.password).expect(200);
+    const device = ([] as string[])
+      .concat(first.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('kgdb_device='));
+    expect(device).toMatch(/HttpOnly/);
+    expect(device).toMatch(/Path=\/api\/auth\/login/);
+    for (let i = 0; i < 5; i++) await attempt(user.username, 'guess').expect(401);
+    await attempt(user.username, user.password).expect(429);
+    const cookie = device!.split(';')[0];
+    const fromKnownBrowser = await t
+      .http()
+      .post('/api/auth/login')
+      .set('X-Forwarded-For', freshIp())
+      .set('Cookie', cookie)
+      .send({ username: user.username, password: user.password });
+    expect(fromKnownBrowser.status).toBe(200);
+    // Another account's device cookie does not help.
+    const other = await createUser(t, adminToken, 'viewer');
+    for (let i = 0; i < 5; i++) await attempt(other.username, 'guess').expect(401);
+    await t
+      .http()
+      .post('/api/auth/login')
+      .set('X-Forwarded-For', freshIp())
+      .set('Cookie', cookie)
+      .send({ username: other.username, password: other.password })
+      .expect(429);
+  });
+
+  it('counts one back-off per account, whether its username or e-mail is typed', async () => {
+    const user = await createUser(t, adminToken, 'viewer');
+    const email = `${user.username}@example.org`;
+    for (let i = 0; i < 3; i++) await attempt(user.username, 'guess').expect(401);
+    for (let i = 0; i < 2; i++) await attempt(email.toUpperCase(), 'guess').expect(401);
+    const res = await attempt(user.username, 'guess').expect(429);
+    expect(res.body.error.code).toBe('LOGIN_THROTTLED');
+  });
+
+  it('parallel guesses cannot slip past the back-off', async () => {
+    const user = await createUser(t, adminToken, 'viewer');
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => attempt(user.username, 'parallel-guess')),
+    );
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(7);
+  });
+
   it('answers an unknown name exactly as a known one, failure after failure', async () => {
     const user = await createUser(t, adminToken, 'viewer');
     const trace = async (username: string) => {
@@ -124,14 +173,26 @@ describe('login abuse', () => {
       t.http().get('/api/auth/me').set('Authorization', `Bearer ${token}`);
 
     await me(user.accessToken).expect(200);
+    // Logout with the access token alone (an API client without the cookie).
     await t
       .http()
       .post('/api/auth/logout')
       .set('Authorization', `Bearer ${user.accessToken}`)
-      .send({ refresh_token: user.refreshToken })
       .expect(200);
     const afterLogout = await me(user.accessToken).expect(401);
     expect(afterLogout.body.error.code).toBe('TOKEN_REVOKED');
+    await t.http().post('/api/auth/refresh').send({ refresh_token: user.refreshToken }).expect(401);
+
+    // Presenting another user's refresh token at logout does not end that user's session.
+    const victim = await createUser(t, adminToken, 'viewer');
+    const caller = await login(t, user.username, user.password);
+    await t
+      .http()
+      .post('/api/auth/logout')
+      .set('Authorization', `Bearer ${caller.accessToken}`)
+      .send({ refresh_token: victim.refreshToken })
+      .expect(200);
+    await me(victim.accessToken).expect(200);
 
     // Two sessions; one changes the password at once (same second as the other's token).
     const a = await login(t, user.username, user.password);
