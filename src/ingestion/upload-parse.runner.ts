@@ -5,9 +5,17 @@ import type { ParseRequest, ParsedUpload } from './parse-upload.js';
 import type { WorkerReply } from './upload-parse.worker.js';
 import { PARSE_WORKER_HEAP_MB, UploadLimitExceeded } from './upload-limits.js';
 import { UnreadableUploadError } from './upload-parser.js';
+import { UploadsBusyError } from './upload.errors.js';
 
 /** Uploads parsed at once; more wait their turn, so parsing never takes every core. */
-const PARALLEL_PARSES = 2;
+export const PARALLEL_PARSES = 2;
+/**
+ * Uploads waiting for a parse slot; one more is refused (503 UPLOADS_BUSY) rather than
+ * queued, since each holds its file (up to UPLOAD_MAX_MB) while it waits.
+ */
+export const MAX_WAITING_PARSES = 4;
+/** What a refused upload is told to wait: a typical parse takes a few seconds. */
+const BUSY_RETRY_AFTER_SECONDS = 5;
 
 /**
  * The compiled worker module. Beside this file in dist/; when this file is the
@@ -28,6 +36,8 @@ const waiting: (() => void)[] = [];
 
 async function inTurn<T>(work: () => Promise<T>): Promise<T> {
   if (running < PARALLEL_PARSES) running += 1;
+  else if (waiting.length >= MAX_WAITING_PARSES)
+    throw new UploadsBusyError(waiting.length, BUSY_RETRY_AFTER_SECONDS);
   else await new Promise<void>((resolve) => waiting.push(resolve));
   try {
     return await work();
@@ -110,7 +120,8 @@ function runWorker(request: ParseRequest): Promise<ParsedUpload> {
 /**
  * Parses an upload in a worker thread of its own, within the request's limits: the
  * event loop that answers requests (and liveness) never runs the parser, the worker's
- * heap is capped, and a worker past the time limit is stopped.
+ * heap is capped, and a worker past the time limit is stopped. With every slot taken
+ * and MAX_WAITING_PARSES already waiting, it throws UploadsBusyError at once.
  */
 export function parseInWorker(request: ParseRequest): Promise<ParsedUpload> {
   return inTurn(() => runWorker(request));

@@ -30,3 +30,20 @@ export class UnusableUploadError extends DomainError {
   readonly code = 'UPLOAD_UNUSABLE';
   readonly status = HttpStatus.BAD_REQUEST;
 }
+
+/**
+ * 503 while every parse slot is taken and the queue behind them is full: the file is
+ * let go at once instead of being held while it waits.
+ */
+export class UploadsBusyError extends DomainError {
+  readonly code = 'UPLOADS_BUSY';
+  readonly status = HttpStatus.SERVICE_UNAVAILABLE;
+
+  constructor(waiting: number, retryAfterSeconds: number) {
+    super(
+      `${waiting} uploads are already waiting to be read; retry in ${retryAfterSeconds} s`,
+      { retry_after_seconds: retryAfterSeconds },
+      { 'Retry-After': String(retryAfterSeconds) },
+    );
+  }
+}
