@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../../src/database/free-port.js';
 import { repeated, sheetRow, workbook } from '../../factories/xlsx-files.js';
@@ -152,6 +153,40 @@ describe('upload limits (issue 18, item 3)', () => {
       details: { limit: 'decompressed_size', variable: 'UPLOAD_MAX_DECOMPRESSED_MB' },
     });
     expect(probe.answered).toBeGreaterThan(0);
+    await expectHealthyAfterwards();
+    expect(await storedUploads()).toBe(0);
+  }, 180_000);
+
+  /** The app's resident memory now (kB), its peak since then reset to it (Linux). */
+  function resetPeakMemory(): number {
+    writeFileSync(`/proc/${app.child.pid}/clear_refs`, '5');
+    return memoryKb('VmRSS');
+  }
+
+  function memoryKb(field: 'VmRSS' | 'VmHWM'): number {
+    const status = readFileSync(`/proc/${app.child.pid}/status`, 'utf8');
+    return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1]);
+  }
+
+  it('refuses a 0.4 MB workbook hiding a 400 MB entry from its directory, memory flat', async () => {
+    const file = await workbook({
+      rows: [sheetRow(1, ['symbol']), sheetRow(2, ['PKD1'])],
+      extraParts: [
+        { name: 'xl/padding.xml', chunks: repeated('A', 400 * 1024 * 1024), hidden: true },
+      ],
+    });
+    expect(file.length).toBeLessThan(1024 * 1024);
+    const before = resetPeakMemory();
+    const { status, body, probe } = await uploadWhileProbing(fileForm(file, 'hidden.xlsx', 'Lab'));
+    const growthMb = (memoryKb('VmHWM') - before) / 1024;
+    expect(probe.failed).toBe(0);
+    // Before the fix the reader allocated the hidden entry's 400 MB outside the worker's heap.
+    expect(growthMb).toBeLessThan(200);
+    expect(status).toBe(400);
+    expect((body as ErrorBody).error).toMatchObject({
+      code: 'UPLOAD_UNUSABLE',
+      message: expect.stringMatching(/central directory/) as unknown,
+    });
     await expectHealthyAfterwards();
     expect(await storedUploads()).toBe(0);
   }, 180_000);
