@@ -1,4 +1,4 @@
-import { lstat, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { lstat, open, readFile, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
@@ -13,7 +13,14 @@ import { basename, dirname, join, resolve } from 'node:path';
  * The one exception is a cluster the app itself began creating and never finished (the
  * process died during initdb): a marker beside the folder, written before initdb and
  * removed after it succeeded, says so, and only then are the folder's contents cleared
- * for a new attempt.
+ * for a new attempt. Even then a folder holding cluster files (`PG_VERSION` or
+ * `global/pg_control`) is never cleared: a stale or planted marker must not cost a
+ * complete cluster, so that case is refused and left to the operator.
+ *
+ * Creating a cluster (inspecting the folder, clearing an interrupted attempt, initdb)
+ * happens under an exclusive lock file beside the folder holding the creator's pid, so
+ * that two processes (the app and the migration CLI) never both create, nor one clear
+ * what the other is writing.
  */
 export type DataDirState =
   | { readonly kind: 'absent' }
@@ -50,6 +57,19 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** Present while a process creates the cluster; holds that process's pid. */
+export function initialisationLockFile(dataDir: string): string {
+  return besideDataDir(dataDir, '.init.lock');
+}
+
+/** Files that only a PostgreSQL cluster (complete, or nearly) holds. */
+const CLUSTER_FILES = ['PG_VERSION', join('global', 'pg_control')];
+
+async function holdsClusterFiles(dir: string): Promise<boolean> {
+  for (const file of CLUSTER_FILES) if (await exists(join(dir, file))) return true;
+  return false;
+}
+
 export async function inspectDataDir(dataDir: string): Promise<DataDirState> {
   // stat, not lstat: a symlink to a folder elsewhere (another disk) is a folder.
   const info = await stat(dataDir).catch((error: NodeJS.ErrnoException) => {
@@ -63,7 +83,17 @@ export async function inspectDataDir(dataDir: string): Promise<DataDirState> {
     return { kind: 'absent' };
   }
   if (!info.isDirectory()) return { kind: 'foreign', reason: 'it is not a folder' };
-  if (await exists(marker)) return { kind: 'interrupted' };
+  if (await exists(marker)) {
+    if (!(await holdsClusterFiles(dataDir))) return { kind: 'interrupted' };
+    return {
+      kind: 'foreign',
+      reason:
+        `it holds PostgreSQL cluster files (PG_VERSION or global/pg_control) while ${marker} ` +
+        'says an earlier creation was interrupted, and the app never clears a folder holding ' +
+        `a cluster. If the cluster is complete, delete ${marker}; if it is not, empty the ` +
+        `folder and delete ${marker} yourself`,
+    };
+  }
   const entries = await readdir(dataDir);
   if (entries.length === 0) return { kind: 'empty' };
   if (entries.includes('PG_VERSION')) return { kind: 'cluster' };
@@ -100,9 +130,99 @@ export async function finishInitialisation(dataDir: string): Promise<void> {
   });
 }
 
+/**
+ * Clears what an interrupted initdb wrote into `dir` (state `interrupted`). Refuses a
+ * folder holding cluster files, whatever the marker says.
+ */
+export async function clearInterruptedAttempt(dir: string): Promise<void> {
+  if (await holdsClusterFiles(dir)) {
+    throw new DataDirRefusedError(
+      `refusing to clear ${dir}: it holds PostgreSQL cluster files (PG_VERSION or ` +
+        'global/pg_control), and the app never deletes a cluster it did not just create',
+    );
+  }
+  await emptyFolder(dir);
+}
+
 /** Removes everything inside `dir`, keeping the folder (its owner, mode, or mount). */
 export async function emptyFolder(dir: string): Promise<void> {
   for (const entry of await readdir(dir)) {
     await rm(join(dir, entry), { recursive: true, force: true });
   }
+}
+
+/** Held while this process creates a cluster; `release` is safe to call more than once. */
+export interface InitialisationLock {
+  release(): Promise<void>;
+}
+
+/** Lock files this process holds (a pid found in a lock file but not here is a dead one's). */
+const held = new Set<string>();
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The pid in a lock file, undefined when it holds none (yet), null when it is gone. */
+async function lockHolder(file: string): Promise<number | undefined | null> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (text === null) return null;
+  const pid = Number.parseInt(text.trim(), 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/**
+ * Takes the exclusive lock for creating the cluster in `dataDir` (O_CREAT|O_EXCL, the pid
+ * written inside). A lock held by a running process is refused with an error naming it;
+ * one left by a process that is no longer running (or by an earlier process that had this
+ * one's pid, e.g. a restarted container) is taken over, with a warning.
+ */
+export async function acquireInitialisationLock(
+  dataDir: string,
+  warn: (message: string) => void,
+): Promise<InitialisationLock> {
+  const file = initialisationLockFile(dataDir);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(file, 'wx', 0o600);
+      try {
+        await handle.writeFile(`${process.pid}\n`);
+      } finally {
+        await handle.close();
+      }
+      held.add(file);
+      let released = false;
+      return {
+        release: async () => {
+          if (released) return;
+          released = true;
+          held.delete(file);
+          await rm(file, { force: true });
+        },
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const pid = await lockHolder(file);
+    if (pid === null) continue;
+    const ours = pid === process.pid && held.has(file);
+    if (pid === undefined || ours || (pid !== process.pid && isRunning(pid))) {
+      throw new DataDirRefusedError(
+        `another process (pid ${pid ?? 'unknown'}) is creating the cluster in ${dataDir} ` +
+          `(lock file ${file}). Start again once it has finished; if no such process is ` +
+          `running, delete ${file}.`,
+      );
+    }
+    warn(`removing the stale lock ${file}: pid ${pid} is not running`);
+    await rm(file, { force: true });
+  }
+  throw new DataDirRefusedError(`could not take the lock ${file} for ${dataDir}`);
 }

@@ -16,12 +16,14 @@ import {
   writePasswordFile,
 } from './embedded-credentials.js';
 import {
+  acquireInitialisationLock,
   beginInitialisation,
-  emptyFolder,
+  clearInterruptedAttempt,
   finishInitialisation,
   inspectDataDir,
   refusal,
   type DataDirState,
+  type InitialisationLock,
 } from './embedded-data-dir.js';
 import {
   DEFAULT_RESTART_POLICY,
@@ -238,7 +240,7 @@ async function prepareDataDir(
       `creating the cluster in ${dataDir} was interrupted by an earlier start; clearing what ` +
         'that initdb wrote and creating it again',
     );
-    await emptyFolder(dataDir);
+    await clearInterruptedAttempt(dataDir);
   }
   return state;
 }
@@ -306,10 +308,30 @@ export async function startEmbeddedPostgres(
   if (dataDir !== configured) {
     log(`${configured} is not reachable by the postgres user; using ${dataDir}`);
   }
+  // Held from inspecting the folder until its cluster exists: no other process (a second
+  // app, the migration CLI) creates there meanwhile, nor clears what this one writes.
+  const creating = await acquireInitialisationLock(dataDir, (m) => event('warn', m));
+  try {
+    return await startLocked(requested, dataDir, creating, log, event);
+  } finally {
+    await creating.release();
+  }
+}
+
+/** The start itself, under the lock for creating the cluster (released once one exists). */
+async function startLocked(
+  requested: EmbeddedPostgresOptions,
+  dataDir: string,
+  creating: InitialisationLock,
+  log: (message: string) => void,
+  event: NonNullable<EmbeddedPostgresOptions['onEvent']>,
+): Promise<EmbeddedPostgresHandle> {
   const { EmbeddedPostgres, postgresBinary, initdbBinary } = await importEmbeddedPostgres(log);
   const isRoot = userInfo().uid === 0;
   const ids = isRoot ? await postgresUserIds() : undefined;
   const state = await prepareDataDir(dataDir, requested.persistent, log, event);
+  // An existing cluster is only started: nothing left to guard.
+  if (state.kind === 'cluster') await creating.release();
   const passwordFile = passwordFileFor(dataDir);
   const { password, wrote } = await loadPassword(passwordFile, event);
 

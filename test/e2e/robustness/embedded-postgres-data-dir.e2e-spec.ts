@@ -37,6 +37,10 @@ async function setting(url: string, name: string): Promise<string> {
   }
 }
 
+async function readPassword(dataDir: string): Promise<string> {
+  return (await readFile(`${dataDir}.password`, 'utf8')).trim();
+}
+
 describe('the embedded PostgreSQL data folder and credentials', () => {
   let root: string;
   const running: EmbeddedPostgresHandle[] = [];
@@ -153,8 +157,7 @@ describe('the embedded PostgreSQL data folder and credentials', () => {
 
   it('clears and recreates only a cluster whose creation it began and never finished', async () => {
     const dataDir = join(root, 'interrupted');
-    await mkdir(dataDir);
-    await writeFile(join(dataDir, 'PG_VERSION'), '18\n');
+    await mkdir(join(dataDir, 'base'), { recursive: true });
     await writeFile(join(dataDir, 'half-written'), '');
     await writeFile(initialisationMarker(dataDir), 'initdb started by an earlier start\n');
 
@@ -163,6 +166,50 @@ describe('the embedded PostgreSQL data folder and credentials', () => {
     expect(await readdir(dataDir)).not.toContain('half-written');
     expect(existsSync(initialisationMarker(dataDir))).toBe(false);
     expect(events.join('\n')).toContain('was interrupted');
+    await handle.stop();
+  });
+
+  it('a stale or planted creation marker never costs a complete cluster', async () => {
+    const dataDir = join(root, 'marked');
+    const made = await start(dataDir);
+    const client = new pg.Client({ connectionString: made.url });
+    await client.connect();
+    await client.query('CREATE TABLE kept (note text)');
+    await client.query(`INSERT INTO kept VALUES ('still here')`);
+    await client.end();
+    await made.stop();
+    const before = (await readdir(dataDir)).sort();
+    await writeFile(initialisationMarker(dataDir), 'planted\n');
+
+    await expect(start(dataDir)).rejects.toThrow(
+      `refusing to use ${dataDir} as the embedded PostgreSQL data folder: it holds PostgreSQL cluster files`,
+    );
+    expect((await readdir(dataDir)).sort()).toEqual(before);
+    // Once the operator removes the marker, the cluster starts with its data.
+    await rm(initialisationMarker(dataDir));
+    const again = await start(dataDir);
+    expect(again.initialised).toBe(false);
+    const after = new pg.Client({ connectionString: again.url });
+    await after.connect();
+    const { rows } = await after.query<{ note: string }>('SELECT note FROM kept');
+    await after.end();
+    expect(rows).toEqual([{ note: 'still here' }]);
+    await again.stop();
+  });
+
+  it('two processes starting together on an absent folder: one creates, the other is refused', async () => {
+    const dataDir = join(root, 'contested');
+    const outcomes = await Promise.allSettled([start(dataDir), start(dataDir)]);
+    const created = outcomes.filter((o) => o.status === 'fulfilled');
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    expect([created.length, refused.length]).toEqual([1, 1]);
+    expect(String(refused[0].reason)).toContain(`is creating the cluster in ${dataDir}`);
+    const handle = created[0].value;
+    expect(handle.initialised).toBe(true);
+    expect(await tryLogin(Number(new URL(handle.url).port), await readPassword(dataDir))).toBe(
+      'accepted',
+    );
+    expect(existsSync(`${dataDir}.init.lock`)).toBe(false);
     await handle.stop();
   });
 
