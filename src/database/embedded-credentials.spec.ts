@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -38,13 +38,25 @@ describe('the embedded superuser password file', () => {
     expect(warnings).toEqual([expect.stringContaining('holds no password')]);
   });
 
-  it('readable by others is made 0600 again, with a warning', async () => {
+  it('readable by others counts as exposed: no password, so a new one is generated and set', async () => {
     const file = join(root, 'open.password');
-    await writeFile(file, 'secret-value\n');
-    await chmod(file, 0o644);
+    await writeFile(file, 'exposed-value\n');
+    await chmod(file, 0o640);
     const warnings: string[] = [];
-    expect(await readPasswordFile(file, (m) => warnings.push(m))).toBe('secret-value');
-    expect((await stat(file)).mode & 0o777).toBe(0o600);
-    expect(warnings).toEqual([expect.stringContaining('was readable by other users')]);
+    expect(await readPasswordFile(file, (m) => warnings.push(m))).toBeUndefined();
+    expect(warnings).toEqual([expect.stringContaining('was readable by other users (mode 640)')]);
+    expect(warnings[0]).toContain('new one is generated and set');
+  });
+
+  it('a symlink is refused, and the file it points to is left as it is', async () => {
+    const target = join(root, 'elsewhere');
+    await writeFile(target, 'planted-value\n');
+    await chmod(target, 0o644);
+    const file = join(root, 'pg.password');
+    await symlink(target, file);
+    await expect(readPasswordFile(file, () => undefined)).rejects.toThrow(
+      `${file} is a symbolic link`,
+    );
+    expect((await stat(target)).mode & 0o777).toBe(0o644);
   });
 });

@@ -1,7 +1,8 @@
 /** The embedded cluster's superuser password: its file beside the data folder, and resets. */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { besideDataDir } from './embedded-data-dir.js';
 
 /** The embedded server's superuser (initdb's `--username`). */
@@ -21,30 +22,58 @@ export function generatePassword(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** The stored password, or undefined when there is no usable file. */
+/**
+ * The stored password, or undefined when there is no usable file: none, an empty one, or
+ * one other users could read. A password that was readable by others is treated as
+ * known to them: making the file 0600 now would keep it in use, so instead the caller
+ * generates a new one, writes it (replacing the file) and sets it on the cluster.
+ *
+ * The file is opened once without following a symlink (O_NOFOLLOW), and its type and
+ * mode are read from that handle: a symlink put in its place could otherwise hand the
+ * app a password chosen by someone else, or point a later change at another file.
+ */
 export async function readPasswordFile(
   file: string,
   warn: (message: string) => void,
 ): Promise<string | undefined> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      if (error.code === 'ELOOP') {
+        throw new Error(
+          `${file} is a symbolic link; refusing to read the embedded superuser password ` +
+            'through it. Replace it with the regular file it should be (mode 0600), or ' +
+            'delete it to have a new password generated and set on the next start.',
+        );
+      }
+      throw error;
+    },
+  );
+  if (handle === undefined) return undefined;
   let text: string;
+  let mode: number;
   try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      throw new Error(`${file} is not a regular file; refusing to use it as the password file`);
+    }
+    mode = info.mode & 0o777;
+    text = await handle.readFile('utf8');
+  } finally {
+    await handle.close();
   }
   const password = text.split('\n')[0]?.trim() ?? '';
   if (password.length === 0) {
     warn(`${file} holds no password; a new one is generated and set`);
     return undefined;
   }
-  const mode = (await stat(file)).mode & 0o777;
   if ((mode & 0o077) !== 0) {
-    await chmod(file, 0o600);
     warn(
-      `${file} was readable by other users (mode ${mode.toString(8)}); it is now 0600. ` +
-        `Delete it to have a new password generated on the next start.`,
+      `${file} was readable by other users (mode ${mode.toString(8)}), so its password ` +
+        'counts as exposed: a new one is generated and set on the cluster, and the file ' +
+        'is replaced with mode 0600',
     );
+    return undefined;
   }
   return password;
 }

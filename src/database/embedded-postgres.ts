@@ -275,7 +275,7 @@ async function bringUp(
     event(
       'warn',
       `the cluster in ${dataDir} has no password file (it was created by an earlier version ` +
-        `with the fixed password, or the file was lost); setting a new random superuser ` +
+        `with the fixed password, or the file was lost or readable by others); setting a new random superuser ` +
         `password, stored in ${passwordFile}`,
     );
     await resetSuperuserPassword({ postgresBinary, dataDir, password, ids });

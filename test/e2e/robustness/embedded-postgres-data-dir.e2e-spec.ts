@@ -1,5 +1,15 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -126,6 +136,33 @@ describe('the embedded PostgreSQL data folder and credentials', () => {
     await after.end();
     expect(rows).toEqual([{ note: 'still here' }]);
     await migrated.stop();
+  });
+
+  it('rotates a password whose file other users could read, and refuses a symlinked file', async () => {
+    const dataDir = join(root, 'exposed');
+    const made = await start(dataDir);
+    const exposed = await readPassword(dataDir);
+    await made.stop();
+    await chmod(made.passwordFile, 0o644);
+
+    const rotated = await start(dataDir);
+    const password = await readPassword(dataDir);
+    const port = Number(new URL(rotated.url).port);
+    expect(password).not.toBe(exposed);
+    expect((await stat(rotated.passwordFile)).mode & 0o777).toBe(0o600);
+    expect(await tryLogin(port, exposed)).toBe('28P01');
+    expect(await tryLogin(port, password)).toBe('accepted');
+    expect(events.join('\n')).toMatch(/warn: .*was readable by other users/);
+    await rotated.stop();
+
+    // A symlink in place of the file: refused, the file it points to untouched.
+    const elsewhere = join(root, 'elsewhere.password');
+    await writeFile(elsewhere, 'planted\n', { mode: 0o644 });
+    await rm(rotated.passwordFile);
+    await symlink(elsewhere, rotated.passwordFile);
+    await expect(start(dataDir)).rejects.toThrow(`${rotated.passwordFile} is a symbolic link`);
+    expect((await stat(elsewhere)).mode & 0o777).toBe(0o644);
+    expect(await readFile(elsewhere, 'utf8')).toBe('planted\n');
   });
 
   it('refuses a non-empty folder without PG_VERSION and deletes nothing', async () => {
