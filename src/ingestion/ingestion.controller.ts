@@ -128,6 +128,12 @@ export class IngestionController {
       'Over an upload limit (file size, inflated size, rows, cell length, distinct genes, parse time or memory); details name the limit and its variable',
   })
   @ApiResponse({ status: 415, type: ErrorEnvelope, description: 'Not JSON, CSV, TSV or XLSX' })
+  @ApiResponse({
+    status: 503,
+    type: ErrorEnvelope,
+    description:
+      'UPLOADS_BUSY: both parse slots busy and 4 uploads already waiting; retry after Retry-After seconds',
+  })
   async upload(
     @Param() params: SourceParam,
     @UploadedFile() file: File | undefined,
