@@ -22,6 +22,7 @@ import {
   UploadTooLargeError,
 } from './upload.errors.js';
 import { UploadLimitExceeded, megabytes, type UploadLimits } from './upload-limits.js';
+import { runWithLongStatements } from '../database/resilient-pool.js';
 import {
   UPLOAD_FORMATS,
   UPLOAD_SOURCES,
@@ -278,7 +279,8 @@ export class UploadsService {
     let broken: Error | undefined;
     try {
       await runner.startTransaction();
-      const result = await work(runner.manager);
+      // An upload's batches are request work but may rightly take longer than a read.
+      const result = await runWithLongStatements(() => work(runner.manager));
       await runner.commitTransaction();
       return result;
     } catch (error) {
