@@ -3,6 +3,7 @@ import type { CorsOptions, CorsOptionsDelegate } from '@nestjs/common/internal';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import { WsAdapter } from '@nestjs/platform-ws';
+import bodyParser from 'body-parser';
 import cookieParser from 'cookie-parser';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { ResponseFastPath } from './cache/http-fast-path.js';
@@ -16,6 +17,9 @@ import { bodyErrorHandler, verifyJsonShape } from './common/http/body-limits.js'
 import { answerClientErrors } from './common/http/client-errors.js';
 import type { AppConfig } from './config/index.js';
 import { setupOpenApi } from './openapi/openapi.js';
+
+/** Largest JSON or form body of the session routes (`/api/auth/…`). */
+export const SESSION_BODY_LIMIT = '16kb';
 
 /**
  * Everything main.ts applies to the app, shared with the e2e app factory so tests
@@ -40,7 +44,15 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // JSON structure limits apply before anything parses the body.
   // `verify` is body-parser's own hook; Nest's option types leave it out only because
   // `rawBody: true` would replace it, which this app does not use.
-  const json = { limit: config.http.bodyLimit, verify: verifyJsonShape(config.http.jsonLimits) };
+  const verify = verifyJsonShape(config.http.jsonLimits);
+  // The session routes are public and read a few short fields: their small limit refuses
+  // a hostile megabyte from its Content-Length, never buffering, decoding or scanning it.
+  app.use(
+    REFRESH_COOKIE_PATH,
+    bodyParser.json({ limit: SESSION_BODY_LIMIT, verify }),
+    bodyParser.urlencoded({ limit: SESSION_BODY_LIMIT, extended: false, parameterLimit: 100 }),
+  );
+  const json = { limit: config.http.bodyLimit, verify };
   app.useBodyParser('json', json);
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
   app.use(

@@ -73,8 +73,9 @@ describe('bounded requests at the HTTP edge', () => {
 
   it('answers 70,000-key bodies from 4 clients with small 400s while the event loop and liveness stay responsive', async () => {
     expect(MANY_KEYS_BODY.length).toBeLessThan(1024 * 1024);
+    // A public JSON route outside the session routes, which refuse such a body by its size.
     const send = () =>
-      fetch(`${base}/api/auth/refresh`, {
+      fetch(`${base}/api/genes/hpo-classifications`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: MANY_KEYS_BODY,
@@ -126,6 +127,29 @@ describe('bounded requests at the HTTP edge', () => {
     }
   });
 
+  it('refuses a session route a body over 16 KB by its size, whatever it holds', async () => {
+    for (const path of ['/api/auth/refresh', '/api/auth/login', '/api/auth/forgot-password']) {
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: MANY_KEYS_BODY,
+      });
+      const text = await res.text();
+      expect([path, res.status]).toEqual([path, 413]);
+      expect(text.length).toBeLessThan(1024);
+      expect(JSON.parse(text)).toMatchObject({
+        error: { code: 'PAYLOAD_TOO_LARGE', details: { limit_bytes: 16 * 1024 } },
+      });
+    }
+    // Other routes keep the general limit: the same size is read, then refused by shape.
+    const other = await fetch(`${base}/api/genes/hpo-classifications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ gene_ids: Array.from({ length: 1000 }, (_, i) => i + 1) }),
+    });
+    expect(other.status).toBe(200);
+  });
+
   it('answers JSON nested 20,000 deep with 400 on every JSON operation, before authentication', async () => {
     const operations = jsonOperations();
     expect(operations.length).toBeGreaterThan(15);
@@ -136,7 +160,11 @@ describe('bounded requests at the HTTP edge', () => {
         .set('content-type', 'application/json')
         .send(DEEP_BODY);
       const error = (res.body as { error?: { code?: string; details?: unknown } }).error;
-      if (res.status !== 400 || error?.code !== 'BODY_TOO_COMPLEX')
+      // The session routes refuse a body this size (117 KB) before reading it.
+      const expected = path.startsWith('/api/auth/')
+        ? { status: 413, code: 'PAYLOAD_TOO_LARGE' }
+        : { status: 400, code: 'BODY_TOO_COMPLEX' };
+      if (res.status !== expected.status || error?.code !== expected.code)
         failures.push(
           `${method} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`,
         );
@@ -211,7 +239,7 @@ describe('bounded requests at the HTTP edge', () => {
     expect(malformed.body.error.code).toBe('BAD_REQUEST');
     expect(oversized.body.error).toMatchObject({
       code: 'PAYLOAD_TOO_LARGE',
-      details: { limit_bytes: 1024 * 1024 },
+      details: { limit_bytes: 16 * 1024 },
     });
     // A routed failure keeps its single line from the request logger.
     const routed = await t.http().post('/__probe/echo').send({ name: 1 }).expect(400);
