@@ -1,4 +1,14 @@
-import { lstat, open, readFile, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  open,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
@@ -190,6 +200,8 @@ export async function acquireInitialisationLock(
   warn: (message: string) => void,
 ): Promise<InitialisationLock> {
   const file = initialisationLockFile(dataDir);
+  // The lock sits beside the folder; in a fresh checkout even its parent (.data) is absent.
+  await mkdir(dirname(file), { recursive: true, mode: 0o755 });
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const handle = await open(file, 'wx', 0o600);

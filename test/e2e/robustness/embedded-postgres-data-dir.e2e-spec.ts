@@ -165,6 +165,15 @@ describe('the embedded PostgreSQL data folder and credentials', () => {
     expect(await readFile(elsewhere, 'utf8')).toBe('planted\n');
   });
 
+  it('creates a cluster in a folder whose parent does not exist yet (a fresh checkout)', async () => {
+    // `npm start` in a new clone: EMBEDDED_PG_DATA_DIR is .data/postgres and .data is absent.
+    const dataDir = join(root, 'new-checkout', '.data', 'postgres');
+    const handle = await start(dataDir);
+    expect(handle.initialised).toBe(true);
+    expect(await setting(handle.url, 'listen_addresses')).toBe('127.0.0.1');
+    await handle.stop();
+  });
+
   it('refuses a non-empty folder without PG_VERSION and deletes nothing', async () => {
     const dataDir = join(root, 'someone-elses');
     await mkdir(dataDir);
