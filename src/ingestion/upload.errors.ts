@@ -1,12 +1,9 @@
 import { HttpStatus } from '@nestjs/common';
-import { DomainError } from '../common/errors/index.js';
+import { DomainError, PayloadTooLargeError } from '../common/errors/index.js';
 import { LIMIT_VARIABLES, type UploadLimitExceeded } from './upload-limits.js';
 
 /** 413 for an upload over one of its limits; details name the limit and its variable. */
-export class UploadTooLargeError extends DomainError {
-  readonly code = 'PAYLOAD_TOO_LARGE';
-  readonly status = HttpStatus.PAYLOAD_TOO_LARGE;
-
+export class UploadTooLargeError extends PayloadTooLargeError {
   constructor(exceeded: UploadLimitExceeded, fileName?: string) {
     super(`${fileName ? `${fileName}: ` : ''}${exceeded.message}`, {
       limit: exceeded.limit,
@@ -19,11 +16,6 @@ export class UploadTooLargeError extends DomainError {
 export class UnknownUploadSourceError extends DomainError {
   readonly code = 'SOURCE_NOT_FOUND';
   readonly status = HttpStatus.NOT_FOUND;
-}
-
-export class UnsupportedUploadError extends DomainError {
-  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
-  readonly status = HttpStatus.UNSUPPORTED_MEDIA_TYPE;
 }
 
 export class UnusableUploadError extends DomainError {

@@ -4,7 +4,11 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { RowFailure } from '../annotation-sources/evidence/evidence-record.js';
 import { HgncNormalizer } from '../annotation-sources/normalization/hgnc-normalizer.js';
 import type { AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
-import { NotFoundError, ValidationFailedError } from '../common/errors/index.js';
+import {
+  NotFoundError,
+  UnsupportedMediaTypeError,
+  ValidationFailedError,
+} from '../common/errors/index.js';
 import { AppConfig } from '../config/index.js';
 import { EVIDENCE_MERGERS } from '../genes/evidence-merge.js';
 import { ScoreRefresher } from '../genes/scoring/score-refresher.service.js';
@@ -17,7 +21,6 @@ import type { ParsedUpload } from './parse-upload.js';
 import { parseInWorker } from './upload-parse.runner.js';
 import {
   UnknownUploadSourceError,
-  UnsupportedUploadError,
   UnusableUploadError,
   UploadTooLargeError,
 } from './upload.errors.js';
@@ -133,7 +136,7 @@ export class UploadsService {
     }
     const format = detectFormat(file.originalname, file.buffer);
     if (!format) {
-      throw new UnsupportedUploadError(
+      throw new UnsupportedMediaTypeError(
         `${file.originalname}: not a JSON, CSV, TSV or XLSX file (legacy .xls: save as .xlsx)`,
       );
     }

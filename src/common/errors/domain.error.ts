@@ -37,6 +37,16 @@ export class NotFoundError extends DomainError {
   readonly status = HttpStatus.NOT_FOUND;
 }
 
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+  readonly status = HttpStatus.PAYLOAD_TOO_LARGE;
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+  readonly status = HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+}
+
 export class ConflictError extends DomainError {
   readonly code = 'CONFLICT';
   readonly status = HttpStatus.CONFLICT;

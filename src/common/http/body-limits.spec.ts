@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooComplexError, UnsupportedMediaTypeError, verifyJsonShape } from './body-limits.js';
+import { UnsupportedMediaTypeError } from '../errors/index.js';
+import { BodyTooComplexError, verifyJsonShape } from './body-limits.js';
 
 const LIMITS = { maxDepth: 2, maxObjectKeys: 10, maxArrayItems: 10, maxValues: 100 };
 const verify = verifyJsonShape(LIMITS);

@@ -2,7 +2,7 @@ import { HttpStatus } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { DomainError } from '../errors/index.js';
+import { DomainError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors/index.js';
 import { completionLevel, completionMessage } from '../../logging/pino-options.js';
 import { elapsedMs } from '../middleware/request-id.middleware.js';
 import {
@@ -20,16 +20,6 @@ export class BodyTooComplexError extends DomainError {
   constructor(problem: JsonShapeProblem) {
     super(describeJsonShapeProblem(problem), { limit: problem.limit, max: problem.max });
   }
-}
-
-export class PayloadTooLargeError extends DomainError {
-  readonly code = 'PAYLOAD_TOO_LARGE';
-  readonly status = HttpStatus.PAYLOAD_TOO_LARGE;
-}
-
-export class UnsupportedMediaTypeError extends DomainError {
-  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
-  readonly status = HttpStatus.UNSUPPORTED_MEDIA_TYPE;
 }
 
 /**
