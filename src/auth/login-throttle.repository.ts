@@ -10,6 +10,17 @@ export interface BackoffPolicy {
   windowSeconds: number;
 }
 
+/*
+ * SQL over a `login_throttle` row `t`, with the parameters of `reserve`: $2 free attempts,
+ * $3 longest delay, $4 window, $5 base delay (seconds).
+ */
+/** Failures before this no longer count. */
+const WINDOW_START = 'now() - make_interval(secs => $4)';
+/** When the next attempt may be made: the base delay, doubled per failure past the free ones. */
+const NEXT_ATTEMPT =
+  't.last_failure_at + make_interval(secs => ' +
+  'least($3::float8, $5::float8 * power(2, least(t.failures - $2, 30))))';
+
 /** Failed-login counts per hashed login name: the state of the per-account back-off. */
 @Injectable()
 export class LoginThrottleRepository {
@@ -35,22 +46,17 @@ export class LoginThrottleRepository {
       `INSERT INTO login_throttle AS t (login_key, failures, last_failure_at)
        VALUES ($1, 1, now())
        ON CONFLICT (login_key) DO UPDATE SET
-         failures = CASE WHEN t.last_failure_at < now() - make_interval(secs => $4)
-                         THEN 1 ELSE t.failures + 1 END,
+         failures = CASE WHEN t.last_failure_at < ${WINDOW_START} THEN 1 ELSE t.failures + 1 END,
          last_failure_at = now()
-       WHERE t.failures < $2
-          OR t.last_failure_at < now() - make_interval(secs => $4)
-          OR t.last_failure_at + make_interval(secs =>
-               least($3::float8, $5::float8 * power(2, least(t.failures - $2, 30)))) <= now()
+       WHERE t.failures < $2 OR t.last_failure_at < ${WINDOW_START} OR ${NEXT_ATTEMPT} <= now()
        RETURNING failures`,
       params,
     );
     if (reserved.length > 0) return null;
     const waiting: { next_attempt_at: Date }[] = await this.dataSource.query(
-      `SELECT greatest(now() + interval '1 second', last_failure_at + make_interval(secs =>
-                least($3::float8, $4::float8 * power(2, least(failures - $2, 30))))) AS next_attempt_at
-       FROM login_throttle WHERE login_key = $1`,
-      [loginKey, policy.freeAttempts, policy.maxDelaySeconds, policy.baseDelaySeconds],
+      `SELECT greatest(now() + interval '1 second', ${NEXT_ATTEMPT}) AS next_attempt_at
+       FROM login_throttle t WHERE t.login_key = $1 AND t.last_failure_at >= ${WINDOW_START}`,
+      params,
     );
     return waiting[0]?.next_attempt_at ?? new Date(Date.now() + 1000);
   }
