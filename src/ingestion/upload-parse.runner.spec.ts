@@ -1,17 +1,10 @@
 import { HttpStatus } from '@nestjs/common';
+import { testUploadLimits } from '../../test/factories/upload-limits.js';
 import type { ParseRequest } from './parse-upload.js';
-import type { UploadLimits } from './upload-limits.js';
 import { MAX_WAITING_PARSES, PARALLEL_PARSES, parseInWorker } from './upload-parse.runner.js';
 import { UploadsBusyError } from './upload.errors.js';
 
-const LIMITS: UploadLimits = {
-  maxFileBytes: 50 * 1024 * 1024,
-  maxDecompressedBytes: 32 * 1024 * 1024,
-  maxRows: 1000,
-  maxCellChars: 1000,
-  maxGenes: 100,
-  parseTimeoutMs: 30_000,
-};
+const LIMITS = testUploadLimits();
 
 const request = (symbol: string): ParseRequest => ({
   content: Buffer.from(`symbol,panels\n${symbol},Cystic\n`),

@@ -1,16 +1,10 @@
 import { repeated, sheetRow, workbook, worksheet } from '../../test/factories/xlsx-files.js';
+import { testUploadLimits } from '../../test/factories/upload-limits.js';
 import { parseUpload } from './parse-upload.js';
 import { UploadLimitExceeded, type UploadLimits } from './upload-limits.js';
 import { UnreadableUploadError, readTable, type UploadFormat } from './upload-parser.js';
 
-const LIMITS: UploadLimits = {
-  maxFileBytes: 50 * 1024 * 1024,
-  maxDecompressedBytes: 32 * 1024 * 1024,
-  maxRows: 1000,
-  maxCellChars: 1000,
-  maxGenes: 100,
-  parseTimeoutMs: 30_000,
-};
+const LIMITS = testUploadLimits();
 
 /** The limit `work` stopped at, or null when it finished. */
 async function limitHit(work: () => Promise<unknown>): Promise<string | null> {

@@ -1,4 +1,4 @@
-import type { UploadLimits } from '../../../src/ingestion/upload-limits.js';
+import { testUploadLimits } from '../../factories/upload-limits.js';
 import {
   MAX_WAITING_PARSES,
   PARALLEL_PARSES,
@@ -13,14 +13,12 @@ import { createUser, loginAdmin } from '../../support/auth.js';
  * error envelope at once, instead of holding its file until a slot frees.
  */
 
-const FILLER_LIMITS: UploadLimits = {
-  maxFileBytes: 50 * 1024 * 1024,
-  maxDecompressedBytes: 32 * 1024 * 1024,
+const FILLER_LIMITS = testUploadLimits({
   maxRows: 1_000_000,
   maxCellChars: 10_000,
   maxGenes: 1_000_000,
   parseTimeoutMs: 60_000,
-};
+});
 
 /** A CSV whose parse keeps a slot busy for a while (100,000 distinct genes). */
 function slowCsv(): Buffer {
