@@ -14,6 +14,7 @@ import { AddUpstreamRateSlots1795260293743 } from './1795260293743-AddUpstreamRa
 import { SystemLogsLevelIndexSkipsInfo1795288245243 } from './1795288245243-SystemLogsLevelIndexSkipsInfo.js';
 import { LoginBackoffReplacesLockout1796551007323 } from './1796551007323-LoginBackoffReplacesLockout.js';
 import { HashMetricsToken1796551610228 } from './1796551610228-HashMetricsToken.js';
+import { ScoringRulesFromSourceDeclarations1796600000000 } from './1796600000000-ScoringRulesFromSourceDeclarations.js';
 
 export const migrations = [
   Baseline1763700000000,
@@ -30,4 +31,5 @@ export const migrations = [
   SystemLogsLevelIndexSkipsInfo1795288245243,
   LoginBackoffReplacesLockout1796551007323,
   HashMetricsToken1796551610228,
+  ScoringRulesFromSourceDeclarations1796600000000,
 ];

@@ -4,7 +4,7 @@ import type { DestinationStream } from 'pino';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
 import { HttpDrainService } from './common/lifecycle/http-drain.service.js';
 import { AdminModule } from './admin/admin.module.js';
-import { AnnotationSourcesModule } from './annotation-sources/annotation-sources.module.js';
+import { SourcesModule } from './sources/sources.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { PipelineModule } from './pipeline/pipeline.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -36,7 +36,7 @@ export class AppModule {
         HealthModule,
         AuthModule,
         GenesModule,
-        AnnotationSourcesModule,
+        SourcesModule,
         IngestionModule,
         PipelineModule,
         AdminModule,

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AnnotationSourcesModule } from '../annotation-sources/annotation-sources.module.js';
+import { SourcesModule } from '../sources/sources.module.js';
 import { GenesModule } from '../genes/genes.module.js';
 import { PipelineModule } from '../pipeline/pipeline.module.js';
 import { SettingsController } from './settings/settings.controller.js';
@@ -17,7 +17,7 @@ import { DataSourcesAdminController } from './registry/datasources-admin.control
  * endpoints.
  */
 @Module({
-  imports: [AnnotationSourcesModule, PipelineModule, GenesModule],
+  imports: [SourcesModule, PipelineModule, GenesModule],
   controllers: [DataSourcesAdminController, SettingsController, SystemController],
   providers: [
     DataSourceRegistryService,

@@ -6,7 +6,7 @@ import {
   EVIDENCE_TIERS,
   type EvidenceGroup,
   type EvidenceTier,
-} from './evidence-sources.js';
+} from './evidence-tiers.js';
 import { containsPattern } from '../common/database/like-pattern.js';
 import { EVIDENCE_MERGERS } from './evidence-merge.js';
 

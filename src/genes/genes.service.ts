@@ -17,7 +17,7 @@ import type {
   ResolveResponse,
 } from './dto/gene.response.js';
 import type { ListGenesQuery } from './dto/list-genes.query.js';
-import { EVIDENCE_GROUPS, EVIDENCE_TIERS, TIER_GROUP } from './evidence-sources.js';
+import { EVIDENCE_GROUPS, EVIDENCE_TIERS, TIER_GROUP } from './evidence-tiers.js';
 import {
   GenesRepository,
   type GeneFilter,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { EvidenceTier } from './evidence-sources.js';
+import type { EvidenceTier } from './evidence-tiers.js';
 
 export interface StatsFilter {
   hideZeroScores: boolean;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/index.js';
-import { EVIDENCE_TIERS, type EvidenceTier } from './evidence-sources.js';
+import { EVIDENCE_TIERS, type EvidenceTier } from './evidence-tiers.js';
 import { StatisticsRepository, type StatsFilter } from './statistics.repository.js';
 
 const TIER_LABELS: Record<EvidenceTier, { label: string; color: string }> = {

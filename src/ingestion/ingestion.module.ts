@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AnnotationSourcesModule } from '../annotation-sources/annotation-sources.module.js';
+import { SourcesModule } from '../sources/sources.module.js';
 import { GenesModule } from '../genes/genes.module.js';
 import { IngestionController } from './ingestion.controller.js';
 import { SnapshotIngestion } from './snapshot-ingestion.service.js';
@@ -10,7 +10,7 @@ import { UploadsService } from './uploads.service.js';
  * start's ingestion of the offline snapshot through the evidence sources and uploads.
  */
 @Module({
-  imports: [GenesModule, AnnotationSourcesModule],
+  imports: [GenesModule, SourcesModule],
   controllers: [IngestionController],
   providers: [UploadsService, SnapshotIngestion],
   exports: [UploadsService],

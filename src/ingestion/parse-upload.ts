@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EvidenceRecord, RowFailure } from '../annotation-sources/evidence/evidence-record.js';
+import type { EvidenceRecord, RowFailure } from '../sources/evidence/evidence-record.js';
 import { EVIDENCE_MERGERS } from '../genes/evidence-merge.js';
 import { UploadLimitExceeded, type UploadLimits } from './upload-limits.js';
 import { UPLOAD_SOURCES, readTable, type UploadFormat } from './upload-parser.js';

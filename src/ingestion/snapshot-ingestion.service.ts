@@ -1,23 +1,20 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { readdir, readFile } from 'node:fs/promises';
-import { AnnotationSourcesService } from '../annotation-sources/annotations/annotation-sources.service.js';
-import { EvidenceSourcesService } from '../annotation-sources/evidence/evidence-sources.service.js';
-import { snapshotDataDir } from '../annotation-sources/snapshot/snapshot.server.js';
+import { UPLOAD_SOURCES } from '../sources/catalog/upload-sources.js';
+import { SourceRunner } from '../sources/runner/source-runner.service.js';
+import { snapshotDataDir } from '../sources/snapshot/snapshot.server.js';
 import { runInBackground } from '../common/background.js';
 import { AppConfig } from '../config/index.js';
 import { GenesService } from '../genes/genes.service.js';
 import { UploadsService } from './uploads.service.js';
 
-/** Sources with HGNC ids first, so symbol-only sources (HPO, PubTator) find their genes. */
-const ORDER = ['ClinGen', 'GenCC', 'PanelApp', 'HPO', 'PubTator'];
-/** Upload source → the snapshot folder of its files (one provider or publication each). */
-const UPLOADS = { DiagnosticPanels: 'diagnostic-panels', Literature: 'literature' } as const;
-
 /**
  * On a fresh database in snapshot mode, ingests the offline snapshot once, in the
  * background, so `npm start` serves scored genes without a manual step: every evidence
- * source through its real client, then the upload sources' files through the upload path,
- * then every annotation source (genes the snapshot lacks are recorded as failures).
+ * source through its real client in declared run order (sources with HGNC ids first, so
+ * symbol-only sources find their genes), then each upload source's snapshot folder through
+ * the upload path, then every annotation source in run order (HGNC first; genes the
+ * snapshot lacks are recorded as failures).
  */
 @Injectable()
 export class SnapshotIngestion implements OnApplicationBootstrap {
@@ -27,9 +24,8 @@ export class SnapshotIngestion implements OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfig,
     private readonly genes: GenesService,
-    private readonly sources: EvidenceSourcesService,
+    private readonly runner: SourceRunner,
     private readonly uploads: UploadsService,
-    private readonly annotations: AnnotationSourcesService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -40,17 +36,17 @@ export class SnapshotIngestion implements OnApplicationBootstrap {
     this.done = new Promise<void>((resolve) => (finish = resolve));
     runInBackground(this.logger, 'snapshot ingestion', async () => {
       try {
-        for (const name of ORDER) {
-          const result = await this.sources.run(name);
+        for (const name of this.runner.names('evidence')) {
+          const result = await this.runner.run(name);
+          if (result.kind !== 'evidence') continue;
           this.logger.log(
             { source: name, status: result.status, genes: result.genes, staged: result.staged },
             `snapshot ${name}: ${result.status}`,
           );
         }
-        for (const [source, folder] of Object.entries(UPLOADS)) await this.upload(source, folder);
-        // HGNC first: its identifiers are what the other annotation sources query by.
-        for (const name of this.annotations.names()) {
-          const result = await this.annotations.run(name);
+        for (const upload of UPLOAD_SOURCES) await this.upload(upload.name, upload.snapshotFolder);
+        for (const name of this.runner.names('annotation')) {
+          const result = await this.runner.runAnnotation(name);
           this.logger.log(
             { source: name, status: result.status, updated: result.updated, failed: result.failed },
             `snapshot annotation ${name}: ${result.status}`,

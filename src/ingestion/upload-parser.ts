@@ -3,7 +3,7 @@ import type {
   EvidenceRecord,
   ParseResult,
   RowFailure,
-} from '../annotation-sources/evidence/evidence-record.js';
+} from '../sources/evidence/evidence-record.js';
 import { EVIDENCE_MERGERS, diagnosticPanelsData, literatureData } from '../genes/evidence-merge.js';
 import { GENE_SYMBOL, HGNC_ID_INPUT } from '../genes/gene-identifiers.js';
 import { delimitedRows } from './delimited-rows.js';

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import type { RowFailure } from '../annotation-sources/evidence/evidence-record.js';
-import { HgncNormalizer } from '../annotation-sources/normalization/hgnc-normalizer.js';
+import type { RowFailure } from '../sources/evidence/evidence-record.js';
+import { uploadSource } from '../sources/catalog/upload-sources.js';
+import { HgncNormalizer } from '../sources/normalization/hgnc-normalizer.js';
 import type { AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
 import {
   NotFoundError,
@@ -266,7 +267,9 @@ export class UploadsService {
     const total: IngestResult = { added: 0, updated: 0, staged: 0, created_genes: 0 };
     for (let i = 0; i < records.length; i += WRITE_BATCH) {
       const batch = records.slice(i, i + WRITE_BATCH);
-      const stored = await this.ingest.ingestWith(manager, spec.name, batch);
+      const stored = await this.ingest.ingestWith(manager, spec.name, batch, {
+        stagingPriority: uploadSource(spec.name).stagingPriority,
+      });
       for (const key of Object.keys(total) as (keyof IngestResult)[]) total[key] += stored[key];
     }
     return total;
@@ -346,7 +349,11 @@ export class UploadsService {
          WHERE source_name = $1 AND identifier = $2 AND status = 'completed' ORDER BY id`,
         [spec.name, upload.identifier],
       );
-      for (const r of remaining) await this.ingest.ingestWith(manager, spec.name, r.records);
+      for (const r of remaining) {
+        await this.ingest.ingestWith(manager, spec.name, r.records, {
+          stagingPriority: uploadSource(spec.name).stagingPriority,
+        });
+      }
       const details = {
         ...removed,
         rebuilt_from_uploads: remaining.map((r) => r.id),

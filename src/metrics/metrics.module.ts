@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminModule } from '../admin/admin.module.js';
-import { AnnotationSourcesModule } from '../annotation-sources/annotation-sources.module.js';
+import { SourcesModule } from '../sources/sources.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { PipelineModule } from '../pipeline/pipeline.module.js';
 import { MetricsController } from './metrics.controller.js';
@@ -8,7 +8,7 @@ import { MetricsService } from './metrics.service.js';
 
 /** Owns the Prometheus registry of this instance and GET /metrics. */
 @Module({
-  imports: [AnnotationSourcesModule, PipelineModule, AuthModule, AdminModule],
+  imports: [SourcesModule, PipelineModule, AuthModule, AdminModule],
   controllers: [MetricsController],
   providers: [MetricsService],
   exports: [MetricsService],

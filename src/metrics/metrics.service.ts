@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { UpstreamHttp } from '../annotation-sources/upstream/upstream-http.service.js';
+import { UpstreamHttp } from '../sources/upstream/upstream-http.service.js';
 import { SettingsService } from '../admin/settings/settings.service.js';
 import { ServiceTokens } from '../auth/service-tokens.js';
 import { CacheService } from '../cache/cache.service.js';

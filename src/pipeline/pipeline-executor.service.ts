@@ -1,23 +1,17 @@
 import {
-  Inject,
   Injectable,
   Logger,
-  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EvidenceSourcesService } from '../annotation-sources/evidence/evidence-sources.service.js';
-import {
-  SourceProgressBus,
-  type SourceProgress,
-} from '../annotation-sources/upstream/progress.bus.js';
+import { SourceRunner, type SourceRunResult } from '../sources/runner/source-runner.service.js';
+import { SourceProgressBus, type SourceProgress } from '../sources/upstream/progress.bus.js';
 import { CacheService } from '../cache/cache.service.js';
 import { isDatabaseUnavailable } from '../common/errors/index.js';
 import { runWithContext } from '../common/request-context.js';
 import { AppConfig } from '../config/index.js';
 import { ScoreRefresher } from '../genes/scoring/score-refresher.service.js';
-import { ANNOTATION_RUNNER, type AnnotationRunner } from './annotation-runner.js';
 import { PipelineEvents, type PipelineEventInput } from './pipeline-events.service.js';
 import {
   PipelineRepository,
@@ -64,12 +58,11 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly repository: PipelineRepository,
     private readonly events: PipelineEvents,
-    private readonly evidence: EvidenceSourcesService,
+    private readonly runner: SourceRunner,
     private readonly scores: ScoreRefresher,
     private readonly cache: CacheService,
     private readonly progressBus: SourceProgressBus,
     private readonly config: AppConfig,
-    @Optional() @Inject(ANNOTATION_RUNNER) private readonly annotations?: AnnotationRunner,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -82,11 +75,11 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
   }
 
   annotationSources(): string[] {
-    return this.annotations?.names() ?? [];
+    return this.runner.names('annotation');
   }
 
   evidenceSources(): string[] {
-    return this.evidence.names();
+    return this.runner.names('evidence');
   }
 
   /** Takes the run up if it is runnable and nobody else holds it; resolves when it stops. */
@@ -167,25 +160,35 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
     const annotation = pending.filter((s) => s.kind === 'annotation');
     if (evidence.length > 0) {
       await this.stage(execution, 'evidence');
-      await Promise.all(evidence.map((s) => this.runEvidence(execution, s)));
-      this.checkStop(execution);
+      await this.runInOrder(execution, evidence);
+      // Each evidence run marked the scores dirty once; annotations read them next.
       await this.stage(execution, 'scores');
-      this.scores.markDirty();
       await this.scores.settled();
     }
     if (annotation.length > 0) {
       await this.stage(execution, 'annotations');
-      const hgnc = annotation.filter((s) => s.source.toLowerCase() === 'hgnc');
-      const rest = annotation.filter((s) => s.source.toLowerCase() !== 'hgnc');
-      for (const s of hgnc) await this.runAnnotation(execution, s);
-      this.checkStop(execution);
-      await Promise.all(rest.map((s) => this.runAnnotation(execution, s)));
-      this.checkStop(execution);
+      await this.runInOrder(execution, annotation);
     }
     await this.stage(execution, 'finalize');
-    this.scores.markDirty();
     await this.scores.settled();
     if (annotation.length > 0) await this.cache.clearNamespace('annotations');
+  }
+
+  /**
+   * Runs `sources` in groups of equal declared run order, lowest first (HGNC before the
+   * annotation sources that query by its identifiers; sources with HGNC ids before
+   * symbol-only ones), each group in parallel, bounded only by its upstream domains.
+   */
+  private async runInOrder(execution: Execution, sources: RunSourceRow[]): Promise<void> {
+    const groups = new Map<number, RunSourceRow[]>();
+    for (const s of sources) {
+      const rank = this.runner.source(s.source).declaration.runOrder;
+      groups.set(rank, [...(groups.get(rank) ?? []), s]);
+    }
+    for (const rank of [...groups.keys()].sort((a, b) => a - b)) {
+      await Promise.all(groups.get(rank)!.map((s) => this.runSource(execution, s)));
+      this.checkStop(execution);
+    }
   }
 
   private async stage(execution: Execution, stage: string): Promise<void> {
@@ -199,57 +202,17 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
     if (execution.reason) throw new StopRequested(execution.reason);
   }
 
-  private async runEvidence(execution: Execution, s: RunSourceRow): Promise<void> {
+  private async runSource(execution: Execution, s: RunSourceRow): Promise<void> {
     const { run } = execution;
     await this.startSource(execution, s);
-    let result;
+    let result: SourceRunResult;
     try {
-      result = await this.evidence.run(s.source, {
-        signal: execution.abort.signal,
+      result = await this.runner.run(s.source, {
         runId: run.id,
-        forceRefresh: run.options.force === true,
-      });
-    } catch (error) {
-      if (isDatabaseUnavailable(error)) throw error;
-      await this.endSource(execution, s, {
-        status: 'failed',
-        error: error instanceof Error ? error.message : String(error),
-      });
-      return;
-    }
-    await this.endSource(execution, s, {
-      status: result.status,
-      added: result.added,
-      updated: result.updated,
-      failed: result.failed,
-      errors: result.failures.slice(0, ERRORS_KEPT),
-      error: result.error,
-      result: {
-        rows: result.rows,
-        genes: result.genes,
-        staged: result.staged,
-        created_genes: result.created_genes,
-        normalization: result.normalization,
-        duration_ms: result.duration_ms,
-      },
-    });
-  }
-
-  private async runAnnotation(execution: Execution, s: RunSourceRow): Promise<void> {
-    const { run } = execution;
-    if (!this.annotations) {
-      await this.endSource(execution, s, { status: 'failed', error: 'no annotation sources' });
-      return;
-    }
-    await this.startSource(execution, s);
-    let result;
-    try {
-      result = await this.annotations.run(s.source, {
-        runId: run.id,
-        geneIds: run.gene_ids ?? undefined,
-        scope: (run.options.scope as 'all' | 'missing' | 'failed' | undefined) ?? 'all',
         force: run.options.force === true,
         signal: execution.abort.signal,
+        scope: (run.options.scope as 'all' | 'missing' | 'failed' | undefined) ?? 'all',
+        geneIds: run.gene_ids ?? undefined,
       });
     } catch (error) {
       if (isDatabaseUnavailable(error)) throw error;
@@ -261,16 +224,27 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
     }
     await this.endSource(execution, s, {
       status: result.status,
+      ...(result.kind === 'evidence' ? { added: result.added } : {}),
       updated: result.updated,
       failed: result.failed,
       errors: result.failures.slice(0, ERRORS_KEPT),
       error: result.error,
-      result: {
-        version: result.version,
-        genes_total: result.genes_total,
-        no_data: result.no_data,
-        duration_ms: result.duration_ms,
-      },
+      result:
+        result.kind === 'evidence'
+          ? {
+              rows: result.rows,
+              genes: result.genes,
+              staged: result.staged,
+              created_genes: result.created_genes,
+              normalization: result.normalization,
+              duration_ms: result.duration_ms,
+            }
+          : {
+              version: result.version,
+              genes_total: result.genes_total,
+              no_data: result.no_data,
+              duration_ms: result.duration_ms,
+            },
     });
   }
 

@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AnnotationSourcesModule } from '../annotation-sources/annotation-sources.module.js';
-import { AnnotationSourcesService } from '../annotation-sources/annotations/annotation-sources.service.js';
-import { ANNOTATION_RUNNER } from './annotation-runner.js';
+import { SourcesModule } from '../sources/sources.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { GenesModule } from '../genes/genes.module.js';
 import { PipelineExecutor } from './pipeline-executor.service.js';
@@ -19,11 +17,10 @@ import { RunWaiter } from './run-waiter.service.js';
  * on a PostgreSQL job queue, with live progress over WebSocket.
  */
 @Module({
-  imports: [AnnotationSourcesModule, GenesModule, AuthModule],
+  imports: [SourcesModule, GenesModule, AuthModule],
   controllers: [PipelineController, ProgressController],
   providers: [
     PipelineRepository,
-    { provide: ANNOTATION_RUNNER, useExisting: AnnotationSourcesService },
     PipelineQueue,
     PipelineEvents,
     PipelineExecutor,

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { AnnotationSourcesService } from '../../src/annotation-sources/annotations/annotation-sources.service.js';
+import { SourceRunner } from '../../src/sources/runner/source-runner.service.js';
 import {
   GENES,
   HGNC_DOCS,
@@ -107,14 +107,14 @@ export async function annotationsBenchmark(): Promise<BenchTable> {
     );
     await client.query('REFRESH MATERIALIZED VIEW gene_scores');
     await client.end();
-    const runner = ctx.app.get(AnnotationSourcesService);
+    const runner = ctx.app.get(SourceRunner);
     const startedMb = fmt(process.resourceUsage().maxRSS / 1024, 0);
     rows.push(['(started)', 0, 0, '–', '–', startedMb, startedMb]);
-    for (const name of runner.names()) {
+    for (const name of runner.names('annotation')) {
       const before = (await stats()).requests;
       const started = performance.now();
       const sampler = rssSampler();
-      const result = await runner.run(name);
+      const result = await runner.runAnnotation(name);
       const rss = sampler.stop();
       if (name === 'string_ppi') stringRun = { ...rss, interactions: await interactions() };
       const seconds = (performance.now() - started) / 1000;

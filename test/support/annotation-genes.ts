@@ -1,10 +1,10 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { AnnotationRunResult } from '../../src/sources/runner/annotation-run.js';
 import {
-  AnnotationSourcesService,
-  type AnnotationRunOptions,
-  type AnnotationRunResult,
-} from '../../src/annotation-sources/annotations/annotation-sources.service.js';
+  SourceRunner,
+  type SourceRunOptions,
+} from '../../src/sources/runner/source-runner.service.js';
 import { GenesRepository } from '../../src/genes/genes.repository.js';
 import type { TestApp } from './app-factory.js';
 
@@ -56,9 +56,9 @@ export const db = (t: TestApp) => t.app.get<DataSource>(getDataSourceToken());
 export function runAnnotation(
   t: TestApp,
   source: string,
-  options?: AnnotationRunOptions,
+  options?: SourceRunOptions,
 ): Promise<AnnotationRunResult> {
-  return t.app.get(AnnotationSourcesService).run(source, options);
+  return t.app.get(SourceRunner).runAnnotation(source, options);
 }
 
 /** The stored row of `source` per gene symbol. */

@@ -1,5 +1,6 @@
 import { Module, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module.js';
@@ -29,6 +30,8 @@ export interface TestAppOptions {
   listen?: boolean;
   /** Extra modules (test-only controllers) mounted next to the real AppModule. */
   imports?: ModuleMetadata['imports'];
+  /** Replaces providers of the real modules (e.g. the list of sources), as Nest's testing module does. */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
 
 /** The full AppModule with the same setup as main.ts, on a database of its own. */
@@ -54,10 +57,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const root = AppModule.forRoot({ config, logDestination: logs });
   @Module({ imports: [root, ...(options.imports ?? [])] })
   class TestRootModule {}
-  const app = await NestFactory.create<NestExpressApplication>(
-    options.imports ? TestRootModule : root,
-    { bodyParser: false, bufferLogs: true, abortOnError: false },
-  );
+  const appOptions = { bodyParser: false, bufferLogs: true, abortOnError: false };
+  const app = options.override
+    ? (
+        await options.override(Test.createTestingModule({ imports: [TestRootModule] })).compile()
+      ).createNestApplication<NestExpressApplication>(appOptions)
+    : await NestFactory.create<NestExpressApplication>(
+        options.imports ? TestRootModule : root,
+        appOptions,
+      );
   configureApp(app, config);
   if (options.listen) await app.listen(0, '127.0.0.1');
   else await app.init();

@@ -1,8 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import cronParser from 'cron-parser';
-import { AnnotationSourcesService } from '../../annotation-sources/annotations/annotation-sources.service.js';
-import { EvidenceSourcesService } from '../../annotation-sources/evidence/evidence-sources.service.js';
-import { UpstreamHttp } from '../../annotation-sources/upstream/upstream-http.service.js';
+import { SourceRunner } from '../../sources/runner/source-runner.service.js';
+import { UpstreamHttp } from '../../sources/upstream/upstream-http.service.js';
 import { ConflictError, NotFoundError } from '../../common/errors/index.js';
 import { AppConfig } from '../../config/index.js';
 import { PipelineService } from '../../pipeline/pipeline.service.js';
@@ -23,8 +22,7 @@ export class DataSourceRegistryService implements OnApplicationBootstrap {
 
   constructor(
     private readonly repository: SourceRegistryService,
-    private readonly evidence: EvidenceSourcesService,
-    private readonly annotations: AnnotationSourcesService,
+    private readonly runner: SourceRunner,
     private readonly pipeline: PipelineService,
     private readonly upstream: UpstreamHttp,
     private readonly config: AppConfig,
@@ -44,13 +42,7 @@ export class DataSourceRegistryService implements OnApplicationBootstrap {
   }
 
   defined(): DefinedSource[] {
-    return definedSources(
-      this.evidence.names(),
-      this.annotations.names().map((name) => ({
-        name,
-        displayName: this.annotations.source(name).displayName,
-      })),
-    );
+    return definedSources(this.runner.declarations());
   }
 
   private definedNames(): string[] {

@@ -1,5 +1,5 @@
-import { SOURCE_DEFINITIONS } from '../../genes/evidence-sources.js';
 import type { SourceRegistration as DefinedSource } from '../../genes/registry/source-registry.service.js';
+import type { SourceDeclaration } from '../../sources/catalog/source-declaration.js';
 
 export type { DefinedSource };
 
@@ -11,6 +11,7 @@ export const INTERNAL_PROCESSES: readonly Omit<DefinedSource, 'initialStatus'>[]
     description: 'Queues and executes source runs (evidence, then annotations)',
     category: 'internal',
     scoring: null,
+    scoringRule: null,
     url: null,
     documentationUrl: null,
   },
@@ -20,6 +21,7 @@ export const INTERNAL_PROCESSES: readonly Omit<DefinedSource, 'initialStatus'>[]
     description: 'Resolves source gene symbols to approved HGNC genes before staging',
     category: 'internal',
     scoring: null,
+    scoringRule: null,
     url: 'https://rest.genenames.org',
     documentationUrl: null,
   },
@@ -29,50 +31,36 @@ export const INTERNAL_PROCESSES: readonly Omit<DefinedSource, 'initialStatus'>[]
     description: 'Recomputes the materialized gene scores after evidence changes',
     category: 'internal',
     scoring: null,
+    scoringRule: null,
     url: null,
     documentationUrl: null,
   },
 ];
 
 /**
- * Every source the running code defines: the runnable evidence sources and annotation
- * sources (by the names their services report), the upload sources and the internal
- * processes. A runnable evidence source without display metadata still gets a row.
+ * Every source the running code defines, from the sources' declarations (evidence, upload
+ * and annotation sources), then the internal processes. An evidence source's row carries
+ * its scoring rule, which the scoring views read.
  */
-export function definedSources(
-  evidenceNames: readonly string[],
-  annotations: readonly { name: string; displayName: string }[],
-): DefinedSource[] {
-  const known = new Map(SOURCE_DEFINITIONS.map((d) => [d.name, d]));
-  const evidence = evidenceNames.map((name): DefinedSource => {
-    const d = known.get(name);
-    return {
-      name,
-      displayName: d?.displayName ?? name,
-      description: d?.description ?? '',
-      category: 'evidence',
-      scoring: d?.scoring ?? 'count',
-      url: d?.url ?? null,
-      documentationUrl: d?.documentationUrl ?? null,
-      initialStatus: 'active',
-    };
-  });
-  const uploads = SOURCE_DEFINITIONS.filter((d) => d.category === 'upload').map(
-    (d): DefinedSource => ({ ...d, category: 'upload', initialStatus: 'ready_for_upload' }),
-  );
-  const annotation = annotations.map((a): DefinedSource => ({
-    name: a.name,
-    displayName: a.displayName,
-    description: `Gene annotation from ${a.displayName}`,
-    category: 'annotation',
-    scoring: null,
-    url: null,
-    documentationUrl: null,
-    initialStatus: 'active',
+export function definedSources(declarations: readonly SourceDeclaration[]): DefinedSource[] {
+  const sources = declarations.map((d): DefinedSource => ({
+    name: d.name,
+    displayName: d.displayName,
+    description: d.description,
+    category: d.kind,
+    scoring: d.kind === 'annotation' ? null : d.scoring.rule,
+    scoringRule: d.kind === 'annotation' ? null : d.scoring,
+    url: d.url,
+    documentationUrl: d.documentationUrl,
+    initialStatus: d.kind === 'upload' ? 'ready_for_upload' : 'active',
   }));
+  const order = { evidence: 0, upload: 1, annotation: 2 } as const;
+  sources.sort(
+    (a, b) => order[a.category as keyof typeof order] - order[b.category as keyof typeof order],
+  );
   const internal = INTERNAL_PROCESSES.map((p): DefinedSource => ({
     ...p,
     initialStatus: 'active',
   }));
-  return [...evidence, ...uploads, ...annotation, ...internal];
+  return [...sources, ...internal];
 }

@@ -1,4 +1,4 @@
-import type { UpstreamHttp } from '../../annotation-sources/upstream/upstream-http.service.js';
+import type { UpstreamHttp } from '../../sources/upstream/upstream-http.service.js';
 import { isServiceTokenDigest, serviceTokenDigest } from '../../auth/service-tokens.js';
 import type { CacheService } from '../../cache/cache.service.js';
 import type { AppConfig } from '../../config/index.js';

@@ -5,7 +5,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { UpstreamHttp } from '../../annotation-sources/upstream/upstream-http.service.js';
+import { UpstreamHttp } from '../../sources/upstream/upstream-http.service.js';
 import { CacheService } from '../../cache/cache.service.js';
 import { runInBackground } from '../../common/background.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/index.js';

@@ -11,7 +11,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { EVIDENCE_GROUPS, type EvidenceGroup } from '../evidence-sources.js';
+import { EVIDENCE_GROUPS, type EvidenceGroup } from '../evidence-tiers.js';
 import { toIntList } from '../../common/dto/query-transforms.js';
 import { ScoreFiltersQuery } from './score-filters.query.js';
 

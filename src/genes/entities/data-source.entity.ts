@@ -20,6 +20,10 @@ export class DataSourceEntity {
   @Column({ type: 'text', nullable: true })
   scoring: string | null;
 
+  /** How its evidence counts for scoring (the source's declared ScoringRule); read by the scoring views. */
+  @Column({ type: 'jsonb', nullable: true })
+  scoringRule: Record<string, unknown> | null;
+
   @Column({ type: 'text', nullable: true })
   url: string | null;
 

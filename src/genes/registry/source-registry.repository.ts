@@ -10,6 +10,8 @@ export interface SourceRegistration {
   description: string;
   category: 'evidence' | 'annotation' | 'upload' | 'internal';
   scoring: 'count' | 'classification' | null;
+  /** How its evidence counts for scoring (ScoringRule, read by the scoring views); null if not scored. */
+  scoringRule: object | null;
   url: string | null;
   documentationUrl: string | null;
   /** The status a new row starts with; an existing row keeps its own. */
@@ -55,15 +57,17 @@ export class SourceRegistryRepository {
   async register(sources: readonly SourceRegistration[]): Promise<string[]> {
     return withAdvisoryLock(this.dataSource, REGISTRY_LOCK, async () => {
       await this.dataSource.query(
-        `INSERT INTO data_sources (name, display_name, description, category, scoring, url, documentation_url, status)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+        `INSERT INTO data_sources (name, display_name, description, category, scoring, scoring_rule, url, documentation_url, status)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::text[])
          ON CONFLICT (name) DO UPDATE SET display_name = EXCLUDED.display_name,
            description = EXCLUDED.description, category = EXCLUDED.category, scoring = EXCLUDED.scoring,
+           scoring_rule = EXCLUDED.scoring_rule,
            url = EXCLUDED.url, documentation_url = EXCLUDED.documentation_url,
            updated_at = CASE WHEN (data_sources.display_name, data_sources.description, data_sources.category,
-                                   data_sources.scoring, data_sources.url, data_sources.documentation_url)
+                                   data_sources.scoring, data_sources.scoring_rule, data_sources.url,
+                                   data_sources.documentation_url)
                                   IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.description, EXCLUDED.category,
-                                   EXCLUDED.scoring, EXCLUDED.url, EXCLUDED.documentation_url)
+                                   EXCLUDED.scoring, EXCLUDED.scoring_rule, EXCLUDED.url, EXCLUDED.documentation_url)
                              THEN now() ELSE data_sources.updated_at END`,
         [
           sources.map((s) => s.name),
@@ -71,6 +75,7 @@ export class SourceRegistryRepository {
           sources.map((s) => s.description),
           sources.map((s) => s.category),
           sources.map((s) => s.scoring),
+          sources.map((s) => (s.scoringRule === null ? null : JSON.stringify(s.scoringRule))),
           sources.map((s) => s.url),
           sources.map((s) => s.documentationUrl),
           sources.map((s) => s.initialStatus),

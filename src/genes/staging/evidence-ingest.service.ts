@@ -4,7 +4,6 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { isTransientConflict } from '../../common/errors/index.js';
 import { EVIDENCE_MERGERS } from '../evidence-merge.js';
 import { GenesRepository, type GeneCandidate } from '../genes.repository.js';
-import { ScoreRefresher } from '../scoring/score-refresher.service.js';
 import { StagingRepository } from './staging.repository.js';
 
 export interface IngestRecord {
@@ -16,23 +15,17 @@ export interface IngestRecord {
   gene?: { name: string | null; aliases: string[]; previousSymbols: string[] };
 }
 
+export interface IngestOptions {
+  /** How urgently a curator should look at the source's unresolved symbols (its declaration's). */
+  stagingPriority: number;
+}
+
 export interface IngestResult {
   added: number;
   updated: number;
   staged: number;
   created_genes: number;
 }
-
-/** How urgently a curator should look at an unresolved symbol, by the source's weight. */
-const SOURCE_PRIORITY: Record<string, number> = {
-  PanelApp: 100,
-  ClinGen: 95,
-  HPO: 85,
-  GenCC: 80,
-  DiagnosticPanels: 75,
-  Literature: 60,
-  PubTator: 20,
-};
 
 function hgncNumber(hgncId: string): number {
   return Number(hgncId.slice(5));
@@ -60,7 +53,6 @@ export class EvidenceIngestService {
   constructor(
     private readonly genes: GenesRepository,
     private readonly staging: StagingRepository,
-    private readonly scores: ScoreRefresher,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -71,19 +63,22 @@ export class EvidenceIngestService {
     return list.filter((s) => (matches.get(s.toUpperCase()) ?? []).length === 0);
   }
 
-  async ingest(source: string, records: IngestRecord[]): Promise<IngestResult> {
+  /**
+   * Stores `records` in chunks of one transaction each. The caller marks the scores dirty
+   * once when its whole run ends (whatever was written before a failure included).
+   */
+  async ingest(
+    source: string,
+    records: IngestRecord[],
+    options: IngestOptions,
+  ): Promise<IngestResult> {
     const result: IngestResult = { added: 0, updated: 0, staged: 0, created_genes: 0 };
-    try {
-      for (let i = 0; i < records.length; i += CHUNK) {
-        const chunk = records.slice(i, i + CHUNK);
-        const stored = await this.inTransaction(source, (manager) =>
-          this.ingestWith(manager, source, chunk),
-        );
-        for (const key of Object.keys(result) as (keyof IngestResult)[]) result[key] += stored[key];
-      }
-    } finally {
-      // Whatever was written before a failure must still reach the scores.
-      this.scores.markDirty();
+    for (let i = 0; i < records.length; i += CHUNK) {
+      const chunk = records.slice(i, i + CHUNK);
+      const stored = await this.inTransaction(source, (manager) =>
+        this.ingestWith(manager, source, chunk, options),
+      );
+      for (const key of Object.keys(result) as (keyof IngestResult)[]) result[key] += stored[key];
     }
     this.logger.log({ source, ...result }, 'evidence ingested');
     return result;
@@ -115,6 +110,7 @@ export class EvidenceIngestService {
     manager: EntityManager,
     source: string,
     records: IngestRecord[],
+    options: IngestOptions,
   ): Promise<IngestResult> {
     const result: IngestResult = { added: 0, updated: 0, staged: 0, created_genes: 0 };
     const resolutions = await this.resolveAll(manager, records);
@@ -136,7 +132,7 @@ export class EvidenceIngestService {
             })),
             data: record.data,
             detail: record.detail,
-            priority: SOURCE_PRIORITY[source] ?? 10,
+            priority: options.stagingPriority,
           },
           manager,
         );

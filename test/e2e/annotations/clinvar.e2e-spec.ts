@@ -2,7 +2,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { UpstreamHttp } from '../../../src/annotation-sources/upstream/upstream-http.service.js';
+import { UpstreamHttp } from '../../../src/sources/upstream/upstream-http.service.js';
 import { CacheService } from '../../../src/cache/cache.service.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { SourceProgressBus } from '../../../src/annotation-sources/upstream/progress.bus.js';
+import { SourceProgressBus } from '../../../src/sources/upstream/progress.bus.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import {
   FIXTURE_UPSTREAM_ENV,

@@ -93,7 +93,8 @@ describe('pipeline runs', () => {
       run = await get(id);
       return run.status === status;
     }, timeoutMs);
-    if (!reached) throw new Error(`run ${id} is ${run.status}, not ${status}`);
+    if (!reached)
+      throw new Error(`run ${id} is ${run.status}, not ${status}: ${JSON.stringify(run)}`);
     return run;
   };
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   SourceProgressBus,
   type SourceProgress,
-} from '../../../src/annotation-sources/upstream/progress.bus.js';
+} from '../../../src/sources/upstream/progress.bus.js';
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
 import { EvidenceIngestService } from '../../../src/genes/staging/evidence-ingest.service.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
@@ -237,6 +237,7 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
         data: { submissions: [] },
         detail: `${symbol} submission`,
       })),
+      { stagingPriority: 80 },
     );
     expect(staged.staged).toBe(3);
     const pending = (

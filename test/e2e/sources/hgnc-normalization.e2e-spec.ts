@@ -1,4 +1,4 @@
-import { HgncNormalizer } from '../../../src/annotation-sources/normalization/hgnc-normalizer.js';
+import { HgncNormalizer } from '../../../src/sources/normalization/hgnc-normalizer.js';
 import {
   EvidenceIngestService,
   type IngestRecord,
@@ -59,12 +59,16 @@ describe('HGNC normalization of symbols no local gene answers to', () => {
       },
     });
     // PKD1 exists locally with its alias PBP, so PBP must never be looked up.
-    await t.app.get(EvidenceIngestService).ingest('ClinGen', [
-      {
-        ...record('PKD1', 'HGNC:9008'),
-        gene: { name: null, aliases: ['PBP'], previousSymbols: [] },
-      },
-    ]);
+    await t.app.get(EvidenceIngestService).ingest(
+      'ClinGen',
+      [
+        {
+          ...record('PKD1', 'HGNC:9008'),
+          gene: { name: null, aliases: ['PBP'], previousSymbols: [] },
+        },
+      ],
+      { stagingPriority: 95 },
+    );
   });
   afterAll(async () => {
     await t.close();
@@ -103,7 +107,9 @@ describe('HGNC normalization of symbols no local gene answers to', () => {
     expect(hgnc.requests.some((r) => r.url.includes('PBP'))).toBe(false);
     expect(hgnc.requests.every((r) => r.headers.accept === 'application/json')).toBe(true);
 
-    const stored = await t.app.get(EvidenceIngestService).ingest('Literature', records);
+    const stored = await t.app
+      .get(EvidenceIngestService)
+      .ingest('Literature', records, { stagingPriority: 60 });
     expect(stored).toMatchObject({ created_genes: 2, added: 3, staged: 3 });
     const staged = await t.app
       .get(StagingService)

@@ -1,6 +1,6 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { UpstreamHttp } from '../../../src/annotation-sources/upstream/upstream-http.service.js';
+import { UpstreamHttp } from '../../../src/sources/upstream/upstream-http.service.js';
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
 import { runSource } from '../../support/sources.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';

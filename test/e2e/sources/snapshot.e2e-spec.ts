@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { snapshotDataDir } from '../../../src/annotation-sources/snapshot/snapshot.server.js';
+import { snapshotDataDir } from '../../../src/sources/snapshot/snapshot.server.js';
 import { SnapshotIngestion } from '../../../src/ingestion/snapshot-ingestion.service.js';
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
 import { getDataSourceToken } from '@nestjs/typeorm';

@@ -4,7 +4,7 @@ import {
   EVIDENCE_TIERS,
   type EvidenceGroup,
   type EvidenceTier,
-} from '../../../src/genes/evidence-sources.js';
+} from '../../../src/genes/evidence-tiers.js';
 import {
   GenesRepository,
   excludesUnscored,

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/index.js';
+import { AnnotationStoreService } from '../../genes/annotations/annotation-store.service.js';
+import type { AnnotationSourceStatus } from './dto/annotation-sources.dto.js';
+import { SourceRunner } from '../runner/source-runner.service.js';
+
+const DAY_MS = 86_400_000;
+
+/** What each annotation source holds: version, freshness, due date and gene coverage. */
+@Injectable()
+export class AnnotationOverviewService {
+  constructor(
+    private readonly runner: SourceRunner,
+    private readonly store: AnnotationStoreService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async list(): Promise<AnnotationSourceStatus[]> {
+    const { genes, sources } = await this.store.stats();
+    const days = this.config.sources.annotations.updateDays;
+    return this.runner.names('annotation').map((name) => {
+      const source = this.runner.annotationSource(name);
+      const stats = sources.get(name);
+      const interval = days[name] ?? days.default ?? 30;
+      const last = stats?.last_updated ? new Date(stats.last_updated) : null;
+      const rows = stats?.rows ?? 0;
+      return {
+        name,
+        display_name: source.displayName,
+        mode: source.mode,
+        version: stats?.version ?? null,
+        last_updated: last?.toISOString() ?? null,
+        update_interval_days: interval,
+        next_update_due: last ? new Date(last.getTime() + interval * DAY_MS).toISOString() : null,
+        genes_total: genes,
+        genes_annotated: rows - (stats?.no_data ?? 0),
+        no_data: stats?.no_data ?? 0,
+        failed: stats?.failed ?? 0,
+        coverage: genes > 0 ? Math.round((rows / genes) * 1000) / 1000 : 0,
+        running_run_id: this.runner.activeRun(name),
+      };
+    });
+  }
+}

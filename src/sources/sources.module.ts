@@ -1,0 +1,45 @@
+import { Module } from '@nestjs/common';
+import { GenesModule } from '../genes/genes.module.js';
+import { AnnotationOverviewService } from './annotations/annotation-overview.service.js';
+import { AnnotationSourcesController } from './annotations/annotation-sources.controller.js';
+import { SourceCheckpoints } from './base/source-checkpoints.js';
+import { SourceToolkit } from './base/source-toolkit.js';
+import { SOURCE_CLASSES } from './catalog/source-catalog.js';
+import { HgncNormalizer } from './normalization/hgnc-normalizer.js';
+import { AnnotationRun } from './runner/annotation-run.js';
+import { EvidenceRun } from './runner/evidence-run.js';
+import { SourceRunner, UPSTREAM_SOURCES } from './runner/source-runner.service.js';
+import { SnapshotServer } from './snapshot/snapshot.server.js';
+import { SourceProgressBus } from './upstream/progress.bus.js';
+import { UpstreamHttp } from './upstream/upstream-http.service.js';
+
+/**
+ * Owns how data gets in from upstream: the rate-limited, retrying, circuit-broken,
+ * cached HTTP client, the progress bus, every source (each declared once on its class,
+ * listed in catalog/source-catalog.ts), the one runner of source runs, HGNC
+ * normalization, and the offline snapshot.
+ */
+@Module({
+  imports: [GenesModule],
+  controllers: [AnnotationSourcesController],
+  providers: [
+    UpstreamHttp,
+    SourceProgressBus,
+    SnapshotServer,
+    SourceCheckpoints,
+    SourceToolkit,
+    HgncNormalizer,
+    ...SOURCE_CLASSES,
+    {
+      provide: UPSTREAM_SOURCES,
+      useFactory: (...sources: unknown[]) => sources,
+      inject: SOURCE_CLASSES,
+    },
+    EvidenceRun,
+    AnnotationRun,
+    SourceRunner,
+    AnnotationOverviewService,
+  ],
+  exports: [SourceRunner, UpstreamHttp, SourceProgressBus, HgncNormalizer, SnapshotServer],
+})
+export class SourcesModule {}
