@@ -5,7 +5,7 @@ import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
 import { HttpDrainService } from './common/lifecycle/http-drain.service.js';
 import { AdminModule } from './admin/admin.module.js';
 import { SourcesModule } from './sources/sources.module.js';
-import { IngestionModule } from './ingestion/ingestion.module.js';
+import { UploadsModule } from './uploads/uploads.module.js';
 import { PipelineModule } from './pipeline/pipeline.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppCacheModule } from './cache/cache.module.js';
@@ -37,7 +37,7 @@ export class AppModule {
         AuthModule,
         GenesModule,
         SourcesModule,
-        IngestionModule,
+        UploadsModule,
         PipelineModule,
         AdminModule,
         MetricsModule,

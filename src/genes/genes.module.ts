@@ -18,7 +18,8 @@ import { ScoreRefresher } from './scoring/score-refresher.service.js';
 import { DataSourcesController, StatisticsController } from './statistics.controller.js';
 import { StatisticsRepository } from './statistics.repository.js';
 import { StatisticsService } from './statistics.service.js';
-import { EvidenceIngestService } from './staging/evidence-ingest.service.js';
+import { EvidenceRepository } from './evidence/evidence.repository.js';
+import { EvidenceWriter } from './evidence/evidence-writer.service.js';
 import { StagingController } from './staging/staging.controller.js';
 import { StagingRepository } from './staging/staging.repository.js';
 import { StagingService } from './staging/staging.service.js';
@@ -53,7 +54,8 @@ import { StagingService } from './staging/staging.service.js';
     StatisticsService,
     StagingRepository,
     StagingService,
-    EvidenceIngestService,
+    EvidenceRepository,
+    EvidenceWriter,
     AnnotationStoreRepository,
     AnnotationStoreService,
     SourceRegistryRepository,
@@ -62,7 +64,7 @@ import { StagingService } from './staging/staging.service.js';
   exports: [
     GenesService,
     ScoreRefresher,
-    EvidenceIngestService,
+    EvidenceWriter,
     AnnotationStoreService,
     SourceRegistryService,
   ],

@@ -8,7 +8,6 @@ import {
   type EvidenceTier,
 } from './evidence-tiers.js';
 import { containsPattern } from '../common/database/like-pattern.js';
-import { EVIDENCE_MERGERS } from './evidence-merge.js';
 
 export interface GeneFilter {
   search?: string;
@@ -315,66 +314,6 @@ export class GenesRepository {
     return rows[0].id;
   }
 
-  /**
-   * Creates or replaces the one evidence row of a gene for a source (merging into the
-   * stored row for accumulating sources); true when created.
-   */
-  async upsertEvidence(
-    geneId: number,
-    source: string,
-    data: Record<string, unknown>,
-    detail: string | null,
-  ): Promise<boolean> {
-    const [inserted] = await this.dataSource.transaction((manager) =>
-      this.upsertEvidenceMany(manager, source, new Map([[geneId, { data, detail }]])),
-    );
-    return inserted;
-  }
-
-  /**
-   * One statement for many genes of one source. Accumulating sources lock and merge the
-   * stored rows first. Returns, per gene in map order, whether its row was created.
-   */
-  async upsertEvidenceMany(
-    manager: EntityManager,
-    source: string,
-    byGene: ReadonlyMap<number, { data: Record<string, unknown>; detail: string | null }>,
-  ): Promise<boolean[]> {
-    if (byGene.size === 0) return [];
-    const ids = [...byGene.keys()];
-    const rows = new Map(byGene);
-    const merger = EVIDENCE_MERGERS[source];
-    if (merger) {
-      const stored = await manager.query<
-        { gene_id: number; evidence_data: Record<string, unknown> }[]
-      >(
-        `SELECT gene_id, evidence_data FROM gene_evidence
-         WHERE source_name = $1 AND gene_id = ANY($2::int[]) ORDER BY gene_id FOR UPDATE`,
-        [source, ids],
-      );
-      for (const row of stored) {
-        const data = merger.merge(row.evidence_data, rows.get(row.gene_id)!.data);
-        rows.set(row.gene_id, { data, detail: merger.detail(data) });
-      }
-    }
-    const result = await manager.query<{ gene_id: number; inserted: boolean }[]>(
-      `INSERT INTO gene_evidence (gene_id, source_name, source_detail, evidence_data, evidence_date)
-       SELECT g, $1, d, e, current_date FROM unnest($2::int[], $3::text[], $4::jsonb[]) AS u(g, d, e)
-       ON CONFLICT (gene_id, source_name) DO UPDATE SET
-         source_detail = EXCLUDED.source_detail, evidence_data = EXCLUDED.evidence_data,
-         evidence_date = EXCLUDED.evidence_date, updated_at = now()
-       RETURNING gene_id, (xmax = 0) AS inserted`,
-      [
-        source,
-        ids,
-        ids.map((id) => rows.get(id)!.detail),
-        ids.map((id) => JSON.stringify(rows.get(id)!.data)),
-      ],
-    );
-    const created = new Map(result.map((r) => [r.gene_id, r.inserted]));
-    return ids.map((id) => created.get(id) === true);
-  }
-
   /** HGNC id → gene id, for the ids that exist. */
   async idsByHgncId(hgncIds: string[], manager?: EntityManager): Promise<Map<string, number>> {
     if (hgncIds.length === 0) return new Map();
@@ -458,14 +397,6 @@ export class GenesRepository {
       [hgncId],
     );
     return rows[0]?.id;
-  }
-
-  async deleteEvidence(geneId: number, source: string): Promise<boolean> {
-    const [, count]: [unknown, number] = await this.dataSource.query(
-      'DELETE FROM gene_evidence WHERE gene_id = $1 AND source_name = $2',
-      [geneId, source],
-    );
-    return count > 0;
   }
 
   /** Ids of genes whose symbol, alias, previous symbol or annotation identifiers match. */

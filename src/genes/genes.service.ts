@@ -280,17 +280,6 @@ export class GenesService {
     return resource(row);
   }
 
-  /** Creates or replaces one source's evidence for a gene; the score follows shortly. */
-  async upsertEvidence(
-    geneId: number,
-    source: string,
-    data: Record<string, unknown>,
-    detail: string | null,
-  ): Promise<void> {
-    await this.genes.upsertEvidence(geneId, source, data, detail);
-    this.scores.markDirty();
-  }
-
   hasEvidence(): Promise<boolean> {
     return this.genes.hasEvidence();
   }

@@ -11,13 +11,15 @@ import { PipelineService } from './pipeline.service.js';
 import { ProgressController } from './progress.controller.js';
 import { ProgressGateway } from './progress.gateway.js';
 import { RunWaiter } from './run-waiter.service.js';
+import { FirstStartIngestion } from './first-start-ingestion.service.js';
+import { UploadsModule } from '../uploads/uploads.module.js';
 
 /**
  * Durable, resumable, mutually exclusive runs of the evidence and annotation sources,
  * on a PostgreSQL job queue, with live progress over WebSocket.
  */
 @Module({
-  imports: [SourcesModule, GenesModule, AuthModule],
+  imports: [SourcesModule, GenesModule, AuthModule, UploadsModule],
   controllers: [PipelineController, ProgressController],
   providers: [
     PipelineRepository,
@@ -27,6 +29,7 @@ import { RunWaiter } from './run-waiter.service.js';
     PipelineService,
     RunWaiter,
     ProgressGateway,
+    FirstStartIngestion,
   ],
   exports: [PipelineService, RunWaiter],
 })

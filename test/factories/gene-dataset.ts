@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { EvidenceWriter } from '../../src/genes/evidence/evidence-writer.service.js';
 import { GenesService } from '../../src/genes/genes.service.js';
 import { ScoreRefresher } from '../../src/genes/scoring/score-refresher.service.js';
 
@@ -16,6 +17,7 @@ export async function seedGenes(
   genes: SeedGene[],
 ): Promise<Map<string, number>> {
   const service = app.get(GenesService);
+  const writer = app.get(EvidenceWriter);
   const ids = new Map<string, number>();
   for (const g of genes) {
     const created = await service.create({
@@ -26,9 +28,10 @@ export async function seedGenes(
     });
     ids.set(g.symbol, Number(created.id));
     for (const [source, data] of Object.entries(g.evidence ?? {})) {
-      await service.upsertEvidence(Number(created.id), source, data, `${source} test evidence`);
+      await writer.upsertOne(Number(created.id), source, data, `${source} test evidence`);
     }
   }
+  app.get(ScoreRefresher).markDirty();
   await app.get(ScoreRefresher).settled();
   return ids;
 }

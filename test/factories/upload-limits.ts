@@ -1,4 +1,4 @@
-import type { UploadLimits } from '../../src/ingestion/upload-limits.js';
+import type { UploadLimits } from '../../src/uploads/upload-limits.js';
 
 /** Upload limits for parser tests: small row, cell and gene limits unless overridden. */
 export function testUploadLimits(overrides: Partial<UploadLimits> = {}): UploadLimits {

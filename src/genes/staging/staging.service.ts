@@ -6,6 +6,7 @@ import {
   ValidationFailedError,
 } from '../../common/errors/index.js';
 import { GenesRepository } from '../genes.repository.js';
+import { EvidenceWriter } from '../evidence/evidence-writer.service.js';
 import { ScoreRefresher } from '../scoring/score-refresher.service.js';
 import { StagingRepository, type StagingRow } from './staging.repository.js';
 
@@ -34,6 +35,7 @@ export class StagingService {
     private readonly staging: StagingRepository,
     private readonly genes: GenesRepository,
     private readonly scores: ScoreRefresher,
+    private readonly evidence: EvidenceWriter,
   ) {}
 
   list(filter: { status?: string; source?: string; limit: number; offset: number }) {
@@ -83,7 +85,7 @@ export class StagingService {
     }
     try {
       const geneId = await this.resolveGene(row, input);
-      const inserted = await this.genes.upsertEvidence(
+      const inserted = await this.evidence.upsertOne(
         geneId,
         row.source_name,
         row.evidence_data,

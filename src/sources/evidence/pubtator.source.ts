@@ -1,8 +1,7 @@
+import { EvidenceWriter } from '../../genes/evidence/evidence-writer.service.js';
 import type { EvidenceDeclaration } from '../catalog/source-declaration.js';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { pubtatorData, type PubTatorMention } from '../../genes/evidence-merge.js';
 import { EvidenceSource, type SourceRunContext } from '../base/upstream-source.js';
 import { SourceToolkit } from '../base/source-toolkit.js';
@@ -86,7 +85,7 @@ export class PubTatorSource extends EvidenceSource {
 
   constructor(
     kit: SourceToolkit,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly evidence: EvidenceWriter,
   ) {
     super(kit);
   }
@@ -180,13 +179,7 @@ export class PubTatorSource extends EvidenceSource {
   private async storedPmids(articles: SearchArticle[]): Promise<Set<string>> {
     const pmids = articles.map((a) => String(a.pmid ?? '')).filter((p) => p.length > 0);
     if (pmids.length === 0) return new Set();
-    const rows = await this.dataSource.query<{ pmid: string }[]>(
-      `SELECT p AS pmid FROM unnest($1::text[]) AS p
-       WHERE EXISTS (SELECT 1 FROM gene_evidence
-                     WHERE source_name = 'PubTator' AND evidence_data -> 'pmids' ? p)`,
-      [pmids],
-    );
-    return new Set(rows.map((r) => r.pmid));
+    return this.evidence.listedIn(this.name, 'pmids', pmids);
   }
 }
 

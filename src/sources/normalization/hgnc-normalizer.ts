@@ -2,10 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/index.js';
 import { GENE_SYMBOL } from '../../genes/gene-identifiers.js';
 import { HGNC_ID } from '../evidence/evidence-record.js';
-import {
-  EvidenceIngestService,
-  type IngestRecord,
-} from '../../genes/staging/evidence-ingest.service.js';
+import { EvidenceWriter, type IngestRecord } from '../../genes/evidence/evidence-writer.service.js';
 import { SnapshotServer } from '../snapshot/snapshot.server.js';
 import { UpstreamHttp } from '../upstream/upstream-http.service.js';
 import { UpstreamPayloadError } from '../upstream/upstream.errors.js';
@@ -50,7 +47,7 @@ export class HgncNormalizer {
 
   constructor(
     private readonly http: UpstreamHttp,
-    private readonly ingest: EvidenceIngestService,
+    private readonly ingest: EvidenceWriter,
     private readonly snapshot: SnapshotServer,
     config: AppConfig,
   ) {

@@ -1,9 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { isDatabaseUnavailable } from '../../common/errors/index.js';
-import {
-  EvidenceIngestService,
-  type IngestResult,
-} from '../../genes/staging/evidence-ingest.service.js';
+import { EvidenceWriter, type IngestResult } from '../../genes/evidence/evidence-writer.service.js';
 import type { EvidenceSource, SourceRunContext } from '../base/upstream-source.js';
 import type { RowFailure } from '../evidence/evidence-record.js';
 import { HgncNormalizer, type NormalizationReport } from '../normalization/hgnc-normalizer.js';
@@ -38,7 +35,7 @@ export class EvidenceRun {
   private readonly logger = new Logger(EvidenceRun.name);
 
   constructor(
-    private readonly ingest: EvidenceIngestService,
+    private readonly ingest: EvidenceWriter,
     private readonly progress: SourceProgressBus,
     private readonly hgnc: HgncNormalizer,
     private readonly scores: ScoreRefresher,

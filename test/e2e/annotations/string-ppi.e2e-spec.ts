@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { GenesRepository } from '../../../src/genes/genes.repository.js';
-import { GenesService } from '../../../src/genes/genes.service.js';
+import { EvidenceWriter } from '../../../src/genes/evidence/evidence-writer.service.js';
+import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import {
   FIXTURE_UPSTREAM_ENV,
@@ -96,10 +97,12 @@ describe('STRING PPI annotation against the fixture server', () => {
       ids[g.symbol] = (await genes.findIdByHgncId(g.hgnc))!;
       if (g.clingen) {
         await t.app
-          .get(GenesService)
-          .upsertEvidence(ids[g.symbol], 'ClinGen', { classification: g.clingen }, null);
+          .get(EvidenceWriter)
+          .upsertOne(ids[g.symbol], 'ClinGen', { classification: g.clingen }, null);
       }
     }
+    t.app.get(ScoreRefresher).markDirty();
+    await t.app.get(ScoreRefresher).settled();
   });
   beforeEach(() => {
     info = { text: fixture('protein.info.txt') };

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
-import { GenesService } from '../../../src/genes/genes.service.js';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { EvidenceWriter } from '../../../src/genes/evidence/evidence-writer.service.js';
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 
@@ -120,14 +122,11 @@ describe('evidence scoring', () => {
   });
 
   it('refreshes after an evidence change, and list, detail and breakdown agree', async () => {
-    const service = t.app.get(GenesService);
     // NPHS1 gains GenCC Definitive: 0.75 + 1 = 1.75 → 25.0, two sources → established.
-    await service.upsertEvidence(
-      ids.get('NPHS1')!,
-      'GenCC',
-      { classifications: ['Definitive'] },
-      null,
-    );
+    await t.app
+      .get(EvidenceWriter)
+      .upsertOne(ids.get('NPHS1')!, 'GenCC', { classifications: ['Definitive'] }, null);
+    t.app.get(ScoreRefresher).markDirty();
     await t.app.get(ScoreRefresher).settled();
     const detail = await t.http().get('/api/genes/NPHS1').expect(200);
     expect(detail.body.data.attributes).toMatchObject({
@@ -141,12 +140,10 @@ describe('evidence scoring', () => {
   });
 
   it('drops a source with no rows from the denominator', async () => {
-    const service = t.app.get(GenesService);
     const pkd1 = ids.get('PKD1')!;
-    const repo = (
-      service as unknown as { genes: { deleteEvidence(id: number, s: string): Promise<boolean> } }
-    ).genes;
-    await repo.deleteEvidence(pkd1, 'Literature');
+    await t.app
+      .get<DataSource>(getDataSourceToken())
+      .query(`DELETE FROM gene_evidence WHERE gene_id = $1 AND source_name = 'Literature'`, [pkd1]);
     await t.app.get(ScoreRefresher).refreshNow();
     // 6 active sources now: 5.8 / 6 × 100 = 96.6667
     const res = await t.http().get('/api/genes/PKD1').expect(200);

@@ -3,7 +3,7 @@ import {
   MAX_WAITING_PARSES,
   PARALLEL_PARSES,
   parseInWorker,
-} from '../../../src/ingestion/upload-parse.runner.js';
+} from '../../../src/uploads/upload-parse.runner.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 

@@ -4,7 +4,7 @@ import {
   type SourceProgress,
 } from '../../../src/sources/upstream/progress.bus.js';
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
-import { EvidenceIngestService } from '../../../src/genes/staging/evidence-ingest.service.js';
+import { EvidenceWriter } from '../../../src/genes/evidence/evidence-writer.service.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
@@ -229,7 +229,7 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
 
   it('approves and rejects in bulk, reporting each entry on its own', async () => {
     // Three symbols no gene answers to, stored through the same path a source run uses.
-    const staged = await t.app.get(EvidenceIngestService).ingest(
+    const staged = await t.app.get(EvidenceWriter).ingest(
       'GenCC',
       ['UMOD1X', 'NOTAGENE1', 'NOTAGENE2'].map((symbol) => ({
         symbol,

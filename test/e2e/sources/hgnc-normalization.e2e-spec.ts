@@ -1,8 +1,8 @@
 import { HgncNormalizer } from '../../../src/sources/normalization/hgnc-normalizer.js';
 import {
-  EvidenceIngestService,
+  EvidenceWriter,
   type IngestRecord,
-} from '../../../src/genes/staging/evidence-ingest.service.js';
+} from '../../../src/genes/evidence/evidence-writer.service.js';
 import { StagingService } from '../../../src/genes/staging/staging.service.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { FixtureServer } from '../../support/fixture-server.js';
@@ -59,7 +59,7 @@ describe('HGNC normalization of symbols no local gene answers to', () => {
       },
     });
     // PKD1 exists locally with its alias PBP, so PBP must never be looked up.
-    await t.app.get(EvidenceIngestService).ingest(
+    await t.app.get(EvidenceWriter).ingest(
       'ClinGen',
       [
         {
@@ -108,7 +108,7 @@ describe('HGNC normalization of symbols no local gene answers to', () => {
     expect(hgnc.requests.every((r) => r.headers.accept === 'application/json')).toBe(true);
 
     const stored = await t.app
-      .get(EvidenceIngestService)
+      .get(EvidenceWriter)
       .ingest('Literature', records, { stagingPriority: 60 });
     expect(stored).toMatchObject({ created_genes: 2, added: 3, staged: 3 });
     const staged = await t.app

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { snapshotDataDir } from '../../../src/sources/snapshot/snapshot.server.js';
-import { SnapshotIngestion } from '../../../src/ingestion/snapshot-ingestion.service.js';
+import { FirstStartIngestion } from '../../../src/pipeline/first-start-ingestion.service.js';
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -17,7 +17,7 @@ describe('offline snapshot ingested on first start', () => {
         HGNC_NORMALIZE: 'true',
       },
     });
-    await t.app.get(SnapshotIngestion).done;
+    await t.app.get(FirstStartIngestion).done;
     await t.app.get(ScoreRefresher).settled();
   });
   afterAll(() => t.close());
@@ -217,7 +217,7 @@ describe('offline snapshot ingested on first start', () => {
       env: { SNAPSHOT_INGEST_ON_START: 'true' },
     });
     try {
-      expect(second.app.get(SnapshotIngestion).done).toBeUndefined();
+      expect(second.app.get(FirstStartIngestion).done).toBeUndefined();
     } finally {
       await second.close();
     }

@@ -24,7 +24,7 @@ const BUSY_RETRY_AFTER_SECONDS = 5;
 function workerFile(): URL {
   const here = import.meta.url;
   const file = here.endsWith('.ts')
-    ? new URL('../../dist/src/ingestion/upload-parse.worker.js', here)
+    ? new URL('../../dist/src/uploads/upload-parse.worker.js', here)
     : new URL('./upload-parse.worker.js', here);
   if (!existsSync(fileURLToPath(file)))
     throw new Error(`the upload parser ${fileURLToPath(file)} is missing; run npm run build`);

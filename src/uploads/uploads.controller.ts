@@ -79,7 +79,7 @@ class IngestionResponse {
 
 @ApiTags('ingestion')
 @Controller('api/ingestion')
-export class IngestionController {
+export class UploadsController {
   constructor(private readonly uploads: UploadsService) {}
 
   @Get()

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { isTransientConflict } from '../../common/errors/index.js';
 import { EVIDENCE_MERGERS } from '../evidence-merge.js';
 import { GenesRepository, type GeneCandidate } from '../genes.repository.js';
-import { StagingRepository } from './staging.repository.js';
+import { StagingRepository } from '../staging/staging.repository.js';
+import { EvidenceRepository } from './evidence.repository.js';
 
 export interface IngestRecord {
   symbol: string;
@@ -39,7 +39,7 @@ type Resolution =
   | { stage: 'unknown' | 'ambiguous' | 'conflict'; candidates: GeneCandidate[] };
 
 /**
- * Stores a source's evidence: one row per gene and source. A record with an HGNC id is
+ * The one writer of `gene_evidence`. Stores a source's evidence: one row per gene and source. A record with an HGNC id is
  * attached to that gene (created if new); one with only a symbol must resolve to exactly
  * one local gene by symbol, alias or previous symbol, otherwise it waits in staging with
  * its evidence. Lookups and writes are set-based, one transaction per chunk, so a crash
@@ -47,14 +47,69 @@ type Resolution =
  * row. Scores are refreshed once at the end.
  */
 @Injectable()
-export class EvidenceIngestService {
-  private readonly logger = new Logger(EvidenceIngestService.name);
+export class EvidenceWriter {
+  private readonly logger = new Logger(EvidenceWriter.name);
 
   constructor(
     private readonly genes: GenesRepository,
     private readonly staging: StagingRepository,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly evidence: EvidenceRepository,
   ) {}
+
+  /** Creates or replaces one gene's evidence from a source (merged for accumulating sources); true when created. */
+  async upsertOne(
+    geneId: number,
+    source: string,
+    data: Record<string, unknown>,
+    detail: string | null,
+  ): Promise<boolean> {
+    const [inserted] = await this.evidence.transaction((manager) =>
+      this.evidence.upsertMany(manager, source, new Map([[geneId, { data, detail }]])),
+    );
+    return inserted;
+  }
+
+  /**
+   * Takes `identifier` (a provider, a publication) out of the `field` object of every row
+   * of an accumulating source, inside the caller's transaction: a row left empty is deleted.
+   */
+  async removeIdentifier(
+    manager: EntityManager,
+    source: string,
+    field: string,
+    identifier: string,
+  ): Promise<{ genes_updated: number; genes_removed: number }> {
+    const merger = EVIDENCE_MERGERS[source];
+    if (!merger?.remove) throw new Error(`${source} evidence cannot be taken out by identifier`);
+    const rows = await this.evidence.rowsWithIdentifier(manager, source, field, identifier);
+    const result = { genes_updated: 0, genes_removed: 0 };
+    for (const row of rows) {
+      const left = merger.remove(row.evidence_data, identifier);
+      if (left === null) {
+        await this.evidence.deleteRow(manager, row.id);
+        result.genes_removed += 1;
+      } else {
+        await this.evidence.replaceRow(manager, row.id, left, merger.detail(left));
+        result.genes_updated += 1;
+      }
+    }
+    return result;
+  }
+
+  /** Every identifier in a source's `field` objects, with its gene count and last change. */
+  identifiers(source: string, field: string) {
+    return this.evidence.identifiers(source, field);
+  }
+
+  /** Genes with evidence from `source`. */
+  countGenes(source: string): Promise<number> {
+    return this.evidence.countGenes(source);
+  }
+
+  /** Of `values`, those some stored row of `source` lists in its `field` array. */
+  listedIn(source: string, field: string, values: string[]): Promise<Set<string>> {
+    return this.evidence.listedIn(source, field, values);
+  }
 
   /** Of `symbols`, those no local gene answers to by approved symbol, alias or previous symbol. */
   async locallyUnknown(symbols: Iterable<string>): Promise<string[]> {
@@ -94,7 +149,7 @@ export class EvidenceIngestService {
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction(work);
+        return await this.evidence.transaction(work);
       } catch (error) {
         if (!isTransientConflict(error) || attempt >= 3) throw error;
         this.logger.warn({ source, attempt }, 'evidence chunk rolled back by a deadlock; again');
@@ -154,7 +209,7 @@ export class EvidenceIngestService {
         byGene.set(resolved.geneId, { data: record.data, detail: record.detail });
       }
     }
-    const inserted = await this.genes.upsertEvidenceMany(manager, source, byGene);
+    const inserted = await this.evidence.upsertMany(manager, source, byGene);
     result.added = inserted.filter(Boolean).length;
     result.updated = inserted.length - result.added;
     result.created_genes = created.size;

@@ -6,7 +6,7 @@ import { snapshotDataDir } from '../sources/snapshot/snapshot.server.js';
 import { runInBackground } from '../common/background.js';
 import { AppConfig } from '../config/index.js';
 import { GenesService } from '../genes/genes.service.js';
-import { UploadsService } from './uploads.service.js';
+import { UploadsService } from '../uploads/uploads.service.js';
 
 /**
  * On a fresh database in snapshot mode, ingests the offline snapshot once, in the
@@ -17,8 +17,8 @@ import { UploadsService } from './uploads.service.js';
  * snapshot lacks are recorded as failures).
  */
 @Injectable()
-export class SnapshotIngestion implements OnApplicationBootstrap {
-  private readonly logger = new Logger(SnapshotIngestion.name);
+export class FirstStartIngestion implements OnApplicationBootstrap {
+  private readonly logger = new Logger(FirstStartIngestion.name);
   done?: Promise<void>;
 
   constructor(
