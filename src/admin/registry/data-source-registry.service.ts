@@ -85,7 +85,12 @@ export class DataSourceRegistryService implements OnApplicationBootstrap {
     const defined = new Set(this.definedNames());
     const health = this.upstream.health();
     return rows.map((row) => {
-      const config = sourceConfig(row.name, this.config, this.schedules());
+      const config = sourceConfig(
+        row.name,
+        this.config,
+        this.schedules(),
+        this.runner.declarations(),
+      );
       const run = runs.get(row.name);
       return {
         name: row.name,

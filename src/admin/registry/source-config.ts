@@ -1,4 +1,5 @@
 import type { AppConfig } from '../../config/index.js';
+import type { SourceDeclaration } from '../../sources/catalog/source-declaration.js';
 
 const MASK = '***';
 const SECRET_KEY = /(pass(word)?|secret|token|api[_-]?key|key)$/i;
@@ -30,42 +31,31 @@ export function maskSecrets(value: unknown, key = ''): unknown {
   return value;
 }
 
-/** The configuration a source runs with, as the operator set it (secrets masked). */
+/**
+ * The configuration a source runs with, as the operator set it (secrets masked): what its
+ * declaration shows (`settings`), the internal processes' own, the mode, schedule and
+ * update interval.
+ */
 export function sourceConfig(
   name: string,
   config: AppConfig,
   schedules: Readonly<Record<string, string>>,
+  declared: readonly SourceDeclaration[],
 ): Record<string, unknown> {
   const s = config.sources;
-  const a = s.annotations;
-  const byName: Record<string, unknown> = {
-    PanelApp: s.panelapp,
-    ClinGen: s.clingen,
-    GenCC: s.gencc,
-    HPO: s.hpo,
-    PubTator: s.pubtator,
-    hgnc: { url: a.hgncCompleteSetUrl },
-    clinvar: a.clinvar,
-    gnomad: a.gnomad,
-    gtex: a.gtex,
-    uniprot: { url: a.uniprotUrl },
-    ensembl: { url: a.ensemblUrl },
-    mpo_mgi: a.mgi,
+  const internal: Record<string, object> = {
     hgnc_normalization: s.hgnc,
     pipeline: {
       lease_seconds: config.pipeline.leaseSeconds,
       max_attempts: config.pipeline.maxAttempts,
     },
   };
-  const own = byName[name];
+  const own = declared.find((d) => d.name === name)?.settings?.(config) ?? internal[name] ?? {};
   const extra: Record<string, unknown> = { mode: s.mode };
   if (name in schedules) extra.schedule = schedules[name];
-  const days = a.updateDays[name];
+  const days = s.annotations.updateDays[name];
   if (days !== undefined) extra.update_days = days;
-  return maskSecrets({ ...(own && typeof own === 'object' ? own : {}), ...extra }) as Record<
-    string,
-    unknown
-  >;
+  return maskSecrets({ ...own, ...extra }) as Record<string, unknown>;
 }
 
 /** Every URL-valued string in a source's config, for finding its upstream domains. */

@@ -136,6 +136,7 @@ export class ClinVarAnnotationSource extends AnnotationSource {
     mode: 'per-gene',
     // After HGNC, whose identifiers it queries by.
     runOrder: 10,
+    settings: (config) => config.sources.annotations.clinvar,
   };
 
   constructor(kit: SourceToolkit) {

@@ -135,6 +135,7 @@ export class EnsemblAnnotationSource extends BatchedAnnotationSource {
     mode: 'per-gene',
     // After HGNC, whose identifiers it queries by.
     runOrder: 10,
+    settings: (config) => ({ url: config.sources.annotations.ensemblUrl }),
   };
 
   constructor(kit: SourceToolkit) {

@@ -103,6 +103,7 @@ export class GnomadAnnotationSource extends BatchedAnnotationSource {
     mode: 'per-gene',
     // After HGNC, whose identifiers it queries by.
     runOrder: 10,
+    settings: (config) => config.sources.annotations.gnomad,
   };
 
   constructor(kit: SourceToolkit) {

@@ -90,6 +90,7 @@ export class GtexAnnotationSource extends BatchedAnnotationSource {
     mode: 'per-gene',
     // After HGNC, whose identifiers it queries by.
     runOrder: 10,
+    settings: (config) => config.sources.annotations.gtex,
   };
 
   constructor(kit: SourceToolkit) {

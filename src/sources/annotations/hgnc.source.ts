@@ -106,6 +106,7 @@ export class HgncAnnotationSource extends AnnotationSource {
     mode: 'bulk',
     // Its identifiers are what the other annotation sources query by: it runs first.
     runOrder: 0,
+    settings: (config) => ({ url: config.sources.annotations.hgncCompleteSetUrl }),
   };
   private readonly completeSet = new PerRun<{ version: string; docs: Map<string, HgncDoc> }>();
 

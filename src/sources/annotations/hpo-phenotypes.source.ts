@@ -163,6 +163,7 @@ export class HpoPhenotypesAnnotationSource extends AnnotationSource {
     mode: 'bulk',
     // After HGNC, whose identifiers it queries by.
     runOrder: 10,
+    settings: (config) => config.sources.hpo,
   };
   private readonly files = new PerRun<{ ontology: HpoOntology; genes: GeneTermsIndex }>();
 

@@ -51,6 +51,7 @@ export class MgiAnnotationSource extends BatchedAnnotationSource {
     mode: 'per-gene',
     // After HGNC, whose identifiers it queries by.
     runOrder: 10,
+    settings: (config) => config.sources.annotations.mgi,
   };
   private readonly kidney = new PerRun<KidneyTerms>();
 

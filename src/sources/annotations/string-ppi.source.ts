@@ -56,6 +56,7 @@ export class StringPpiAnnotationSource extends AnnotationSource {
     mode: 'bulk',
     // After HGNC, whose identifiers it queries by.
     runOrder: 10,
+    settings: (config) => config.sources.annotations.string,
   };
   private readonly network = new PerRun<Network>();
 

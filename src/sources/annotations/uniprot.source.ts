@@ -104,6 +104,7 @@ export class UniProtAnnotationSource extends BatchedAnnotationSource {
     mode: 'per-gene',
     // After HGNC, whose identifiers it queries by.
     runOrder: 10,
+    settings: (config) => ({ url: config.sources.annotations.uniprotUrl }),
   };
 
   constructor(kit: SourceToolkit) {

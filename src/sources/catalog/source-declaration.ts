@@ -1,3 +1,5 @@
+import type { AppConfig } from '../../config/index.js';
+
 /**
  * What the rest of the system knows about a source, written once beside its code: the
  * registry (`data_sources`), the admin pages, the staging queue's priority, the order of a
@@ -28,6 +30,8 @@ interface DeclarationBase {
   readonly documentationUrl: string | null;
   /** Within its stage, a full run starts sources with a lower order first. */
   readonly runOrder: number;
+  /** The configuration it runs with (URLs, batch sizes…), shown to operators with secrets masked. */
+  readonly settings?: (config: AppConfig) => object;
 }
 
 /** A source of evidence downloaded from an upstream. */

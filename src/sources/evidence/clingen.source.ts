@@ -19,6 +19,7 @@ export class ClinGenSource extends EvidenceSource {
     scoring: { rule: 'classification' },
     stagingPriority: 95,
     runOrder: 0,
+    settings: (config) => config.sources.clingen,
   };
 
   constructor(kit: SourceToolkit) {

@@ -19,6 +19,7 @@ export class GenccSource extends EvidenceSource {
     scoring: { rule: 'classification' },
     stagingPriority: 80,
     runOrder: 0,
+    settings: (config) => config.sources.gencc,
   };
 
   constructor(kit: SourceToolkit) {

@@ -29,6 +29,7 @@ export class HpoSource extends EvidenceSource {
     },
     stagingPriority: 85,
     runOrder: 10,
+    settings: (config) => config.sources.hpo,
   };
 
   constructor(kit: SourceToolkit) {

@@ -72,6 +72,7 @@ export class PanelAppSource extends EvidenceSource {
     scoring: { rule: 'count', first: [['length', 'panels']] },
     stagingPriority: 100,
     runOrder: 0,
+    settings: (config) => config.sources.panelapp,
   };
 
   constructor(kit: SourceToolkit) {

@@ -81,6 +81,7 @@ export class PubTatorSource extends EvidenceSource {
     },
     stagingPriority: 20,
     runOrder: 10,
+    settings: (config) => config.sources.pubtator,
   };
 
   constructor(

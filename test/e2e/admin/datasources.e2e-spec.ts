@@ -1,5 +1,6 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { configUrls } from '../../../src/admin/registry/source-config.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
@@ -91,6 +92,13 @@ describe('data-source registry', () => {
       expect.objectContaining({ domain: 'eutils.example.org', circuit: 'closed', error_rate: 0 }),
     ]);
     expect(sources.find((s) => s.name === 'pipeline')).toMatchObject({ category: 'internal' });
+    // Every upstream source shows where it reads from, from its declaration: STRING and
+    // the HPO phenotypes were left out when the config was a list kept apart from the sources.
+    for (const s of sources.filter(
+      (s) => s.category === 'evidence' || s.category === 'annotation',
+    )) {
+      expect([s.name, configUrls(s.config).length > 0]).toEqual([s.name, true]);
+    }
   });
 
   it('reports an orphan once per start, lists it, and deletes only orphans', async () => {
