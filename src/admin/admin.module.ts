@@ -8,8 +8,8 @@ import { SettingsService } from './settings/settings.service.js';
 import { SystemController } from './system/system.controller.js';
 import { SystemRepository } from './system/system.repository.js';
 import { SystemService } from './system/system.service.js';
-import { DataSourceRegistryService } from './registry/data-source-registry.service.js';
-import { DataSourcesAdminController } from './registry/datasources-admin.controller.js';
+import { SourceAdminService } from './sources/source-admin.service.js';
+import { SourceAdminController } from './sources/source-admin.controller.js';
 
 /**
  * Owns what an operator runs the service with: the data-source registry (registration at
@@ -18,9 +18,9 @@ import { DataSourcesAdminController } from './registry/datasources-admin.control
  */
 @Module({
   imports: [SourcesModule, PipelineModule, GenesModule],
-  controllers: [DataSourcesAdminController, SettingsController, SystemController],
+  controllers: [SourceAdminController, SettingsController, SystemController],
   providers: [
-    DataSourceRegistryService,
+    SourceAdminService,
     SettingsRepository,
     SettingsService,
     SystemRepository,

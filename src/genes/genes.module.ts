@@ -4,7 +4,7 @@ import { AnnotationStoreRepository } from './annotations/annotation-store.reposi
 import { AnnotationStoreService } from './annotations/annotation-store.service.js';
 import { AnnotationsController } from './annotations.controller.js';
 import { AnnotationFailureEntity } from './entities/annotation-failure.entity.js';
-import { DataSourceEntity } from './entities/data-source.entity.js';
+import { RegisteredSourceEntity } from './entities/registered-source.entity.js';
 import { GeneAnnotationEntity } from './entities/gene-annotation.entity.js';
 import { GeneEvidenceEntity } from './entities/gene-evidence.entity.js';
 import { GeneEntity } from './entities/gene.entity.js';
@@ -15,7 +15,8 @@ import { GenesService } from './genes.service.js';
 import { SourceRegistryRepository } from './registry/source-registry.repository.js';
 import { SourceRegistryService } from './registry/source-registry.service.js';
 import { ScoreRefresher } from './scoring/score-refresher.service.js';
-import { DataSourcesController, StatisticsController } from './statistics.controller.js';
+import { SourcesController } from './registry/sources.controller.js';
+import { StatisticsController } from './statistics.controller.js';
 import { StatisticsRepository } from './statistics.repository.js';
 import { StatisticsService } from './statistics.service.js';
 import { EvidenceRepository } from './evidence/evidence.repository.js';
@@ -35,7 +36,7 @@ import { StagingService } from './staging/staging.service.js';
       GeneEvidenceEntity,
       GeneAnnotationEntity,
       AnnotationFailureEntity,
-      DataSourceEntity,
+      RegisteredSourceEntity,
       GeneStagingEntity,
     ]),
   ],
@@ -43,7 +44,7 @@ import { StagingService } from './staging/staging.service.js';
     GenesController,
     AnnotationsController,
     StatisticsController,
-    DataSourcesController,
+    SourcesController,
     StagingController,
   ],
   providers: [

@@ -284,10 +284,6 @@ export class GenesService {
     return this.genes.hasEvidence();
   }
 
-  async geneBySymbol(symbol: string): Promise<GeneRow> {
-    return this.require(symbol);
-  }
-
   /** HPO classifications of the genes that have one; `not_found` lists the others. */
   async hpoClassifications(geneIds: number[]) {
     const started = performance.now();

@@ -1,9 +1,8 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/decorators/access.decorator.js';
 import { CachedResponse } from '../cache/http-cache.interceptor.js';
-import { ErrorEnvelope } from '../common/filters/error-envelope.js';
-import { OverlapsQuery, SourceNameParam, StatisticsResponse } from './dto/statistics.dto.js';
+import { OverlapsQuery, StatisticsResponse } from './dto/statistics.dto.js';
 import { ScoreFiltersQuery } from './dto/score-filters.query.js';
 import type { StatsFilter } from './statistics.repository.js';
 import { StatisticsService } from './statistics.service.js';
@@ -52,30 +51,5 @@ export class StatisticsController {
   @ApiOkResponse({ type: StatisticsResponse })
   composition(@Query() q: ScoreFiltersQuery) {
     return this.statistics.composition(filterOf(q));
-  }
-}
-
-@ApiTags('datasources')
-@Controller('api/datasources')
-export class DataSourcesController {
-  constructor(private readonly statistics: StatisticsService) {}
-
-  @Get()
-  @Public()
-  @CachedResponse({ namespace: 'statistics' })
-  @ApiOperation({ summary: 'Evidence sources with gene and evidence counts and last update' })
-  @ApiOkResponse({ type: StatisticsResponse })
-  list() {
-    return this.statistics.dataSources();
-  }
-
-  @Get(':name')
-  @Public()
-  @CachedResponse({ namespace: 'statistics' })
-  @ApiOperation({ summary: 'One source with its top genes by source score' })
-  @ApiOkResponse({ type: StatisticsResponse })
-  @ApiResponse({ status: 404, type: ErrorEnvelope })
-  detail(@Param() params: SourceNameParam) {
-    return this.statistics.dataSource(params.name);
   }
 }

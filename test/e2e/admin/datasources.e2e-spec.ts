@@ -1,6 +1,6 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { configUrls } from '../../../src/admin/registry/source-config.js';
+import { configUrls } from '../../../src/admin/sources/source-config.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';

@@ -17,8 +17,8 @@ import { configUrls, sourceConfig } from './source-config.js';
  * operators one view of every source with its config, runs and upstream health.
  */
 @Injectable()
-export class DataSourceRegistryService implements OnApplicationBootstrap {
-  private readonly logger = new Logger(DataSourceRegistryService.name);
+export class SourceAdminService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(SourceAdminService.name);
 
   constructor(
     private readonly repository: SourceRegistryService,

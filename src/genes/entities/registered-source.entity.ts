@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } fro
 
 /** Registry of every source the code defines, with display metadata and status. */
 @Entity('data_sources')
-export class DataSourceEntity {
+export class RegisteredSourceEntity {
   @PrimaryColumn({ type: 'text' })
   name: string;
 

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { RequireRole } from '../../auth/decorators/access.decorator.js';
 import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
-import { DataSourceRegistryService } from './data-source-registry.service.js';
+import { SourceAdminService } from './source-admin.service.js';
 import {
   AdminDataSourcesResponse,
   OrphanNameParam,
@@ -18,8 +18,8 @@ import {
 @ApiTags('admin: data sources')
 @RequireRole('admin')
 @Controller('api/admin/datasources')
-export class DataSourcesAdminController {
-  constructor(private readonly registry: DataSourceRegistryService) {}
+export class SourceAdminController {
+  constructor(private readonly registry: SourceAdminService) {}
 
   @Get()
   @ApiOperation({
