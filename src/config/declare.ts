@@ -192,8 +192,13 @@ export function text(
   const { minLength, valid, format } = options;
   const check = valid instanceof RegExp ? (v: string) => valid.test(v) : valid;
   const accepts = [
-    minLength !== undefined ? `at least ${minLength} characters` : '',
-    format ?? (check ? 'see meaning' : ''),
+    minLength === 1
+      ? 'not empty'
+      : minLength !== undefined
+        ? `at least ${minLength} characters`
+        : '',
+    // "must be an http(s) URL" reads as "an http(s) URL" under the reference's "accepts".
+    format?.replace(/^must be /, '').replace(/^must look /, '') ?? (check ? 'see meaning' : ''),
   ].filter(Boolean);
   return {
     ...options,

@@ -26,6 +26,7 @@ export const hpoVariables = group({
       doc: 'HPO phenotype annotation: kidney phenotypes are these terms and their descendants',
     }),
     HPO_CLINICAL_GROUPS: text({
+      defaultLabel: 'empty: the six built-in groups',
       default: '',
       valid: /^([a-z][a-z0-9_]*=HP:\d{7}(,HP:\d{7})*(;[a-z][a-z0-9_]*=HP:\d{7}(,HP:\d{7})*)*)?$/,
       format: 'must look like name=HP:0000100,HP:0000097;name=HP:…',

@@ -9,7 +9,7 @@ export const sharedSourceVariables = group({
       default:
         'kidney,renal,nephro,glomerul,tubulopathy,tubulointerstitial,polycystic,alport,nephritis,cystic kidney,ciliopathy,complement,cakut,focal segmental,steroid resistant,nephrotic,proteinuria,hematuria',
       minLength: 1,
-      doc: 'keywords that make a GenCC disease a kidney disease',
+      doc: 'keywords that make a GenCC disease or a PanelApp panel a kidney one',
     }),
     ANNOTATION_CHUNK_SIZE: int({
       default: 100,
