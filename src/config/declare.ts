@@ -59,6 +59,12 @@ interface Bounds {
   readonly max?: number;
 }
 
+const documentation = ({ doc, defaultLabel, shortDefault }: Documented): Documented => ({
+  doc,
+  defaultLabel,
+  shortDefault,
+});
+
 const ok = <T>(value: T): ReadResult<T> => ({ ok: true, value });
 
 function boundsText({ min, max }: Bounds): string {
@@ -82,7 +88,7 @@ function numeric(
   const shape = type === 'integer' ? /^-?\d+$/ : /^-?\d+(\.\d+)?$/;
   const what = type === 'integer' ? 'an integer number' : 'a number';
   return {
-    ...options,
+    ...documentation(options),
     type,
     defaultValue: options.default,
     accepts: `${type}${boundsText(options)}`,
@@ -125,7 +131,7 @@ export function bool(
   options: Documented & { readonly default?: boolean },
 ): Variable<boolean | undefined> {
   return {
-    ...options,
+    ...documentation(options),
     type: 'boolean',
     defaultValue: options.default,
     accepts: 'true/false (also 1/0, yes/no, on/off)',
@@ -154,7 +160,7 @@ export function oneOf<const V extends readonly [string, ...string[]]>(
 ): Variable<V[number] | undefined> {
   const allowed: readonly string[] = values;
   return {
-    ...options,
+    ...documentation(options),
     type: 'enum',
     defaultValue: options.default,
     accepts: values.map((v) => `\`${v}\``).join(', '),
@@ -172,9 +178,9 @@ export function oneOf<const V extends readonly [string, ...string[]]>(
 
 interface TextRules {
   readonly minLength?: number;
-  /** The value must match this pattern (or pass this check) ... */
+  /** A pattern the value must match, or a check it must pass. */
   readonly valid?: RegExp | ((value: string) => boolean);
-  /** ... or the message says, after the variable's name, what it must look like. */
+  /** What a valid value looks like, as the message says it after the variable's name. */
   readonly format?: string;
   /** What the reference says a value must be, when the rules above say it badly. */
   readonly accepts?: string;
@@ -201,7 +207,7 @@ export function text(
     format?.replace(/^must be /, '').replace(/^must look /, '') ?? (check ? 'see meaning' : ''),
   ].filter(Boolean);
   return {
-    ...options,
+    ...documentation(options),
     type: 'string',
     defaultValue: options.default,
     accepts: options.accepts ?? (accepts.length > 0 ? accepts.join('; ') : 'any text'),

@@ -1,4 +1,4 @@
-import { group, bool, int, text } from '../declare.js';
+import { bool, group, int, text } from '../declare.js';
 
 export const databaseVariables = group({
   title: 'Database',

@@ -1,3 +1,9 @@
+/**
+ * All configuration variables, by group. To add one: declare it in its group's file (a
+ * source's own variables go in sources/<source>.ts), map it in AppConfig if code reads it,
+ * and run `npm run config:docs` to regenerate .env.example, the README table and the
+ * docs/operations.md reference (CI fails when they are stale).
+ */
 import type { ValuesOf } from '../declare.js';
 import { authVariables } from './auth.js';
 import { cacheVariables } from './cache.js';

@@ -1,4 +1,4 @@
-import { group, bool, int, oneOf, text } from '../declare.js';
+import { bool, group, int, oneOf, text } from '../declare.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

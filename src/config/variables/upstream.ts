@@ -1,4 +1,4 @@
-import { group, bool, int, oneOf, text } from '../declare.js';
+import { bool, group, int, oneOf, text } from '../declare.js';
 
 export const upstreamVariables = group({
   title: 'Upstream requests',

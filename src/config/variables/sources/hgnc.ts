@@ -1,4 +1,4 @@
-import { group, bool, int, sourceUrl } from '../../declare.js';
+import { bool, group, int, sourceUrl } from '../../declare.js';
 
 export const hgncVariables = group({
   title: 'Source: HGNC',

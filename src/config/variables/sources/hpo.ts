@@ -1,4 +1,4 @@
-import { group, decimal, sourceUrl, text } from '../../declare.js';
+import { decimal, group, sourceUrl, text } from '../../declare.js';
 
 export const hpoVariables = group({
   title: 'Source: HPO',
