@@ -40,7 +40,7 @@ export const upstreamVariables = group({
     }),
     UPSTREAM_MODE: oneOf(['snapshot', 'live'], {
       defaultLabel: '`snapshot` unless a source URL is set',
-      doc: '`snapshot`: sources read the offline snapshot shipped in `src/annotation-sources/snapshot/data`; `live`: the real hosts',
+      doc: '`snapshot`: sources read the offline snapshot shipped in `src/sources/snapshot/data`; `live`: the real hosts',
     }),
     SNAPSHOT_INGEST_ON_START: bool({
       defaultLabel: '`true` (not under `NODE_ENV=test`)',
