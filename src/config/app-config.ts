@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { EnvironmentVariables, LogLevel, NodeEnv } from './environment.js';
+import type { EnvironmentVariables, LogLevel, NodeEnv } from './variables/index.js';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 function parseTtls(spec: string): Record<string, number> {
