@@ -1,6 +1,11 @@
 import pino, { type LoggerOptions } from 'pino';
-import { MAX_LOGGED_QUERY_LENGTH, REDACTED, redactDeep, redactString } from './redaction.js';
-import { safeUrl } from './pino-options.js';
+import {
+  MAX_LOGGED_QUERY_LENGTH,
+  REDACTED,
+  redactDeep,
+  redactString,
+  safeUrl,
+} from './redaction.js';
 
 describe('redactDeep', () => {
   it('replaces sensitive fields at any depth and keeps the rest', () => {

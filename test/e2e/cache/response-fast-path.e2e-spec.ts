@@ -1,7 +1,7 @@
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { ResponseFastPath } from '../../../src/cache/http-fast-path.js';
+import { ResponseFastPath } from '../../../src/http/response-fast-path.js';
 import { GenesController } from '../../../src/genes/genes.controller.js';
 import { StagingController } from '../../../src/genes/staging/staging.controller.js';
 import { MetricsService } from '../../../src/metrics/metrics.service.js';
@@ -102,16 +102,18 @@ describe('response fast path for cached public GETs', () => {
   });
 
   it('answers a registered route at the edge only when it is public, and counts its rate limit', async () => {
-    fastPath.answerBeforeRouting(
-      '/__edge/public',
-      { handler: GenesController.prototype.list, controller: GenesController },
-      () => ({ edge: true }),
-    );
-    fastPath.answerBeforeRouting(
-      '/__edge/curators-only',
-      { handler: StagingController.prototype.stats, controller: StagingController },
-      () => ({ edge: true }),
-    );
+    fastPath.answerBeforeRouting({
+      path: '/__edge/public',
+      handler: GenesController.prototype.list,
+      controller: GenesController,
+      body: () => ({ edge: true }),
+    });
+    fastPath.answerBeforeRouting({
+      path: '/__edge/curators-only',
+      handler: StagingController.prototype.stats,
+      controller: StagingController,
+      body: () => ({ edge: true }),
+    });
     const servedBefore = fastPath.served;
     const first = await get(t, '/__edge/public');
     const second = await get(t, '/__edge/public');
