@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Application, NextFunction, Request, Response } from 'express';
-import fresh from 'fresh';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
@@ -21,6 +20,12 @@ import { AppConfig } from '../config/index.js';
 import { slowRequestMs } from '../logging/pino-options.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { writeCompletionLine } from './completion-line.js';
+import {
+  jsonAnswer,
+  plainJsonOutput,
+  writeJsonAnswer,
+  type JsonAnswer,
+} from './conditional-get.js';
 import { HttpDrainService } from './http-drain.service.js';
 import { HttpMetrics } from './http-metrics.js';
 import { REQUEST_ID_HEADER, beginRequest } from './request-id.js';
@@ -36,11 +41,6 @@ export interface LearnedRoute {
   /** `<Controller>.<handler>`, the per-route part of the rate-limit key. */
   rateLimitRoute: string;
   rateLimitPolicy: RateLimitPolicyName;
-}
-
-interface Serialised {
-  body: Buffer;
-  etag: string | undefined;
 }
 
 /**
@@ -62,7 +62,7 @@ interface FixedRoute {
   /** Resolved on first use (see `limitAtEdge`). */
   rateLimit?: { route: string; policy: RateLimitPolicyName } | null;
   /** The last answer, reused while `body()` gives the same JSON. */
-  last?: { json: string; bytes: Serialised };
+  last?: { json: string; bytes: JsonAnswer };
 }
 
 /** What the pre-routing edge takes from the configured app, handed over by `attach`. */
@@ -107,7 +107,7 @@ export type Target = Parameters<Reflector['getAllAndOverride']>[1][number];
 @Injectable()
 export class ResponseFastPath {
   private readonly urls = new Map<string, LearnedRoute>();
-  private readonly serialised = new WeakMap<CacheRecord, Serialised>();
+  private readonly serialised = new WeakMap<CacheRecord, JsonAnswer>();
   private readonly fixed = new Map<string, FixedRoute>();
   private edge?: EdgeParts;
   /** The edge's security headers as the flat name/value list `writeHead` takes. */
@@ -169,7 +169,7 @@ export class ResponseFastPath {
     target: { storageKey: string; namespace: string; handler: Target; controller: Target },
   ): void {
     const pattern = (req.route as { path?: unknown } | undefined)?.path;
-    if (typeof pattern !== 'string' || !plainJson(req.app)) return;
+    if (typeof pattern !== 'string' || !plainJsonOutput(req.app)) return;
     if (!isPlainGet(req)) return;
     const { handler, controller } = target;
     const access = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_KEY, [
@@ -251,7 +251,7 @@ export class ResponseFastPath {
     const count = limit && this.rateLimits.countFor(limit.policy, limit.route, ip);
     if (count?.blocked) return false;
     const json = JSON.stringify(route.body());
-    if (route.last?.json !== json) route.last = { json, bytes: serialise(json, edge.app) };
+    if (route.last?.json !== json) route.last = { json, bytes: jsonAnswer(json, edge.app) };
     const { bytes } = route.last;
     this.answer(req, res, { url, ip, pattern: url, started }, (headers) => {
       if (count) headers.push(...rateLimitHeaders(count));
@@ -303,7 +303,7 @@ export class ResponseFastPath {
     ]);
     const policy = this.rateLimits.policyOf(handler, controller);
     route.rateLimit =
-      access?.kind !== 'public' || policy === 'login' || !plainJson(app)
+      access?.kind !== 'public' || policy === 'login' || !plainJsonOutput(app)
         ? null
         : policy === 'none'
           ? undefined
@@ -337,45 +337,28 @@ export class ResponseFastPath {
     return this.send(req, res, this.bytesOf(record, app), headers);
   }
 
-  /** Writes a JSON answer after `headers`, with Express's conditional GET handling. */
+  /** Writes a JSON answer (or its 304) after `headers` and counts it. */
   private send(
     req: IncomingMessage,
     res: ServerResponse,
-    { body, etag }: Serialised,
+    answer: JsonAnswer,
     headers: string[],
   ): number {
-    // As Express's res.send: a fresh conditional GET gets a 304 without body headers.
-    const notModified = etag !== undefined && fresh(req.headers, { etag });
-    if (!notModified) {
-      headers.push('Content-Type', JSON_TYPE, 'Content-Length', String(body.length));
-    }
-    if (etag) headers.push('ETag', etag);
-    const status = notModified ? 304 : 200;
-    res.writeHead(status, headers);
-    res.end(notModified ? undefined : body);
+    const status = writeJsonAnswer(req, res, answer, headers);
     this.served += 1;
     return status;
   }
 
   /** Serialised once per cache record, as Express's `res.json` would send it. */
-  private bytesOf(record: CacheRecord, app: Application): Serialised {
+  private bytesOf(record: CacheRecord, app: Application): JsonAnswer {
     let bytes = this.serialised.get(record);
     if (!bytes) {
-      bytes = serialise(JSON.stringify(record.value), app);
+      bytes = jsonAnswer(JSON.stringify(record.value), app);
       this.serialised.set(record, bytes);
     }
     return bytes;
   }
 }
-
-/** The body bytes and ETag Express's `res.json` would send for `json`. */
-function serialise(json: string, app: Application): Serialised {
-  const body = Buffer.from(json, 'utf8');
-  const etagFn = app.get('etag fn') as ((b: Buffer) => string) | undefined;
-  return { body, etag: typeof etagFn === 'function' ? etagFn(body) : undefined };
-}
-
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** A GET without credentials or a body. */
 function isPlainGet(req: IncomingMessage): boolean {
@@ -385,14 +368,5 @@ function isPlainGet(req: IncomingMessage): boolean {
     h.authorization === undefined &&
     h['transfer-encoding'] === undefined &&
     (h['content-length'] === undefined || h['content-length'] === '0')
-  );
-}
-
-/** The app's JSON output is Express's default, as the cached bytes are serialised. */
-function plainJson(app: Application): boolean {
-  return (
-    app.get('json replacer') === undefined &&
-    app.get('json spaces') === undefined &&
-    !app.get('json escape')
   );
 }
