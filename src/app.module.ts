@@ -12,6 +12,7 @@ import { AppConfig, AppConfigModule } from './config/index.js';
 import { DatabaseModule } from './database/database.module.js';
 import { GenesModule } from './genes/genes.module.js';
 import { HealthModule } from './health/health.module.js';
+import { requestLogging } from './http/completion-line.js';
 import { HttpEdgeModule } from './http/http-edge.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -30,7 +31,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggingModule.forRoot(config, logDestination),
+        LoggingModule.forRoot(config, requestLogging(config), logDestination),
         DatabaseModule.forRoot(config),
         AppCacheModule,
         HttpEdgeModule,

@@ -5,7 +5,7 @@ import { pinoHttp } from 'pino-http';
 import { LogCapture } from '../../test/support/log-capture.js';
 import { loadConfig } from '../config/index.js';
 import { buildPinoHttpOptions, slowRequestMs } from '../logging/pino-options.js';
-import { COMPLETION_KEYS, writeCompletionLine } from './completion-line.js';
+import { COMPLETION_KEYS, requestLogging, writeCompletionLine } from './completion-line.js';
 import { requestIdMiddleware } from './request-id.js';
 
 const ROUTE = '/api/genes/:symbol';
@@ -20,7 +20,7 @@ async function bothLines(
 ): Promise<[Record<string, unknown>, Record<string, unknown>]> {
   const capture = new LogCapture();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug', LOG_DB_LEVEL: 'silent' });
-  const logger = pinoHttp(buildPinoHttpOptions(config), capture);
+  const logger = pinoHttp(buildPinoHttpOptions(config, requestLogging(config)), capture);
   const server: Server = createServer((req, res) => {
     requestIdMiddleware(req, res, () => {
       logger(req, res);

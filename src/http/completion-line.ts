@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LevelWithSilent, Logger } from 'pino';
-import type { Options } from 'pino-http';
+import type { AppConfig } from '../config/index.js';
+import { slowRequestMs, type RequestLogging } from '../logging/pino-options.js';
 import { safeUrl } from '../logging/redaction.js';
-import { elapsedMs } from './request-id.js';
+import { elapsedMs, requestIdFor } from './request-id.js';
 
 /**
  * The one line logged when a request completes, and so its `system_logs` row. pino-http
- * writes it for routed requests with the hooks below (`completionHooks`); requests that
+ * writes it for routed requests with the hooks below (`requestLogging`); requests that
  * end before or without the request logger (the pre-routing edge, a refused body) write
  * it with `writeCompletionLine`, from the same level, message and field functions, so
  * the two cannot drift apart.
@@ -66,19 +67,15 @@ function completionFields(
   return { ...value, route: routeOf(req) };
 }
 
-/** The pino-http options that shape the routed path's completion line. */
-export function completionHooks(
-  slowMs: () => number,
-): Pick<
-  Options,
-  | 'customAttributeKeys'
-  | 'customLogLevel'
-  | 'customSuccessMessage'
-  | 'customSuccessObject'
-  | 'customErrorObject'
-  | 'customErrorMessage'
-> {
+/**
+ * The pino-http options that give a routed request its id (the one `requestIdMiddleware`
+ * set, or a fresh one) and shape its completion line; the logging module's pino-http
+ * takes them from the composition root (AppModule).
+ */
+export function requestLogging(config: AppConfig): RequestLogging {
+  const slowMs = () => slowRequestMs(config);
   return {
+    genReqId: (req) => req.id ?? requestIdFor(req),
     customAttributeKeys: { ...COMPLETION_KEYS },
     customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) =>
       completionLevel(req, res.statusCode, elapsedMs(req) ?? 0, slowMs(), !!err),

@@ -3,8 +3,6 @@ import { createRequire } from 'node:module';
 import pino, { type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import type { AppConfig } from '../config/index.js';
-import { completionHooks } from '../http/completion-line.js';
-import { requestIdFor } from '../http/request-id.js';
 import { currentContext } from '../common/request-context.js';
 import { logRouter } from './log-routing.js';
 import { redactField, redactString, safeUrl } from './redaction.js';
@@ -72,7 +70,24 @@ export function createConsoleDestination(config: AppConfig): DestinationStream {
 }
 
 /** pino-http options: request ids, one completion line per request, deep redaction. */
-export function buildPinoHttpOptions(config: AppConfig): Options {
+/**
+ * The request-shaped part of the pino-http options: how a request gets its id and what
+ * its completion line says. The HTTP edge defines it (`requestLogging` in
+ * src/http/completion-line.ts), because it writes the same line for requests answered
+ * before routing; the composition root hands it over.
+ */
+export type RequestLogging = Pick<
+  Options,
+  | 'genReqId'
+  | 'customAttributeKeys'
+  | 'customLogLevel'
+  | 'customSuccessMessage'
+  | 'customSuccessObject'
+  | 'customErrorObject'
+  | 'customErrorMessage'
+>;
+
+export function buildPinoHttpOptions(config: AppConfig, requests: RequestLogging): Options {
   return {
     level: config.log.level,
     base: { service: 'kidney-genetics-db', pid: process.pid },
@@ -82,11 +97,10 @@ export function buildPinoHttpOptions(config: AppConfig): Options {
       return ctx?.runId && !ctx.requestId ? { run_id: ctx.runId } : {};
     },
     timestamp: isoTimestamp,
-    genReqId: (req) => req.id ?? requestIdFor(req),
     // Every line logged while handling a request carries only its id, not the whole request.
     quietReqLogger: true,
-    // Level, message and fields of the completion line, shared with the HTTP edge.
-    ...completionHooks(() => slowRequestMs(config)),
+    // Request ids and the completion line's level, message and fields (the HTTP edge's).
+    ...requests,
     // Serializers get the raw objects; pino's wrapped error serializer would re-type
     // the already redacted error records as "Object".
     wrapSerializers: false,
