@@ -2,7 +2,6 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
-import { HttpDrainService } from './common/lifecycle/http-drain.service.js';
 import { AdminModule } from './admin/admin.module.js';
 import { SourcesModule } from './sources/sources.module.js';
 import { UploadsModule } from './uploads/uploads.module.js';
@@ -13,6 +12,8 @@ import { AppConfig, AppConfigModule } from './config/index.js';
 import { DatabaseModule } from './database/database.module.js';
 import { GenesModule } from './genes/genes.module.js';
 import { HealthModule } from './health/health.module.js';
+import { requestLogging } from './http/completion-line.js';
+import { HttpEdgeModule } from './http/http-edge.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 
@@ -30,9 +31,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggingModule.forRoot(config, logDestination),
+        LoggingModule.forRoot(config, requestLogging(config), logDestination),
         DatabaseModule.forRoot(config),
         AppCacheModule,
+        HttpEdgeModule,
         HealthModule,
         AuthModule,
         GenesModule,
@@ -42,7 +44,7 @@ export class AppModule {
         AdminModule,
         MetricsModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, HttpDrainService],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }
 }

@@ -1,32 +1,25 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { MetricsRegistryModule } from '../metrics/metrics-registry.js';
 import { CacheAdminController } from './cache-admin.controller.js';
 import { CacheAdminService } from './cache-admin.service.js';
+import { CacheMetrics } from './cache-metrics.js';
 import { CacheWarmerRegistry } from './cache-warmers.js';
 import { CacheRepository } from './cache.repository.js';
 import { CacheService } from './cache.service.js';
 import { CacheEntryEntity } from './entities/cache-entry.entity.js';
-import { HttpCacheInterceptor } from './http-cache.interceptor.js';
-import { ResponseFastPath, ResponseFastPathModule } from './http-fast-path.js';
 
 /**
  * Owns the shared cache (L1 memory over the `cache_entries` table), its invalidation
- * across instances, the response cache of public GETs (with its pre-routing fast
- * path), warmers and the admin endpoints. Global: every module may inject
- * CacheService.
+ * across instances, its metrics, warmers and the admin endpoints. Global: every module
+ * may inject CacheService. The response cache of public GETs and its pre-routing fast
+ * path belong to the HTTP edge (src/http/), which reads this cache.
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([CacheEntryEntity]), ResponseFastPathModule],
+  imports: [TypeOrmModule.forFeature([CacheEntryEntity]), MetricsRegistryModule],
   controllers: [CacheAdminController],
-  providers: [
-    CacheRepository,
-    CacheService,
-    CacheWarmerRegistry,
-    CacheAdminService,
-    HttpCacheInterceptor,
-    ResponseFastPath,
-  ],
-  exports: [CacheService, CacheWarmerRegistry, HttpCacheInterceptor, ResponseFastPath],
+  providers: [CacheRepository, CacheService, CacheWarmerRegistry, CacheAdminService, CacheMetrics],
+  exports: [CacheService, CacheWarmerRegistry],
 })
 export class AppCacheModule {}

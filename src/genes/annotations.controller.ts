@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/decorators/access.decorator.js';
-import { CachedResponse } from '../cache/http-cache.interceptor.js';
+import { CachedResponse } from '../http/http-cache.interceptor.js';
 import {
   AnnotationsQuery,
   GeneAnnotationSummaryResponse,

@@ -22,7 +22,11 @@ import { LogsRepository } from './logs.repository.js';
 import { LogControl, type AdjustableMultistream } from './log-control.js';
 import { logRouter } from './log-routing.js';
 import { LogsService } from './logs.service.js';
-import { buildPinoHttpOptions, createConsoleDestination } from './pino-options.js';
+import {
+  buildPinoHttpOptions,
+  createConsoleDestination,
+  type RequestLogging,
+} from './pino-options.js';
 import { SystemLogSink } from './system-log.sink.js';
 
 export { SYSTEM_LOG_SINK_TOKEN as SYSTEM_LOG_SINK } from './logs.service.js';
@@ -92,7 +96,15 @@ class SystemLogLifecycle
  */
 @Module({})
 export class LoggingModule {
-  static forRoot(config: AppConfig, console?: DestinationStream): DynamicModule {
+  /**
+   * `requests`: how requests get their id and what their completion line says, from the
+   * HTTP edge (`requestLogging`), which writes the same line for requests it answers.
+   */
+  static forRoot(
+    config: AppConfig,
+    requests: RequestLogging,
+    console?: DestinationStream,
+  ): DynamicModule {
     const sink = new SystemLogSink(
       config.log.dbBatchSize,
       config.log.dbFlushMs,
@@ -105,7 +117,7 @@ export class LoggingModule {
     }
     if (config.log.dbLevel !== 'silent') streams.push({ level: config.log.dbLevel, stream: sink });
     const lowest = [config.log.level, config.log.dbLevel].sort((a, b) => ORDER[a] - ORDER[b])[0];
-    const options = { ...buildPinoHttpOptions(config), level: lowest };
+    const options = { ...buildPinoHttpOptions(config, requests), level: lowest };
     const multistream = pino.multistream(streams);
     const control = new LogControl(
       config,

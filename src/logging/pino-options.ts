@@ -1,26 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import pino, { type DestinationStream, type LevelWithSilent } from 'pino';
+import pino, { type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import type { AppConfig } from '../config/index.js';
-import { elapsedMs, requestIdFor } from '../common/middleware/request-id.middleware.js';
 import { currentContext } from '../common/request-context.js';
 import { logRouter } from './log-routing.js';
-import { REDACTED, isSensitiveKey, redactField, redactString } from './redaction.js';
-
-/**
- * Query parameters such as `?token=` are masked before a URL is logged, and so is
- * anything shaped like a secret (a JWT or opaque token in the path or another parameter).
- */
-export function safeUrl(rawUrl: string | undefined): string {
-  const url = rawUrl ?? '';
-  const q = url.indexOf('?');
-  if (q < 0) return redactString(url);
-  const params = new URLSearchParams(url.slice(q + 1));
-  for (const key of [...params.keys()]) if (isSensitiveKey(key)) params.set(key, REDACTED);
-  const query = params.toString();
-  return redactString(query ? `${url.slice(0, q)}?${query}` : url.slice(0, q));
-}
+import { redactField, redactString, safeUrl } from './redaction.js';
 
 /**
  * pino's `logMethod` hook: message strings (and format arguments) are masked by shape
@@ -59,49 +44,9 @@ export function isoTimestamp(): string {
   return stamp;
 }
 
-function isHealthProbe(req: IncomingMessage): boolean {
-  return (req.url ?? '').startsWith('/health');
-}
-
 /** Above this many milliseconds a request is logged as slow (settings may change it). */
 export function slowRequestMs(fallback: AppConfig): number {
   return logRouter.activeSlowRequestMs ?? fallback.log.slowRequestMs;
-}
-
-/** The level of a request's completion line. */
-export function completionLevel(
-  req: IncomingMessage,
-  status: number,
-  elapsed: number,
-  slowMs: number,
-  failed = false,
-): LevelWithSilent {
-  if (failed || status >= 500) return 'error';
-  if (elapsed > slowMs) return 'warn';
-  if (isHealthProbe(req)) return 'debug';
-  return 'info';
-}
-
-/** The message of a successful request's completion line. */
-export function completionMessage(
-  method: string | undefined,
-  url: string | undefined,
-  status: number,
-  ms: number,
-  slowMs: number,
-): string {
-  return `${method} ${safeUrl(url)} ${status} ${Math.round(ms)}ms` + (ms > slowMs ? ' (slow)' : '');
-}
-
-function levelFor(config: AppConfig) {
-  return (req: IncomingMessage, res: ServerResponse, err?: Error): LevelWithSilent =>
-    completionLevel(req, res.statusCode, elapsedMs(req) ?? 0, slowRequestMs(config), !!err);
-}
-
-/** The matched route pattern (e.g. /api/genes/:id), when Express matched one. */
-function routeOf(req: IncomingMessage): string | undefined {
-  const route = (req as IncomingMessage & { route?: { path?: unknown } }).route;
-  return typeof route?.path === 'string' ? route.path : undefined;
 }
 
 function prettyAvailable(): boolean {
@@ -125,7 +70,24 @@ export function createConsoleDestination(config: AppConfig): DestinationStream {
 }
 
 /** pino-http options: request ids, one completion line per request, deep redaction. */
-export function buildPinoHttpOptions(config: AppConfig): Options {
+/**
+ * The request-shaped part of the pino-http options: how a request gets its id and what
+ * its completion line says. The HTTP edge defines it (`requestLogging` in
+ * src/http/completion-line.ts), because it writes the same line for requests answered
+ * before routing; the composition root hands it over.
+ */
+export type RequestLogging = Pick<
+  Options,
+  | 'genReqId'
+  | 'customAttributeKeys'
+  | 'customLogLevel'
+  | 'customSuccessMessage'
+  | 'customSuccessObject'
+  | 'customErrorObject'
+  | 'customErrorMessage'
+>;
+
+export function buildPinoHttpOptions(config: AppConfig, requests: RequestLogging): Options {
   return {
     level: config.log.level,
     base: { service: 'kidney-genetics-db', pid: process.pid },
@@ -135,22 +97,10 @@ export function buildPinoHttpOptions(config: AppConfig): Options {
       return ctx?.runId && !ctx.requestId ? { run_id: ctx.runId } : {};
     },
     timestamp: isoTimestamp,
-    genReqId: (req) => req.id ?? requestIdFor(req),
     // Every line logged while handling a request carries only its id, not the whole request.
     quietReqLogger: true,
-    customAttributeKeys: { reqId: 'request_id', responseTime: 'duration_ms' },
-    customLogLevel: levelFor(config),
-    customSuccessMessage: (req, res, ms) =>
-      completionMessage(req.method, req.url, res.statusCode, ms, slowRequestMs(config)),
-    customSuccessObject: (req, _res, value: Record<string, unknown>) => ({
-      ...value,
-      route: routeOf(req),
-    }),
-    customErrorObject: (req, _res, _err, value: Record<string, unknown>) => ({
-      ...value,
-      route: routeOf(req),
-    }),
-    customErrorMessage: (req, res) => `${req.method} ${safeUrl(req.url)} ${res.statusCode} failed`,
+    // Request ids and the completion line's level, message and fields (the HTTP edge's).
+    ...requests,
     // Serializers get the raw objects; pino's wrapped error serializer would re-type
     // the already redacted error records as "Object".
     wrapSerializers: false,

@@ -1,6 +1,11 @@
 import pino, { type LoggerOptions } from 'pino';
-import { MAX_LOGGED_QUERY_LENGTH, REDACTED, redactDeep, redactString } from './redaction.js';
-import { safeUrl } from './pino-options.js';
+import {
+  MAX_LOGGED_QUERY_LENGTH,
+  REDACTED,
+  redactDeep,
+  redactString,
+  safeUrl,
+} from './redaction.js';
 
 describe('redactDeep', () => {
   it('replaces sensitive fields at any depth and keeps the rest', () => {
@@ -179,7 +184,8 @@ describe('the logger', () => {
     const { buildPinoHttpOptions } = await import('./pino-options.js');
     const hash = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2g';
     const capture = new LogCapture();
-    const options = buildPinoHttpOptions(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'trace' }));
+    // No request logging: these lines are not requests.
+    const options = buildPinoHttpOptions(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'trace' }), {});
     const logger = pino(options as LoggerOptions, capture);
     const error = Object.assign(new Error(`bad value ${hash}`), {
       query: 'UPDATE users SET password_hash = $2 WHERE id = $1',

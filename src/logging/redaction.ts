@@ -52,6 +52,20 @@ export function redactString(text: string): string {
   return out;
 }
 
+/**
+ * Query parameters such as `?token=` are masked before a URL is logged, and so is
+ * anything shaped like a secret (a JWT or opaque token in the path or another parameter).
+ */
+export function safeUrl(rawUrl: string | undefined): string {
+  const url = rawUrl ?? '';
+  const q = url.indexOf('?');
+  if (q < 0) return redactString(url);
+  const params = new URLSearchParams(url.slice(q + 1));
+  for (const key of [...params.keys()]) if (isSensitiveKey(key)) params.set(key, REDACTED);
+  const query = params.toString();
+  return redactString(query ? `${url.slice(0, q)}?${query}` : url.slice(0, q));
+}
+
 /** How much of a failed statement's SQL a log keeps. */
 export const MAX_LOGGED_QUERY_LENGTH = 500;
 

@@ -4,11 +4,15 @@ import { SourcesModule } from '../sources/sources.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { PipelineModule } from '../pipeline/pipeline.module.js';
 import { MetricsController } from './metrics.controller.js';
+import { MetricsRegistryModule } from './metrics-registry.js';
 import { MetricsService } from './metrics.service.js';
 
-/** Owns the Prometheus registry of this instance and GET /metrics. */
+/**
+ * Owns the Prometheus registry of this instance (MetricsRegistryModule, which owners of
+ * other series import to register theirs) and GET /metrics.
+ */
 @Module({
-  imports: [SourcesModule, PipelineModule, AuthModule, AdminModule],
+  imports: [MetricsRegistryModule, SourcesModule, PipelineModule, AuthModule, AdminModule],
   controllers: [MetricsController],
   providers: [MetricsService],
   exports: [MetricsService],

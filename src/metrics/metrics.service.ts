@@ -1,16 +1,14 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, collectDefaultMetrics } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { UpstreamHttp } from '../sources/upstream/upstream-http.service.js';
 import { SettingsService } from '../admin/settings/settings.service.js';
 import { ServiceTokens } from '../auth/service-tokens.js';
-import { CacheService } from '../cache/cache.service.js';
-import { ResponseFastPath } from '../cache/http-fast-path.js';
 import { SYSTEM_LOG_SINK } from '../logging/logging.module.js';
 import type { SystemLogSink } from '../logging/system-log.sink.js';
 import { PipelineService } from '../pipeline/pipeline.service.js';
-import { HttpMetrics } from './http-metrics.js';
+import { MetricsRegistry } from './metrics-registry.js';
 
 export const METRICS_TOKEN_NAME = 'metrics';
 const CIRCUIT_STATES = ['closed', 'open', 'half-open', 'isolated'];
@@ -23,15 +21,14 @@ interface PgPool {
 }
 
 /**
- * The Prometheus registry of this instance. Most series are read from their owners at
- * scrape time (cache counters, upstream health, pool, log writer, pipeline runs); HTTP
- * durations are observed per request. Pipeline runs come from the shared database, so
- * every instance reports the same cluster-wide figures for them.
+ * Serves the Prometheus registry of this instance and adds the series of modules that
+ * do not register their own, read from their owners at scrape time (upstream health,
+ * pool, log writer, pipeline runs). The cache and the HTTP edge register theirs with
+ * MetricsRegistry themselves. Pipeline runs come from the shared database, so every
+ * instance reports the same cluster-wide figures for them.
  */
 @Injectable()
 export class MetricsService implements OnModuleInit {
-  readonly registry = new Registry();
-  readonly http = new HttpMetrics(this.registry);
   /** Promise rejections nobody handled; the process logs them and keeps running. */
   readonly unhandledRejections = new Counter({
     name: 'kgdb_process_unhandled_rejections_total',
@@ -40,8 +37,7 @@ export class MetricsService implements OnModuleInit {
   });
 
   constructor(
-    private readonly cache: CacheService,
-    private readonly fastPath: ResponseFastPath,
+    private readonly registry: MetricsRegistry,
     private readonly upstream: UpstreamHttp,
     private readonly pipeline: PipelineService,
     private readonly settings: SettingsService,
@@ -57,8 +53,6 @@ export class MetricsService implements OnModuleInit {
     );
     // Process metrics, among them event-loop delay (nodejs_eventloop_lag_*).
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
-    this.cacheSeries();
-    this.fastPathSeries();
     this.upstreamSeries();
     this.poolSeries();
     this.logWriterSeries();
@@ -71,59 +65,6 @@ export class MetricsService implements OnModuleInit {
 
   get contentType(): string {
     return this.registry.contentType;
-  }
-
-  private fastPathSeries(): void {
-    const fastPath = this.fastPath;
-    new Counter({
-      name: 'kgdb_http_fast_path_responses_total',
-      help: 'Responses answered before routing: cached public GETs and liveness (also in the duration histogram)',
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        this.inc(fastPath.served);
-      },
-    });
-  }
-
-  private cacheSeries(): void {
-    const cache = this.cache;
-    new Counter({
-      name: 'kgdb_cache_lookups_total',
-      help: 'Cache lookups by namespace, layer (l1 memory, l2 table) and result',
-      labelNames: ['namespace', 'layer', 'result'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const namespace of cache.counters.namespaces()) {
-          const c = cache.counters.report(namespace);
-          this.inc({ namespace, layer: 'l1', result: 'hit' }, c.hits_l1);
-          this.inc({ namespace, layer: 'l1', result: 'miss' }, c.hits_l2 + c.misses);
-          this.inc({ namespace, layer: 'l2', result: 'hit' }, c.hits_l2);
-          this.inc({ namespace, layer: 'l2', result: 'miss' }, c.misses);
-        }
-      },
-    });
-    new Gauge({
-      name: 'kgdb_cache_l1_entries',
-      help: 'Entries in the in-memory cache (L1) and its bound',
-      labelNames: ['kind'],
-      registers: [this.registry],
-      collect() {
-        this.set({ kind: 'current' }, cache.l1.size);
-        this.set({ kind: 'max' }, cache.l1.maxEntries);
-      },
-    });
-    new Gauge({
-      name: 'kgdb_cache_l1_bytes',
-      help: 'Bytes in the in-memory cache (L1) and its bound',
-      labelNames: ['kind'],
-      registers: [this.registry],
-      collect() {
-        this.set({ kind: 'current' }, cache.l1.bytes);
-        this.set({ kind: 'max' }, cache.l1.maxBytes);
-      },
-    });
   }
 
   private upstreamSeries(): void {

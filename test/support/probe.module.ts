@@ -13,7 +13,7 @@ import {
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CacheWarmerRegistry } from '../../src/cache/cache-warmers.js';
 import { CacheService } from '../../src/cache/cache.service.js';
-import { CachedResponse } from '../../src/cache/http-cache.interceptor.js';
+import { CachedResponse } from '../../src/http/http-cache.interceptor.js';
 import { correlationHeaders } from '../../src/common/request-context.js';
 import { Public } from '../../src/auth/decorators/access.decorator.js';
 import { NotFoundError } from '../../src/common/errors/index.js';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { UnsupportedMediaTypeError } from '../errors/index.js';
+import { UnsupportedMediaTypeError } from '../common/errors/index.js';
 import { BodyTooComplexError, verifyJsonShape } from './body-limits.js';
 
 const LIMITS = { maxDepth: 2, maxObjectKeys: 10, maxArrayItems: 10, maxValues: 100 };

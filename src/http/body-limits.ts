@@ -2,9 +2,13 @@ import { HttpStatus } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { DomainError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors/index.js';
-import { completionLevel, completionMessage } from '../../logging/pino-options.js';
-import { elapsedMs } from '../middleware/request-id.middleware.js';
+import {
+  DomainError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../common/errors/index.js';
+import { writeCompletionLine } from './completion-line.js';
+import { elapsedMs } from './request-id.js';
 import {
   describeJsonShapeProblem,
   findJsonShapeProblem,
@@ -90,12 +94,5 @@ export function logUnroutedCompletion(
 ): void {
   // The request logger attaches `log` to requests it has seen: they get its own line.
   if ((req as { log?: unknown }).log !== undefined) return;
-  const elapsed = elapsedMs(req) ?? 0;
-  const level = completionLevel(req, res.statusCode, elapsed, slowMs);
-  if (level === 'silent' || !logger.isLevelEnabled(level)) return;
-  const durationMs = Math.round(elapsed);
-  logger[level](
-    { request_id: req.id, req, res, duration_ms: durationMs },
-    completionMessage(req.method, req.originalUrl, res.statusCode, durationMs, slowMs),
-  );
+  writeCompletionLine(logger, req, res.statusCode, elapsedMs(req) ?? 0, slowMs);
 }

@@ -1,7 +1,8 @@
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { ResponseFastPath } from '../../../src/cache/http-fast-path.js';
+import { ResponseFastPath } from '../../../src/http/response-fast-path.js';
+import { securityHeaders } from '../../../src/http/security-headers.js';
 import { GenesController } from '../../../src/genes/genes.controller.js';
 import { StagingController } from '../../../src/genes/staging/staging.controller.js';
 import { MetricsService } from '../../../src/metrics/metrics.service.js';
@@ -102,16 +103,18 @@ describe('response fast path for cached public GETs', () => {
   });
 
   it('answers a registered route at the edge only when it is public, and counts its rate limit', async () => {
-    fastPath.answerBeforeRouting(
-      '/__edge/public',
-      { handler: GenesController.prototype.list, controller: GenesController },
-      () => ({ edge: true }),
-    );
-    fastPath.answerBeforeRouting(
-      '/__edge/curators-only',
-      { handler: StagingController.prototype.stats, controller: StagingController },
-      () => ({ edge: true }),
-    );
+    fastPath.answerBeforeRouting({
+      path: '/__edge/public',
+      handler: GenesController.prototype.list,
+      controller: GenesController,
+      body: () => ({ edge: true }),
+    });
+    fastPath.answerBeforeRouting({
+      path: '/__edge/curators-only',
+      handler: StagingController.prototype.stats,
+      controller: StagingController,
+      body: () => ({ edge: true }),
+    });
     const servedBefore = fastPath.served;
     const first = await get(t, '/__edge/public');
     const second = await get(t, '/__edge/public');
@@ -222,6 +225,105 @@ describe('response fast path for cached public GETs', () => {
     expect((await get(t, '/api/genes?sort=bogus')).status).toBe(400);
     expect((await get(t, '/api/genes?sort=bogus')).status).toBe(400);
     expect(fastPath.served).toBe(servedBefore);
+  });
+});
+
+/**
+ * The edge and the routed chain share one implementation of each concern; these fail
+ * when either path alone changes a header, the request id, the completion line or the
+ * rate-limit or ETag answer.
+ */
+describe('the edge and the routed chain answer alike', () => {
+  let t: TestApp;
+  let fastPath: ResponseFastPath;
+  const PATH = '/api/genes/PKD1';
+
+  beforeAll(async () => {
+    t = await createTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '1000' } });
+    await seedGenes(t.app, SCORING_DATASET);
+    fastPath = t.app.get(ResponseFastPath);
+    await get(t, PATH);
+  });
+  afterAll(() => t.close());
+
+  /** A routed answer and the edge's for the same request, the edge's checked as such. */
+  async function pair(headers: OutgoingHttpHeaders): Promise<{ routed: Raw; edge: Raw }> {
+    const routed = await get(t, PATH, { ...ROUTED, ...headers });
+    const servedBefore = fastPath.served;
+    const edge = await get(t, PATH, headers);
+    expect(fastPath.served).toBe(servedBefore + 1);
+    return { routed, edge };
+  }
+
+  it('sends the shared security headers, in order, on both paths and on errors', async () => {
+    const { routed, edge } = await pair({});
+    const missing = await get(t, '/api/genes/NO-SUCH-GENE');
+    const expected = securityHeaders().map(([name, value]) => [name.toLowerCase(), value]);
+    const names = new Set(expected.map(([name]) => name));
+    for (const r of [routed, edge, missing]) {
+      expect(r.headers.filter(([name]) => names.has(name))).toEqual(expected);
+    }
+  });
+
+  it('takes or gives the request id the same way', async () => {
+    const given = await pair({ 'x-request-id': 'caller-id.1' });
+    expect(header(given.edge, 'x-request-id')).toBe('caller-id.1');
+    expect(header(given.routed, 'x-request-id')).toBe('caller-id.1');
+    // An id that could forge log lines is replaced by a fresh time-ordered UUID on both.
+    const unsafe = await pair({ 'x-request-id': 'not an id; level=error' });
+    for (const r of [unsafe.edge, unsafe.routed]) {
+      expect(header(r, 'x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+    }
+  });
+
+  it('reports the same rate-limit bucket in the same headers', async () => {
+    const { routed, edge } = await pair({});
+    const limits = (r: Raw) => r.headers.filter(([name]) => name.startsWith('x-ratelimit-'));
+    expect(limits(edge).map(([name]) => name)).toEqual(limits(routed).map(([name]) => name));
+    expect(header(edge, 'x-ratelimit-limit')).toBe('1000');
+    expect(header(routed, 'x-ratelimit-limit')).toBe('1000');
+    expect(Number(header(edge, 'x-ratelimit-remaining'))).toBe(
+      Number(header(routed, 'x-ratelimit-remaining')) - 1,
+    );
+    expect(header(edge, 'x-ratelimit-reset')).toMatch(/^\d+$/);
+  });
+
+  it('gives the same ETag and the same 304', async () => {
+    const { routed, edge } = await pair({});
+    expect(header(edge, 'etag')).toBe(header(routed, 'etag'));
+    const conditional = await pair({
+      'if-none-match': header(routed, 'etag'),
+      'x-request-id': 'c2',
+    });
+    expect(conditional.routed.status).toBe(304);
+    expect(conditional.edge.status).toBe(304);
+    expect(comparable(conditional.edge)).toEqual(comparable(conditional.routed));
+  });
+
+  it('writes the same completion line, field for field', async () => {
+    await pair({ 'x-request-id': 'line', 'user-agent': 'parity/1' });
+    const lines = () =>
+      t.logs.records().filter((r) => r.request_id === 'line' && r.res !== undefined);
+    expect(await eventually(() => lines().length === 2)).toBe(true);
+    const [routed, edge] = lines();
+    // Field order aside (pino-http binds the id and request first, on a child logger).
+    const shape = (r: Record<string, unknown>) =>
+      Object.fromEntries(
+        Object.entries(r)
+          .filter(([key]) => key !== 'time' && key !== 'duration_ms')
+          .map(([key, value]) => [
+            key,
+            key === 'msg' ? String(value).replace(/ \d+ms/, '') : value,
+          ]),
+      );
+    expect(shape(edge)).toEqual(shape(routed));
+    expect(edge).toMatchObject({
+      level: 'info',
+      route: '/api/genes/:symbol',
+      req: { method: 'GET', url: PATH, user_agent: 'parity/1' },
+      res: { status_code: 200 },
+    });
+    expect(typeof edge.duration_ms).toBe('number');
   });
 });
 

@@ -1,11 +1,17 @@
+import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { Histogram, type Registry } from 'prom-client';
+import { Histogram } from 'prom-client';
+import { MetricsRegistry } from '../metrics/metrics-registry.js';
 
-/** Request durations by method, matched route pattern and status, from the first byte in. */
+/**
+ * Request durations by method, matched route pattern and status, from the first byte in:
+ * observed by the routed chain (`middleware`) and the pre-routing edge alike.
+ */
+@Injectable()
 export class HttpMetrics {
   private readonly duration: Histogram<'method' | 'route' | 'status'>;
 
-  constructor(registry: Registry) {
+  constructor(registry: MetricsRegistry) {
     this.duration = new Histogram({
       name: 'kgdb_http_request_duration_seconds',
       help: 'HTTP request duration by method, route pattern and status',

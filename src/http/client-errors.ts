@@ -1,10 +1,10 @@
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { uuidV7 } from '../ids/uuid-v7.js';
-import { REQUEST_ID_HEADER } from '../middleware/request-id.middleware.js';
-import type { ErrorEnvelope } from '../filters/error-envelope.js';
-import { completionMessage } from '../../logging/pino-options.js';
+import { uuidV7 } from '../common/ids/uuid-v7.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
+import type { ErrorEnvelope } from '../common/filters/error-envelope.js';
+import { COMPLETION_KEYS, completionMessage } from './completion-line.js';
 
 interface ClientError extends Error {
   code?: string;
@@ -108,10 +108,10 @@ function log(
   const ip = (socket as { remoteAddress?: string }).remoteAddress;
   logger.info(
     {
-      request_id: requestId,
+      [COMPLETION_KEYS.reqId]: requestId,
       req: { method, url: path, ip, headers: {} },
       res: { statusCode: answer.status },
-      duration_ms: 0,
+      [COMPLETION_KEYS.responseTime]: 0,
       err_code: error.code,
     },
     completionMessage(method ?? '-', path ?? '-', answer.status, 0, Infinity),

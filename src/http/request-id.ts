@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { uuidV7 } from '../ids/uuid-v7.js';
-import { runWithContext } from '../request-context.js';
+import { uuidV7 } from '../common/ids/uuid-v7.js';
+import { runWithContext } from '../common/request-context.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-ID';
 // Accept a caller's id only if it is short and cannot forge log lines or headers.
@@ -22,6 +22,18 @@ export function requestIdFor(req: IncomingMessage): string {
 }
 
 /**
+ * Gives `req` its id and start time (`started`, from `performance.now()`), for the
+ * routed chain and the pre-routing edge alike; returns the id, which the caller sends
+ * as the `X-Request-ID` response header.
+ */
+export function beginRequest(req: IncomingMessage, started = performance.now()): string {
+  const id = requestIdFor(req);
+  req.id = id;
+  requestStarted.set(req, started);
+  return id;
+}
+
+/**
  * First middleware of the app (before body parsing), so even a malformed body's
  * error response and log line carry the id.
  */
@@ -30,9 +42,7 @@ export function requestIdMiddleware(
   res: ServerResponse,
   next: () => void,
 ): void {
-  const id = requestIdFor(req);
-  req.id = id;
+  const id = beginRequest(req);
   res.setHeader(REQUEST_ID_HEADER, id);
-  requestStarted.set(req, performance.now());
   runWithContext({ requestId: id }, next);
 }

@@ -1,22 +1,14 @@
-import {
-  Injectable,
-  Module,
-  RequestMethod,
-  type MiddlewareConsumer,
-  type NestModule,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
-import { ModuleRef, Reflector } from '@nestjs/core';
+import { Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Application, NextFunction, Request, Response } from 'express';
-import fresh from 'fresh';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
 import proxyaddr from 'proxy-addr';
-import { REQUEST_ID_HEADER, requestIdFor } from '../common/middleware/request-id.middleware.js';
-import type { HeaderPair } from '../common/middleware/security-headers.js';
-import type { HttpMetrics } from '../metrics/http-metrics.js';
-import { completionLevel, completionMessage } from '../logging/pino-options.js';
 import { ACCESS_KEY, type AccessPolicy } from '../auth/decorators/access.decorator.js';
+import type { CacheRecord } from '../cache/cache-entry.js';
+import { CacheService } from '../cache/cache.service.js';
+import type { RateLimitPolicyName } from '../common/rate-limit/rate-limit.decorator.js';
 import {
   RateLimitGuard,
   clientIp,
@@ -24,9 +16,20 @@ import {
   routeKey,
   type RateLimitCount,
 } from '../common/rate-limit/rate-limit.guard.js';
-import type { RateLimitPolicyName } from '../common/rate-limit/rate-limit.decorator.js';
-import type { CacheRecord } from './cache-entry.js';
-import { CacheService } from './cache.service.js';
+import { AppConfig } from '../config/index.js';
+import { slowRequestMs } from '../logging/pino-options.js';
+import { MetricsRegistry } from '../metrics/metrics-registry.js';
+import { writeCompletionLine } from './completion-line.js';
+import {
+  jsonAnswer,
+  plainJsonOutput,
+  writeJsonAnswer,
+  type JsonAnswer,
+} from './conditional-get.js';
+import { HttpDrainService } from './http-drain.service.js';
+import { HttpMetrics } from './http-metrics.js';
+import { REQUEST_ID_HEADER, beginRequest } from './request-id.js';
+import type { HeaderPair } from './security-headers.js';
 
 /** What the routed path learned about one exact URL of a cached public GET route. */
 export interface LearnedRoute {
@@ -40,41 +43,42 @@ export interface LearnedRoute {
   rateLimitPolicy: RateLimitPolicyName;
 }
 
-interface Serialised {
-  body: Buffer;
-  etag: string | undefined;
+/**
+ * A public GET whose answer needs nothing but the process (liveness), answered before
+ * routing: its path, the handler (of its controller) that answers it when routed, whose
+ * access and rate-limit metadata apply, and the body that handler returns.
+ */
+export interface EdgeRoute {
+  path: string;
+  handler: Target;
+  controller: Target;
+  body: () => unknown;
 }
 
-/** A public GET whose answer needs nothing but the process (liveness), see `answerBeforeRouting`. */
 interface FixedRoute {
   handler: Target;
   controller: Target;
   body: () => unknown;
-  /** Resolved on first use, once the rate-limit guard is known (see `limitAtEdge`). */
+  /** Resolved on first use (see `limitAtEdge`). */
   rateLimit?: { route: string; policy: RateLimitPolicyName } | null;
   /** The last answer, reused while `body()` gives the same JSON. */
-  last?: { json: string; bytes: Serialised };
+  last?: { json: string; bytes: JsonAnswer };
 }
 
-/** What the pre-routing edge needs from the rest of the app, handed over at start-up. */
+/** What the pre-routing edge takes from the configured app, handed over by `attach`. */
 export interface EdgeParts {
   /** The Express app: its trust-proxy, JSON and ETag settings. */
   app: Application;
-  /** The headers helmet sets on every response, in order. */
+  /** The headers helmet sets on every response, in order (the chain sets the same list). */
   securityHeaders: readonly HeaderPair[];
-  metrics: HttpMetrics;
   /** The request logger (pino-http's), whose completion line the edge writes. */
   logger: Logger;
-  /** Milliseconds above which a request is logged as slow (may change at run time). */
-  slowRequestMs: () => number;
-  /** True once shutdown has started: responses then need `Connection: close`. */
-  draining: () => boolean;
 }
 
 const MAX_URLS = 10_000;
 
 /** A handler or controller, as Nest's Reflector takes them. */
-type Target = Parameters<Reflector['getAllAndOverride']>[1][number];
+export type Target = Parameters<Reflector['getAllAndOverride']>[1][number];
 
 /**
  * Answers repeated GETs of cached public routes from the bytes of the in-memory cache
@@ -94,14 +98,17 @@ type Target = Parameters<Reflector['getAllAndOverride']>[1][number];
  * Where it runs: as the server's first request listener, before Express (`attach`),
  * when every header the middleware chain sets is known in advance, which is the case
  * unless CORS is configured (the CORS headers depend on the request's Origin). With
- * CORS it runs as the first route middleware instead, after that chain.
+ * CORS it runs as the first route middleware instead, after that chain. `installHttpEdge`
+ * (http-edge.ts) makes that choice.
+ *
+ * Every header, the request id, the completion line and the duration metric come from
+ * the functions the routed chain uses (see docs/decisions/0003-http-edge.md).
  */
 @Injectable()
-export class ResponseFastPath implements OnApplicationBootstrap {
+export class ResponseFastPath {
   private readonly urls = new Map<string, LearnedRoute>();
-  private readonly serialised = new WeakMap<CacheRecord, Serialised>();
+  private readonly serialised = new WeakMap<CacheRecord, JsonAnswer>();
   private readonly fixed = new Map<string, FixedRoute>();
-  private rateLimits?: RateLimitGuard;
   private edge?: EdgeParts;
   /** The edge's security headers as the flat name/value list `writeHead` takes. */
   private securityHeaders: string[] = [];
@@ -111,13 +118,23 @@ export class ResponseFastPath implements OnApplicationBootstrap {
 
   constructor(
     private readonly cache: CacheService,
-    private readonly moduleRef: ModuleRef,
     private readonly reflector: Reflector,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    // The guard belongs to the auth module; a lookup avoids a module cycle.
-    this.rateLimits = this.moduleRef.get(RateLimitGuard, { strict: false });
+    private readonly rateLimits: RateLimitGuard,
+    private readonly metrics: HttpMetrics,
+    private readonly drain: HttpDrainService,
+    private readonly config: AppConfig,
+    registry: MetricsRegistry,
+  ) {
+    const served = () => this.served;
+    new Counter({
+      name: 'kgdb_http_fast_path_responses_total',
+      help: 'Responses answered before routing: cached public GETs and liveness (also in the duration histogram)',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(served());
+      },
+    });
   }
 
   /**
@@ -138,18 +155,12 @@ export class ResponseFastPath implements OnApplicationBootstrap {
   }
 
   /**
-   * Answers a plain GET of exactly `path` at the edge with `body()`, as the route's own
-   * handler (`handler` of `controller`) would: for public routes whose answer reads
-   * nothing but the process, such as liveness. Its rate-limit policy still counts; a
-   * route that is not public, or a request with a query string or credentials, takes the
-   * routed path.
+   * Answers a plain GET of exactly `route.path` at the edge with `route.body()`, as the
+   * route's own handler would. Its rate-limit policy still counts; a route that is not
+   * public, or a request with a query string or credentials, takes the routed path.
    */
-  answerBeforeRouting(
-    path: string,
-    target: { handler: Target; controller: Target },
-    body: () => unknown,
-  ): void {
-    this.fixed.set(path, { ...target, body });
+  answerBeforeRouting({ path, handler, controller, body }: EdgeRoute): void {
+    this.fixed.set(path, { handler, controller, body });
   }
 
   /** Called by the cache interceptor after a routed request was answered from the cache. */
@@ -158,7 +169,7 @@ export class ResponseFastPath implements OnApplicationBootstrap {
     target: { storageKey: string; namespace: string; handler: Target; controller: Target },
   ): void {
     const pattern = (req.route as { path?: unknown } | undefined)?.path;
-    if (typeof pattern !== 'string' || !this.rateLimits || !plainJson(req.app)) return;
+    if (typeof pattern !== 'string' || !plainJsonOutput(req.app)) return;
     if (!isPlainGet(req)) return;
     const { handler, controller } = target;
     const access = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_KEY, [
@@ -210,7 +221,7 @@ export class ResponseFastPath implements OnApplicationBootstrap {
 
   private serveAtEdge(req: IncomingMessage, res: ServerResponse): boolean {
     const edge = this.edge!;
-    if (!isPlainGet(req) || edge.draining()) return false;
+    if (!isPlainGet(req) || this.drain.isDraining) return false;
     const url = req.url ?? '';
     const fixed = this.fixed.get(url);
     if (fixed) return this.serveFixed(req, res, url, fixed);
@@ -237,10 +248,10 @@ export class ResponseFastPath implements OnApplicationBootstrap {
     if (limit === null) return false;
     const started = performance.now();
     const ip = (proxyaddr(req, this.trust!) as string | undefined) ?? 'unknown';
-    const count = limit && this.rateLimits?.countFor(limit.policy, limit.route, ip);
+    const count = limit && this.rateLimits.countFor(limit.policy, limit.route, ip);
     if (count?.blocked) return false;
     const json = JSON.stringify(route.body());
-    if (route.last?.json !== json) route.last = { json, bytes: serialise(json, edge.app) };
+    if (route.last?.json !== json) route.last = { json, bytes: jsonAnswer(json, edge.app) };
     const { bytes } = route.last;
     this.answer(req, res, { url, ip, pattern: url, started }, (headers) => {
       if (count) headers.push(...rateLimitHeaders(count));
@@ -250,8 +261,9 @@ export class ResponseFastPath implements OnApplicationBootstrap {
   }
 
   /**
-   * Gives the request its id, lets `write` send the answer after the headers set ahead
-   * of routing, then records the duration metric and the completion line.
+   * Gives the request its id (as the chain's first middleware does), lets `write` send
+   * the answer after the headers the chain would have set, then records the duration
+   * metric and writes the completion line, both as the routed path does.
    */
   private answer(
     req: IncomingMessage,
@@ -260,12 +272,21 @@ export class ResponseFastPath implements OnApplicationBootstrap {
     write: (headers: string[]) => number,
   ): void {
     const edge = this.edge!;
-    const id = requestIdFor(req);
-    req.id = id;
+    const id = beginRequest(req, at.started);
     const status = write([REQUEST_ID_HEADER, id, ...this.securityHeaders]);
     const elapsed = performance.now() - at.started;
-    edge.metrics.observe('GET', at.pattern, status, elapsed / 1000);
-    this.log(edge, req, at.url, at.ip, status, at.pattern, elapsed);
+    this.metrics.observe('GET', at.pattern, status, elapsed / 1000);
+    // What the request logger's serializers read from a routed request.
+    const logged = {
+      id,
+      method: 'GET',
+      url: at.url,
+      originalUrl: at.url,
+      ip: at.ip,
+      headers: req.headers,
+      route: { path: at.pattern },
+    };
+    writeCompletionLine(edge.logger, logged, status, elapsed, slowRequestMs(this.config));
   }
 
   /**
@@ -275,7 +296,6 @@ export class ResponseFastPath implements OnApplicationBootstrap {
    */
   private limitAtEdge(route: FixedRoute, app: Application): FixedRoute['rateLimit'] {
     if (route.rateLimit !== undefined) return route.rateLimit;
-    if (!this.rateLimits) return null;
     const { handler, controller } = route;
     const access = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_KEY, [
       handler,
@@ -283,7 +303,7 @@ export class ResponseFastPath implements OnApplicationBootstrap {
     ]);
     const policy = this.rateLimits.policyOf(handler, controller);
     route.rateLimit =
-      access?.kind !== 'public' || policy === 'login' || !plainJson(app)
+      access?.kind !== 'public' || policy === 'login' || !plainJsonOutput(app)
         ? null
         : policy === 'none'
           ? undefined
@@ -299,7 +319,7 @@ export class ResponseFastPath implements OnApplicationBootstrap {
 
   /** Counts the request; false when the bucket is blocked (the routed path answers 429). */
   private count(route: LearnedRoute, ip: string): RateLimitCount | undefined | false {
-    const count = this.rateLimits?.countFor(route.rateLimitPolicy, route.rateLimitRoute, ip);
+    const count = this.rateLimits.countFor(route.rateLimitPolicy, route.rateLimitRoute, ip);
     return count?.blocked ? false : count;
   }
 
@@ -317,72 +337,28 @@ export class ResponseFastPath implements OnApplicationBootstrap {
     return this.send(req, res, this.bytesOf(record, app), headers);
   }
 
-  /** Writes a JSON answer after `headers`, with Express's conditional GET handling. */
+  /** Writes a JSON answer (or its 304) after `headers` and counts it. */
   private send(
     req: IncomingMessage,
     res: ServerResponse,
-    { body, etag }: Serialised,
+    answer: JsonAnswer,
     headers: string[],
   ): number {
-    // As Express's res.send: a fresh conditional GET gets a 304 without body headers.
-    const notModified = etag !== undefined && fresh(req.headers, { etag });
-    if (!notModified) {
-      headers.push('Content-Type', JSON_TYPE, 'Content-Length', String(body.length));
-    }
-    if (etag) headers.push('ETag', etag);
-    const status = notModified ? 304 : 200;
-    res.writeHead(status, headers);
-    res.end(notModified ? undefined : body);
+    const status = writeJsonAnswer(req, res, answer, headers);
     this.served += 1;
     return status;
   }
 
-  /** pino-http's completion line for the request, as the routed path writes it. */
-  private log(
-    edge: EdgeParts,
-    req: IncomingMessage,
-    url: string,
-    ip: string,
-    status: number,
-    route: string,
-    elapsedMs: number,
-  ): void {
-    const slowMs = edge.slowRequestMs();
-    // Whole milliseconds, as pino-http reports them.
-    const durationMs = Math.round(elapsedMs);
-    const level = completionLevel(req, status, elapsedMs, slowMs);
-    if (level === 'silent' || !edge.logger.isLevelEnabled(level)) return;
-    edge.logger[level](
-      {
-        request_id: req.id,
-        req: { method: 'GET', originalUrl: url, ip, headers: req.headers },
-        res: { statusCode: status },
-        duration_ms: durationMs,
-        route,
-      },
-      completionMessage('GET', url, status, durationMs, slowMs),
-    );
-  }
-
   /** Serialised once per cache record, as Express's `res.json` would send it. */
-  private bytesOf(record: CacheRecord, app: Application): Serialised {
+  private bytesOf(record: CacheRecord, app: Application): JsonAnswer {
     let bytes = this.serialised.get(record);
     if (!bytes) {
-      bytes = serialise(JSON.stringify(record.value), app);
+      bytes = jsonAnswer(JSON.stringify(record.value), app);
       this.serialised.set(record, bytes);
     }
     return bytes;
   }
 }
-
-/** The body bytes and ETag Express's `res.json` would send for `json`. */
-function serialise(json: string, app: Application): Serialised {
-  const body = Buffer.from(json, 'utf8');
-  const etagFn = app.get('etag fn') as ((b: Buffer) => string) | undefined;
-  return { body, etag: typeof etagFn === 'function' ? etagFn(body) : undefined };
-}
-
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** A GET without credentials or a body. */
 function isPlainGet(req: IncomingMessage): boolean {
@@ -393,29 +369,4 @@ function isPlainGet(req: IncomingMessage): boolean {
     h['transfer-encoding'] === undefined &&
     (h['content-length'] === undefined || h['content-length'] === '0')
   );
-}
-
-/** The app's JSON output is Express's default, as the cached bytes are serialised. */
-function plainJson(app: Application): boolean {
-  return (
-    app.get('json replacer') === undefined &&
-    app.get('json spaces') === undefined &&
-    !app.get('json escape')
-  );
-}
-
-/**
- * Mounts the fast path. Nest mounts the middleware of global modules (the request
- * logger's among them) before that of other modules, so this module is deliberately
- * not global: every request the fast path answers has been through the logger.
- */
-@Module({})
-export class ResponseFastPathModule implements NestModule {
-  constructor(private readonly fastPath: ResponseFastPath) {}
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(this.fastPath.middleware)
-      .forRoutes({ path: '{/*splat}', method: RequestMethod.GET });
-  }
 }

@@ -1,0 +1,118 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LevelWithSilent, Logger } from 'pino';
+import type { AppConfig } from '../config/index.js';
+import { slowRequestMs, type RequestLogging } from '../logging/pino-options.js';
+import { safeUrl } from '../logging/redaction.js';
+import { elapsedMs, requestIdFor } from './request-id.js';
+
+/**
+ * The one line logged when a request completes, and so its `system_logs` row. pino-http
+ * writes it for routed requests with the hooks below (`requestLogging`); requests that
+ * end before or without the request logger (the pre-routing edge, a refused body) write
+ * it with `writeCompletionLine`, from the same level, message and field functions, so
+ * the two cannot drift apart.
+ */
+
+/** Field names of the request id and the duration (pino-http's `reqId`, `responseTime`). */
+export const COMPLETION_KEYS = { reqId: 'request_id', responseTime: 'duration_ms' } as const;
+
+/** What a completion line reads from a request; Express's and Node's requests both fit. */
+export type CompletedRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers'> & {
+  id?: unknown;
+  originalUrl?: string;
+  ip?: string;
+  route?: unknown;
+};
+
+function isHealthProbe(req: CompletedRequest): boolean {
+  return (req.url ?? '').startsWith('/health');
+}
+
+/** The level of a request's completion line. */
+export function completionLevel(
+  req: CompletedRequest,
+  status: number,
+  elapsed: number,
+  slowMs: number,
+  failed = false,
+): LevelWithSilent {
+  if (failed || status >= 500) return 'error';
+  if (elapsed > slowMs) return 'warn';
+  if (isHealthProbe(req)) return 'debug';
+  return 'info';
+}
+
+/** The message of a successful request's completion line. */
+export function completionMessage(
+  method: string | undefined,
+  url: string | undefined,
+  status: number,
+  ms: number,
+  slowMs: number,
+): string {
+  return `${method} ${safeUrl(url)} ${status} ${Math.round(ms)}ms` + (ms > slowMs ? ' (slow)' : '');
+}
+
+/** The matched route pattern (e.g. /api/genes/:id), when one was matched. */
+export function routeOf(req: CompletedRequest): string | undefined {
+  const route = req.route as { path?: unknown } | undefined;
+  return typeof route?.path === 'string' ? route.path : undefined;
+}
+
+/** The fields a completion line adds after pino-http's own (`res`, duration): the route. */
+function completionFields(
+  req: CompletedRequest,
+  value: Record<string, unknown>,
+): Record<string, unknown> {
+  return { ...value, route: routeOf(req) };
+}
+
+/**
+ * The pino-http options that give a routed request its id (the one `requestIdMiddleware`
+ * set, or a fresh one) and shape its completion line; the logging module's pino-http
+ * takes them from the composition root (AppModule).
+ */
+export function requestLogging(config: AppConfig): RequestLogging {
+  const slowMs = () => slowRequestMs(config);
+  return {
+    genReqId: (req) => req.id ?? requestIdFor(req),
+    customAttributeKeys: { ...COMPLETION_KEYS },
+    customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) =>
+      completionLevel(req, res.statusCode, elapsedMs(req) ?? 0, slowMs(), !!err),
+    customSuccessMessage: (req, res, ms) =>
+      completionMessage(req.method, req.url, res.statusCode, ms, slowMs()),
+    customSuccessObject: (req, _res, value: Record<string, unknown>) =>
+      completionFields(req, value),
+    customErrorObject: (req, _res, _err, value: Record<string, unknown>) =>
+      completionFields(req, value),
+    customErrorMessage: (req, res) => `${req.method} ${safeUrl(req.url)} ${res.statusCode} failed`,
+  };
+}
+
+/**
+ * Writes the completion line pino-http would write for `req`, answered with `status`
+ * after `elapsed` milliseconds, for a request the request logger did not see: same
+ * level, message and fields in the same order (the id and request first, as pino-http's
+ * child bindings; then the response, duration and route).
+ */
+export function writeCompletionLine(
+  logger: Logger,
+  req: CompletedRequest,
+  status: number,
+  elapsed: number,
+  slowMs: number,
+): void {
+  const level = completionLevel(req, status, elapsed, slowMs);
+  if (level === 'silent' || !logger.isLevelEnabled(level)) return;
+  // Whole milliseconds, as pino-http reports them.
+  const durationMs = Math.round(elapsed);
+  logger[level](
+    completionFields(req, {
+      [COMPLETION_KEYS.reqId]: req.id,
+      req,
+      res: { statusCode: status },
+      [COMPLETION_KEYS.responseTime]: durationMs,
+    }),
+    completionMessage(req.method, req.originalUrl ?? req.url, status, durationMs, slowMs),
+  );
+}
