@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { GenesModule } from '../genes/genes.module.js';
-import { SourceCheckpoints } from './base/source-checkpoints.js';
+import { SourceCheckpoints } from './base/source-checkpoints.repository.js';
 import { SourceToolkit } from './base/source-toolkit.js';
 import { AnnotationOverviewService } from './annotations/annotation-overview.service.js';
 import { AnnotationSourcesController } from './annotations/annotation-sources.controller.js';
@@ -27,6 +27,7 @@ import { HgncNormalizer } from './normalization/hgnc-normalizer.js';
 import { SnapshotServer } from './snapshot/snapshot.server.js';
 import { SourceProgressBus } from './upstream/progress.bus.js';
 import { UpstreamHttp } from './upstream/upstream-http.service.js';
+import { UpstreamRateSlotsRepository } from './upstream/upstream-rate-slots.repository.js';
 
 const EVIDENCE_SOURCE_CLASSES = [
   PanelAppSource,
@@ -60,6 +61,7 @@ const ANNOTATION_SOURCE_CLASSES = [
   controllers: [AnnotationSourcesController],
   providers: [
     UpstreamHttp,
+    UpstreamRateSlotsRepository,
     SourceProgressBus,
     SnapshotServer,
     SourceCheckpoints,

@@ -1,26 +1,19 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { DataSource } from 'typeorm';
 import { UpstreamHttp } from '../annotation-sources/upstream/upstream-http.service.js';
 import { SettingsService } from '../admin/settings/settings.service.js';
-import { ServiceTokens } from '../auth/service-tokens.js';
+import { ServiceTokens } from '../auth/auth.module.js';
 import { CacheService } from '../cache/cache.service.js';
+// TEMPORARY (issue 19): the fast path moves to its own src/http/ module with a public surface.
+// eslint-disable-next-line no-restricted-imports
 import { ResponseFastPath } from '../cache/http-fast-path.js';
-import { SYSTEM_LOG_SINK } from '../logging/logging.module.js';
-import type { SystemLogSink } from '../logging/system-log.sink.js';
+import { SYSTEM_LOG_SINK, type SystemLogSink } from '../logging/logging.module.js';
 import { PipelineService } from '../pipeline/pipeline.service.js';
+import { DatabasePoolRepository } from './database-pool.repository.js';
 import { HttpMetrics } from './http-metrics.js';
 
 export const METRICS_TOKEN_NAME = 'metrics';
 const CIRCUIT_STATES = ['closed', 'open', 'half-open', 'isolated'];
-
-interface PgPool {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-  options?: { max?: number };
-}
 
 /**
  * The Prometheus registry of this instance. Most series are read from their owners at
@@ -47,7 +40,7 @@ export class MetricsService implements OnModuleInit {
     private readonly settings: SettingsService,
     private readonly serviceTokens: ServiceTokens,
     @Inject(SYSTEM_LOG_SINK) private readonly sink: SystemLogSink,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly databasePool: DatabasePoolRepository,
   ) {}
 
   onModuleInit(): void {
@@ -185,7 +178,7 @@ export class MetricsService implements OnModuleInit {
   }
 
   private poolSeries(): void {
-    const pool = () => (this.dataSource.driver as unknown as { master?: PgPool }).master;
+    const pool = () => this.databasePool.pool();
     new Gauge({
       name: 'kgdb_db_pool_connections',
       help: 'Database pool connections: total open, idle, callers waiting, configured max',
