@@ -33,7 +33,8 @@ const SQL_OWNERS = [
 
 const SQL_MESSAGE = 'SQL and database handles live in *.repository.ts (docs/architecture.md).';
 
-const escape = (text) => text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+// No `\-`: ESLint compiles the pattern with the `u` flag, where that escape is invalid.
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The relative specifier pattern that leaves module `own` from a file `depth` folders
@@ -73,6 +74,7 @@ function moduleBoundaries(srcDir) {
               patterns: [
                 {
                   regex: crossModulePattern(own, depth),
+                  caseSensitive: true,
                   message:
                     'Import another module only through its public surface (module, service, dto, errors, types, decorator, guard, interceptor); see docs/architecture.md.',
                 },
@@ -92,15 +94,19 @@ function moduleBoundaries(srcDir) {
  * is moved or made to comply; the list only shrinks.
  */
 export const BOUNDARY_EXCEPTIONS = [
-  'src/annotation-sources/**',
-  'src/ingestion/**',
-  'src/genes/staging/**',
-  'src/genes/registry/**',
-  'src/admin/registry/**',
-  'src/pipeline/pipeline-executor.service.ts',
+  'src/admin/registry/defined-sources.ts',
+  'src/annotation-sources/evidence/pubtator.source.ts',
+  'src/annotation-sources/normalization/hgnc-normalizer.ts',
   'src/cache/http-fast-path.ts',
+  'src/common/http/body-limits.ts',
+  'src/common/http/client-errors.ts',
   'src/health/health.module.ts',
-  'src/common/http/**',
+  'src/ingestion/ingestion.controller.ts',
+  'src/ingestion/parse-upload.ts',
+  'src/ingestion/snapshot-ingestion.service.ts',
+  'src/ingestion/upload-parser.ts',
+  'src/ingestion/uploads.service.ts',
+  'src/pipeline/pipeline-executor.service.ts',
 ];
 
 /** TEMPORARY (issue 19): SQL outside repositories that the lead's sources rewrite removes. */

@@ -65,6 +65,9 @@ describe('lint rules', () => {
     expect(await rulesBroken('pipeline/runs/deep-boundary-violation.service.ts')).toEqual([
       'no-restricted-imports',
     ]);
+    expect(await rulesBroken('annotation-sources/boundary-violation.service.ts')).toEqual([
+      'no-restricted-imports',
+    ]);
   });
 
   it("allows another module's service and DTOs, shared infrastructure and own files", async () => {
