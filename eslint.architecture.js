@@ -137,7 +137,7 @@ export function buildArchitectureRules(srcDir = new URL('./src', import.meta.url
               },
               {
                 name: '@nestjs/typeorm',
-                importNames: ['InjectDataSource', 'InjectEntityManager'],
+                importNames: ['InjectDataSource', 'InjectEntityManager', 'InjectRepository'],
                 message: SQL_MESSAGE,
               },
             ],
