@@ -1,9 +1,12 @@
 import js from '@eslint/js';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+import { architectureRules, LINT_FIXTURES } from './eslint.architecture.js';
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.data/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.data/**', LINT_FIXTURES] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -25,8 +28,23 @@ export default tseslint.config(
       ],
       // Nest modules are classes with only decorators.
       '@typescript-eslint/no-extraneous-class': 'off',
+      // `== null` is the one loose comparison worth keeping: it means null or undefined.
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      curly: ['error', 'all'],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
     },
   },
+  {
+    plugins: { 'simple-import-sort': simpleImportSort },
+    rules: {
+      'simple-import-sort/imports': 'error',
+      'simple-import-sort/exports': 'error',
+    },
+  },
+  ...architectureRules,
   {
     // Configuration is validated once in src/config; nothing else reads the environment.
     files: ['src/**/*.ts'],

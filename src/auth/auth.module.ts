@@ -24,6 +24,10 @@ import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
 import { ServiceTokens } from './service-tokens.js';
 
+// Auth's public surface beyond its services, decorators and guards (docs/architecture.md).
+export { roleSatisfies } from './roles.js';
+export { isServiceTokenDigest, ServiceTokens, serviceTokenDigest } from './service-tokens.js';
+
 const jwtProvider = {
   provide: JwtService,
   inject: [AppConfig],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { asTransaction, managerOf, type Transaction } from '../database/transaction.js';
 import { PasswordResetTokenEntity } from './entities/password-reset-token.entity.js';
 import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 
@@ -18,20 +19,17 @@ export interface NewRefreshToken {
 export class TokensRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  transaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(fn);
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => fn(asTransaction(manager)));
   }
 
-  async insertRefresh(token: NewRefreshToken, manager?: EntityManager): Promise<void> {
-    await (manager ?? this.dataSource.manager).insert(RefreshTokenEntity, token);
+  async insertRefresh(token: NewRefreshToken, tx?: Transaction): Promise<void> {
+    await managerOf(tx, this.dataSource.manager).insert(RefreshTokenEntity, token);
   }
 
   /** Locks the row so two concurrent refreshes of one token cannot both rotate it. */
-  findRefreshForUpdate(
-    tokenHash: string,
-    manager: EntityManager,
-  ): Promise<RefreshTokenEntity | null> {
-    return manager
+  findRefreshForUpdate(tokenHash: string, tx: Transaction): Promise<RefreshTokenEntity | null> {
+    return managerOf(tx, this.dataSource.manager)
       .getRepository(RefreshTokenEntity)
       .createQueryBuilder('t')
       .setLock('pessimistic_write')
@@ -43,8 +41,8 @@ export class TokensRepository {
     return this.dataSource.getRepository(RefreshTokenEntity).findOneBy({ tokenHash });
   }
 
-  async revokeRefresh(id: string, reason: string, manager: EntityManager): Promise<void> {
-    await manager.update(
+  async revokeRefresh(id: string, reason: string, tx: Transaction): Promise<void> {
+    await managerOf(tx, this.dataSource.manager).update(
       RefreshTokenEntity,
       { id },
       { revokedAt: () => 'now()', revokedReason: reason },
@@ -66,10 +64,10 @@ export class TokensRepository {
   async revokeFamily(
     familyId: string,
     reason: string,
-    manager?: EntityManager,
+    tx?: Transaction,
     userId?: number,
   ): Promise<number> {
-    const qb = (manager ?? this.dataSource.manager)
+    const qb = managerOf(tx, this.dataSource.manager)
       .createQueryBuilder()
       .update(RefreshTokenEntity)
       .set({ revokedAt: () => 'now()', revokedReason: reason })
@@ -79,8 +77,8 @@ export class TokensRepository {
     return result.affected ?? 0;
   }
 
-  async revokeAllForUser(userId: number, reason: string, manager?: EntityManager): Promise<number> {
-    const result = await (manager ?? this.dataSource.manager)
+  async revokeAllForUser(userId: number, reason: string, tx?: Transaction): Promise<number> {
+    const result = await managerOf(tx, this.dataSource.manager)
       .createQueryBuilder()
       .update(RefreshTokenEntity)
       .set({ revokedAt: () => 'now()', revokedReason: reason })
@@ -108,8 +106,11 @@ export class TokensRepository {
   }
 
   /** Marks a valid, unused, unexpired reset token used; returns its user, or null. */
-  async consumePasswordReset(tokenHash: string, manager: EntityManager): Promise<number | null> {
-    const [rows]: [{ user_id: number }[], number] = await manager.query(
+  async consumePasswordReset(tokenHash: string, tx: Transaction): Promise<number | null> {
+    const [rows]: [{ user_id: number }[], number] = await managerOf(
+      tx,
+      this.dataSource.manager,
+    ).query(
       `UPDATE password_reset_tokens SET used_at = now()
        WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
        RETURNING user_id`,
@@ -119,8 +120,8 @@ export class TokensRepository {
   }
 
   /** Older unused reset tokens stop working once a new one is issued or one is used. */
-  async expirePasswordResets(userId: number, manager?: EntityManager): Promise<void> {
-    await (manager ?? this.dataSource.manager).query(
+  async expirePasswordResets(userId: number, tx?: Transaction): Promise<void> {
+    await managerOf(tx, this.dataSource.manager).query(
       'UPDATE password_reset_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL',
       [userId],
     );

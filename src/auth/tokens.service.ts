@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/index.js';
+import type { Transaction } from '../database/transaction.js';
 import { UnauthorizedError } from './auth.errors.js';
 import type { Role } from './roles.js';
 import { newOpaqueToken, sha256 } from './token-hash.js';
@@ -75,7 +75,7 @@ export class TokensService {
     userId: number,
     client: ClientInfo,
     familyId: string = randomUUID(),
-    manager?: EntityManager,
+    tx?: Transaction,
   ): Promise<string> {
     const { token, hash } = newOpaqueToken('rt');
     await this.tokens.insertRefresh(
@@ -87,7 +87,7 @@ export class TokensService {
         userAgent: client.userAgent?.slice(0, 512) ?? null,
         ip: client.ip,
       },
-      manager,
+      tx,
     );
     return token;
   }
@@ -98,16 +98,16 @@ export class TokensService {
    */
   async rotate(token: string, client: ClientInfo): Promise<RefreshOutcome> {
     const hash = sha256(token);
-    return this.tokens.transaction(async (manager): Promise<RefreshOutcome> => {
-      const row = await this.tokens.findRefreshForUpdate(hash, manager);
+    return this.tokens.transaction(async (tx): Promise<RefreshOutcome> => {
+      const row = await this.tokens.findRefreshForUpdate(hash, tx);
       if (!row) return { kind: 'invalid' };
       if (row.revokedAt) {
-        await this.tokens.revokeFamily(row.familyId, 'reuse-detected', manager);
+        await this.tokens.revokeFamily(row.familyId, 'reuse-detected', tx);
         return { kind: 'reused', userId: row.userId };
       }
       if (row.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' };
-      await this.tokens.revokeRefresh(row.id, 'rotated', manager);
-      const next = await this.issueRefresh(row.userId, client, row.familyId, manager);
+      await this.tokens.revokeRefresh(row.id, 'rotated', tx);
+      const next = await this.issueRefresh(row.userId, client, row.familyId, tx);
       return { kind: 'rotated', userId: row.userId, sessionId: row.familyId, token: next };
     });
   }
@@ -154,7 +154,7 @@ export class TokensService {
     }
   }
 
-  revokeAllForUser(userId: number, reason: string, manager?: EntityManager): Promise<number> {
-    return this.tokens.revokeAllForUser(userId, reason, manager);
+  revokeAllForUser(userId: number, reason: string, tx?: Transaction): Promise<number> {
+    return this.tokens.revokeAllForUser(userId, reason, tx);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { asTransaction, managerOf, type Transaction } from '../database/transaction.js';
 import { UserEntity } from './entities/user.entity.js';
 import type { Role } from './roles.js';
 import { containsPattern } from '../common/database/like-pattern.js';
@@ -33,20 +34,20 @@ const ADMIN_SET_LOCK = 727_304_612;
 export class UsersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  private repo(manager?: EntityManager) {
-    return (manager ?? this.dataSource.manager).getRepository(UserEntity);
+  private repo(tx?: Transaction) {
+    return managerOf(tx, this.dataSource.manager).getRepository(UserEntity);
   }
 
   /** Runs `fn` in a transaction holding the admin-set lock. */
-  withAdminSetLock<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+  withAdminSetLock<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_SET_LOCK]);
-      return fn(manager);
+      return fn(asTransaction(manager));
     });
   }
 
-  findById(id: number, manager?: EntityManager): Promise<UserEntity | null> {
-    return this.repo(manager).findOneBy({ id });
+  findById(id: number, tx?: Transaction): Promise<UserEntity | null> {
+    return this.repo(tx).findOneBy({ id });
   }
 
   /** Case-insensitive match on username or e-mail. */
@@ -79,20 +80,20 @@ export class UsersRepository {
     return { username: rows[0]?.username_taken === true, email: rows[0]?.email_taken === true };
   }
 
-  async insert(user: NewUser, manager?: EntityManager): Promise<UserEntity> {
-    return this.repo(manager).save(this.repo(manager).create(user));
+  async insert(user: NewUser, tx?: Transaction): Promise<UserEntity> {
+    return this.repo(tx).save(this.repo(tx).create(user));
   }
 
-  async update(id: number, changes: UserChanges, manager?: EntityManager): Promise<void> {
-    await this.repo(manager).update({ id }, changes);
+  async update(id: number, changes: UserChanges, tx?: Transaction): Promise<void> {
+    await this.repo(tx).update({ id }, changes);
   }
 
-  async delete(id: number, manager?: EntityManager): Promise<void> {
-    await this.repo(manager).delete({ id });
+  async delete(id: number, tx?: Transaction): Promise<void> {
+    await this.repo(tx).delete({ id });
   }
 
-  countActiveAdmins(manager: EntityManager): Promise<number> {
-    return this.repo(manager).countBy({ role: 'admin', isActive: true });
+  countActiveAdmins(tx: Transaction): Promise<number> {
+    return this.repo(tx).countBy({ role: 'admin', isActive: true });
   }
 
   async list(filter: UserFilter): Promise<{ rows: UserEntity[]; total: number }> {
@@ -118,8 +119,8 @@ export class UsersRepository {
     await this.dataSource.query('UPDATE users SET last_login_at = now() WHERE id = $1', [id]);
   }
 
-  async setPassword(id: number, passwordHash: string, manager?: EntityManager): Promise<void> {
-    await (manager ?? this.dataSource.manager).query(
+  async setPassword(id: number, passwordHash: string, tx?: Transaction): Promise<void> {
+    await managerOf(tx, this.dataSource.manager).query(
       `UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now()
        WHERE id = $1`,
       [id, passwordHash],

@@ -14,6 +14,7 @@ import { GenesRepository } from './genes.repository.js';
 import { GenesService } from './genes.service.js';
 import { SourceRegistryRepository } from './registry/source-registry.repository.js';
 import { SourceRegistryService } from './registry/source-registry.service.js';
+import { GeneScoresRepository } from './scoring/gene-scores.repository.js';
 import { ScoreRefresher } from './scoring/score-refresher.service.js';
 import { SourcesController } from './registry/sources.controller.js';
 import { StatisticsController } from './statistics.controller.js';
@@ -24,6 +25,9 @@ import { EvidenceWriter } from './evidence/evidence-writer.service.js';
 import { StagingController } from './staging/staging.controller.js';
 import { StagingRepository } from './staging/staging.repository.js';
 import { StagingService } from './staging/staging.service.js';
+
+// Genes' public surface beyond its services and DTOs (docs/architecture.md).
+export { SOURCE_NAME } from './gene-identifiers.js';
 
 /**
  * Owns genes, evidence per source, annotations rows, the source registry, scoring
@@ -51,6 +55,7 @@ import { StagingService } from './staging/staging.service.js';
     GenesRepository,
     GenesService,
     ScoreRefresher,
+    GeneScoresRepository,
     StatisticsRepository,
     StatisticsService,
     StagingRepository,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { HealthCheckAttempt, HealthIndicatorResult } from '@nestjs/terminus';
 import { CacheService } from '../cache/cache.service.js';
-import { EventLoopMonitor } from '../logging/event-loop.monitor.js';
+import { EventLoopMonitor } from '../logging/logging.module.js';
 import type { LivenessResponse } from './dto/health.response.js';
 import { HealthRepository } from './health.repository.js';
 

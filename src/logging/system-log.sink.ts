@@ -1,31 +1,5 @@
 import type { Pool } from 'pg';
-
-/**
- * One statement per batch: the pino JSON lines travel as a single JSON array parameter
- * and PostgreSQL maps them to columns, so the event loop never parses a log line.
- */
-const INSERT_BATCH = `
-INSERT INTO system_logs (timestamp, level, logger, message, request_id, user_id, run_id, ip,
-  user_agent, method, path, status_code, duration_ms, error_type, error_message, stack, context)
-SELECT
-  coalesce((r->>'time')::timestamptz, now()),
-  CASE WHEN r->>'level' IN ('fatal','error','warn','info','debug','trace') THEN r->>'level' ELSE 'info' END,
-  coalesce(left(r->>'context', 200), CASE WHEN r ? 'req' AND r ? 'res' THEN 'http' END),
-  coalesce(r->>'msg', ''),
-  left(r->>'request_id', 200),
-  CASE WHEN jsonb_typeof(r->'user_id') = 'number' THEN (r->>'user_id')::numeric::int END,
-  left(r->>'run_id', 200),
-  left(r#>>'{req,ip}', 100),
-  left(r#>>'{req,user_agent}', 1000),
-  left(r#>>'{req,method}', 20),
-  left(split_part(r#>>'{req,url}', '?', 1), 2000),
-  CASE WHEN jsonb_typeof(r#>'{res,status_code}') = 'number' THEN (r#>>'{res,status_code}')::numeric::int END,
-  CASE WHEN jsonb_typeof(r->'duration_ms') = 'number' THEN (r->>'duration_ms')::double precision END,
-  left(r#>>'{err,type}', 200),
-  left(r#>>'{err,message}', 10000),
-  left(r#>>'{err,stack}', 20000),
-  r - '{time,level,msg,context,request_id,user_id,run_id,req,res,duration_ms,err,pid,hostname,service}'::text[]
-FROM jsonb_array_elements($1::jsonb) AS r`;
+import { insertSystemLogBatch } from './system-log-batch.repository.js';
 
 function isDataError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
@@ -138,7 +112,7 @@ export class SystemLogSink {
 
   private async insert(pool: Pool, batch: string[]): Promise<void> {
     try {
-      await pool.query(INSERT_BATCH, [`[${batch.join(',')}]`]);
+      await insertSystemLogBatch(pool, batch);
       this.stats.written += batch.length;
     } catch (error) {
       // A data error (class 22) means some record is not valid JSON: write the others
@@ -146,7 +120,7 @@ export class SystemLogSink {
       if (!isDataError(error)) throw error;
       for (const line of batch) {
         try {
-          await pool.query(INSERT_BATCH, [`[${line}]`]);
+          await insertSystemLogBatch(pool, [line]);
           this.stats.written += 1;
         } catch (lineError) {
           if (!isDataError(lineError)) throw lineError;

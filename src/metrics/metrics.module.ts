@@ -3,6 +3,7 @@ import { AdminModule } from '../admin/admin.module.js';
 import { SourcesModule } from '../sources/sources.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { PipelineModule } from '../pipeline/pipeline.module.js';
+import { DatabasePoolRepository } from './database-pool.repository.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsRegistryModule } from './metrics-registry.js';
 import { MetricsService } from './metrics.service.js';
@@ -14,7 +15,7 @@ import { MetricsService } from './metrics.service.js';
 @Module({
   imports: [MetricsRegistryModule, SourcesModule, PipelineModule, AuthModule, AdminModule],
   controllers: [MetricsController],
-  providers: [MetricsService],
+  providers: [MetricsService, DatabasePoolRepository],
   exports: [MetricsService],
 })
 export class MetricsModule {}

@@ -1,24 +1,15 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, collectDefaultMetrics } from 'prom-client';
-import type { DataSource } from 'typeorm';
 import { UpstreamHttp } from '../sources/upstream/upstream-http.service.js';
 import { SettingsService } from '../admin/settings/settings.service.js';
-import { ServiceTokens } from '../auth/service-tokens.js';
-import { SYSTEM_LOG_SINK } from '../logging/logging.module.js';
-import type { SystemLogSink } from '../logging/system-log.sink.js';
+import { ServiceTokens } from '../auth/auth.module.js';
+import { SYSTEM_LOG_SINK, type SystemLogSink } from '../logging/logging.module.js';
 import { PipelineService } from '../pipeline/pipeline.service.js';
+import { DatabasePoolRepository } from './database-pool.repository.js';
 import { MetricsRegistry } from './metrics-registry.js';
 
 export const METRICS_TOKEN_NAME = 'metrics';
 const CIRCUIT_STATES = ['closed', 'open', 'half-open', 'isolated'];
-
-interface PgPool {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-  options?: { max?: number };
-}
 
 /**
  * Serves the Prometheus registry of this instance and adds the series of modules that
@@ -43,7 +34,7 @@ export class MetricsService implements OnModuleInit {
     private readonly settings: SettingsService,
     private readonly serviceTokens: ServiceTokens,
     @Inject(SYSTEM_LOG_SINK) private readonly sink: SystemLogSink,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly databasePool: DatabasePoolRepository,
   ) {}
 
   onModuleInit(): void {
@@ -126,7 +117,7 @@ export class MetricsService implements OnModuleInit {
   }
 
   private poolSeries(): void {
-    const pool = () => (this.dataSource.driver as unknown as { master?: PgPool }).master;
+    const pool = () => this.databasePool.pool();
     new Gauge({
       name: 'kgdb_db_pool_connections',
       help: 'Database pool connections: total open, idle, callers waiting, configured max',

@@ -4,12 +4,11 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { DataSource } from 'typeorm';
 import { DatabaseEndpoint } from '../database/database-endpoint.js';
 import { NotificationListener } from '../database/notification-listener.js';
+import { PipelineRepository } from './pipeline.repository.js';
 
 const CHANNEL = 'kgdb_pipeline_events';
 
@@ -65,7 +64,7 @@ export class PipelineEvents implements OnApplicationBootstrap, OnApplicationShut
   private readonly listener: NotificationListener<PipelineEvent>;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: PipelineRepository,
     endpoint: DatabaseEndpoint,
   ) {
     this.emitter.setMaxListeners(1000);
@@ -90,8 +89,8 @@ export class PipelineEvents implements OnApplicationBootstrap, OnApplicationShut
   publish(input: PipelineEventInput): void {
     const event = { ...input, at: new Date().toISOString() };
     this.emitter.emit('event', event);
-    this.dataSource
-      .query('SELECT pg_notify($1, $2)', [CHANNEL, this.listener.encode(event)])
+    this.repository
+      .notify(CHANNEL, this.listener.encode(event))
       .catch((error: unknown) =>
         this.logger.warn({ err: error, run_id: event.run_id }, 'pipeline event not published'),
       );

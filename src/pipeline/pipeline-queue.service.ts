@@ -1,11 +1,9 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
-import type { DataSource } from 'typeorm';
 import { runInBackground } from '../common/background.js';
-import { withAdvisoryLock } from '../database/advisory-lock.js';
 import { DatabaseEndpoint } from '../database/database-endpoint.js';
 import { guardJobCompletions } from './pg-boss-completions.js';
+import { PipelineRepository } from './pipeline.repository.js';
 
 export const RUN_QUEUE = 'pipeline-run';
 const SCHEDULE_PREFIX = 'pipeline-schedule-';
@@ -24,7 +22,7 @@ export class PipelineQueue implements OnApplicationShutdown {
 
   constructor(
     private readonly endpoint: DatabaseEndpoint,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: PipelineRepository,
   ) {}
 
   async start(
@@ -43,7 +41,7 @@ export class PipelineQueue implements OnApplicationShutdown {
     });
     boss.on('error', (error) => this.logger.warn({ err: error }, 'job queue error'));
     // Instances starting together would deadlock creating the same queues: one at a time.
-    await withAdvisoryLock(this.dataSource, 'pipeline-queue-setup', async () => {
+    await this.repository.withQueueSetupLock(async () => {
       await boss.start();
       await boss.createQueue(RUN_QUEUE);
     });
@@ -73,7 +71,7 @@ export class PipelineQueue implements OnApplicationShutdown {
     const wanted = new Set(
       Object.keys(schedules).map((s) => `${SCHEDULE_PREFIX}${s.toLowerCase()}`),
     );
-    await withAdvisoryLock(this.dataSource, 'pipeline-queue-setup', async () => {
+    await this.repository.withQueueSetupLock(async () => {
       for (const [source, cron] of Object.entries(schedules)) {
         const name = `${SCHEDULE_PREFIX}${source.toLowerCase()}`;
         await boss.createQueue(name);

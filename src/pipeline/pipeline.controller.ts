@@ -26,7 +26,7 @@ import { CurrentUser, type AuthenticatedUser } from '../auth/decorators/current-
 import { toBoolean } from '../common/dto/query-transforms.js';
 import { OffsetPageQuery } from '../common/dto/offset-page.query.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
-import { SOURCE_NAME } from '../genes/gene-identifiers.js';
+import { SOURCE_NAME } from '../genes/genes.module.js';
 import { PipelineService, type RunView } from './pipeline.service.js';
 import { RunWaiter } from './run-waiter.service.js';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { withAdvisoryLock } from '../database/advisory-lock.js';
 
 export type RunStatus =
   'queued' | 'running' | 'paused' | 'cancelling' | 'cancelled' | 'completed' | 'failed';
@@ -381,5 +382,15 @@ export class PipelineRepository {
       ids: [...new Set(rows.map((r) => r.id))].sort((a, b) => a - b),
       unknown: identifiers.filter((i) => !found.has(i)),
     };
+  }
+
+  /** Publishes `payload` on the NOTIFY channel `channel`, for every instance's listener. */
+  async notify(channel: string, payload: string): Promise<void> {
+    await this.dataSource.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
+  /** Runs `work` holding the cluster-wide lock that serialises job-queue setup. */
+  withQueueSetupLock<T>(work: () => Promise<T>): Promise<T> {
+    return withAdvisoryLock(this.dataSource, 'pipeline-queue-setup', work);
   }
 }

@@ -7,7 +7,7 @@ import {
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { AccessGuard } from '../auth/guards/access.guard.js';
-import { roleSatisfies } from '../auth/roles.js';
+import { roleSatisfies } from '../auth/auth.module.js';
 import { PipelineEvents, type PipelineEvent } from './pipeline-events.service.js';
 import { PipelineService } from './pipeline.service.js';
 

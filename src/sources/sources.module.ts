@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { GenesModule } from '../genes/genes.module.js';
 import { AnnotationOverviewService } from './annotations/annotation-overview.service.js';
 import { AnnotationSourcesController } from './annotations/annotation-sources.controller.js';
-import { SourceCheckpoints } from './base/source-checkpoints.js';
+import { SourceCheckpoints } from './base/source-checkpoints.repository.js';
 import { SourceToolkit } from './base/source-toolkit.js';
 import { SOURCE_CLASSES } from './catalog/source-catalog.js';
 import { HgncNormalizer } from './normalization/hgnc-normalizer.js';

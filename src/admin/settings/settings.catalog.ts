@@ -1,9 +1,9 @@
 import type { UpstreamHttp } from '../../sources/upstream/upstream-http.service.js';
-import { isServiceTokenDigest, serviceTokenDigest } from '../../auth/service-tokens.js';
+import { isServiceTokenDigest, serviceTokenDigest } from '../../auth/auth.module.js';
 import type { CacheService } from '../../cache/cache.service.js';
 import type { AppConfig } from '../../config/index.js';
 import { LOG_LEVELS, type LogLevel } from '../../config/environment.js';
-import type { LogControl } from '../../logging/log-control.js';
+import type { LogControl } from '../../logging/logging.module.js';
 import type { PipelineService } from '../../pipeline/pipeline.service.js';
 import cronParser from 'cron-parser';
 

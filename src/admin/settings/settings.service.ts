@@ -12,7 +12,7 @@ import { ConflictError, NotFoundError, ValidationFailedError } from '../../commo
 import { AppConfig } from '../../config/index.js';
 import { DatabaseEndpoint } from '../../database/database-endpoint.js';
 import { NotificationListener } from '../../database/notification-listener.js';
-import { LogControl } from '../../logging/log-control.js';
+import { LogControl } from '../../logging/logging.module.js';
 import { PipelineService } from '../../pipeline/pipeline.service.js';
 import {
   SETTINGS,

@@ -4,7 +4,7 @@ import { AppConfig } from '../../config/index.js';
 import { SnapshotServer } from '../snapshot/snapshot.server.js';
 import { SourceProgressBus } from '../upstream/progress.bus.js';
 import { UpstreamHttp } from '../upstream/upstream-http.service.js';
-import { SourceCheckpoints } from './source-checkpoints.js';
+import { SourceCheckpoints } from './source-checkpoints.repository.js';
 
 /** What every source is built on; one injectable so a source's constructor stays short. */
 @Injectable()

@@ -1,6 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import {
   BrokenCircuitError,
   CircuitState,
@@ -18,6 +16,7 @@ import { CacheService } from '../../cache/cache.service.js';
 import { correlationHeaders } from '../../common/request-context.js';
 import { AppConfig } from '../../config/index.js';
 import { DomainLimiter } from './domain-limiter.js';
+import { UpstreamRateSlotsRepository } from './upstream-rate-slots.repository.js';
 import {
   UpstreamPayloadError,
   UpstreamRetryableError,
@@ -109,7 +108,7 @@ export class UpstreamHttp {
   constructor(
     private readonly config: AppConfig,
     private readonly cache: CacheService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rateSlots: UpstreamRateSlotsRepository,
   ) {
     this.rateLimits = config.upstream.rateLimits;
   }
@@ -147,15 +146,7 @@ export class UpstreamHttp {
    */
   private async bookSlot(group: string, spacingMs: number): Promise<number | null> {
     try {
-      const [row] = await this.dataSource.query<{ slot_ms: number; db_now_ms: number }[]>(
-        `INSERT INTO upstream_rate_slots (domain, next_at)
-         VALUES ($1, clock_timestamp() + make_interval(secs => $2::float8 / 1000))
-         ON CONFLICT (domain) DO UPDATE SET next_at =
-           greatest(upstream_rate_slots.next_at, clock_timestamp()) + make_interval(secs => $2::float8 / 1000)
-         RETURNING (extract(epoch FROM next_at) * 1000 - $2)::float8 AS slot_ms,
-                   (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS db_now_ms`,
-        [group, spacingMs],
-      );
+      const row = await this.rateSlots.book(group, spacingMs);
       if (!row) return null;
       this.dbClockAhead = Math.max(this.dbClockAhead, row.db_now_ms - Date.now());
       return row.slot_ms - (Date.now() + this.dbClockAhead);

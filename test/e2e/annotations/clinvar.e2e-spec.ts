@@ -1,8 +1,7 @@
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { UpstreamHttp } from '../../../src/sources/upstream/upstream-http.service.js';
+import { UpstreamRateSlotsRepository } from '../../../src/sources/upstream/upstream-rate-slots.repository.js';
 import { CacheService } from '../../../src/cache/cache.service.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
@@ -234,7 +233,7 @@ describe('ClinVar annotation against the fixture server', () => {
     const http = new UpstreamHttp(
       defaults,
       t.app.get(CacheService),
-      t.app.get<DataSource>(getDataSourceToken()),
+      t.app.get(UpstreamRateSlotsRepository),
     );
     const clinvar = new URL(defaults.sources.annotations.clinvar.url).hostname;
     const pubtator = new URL(defaults.sources.pubtator.url).hostname;

@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+
+/** Maintenance of the `gene_scores` materialized view (its reads are in GenesRepository). */
+@Injectable()
+export class GeneScoresRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Rebuilds the view without blocking its readers, then its planner statistics. */
+  async refresh(): Promise<void> {
+    await this.dataSource.query('REFRESH MATERIALIZED VIEW CONCURRENTLY gene_scores');
+    // A refresh replaces the view's rows wholesale, and autovacuum may take a minute or
+    // more to notice. Until then gene lists plan on stale or missing statistics: on
+    // 5,000 genes a default page took 3.1 ms as a hash join and sort instead of 0.2 ms
+    // along the score index.
+    await this.dataSource.query('ANALYZE gene_scores');
+  }
+}
