@@ -2,7 +2,6 @@ import type { EntityManager } from 'typeorm';
 import { WeakPasswordError } from '../../../src/auth/auth.errors.js';
 import type { UserEntity } from '../../../src/auth/entities/user.entity.js';
 import type { PasswordsService } from '../../../src/auth/passwords.service.js';
-import type { Role } from '../../../src/auth/roles.js';
 import type { TokensService } from '../../../src/auth/tokens.service.js';
 import type {
   NewUser,
@@ -36,7 +35,7 @@ export function aUser(overrides: Partial<UserEntity> = {}): UserEntity {
     email: `user${id}@example.org`,
     fullName: null,
     passwordHash: 'hash:stored',
-    role: 'viewer' as Role,
+    role: 'viewer',
     isActive: true,
     isVerified: true,
     lastLoginAt: null,
