@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { EvidenceWriter } from '../../src/genes/evidence/evidence-writer.service.js';
+import { GenesRepository } from '../../src/genes/genes.repository.js';
 import { GenesService } from '../../src/genes/genes.service.js';
 import { ScoreRefresher } from '../../src/genes/scoring/score-refresher.service.js';
 
@@ -34,6 +35,26 @@ export async function seedGenes(
   app.get(ScoreRefresher).markDirty();
   await app.get(ScoreRefresher).settled();
   return ids;
+}
+
+/**
+ * Inserts genes the way an import does, below the service: no evidence and no score
+ * refresh scheduled, so they have no gene_scores row until the next refresh.
+ */
+export async function insertUnscoredGenes(
+  app: INestApplication,
+  genes: Pick<SeedGene, 'symbol' | 'hgncId' | 'aliases'>[],
+): Promise<void> {
+  const repository = app.get(GenesRepository);
+  for (const g of genes) {
+    await repository.insertGeneIfAbsent({
+      hgncId: g.hgncId,
+      symbol: g.symbol,
+      name: null,
+      aliases: g.aliases ?? [],
+      previousSymbols: [],
+    });
+  }
 }
 
 const pmids = (n: number) => Array.from({ length: n }, (_, i) => String(30_000_000 + i));

@@ -1,9 +1,9 @@
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { configUrls } from '../../../src/admin/sources/source-config.js';
+import { insertCompletedSourceRun, insertLeftoverSources } from '../../factories/data-sources.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { testDb } from '../../support/test-db.js';
 
 const ENV = {
   PIPELINE_SCHEDULES: 'ClinGen=0 4 * * *',
@@ -31,15 +31,16 @@ describe('data-source registry', () => {
   });
 
   afterAll(async () => {
+    await db.close();
     await first?.close();
     await second?.close();
     await database?.drop();
   });
 
-  const db = () => first.app.get<DataSource>(getDataSourceToken());
+  const db = testDb(() => database.url);
 
   it('registers every defined source once, by category, idempotently', async () => {
-    const rows = await db().query<{ name: string; category: string }[]>(
+    const rows = await db.rows<{ name: string; category: string }>(
       'SELECT name, category FROM data_sources ORDER BY name',
     );
     const names = rows.map((r) => r.name);
@@ -102,19 +103,29 @@ describe('data-source registry', () => {
   });
 
   it('reports an orphan once per start, lists it, and deletes only orphans', async () => {
-    await db().query(
-      `INSERT INTO data_sources (name, display_name, description, category, updated_at)
-       VALUES ('annotation_pipeline', 'Old pipeline', 'left over', 'internal', '2024-01-02T03:04:05Z'),
-              ('RetiredSource', 'Retired', 'gone', 'evidence', '2024-01-01T00:00:00Z')`,
-    );
+    await insertLeftoverSources(db, [
+      {
+        name: 'annotation_pipeline',
+        displayName: 'Old pipeline',
+        description: 'left over',
+        category: 'internal',
+        updatedAt: '2024-01-02T03:04:05Z',
+      },
+      {
+        name: 'RetiredSource',
+        displayName: 'Retired',
+        description: 'gone',
+        category: 'evidence',
+        updatedAt: '2024-01-01T00:00:00Z',
+      },
+    ]);
     // A run of the retired source, later than its row's last change.
-    await db().query(
-      `WITH run AS (
-         INSERT INTO pipeline_runs (id, kind, status, sources)
-         VALUES (gen_random_uuid(), 'source', 'completed', '{RetiredSource}') RETURNING id)
-       INSERT INTO pipeline_run_sources (run_id, source, kind, started_at, finished_at)
-       SELECT id, 'RetiredSource', 'evidence', '2024-03-01T00:00:00Z', '2024-03-01T01:00:00Z' FROM run`,
-    );
+    await insertCompletedSourceRun(db, {
+      source: 'RetiredSource',
+      kind: 'evidence',
+      startedAt: '2024-03-01T00:00:00Z',
+      finishedAt: '2024-03-01T01:00:00Z',
+    });
     const restarted = await createTestApp({ databaseUrl: database.url, env: ENV });
     try {
       const warnings = orphanWarnings(restarted);
@@ -161,13 +172,7 @@ describe('data-source registry', () => {
         .expect(200);
       expect(after.body.orphans.map((o: { name: string }) => o.name)).toEqual(['RetiredSource']);
       // Never deleted automatically: the defined rows are still all there too.
-      expect(
-        (
-          await db().query<{ n: number }[]>(
-            `SELECT count(*)::int AS n FROM data_sources WHERE name = 'ClinGen'`,
-          )
-        )[0].n,
-      ).toBe(1);
+      expect(await db.count('data_sources', "name = 'ClinGen'")).toBe(1);
     } finally {
       await restarted.close();
     }

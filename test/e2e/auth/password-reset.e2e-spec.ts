@@ -1,13 +1,15 @@
-import pg from 'pg';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
+import { expirePasswordResetTokens } from '../../factories/auth-state.js';
 import { createUser, login, loginAdmin } from '../../support/auth.js';
 import { SmtpFixture } from '../../support/smtp-fixture.js';
+import { testDb } from '../../support/test-db.js';
 import { eventually } from '../../support/wait.js';
 
 describe('forgotten password', () => {
   let t: TestApp;
   let smtp: SmtpFixture;
   let adminToken: string;
+  const db = testDb(() => t.database!.url);
 
   beforeAll(async () => {
     smtp = new SmtpFixture();
@@ -18,6 +20,7 @@ describe('forgotten password', () => {
     adminToken = (await loginAdmin(t)).accessToken;
   });
   afterAll(async () => {
+    await db.close();
     await t.close();
     await smtp.stop();
   });
@@ -72,9 +75,7 @@ describe('forgotten password', () => {
     // The mail goes out in the background, after the constant answer.
     expect(await eventually(() => smtp.tokenFor(email) !== undefined)).toBe(true);
     const token = smtp.tokenFor(email)!;
-    const client = new pg.Client({ connectionString: t.database!.url });
-    await client.connect();
-    const { rows } = await client.query<{ token_hash: string; expires_at: Date }>(
+    const rows = await db.rows<{ token_hash: string; expires_at: Date }>(
       'SELECT token_hash, expires_at FROM password_reset_tokens WHERE user_id = $1 AND used_at IS NULL',
       [user.id],
     );
@@ -83,11 +84,7 @@ describe('forgotten password', () => {
     const ttl = rows[0].expires_at.getTime() - Date.now();
     expect(ttl).toBeGreaterThan(59 * 60_000);
     expect(ttl).toBeLessThanOrEqual(60 * 60_000);
-    await client.query(
-      "UPDATE password_reset_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1",
-      [user.id],
-    );
-    await client.end();
+    await expirePasswordResetTokens(db, user.id);
     await t
       .http()
       .post('/api/auth/reset-password')

@@ -1,15 +1,17 @@
-import pg from 'pg';
 import {
   createTestApp,
   TEST_ADMIN_PASSWORD,
   TEST_JWT_SECRET,
   type TestApp,
 } from '../../support/app-factory.js';
+import { elapseLoginBackoff } from '../../factories/auth-state.js';
 import { createUser, login, loginAdmin, refreshCookieFrom } from '../../support/auth.js';
+import { testDb } from '../../support/test-db.js';
 
 describe('login, sessions and lockout', () => {
   let t: TestApp;
   let adminToken: string;
+  const db = testDb(() => t.database!.url);
 
   beforeAll(async () => {
     t = await createTestApp({
@@ -17,14 +19,10 @@ describe('login, sessions and lockout', () => {
     });
     adminToken = (await loginAdmin(t)).accessToken;
   });
-  afterAll(() => t.close());
-
-  async function sql(query: string, params: unknown[] = []): Promise<void> {
-    const client = new pg.Client({ connectionString: t.database!.url });
-    await client.connect();
-    await client.query(query, params);
-    await client.end();
-  }
+  afterAll(async () => {
+    await db.close();
+    await t.close();
+  });
 
   it('logs in with JSON or an OAuth2 form, by username or e-mail', async () => {
     const json = await t
@@ -122,9 +120,7 @@ describe('login, sessions and lockout', () => {
     await t.http().post('/api/auth/refresh').send({ refresh_token: user.refreshToken }).expect(200);
 
     // The wait passes (moved back in the database rather than waited for).
-    await sql(
-      "UPDATE login_throttle SET last_failure_at = last_failure_at - interval '31 seconds'",
-    );
+    await elapseLoginBackoff(db, '31 seconds');
     await t
       .http()
       .post('/api/auth/login')
@@ -187,12 +183,7 @@ describe('login, sessions and lockout', () => {
 
   it('stores refresh tokens only as hashes', async () => {
     const { refreshToken } = await loginAdmin(t);
-    const client = new pg.Client({ connectionString: t.database!.url });
-    await client.connect();
-    const { rows } = await client.query<{ token_hash: string }>(
-      'SELECT token_hash FROM refresh_tokens',
-    );
-    await client.end();
+    const rows = await db.rows<{ token_hash: string }>('SELECT token_hash FROM refresh_tokens');
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash))).toBe(true);
     expect(JSON.stringify(rows)).not.toContain(refreshToken);

@@ -1,17 +1,19 @@
 import { readdir } from 'node:fs/promises';
-import pg from 'pg';
 import { migrations } from '../../../migrations/index.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { testDb } from '../../support/test-db.js';
 
 describe('migrations at startup', () => {
   let db: TestDatabase;
   const apps: TestApp[] = [];
+  const sql = testDb(() => db.url);
 
   beforeAll(async () => {
     db = await createTestDatabase({ empty: true });
   });
   afterAll(async () => {
+    await sql.close();
     for (const app of apps) await app.close();
     await db.drop();
   });
@@ -36,12 +38,9 @@ describe('migrations at startup', () => {
     apps.push(...started);
     for (const app of started) await app.http().get('/health/ready').expect(200);
 
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    const { rows } = await client.query<{ name: string; n: string }>(
+    const rows = await sql.rows<{ name: string; n: string }>(
       'SELECT name, count(*) AS n FROM migrations GROUP BY name ORDER BY name',
     );
-    await client.end();
     expect(rows.map((r) => r.name).sort()).toEqual(migrations.map((m) => new m().name).sort());
     expect(rows.every((r) => r.n === '1')).toBe(true);
   });

@@ -1,7 +1,8 @@
-import pg from 'pg';
+import { storeAnnotation } from '../../factories/annotations.js';
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
+import { testDb } from '../../support/test-db.js';
 
 interface Row {
   id: string;
@@ -17,17 +18,13 @@ const symbols = (body: { data: Row[] }) => body.data.map((r) => r.attributes.app
 describe('genes API', () => {
   let t: TestApp;
   let ids: Map<string, number>;
+  const db = testDb(() => t.database!.url);
 
   beforeAll(async () => {
     t = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
     ids = await seedGenes(t.app, SCORING_DATASET);
-    const client = new pg.Client({ connectionString: t.database!.url });
-    await client.connect();
-    const annotate = (gene: string, source: string, data: unknown) =>
-      client.query(
-        `INSERT INTO gene_annotations (gene_id, source, version, annotations) VALUES ($1, $2, '1', $3)`,
-        [ids.get(gene), source, JSON.stringify(data)],
-      );
+    const annotate = (gene: string, source: string, annotations: Record<string, unknown>) =>
+      storeAnnotation(db, { geneId: ids.get(gene)!, source, annotations });
     await annotate('PKD1', 'hgnc', {
       ncbi_gene_id: '5310',
       ensembl_gene_id: 'ENSG00000008710',
@@ -43,9 +40,11 @@ describe('genes API', () => {
     await annotate('COL4A5', 'hgnc', { ncbi_gene_id: '1287', alias_symbol: ['ATS', 'PC2'] });
     await annotate('UMOD', 'uniprot', { accession: 'P07911' });
     await annotate('PKD1', 'gnomad', { pli: 1, oe_lof: 0.12, oe_lof_upper: 0.2, lof_z: 9.1 });
-    await client.end();
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await db.close();
+    await t.close();
+  });
 
   describe('list', () => {
     it('answers JSON:API with default sort, zero scores hidden, meta and links', async () => {

@@ -1,10 +1,10 @@
-import pg from 'pg';
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { EvidenceWriter } from '../../../src/genes/evidence/evidence-writer.service.js';
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
+import { testDb } from '../../support/test-db.js';
 
 /*
  * Hand-worked expectations (7 active sources, so score = sum / 7 × 100):
@@ -43,21 +43,16 @@ describe('evidence scoring', () => {
     t = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
     ids = await seedGenes(t.app, SCORING_DATASET);
   });
-  afterAll(() => t.close());
+  const db = testDb(() => t.database!.url);
+  afterAll(async () => {
+    await db.close();
+    await t.close();
+  });
 
-  async function scores(): Promise<Record<string, unknown>[]> {
-    const client = new pg.Client({ connectionString: t.database!.url });
-    await client.connect();
-    try {
-      return (
-        await client.query(
-          `SELECT g.approved_symbol, s.* FROM gene_scores s JOIN genes g ON g.id = s.gene_id ORDER BY g.approved_symbol`,
-        )
-      ).rows as Record<string, unknown>[];
-    } finally {
-      await client.end();
-    }
-  }
+  const scores = () =>
+    db.rows(
+      `SELECT g.approved_symbol, s.* FROM gene_scores s JOIN genes g ON g.id = s.gene_id ORDER BY g.approved_symbol`,
+    );
 
   it.each(Object.entries(EXPECTED))('scores %s as worked out by hand', async (symbol, expected) => {
     const res = await t.http().get(`/api/genes/${symbol}`).expect(200);
@@ -99,18 +94,12 @@ describe('evidence scoring', () => {
   });
 
   it('leaves planner statistics for the refreshed view, so lists plan on its real size', async () => {
-    const client = new pg.Client({ connectionString: t.database!.url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ attname: string }>(
-        `SELECT attname FROM pg_stats WHERE tablename = 'gene_scores' ORDER BY attname`,
-      );
-      expect(rows.map((r) => r.attname)).toEqual(
-        expect.arrayContaining(['evidence_tier', 'gene_id', 'percentage_score', 'source_count']),
-      );
-    } finally {
-      await client.end();
-    }
+    const rows = await db.rows<{ attname: string }>(
+      `SELECT attname FROM pg_stats WHERE tablename = 'gene_scores' ORDER BY attname`,
+    );
+    expect(rows.map((r) => r.attname)).toEqual(
+      expect.arrayContaining(['evidence_tier', 'gene_id', 'percentage_score', 'source_count']),
+    );
   });
 
   it('is deterministic across repeated refreshes', async () => {

@@ -1,6 +1,5 @@
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import { ResponseFastPath } from '../../../src/http/response-fast-path.js';
 import { securityHeaders } from '../../../src/http/security-headers.js';
 import { GenesController } from '../../../src/genes/genes.controller.js';
@@ -9,6 +8,7 @@ import { MetricsService } from '../../../src/metrics/metrics.service.js';
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
+import { testDb } from '../../support/test-db.js';
 import { eventually } from '../../support/wait.js';
 
 interface Raw {
@@ -174,19 +174,16 @@ describe('response fast path for cached public GETs', () => {
     expect(String(fastLine.msg)).toMatch(/^GET \/api\/genes\/UMOD 200 \d+ms$/);
     expect(header(fast, 'x-request-id')).toBe('log-fast');
 
-    const client = new pg.Client({ connectionString: t.database!.url });
-    await client.connect();
+    const db = testDb(t.database!.url);
     try {
-      const stored = async () =>
-        (
-          await client.query<{ path: string; status_code: number }>(
-            `SELECT path, status_code FROM system_logs WHERE request_id = 'log-fast'`,
-          )
-        ).rows;
+      const stored = () =>
+        db.rows<{ path: string; status_code: number }>(
+          `SELECT path, status_code FROM system_logs WHERE request_id = 'log-fast'`,
+        );
       expect(await eventually(async () => (await stored()).length === 1, 10_000)).toBe(true);
       expect(await stored()).toEqual([{ path: '/api/genes/UMOD', status_code: 200 }]);
     } finally {
-      await client.end();
+      await db.close();
     }
 
     const metrics = await t.app.get(MetricsService).text();

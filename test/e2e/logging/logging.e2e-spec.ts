@@ -1,9 +1,9 @@
-import pg from 'pg';
 import { SYSTEM_LOG_SINK } from '../../../src/logging/logging.module.js';
 import type { SystemLogSink } from '../../../src/logging/system-log.sink.js';
 import { createTestApp, TEST_ADMIN_PASSWORD, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 import { ProbeModule } from '../../support/probe.module.js';
+import { testDb } from '../../support/test-db.js';
 import { eventually } from '../../support/wait.js';
 
 describe('log persistence and admin log queries', () => {
@@ -19,20 +19,19 @@ describe('log persistence and admin log queries', () => {
     token = (await loginAdmin(t)).accessToken;
     sink = t.app.get<SystemLogSink>(SYSTEM_LOG_SINK);
   });
-  afterAll(() => t.close());
+  const db = testDb(() => t.database!.url);
+  afterAll(async () => {
+    await db.close();
+    await t.close();
+  });
 
-  async function rows<T = Record<string, unknown>>(
+  /** Rows of system_logs and friends, once what the writer buffers is stored. */
+  async function rows<T extends Record<string, unknown> = Record<string, unknown>>(
     sql: string,
     params: unknown[] = [],
   ): Promise<T[]> {
     await sink.flush();
-    const client = new pg.Client({ connectionString: t.database!.url });
-    await client.connect();
-    try {
-      return (await client.query(sql, params)).rows as T[];
-    } finally {
-      await client.end();
-    }
+    return db.rows<T>(sql, params);
   }
 
   it('stores request lines with their columns filled', async () => {

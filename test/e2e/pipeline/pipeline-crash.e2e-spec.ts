@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../../src/database/free-port.js';
 import { TEST_ADMIN_PASSWORD, TEST_JWT_SECRET } from '../../support/app-factory.js';
@@ -13,6 +12,7 @@ import {
   type PubTatorSymbol,
 } from '../../support/pubtator-fixture.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { testDb } from '../../support/test-db.js';
 import { eventually } from '../../support/wait.js';
 
 /** 80 articles over 8 pages, each naming one gene. */
@@ -31,6 +31,7 @@ interface ApiBody {
 describe('a pipeline run survives its process being killed', () => {
   const upstream = new FixtureServer();
   let database: TestDatabase;
+  const db = testDb(() => database.url);
   let app: AppProcess | undefined;
   let port: number;
   let env: Record<string, string>;
@@ -65,6 +66,7 @@ describe('a pipeline run survives its process being killed', () => {
       app.child.kill('SIGKILL');
       await app.exited;
     }
+    await db.close();
     await database.drop();
     await upstream.stop();
   });
@@ -130,23 +132,13 @@ describe('a pipeline run survives its process being killed', () => {
     expect(resumed[0]).toBeGreaterThan(1);
     expect(resumed.at(-1)).toBe(8);
 
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      const rows = await client.query<{ symbol: string; pmids: string[] }>(
-        `SELECT g.approved_symbol AS symbol, e.evidence_data -> 'pmids' AS pmids
-         FROM gene_evidence e JOIN genes g ON g.id = e.gene_id
-         WHERE e.source_name = 'PubTator' ORDER BY 1`,
-      );
-      expect(Object.fromEntries(rows.rows.map((r) => [r.symbol, r.pmids]))).toEqual(
-        pmidsByGene(ARTICLES),
-      );
-      const locks = await client.query('SELECT * FROM pipeline_locks');
-      expect(locks.rows).toEqual([]);
-      const checkpoints = await client.query('SELECT * FROM source_checkpoints');
-      expect(checkpoints.rows).toEqual([]);
-    } finally {
-      await client.end();
-    }
+    const rows = await db.rows<{ symbol: string; pmids: string[] }>(
+      `SELECT g.approved_symbol AS symbol, e.evidence_data -> 'pmids' AS pmids
+       FROM gene_evidence e JOIN genes g ON g.id = e.gene_id
+       WHERE e.source_name = 'PubTator' ORDER BY 1`,
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.symbol, r.pmids]))).toEqual(pmidsByGene(ARTICLES));
+    expect(await db.rows('SELECT * FROM pipeline_locks')).toEqual([]);
+    expect(await db.rows('SELECT * FROM source_checkpoints')).toEqual([]);
   }, 240_000);
 });

@@ -1,10 +1,10 @@
-import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
+import { testDb } from '../../support/test-db.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 import {
   PUBTATOR_GENES,
@@ -22,6 +22,8 @@ describe('database outage during reads and writes', () => {
   let proxy: TcpProxy;
   let t: TestApp;
   let curator: string;
+  // Straight to the server, not through the proxy the test cuts.
+  const sql = testDb(() => db.url);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -40,20 +42,13 @@ describe('database outage during reads and writes', () => {
     curator = (await createUser(t, admin.accessToken, 'curator')).accessToken;
   });
   afterAll(async () => {
+    await sql.close();
     await t.close();
     await proxy.stop();
     await db.drop();
   });
 
-  async function geneCount(): Promise<number> {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      return (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM genes')).rows[0].n;
-    } finally {
-      await client.end();
-    }
-  }
+  const geneCount = () => sql.count('genes');
 
   it('answers 503 in the envelope while cut, stays up, loses and duplicates nothing, then recovers', async () => {
     const before = await geneCount();
@@ -97,6 +92,7 @@ describe('database outage during a pipeline run', () => {
   let db: TestDatabase;
   let proxy: TcpProxy;
   let t: TestApp;
+  const sql = testDb(() => db.url);
 
   beforeAll(async () => {
     await upstream.start();
@@ -127,6 +123,7 @@ describe('database outage during a pipeline run', () => {
     await seedPubTatorGenes(t.app);
   });
   afterAll(async () => {
+    await sql.close();
     await t.close();
     await proxy.stop();
     await db.drop();
@@ -146,31 +143,21 @@ describe('database outage during a pipeline run', () => {
     proxy.cut();
     await sleep(3000);
     proxy.restore();
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      let run = { status: '', attempts: 0 };
-      const ended = await eventually(async () => {
-        run = (
-          await client.query<{ status: string; attempts: number }>(
-            'SELECT status, attempts FROM pipeline_runs WHERE id = $1',
-            [runId],
-          )
-        ).rows[0];
-        return ['completed', 'failed', 'cancelled'].includes(run.status);
-      }, 60_000);
-      expect([ended, run.status]).toEqual([true, 'completed']);
-      expect(run.attempts).toBeGreaterThanOrEqual(2);
-      const rows = await client.query<{ symbol: string; pmids: string[] }>(
-        `SELECT g.approved_symbol AS symbol, e.evidence_data -> 'pmids' AS pmids
-         FROM gene_evidence e JOIN genes g ON g.id = e.gene_id
-         WHERE e.source_name = 'PubTator' ORDER BY 1`,
+    let run = { status: '', attempts: 0 };
+    const ended = await eventually(async () => {
+      run = await sql.one<{ status: string; attempts: number }>(
+        'SELECT status, attempts FROM pipeline_runs WHERE id = $1',
+        [runId],
       );
-      expect(Object.fromEntries(rows.rows.map((r) => [r.symbol, r.pmids]))).toEqual(
-        pmidsByGene(articles),
-      );
-    } finally {
-      await client.end();
-    }
+      return ['completed', 'failed', 'cancelled'].includes(run.status);
+    }, 60_000);
+    expect([ended, run.status]).toEqual([true, 'completed']);
+    expect(run.attempts).toBeGreaterThanOrEqual(2);
+    const rows = await sql.rows<{ symbol: string; pmids: string[] }>(
+      `SELECT g.approved_symbol AS symbol, e.evidence_data -> 'pmids' AS pmids
+       FROM gene_evidence e JOIN genes g ON g.id = e.gene_id
+       WHERE e.source_name = 'PubTator' ORDER BY 1`,
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.symbol, r.pmids]))).toEqual(pmidsByGene(articles));
   });
 });

@@ -1,12 +1,12 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { Public } from '../../../src/auth/decorators/access.decorator.js';
 import { runWithLongStatements } from '../../../src/database/resilient-pool.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { testDb } from '../../support/test-db.js';
 
 /** Marks the statements of this file, to find them in pg_stat_activity. */
 const TAG = 'kgdb-cancel-probe';
@@ -40,7 +40,8 @@ class CancelProbeModule {}
 describe('a request statement the client gives up on', () => {
   let db: TestDatabase;
   let t: TestApp;
-  let observer: pg.Client;
+  // Another session than the app's, watching what the server is still running.
+  const observer = testDb(() => db.url);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -54,23 +55,20 @@ describe('a request statement the client gives up on', () => {
       },
       imports: [CancelProbeModule],
     });
-    observer = new pg.Client({ connectionString: db.url });
-    await observer.connect();
   });
   afterAll(async () => {
-    await observer?.end();
+    await observer.close();
     await t?.close();
     await db?.drop();
   });
 
   /** Backends of the app still running the tagged statement. */
   async function stillRunning(): Promise<number> {
-    const { rows } = await observer.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_stat_activity
-        WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE $1`,
+    return observer.count(
+      'pg_stat_activity',
+      `state = 'active' AND pid <> pg_backend_pid() AND query LIKE $1`,
       [`%pg_sleep(40) /* ${TAG} */%`],
     );
-    return rows[0].n;
   }
 
   it('is cancelled on the server, not left running there', async () => {

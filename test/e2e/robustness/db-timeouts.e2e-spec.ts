@@ -1,12 +1,12 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { Public } from '../../../src/auth/decorators/access.decorator.js';
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
+import { testDb } from '../../support/test-db.js';
 
 /** Test-only routes that run exactly one statement each, with no cache in front. */
 @Public()
@@ -48,6 +48,8 @@ describe('database timeouts', () => {
   let proxy: TcpProxy;
   let t: TestApp;
   let pageSize = 10;
+  // Another session, straight to the server (not through the proxy), to hold locks.
+  const holder = testDb(() => db.url);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -62,6 +64,7 @@ describe('database timeouts', () => {
   });
   afterAll(async () => {
     proxy?.dropSilenced();
+    await holder.close();
     await t?.close();
     await proxy?.stop();
     await db?.drop();
@@ -97,11 +100,9 @@ describe('database timeouts', () => {
 
   it('a table locked by another session answers 503 DATABASE_TIMEOUT once the lock timeout passes', async () => {
     await freshGeneList().expect(200);
-    const holder = new pg.Client({ connectionString: db.url });
-    await holder.connect();
     try {
-      await holder.query('BEGIN');
-      await holder.query('LOCK TABLE genes IN ACCESS EXCLUSIVE MODE');
+      await holder.exec('BEGIN');
+      await holder.exec('LOCK TABLE genes IN ACCESS EXCLUSIVE MODE');
       const from = t.logs.lines.length;
       const res = await freshGeneList();
       expect([res.status, res.body.error?.code]).toEqual([503, 'DATABASE_TIMEOUT']);
@@ -110,8 +111,7 @@ describe('database timeouts', () => {
         expect.objectContaining({ msg: 'database statement timed out', code: '55P03' }),
       );
     } finally {
-      await holder.query('ROLLBACK');
-      await holder.end();
+      await holder.exec('ROLLBACK');
     }
     await freshGeneList().expect(200);
   });

@@ -1,8 +1,8 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
-import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
+import { testDb } from '../../support/test-db.js';
 import { eventually } from '../../support/wait.js';
 
 /**
@@ -13,6 +13,8 @@ import { eventually } from '../../support/wait.js';
 describe('logs of failed statements', () => {
   let t: TestApp;
   let user: Awaited<ReturnType<typeof createUser>>;
+  // A session outside the app's pool, to hold locks the app then waits on.
+  const holder = testDb(() => t.database!.url);
 
   beforeAll(async () => {
     t = await createTestApp({
@@ -29,7 +31,10 @@ describe('logs of failed statements', () => {
     const admin = await loginAdmin(t);
     user = await createUser(t, admin.accessToken, 'curator');
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await holder.close();
+    await t?.close();
+  });
 
   const db = () => t.app.get<DataSource>(getDataSourceToken());
 
@@ -64,17 +69,14 @@ describe('logs of failed statements', () => {
 
   it('a statement that times out is logged without its parameters', async () => {
     const next = 'Lock-Timeout-New-Passw0rd-1';
-    const holder = new pg.Client({ connectionString: t.database!.url });
-    await holder.connect();
     const from = t.logs.lines.length;
     try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [user.id]);
+      await holder.exec('BEGIN');
+      await holder.exec('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [user.id]);
       const res = await changePassword(next);
       expect(res.status).toBe(503);
     } finally {
-      await holder.query('ROLLBACK');
-      await holder.end();
+      await holder.exec('ROLLBACK');
     }
     const logged = t.logs
       .records()

@@ -1,7 +1,8 @@
-import pg from 'pg';
 import { createTestApp, TEST_ADMIN_PASSWORD, type TestApp } from '../../support/app-factory.js';
+import { elapseLoginBackoff } from '../../factories/auth-state.js';
 import { createUser, login, loginAdmin } from '../../support/auth.js';
 import { SmtpFixture } from '../../support/smtp-fixture.js';
+import { testDb } from '../../support/test-db.js';
 import { eventually } from '../../support/wait.js';
 
 /**
@@ -14,6 +15,7 @@ describe('login abuse', () => {
   let smtp: SmtpFixture;
   let adminToken: string;
   let ipCounter = 0;
+  const db = testDb(() => t.database!.url);
 
   beforeAll(async () => {
     smtp = new SmtpFixture();
@@ -30,6 +32,7 @@ describe('login abuse', () => {
     adminToken = (await loginAdmin(t)).accessToken;
   });
   afterAll(async () => {
+    await db.close();
     await t.close();
     await smtp.stop();
   });
@@ -42,19 +45,8 @@ describe('login abuse', () => {
   const attempt = (username: string, password: string, ip = freshIp()) =>
     t.http().post('/api/auth/login').set('X-Forwarded-For', ip).send({ username, password });
 
-  async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) {
-    const client = new pg.Client({ connectionString: t.database!.url });
-    await client.connect();
-    try {
-      return (await client.query<T>(sql, params)).rows;
-    } finally {
-      await client.end();
-    }
-  }
-
   /** Lets every login name's back-off run out, as if its wait had passed. */
-  const elapseBackoff = () =>
-    query("UPDATE login_throttle SET last_failure_at = last_failure_at - interval '1 hour'");
+  const elapseBackoff = () => elapseLoginBackoff(db, '1 hour');
 
   it('failed logins from many IPs never lock the admin out nor end its sessions', async () => {
     const session = await loginAdmin(t);

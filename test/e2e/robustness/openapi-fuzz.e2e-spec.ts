@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
+import { testDb } from '../../support/test-db.js';
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 
 interface Schema {
@@ -207,22 +207,16 @@ describe('bad input generated from the OpenAPI document', () => {
     await seedGenes(t.app, SCORING_DATASET.slice(0, 3));
     token = (await loginAdmin(t)).accessToken;
   });
-  afterAll(() => t.close());
+  const db = testDb(() => t.database!.url);
+  afterAll(async () => {
+    await db.close();
+    await t.close();
+  });
 
   async function counts(): Promise<Record<string, number>> {
-    const client = new pg.Client({ connectionString: t.database!.url });
-    await client.connect();
-    try {
-      const out: Record<string, number> = {};
-      for (const table of COUNTED_TABLES) {
-        out[table] = (
-          await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)
-        ).rows[0].n;
-      }
-      return out;
-    } finally {
-      await client.end();
-    }
+    const out: Record<string, number> = {};
+    for (const table of COUNTED_TABLES) out[table] = await db.count(table);
+    return out;
   }
 
   it(`answers every generated case with a 4xx in the error envelope (${CASES.length} cases)`, async () => {

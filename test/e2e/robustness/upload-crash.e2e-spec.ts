@@ -1,8 +1,8 @@
-import pg from 'pg';
 import { freePort } from '../../../src/database/free-port.js';
 import { TEST_ADMIN_PASSWORD, TEST_JWT_SECRET } from '../../support/app-factory.js';
 import { spawnApp, waitForStatus, type AppProcess } from '../../support/app-process.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { testDb } from '../../support/test-db.js';
 import { eventually } from '../../support/wait.js';
 
 /** Symbols no gene answers to: each is staged, one write per row, so the upload is slow. */
@@ -14,6 +14,7 @@ const csv = [
 
 describe('an upload interrupted by SIGKILL', () => {
   let database: TestDatabase;
+  const db = testDb(() => database.url);
   let app: AppProcess | undefined;
   let env: Record<string, string>;
   let port: number;
@@ -34,6 +35,7 @@ describe('an upload interrupted by SIGKILL', () => {
       app.child.kill('SIGKILL');
       await app.exited;
     }
+    await db.close();
     await database.drop();
   });
 
@@ -60,41 +62,34 @@ describe('an upload interrupted by SIGKILL', () => {
   it('leaves nothing of the upload behind, and the next upload works', async () => {
     app = spawnApp(env, port);
     await waitForStatus(app, '/health/ready');
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      const pending = upload(await token(), csv, 'Interrupted Lab').catch(() => null);
-      // Kill while the upload's transaction has written rows but not committed.
-      const writing = await eventually(async () => {
-        const { rows } = await client.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity
-           WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL`,
-        );
-        return rows[0].n > 0;
-      }, 20_000);
-      expect(writing).toBe(true);
-      app.child.kill('SIGKILL');
-      await app.exited;
-      expect(await pending).toBeNull();
+    const pending = upload(await token(), csv, 'Interrupted Lab').catch(() => null);
+    // Kill while the upload's transaction has written rows but not committed.
+    const writing = await eventually(
+      async () =>
+        (await db.count(
+          'pg_stat_activity',
+          'datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL',
+        )) > 0,
+      20_000,
+    );
+    expect(writing).toBe(true);
+    app.child.kill('SIGKILL');
+    await app.exited;
+    expect(await pending).toBeNull();
 
-      app = spawnApp(env, port);
-      await waitForStatus(app, '/health/ready');
-      const counts = async () =>
-        (
-          await client.query<Record<string, number>>(
-            `SELECT (SELECT count(*)::int FROM evidence_uploads) AS uploads,
-                    (SELECT count(*)::int FROM upload_audit) AS audit,
-                    (SELECT count(*)::int FROM gene_staging) AS staged,
-                    (SELECT count(*)::int FROM gene_evidence) AS evidence`,
-          )
-        ).rows[0];
-      expect(await counts()).toEqual({ uploads: 0, audit: 0, staged: 0, evidence: 0 });
+    app = spawnApp(env, port);
+    await waitForStatus(app, '/health/ready');
+    const counts = () =>
+      db.one<Record<string, number>>(
+        `SELECT (SELECT count(*)::int FROM evidence_uploads) AS uploads,
+                (SELECT count(*)::int FROM upload_audit) AS audit,
+                (SELECT count(*)::int FROM gene_staging) AS staged,
+                (SELECT count(*)::int FROM gene_evidence) AS evidence`,
+      );
+    expect(await counts()).toEqual({ uploads: 0, audit: 0, staged: 0, evidence: 0 });
 
-      const res = await upload(await token(), 'symbol\nZQX1\nZQX2\n', 'Next Lab');
-      expect(res.status).toBe(201);
-      expect(await counts()).toEqual({ uploads: 1, audit: 1, staged: 2, evidence: 0 });
-    } finally {
-      await client.end();
-    }
+    const res = await upload(await token(), 'symbol\nZQX1\nZQX2\n', 'Next Lab');
+    expect(res.status).toBe(201);
+    expect(await counts()).toEqual({ uploads: 1, audit: 1, staged: 2, evidence: 0 });
   });
 });

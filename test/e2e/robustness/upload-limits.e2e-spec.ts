@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../../src/database/free-port.js';
@@ -6,6 +5,7 @@ import { repeated, sheetRow, workbook } from '../../factories/xlsx-files.js';
 import { TEST_ADMIN_PASSWORD, TEST_JWT_SECRET } from '../../support/app-factory.js';
 import { spawnApp, waitForStatus, type AppProcess } from '../../support/app-process.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { testDb } from '../../support/test-db.js';
 
 /**
  * The uploads of issue 18 (item 3) against the real process: each is refused with 413
@@ -51,7 +51,7 @@ interface ErrorBody {
 describe('upload limits (issue 18, item 3)', () => {
   let database: TestDatabase;
   let app: AppProcess;
-  let client: pg.Client;
+  const db = testDb(() => database.url);
   let bearer: string;
 
   beforeAll(async () => {
@@ -68,8 +68,6 @@ describe('upload limits (issue 18, item 3)', () => {
       await freePort(),
     );
     await waitForStatus(app, '/health/ready');
-    client = new pg.Client({ connectionString: database.url });
-    await client.connect();
     const res = await fetch(`${app.baseUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -79,7 +77,7 @@ describe('upload limits (issue 18, item 3)', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await client?.end();
+    await db.close();
     if (app && app.child.exitCode === null) {
       app.child.kill('SIGKILL');
       await app.exited;
@@ -116,11 +114,11 @@ describe('upload limits (issue 18, item 3)', () => {
    */
   async function expectHealthyAfterwards(checkLog = true): Promise<void> {
     expect((await fetch(`${app.baseUrl}/health/ready`)).status).toBe(200);
-    const { rows } = await client.query<{ state: string }>(
+    const idle = await db.rows<{ state: string }>(
       `SELECT state FROM pg_stat_activity
        WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'`,
     );
-    expect(rows).toEqual([]);
+    expect(idle).toEqual([]);
     if (!checkLog) return;
     const longest = Math.max(
       0,
@@ -132,12 +130,7 @@ describe('upload limits (issue 18, item 3)', () => {
     expect(longest).toBeLessThan(64 * 1024);
   }
 
-  async function storedUploads(): Promise<number> {
-    const { rows } = await client.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM evidence_uploads',
-    );
-    return rows[0].n;
-  }
+  const storedUploads = (): Promise<number> => db.count('evidence_uploads');
 
   it('refuses a 0.3 MB workbook whose one cell inflates to 300 MB, liveness answering', async () => {
     const bomb = await workbook({
@@ -257,7 +250,7 @@ describe('upload limits (issue 18, item 3)', () => {
   }, 180_000);
 
   it('rolls back and releases the connection when a write fails mid-upload', async () => {
-    await client.query(`
+    await db.exec(`
       CREATE FUNCTION refuse_upload() RETURNS trigger LANGUAGE plpgsql AS
         $$ BEGIN RAISE EXCEPTION 'refused by test'; END $$;
       CREATE TRIGGER refuse_upload BEFORE INSERT ON evidence_uploads
@@ -267,12 +260,9 @@ describe('upload limits (issue 18, item 3)', () => {
       const res = await post(fileForm(csv, 'fails.csv', 'Failing Lab'));
       expect(res.status).toBe(500);
       await expectHealthyAfterwards(false);
-      const { rows } = await client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM gene_staging WHERE original_text LIKE 'ZQY%'`,
-      );
-      expect(rows[0].n).toBe(0);
+      expect(await db.count('gene_staging', "original_text LIKE 'ZQY%'")).toBe(0);
     } finally {
-      await client.query('DROP TRIGGER refuse_upload ON evidence_uploads');
+      await db.exec('DROP TRIGGER refuse_upload ON evidence_uploads');
     }
     const res = await post(fileForm('symbol\nZQY1\n', 'works.csv', 'Failing Lab'));
     expect(res.status).toBe(201);

@@ -1,14 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { CacheService } from '../../../src/cache/cache.service.js';
 import { cacheKey } from '../../../src/cache/cache-key.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { testDb } from '../../support/test-db.js';
 
 describe('CacheService on PostgreSQL', () => {
   let db: TestDatabase;
   let t: TestApp;
   let cache: CacheService;
+  const sql = testDb(() => db.url);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -16,19 +17,10 @@ describe('CacheService on PostgreSQL', () => {
     cache = t.app.get(CacheService);
   });
   afterAll(async () => {
+    await sql.close();
     await t.close();
     await db.drop();
   });
-
-  async function rows(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      return (await client.query(sql, params)).rows as Record<string, unknown>[];
-    } finally {
-      await client.end();
-    }
-  }
 
   it('round-trips values through JSON and tells a cached null from a miss', async () => {
     await cache.set(
@@ -43,7 +35,7 @@ describe('CacheService on PostgreSQL', () => {
     await cache.set('nothing', null, 'genes');
     expect(await cache.get('nothing', 'genes')).toBeNull();
     expect(await cache.get('never-set', 'genes')).toBeUndefined();
-    const [row] = await rows(
+    const [row] = await sql.rows(
       'SELECT key_text, data, cache_key FROM cache_entries WHERE key_text = $1',
       ['nothing'],
     );
@@ -182,7 +174,7 @@ describe('CacheService on PostgreSQL', () => {
       await sleep(1100);
       const result = await c.cleanupExpired();
       expect(result.l2_deleted).toBeGreaterThanOrEqual(1);
-      const left = await rows("SELECT key_text FROM cache_entries WHERE namespace = 'http'");
+      const left = await sql.rows("SELECT key_text FROM cache_entries WHERE namespace = 'http'");
       expect(left.map((r) => r.key_text)).toEqual(['stays']);
     } finally {
       await strict.close();

@@ -12,7 +12,7 @@ import {
   type SortField,
   type SortKey,
 } from '../../../src/genes/genes.repository.js';
-import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
+import { insertUnscoredGenes, SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 
 /** One gene as the list should see it: missing scores count as zero. */
@@ -123,13 +123,12 @@ describe('gene list queries', () => {
   beforeAll(async () => {
     t = await createTestApp();
     await seedGenes(t.app, SCORING_DATASET);
-    // Genes created since the last score refresh have no gene_scores row yet: inserted
-    // directly, so no refresh is scheduled for them.
+    // Genes created since the last score refresh have no gene_scores row yet.
+    await insertUnscoredGenes(t.app, [
+      { symbol: 'HNF4A', hgncId: 'HGNC:11621', aliases: ['MODY1'] },
+      { symbol: 'MME', hgncId: 'HGNC:7102' },
+    ]);
     const db = t.app.get(DataSource);
-    await db.query(
-      `INSERT INTO genes (hgnc_id, approved_symbol, aliases) VALUES
-         ('HGNC:11621', 'HNF4A', '{MODY1}'), ('HGNC:7102', 'MME', '{}')`,
-    );
     const rows = await db.query<
       {
         id: number;

@@ -5,42 +5,34 @@ import { createTestApp } from '../../support/app-factory.js';
 import { ProbeModule } from '../../support/probe.module.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { testDb } from '../../support/test-db.js';
 import { eventually } from '../../support/wait.js';
 
-async function count(url: string, where: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM system_logs WHERE ${where}`,
-    );
-    return rows[0].n;
-  } finally {
-    await client.end();
-  }
-}
+// Every test here reads its own request ids, so they share one database and connection.
+let db: TestDatabase;
+const sql = testDb(() => db.url);
+const count = (where: string) => sql.count('system_logs', where);
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await sql.close();
+  await db.drop();
+});
 
 describe('system_logs writer', () => {
-  let db: TestDatabase;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db.drop());
-
   it('answers level filters without info from the level index, as the log listing sends them', async () => {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
+    await sql.exec('BEGIN');
     try {
-      await client.query('BEGIN');
-      await client.query('SET LOCAL enable_seqscan = off');
+      await sql.exec('SET LOCAL enable_seqscan = off');
       const plan = async (levels: string[]) =>
         (
-          await client.query<{ 'QUERY PLAN': string }>(
+          await sql.rows<{ 'QUERY PLAN': string }>(
             'EXPLAIN SELECT count(*)::int AS n FROM system_logs WHERE level = ANY($1)',
             [levels],
           )
-        ).rows
+        )
           .map((row) => row['QUERY PLAN'])
           .join('\n');
       expect(await plan(['error', 'warn'])).toContain('ix_system_logs_level_timestamp_not_info');
@@ -48,8 +40,7 @@ describe('system_logs writer', () => {
         'ix_system_logs_level_timestamp_not_info',
       );
     } finally {
-      await client.query('ROLLBACK');
-      await client.end();
+      await sql.exec('ROLLBACK');
     }
   });
 
@@ -67,9 +58,9 @@ describe('system_logs writer', () => {
       .set('X-Request-ID', 'shutdown-flush')
       .send({ a: 1 })
       .expect(201);
-    expect(await count(db.url, "request_id = 'shutdown-flush'")).toBe(0);
+    expect(await count("request_id = 'shutdown-flush'")).toBe(0);
     await t.close();
-    expect(await count(db.url, "request_id = 'shutdown-flush'")).toBe(2);
+    expect(await count("request_id = 'shutdown-flush'")).toBe(2);
   });
 
   it('keeps serving while the database is unreachable, with a bounded buffer, then catches up', async () => {
@@ -109,13 +100,10 @@ describe('system_logs writer', () => {
       proxy.restore();
       await t.http().post('/__probe/log').set('X-Request-ID', 'after-outage').send({}).expect(201);
       expect(
-        await eventually(
-          async () => (await count(db.url, "request_id = 'after-outage'")) > 0,
-          40_000,
-        ),
+        await eventually(async () => (await count("request_id = 'after-outage'")) > 0, 40_000),
       ).toBe(true);
       // The newest records of the outage survived (the unit test covers oldest-first dropping).
-      expect(await count(db.url, "request_id = 'outage-299'")).toBeGreaterThan(0);
+      expect(await count("request_id = 'outage-299'")).toBeGreaterThan(0);
     } finally {
       await t.close();
       await viaProxy.end();
@@ -126,7 +114,6 @@ describe('system_logs writer', () => {
 
 describe('system_logs writer with a malformed record', () => {
   it('writes the valid records of a batch and drops only the bad one', async () => {
-    const db = await createTestDatabase();
     const pool = new pg.Pool({ connectionString: db.url, max: 1 });
     try {
       const { SystemLogSink } = await import('../../../src/logging/system-log.sink.js');
@@ -137,10 +124,9 @@ describe('system_logs writer with a malformed record', () => {
       sink.write(JSON.stringify({ level: 'warn', msg: 'third', request_id: 'mixed' }));
       await sink.close();
       expect(sink.stats).toMatchObject({ written: 2, dropped: 1 });
-      expect(await count(db.url, "request_id = 'mixed'")).toBe(2);
+      expect(await count("request_id = 'mixed'")).toBe(2);
     } finally {
       await pool.end();
-      await db.drop();
     }
   });
 });

@@ -1,8 +1,13 @@
+// Integration tier: the parse runs in a worker thread loaded from dist/, so it needs the build.
 import { HttpStatus } from '@nestjs/common';
-import { testUploadLimits } from '../../test/factories/upload-limits.js';
-import type { ParseRequest } from './parse-upload.js';
-import { MAX_WAITING_PARSES, PARALLEL_PARSES, parseInWorker } from './upload-parse.runner.js';
-import { UploadsBusyError } from './upload.errors.js';
+import { testUploadLimits } from '../../factories/upload-limits.js';
+import type { ParseRequest } from '../../../src/uploads/parse-upload.js';
+import {
+  MAX_WAITING_PARSES,
+  PARALLEL_PARSES,
+  parseInWorker,
+} from '../../../src/uploads/upload-parse.runner.js';
+import { UploadsBusyError } from '../../../src/uploads/upload.errors.js';
 
 const LIMITS = testUploadLimits();
 
