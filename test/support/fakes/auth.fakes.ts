@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { Transaction } from '../../../src/database/transaction.js';
 import { WeakPasswordError } from '../../../src/auth/auth.errors.js';
 import type { UserEntity } from '../../../src/auth/entities/user.entity.js';
 import type { PasswordsService } from '../../../src/auth/passwords.service.js';
@@ -77,10 +77,10 @@ export class FakeUsersRepository implements UsersPort {
     return this as unknown as UsersRepository;
   }
 
-  async withAdminSetLock<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async withAdminSetLock<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     this.lockDepth += 1;
     try {
-      return await fn({} as EntityManager);
+      return await fn({} as Transaction);
     } finally {
       this.lockDepth -= 1;
     }
