@@ -25,6 +25,7 @@ import { UsersService } from './users.service.js';
 import { ServiceTokens } from './service-tokens.js';
 
 // Auth's public surface beyond its services, decorators and guards (docs/architecture.md).
+export { REFRESH_COOKIE_PATH } from './auth.controller.js';
 export { roleSatisfies } from './roles.js';
 export { isServiceTokenDigest, ServiceTokens, serviceTokenDigest } from './service-tokens.js';
 

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import { MetricsRegistry } from '../metrics/metrics-registry.js';
+import { MetricsRegistry } from '../metrics/metrics-registry.module.js';
 import { CacheService } from './cache.service.js';
 
 /** Registers the cache's series (lookups per layer, L1 size), read at scrape time. */

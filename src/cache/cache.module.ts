@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MetricsRegistryModule } from '../metrics/metrics-registry.js';
+import { MetricsRegistryModule } from '../metrics/metrics-registry.module.js';
 import { CacheAdminController } from './cache-admin.controller.js';
 import { CacheAdminService } from './cache-admin.service.js';
 import { CacheMetrics } from './cache-metrics.js';

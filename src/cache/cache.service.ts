@@ -30,6 +30,10 @@ import { PostgresCacheStore, type RecordWithJson } from './stores/postgres.store
 
 const PURGE_CHUNK = 1000;
 
+// Part of the cache's public surface: the key builder and the stored record's shape.
+export { cacheKey } from './cache-key.js';
+export type { CacheRecord } from './cache-entry.js';
+
 export interface CleanupResult {
   l2_deleted: number;
   l1_deleted: number;

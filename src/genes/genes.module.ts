@@ -27,7 +27,7 @@ import { StagingRepository } from './staging/staging.repository.js';
 import { StagingService } from './staging/staging.service.js';
 
 // Genes' public surface beyond its services and DTOs (docs/architecture.md).
-export { SOURCE_NAME } from './gene-identifiers.js';
+export { SOURCE_NAME } from '../common/evidence/gene-identifiers.js';
 
 /**
  * Owns genes, evidence per source, annotations rows, the source registry, scoring

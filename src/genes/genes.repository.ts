@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { managerOf, type Transaction } from '../database/transaction.js';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   EVIDENCE_GROUPS,
   EVIDENCE_TIERS,
@@ -315,9 +316,9 @@ export class GenesRepository {
   }
 
   /** HGNC id → gene id, for the ids that exist. */
-  async idsByHgncId(hgncIds: string[], manager?: EntityManager): Promise<Map<string, number>> {
+  async idsByHgncId(hgncIds: string[], tx?: Transaction): Promise<Map<string, number>> {
     if (hgncIds.length === 0) return new Map();
-    const rows = await (manager ?? this.dataSource.manager).query<
+    const rows = await managerOf(tx, this.dataSource.manager).query<
       { id: number; hgnc_id: string }[]
     >('SELECT id, hgnc_id FROM genes WHERE hgnc_id = ANY($1::text[])', [[...new Set(hgncIds)]]);
     return new Map(rows.map((r) => [r.hgnc_id, r.id]));
@@ -332,9 +333,9 @@ export class GenesRepository {
       aliases: string[];
       previousSymbols: string[];
     },
-    manager?: EntityManager,
+    tx?: Transaction,
   ): Promise<number | null> {
-    const rows = await (manager ?? this.dataSource.manager).query<{ id: number }[]>(
+    const rows = await managerOf(tx, this.dataSource.manager).query<{ id: number }[]>(
       `INSERT INTO genes (hgnc_id, approved_symbol, name, aliases, previous_symbols)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
       [gene.hgncId, gene.symbol, gene.name, gene.aliases, gene.previousSymbols],
@@ -346,14 +347,11 @@ export class GenesRepository {
    * Upper-cased symbol → the genes it names: by approved symbol when any gene has it,
    * otherwise by alias or previous symbol (local columns and the HGNC annotation).
    */
-  async matchSymbols(
-    symbols: string[],
-    manager?: EntityManager,
-  ): Promise<Map<string, GeneCandidate[]>> {
+  async matchSymbols(symbols: string[], tx?: Transaction): Promise<Map<string, GeneCandidate[]>> {
     const terms = [...new Set(symbols.map((s) => s.toUpperCase()))];
     const result = new Map<string, GeneCandidate[]>();
     if (terms.length === 0) return result;
-    const rows = await (manager ?? this.dataSource.manager).query<
+    const rows = await managerOf(tx, this.dataSource.manager).query<
       (GeneCandidate & { term: string })[]
     >(
       `WITH t AS (SELECT unnest($1::text[]) AS term),

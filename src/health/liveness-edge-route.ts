@@ -1,4 +1,4 @@
-import type { EdgeRoute } from '../http/response-fast-path.js';
+import type { EdgeRoute } from '../http/http-edge.module.js';
 import { HealthController } from './health.controller.js';
 import type { HealthService } from './health.service.js';
 

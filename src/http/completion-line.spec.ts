@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { pinoHttp } from 'pino-http';
 import { LogCapture } from '../../test/support/log-capture.js';
 import { loadConfig } from '../config/index.js';
-import { buildPinoHttpOptions, slowRequestMs } from '../logging/pino-options.js';
+import { buildPinoHttpOptions, slowRequestMs } from '../logging/logging.module.js';
 import { COMPLETION_KEYS, requestLogging, writeCompletionLine } from './completion-line.js';
 import { requestIdMiddleware } from './request-id.js';
 

@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LevelWithSilent, Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
-import { slowRequestMs, type RequestLogging } from '../logging/pino-options.js';
-import { safeUrl } from '../logging/redaction.js';
+import { type RequestLogging, safeUrl, slowRequestMs } from '../logging/logging.module.js';
 import { elapsedMs, requestIdFor } from './request-id.js';
 
 /**

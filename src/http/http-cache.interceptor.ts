@@ -11,8 +11,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { cacheKey } from '../cache/cache-key.js';
-import { CacheService } from '../cache/cache.service.js';
+import { cacheKey, CacheService } from '../cache/cache.service.js';
 import { ResponseFastPath } from './response-fast-path.js';
 
 const CACHED_RESPONSE = 'kgdb:cached-response';

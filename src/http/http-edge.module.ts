@@ -6,11 +6,14 @@ import {
   type NestModule,
 } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
-import { MetricsRegistryModule } from '../metrics/metrics-registry.js';
+import { MetricsRegistryModule } from '../metrics/metrics-registry.module.js';
 import { HttpCacheInterceptor } from './http-cache.interceptor.js';
 import { HttpDrainService } from './http-drain.service.js';
 import { HttpMetrics } from './http-metrics.js';
 import { ResponseFastPath } from './response-fast-path.js';
+
+// The edge's public surface for modules that add routes to it (docs/architecture.md).
+export type { EdgeRoute } from './response-fast-path.js';
 
 /**
  * Mounts the fast path as route middleware (its mode when CORS is configured, see

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { Histogram } from 'prom-client';
-import { MetricsRegistry } from '../metrics/metrics-registry.js';
+import { MetricsRegistry } from '../metrics/metrics-registry.module.js';
 
 /**
  * Request durations by method, matched route pattern and status, from the first byte in:

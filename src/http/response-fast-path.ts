@@ -6,8 +6,7 @@ import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import proxyaddr from 'proxy-addr';
 import { ACCESS_KEY, type AccessPolicy } from '../auth/decorators/access.decorator.js';
-import type { CacheRecord } from '../cache/cache-entry.js';
-import { CacheService } from '../cache/cache.service.js';
+import { type CacheRecord, CacheService } from '../cache/cache.service.js';
 import type { RateLimitPolicyName } from '../common/rate-limit/rate-limit.decorator.js';
 import {
   RateLimitGuard,
@@ -17,8 +16,8 @@ import {
   type RateLimitCount,
 } from '../common/rate-limit/rate-limit.guard.js';
 import { AppConfig } from '../config/index.js';
-import { slowRequestMs } from '../logging/pino-options.js';
-import { MetricsRegistry } from '../metrics/metrics-registry.js';
+import { slowRequestMs } from '../logging/logging.module.js';
+import { MetricsRegistry } from '../metrics/metrics-registry.module.js';
 import { writeCompletionLine } from './completion-line.js';
 import {
   jsonAnswer,

@@ -32,6 +32,8 @@ import { SystemLogSink } from './system-log.sink.js';
 // Logging's public surface beyond LogsService: the providers it exports (docs/architecture.md).
 export { EventLoopMonitor } from './event-loop.monitor.js';
 export { LogControl } from './log-control.js';
+export { buildPinoHttpOptions, type RequestLogging, slowRequestMs } from './pino-options.js';
+export { safeUrl } from './redaction.js';
 export { SYSTEM_LOG_SINK_TOKEN as SYSTEM_LOG_SINK } from './logs.service.js';
 export type { SystemLogSink } from './system-log.sink.js';
 import { SYSTEM_LOG_SINK_TOKEN as SYSTEM_LOG_SINK } from './logs.service.js';

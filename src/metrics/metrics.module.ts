@@ -5,7 +5,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { PipelineModule } from '../pipeline/pipeline.module.js';
 import { DatabasePoolRepository } from './database-pool.repository.js';
 import { MetricsController } from './metrics.controller.js';
-import { MetricsRegistryModule } from './metrics-registry.js';
+import { MetricsRegistryModule } from './metrics-registry.module.js';
 import { MetricsService } from './metrics.service.js';
 
 /**

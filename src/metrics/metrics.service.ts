@@ -6,7 +6,7 @@ import { ServiceTokens } from '../auth/auth.module.js';
 import { SYSTEM_LOG_SINK, type SystemLogSink } from '../logging/logging.module.js';
 import { PipelineService } from '../pipeline/pipeline.service.js';
 import { DatabasePoolRepository } from './database-pool.repository.js';
-import { MetricsRegistry } from './metrics-registry.js';
+import { MetricsRegistry } from './metrics-registry.module.js';
 
 export const METRICS_TOKEN_NAME = 'metrics';
 const CIRCUIT_STATES = ['closed', 'open', 'half-open', 'isolated'];

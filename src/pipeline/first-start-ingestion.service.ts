@@ -1,8 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { readdir, readFile } from 'node:fs/promises';
-import { UPLOAD_SOURCES } from '../sources/catalog/upload-sources.js';
 import { SourceRunner } from '../sources/runner/source-runner.service.js';
-import { snapshotDataDir } from '../sources/snapshot/snapshot.server.js';
+import { snapshotDataDir, UPLOAD_SOURCES } from '../sources/sources.module.js';
 import { runInBackground } from '../common/background.js';
 import { AppConfig } from '../config/index.js';
 import { GenesService } from '../genes/genes.service.js';

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { SourceRunner, type SourceRunResult } from '../sources/runner/source-runner.service.js';
-import { SourceProgressBus, type SourceProgress } from '../sources/upstream/progress.bus.js';
+import { type SourceProgress, SourceProgressBus } from '../sources/sources.module.js';
 import { CacheService } from '../cache/cache.service.js';
 import { isDatabaseUnavailable } from '../common/errors/index.js';
 import { runWithContext } from '../common/request-context.js';

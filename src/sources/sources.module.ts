@@ -8,10 +8,17 @@ import { SOURCE_CLASSES } from './catalog/source-catalog.js';
 import { HgncNormalizer } from './normalization/hgnc-normalizer.js';
 import { AnnotationRun } from './runner/annotation-run.js';
 import { EvidenceRun } from './runner/evidence-run.js';
+import { SourceRunLock } from './runner/source-run-lock.repository.js';
 import { SourceRunner, UPSTREAM_SOURCES } from './runner/source-runner.service.js';
 import { SnapshotServer } from './snapshot/snapshot.server.js';
 import { SourceProgressBus } from './upstream/progress.bus.js';
 import { UpstreamHttp } from './upstream/upstream-http.service.js';
+
+// The sources' public surface beyond SourceRunner (docs/architecture.md).
+export { UPLOAD_SOURCES, uploadSource } from './catalog/upload-sources.js';
+export { HgncNormalizer } from './normalization/hgnc-normalizer.js';
+export { snapshotDataDir } from './snapshot/snapshot.server.js';
+export { SourceProgressBus, type SourceProgress } from './upstream/progress.bus.js';
 
 /**
  * Owns how data gets in from upstream: the rate-limited, retrying, circuit-broken,
@@ -37,6 +44,7 @@ import { UpstreamHttp } from './upstream/upstream-http.service.js';
     },
     EvidenceRun,
     AnnotationRun,
+    SourceRunLock,
     SourceRunner,
     AnnotationOverviewService,
   ],

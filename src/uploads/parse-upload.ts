@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { EvidenceRecord, RowFailure } from '../sources/evidence/evidence-record.js';
-import { EVIDENCE_MERGERS } from '../genes/evidence-merge.js';
+import type { EvidenceRecord, RowFailure } from '../common/evidence/evidence-record.js';
+import { EVIDENCE_MERGERS } from '../common/evidence/evidence-merge.js';
 import { UploadLimitExceeded, type UploadLimits } from './upload-limits.js';
 import { UPLOAD_SOURCES, readTable, type UploadFormat } from './upload-parser.js';
 

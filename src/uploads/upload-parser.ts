@@ -3,9 +3,13 @@ import type {
   EvidenceRecord,
   ParseResult,
   RowFailure,
-} from '../sources/evidence/evidence-record.js';
-import { EVIDENCE_MERGERS, diagnosticPanelsData, literatureData } from '../genes/evidence-merge.js';
-import { GENE_SYMBOL, HGNC_ID_INPUT } from '../genes/gene-identifiers.js';
+} from '../common/evidence/evidence-record.js';
+import {
+  EVIDENCE_MERGERS,
+  diagnosticPanelsData,
+  literatureData,
+} from '../common/evidence/evidence-merge.js';
+import { GENE_SYMBOL, HGNC_ID_INPUT } from '../common/evidence/gene-identifiers.js';
 import { delimitedRows } from './delimited-rows.js';
 import { storedZip } from './stored-zip.js';
 import { UploadLimitExceeded, type UploadLimits } from './upload-limits.js';

@@ -25,7 +25,7 @@ import { Public, RequireRole } from '../auth/decorators/access.decorator.js';
 import { CurrentUser, type AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
 import { OffsetPageQuery } from '../common/dto/offset-page.query.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
-import { SOURCE_NAME } from '../genes/gene-identifiers.js';
+import { SOURCE_NAME } from '../common/evidence/gene-identifiers.js';
 import { UploadFileInterceptor } from './upload-file.interceptor.js';
 import { UploadsService, type UploadedFile as File } from './uploads.service.js';
 

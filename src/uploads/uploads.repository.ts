@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { managerOf, type Transaction, asTransaction } from '../database/transaction.js';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { IngestRecord } from '../genes/evidence/evidence-writer.service.js';
 import { runWithLongStatements } from '../database/resilient-pool.js';
 
@@ -46,12 +47,12 @@ export class UploadsRepository {
    * connection whose rollback failed is closed instead of going back to the pool, where
    * it would sit `idle in transaction (aborted)` and hold locks.
    */
-  async longTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async longTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     let broken: Error | undefined;
     try {
       await runner.startTransaction();
-      const result = await runWithLongStatements(() => work(runner.manager));
+      const result = await runWithLongStatements(() => work(asTransaction(runner.manager)));
       await runner.commitTransaction();
       return result;
     } catch (error) {
@@ -69,12 +70,13 @@ export class UploadsRepository {
   }
 
   /** Runs `work` in one transaction. */
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work(asTransaction(manager)));
   }
 
   /** The first active upload of the same bytes to `source`, if any. */
-  async sameContent(manager: EntityManager, source: string, hash: string): Promise<number | null> {
+  async sameContent(tx: Transaction, source: string, hash: string): Promise<number | null> {
+    const manager = managerOf(tx, this.dataSource.manager);
     const [row] = await manager.query<{ id: number }[]>(
       `SELECT id FROM evidence_uploads WHERE source_name = $1 AND file_hash = $2 AND status = 'completed'
        ORDER BY id LIMIT 1`,
@@ -83,7 +85,8 @@ export class UploadsRepository {
     return row?.id ?? null;
   }
 
-  async insert(manager: EntityManager, u: NewUpload): Promise<number> {
+  async insert(tx: Transaction, u: NewUpload): Promise<number> {
+    const manager = managerOf(tx, this.dataSource.manager);
     const [row] = await manager.query<{ id: number }[]>(
       `INSERT INTO evidence_uploads (source_name, identifier, file_name, content_type, format, file_size,
          file_hash, mode, rows, gene_count, genes_stored, genes_staged, failed, failures, metadata, records,
@@ -115,11 +118,8 @@ export class UploadsRepository {
   }
 
   /** Marks every active upload of an identifier deleted; how many there were. */
-  async withdrawIdentifier(
-    manager: EntityManager,
-    source: string,
-    identifier: string,
-  ): Promise<number> {
+  async withdrawIdentifier(tx: Transaction, source: string, identifier: string): Promise<number> {
+    const manager = managerOf(tx, this.dataSource.manager);
     const [, withdrawn]: [unknown, number] = await manager.query(
       `UPDATE evidence_uploads SET status = 'deleted', deleted_at = now()
        WHERE source_name = $1 AND identifier = $2 AND status = 'completed'`,
@@ -129,7 +129,8 @@ export class UploadsRepository {
   }
 
   /** Locks an active upload and marks it deleted; its identifier, or null if there is none. */
-  async withdraw(manager: EntityManager, source: string, id: number): Promise<string | null> {
+  async withdraw(tx: Transaction, source: string, id: number): Promise<string | null> {
+    const manager = managerOf(tx, this.dataSource.manager);
     const [upload] = await manager.query<{ identifier: string }[]>(
       `SELECT identifier FROM evidence_uploads
        WHERE id = $1 AND source_name = $2 AND status = 'completed' FOR UPDATE`,
@@ -145,10 +146,11 @@ export class UploadsRepository {
 
   /** The records of an identifier's active uploads, in upload order. */
   active(
-    manager: EntityManager,
+    tx: Transaction,
     source: string,
     identifier: string,
   ): Promise<{ id: number; records: IngestRecord[] }[]> {
+    const manager = managerOf(tx, this.dataSource.manager);
     return manager.query(
       `SELECT id, records FROM evidence_uploads
        WHERE source_name = $1 AND identifier = $2 AND status = 'completed' ORDER BY id`,
@@ -193,7 +195,8 @@ export class UploadsRepository {
     return row;
   }
 
-  async audit(manager: EntityManager, entry: AuditEntry): Promise<void> {
+  async audit(tx: Transaction, entry: AuditEntry): Promise<void> {
+    const manager = managerOf(tx, this.dataSource.manager);
     await manager.query(
       `INSERT INTO upload_audit (source_name, action, identifier, upload_id, user_id, username, details)
        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,

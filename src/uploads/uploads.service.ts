@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import type { RowFailure } from '../sources/evidence/evidence-record.js';
-import { uploadSource } from '../sources/catalog/upload-sources.js';
-import { HgncNormalizer } from '../sources/normalization/hgnc-normalizer.js';
+import type { Transaction } from '../database/transaction.js';
+import type { RowFailure } from '../common/evidence/evidence-record.js';
+import { HgncNormalizer, uploadSource } from '../sources/sources.module.js';
 import type { AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
 import {
   NotFoundError,
@@ -247,7 +246,7 @@ export class UploadsService {
 
   /** Evidence in batches of WRITE_BATCH records, all in the caller's transaction. */
   private async store(
-    manager: EntityManager,
+    manager: Transaction,
     spec: UploadSourceSpec,
     records: IngestRecord[],
   ): Promise<IngestResult> {
@@ -357,7 +356,7 @@ export class UploadsService {
   }
 
   private async removeIdentifier(
-    manager: EntityManager,
+    manager: Transaction,
     spec: UploadSourceSpec,
     identifier: string,
   ): Promise<{ genes_updated: number; genes_removed: number }> {
@@ -370,7 +369,7 @@ export class UploadsService {
   }
 
   private async audit(
-    manager: EntityManager,
+    manager: Transaction,
     source: string,
     action: 'upload' | 'delete_identifier' | 'delete_upload',
     user: AuthenticatedUser | null,

@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { UpstreamHttp } from '../../sources/upstream/upstream-http.service.js';
-import { isServiceTokenDigest } from '../../auth/service-tokens.js';
+import { isServiceTokenDigest } from '../../auth/auth.module.js';
 import type { CacheService } from '../../cache/cache.service.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/index.js';
 import { loadConfig } from '../../config/index.js';
 import type { DatabaseEndpoint } from '../../database/database-endpoint.js';
-import type { LogControl } from '../../logging/log-control.js';
+import type { LogControl } from '../../logging/logging.module.js';
 import type { PipelineService } from '../../pipeline/pipeline.service.js';
 import { SETTINGS } from './settings.catalog.js';
 import type {

@@ -1,5 +1,5 @@
 import type { SourceRegistration as DefinedSource } from '../../genes/registry/source-registry.service.js';
-import type { SourceDeclaration } from '../../sources/catalog/source-declaration.js';
+import type { SourceDeclaration } from '../../sources/catalog/source-declaration.types.js';
 
 export type { DefinedSource };
 

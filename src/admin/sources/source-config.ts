@@ -1,5 +1,5 @@
 import type { AppConfig } from '../../config/index.js';
-import type { SourceDeclaration } from '../../sources/catalog/source-declaration.js';
+import type { SourceDeclaration } from '../../sources/catalog/source-declaration.types.js';
 
 const MASK = '***';
 const SECRET_KEY = /(pass(word)?|secret|token|api[_-]?key|key)$/i;

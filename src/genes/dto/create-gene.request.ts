@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { GENE_SYMBOL, HGNC_ID_INPUT } from '../gene-identifiers.js';
+import { GENE_SYMBOL, HGNC_ID_INPUT } from '../../common/evidence/gene-identifiers.js';
 
 export class CreateGeneRequest {
   @ApiProperty({ example: 'HGNC:9008' })

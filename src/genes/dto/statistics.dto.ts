@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { SOURCE_NAME } from '../gene-identifiers.js';
+import { SOURCE_NAME } from '../../common/evidence/gene-identifiers.js';
 import { ScoreFiltersQuery } from './score-filters.query.js';
 import { toBoolean, toList } from '../../common/dto/query-transforms.js';
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Transaction } from '../../database/transaction.js';
 import { isTransientConflict } from '../../common/errors/index.js';
-import { EVIDENCE_MERGERS } from '../evidence-merge.js';
+import { EVIDENCE_MERGERS } from '../../common/evidence/evidence-merge.js';
 import { GenesRepository, type GeneCandidate } from '../genes.repository.js';
 import { StagingRepository } from '../staging/staging.repository.js';
 import { EvidenceRepository } from './evidence.repository.js';
@@ -74,7 +74,7 @@ export class EvidenceWriter {
    * of an accumulating source, inside the caller's transaction: a row left empty is deleted.
    */
   async removeIdentifier(
-    manager: EntityManager,
+    manager: Transaction,
     source: string,
     field: string,
     identifier: string,
@@ -145,7 +145,7 @@ export class EvidenceWriter {
    */
   private async inTransaction<T>(
     source: string,
-    work: (manager: EntityManager) => Promise<T>,
+    work: (manager: Transaction) => Promise<T>,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -162,7 +162,7 @@ export class EvidenceWriter {
    * the scores dirty once it commits.
    */
   async ingestWith(
-    manager: EntityManager,
+    manager: Transaction,
     source: string,
     records: IngestRecord[],
     options: IngestOptions,
@@ -216,7 +216,7 @@ export class EvidenceWriter {
     return result;
   }
 
-  private async resolveAll(manager: EntityManager, records: IngestRecord[]): Promise<Resolution[]> {
+  private async resolveAll(manager: Transaction, records: IngestRecord[]): Promise<Resolution[]> {
     // New genes are inserted in HGNC id order, the same in every transaction, so two
     // sources storing at once do not wait on each other's genes in opposite orders.
     const withId = records

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { managerOf, type Transaction, asTransaction } from '../../database/transaction.js';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
-import { EVIDENCE_MERGERS } from '../evidence-merge.js';
+import type { DataSource } from 'typeorm';
+import { EVIDENCE_MERGERS } from '../../common/evidence/evidence-merge.js';
 
 /** The SQL of `gene_evidence`: the only code that writes it (through EvidenceWriter). */
 @Injectable()
@@ -9,24 +10,8 @@ export class EvidenceRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Runs `work` in one transaction. */
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
-  /**
-   * Creates or replaces the one evidence row of a gene for a source (merging into the
-   * stored row for accumulating sources); true when created.
-   */
-  async upsertOne(
-    geneId: number,
-    source: string,
-    data: Record<string, unknown>,
-    detail: string | null,
-  ): Promise<boolean> {
-    const [inserted] = await this.dataSource.transaction((manager) =>
-      this.upsertMany(manager, source, new Map([[geneId, { data, detail }]])),
-    );
-    return inserted;
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work(asTransaction(manager)));
   }
 
   /**
@@ -34,10 +19,11 @@ export class EvidenceRepository {
    * stored rows first. Returns, per gene in map order, whether its row was created.
    */
   async upsertMany(
-    manager: EntityManager,
+    tx: Transaction,
     source: string,
     byGene: ReadonlyMap<number, { data: Record<string, unknown>; detail: string | null }>,
   ): Promise<boolean[]> {
+    const manager = managerOf(tx, this.dataSource.manager);
     if (byGene.size === 0) return [];
     const ids = [...byGene.keys()];
     const rows = new Map(byGene);
@@ -75,11 +61,12 @@ export class EvidenceRepository {
 
   /** A source's rows whose `field` object has the key `identifier`, locked for update. */
   rowsWithIdentifier(
-    manager: EntityManager,
+    tx: Transaction,
     source: string,
     field: string,
     identifier: string,
   ): Promise<{ id: string; evidence_data: Record<string, unknown> }[]> {
+    const manager = managerOf(tx, this.dataSource.manager);
     return manager.query(
       `SELECT id, evidence_data FROM gene_evidence
        WHERE source_name = $1 AND jsonb_typeof(evidence_data -> $2) = 'object'
@@ -89,16 +76,18 @@ export class EvidenceRepository {
     );
   }
 
-  async deleteRow(manager: EntityManager, id: string): Promise<void> {
+  async deleteRow(tx: Transaction, id: string): Promise<void> {
+    const manager = managerOf(tx, this.dataSource.manager);
     await manager.query('DELETE FROM gene_evidence WHERE id = $1', [id]);
   }
 
   async replaceRow(
-    manager: EntityManager,
+    tx: Transaction,
     id: string,
     data: Record<string, unknown>,
     detail: string | null,
   ): Promise<void> {
+    const manager = managerOf(tx, this.dataSource.manager);
     await manager.query(
       `UPDATE gene_evidence SET evidence_data = $2::jsonb, source_detail = $3, updated_at = now()
        WHERE id = $1`,

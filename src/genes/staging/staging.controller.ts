@@ -30,7 +30,7 @@ import {
 } from '../../auth/decorators/current-user.decorator.js';
 import { OffsetPageQuery } from '../../common/dto/offset-page.query.js';
 import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
-import { GENE_SYMBOL, HGNC_ID_INPUT, SOURCE_NAME } from '../gene-identifiers.js';
+import { GENE_SYMBOL, HGNC_ID_INPUT, SOURCE_NAME } from '../../common/evidence/gene-identifiers.js';
 import { StagingService, type BulkOutcome } from './staging.service.js';
 
 export class ListStagingQuery extends OffsetPageQuery {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { managerOf, type Transaction } from '../../database/transaction.js';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
 export interface StagingRow {
   id: number;
@@ -35,9 +36,9 @@ export class StagingRepository {
       detail: string | null;
       priority: number;
     },
-    manager?: EntityManager,
+    tx?: Transaction,
   ): Promise<void> {
-    await (manager ?? this.dataSource.manager).query(
+    await managerOf(tx, this.dataSource.manager).query(
       `INSERT INTO gene_staging (source_name, original_text, reason, candidates, evidence_data, evidence_detail, priority)
        VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7)
        ON CONFLICT (source_name, upper(original_text)) WHERE status = 'pending' DO UPDATE SET

@@ -1,5 +1,5 @@
 import type { AnnotationTarget } from '../../genes/annotations/annotation-store.service.js';
-import type { AnnotationDeclaration } from '../catalog/source-declaration.js';
+import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import { UpstreamSource, type SourceRunContext } from '../base/upstream-source.js';
 
 export type AnnotationGene = AnnotationTarget;

@@ -1,4 +1,4 @@
-import type { AnnotationDeclaration } from '../catalog/source-declaration.js';
+import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
 import { SourceToolkit } from '../base/source-toolkit.js';
 import {

@@ -1,4 +1,4 @@
-import type { AnnotationDeclaration } from '../catalog/source-declaration.js';
+import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
 import { AnnotationStoreService } from '../../genes/annotations/annotation-store.service.js';
 import type { SourceRunContext } from '../base/upstream-source.js';

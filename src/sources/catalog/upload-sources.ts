@@ -1,4 +1,4 @@
-import type { UploadDeclaration } from './source-declaration.js';
+import type { UploadDeclaration } from './source-declaration.types.js';
 
 /** Commercial diagnostic panels: one file per laboratory, merged per provider. */
 export const DIAGNOSTIC_PANELS: UploadDeclaration = {

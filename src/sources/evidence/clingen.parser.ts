@@ -6,7 +6,7 @@ import {
   type EvidenceRecord,
   type ParseResult,
   type RowFailure,
-} from './evidence-record.js';
+} from '../../common/evidence/evidence-record.js';
 
 export interface ClinGenFilter {
   /** GCEP names (without the "Gene Curation Expert Panel" suffix) that are kidney panels. */

@@ -1,9 +1,9 @@
-import type { EvidenceDeclaration } from '../catalog/source-declaration.js';
+import type { EvidenceDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
 import { EvidenceSource, type SourceRunContext } from '../base/upstream-source.js';
 import { SourceToolkit } from '../base/source-toolkit.js';
 import { parseClinGenCsv } from './clingen.parser.js';
-import type { ParseResult } from './evidence-record.js';
+import type { ParseResult } from '../../common/evidence/evidence-record.js';
 
 /** ClinGen gene–disease validity: the CSV download, kidney expert panels or keywords. */
 @Injectable()

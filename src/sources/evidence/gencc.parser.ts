@@ -6,7 +6,7 @@ import {
   type EvidenceRecord,
   type ParseResult,
   type RowFailure,
-} from './evidence-record.js';
+} from '../../common/evidence/evidence-record.js';
 
 interface Submission {
   disease_name: string;

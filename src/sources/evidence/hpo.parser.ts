@@ -3,7 +3,7 @@ import {
   type EvidenceRecord,
   type ParseResult,
   type RowFailure,
-} from './evidence-record.js';
+} from '../../common/evidence/evidence-record.js';
 
 export { descendantsOf } from '../parsing/obographs.js';
 

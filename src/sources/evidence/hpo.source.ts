@@ -1,8 +1,8 @@
-import type { EvidenceDeclaration } from '../catalog/source-declaration.js';
+import type { EvidenceDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
 import { EvidenceSource, type SourceRunContext } from '../base/upstream-source.js';
 import { SourceToolkit } from '../base/source-toolkit.js';
-import type { ParseResult } from './evidence-record.js';
+import type { ParseResult } from '../../common/evidence/evidence-record.js';
 import { descendantsOf, parseGenesToPhenotype } from './hpo.parser.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { EvidenceDeclaration } from '../catalog/source-declaration.js';
+import type { EvidenceDeclaration } from '../catalog/source-declaration.types.js';
 import {
   HGNC_ID,
   matchesAny,
@@ -6,7 +6,7 @@ import {
   type EvidenceRecord,
   type ParseResult,
   type RowFailure,
-} from './evidence-record.js';
+} from '../../common/evidence/evidence-record.js';
 import { Injectable } from '@nestjs/common';
 import { EvidenceSource, type SourceRunContext } from '../base/upstream-source.js';
 import { SourceToolkit } from '../base/source-toolkit.js';

@@ -1,12 +1,16 @@
 import { EvidenceWriter } from '../../genes/evidence/evidence-writer.service.js';
-import type { EvidenceDeclaration } from '../catalog/source-declaration.js';
+import type { EvidenceDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { pubtatorData, type PubTatorMention } from '../../genes/evidence-merge.js';
+import { pubtatorData, type PubTatorMention } from '../../common/evidence/evidence-merge.js';
 import { EvidenceSource, type SourceRunContext } from '../base/upstream-source.js';
 import { SourceToolkit } from '../base/source-toolkit.js';
 import { UpstreamUnavailableError } from '../upstream/upstream.errors.js';
-import type { EvidenceRecord, ParseResult, RowFailure } from './evidence-record.js';
+import type {
+  EvidenceRecord,
+  ParseResult,
+  RowFailure,
+} from '../../common/evidence/evidence-record.js';
 
 interface SearchArticle {
   pmid?: number | string;

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/index.js';
-import { GENE_SYMBOL } from '../../genes/gene-identifiers.js';
-import { HGNC_ID } from '../evidence/evidence-record.js';
+import { GENE_SYMBOL } from '../../common/evidence/gene-identifiers.js';
+import { HGNC_ID } from '../../common/evidence/evidence-record.js';
 import { EvidenceWriter, type IngestRecord } from '../../genes/evidence/evidence-writer.service.js';
 import { SnapshotServer } from '../snapshot/snapshot.server.js';
 import { UpstreamHttp } from '../upstream/upstream-http.service.js';

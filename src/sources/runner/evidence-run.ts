@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { isDatabaseUnavailable } from '../../common/errors/index.js';
 import { EvidenceWriter, type IngestResult } from '../../genes/evidence/evidence-writer.service.js';
 import type { EvidenceSource, SourceRunContext } from '../base/upstream-source.js';
-import type { RowFailure } from '../evidence/evidence-record.js';
+import type { RowFailure } from '../../common/evidence/evidence-record.js';
 import { HgncNormalizer, type NormalizationReport } from '../normalization/hgnc-normalizer.js';
 import { SourceProgressBus, type SourceProgress } from '../upstream/progress.bus.js';
 import { ScoreRefresher } from '../../genes/scoring/score-refresher.service.js';

@@ -1,16 +1,14 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { ConflictError, DomainError } from '../../common/errors/index.js';
 import { runWithContext } from '../../common/request-context.js';
-import { withTryAdvisoryLock } from '../../database/advisory-lock.js';
 import { AnnotationSource } from '../annotations/annotation-source.js';
 import { EvidenceSource, type UpstreamSource } from '../base/upstream-source.js';
-import { type SourceDeclaration } from '../catalog/source-declaration.js';
+import { type SourceDeclaration } from '../catalog/source-declaration.types.js';
 import { UPLOAD_SOURCES } from '../catalog/upload-sources.js';
 import { AnnotationRun, type AnnotationRunResult } from './annotation-run.js';
 import { EvidenceRun, type EvidenceRunResult } from './evidence-run.js';
+import { SourceRunLock } from './source-run-lock.repository.js';
 
 /** Injection token: every upstream source the app runs (see catalog/source-catalog.ts). */
 export const UPSTREAM_SOURCES = Symbol('UPSTREAM_SOURCES');
@@ -47,7 +45,7 @@ export class SourceRunner {
   constructor(
     private readonly evidenceRun: EvidenceRun,
     private readonly annotationRun: AnnotationRun,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly lock: SourceRunLock,
     @Inject(UPSTREAM_SOURCES) sources: UpstreamSource[],
   ) {
     const ordered = [...sources].sort(
@@ -118,7 +116,7 @@ export class SourceRunner {
       geneIds: options.geneIds,
     };
     try {
-      const locked = await withTryAdvisoryLock(this.dataSource, `source-run:${source.name}`, () =>
+      const locked = await this.lock.exclusive(source.name, () =>
         runWithContext({ runId }, (): Promise<SourceRunResult> =>
           source instanceof EvidenceSource
             ? this.evidenceRun.execute(source, request)

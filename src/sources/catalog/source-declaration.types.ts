@@ -63,15 +63,3 @@ export interface AnnotationDeclaration extends DeclarationBase {
 
 export type SourceDeclaration = EvidenceDeclaration | UploadDeclaration | AnnotationDeclaration;
 export type ScoredDeclaration = EvidenceDeclaration | UploadDeclaration;
-
-export const isScored = (d: SourceDeclaration): d is ScoredDeclaration =>
-  d.kind === 'evidence' || d.kind === 'upload';
-
-/** Sorted by run order, then name, so every reader sees the same order. */
-export function byRunOrder<T extends { declaration: SourceDeclaration }>(items: T[]): T[] {
-  return [...items].sort(
-    (a, b) =>
-      a.declaration.runOrder - b.declaration.runOrder ||
-      a.declaration.name.localeCompare(b.declaration.name),
-  );
-}
