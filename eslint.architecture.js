@@ -90,7 +90,6 @@ function moduleBoundaries(srcDir) {
 
 /** @param {URL | string} srcDir the folder whose top-level folders are the modules */
 export function buildArchitectureRules(srcDir = new URL('./src', import.meta.url)) {
-  const off = (rules) => Object.fromEntries(rules.map((rule) => [rule, 'off']));
   return [
     {
       files: ['src/**/*.ts'],

@@ -135,11 +135,15 @@ export class CreateGeneTables1795248508765 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "ix_genes_symbol_trgm" ON "genes" USING gin (upper("approved_symbol") gin_trgm_ops)`,
     );
-    for (const sql of SCORING_SQL) await queryRunner.query(sql);
+    for (const sql of SCORING_SQL) {
+      await queryRunner.query(sql);
+    }
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const sql of SCORING_DROP) await queryRunner.query(sql);
+    for (const sql of SCORING_DROP) {
+      await queryRunner.query(sql);
+    }
     await queryRunner.query(`DROP INDEX "public"."ix_genes_symbol_trgm"`);
     await queryRunner.query(`DROP INDEX "public"."ix_genes_aliases"`);
     await queryRunner.query(`DROP INDEX "public"."uq_genes_symbol_upper"`);

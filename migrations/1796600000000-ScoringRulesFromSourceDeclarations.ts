@@ -179,11 +179,15 @@ export class ScoringRulesFromSourceDeclarations1796600000000 implements Migratio
         [name, displayName, description, category, (rule as { rule: string }).rule, rule, status],
       );
     }
-    for (const sql of UP) await queryRunner.query(sql);
+    for (const sql of UP) {
+      await queryRunner.query(sql);
+    }
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const sql of DOWN) await queryRunner.query(sql);
+    for (const sql of DOWN) {
+      await queryRunner.query(sql);
+    }
     await queryRunner.query('ALTER TABLE "data_sources" DROP COLUMN "scoring_rule"');
   }
 }

@@ -1,13 +1,11 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
-import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
+
 import { AdminModule } from './admin/admin.module.js';
-import { SourcesModule } from './sources/sources.module.js';
-import { UploadsModule } from './uploads/uploads.module.js';
-import { PipelineModule } from './pipeline/pipeline.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppCacheModule } from './cache/cache.module.js';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
 import { AppConfig, AppConfigModule } from './config/index.js';
 import { DatabaseModule } from './database/database.module.js';
 import { GenesModule } from './genes/genes.module.js';
@@ -16,6 +14,9 @@ import { requestLogging } from './http/completion-line.js';
 import { HttpEdgeModule } from './http/http-edge.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { PipelineModule } from './pipeline/pipeline.module.js';
+import { SourcesModule } from './sources/sources.module.js';
+import { UploadsModule } from './uploads/uploads.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;

@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { Logger } from 'nestjs-pino';
+
 import { createValidationPipe } from './common/pipes/validation.pipe.js';
 import type { AppConfig } from './config/index.js';
 import { HealthService } from './health/health.service.js';

@@ -1,12 +1,14 @@
 import 'reflect-metadata';
+
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger, PinoLogger } from 'nestjs-pino';
+
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import { installProcessFaultPolicy } from './common/lifecycle/process-faults.js';
+import { type AppConfig, ConfigValidationError, loadConfig } from './config/index.js';
 import { MetricsService } from './metrics/metrics.service.js';
-import { ConfigValidationError, loadConfig, type AppConfig } from './config/index.js';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -53,7 +55,9 @@ let config: AppConfig;
 try {
   config = loadConfig();
 } catch (error) {
-  if (error instanceof ConfigValidationError) fail(error.message);
+  if (error instanceof ConfigValidationError) {
+    fail(error.message);
+  }
   throw error;
 }
 bootstrap(config).catch((error: unknown) => {

@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
-import { SourcesModule } from '../sources/sources.module.js';
+
 import { GenesModule } from '../genes/genes.module.js';
 import { PipelineModule } from '../pipeline/pipeline.module.js';
+import { SourcesModule } from '../sources/sources.module.js';
 import { SettingsController } from './settings/settings.controller.js';
 import { SettingsRepository } from './settings/settings.repository.js';
 import { SettingsService } from './settings/settings.service.js';
+import { SourceAdminController } from './sources/source-admin.controller.js';
+import { SourceAdminService } from './sources/source-admin.service.js';
 import { SystemController } from './system/system.controller.js';
 import { SystemRepository } from './system/system.repository.js';
 import { SystemService } from './system/system.service.js';
-import { SourceAdminService } from './sources/source-admin.service.js';
-import { SourceAdminController } from './sources/source-admin.controller.js';
 
 /**
  * Owns what an operator runs the service with: the data-source registry (registration at

@@ -1,13 +1,14 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { CookieOptions, Request, Response } from 'express';
+
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
+import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
 import { AppConfig } from '../config/index.js';
 import { ForbiddenError, UnauthorizedError } from './auth.errors.js';
 import { AuthService, type Session } from './auth.service.js';
 import { Public, RequireRole } from './decorators/access.decorator.js';
-import { CurrentUser, type AuthenticatedUser } from './decorators/current-user.decorator.js';
-import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
+import { type AuthenticatedUser, CurrentUser } from './decorators/current-user.decorator.js';
 import {
   ChangePasswordRequest,
   ForgotPasswordRequest,
@@ -17,7 +18,7 @@ import {
   ResetPasswordRequest,
 } from './dto/auth.requests.js';
 import { MessageResponse, TokenResponse, UserResponse } from './dto/auth.responses.js';
-import { DEVICE_TTL_SECONDS, type ClientInfo } from './tokens.service.js';
+import { type ClientInfo, DEVICE_TTL_SECONDS } from './tokens.service.js';
 import { UsersService } from './users.service.js';
 
 export const REFRESH_COOKIE = 'refresh_token';
@@ -59,7 +60,9 @@ export class AuthController {
       token_type: 'bearer',
       expires_in: session.expiresIn,
     };
-    if (includeRefresh) body.refresh_token = session.refreshToken;
+    if (includeRefresh) {
+      body.refresh_token = session.refreshToken;
+    }
     return body;
   }
 
@@ -116,11 +119,15 @@ export class AuthController {
       );
     }
     const token = fromBody ?? fromCookie;
-    if (!token) throw new UnauthorizedError('No refresh token', 'INVALID_REFRESH_TOKEN');
+    if (!token) {
+      throw new UnauthorizedError('No refresh token', 'INVALID_REFRESH_TOKEN');
+    }
     try {
       return this.respond(res, await this.auth.refresh(token, client(req)), fromBody !== undefined);
     } catch (error) {
-      if (!fromBody) res.clearCookie(REFRESH_COOKIE, this.cookieOptions());
+      if (!fromBody) {
+        res.clearCookie(REFRESH_COOKIE, this.cookieOptions());
+      }
       throw error;
     }
   }

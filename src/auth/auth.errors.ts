@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+
 import { DomainError } from '../common/errors/index.js';
 
 export class UnauthorizedError extends DomainError {
@@ -7,7 +8,9 @@ export class UnauthorizedError extends DomainError {
 
   constructor(message = 'Authentication required', code?: string) {
     super(message, undefined, { 'WWW-Authenticate': 'Bearer' });
-    if (code) this.code = code;
+    if (code) {
+      this.code = code;
+    }
   }
 }
 
@@ -23,7 +26,9 @@ export class ForbiddenError extends DomainError {
 
   constructor(message: string, code?: string) {
     super(message);
-    if (code) this.code = code;
+    if (code) {
+      this.code = code;
+    }
   }
 }
 

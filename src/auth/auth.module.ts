@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
+
 import { Logger, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
+
+import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard.js';
 import { AppConfig } from '../config/index.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
@@ -12,22 +15,21 @@ import { PasswordResetTokenEntity } from './entities/password-reset-token.entity
 import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { AccessGuard } from './guards/access.guard.js';
-import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard.js';
-import { MailerService } from './mail/mailer.service.js';
-import { PasswordsService } from './passwords.service.js';
-import { JWT_ISSUER, TokensService } from './tokens.service.js';
-import { TokensRepository } from './tokens.repository.js';
 import { LoginThrottleRepository } from './login-throttle.repository.js';
 import { LoginThrottleService } from './login-throttle.service.js';
+import { MailerService } from './mail/mailer.service.js';
+import { PasswordsService } from './passwords.service.js';
+import { ServiceTokens } from './service-tokens.js';
+import { TokensRepository } from './tokens.repository.js';
+import { JWT_ISSUER, TokensService } from './tokens.service.js';
 import { UsersController } from './users.controller.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
-import { ServiceTokens } from './service-tokens.js';
 
 // Auth's public surface beyond its services, decorators and guards (docs/architecture.md).
 export { REFRESH_COOKIE_PATH } from './auth.controller.js';
 export { roleSatisfies } from './roles.js';
-export { isServiceTokenDigest, ServiceTokens, serviceTokenDigest } from './service-tokens.js';
+export { isServiceTokenDigest, serviceTokenDigest, ServiceTokens } from './service-tokens.js';
 
 const jwtProvider = {
   provide: JwtService,

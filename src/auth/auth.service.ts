@@ -1,5 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+
+import { Injectable, Logger } from '@nestjs/common';
+
 import { runInBackground } from '../common/background.js';
 import { AppConfig } from '../config/index.js';
 import {
@@ -9,12 +11,12 @@ import {
   UnauthorizedError,
 } from './auth.errors.js';
 import type { UserEntity } from './entities/user.entity.js';
-import { LoginThrottleService, type LoginSubject } from './login-throttle.service.js';
+import { type LoginSubject, LoginThrottleService } from './login-throttle.service.js';
 import { MailerService } from './mail/mailer.service.js';
 import { PasswordsService } from './passwords.service.js';
 import { newOpaqueToken, sha256 } from './token-hash.js';
 import { TokensRepository } from './tokens.repository.js';
-import { TokensService, type ClientInfo } from './tokens.service.js';
+import { type ClientInfo, TokensService } from './tokens.service.js';
 import { UsersRepository } from './users.repository.js';
 
 export interface Session {
@@ -60,14 +62,21 @@ export class AuthService {
       user !== null &&
       deviceToken !== undefined &&
       (await this.tokens.deviceKnown(deviceToken, user.id));
-    if (!knownDevice) await this.throttle.reserve(subject);
+    if (!knownDevice) {
+      await this.throttle.reserve(subject);
+    }
     const valid = await this.passwords.verify(user?.passwordHash ?? null, password);
     if (!user || !valid) {
-      if (user) this.logger.warn({ user_id: user.id }, 'login failed: wrong password');
-      else this.logger.warn('login failed for an unknown account');
+      if (user) {
+        this.logger.warn({ user_id: user.id }, 'login failed: wrong password');
+      } else {
+        this.logger.warn('login failed for an unknown account');
+      }
       throw new InvalidCredentialsError();
     }
-    if (!user.isActive) throw new ForbiddenError('Account is disabled', 'ACCOUNT_DISABLED');
+    if (!user.isActive) {
+      throw new ForbiddenError('Account is disabled', 'ACCOUNT_DISABLED');
+    }
     await Promise.all([
       this.users.recordSuccessfulLogin(user.id),
       this.throttle.succeeded(subject),
@@ -103,7 +112,9 @@ export class AuthService {
       );
     }
     const user = await this.users.findById(outcome.userId);
-    if (!user?.isActive) throw new UnauthorizedError('Account is disabled', 'ACCOUNT_DISABLED');
+    if (!user?.isActive) {
+      throw new UnauthorizedError('Account is disabled', 'ACCOUNT_DISABLED');
+    }
     const accessToken = await this.tokens.signAccess(user.id, user.role, outcome.sessionId);
     return { accessToken, refreshToken: outcome.token, expiresIn: this.tokens.accessTtlSeconds };
   }
@@ -119,15 +130,21 @@ export class AuthService {
     refreshToken: string | undefined,
     everywhere: boolean,
   ): Promise<number> {
-    if (everywhere) return this.tokens.revokeAllForUser(userId, 'logout-everywhere');
+    if (everywhere) {
+      return this.tokens.revokeAllForUser(userId, 'logout-everywhere');
+    }
     let revoked = sessionId ? await this.tokens.revokeSession(sessionId, userId) : 0;
-    if (refreshToken) revoked += await this.tokens.revokeFamilyOf(refreshToken, userId);
+    if (refreshToken) {
+      revoked += await this.tokens.revokeFamilyOf(refreshToken, userId);
+    }
     return revoked;
   }
 
   async changePassword(userId: number, current: string, next: string): Promise<void> {
     const user = await this.users.findById(userId);
-    if (!user) throw new UnauthorizedError();
+    if (!user) {
+      throw new UnauthorizedError();
+    }
     if (!(await this.passwords.verify(user.passwordHash, current))) {
       throw new ForbiddenError('Current password is incorrect', 'INVALID_CURRENT_PASSWORD');
     }
@@ -150,7 +167,9 @@ export class AuthService {
 
   private async sendResetMail(email: string): Promise<void> {
     const user = await this.users.findByEmail(email.trim());
-    if (!user?.isActive) return;
+    if (!user?.isActive) {
+      return;
+    }
     const limit = this.config.rateLimits.forgotPasswordPerAccountPerHour;
     if ((await this.tokenRows.countRecentPasswordResets(user.id, 3600)) >= limit) {
       this.logger.warn({ user_id: user.id }, 'password reset mail not sent: per-account limit');
@@ -174,9 +193,13 @@ export class AuthService {
     const hash = sha256(token);
     await this.tokenRows.transaction(async (manager) => {
       const userId = await this.tokenRows.consumePasswordReset(hash, manager);
-      if (userId === null) throw new InvalidResetTokenError();
+      if (userId === null) {
+        throw new InvalidResetTokenError();
+      }
       const user = await this.users.findById(userId, manager);
-      if (!user) throw new InvalidResetTokenError();
+      if (!user) {
+        throw new InvalidResetTokenError();
+      }
       this.passwords.assertStrong(next, [user.username, user.email]);
       await this.users.setPassword(user.id, await this.passwords.hash(next), manager);
       await this.tokenRows.expirePasswordResets(user.id, manager);

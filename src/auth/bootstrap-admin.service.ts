@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+
 import { AppConfig } from '../config/index.js';
 import { PasswordsService } from './passwords.service.js';
 import { TokensService } from './tokens.service.js';
@@ -21,14 +22,19 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const admin = this.config.auth.admin;
-    if (!(await this.users.anyAdmin())) await this.create();
-    else if (admin.forcePasswordReset) await this.resetPassword();
+    if (!(await this.users.anyAdmin())) {
+      await this.create();
+    } else if (admin.forcePasswordReset) {
+      await this.resetPassword();
+    }
   }
 
   private async create(): Promise<void> {
     const { username, email, password } = this.config.auth.admin;
     const chosen = password ?? this.passwords.generate();
-    if (password) this.passwords.assertStrong(password);
+    if (password) {
+      this.passwords.assertStrong(password);
+    }
     const created = await this.users.insertIfAbsent({
       username,
       email,
@@ -38,9 +44,13 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
       isVerified: true,
     });
     // Another instance starting at the same time may have created it first.
-    if (!created) return;
+    if (!created) {
+      return;
+    }
     this.logger.log({ target_user_id: created.id }, `bootstrap admin "${username}" created`);
-    if (!password) this.announce(username, chosen);
+    if (!password) {
+      this.announce(username, chosen);
+    }
   }
 
   private async resetPassword(): Promise<void> {
@@ -51,11 +61,15 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
       return;
     }
     const chosen = password ?? this.passwords.generate();
-    if (password) this.passwords.assertStrong(password);
+    if (password) {
+      this.passwords.assertStrong(password);
+    }
     await this.users.setPassword(user.id, await this.passwords.hash(chosen));
     await this.tokens.revokeAllForUser(user.id, 'admin-password-reset');
     this.logger.warn({ target_user_id: user.id }, `admin "${username}" password reset at startup`);
-    if (!password) this.announce(username, chosen);
+    if (!password) {
+      this.announce(username, chosen);
+    }
   }
 
   private announce(username: string, password: string): void {

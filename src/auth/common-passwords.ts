@@ -33,6 +33,8 @@ export function isCommonPassword(password: string): boolean {
   const lower = password.toLowerCase();
   const core = lower.replace(/^[^a-z@$!]+/, '').replace(/[^a-z]+$/, '');
   const candidates = [lower, unleet(lower)];
-  if (core.length >= 4) candidates.push(core, unleet(core));
+  if (core.length >= 4) {
+    candidates.push(core, unleet(core));
+  }
   return candidates.some((candidate) => COMMON.has(candidate));
 }

@@ -52,7 +52,9 @@ export class LoginThrottleRepository {
        RETURNING failures`,
       params,
     );
-    if (reserved.length > 0) return null;
+    if (reserved.length > 0) {
+      return null;
+    }
     const waiting: { next_attempt_at: Date }[] = await this.dataSource.query(
       `SELECT greatest(now() + interval '1 second', ${NEXT_ATTEMPT}) AS next_attempt_at
        FROM login_throttle t WHERE t.login_key = $1 AND t.last_failure_at >= ${WINDOW_START}`,

@@ -1,8 +1,9 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+
 import { runInBackground } from '../common/background.js';
 import { AppConfig } from '../config/index.js';
 import { LoginThrottledError } from './auth.errors.js';
-import { LoginThrottleRepository, type BackoffPolicy } from './login-throttle.repository.js';
+import { type BackoffPolicy, LoginThrottleRepository } from './login-throttle.repository.js';
 import { sha256 } from './token-hash.js';
 
 const SWEEP_MS = 10 * 60_000;
@@ -52,7 +53,9 @@ export class LoginThrottleService implements OnModuleInit, OnModuleDestroy {
    */
   async reserve(subject: LoginSubject): Promise<void> {
     const next = await this.repository.reserve(keyOf(subject), this.policy);
-    if (next) throw new LoginThrottledError(next);
+    if (next) {
+      throw new LoginThrottledError(next);
+    }
   }
 
   async succeeded(subject: LoginSubject): Promise<void> {

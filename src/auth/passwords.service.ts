@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
+
+import { Injectable } from '@nestjs/common';
+import { type Algorithm, hash, verify } from '@node-rs/argon2';
+
 import { AppConfig } from '../config/index.js';
 import { WeakPasswordError } from './auth.errors.js';
 import { isCommonPassword } from './common-passwords.js';
@@ -61,7 +63,9 @@ export class PasswordsService {
     if (this.config.auth.rejectCommonPasswords && isCommonPassword(password)) {
       problems.push('must not be a commonly used password');
     }
-    if (problems.length > 0) throw new WeakPasswordError(problems);
+    if (problems.length > 0) {
+      throw new WeakPasswordError(problems);
+    }
   }
 
   /** A random password meeting any policy the config allows (for the bootstrap admin). */

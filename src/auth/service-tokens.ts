@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
+
+import { Injectable } from '@nestjs/common';
 
 const DIGEST_PREFIX = 'sha256:';
 
@@ -33,7 +34,9 @@ export class ServiceTokens {
   /** True when `token` is the current service token `name` (compared in constant time). */
   verify(name: string, token: string): boolean {
     const expected = this.sources.get(name)?.();
-    if (!isServiceTokenDigest(expected)) return false;
+    if (!isServiceTokenDigest(expected)) {
+      return false;
+    }
     const a = Buffer.from(serviceTokenDigest(token));
     const b = Buffer.from(expected);
     return a.length === b.length && timingSafeEqual(a, b);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
 import { asTransaction, managerOf, type Transaction } from '../database/transaction.js';
 import { PasswordResetTokenEntity } from './entities/password-reset-token.entity.js';
 import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
@@ -72,7 +73,9 @@ export class TokensRepository {
       .update(RefreshTokenEntity)
       .set({ revokedAt: () => 'now()', revokedReason: reason })
       .where('family_id = :familyId AND revoked_at IS NULL', { familyId });
-    if (userId !== undefined) qb.andWhere('user_id = :userId', { userId });
+    if (userId !== undefined) {
+      qb.andWhere('user_id = :userId', { userId });
+    }
     const result = await qb.execute();
     return result.affected ?? 0;
   }

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { randomUUID } from 'node:crypto';
+
 import { AppConfig } from '../config/index.js';
 import type { Transaction } from '../database/transaction.js';
 import { UnauthorizedError } from './auth.errors.js';
@@ -100,12 +102,16 @@ export class TokensService {
     const hash = sha256(token);
     return this.tokens.transaction(async (tx): Promise<RefreshOutcome> => {
       const row = await this.tokens.findRefreshForUpdate(hash, tx);
-      if (!row) return { kind: 'invalid' };
+      if (!row) {
+        return { kind: 'invalid' };
+      }
       if (row.revokedAt) {
         await this.tokens.revokeFamily(row.familyId, 'reuse-detected', tx);
         return { kind: 'reused', userId: row.userId };
       }
-      if (row.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' };
+      if (row.expiresAt.getTime() <= Date.now()) {
+        return { kind: 'invalid' };
+      }
       await this.tokens.revokeRefresh(row.id, 'rotated', tx);
       const next = await this.issueRefresh(row.userId, client, row.familyId, tx);
       return { kind: 'rotated', userId: row.userId, sessionId: row.familyId, token: next };
@@ -124,7 +130,9 @@ export class TokensService {
   /** Revokes the family a refresh token belongs to, if it is `userId`'s (logout). */
   async revokeFamilyOf(token: string, userId: number): Promise<number> {
     const row = await this.tokens.findRefresh(sha256(token));
-    if (row?.userId !== userId) return 0;
+    if (row?.userId !== userId) {
+      return 0;
+    }
     return this.tokens.revokeFamily(row.familyId, 'logout');
   }
 

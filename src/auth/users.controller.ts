@@ -16,9 +16,10 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
+
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { RequireRole } from './decorators/access.decorator.js';
-import { CurrentUser, type AuthenticatedUser } from './decorators/current-user.decorator.js';
+import { type AuthenticatedUser, CurrentUser } from './decorators/current-user.decorator.js';
 import { MessageResponse, UserListResponse, UserResponse } from './dto/auth.responses.js';
 import { ListUsersQuery, RegisterUserRequest, UpdateUserRequest } from './dto/user.requests.js';
 import { UsersService } from './users.service.js';

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
+import { containsPattern } from '../common/database/like-pattern.js';
 import { asTransaction, managerOf, type Transaction } from '../database/transaction.js';
 import { UserEntity } from './entities/user.entity.js';
 import type { Role } from './roles.js';
-import { containsPattern } from '../common/database/like-pattern.js';
 
 export interface NewUser {
   username: string;
@@ -98,9 +99,12 @@ export class UsersRepository {
 
   async list(filter: UserFilter): Promise<{ rows: UserEntity[]; total: number }> {
     const qb = this.repo().createQueryBuilder('u');
-    if (filter.role) qb.andWhere('u.role = :role', { role: filter.role });
-    if (filter.isActive !== undefined)
+    if (filter.role) {
+      qb.andWhere('u.role = :role', { role: filter.role });
+    }
+    if (filter.isActive !== undefined) {
       qb.andWhere('u.is_active = :active', { active: filter.isActive });
+    }
     if (filter.search) {
       qb.andWhere(
         "(u.username ILIKE :q ESCAPE '\\' OR u.email ILIKE :q ESCAPE '\\' OR u.full_name ILIKE :q ESCAPE '\\')",

@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+
 import { isUniqueViolation, NotFoundError } from '../common/errors/index.js';
 import { AuthConflictError } from './auth.errors.js';
 import type { UserEntity } from './entities/user.entity.js';
 import { PasswordsService } from './passwords.service.js';
 import type { Role } from './roles.js';
 import { TokensService } from './tokens.service.js';
-import { UsersRepository, type UserChanges, type UserFilter } from './users.repository.js';
+import { type UserChanges, type UserFilter, UsersRepository } from './users.repository.js';
 
 export interface RegisterInput {
   username: string;
@@ -30,7 +31,9 @@ export class UsersService {
 
   async get(id: number): Promise<UserEntity> {
     const user = await this.users.findById(id);
-    if (!user) throw new NotFoundError(`User ${id} not found`);
+    if (!user) {
+      throw new NotFoundError(`User ${id} not found`);
+    }
     return user;
   }
 
@@ -66,16 +69,20 @@ export class UsersService {
 
   private async assertUnique(username: string, email: string, excludeId?: number): Promise<void> {
     const taken = await this.users.exists(username, email, excludeId);
-    if (taken.username)
+    if (taken.username) {
       throw new AuthConflictError('USERNAME_TAKEN', `Username ${username} is taken`);
-    if (taken.email)
+    }
+    if (taken.email) {
       throw new AuthConflictError('EMAIL_TAKEN', `E-mail ${email} is already registered`);
+    }
   }
 
   async update(actorId: number, id: number, changes: UserChanges): Promise<UserEntity> {
     const updated = await this.users.withAdminSetLock(async (manager) => {
       const user = await this.users.findById(id, manager);
-      if (!user) throw new NotFoundError(`User ${id} not found`);
+      if (!user) {
+        throw new NotFoundError(`User ${id} not found`);
+      }
       const losesAdmin =
         user.role === 'admin' &&
         user.isActive &&
@@ -94,8 +101,9 @@ export class UsersService {
         await this.users.update(id, changes, manager);
       } catch (error) {
         // Lost a race with another change to the same e-mail address.
-        if (isUniqueViolation(error))
+        if (isUniqueViolation(error)) {
           throw new AuthConflictError('EMAIL_TAKEN', 'E-mail already registered');
+        }
         throw error;
       }
       if (changes.isActive === false || (changes.role && changes.role !== user.role)) {
@@ -109,10 +117,14 @@ export class UsersService {
   }
 
   async delete(actorId: number, id: number): Promise<void> {
-    if (actorId === id) throw new AuthConflictError('SELF_DELETION', 'You cannot delete yourself');
+    if (actorId === id) {
+      throw new AuthConflictError('SELF_DELETION', 'You cannot delete yourself');
+    }
     await this.users.withAdminSetLock(async (manager) => {
       const user = await this.users.findById(id, manager);
-      if (!user) throw new NotFoundError(`User ${id} not found`);
+      if (!user) {
+        throw new NotFoundError(`User ${id} not found`);
+      }
       if (
         user.role === 'admin' &&
         user.isActive &&

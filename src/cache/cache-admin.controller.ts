@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { RequireRole } from '../auth/decorators/access.decorator.js';
-import { CacheAdminService } from './cache-admin.service.js';
 import { CacheService } from './cache.service.js';
+import { CacheAdminService } from './cache-admin.service.js';
 import {
   CacheHealthResponse,
   CacheKeysResponse,
@@ -11,8 +12,8 @@ import {
   ClearResponse,
   KeysQuery,
   NamespaceParam,
-  NamespaceStatsResponse,
   NamespacesResponse,
+  NamespaceStatsResponse,
   WarmCacheRequest,
   WarmCacheResponse,
 } from './dto/cache.dto.js';

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
+
+import type { CacheService } from './cache.service.js';
 import { CacheAdminService } from './cache-admin.service.js';
 import { CacheWarmerRegistry, type WarmOptions } from './cache-warmers.js';
-import type { CacheService } from './cache.service.js';
 import { L2Breaker } from './l2-breaker.js';
 
 beforeAll(() => Logger.overrideLogger(false));
@@ -133,13 +134,17 @@ describe('CacheAdminService.warm', () => {
   it('warms every source for an empty list, and only the named ones otherwise', async () => {
     const { service, warmers } = setup();
     const gated = gatedWarmers(['genes', 'annotations', 'statistics']);
-    for (const w of gated.warmers) warmers.register(w);
+    for (const w of gated.warmers) {
+      warmers.register(w);
+    }
     const all = await gated.drain(service.warm({ sources: [] }));
     expect(all.warmed.map((w) => w.source).sort()).toEqual(['annotations', 'genes', 'statistics']);
 
     const some = setup();
     const named = gatedWarmers(['genes', 'annotations']);
-    for (const w of named.warmers) some.warmers.register(w);
+    for (const w of named.warmers) {
+      some.warmers.register(w);
+    }
     const done = await named.drain(
       some.service.warm({ sources: ['genes', 'genes', 'nope'], force_refresh: true }),
     );
@@ -161,7 +166,9 @@ describe('CacheAdminService.warm', () => {
     async (priority, n) => {
       const { service, warmers } = setup();
       const gated = gatedWarmers(['a1', 'b22', 'c333', 'd4444', 'e55555', 'f666666']);
-      for (const w of gated.warmers) warmers.register(w);
+      for (const w of gated.warmers) {
+        warmers.register(w);
+      }
       const result = await gated.drain(service.warm({ priority }));
       expect(result.entries_created).toBe(2 + 3 + 4 + 5 + 6 + 7);
       expect(gated.seen.maxInFlight).toBe(n);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CacheWarmerRegistry } from './cache-warmers.js';
+
 import { CacheService } from './cache.service.js';
+import { CacheWarmerRegistry } from './cache-warmers.js';
 import type {
   CacheHealthResponse,
   CacheKeysResponse,
@@ -8,8 +9,8 @@ import type {
   NamespaceStatsResponse,
   WarmCacheRequest,
   WarmCacheResponse,
-  WarmProblem,
   WarmedSource,
+  WarmProblem,
 } from './dto/cache.dto.js';
 
 const CONCURRENCY = { low: 1, normal: 2, high: 4 } as const;
@@ -43,12 +44,15 @@ export class CacheAdminService {
   health(): CacheHealthResponse {
     const { breaker, l1 } = this.cache;
     const issues: string[] = [];
-    if (breaker.degraded)
+    if (breaker.degraded) {
       issues.push('L2 (PostgreSQL) unavailable: serving from memory, writes not persisted');
-    if (!this.cache.listenerConnected)
+    }
+    if (!this.cache.listenerConnected) {
       issues.push('invalidation listener disconnected: other instances may serve stale entries');
-    if (l1.size >= l1.maxEntries * 0.9 || l1.bytes >= l1.maxBytes * 0.9)
+    }
+    if (l1.size >= l1.maxEntries * 0.9 || l1.bytes >= l1.maxBytes * 0.9) {
       issues.push('in-memory cache above 90% of its bound');
+    }
     const retryAt = breaker.retryAt;
     return {
       status: breaker.degraded || !this.cache.listenerConnected ? 'degraded' : 'healthy',

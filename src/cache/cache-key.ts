@@ -4,11 +4,14 @@ import { createHash } from 'node:crypto';
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     const json = JSON.stringify(value);
-    if (json === undefined)
+    if (json === undefined) {
       throw new TypeError(`cache key is not JSON-serialisable: ${String(value)}`);
+    }
     return json;
   }
-  if (Array.isArray(value)) return `[${value.map((v) => stableStringify(v)).join(',')}]`;
+  if (Array.isArray(value)) {
+    return `[${value.map((v) => stableStringify(v)).join(',')}]`;
+  }
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     return stableStringify((value as { toJSON: () => unknown }).toJSON());
   }
@@ -20,8 +23,12 @@ export function stableStringify(value: unknown): string {
 
 /** Strings and numbers stay readable; anything else becomes sorted JSON. */
 export function normaliseKey(key: unknown): string {
-  if (typeof key === 'string') return key;
-  if (typeof key === 'number' && Number.isFinite(key)) return String(key);
+  if (typeof key === 'string') {
+    return key;
+  }
+  if (typeof key === 'number' && Number.isFinite(key)) {
+    return String(key);
+  }
   return stableStringify(key);
 }
 
@@ -44,7 +51,9 @@ export function cacheKey(key: unknown, namespace: string): CacheKey {
   if (storage === undefined) {
     storage = `${namespace}:${createHash('sha256').update(`${namespace}:${text}`).digest('hex')}`;
     if (text.length <= 512) {
-      if (memo.size >= MEMO_MAX) memo.clear();
+      if (memo.size >= MEMO_MAX) {
+        memo.clear();
+      }
       memo.set(memoKey, storage);
     }
   }
@@ -55,7 +64,9 @@ export function cacheKey(key: unknown, namespace: string): CacheKey {
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const child of Object.values(value as object)) deepFreeze(child);
+    for (const child of Object.values(value as object)) {
+      deepFreeze(child);
+    }
   }
   return value;
 }

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
+
 import { MetricsRegistry } from '../metrics/metrics-registry.module.js';
 import { CacheService } from './cache.service.js';
 

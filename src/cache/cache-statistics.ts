@@ -1,5 +1,5 @@
-import type { CacheCounters } from './cache-stats.js';
 import type { CacheRepository, NamespaceFigures } from './cache.repository.js';
+import type { CacheCounters } from './cache-stats.js';
 import type { CacheStatsResponse, NamespaceStatsResponse, StoredStats } from './dto/cache.dto.js';
 import type { MemoryLruStore } from './stores/memory-lru.store.js';
 
@@ -23,7 +23,9 @@ export interface StatsSources {
 }
 
 function stored(figures: NamespaceFigures | undefined): StoredStats {
-  if (!figures) return { ...EMPTY_STORED };
+  if (!figures) {
+    return { ...EMPTY_STORED };
+  }
   const { namespace: _ns, ...rest } = figures;
   return rest;
 }

@@ -47,8 +47,12 @@ export class CacheCounters {
   report(namespace?: string): CounterReport {
     const sum = zero();
     for (const [ns, counters] of this.byNamespace) {
-      if (namespace !== undefined && ns !== namespace) continue;
-      for (const key of Object.keys(sum) as (keyof Counters)[]) sum[key] += counters[key];
+      if (namespace !== undefined && ns !== namespace) {
+        continue;
+      }
+      for (const key of Object.keys(sum) as (keyof Counters)[]) {
+        sum[key] += counters[key];
+      }
     }
     const hits = sum.hits_l1 + sum.hits_l2;
     const lookups = hits + sum.misses;

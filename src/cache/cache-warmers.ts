@@ -18,8 +18,9 @@ export class CacheWarmerRegistry {
   private readonly warmers = new Map<string, CacheWarmer>();
 
   register(warmer: CacheWarmer): void {
-    if (this.warmers.has(warmer.name))
+    if (this.warmers.has(warmer.name)) {
       throw new Error(`cache warmer ${warmer.name} already registered`);
+    }
     this.warmers.set(warmer.name, warmer);
   }
 

@@ -1,12 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+
 import { MetricsRegistryModule } from '../metrics/metrics-registry.module.js';
+import { CacheRepository } from './cache.repository.js';
+import { CacheService } from './cache.service.js';
 import { CacheAdminController } from './cache-admin.controller.js';
 import { CacheAdminService } from './cache-admin.service.js';
 import { CacheMetrics } from './cache-metrics.js';
 import { CacheWarmerRegistry } from './cache-warmers.js';
-import { CacheRepository } from './cache.repository.js';
-import { CacheService } from './cache.service.js';
 import { CacheEntryEntity } from './entities/cache-entry.entity.js';
 
 /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
 import type { CacheRecord } from './cache-entry.js';
 
 interface Row {
@@ -52,7 +53,9 @@ export class CacheRepository {
       [cacheKey],
     );
     const row = rows[0];
-    if (!row) return undefined;
+    if (!row) {
+      return undefined;
+    }
     return {
       namespace: row.namespace,
       key: row.key_text,

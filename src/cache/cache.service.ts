@@ -1,28 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+
 import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { createCache, type Cache } from 'cache-manager';
+import { type Cache, createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
-import { randomUUID } from 'node:crypto';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+
 import { runInBackground } from '../common/background.js';
 import { AppConfig } from '../config/index.js';
 import { DatabaseEndpoint } from '../database/database-endpoint.js';
-import { isFresh, isUsable, type CacheRecord } from './cache-entry.js';
 import { NotificationListener } from '../database/notification-listener.js';
+import { type CacheRecord, isFresh, isUsable } from './cache-entry.js';
 
 const CACHE_CHANNEL = 'kgdb_cache_invalidation';
 
 type Invalidation =
   { op: 'del'; key: string } | { op: 'clear_ns'; ns: string } | { op: 'clear_all' };
-import { cacheKey, deepFreeze, type CacheKey } from './cache-key.js';
-import { DEFAULT_NAMESPACE_TTLS } from './cache-namespaces.js';
-import { CacheCounters } from './cache-stats.js';
 import { CacheRepository, type KeyRow } from './cache.repository.js';
+import { type CacheKey, cacheKey, deepFreeze } from './cache-key.js';
+import { DEFAULT_NAMESPACE_TTLS } from './cache-namespaces.js';
 import { allStats, namespaceStats } from './cache-statistics.js';
+import { CacheCounters } from './cache-stats.js';
 import type { CacheStatsResponse, NamespaceStatsResponse } from './dto/cache.dto.js';
 import { L2Breaker } from './l2-breaker.js';
 import { MemoryLruStore } from './stores/memory-lru.store.js';
@@ -31,8 +33,8 @@ import { PostgresCacheStore, type RecordWithJson } from './stores/postgres.store
 const PURGE_CHUNK = 1000;
 
 // Part of the cache's public surface: the key builder and the stored record's shape.
-export { cacheKey } from './cache-key.js';
 export type { CacheRecord } from './cache-entry.js';
+export { cacheKey } from './cache-key.js';
 
 export interface CleanupResult {
   l2_deleted: number;
@@ -106,7 +108,9 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.cleanupTimer) clearInterval(this.cleanupTimer);
+    if (this.cleanupTimer) {
+      clearInterval(this.cleanupTimer);
+    }
     await this.bus.stop();
   }
 
@@ -179,7 +183,9 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
       return local.value as T;
     }
     const stored = await this.readL2(k);
-    if (stored && isFresh(stored, Date.now())) return stored.value as T;
+    if (stored && isFresh(stored, Date.now())) {
+      return stored.value as T;
+    }
     this.counters.bump(namespace, 'misses');
     return undefined;
   }
@@ -191,10 +197,14 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
    * whenever the entry is written, removed or invalidated by another instance.
    */
   peekFresh(storageKey: string, namespace: string): CacheRecord | undefined {
-    if (this.inflight.has(storageKey)) return undefined;
+    if (this.inflight.has(storageKey)) {
+      return undefined;
+    }
     const now = Date.now();
     const local = this.l1.peek(storageKey, now);
-    if (!local || !isFresh(local, now)) return undefined;
+    if (!local || !isFresh(local, now)) {
+      return undefined;
+    }
     this.counters.bump(namespace, 'hits_l1');
     return local;
   }
@@ -207,7 +217,9 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     const k = cacheKey(key, namespace);
     const inMemory = this.l1.remove(k.storage);
     this.counters.bump(namespace, 'deletes');
-    if (!this.breaker.available()) return inMemory;
+    if (!this.breaker.available()) {
+      return inMemory;
+    }
     try {
       const inTable = await this.repository.delete(k.storage);
       await this.publish({ op: 'del', key: k.storage });
@@ -249,7 +261,9 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     local: CacheRecord | undefined,
   ): Promise<T> {
     const stored = local ?? (await this.readL2(k));
-    if (stored && isFresh(stored, Date.now())) return stored.value as T;
+    if (stored && isFresh(stored, Date.now())) {
+      return stored.value as T;
+    }
     this.counters.bump(k.namespace, 'misses');
     this.counters.bump(k.namespace, 'loader_calls');
     let value: T;
@@ -278,7 +292,9 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     persistInBackground = false,
   ): Promise<unknown> {
     const json = JSON.stringify(value);
-    if (json === undefined) throw new TypeError(`value for ${k.text} is not JSON-serialisable`);
+    if (json === undefined) {
+      throw new TypeError(`value for ${k.text} is not JSON-serialisable`);
+    }
     const now = Date.now();
     const seconds = ttl ?? this.ttlFor(k.namespace);
     const expiresAt = seconds > 0 ? now + seconds * 1000 : null;
@@ -326,7 +342,9 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async readL2(k: CacheKey): Promise<CacheRecord | undefined> {
-    if (!this.breaker.available()) return undefined;
+    if (!this.breaker.available()) {
+      return undefined;
+    }
     let raw: { value?: CacheRecord } | undefined;
     try {
       raw = await this.l2.get(k.storage, { raw: true });
@@ -336,11 +354,15 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
       return undefined;
     }
     const record = raw?.value;
-    if (!record) return undefined;
+    if (!record) {
+      return undefined;
+    }
     deepFreeze(record.value);
     // Promoted with its remaining lifetime: the record carries absolute expiry times.
     this.l1.put(k.storage, record);
-    if (isFresh(record, Date.now())) this.counters.bump(k.namespace, 'hits_l2');
+    if (isFresh(record, Date.now())) {
+      this.counters.bump(k.namespace, 'hits_l2');
+    }
     return record;
   }
 
@@ -378,7 +400,9 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     for (;;) {
       const n = await this.repository.purgeExpiredChunk(PURGE_CHUNK);
       l2Deleted += n;
-      if (n < PURGE_CHUNK) break;
+      if (n < PURGE_CHUNK) {
+        break;
+      }
       await yieldToEventLoop();
     }
     const result = {
@@ -387,7 +411,9 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
       duration_ms: Math.round(performance.now() - started),
     };
     this.lastCleanup = { ...result, at: new Date().toISOString() };
-    if (l2Deleted + l1Deleted > 0) this.logger.log(result, 'expired cache entries purged');
+    if (l2Deleted + l1Deleted > 0) {
+      this.logger.log(result, 'expired cache entries purged');
+    }
     return result;
   }
 
@@ -400,8 +426,12 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private applyRemote(msg: Invalidation): void {
-    if (msg.op === 'del') this.l1.remove(msg.key);
-    else if (msg.op === 'clear_ns') this.l1.removeNamespace(msg.ns);
-    else this.l1.removeAll();
+    if (msg.op === 'del') {
+      this.l1.remove(msg.key);
+    } else if (msg.op === 'clear_ns') {
+      this.l1.removeNamespace(msg.ns);
+    } else {
+      this.l1.removeAll();
+    }
   }
 }

@@ -47,7 +47,9 @@ export class L2Breaker {
   }
 
   private warn(message: string, now: number): void {
-    if (now - this.lastWarning < this.warnEveryMs) return;
+    if (now - this.lastWarning < this.warnEveryMs) {
+      return;
+    }
     this.lastWarning = now;
     this.logger.warn(message);
   }

@@ -21,7 +21,9 @@ export function currentContext(): RequestContext | undefined {
 /** Adds to the current context in place (e.g. the user, once authenticated). */
 export function enrichContext(values: Partial<RequestContext>): void {
   const store = storage.getStore();
-  if (store) Object.assign(store, values);
+  if (store) {
+    Object.assign(store, values);
+  }
 }
 
 /** Headers that carry the correlation id to upstream services. */

@@ -1,12 +1,15 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { EnvironmentVariables, LogLevel, NodeEnv } from './variables/index.js';
+
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
+import type { EnvironmentVariables, LogLevel, NodeEnv } from './variables/index.js';
 
 function parseTtls(spec: string): Record<string, number> {
   const ttls: Record<string, number> = {};
   for (const part of spec.split(',')) {
     const [name, seconds] = part.split('=').map((x) => x.trim());
-    if (name && seconds) ttls[name] = Number.parseInt(seconds, 10);
+    if (name && seconds) {
+      ttls[name] = Number.parseInt(seconds, 10);
+    }
   }
   return ttls;
 }
@@ -15,7 +18,9 @@ function parseRates(spec: string): Record<string, number> {
   const rates: Record<string, number> = {};
   for (const part of spec.split(',')) {
     const [host, rate] = part.split('=').map((x) => x.trim());
-    if (host && rate) rates[host] = Number(rate);
+    if (host && rate) {
+      rates[host] = Number(rate);
+    }
   }
   return rates;
 }

@@ -3,6 +3,7 @@
  * declarations: `.env.example`, the README table and the docs/operations.md reference.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+
 import { generatedFiles } from './config-docs.js';
 
 const read = (path: string): Promise<string> => readFile(path, 'utf8');
@@ -17,7 +18,9 @@ async function main(mode: string | undefined): Promise<void> {
   const stale: string[] = [];
   for (const [path, content] of Object.entries(files)) {
     const committed = await read(path).catch(() => '');
-    if (committed === content) continue;
+    if (committed === content) {
+      continue;
+    }
     if (mode === 'write') {
       await writeFile(path, content);
       process.stdout.write(`wrote ${path}\n`);

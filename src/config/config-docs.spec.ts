@@ -1,6 +1,8 @@
-import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+
+import { load } from 'js-yaml';
+
 import {
   ENV_EXAMPLE,
   generatedFiles,
@@ -19,7 +21,9 @@ function exampleEntries(): Record<string, string> {
   const entries: Record<string, string> = {};
   for (const line of readFileSync(new URL(ENV_EXAMPLE, root), 'utf8').split('\n')) {
     const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
-    if (match) entries[match[1]] = match[2]!;
+    if (match) {
+      entries[match[1]] = match[2]!;
+    }
   }
   return entries;
 }

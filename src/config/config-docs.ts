@@ -5,6 +5,7 @@
  * `npm run config:check` and config-docs.spec.ts fail when a committed copy has drifted.
  */
 import { format, resolveConfig } from 'prettier';
+
 import type { Variable, VariableGroup } from './declare.js';
 import { VARIABLE_GROUPS } from './variables/index.js';
 
@@ -25,8 +26,12 @@ const entries = (group: VariableGroup): Entry[] => Object.entries(group.variable
 
 /** The text a default has in an environment file. */
 function envText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    return String(value);
+  }
   return '';
 }
 
@@ -36,9 +41,15 @@ const plain = (markdown: string): string => markdown.replace(/`/g, '');
 
 function defaultCell([name, variable]: Entry, forReadme: boolean): string {
   const value = variable.defaultValue;
-  if (value === undefined) return variable.defaultLabel ?? 'unset';
-  if (value === '') return variable.defaultLabel ?? 'empty';
-  if (forReadme && variable.shortDefault) return variable.shortDefault;
+  if (value === undefined) {
+    return variable.defaultLabel ?? 'unset';
+  }
+  if (value === '') {
+    return variable.defaultLabel ?? 'empty';
+  }
+  if (forReadme && variable.shortDefault) {
+    return variable.shortDefault;
+  }
   const text = code(envText(value));
   if (forReadme && text.length > README_DEFAULT_MAX) {
     throw new Error(`${name}: a default this long needs a shortDefault for the README table`);
@@ -67,7 +78,9 @@ function envExampleVariable([name, variable]: Entry): string[] {
     comment += `; default ${envText(variable.defaultValue)} (${LIVE_NOTE})`;
     return [...wrapComment(comment), `${name}=`];
   }
-  if (variable.defaultLabel) comment += `; default ${plain(variable.defaultLabel)}`;
+  if (variable.defaultLabel) {
+    comment += `; default ${plain(variable.defaultLabel)}`;
+  }
   return [...wrapComment(comment), `${name}=${envText(variable.defaultValue)}`];
 }
 
@@ -80,7 +93,9 @@ export function renderEnvExample(groups: readonly VariableGroup[] = VARIABLE_GRO
   ];
   for (const group of groups) {
     lines.push('', `# == ${group.title} ==`, ...wrapComment(plain(group.doc)));
-    for (const entry of entries(group)) lines.push(...envExampleVariable(entry));
+    for (const entry of entries(group)) {
+      lines.push(...envExampleVariable(entry));
+    }
   }
   return `${lines.join('\n')}\n`;
 }

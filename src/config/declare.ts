@@ -68,16 +68,26 @@ const documentation = ({ doc, defaultLabel, shortDefault }: Documented): Documen
 const ok = <T>(value: T): ReadResult<T> => ({ ok: true, value });
 
 function boundsText({ min, max }: Bounds): string {
-  if (min !== undefined && max !== undefined) return ` ${min}–${max}`;
-  if (min !== undefined) return ` ≥ ${min}`;
-  if (max !== undefined) return ` ≤ ${max}`;
+  if (min !== undefined && max !== undefined) {
+    return ` ${min}–${max}`;
+  }
+  if (min !== undefined) {
+    return ` ≥ ${min}`;
+  }
+  if (max !== undefined) {
+    return ` ≤ ${max}`;
+  }
   return '';
 }
 
 function checkBounds(value: number, name: string, { min, max }: Bounds): ReadResult<number> {
   const messages: string[] = [];
-  if (min !== undefined && value < min) messages.push(`${name} must not be less than ${min}`);
-  if (max !== undefined && value > max) messages.push(`${name} must not be greater than ${max}`);
+  if (min !== undefined && value < min) {
+    messages.push(`${name} must not be less than ${min}`);
+  }
+  if (max !== undefined && value > max) {
+    messages.push(`${name} must not be greater than ${max}`);
+  }
   return messages.length > 0 ? { ok: false, messages } : ok(value);
 }
 
@@ -95,7 +105,9 @@ function numeric(
     switchesToLive: false,
     read(raw, name) {
       const text = raw.trim();
-      if (!shape.test(text)) return { ok: false, messages: [`${name} must be ${what}`] };
+      if (!shape.test(text)) {
+        return { ok: false, messages: [`${name} must be ${what}`] };
+      }
       return checkBounds(Number(text), name, options);
     },
   };
@@ -217,7 +229,9 @@ export function text(
       if (minLength !== undefined && raw.length < minLength) {
         messages.push(`${name} must be at least ${minLength} characters`);
       }
-      if (check && !check(raw)) messages.push(`${name} ${format ?? 'is invalid'}`);
+      if (check && !check(raw)) {
+        messages.push(`${name} ${format ?? 'is invalid'}`);
+      }
       return messages.length > 0 ? { ok: false, messages } : ok(raw);
     },
   };

@@ -7,10 +7,10 @@ import type { Variable } from './declare.js';
 import { type EnvironmentVariables, VARIABLE_GROUPS } from './variables/index.js';
 
 export {
-  LOG_LEVELS,
-  NODE_ENVS,
   type EnvironmentVariables,
+  LOG_LEVELS,
   type LogLevel,
+  NODE_ENVS,
   type NodeEnv,
 } from './variables/index.js';
 
@@ -51,8 +51,11 @@ export function readEnvironment(env: Readonly<Record<string, string | undefined>
       continue;
     }
     const result = variable.read(raw, name);
-    if (result.ok) values[name] = result.value;
-    else problems.push({ variable: name, messages: [...result.messages] });
+    if (result.ok) {
+      values[name] = result.value;
+    } else {
+      problems.push({ variable: name, messages: [...result.messages] });
+    }
   }
   // Each value was read by its own declaration, which is what the type is derived from.
   return { values: values as EnvironmentVariables, problems };

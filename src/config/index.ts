@@ -1,5 +1,5 @@
 export { AppConfig } from './app-config.js';
 export { AppConfigModule } from './config.module.js';
-export { ConfigValidationError, loadConfig } from './load-config.js';
-export { ENVIRONMENT_VARIABLE_NAMES } from './environment.js';
 export type { LogLevel, NodeEnv } from './environment.js';
+export { ENVIRONMENT_VARIABLE_NAMES } from './environment.js';
+export { ConfigValidationError, loadConfig } from './load-config.js';

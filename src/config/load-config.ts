@@ -27,7 +27,9 @@ export function loadConfig(
   ) {
     problems.push({ variable: 'JWT_SECRET', messages: ['JWT_SECRET is required in production'] });
   }
-  if (problems.length > 0) throw new ConfigValidationError(problems);
+  if (problems.length > 0) {
+    throw new ConfigValidationError(problems);
+  }
   return new AppConfig(
     values,
     cwd,

@@ -18,17 +18,29 @@ const BOOLEANS: Record<string, boolean> = {
  * `linklocal`, `uniquelocal`). Returns undefined when the value is none of these.
  */
 export function parseTrustProxy(value: unknown): TrustProxy | undefined {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : undefined;
-  if (typeof value !== 'string') return undefined;
+  if (typeof value === 'boolean') {
+    return value;
+  }
+  if (typeof value === 'number') {
+    return Number.isInteger(value) && value >= 0 ? value : undefined;
+  }
+  if (typeof value !== 'string') {
+    return undefined;
+  }
   const text = value.trim().toLowerCase();
-  if (text in BOOLEANS) return BOOLEANS[text];
-  if (/^\d{1,3}$/.test(text)) return Number(text);
+  if (text in BOOLEANS) {
+    return BOOLEANS[text];
+  }
+  if (/^\d{1,3}$/.test(text)) {
+    return Number(text);
+  }
   const list = text
     .split(',')
     .map((part) => part.trim())
     .filter((part) => part.length > 0);
-  if (list.length === 0) return undefined;
+  if (list.length === 0) {
+    return undefined;
+  }
   try {
     proxyAddr.compile(list);
   } catch {

@@ -20,7 +20,9 @@ export async function withTryAdvisoryLock<T>(
     const [row] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
       name,
     ])) as { locked: boolean }[];
-    if (!row?.locked) return { acquired: false };
+    if (!row?.locked) {
+      return { acquired: false };
+    }
     try {
       return { acquired: true, value: await work() };
     } finally {

@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+
 import { migrations } from '../../migrations/index.js';
 import { readTimeoutOptions, resilientDriver } from './resilient-pool.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';

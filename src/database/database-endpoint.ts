@@ -1,9 +1,10 @@
 import pg from 'pg';
+
 import type { AppConfig } from '../config/index.js';
 import {
-  startEmbeddedPostgres,
   type EmbeddedPostgresHandle,
   type EmbeddedPostgresOptions,
+  startEmbeddedPostgres,
 } from './embedded-postgres.js';
 
 export const EMBEDDED_DATABASE_NAME = 'kidney_genetics';
@@ -25,7 +26,9 @@ async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+    if (found.rowCount === 0) {
+      await client.query(`CREATE DATABASE "${name}"`);
+    }
   } finally {
     await client.end();
   }
@@ -36,7 +39,9 @@ export async function resolveDatabaseEndpoint(
   config: AppConfig,
   hooks: Pick<EmbeddedPostgresOptions, 'onLog' | 'onEvent' | 'onUnrecoverable'> = {},
 ): Promise<DatabaseEndpoint> {
-  if (config.database.url) return new DatabaseEndpoint(config.database.url);
+  if (config.database.url) {
+    return new DatabaseEndpoint(config.database.url);
+  }
   const embedded = await startEmbeddedPostgres({
     dataDir: config.database.embedded.dataDir,
     port: config.database.embedded.port,

@@ -1,14 +1,15 @@
 import {
+  type DynamicModule,
   Global,
   Inject,
   Injectable,
   Logger,
   Module,
-  type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+
 import { AppConfig } from '../config/index.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 import { DatabaseEndpoint, resolveDatabaseEndpoint } from './database-endpoint.js';
@@ -28,7 +29,9 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    if (this.dataSource.isInitialized) {
+      await this.dataSource.destroy();
+    }
     if (this.endpoint.embedded) {
       await this.endpoint.embedded.stop();
       this.logger.log('embedded PostgreSQL stopped');
@@ -94,13 +97,19 @@ function typeOrmRoot(migrationsRun: boolean): DynamicModule {
       retryDelay: 1000,
     }),
     dataSourceFactory: async (options?: DataSourceOptions) => {
-      if (!options) throw new Error('DataSource options missing');
+      if (!options) {
+        throw new Error('DataSource options missing');
+      }
       const dataSource = await new DataSource(options).initialize();
-      if (!migrationsRun) return dataSource;
+      if (!migrationsRun) {
+        return dataSource;
+      }
       const logger = new Logger('Migrations');
       try {
         const applied = await runMigrationsLocked(dataSource);
-        for (const m of applied) logger.log(`applied migration ${m.name}`);
+        for (const m of applied) {
+          logger.log(`applied migration ${m.name}`);
+        }
       } catch (error) {
         await dataSource.destroy();
         throw error;

@@ -2,7 +2,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { chown, mkdir, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
+
 import pg from 'pg';
+
 import { SUPERUSER, writePasswordFile } from './embedded-credentials.js';
 import { besideDataDir } from './embedded-data-dir.js';
 
@@ -39,11 +41,15 @@ export async function runInitdb(options: {
 }): Promise<void> {
   const { initdbBinary, dataDir, password, ids, log } = options;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  if (ids) await chown(dataDir, ids.uid, ids.gid);
+  if (ids) {
+    await chown(dataDir, ids.uid, ids.gid);
+  }
   const passwordFile = besideDataDir(dataDir, '.initdb-password');
   await writePasswordFile(passwordFile, password);
   try {
-    if (ids) await chown(passwordFile, ids.uid, ids.gid);
+    if (ids) {
+      await chown(passwordFile, ids.uid, ids.gid);
+    }
     const child = spawn(
       initdbBinary,
       [
@@ -86,7 +92,9 @@ export async function passwordAccepted(url: string): Promise<boolean> {
     await client.connect();
     return true;
   } catch (error) {
-    if ((error as { code?: string }).code === '28P01') return false;
+    if ((error as { code?: string }).code === '28P01') {
+      return false;
+    }
     throw error;
   } finally {
     await client.end().catch(() => undefined);

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
+
 import { besideDataDir } from './embedded-data-dir.js';
 
 /** The embedded server's superuser (initdb's `--username`). */
@@ -38,7 +39,9 @@ export async function readPasswordFile(
 ): Promise<string | undefined> {
   const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch(
     (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
+      if (error.code === 'ENOENT') {
+        return undefined;
+      }
       if (error.code === 'ELOOP') {
         throw new Error(
           `${file} is a symbolic link; refusing to read the embedded superuser password ` +
@@ -49,7 +52,9 @@ export async function readPasswordFile(
       throw error;
     },
   );
-  if (handle === undefined) return undefined;
+  if (handle === undefined) {
+    return undefined;
+  }
   let text: string;
   let mode: number;
   try {

@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+
 import {
   acquireInitialisationLock,
-  besideDataDir,
   beginInitialisation,
+  besideDataDir,
   clearInterruptedAttempt,
   finishInitialisation,
   initialisationLockFile,

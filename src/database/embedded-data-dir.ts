@@ -2,8 +2,8 @@ import {
   lstat,
   mkdir,
   open,
-  readFile,
   readdir,
+  readFile,
   rm,
   stat,
   unlink,
@@ -61,7 +61,9 @@ async function exists(path: string): Promise<boolean> {
   return lstat(path).then(
     () => true,
     (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return false;
+      if (error.code === 'ENOENT') {
+        return false;
+      }
       throw error;
     },
   );
@@ -76,14 +78,20 @@ export function initialisationLockFile(dataDir: string): string {
 const CLUSTER_FILES = ['PG_VERSION', join('global', 'pg_control')];
 
 async function holdsClusterFiles(dir: string): Promise<boolean> {
-  for (const file of CLUSTER_FILES) if (await exists(join(dir, file))) return true;
+  for (const file of CLUSTER_FILES) {
+    if (await exists(join(dir, file))) {
+      return true;
+    }
+  }
   return false;
 }
 
 export async function inspectDataDir(dataDir: string): Promise<DataDirState> {
   // stat, not lstat: a symlink to a folder elsewhere (another disk) is a folder.
   const info = await stat(dataDir).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null;
+    if (error.code === 'ENOENT') {
+      return null;
+    }
     throw error;
   });
   const marker = initialisationMarker(dataDir);
@@ -92,9 +100,13 @@ export async function inspectDataDir(dataDir: string): Promise<DataDirState> {
     await rm(marker, { force: true });
     return { kind: 'absent' };
   }
-  if (!info.isDirectory()) return { kind: 'foreign', reason: 'it is not a folder' };
+  if (!info.isDirectory()) {
+    return { kind: 'foreign', reason: 'it is not a folder' };
+  }
   if (await exists(marker)) {
-    if (!(await holdsClusterFiles(dataDir))) return { kind: 'interrupted' };
+    if (!(await holdsClusterFiles(dataDir))) {
+      return { kind: 'interrupted' };
+    }
     return {
       kind: 'foreign',
       reason:
@@ -105,8 +117,12 @@ export async function inspectDataDir(dataDir: string): Promise<DataDirState> {
     };
   }
   const entries = await readdir(dataDir);
-  if (entries.length === 0) return { kind: 'empty' };
-  if (entries.includes('PG_VERSION')) return { kind: 'cluster' };
+  if (entries.length === 0) {
+    return { kind: 'empty' };
+  }
+  if (entries.includes('PG_VERSION')) {
+    return { kind: 'cluster' };
+  }
   const shown = entries.slice(0, 5).join(', ') + (entries.length > 5 ? ', …' : '');
   return {
     kind: 'foreign',
@@ -136,7 +152,9 @@ export async function beginInitialisation(dataDir: string): Promise<void> {
 
 export async function finishInitialisation(dataDir: string): Promise<void> {
   await unlink(initialisationMarker(dataDir)).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
+    if (error.code !== 'ENOENT') {
+      throw error;
+    }
   });
 }
 
@@ -181,10 +199,14 @@ function isRunning(pid: number): boolean {
 /** The pid in a lock file, undefined when it holds none (yet), null when it is gone. */
 async function lockHolder(file: string): Promise<number | undefined | null> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null;
+    if (error.code === 'ENOENT') {
+      return null;
+    }
     throw error;
   });
-  if (text === null) return null;
+  if (text === null) {
+    return null;
+  }
   const pid = Number.parseInt(text.trim(), 10);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
@@ -214,17 +236,23 @@ export async function acquireInitialisationLock(
       let released = false;
       return {
         release: async () => {
-          if (released) return;
+          if (released) {
+            return;
+          }
           released = true;
           held.delete(file);
           await rm(file, { force: true });
         },
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw error;
+      }
     }
     const pid = await lockHolder(file);
-    if (pid === null) continue;
+    if (pid === null) {
+      continue;
+    }
     const ours = pid === process.pid && held.has(file);
     if (pid === undefined || ours || (pid !== process.pid && isRunning(pid))) {
       throw new DataDirRefusedError(

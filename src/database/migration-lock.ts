@@ -19,7 +19,9 @@ export async function runMigrationsLocked(
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
-      if (whileLocked) await whileLocked();
+      if (whileLocked) {
+        await whileLocked();
+      }
       return applied;
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);

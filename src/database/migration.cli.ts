@@ -9,14 +9,16 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { DataSource } from 'typeorm';
 import type { Query } from 'typeorm/driver/Query.js';
+
 import { loadConfig } from '../config/index.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 import { resolveDatabaseEndpoint } from './database-endpoint.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
-import { runMigrationsLocked } from './migration-lock.js';
 import { freePort } from './free-port.js';
+import { runMigrationsLocked } from './migration-lock.js';
 
 const ENTITIES = fileURLToPath(new URL('../**/entities/*.entity.js', import.meta.url));
 const POOL = { poolSize: 2, connectTimeoutMs: 5000, statementTimeoutMs: 120_000 };
@@ -127,7 +129,9 @@ async function check(): Promise<void> {
     return;
   }
   out('schema check FAILED: entities need changes no migration makes:');
-  for (const q of up) out(`  ${q.query}`);
+  for (const q of up) {
+    out(`  ${q.query}`);
+  }
   out('run: npm run migration:generate -- <Name>');
   process.exitCode = 1;
 }

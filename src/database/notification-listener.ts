@@ -70,11 +70,15 @@ export class NotificationListener<T> {
     this.everConnected = true;
     this.missedWhileDown = false;
     this.retryMs = 500;
-    if (resync) this.onResync();
+    if (resync) {
+      this.onResync();
+    }
   }
 
   private drop(client: pg.Client): void {
-    if (this.client !== client || !this.connected) return;
+    if (this.client !== client || !this.connected) {
+      return;
+    }
     this.connected = false;
     client.removeAllListeners('notification');
     client.end().catch(() => undefined);
@@ -82,7 +86,9 @@ export class NotificationListener<T> {
   }
 
   private scheduleReconnect(): void {
-    if (this.stopped || this.timer) return;
+    if (this.stopped || this.timer) {
+      return;
+    }
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.connect().catch(() => this.scheduleReconnect());
@@ -93,7 +99,9 @@ export class NotificationListener<T> {
   private handle(payload: string | undefined): void {
     try {
       const envelope = JSON.parse(payload ?? '') as Envelope<T>;
-      if (envelope.origin === this.origin) return;
+      if (envelope.origin === this.origin) {
+        return;
+      }
       this.received += 1;
       this.onMessage(envelope.msg);
     } catch (error) {
@@ -107,9 +115,13 @@ export class NotificationListener<T> {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
     const client = this.client;
     this.connected = false;
-    if (client) await client.end().catch(() => undefined);
+    if (client) {
+      await client.end().catch(() => undefined);
+    }
   }
 }

@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+
 import pg from 'pg';
+
 import { currentContext } from '../common/request-context.js';
 
 /** How long the client waits for a statement's answer before giving up on it. */
@@ -45,7 +47,9 @@ export function runWithLongStatements<T>(fn: () => T): T {
 
 /** The statement class of the current async context. */
 function readTimeoutFor(timeouts: ReadTimeouts): number {
-  if (longStatements.getStore()) return timeouts.otherMs;
+  if (longStatements.getStore()) {
+    return timeouts.otherMs;
+  }
   const ctx = currentContext();
   return ctx?.requestId && !ctx.runId ? timeouts.requestMs : timeouts.otherMs;
 }
@@ -71,7 +75,9 @@ const DEFAULT_CANCEL_TIMEOUT_MS = 1000;
  */
 function sendCancelRequest(backend: ClientInternals, timeoutMs: number): void {
   const { processID, secretKey, host, port } = backend;
-  if (processID === null || secretKey === null) return;
+  if (processID === null || secretKey === null) {
+    return;
+  }
   const connection = new pg.Connection({ keepAlive: false }) as unknown as CancelConnection;
   const { stream } = connection;
   const timer = setTimeout(() => stream.destroy(), timeoutMs);
@@ -80,8 +86,11 @@ function sendCancelRequest(backend: ClientInternals, timeoutMs: number): void {
   connection.on('error', () => stream.destroy());
   // The server reads the request and closes the connection; nothing comes back.
   connection.once('connect', () => connection.cancel(processID, secretKey));
-  if (host?.startsWith('/')) connection.connect(`${host}/.s.PGSQL.${port}`);
-  else connection.connect(port, host);
+  if (host?.startsWith('/')) {
+    connection.connect(`${host}/.s.PGSQL.${port}`);
+  } else {
+    connection.connect(port, host);
+  }
 }
 
 /**
@@ -118,7 +127,9 @@ export class ResilientClient extends pg.Client {
   override query(config: any, values?: any, callback?: any): any {
     const run = super.query.bind(this) as (...args: unknown[]) => unknown;
     const submittable = config !== null && typeof config === 'object' && 'submit' in config;
-    if (!this.readTimeouts || config == null || submittable) return run(config, values, callback);
+    if (!this.readTimeouts || config == null || submittable) {
+      return run(config, values, callback);
+    }
     const cb = (typeof values === 'function' ? values : callback) as Callback | undefined;
     const params: unknown = typeof values === 'function' ? undefined : values;
     const statement: Record<string, unknown> =
@@ -137,7 +148,9 @@ export class ResilientClient extends pg.Client {
   }
 
   private check(err: unknown): void {
-    if (!(err instanceof Error) || err.message !== READ_TIMEOUT_MESSAGE) return;
+    if (!(err instanceof Error) || err.message !== READ_TIMEOUT_MESSAGE) {
+      return;
+    }
     const self = this as unknown as ClientInternals;
     // Not queryable: the pool removes it when its holder releases it, never re-lends it.
     self._queryable = false;
@@ -159,7 +172,9 @@ export class ResilientPool extends pg.Pool {
     super({ ...options, Client: ResilientClient } as unknown as pg.PoolConfig);
     (this.options as unknown as Record<string, unknown>)[ON_STALL] = () => this.dropIdle();
     this.on('release', (err: Error | undefined, client: pg.PoolClient) => {
-      if (!err) this.idle.add(client);
+      if (!err) {
+        this.idle.add(client);
+      }
     });
     this.on('acquire', (client) => this.idle.delete(client));
     this.on('remove', (client) => this.idle.delete(client));

@@ -1,19 +1,25 @@
 import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { Public } from '../auth/decorators/access.decorator.js';
 import { CachedResponse } from '../http/http-cache.interceptor.js';
 import {
   AnnotationsQuery,
-  GeneAnnotationSummaryResponse,
   GeneAnnotationsResponse,
+  GeneAnnotationSummaryResponse,
 } from './dto/gene.response.js';
 import { GenesService } from './genes.service.js';
 
 type Json = Record<string, unknown>;
 const pick = (o: unknown, ...keys: string[]): unknown => {
-  if (!o || typeof o !== 'object') return null;
-  for (const k of keys)
-    if ((o as Json)[k] !== undefined && (o as Json)[k] !== null) return (o as Json)[k];
+  if (!o || typeof o !== 'object') {
+    return null;
+  }
+  for (const k of keys) {
+    if ((o as Json)[k] !== undefined && (o as Json)[k] !== null) {
+      return (o as Json)[k];
+    }
+  }
   return null;
 };
 

@@ -7,9 +7,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
+
 import { Public, RequireRole } from '../auth/decorators/access.decorator.js';
-import { CachedResponse } from '../http/http-cache.interceptor.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
+import { CachedResponse } from '../http/http-cache.interceptor.js';
 import { CreateGeneRequest } from './dto/create-gene.request.js';
 import {
   CreateGeneResponse,

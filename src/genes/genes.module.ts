@@ -1,30 +1,31 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+
+import { AnnotationsController } from './annotations.controller.js';
 import { AnnotationStoreRepository } from './annotations/annotation-store.repository.js';
 import { AnnotationStoreService } from './annotations/annotation-store.service.js';
-import { AnnotationsController } from './annotations.controller.js';
 import { AnnotationFailureEntity } from './entities/annotation-failure.entity.js';
-import { RegisteredSourceEntity } from './entities/registered-source.entity.js';
+import { GeneEntity } from './entities/gene.entity.js';
 import { GeneAnnotationEntity } from './entities/gene-annotation.entity.js';
 import { GeneEvidenceEntity } from './entities/gene-evidence.entity.js';
-import { GeneEntity } from './entities/gene.entity.js';
 import { GeneStagingEntity } from './entities/gene-staging.entity.js';
+import { RegisteredSourceEntity } from './entities/registered-source.entity.js';
+import { EvidenceRepository } from './evidence/evidence.repository.js';
+import { EvidenceWriter } from './evidence/evidence-writer.service.js';
 import { GenesController } from './genes.controller.js';
 import { GenesRepository } from './genes.repository.js';
 import { GenesService } from './genes.service.js';
 import { SourceRegistryRepository } from './registry/source-registry.repository.js';
 import { SourceRegistryService } from './registry/source-registry.service.js';
+import { SourcesController } from './registry/sources.controller.js';
 import { GeneScoresRepository } from './scoring/gene-scores.repository.js';
 import { ScoreRefresher } from './scoring/score-refresher.service.js';
-import { SourcesController } from './registry/sources.controller.js';
-import { StatisticsController } from './statistics.controller.js';
-import { StatisticsRepository } from './statistics.repository.js';
-import { StatisticsService } from './statistics.service.js';
-import { EvidenceRepository } from './evidence/evidence.repository.js';
-import { EvidenceWriter } from './evidence/evidence-writer.service.js';
 import { StagingController } from './staging/staging.controller.js';
 import { StagingRepository } from './staging/staging.repository.js';
 import { StagingService } from './staging/staging.service.js';
+import { StatisticsController } from './statistics.controller.js';
+import { StatisticsRepository } from './statistics.repository.js';
+import { StatisticsService } from './statistics.service.js';
 
 // Genes' public surface beyond its services and DTOs (docs/architecture.md).
 export { SOURCE_NAME } from '../common/evidence/gene-identifiers.js';

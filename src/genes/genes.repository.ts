@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { managerOf, type Transaction } from '../database/transaction.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
+import { containsPattern } from '../common/database/like-pattern.js';
+import { managerOf, type Transaction } from '../database/transaction.js';
 import {
   EVIDENCE_GROUPS,
   EVIDENCE_TIERS,
   type EvidenceGroup,
   type EvidenceTier,
 } from './evidence-tiers.js';
-import { containsPattern } from '../common/database/like-pattern.js';
 
 export interface GeneFilter {
   search?: string;
@@ -208,10 +209,18 @@ export function geneWhere(filter: GeneFilter, params: unknown[], skipTier = fals
         ` OR upper(${p(filter.search)}) = ANY (SELECT upper(a) FROM unnest(g.aliases || g.previous_symbols) a))`,
     );
   }
-  if (filter.minScore !== undefined) clauses.push(`${src.score} >= ${p(filter.minScore)}`);
-  if (filter.maxScore !== undefined) clauses.push(`${src.score} <= ${p(filter.maxScore)}`);
-  if (filter.minCount !== undefined) clauses.push(`${src.count} >= ${p(filter.minCount)}`);
-  if (filter.maxCount !== undefined) clauses.push(`${src.count} <= ${p(filter.maxCount)}`);
+  if (filter.minScore !== undefined) {
+    clauses.push(`${src.score} >= ${p(filter.minScore)}`);
+  }
+  if (filter.maxScore !== undefined) {
+    clauses.push(`${src.score} <= ${p(filter.maxScore)}`);
+  }
+  if (filter.minCount !== undefined) {
+    clauses.push(`${src.count} >= ${p(filter.minCount)}`);
+  }
+  if (filter.maxCount !== undefined) {
+    clauses.push(`${src.count} <= ${p(filter.maxCount)}`);
+  }
   if (filter.source) {
     clauses.push(
       `EXISTS (SELECT 1 FROM gene_evidence e WHERE e.gene_id = ${src.geneId} AND e.source_name = ${p(filter.source)})`,
@@ -220,9 +229,15 @@ export function geneWhere(filter: GeneFilter, params: unknown[], skipTier = fals
   if (filter.tiers?.length && !skipTier) {
     clauses.push(`${src.tier} = ANY(${p(filter.tiers)}::text[])`);
   }
-  if (filter.group) clauses.push(`${src.group} = ${p(filter.group)}`);
-  if (filter.hideZeroScores) clauses.push(`${src.score} > 0`);
-  if (filter.ids?.length) clauses.push(`${src.geneId} = ANY(${p(filter.ids)}::int[])`);
+  if (filter.group) {
+    clauses.push(`${src.group} = ${p(filter.group)}`);
+  }
+  if (filter.hideZeroScores) {
+    clauses.push(`${src.score} > 0`);
+  }
+  if (filter.ids?.length) {
+    clauses.push(`${src.geneId} = ANY(${p(filter.ids)}::int[])`);
+  }
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
@@ -317,7 +332,9 @@ export class GenesRepository {
 
   /** HGNC id → gene id, for the ids that exist. */
   async idsByHgncId(hgncIds: string[], tx?: Transaction): Promise<Map<string, number>> {
-    if (hgncIds.length === 0) return new Map();
+    if (hgncIds.length === 0) {
+      return new Map();
+    }
     const rows = await managerOf(tx, this.dataSource.manager).query<
       { id: number; hgnc_id: string }[]
     >('SELECT id, hgnc_id FROM genes WHERE hgnc_id = ANY($1::text[])', [[...new Set(hgncIds)]]);
@@ -350,7 +367,9 @@ export class GenesRepository {
   async matchSymbols(symbols: string[], tx?: Transaction): Promise<Map<string, GeneCandidate[]>> {
     const terms = [...new Set(symbols.map((s) => s.toUpperCase()))];
     const result = new Map<string, GeneCandidate[]>();
-    if (terms.length === 0) return result;
+    if (terms.length === 0) {
+      return result;
+    }
     const rows = await managerOf(tx, this.dataSource.manager).query<
       (GeneCandidate & { term: string })[]
     >(

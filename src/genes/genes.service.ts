@@ -1,5 +1,6 @@
-import { CacheService } from '../cache/cache.service.js';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+
+import { CacheService } from '../cache/cache.service.js';
 import {
   ConflictError,
   DomainError,
@@ -19,9 +20,9 @@ import type {
 import type { ListGenesQuery } from './dto/list-genes.query.js';
 import { EVIDENCE_GROUPS, EVIDENCE_TIERS, TIER_GROUP } from './evidence-tiers.js';
 import {
-  GenesRepository,
   type GeneFilter,
   type GeneRow,
+  GenesRepository,
   SORT_FIELDS,
   type SortField,
   type SortKey,
@@ -129,7 +130,9 @@ export class GenesService {
       .reduce((n, t) => n + t.n, 0);
     const pageCount = Math.ceil(total / size);
     const evidenceTiers: Record<string, Record<string, number>> = {};
-    for (const group of EVIDENCE_GROUPS) evidenceTiers[group] = { total: 0 };
+    for (const group of EVIDENCE_GROUPS) {
+      evidenceTiers[group] = { total: 0 };
+    }
     for (const { tier, n } of tiers) {
       const group = TIER_GROUP[tier];
       evidenceTiers[group][tier] = n;
@@ -159,7 +162,9 @@ export class GenesService {
 
   private async require(symbol: string): Promise<GeneRow> {
     const row = await this.genes.findOne(symbol);
-    if (!row) throw new GeneNotFoundError(`Gene ${symbol} not found`);
+    if (!row) {
+      throw new GeneNotFoundError(`Gene ${symbol} not found`);
+    }
     return row;
   }
 
@@ -210,12 +215,16 @@ export class GenesService {
   async resolve(query: string): Promise<ResolveResponse> {
     const q = query.trim();
     const kinds: ('hgnc_id' | 'ensembl' | 'ncbi' | 'uniprot' | 'symbol' | 'alias')[] = [];
-    if (/^hgnc:\d+$/i.test(q)) kinds.push('hgnc_id');
-    else if (/^ENSG\d+(\.\d+)?$/i.test(q)) kinds.push('ensembl');
-    else if (/^\d+$/.test(q)) kinds.push('ncbi');
-    else {
-      if (/^([OPQ][0-9][A-Z0-9]{3}[0-9]|[A-NR-Z][0-9]([A-Z][A-Z0-9]{2}[0-9]){1,2})$/i.test(q))
+    if (/^hgnc:\d+$/i.test(q)) {
+      kinds.push('hgnc_id');
+    } else if (/^ENSG\d+(\.\d+)?$/i.test(q)) {
+      kinds.push('ensembl');
+    } else if (/^\d+$/.test(q)) {
+      kinds.push('ncbi');
+    } else {
+      if (/^([OPQ][0-9][A-Z0-9]{3}[0-9]|[A-NR-Z][0-9]([A-Z][A-Z0-9]{2}[0-9]){1,2})$/i.test(q)) {
         kinds.push('uniprot');
+      }
       kinds.push('symbol', 'alias');
     }
     for (const kind of kinds) {
@@ -276,7 +285,9 @@ export class GenesService {
     this.logger.log({ gene_id: id, hgnc_id: hgncId }, 'gene created');
     this.scores.markDirty();
     const row = await this.genes.findById(id);
-    if (!row) throw new NotFoundError(`Gene ${id} vanished`);
+    if (!row) {
+      throw new NotFoundError(`Gene ${id} vanished`);
+    }
     return resource(row);
   }
 
@@ -302,7 +313,9 @@ export class GenesService {
 
   async annotations(geneId: number, source?: string) {
     const gene = await this.genes.findById(geneId);
-    if (!gene) throw new GeneNotFoundError(`Gene ${geneId} not found`);
+    if (!gene) {
+      throw new GeneNotFoundError(`Gene ${geneId} not found`);
+    }
     return { gene, rows: await this.genes.annotations(geneId, source) };
   }
 }

@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { Public } from '../auth/decorators/access.decorator.js';
 import { CachedResponse } from '../http/http-cache.interceptor.js';
-import { OverlapsQuery, StatisticsResponse } from './dto/statistics.dto.js';
 import { ScoreFiltersQuery } from './dto/score-filters.query.js';
+import { OverlapsQuery, StatisticsResponse } from './dto/statistics.dto.js';
 import type { StatsFilter } from './statistics.repository.js';
 import { StatisticsService } from './statistics.service.js';
 

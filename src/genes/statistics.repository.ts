@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
 import type { EvidenceTier } from './evidence-tiers.js';
 
 export interface StatsFilter {
@@ -11,7 +12,9 @@ export interface StatsFilter {
 /** The genes a statistic covers, as a CTE; parameters start at `$1`. */
 function scopeCte(filter: StatsFilter, params: unknown[]): string {
   const clauses: string[] = [];
-  if (filter.hideZeroScores) clauses.push('coalesce(s.percentage_score, 0) > 0');
+  if (filter.hideZeroScores) {
+    clauses.push('coalesce(s.percentage_score, 0) > 0');
+  }
   if (filter.tiers?.length) {
     params.push(filter.tiers);
     clauses.push(`coalesce(s.evidence_tier, 'no_evidence') = ANY($${params.length}::text[])`);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { NotFoundError } from '../common/errors/index.js';
 import { EVIDENCE_TIERS, type EvidenceTier } from './evidence-tiers.js';
 import { StatisticsRepository, type StatsFilter } from './statistics.repository.js';
@@ -196,7 +197,9 @@ export class StatisticsService {
   async dataSource(name: string) {
     const rows = await this.stats.dataSources();
     const row = rows.find((r) => r.name.toLowerCase() === name.toLowerCase());
-    if (!row) throw new NotFoundError(`Data source ${name} not found`);
+    if (!row) {
+      throw new NotFoundError(`Data source ${name} not found`);
+    }
     const top = await this.stats.topGenes(row.name, 10);
     return {
       data: {

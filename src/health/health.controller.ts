@@ -1,10 +1,11 @@
 import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
-import { DomainError } from '../common/errors/index.js';
-import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
+import { type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+
 import { Public } from '../auth/decorators/access.decorator.js';
+import { DomainError } from '../common/errors/index.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
+import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
 import { LivenessResponse, ReadinessResponse } from './dto/health.response.js';
 import { HealthService } from './health.service.js';
 

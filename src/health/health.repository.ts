@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
 import { MIGRATIONS_TABLE } from '../database/data-source-options.js';
 
 export interface AppliedMigration {

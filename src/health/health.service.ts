@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { HealthCheckAttempt, HealthIndicatorResult } from '@nestjs/terminus';
+import { HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+
 import { CacheService } from '../cache/cache.service.js';
 import { EventLoopMonitor } from '../logging/logging.module.js';
 import type { LivenessResponse } from './dto/health.response.js';
@@ -54,9 +55,13 @@ export class HealthService {
     return this.indicators
       .check('migrations')
       .attempt(async () => {
-        if (this.migrationsApplied) return { pending: 0 };
+        if (this.migrationsApplied) {
+          return { pending: 0 };
+        }
         const pending = await this.repository.pendingMigrations();
-        if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}`);
+        if (pending.length > 0) {
+          throw new Error(`pending migrations: ${pending.join(', ')}`);
+        }
         this.migrationsApplied = true;
         return { pending: 0 };
       })

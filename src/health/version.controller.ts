@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+
 import { Public } from '../auth/decorators/access.decorator.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { VersionResponse } from './dto/health.response.js';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+
+import { APP_NAME, APP_VERSION } from '../app-info.js';
 import { AppConfig } from '../config/index.js';
 import { DatabaseEndpoint } from '../database/database-endpoint.js';
-import { APP_NAME, APP_VERSION } from '../app-info.js';
 import type { VersionResponse } from './dto/health.response.js';
 import { HealthRepository } from './health.repository.js';
 

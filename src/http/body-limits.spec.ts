@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { UnsupportedMediaTypeError } from '../common/errors/index.js';
 import { BodyTooComplexError, verifyJsonShape } from './body-limits.js';
 

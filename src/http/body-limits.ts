@@ -1,20 +1,22 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { HttpStatus } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+
 import {
   DomainError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../common/errors/index.js';
 import { writeCompletionLine } from './completion-line.js';
-import { elapsedMs } from './request-id.js';
 import {
   describeJsonShapeProblem,
   findJsonShapeProblem,
   type JsonShapeLimits,
   type JsonShapeProblem,
 } from './json-shape.js';
+import { elapsedMs } from './request-id.js';
 
 /** A JSON body over one of the structure limits (depth, keys, items). */
 export class BodyTooComplexError extends DomainError {
@@ -50,7 +52,9 @@ export function verifyJsonShape(limits: JsonShapeLimits) {
       );
     }
     const problem = findJsonShapeProblem(body.toString(charset), limits);
-    if (problem) throw new BodyRejection(new BodyTooComplexError(problem));
+    if (problem) {
+      throw new BodyRejection(new BodyTooComplexError(problem));
+    }
   };
 }
 
@@ -69,7 +73,9 @@ export function bodyErrorHandler(parts: { logger: () => Logger; slowRequestMs: (
     res.once('finish', () =>
       logUnroutedCompletion(parts.logger(), req, res, parts.slowRequestMs()),
     );
-    if (error instanceof BodyRejection) return next(error.error);
+    if (error instanceof BodyRejection) {
+      return next(error.error);
+    }
     const parser = (error ?? {}) as ParserError;
     if (parser.type === 'entity.too.large' && typeof parser.limit === 'number') {
       return next(
@@ -93,6 +99,8 @@ export function logUnroutedCompletion(
   slowMs: number,
 ): void {
   // The request logger attaches `log` to requests it has seen: they get its own line.
-  if ((req as { log?: unknown }).log !== undefined) return;
+  if ((req as { log?: unknown }).log !== undefined) {
+    return;
+  }
   writeCompletionLine(logger, req, res.statusCode, elapsedMs(req) ?? 0, slowMs);
 }

@@ -1,7 +1,9 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
+
 import type { Logger } from 'pino';
+
 import { answerClientErrors } from './client-errors.js';
 
 function rawExchange(port: number, request: string): Promise<string> {

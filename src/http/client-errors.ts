@@ -1,10 +1,12 @@
-import { STATUS_CODES, type Server } from 'node:http';
+import { type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+
 import type { Logger } from 'pino';
-import { uuidV7 } from '../common/ids/uuid-v7.js';
-import { REQUEST_ID_HEADER } from './request-id.js';
+
 import type { ErrorEnvelope } from '../common/filters/error-envelope.js';
+import { uuidV7 } from '../common/ids/uuid-v7.js';
 import { COMPLETION_KEYS, completionMessage } from './completion-line.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
 
 interface ClientError extends Error {
   code?: string;
@@ -68,7 +70,9 @@ export function answerClientErrors(server: Server, parts: ClientErrorParts): voi
   // The parser keeps failing on data that follows; one answer per connection.
   const answered = new WeakSet<Duplex>();
   server.on('clientError', (error: ClientError, socket: Duplex) => {
-    if (answered.has(socket)) return;
+    if (answered.has(socket)) {
+      return;
+    }
     answered.add(socket);
     const answer = answerFor(error, parts.maxHeaderBytes);
     // Never write into a response already under way on this connection (as Node checks).
@@ -103,7 +107,9 @@ function log(
   requestId: string,
   socket: Duplex,
 ): void {
-  if (!logger.isLevelEnabled('info')) return;
+  if (!logger.isLevelEnabled('info')) {
+    return;
+  }
   const { method, path } = requestLine(error.rawPacket);
   const ip = (socket as { remoteAddress?: string }).remoteAddress;
   logger.info(

@@ -1,7 +1,9 @@
 import { once } from 'node:events';
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { pinoHttp } from 'pino-http';
+
 import { LogCapture } from '../../test/support/log-capture.js';
 import { loadConfig } from '../config/index.js';
 import { buildPinoHttpOptions, slowRequestMs } from '../logging/logging.module.js';

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import type { LevelWithSilent, Logger } from 'pino';
+
 import type { AppConfig } from '../config/index.js';
 import { type RequestLogging, safeUrl, slowRequestMs } from '../logging/logging.module.js';
 import { elapsedMs, requestIdFor } from './request-id.js';
@@ -35,9 +37,15 @@ export function completionLevel(
   slowMs: number,
   failed = false,
 ): LevelWithSilent {
-  if (failed || status >= 500) return 'error';
-  if (elapsed > slowMs) return 'warn';
-  if (isHealthProbe(req)) return 'debug';
+  if (failed || status >= 500) {
+    return 'error';
+  }
+  if (elapsed > slowMs) {
+    return 'warn';
+  }
+  if (isHealthProbe(req)) {
+    return 'debug';
+  }
   return 'info';
 }
 
@@ -102,7 +110,9 @@ export function writeCompletionLine(
   slowMs: number,
 ): void {
   const level = completionLevel(req, status, elapsed, slowMs);
-  if (level === 'silent' || !logger.isLevelEnabled(level)) return;
+  if (level === 'silent' || !logger.isLevelEnabled(level)) {
+    return;
+  }
   // Whole milliseconds, as pino-http reports them.
   const durationMs = Math.round(elapsed);
   logger[level](

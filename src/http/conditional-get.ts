@@ -1,6 +1,7 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import type { Application } from 'express';
 import fresh from 'fresh';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * JSON answers with ETag and conditional GET, for answers written outside Express (the
@@ -50,7 +51,9 @@ export function writeJsonAnswer(
   if (!notModified) {
     headers.push('Content-Type', JSON_TYPE, 'Content-Length', String(body.length));
   }
-  if (etag) headers.push('ETag', etag);
+  if (etag) {
+    headers.push('ETag', etag);
+  }
   const status = notModified ? 304 : 200;
   res.writeHead(status, headers);
   res.end(notModified ? undefined : body);

@@ -17,8 +17,12 @@ export function corsOptions(
   origins: readonly string[],
 ): CorsOptions | CorsOptionsDelegate<Request> {
   const listed = origins.filter((o) => o !== '*');
-  if (!origins.includes('*')) return { ...CORS_BASE, origin: listed, credentials: true };
-  if (listed.length === 0) return { ...CORS_BASE, origin: '*', credentials: false };
+  if (!origins.includes('*')) {
+    return { ...CORS_BASE, origin: listed, credentials: true };
+  }
+  if (listed.length === 0) {
+    return { ...CORS_BASE, origin: '*', credentials: false };
+  }
   const withCredentials: CorsOptions = { ...CORS_BASE, origin: listed, credentials: true };
   // Reflected rather than `*`, so the answer varies by Origin like the listed ones.
   const anyOrigin: CorsOptions = { ...CORS_BASE, origin: true, credentials: false };

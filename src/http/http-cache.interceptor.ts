@@ -1,16 +1,17 @@
 import {
-  Injectable,
-  SetMetadata,
   applyDecorators,
-  UseInterceptors,
   type CallHandler,
   type ExecutionContext,
+  Injectable,
   type NestInterceptor,
+  SetMetadata,
+  UseInterceptors,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
+
 import { cacheKey, CacheService } from '../cache/cache.service.js';
 import { ResponseFastPath } from './response-fast-path.js';
 
@@ -37,7 +38,9 @@ export function CachedResponse(options: CachedResponseOptions): MethodDecorator 
 export function responseCacheKey(req: Request): { path: string; query: [string, string[]][] } {
   const params = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
   const grouped = new Map<string, string[]>();
-  for (const [k, v] of params) grouped.set(k, [...(grouped.get(k) ?? []), v]);
+  for (const [k, v] of params) {
+    grouped.set(k, [...(grouped.get(k) ?? []), v]);
+  }
   const query = [...grouped.entries()]
     .map(([k, vs]): [string, string[]] => [k, [...vs].sort()])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -59,7 +62,9 @@ export class HttpCacheInterceptor implements NestInterceptor {
     );
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
-    if (!options || req.method !== 'GET') return next.handle();
+    if (!options || req.method !== 'GET') {
+      return next.handle();
+    }
     const res = http.getResponse<Response>();
     let loaded = false;
     const key = { m: 'GET', ...responseCacheKey(req) };

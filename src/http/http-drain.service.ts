@@ -1,5 +1,6 @@
-import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+
+import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 
 /**
  * Graceful shutdown for keep-alive clients: once shutdown starts, every response still
@@ -14,7 +15,9 @@ export class HttpDrainService implements BeforeApplicationShutdown {
 
   attach(server: Server): void {
     server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
-      if (this.draining) this.closeAfter(res);
+      if (this.draining) {
+        this.closeAfter(res);
+      }
       this.inFlight.add(res);
       res.once('close', () => this.inFlight.delete(res));
     });
@@ -31,10 +34,14 @@ export class HttpDrainService implements BeforeApplicationShutdown {
 
   beforeApplicationShutdown(): void {
     this.draining = true;
-    for (const res of this.inFlight) this.closeAfter(res);
+    for (const res of this.inFlight) {
+      this.closeAfter(res);
+    }
   }
 
   private closeAfter(res: ServerResponse): void {
-    if (!res.headersSent) res.setHeader('Connection', 'close');
+    if (!res.headersSent) {
+      res.setHeader('Connection', 'close');
+    }
   }
 }

@@ -1,10 +1,11 @@
 import {
   Global,
-  Module,
-  RequestMethod,
   type MiddlewareConsumer,
+  Module,
   type NestModule,
+  RequestMethod,
 } from '@nestjs/common';
+
 import { AuthModule } from '../auth/auth.module.js';
 import { MetricsRegistryModule } from '../metrics/metrics-registry.module.js';
 import { HttpCacheInterceptor } from './http-cache.interceptor.js';

@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import bodyParser from 'body-parser';
 import cookieParser from 'cookie-parser';
 import { PinoLogger } from 'nestjs-pino';
+
 import { REFRESH_COOKIE_PATH } from '../auth/auth.module.js';
 import type { AppConfig } from '../config/index.js';
 import { slowRequestMs } from '../logging/logging.module.js';
@@ -11,7 +12,7 @@ import { corsOptions } from './cors.js';
 import { HttpDrainService } from './http-drain.service.js';
 import { HttpMetrics } from './http-metrics.js';
 import { requestIdMiddleware } from './request-id.js';
-import { ResponseFastPath, type EdgeRoute } from './response-fast-path.js';
+import { type EdgeRoute, ResponseFastPath } from './response-fast-path.js';
 import { securityHeaders, setHeadersMiddleware } from './security-headers.js';
 
 /** Largest JSON or form body of the session routes (`/api/auth/…`). */
@@ -41,7 +42,9 @@ export function installHttpEdge(
   // One list for the chain, the edge and the parser-error answers.
   const security = securityHeaders();
   app.use(setHeadersMiddleware(security));
-  if (config.http.corsOrigins.length > 0) app.enableCors(corsOptions(config.http.corsOrigins));
+  if (config.http.corsOrigins.length > 0) {
+    app.enableCors(corsOptions(config.http.corsOrigins));
+  }
   // After the headers, so a refused body's answer carries them (and CORS's) too. The
   // JSON structure limits apply before anything parses the body.
   // `verify` is body-parser's own hook; Nest's option types leave it out only because
@@ -66,7 +69,9 @@ export function installHttpEdge(
     logger: () => PinoLogger.root,
   });
   const fastPath = app.get(ResponseFastPath);
-  for (const route of beforeRouting) fastPath.answerBeforeRouting(route);
+  for (const route of beforeRouting) {
+    fastPath.answerBeforeRouting(route);
+  }
   if (config.http.corsOrigins.length === 0) {
     // Every header the chain above sets is known in advance: cached answers can be
     // sent before Express. With CORS (headers that depend on the request's Origin) the

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { Histogram } from 'prom-client';
+
 import { MetricsRegistry } from '../metrics/metrics-registry.module.js';
 
 /**

@@ -49,33 +49,47 @@ export function findJsonShapeProblem(
   const length = text.length;
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
-    if (isWhitespace(c)) continue;
+    if (isWhitespace(c)) {
+      continue;
+    }
     if (c === COMMA) {
-      if (depth === 0) continue;
+      if (depth === 0) {
+        continue;
+      }
       members[depth] += 1;
       values += 1;
       const problem = overLimit(members[depth], isObject[depth] === 1, values, limits);
-      if (problem) return problem;
+      if (problem) {
+        return problem;
+      }
       continue;
     }
     if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-      if (depth > 0) depth -= 1;
+      if (depth > 0) {
+        depth -= 1;
+      }
       continue;
     }
     // Anything else starts a member of the open container (a key, or an array item).
     if (depth > 0 && members[depth] === 0) {
       members[depth] = 1;
       values += 1;
-      if (values > limits.maxValues) return { limit: 'values', max: limits.maxValues };
+      if (values > limits.maxValues) {
+        return { limit: 'values', max: limits.maxValues };
+      }
     }
     if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       depth += 1;
-      if (depth > limits.maxDepth) return { limit: 'depth', max: limits.maxDepth };
+      if (depth > limits.maxDepth) {
+        return { limit: 'depth', max: limits.maxDepth };
+      }
       members[depth] = 0;
       isObject[depth] = c === OPEN_OBJECT ? 1 : 0;
     } else if (c === QUOTE) {
       i = closingQuote(text, i);
-      if (i < 0) return undefined;
+      if (i < 0) {
+        return undefined;
+      }
     }
   }
   return undefined;
@@ -93,7 +107,9 @@ function overLimit(
   if (!inObject && count > limits.maxArrayItems) {
     return { limit: 'array_items', max: limits.maxArrayItems };
   }
-  if (values > limits.maxValues) return { limit: 'values', max: limits.maxValues };
+  if (values > limits.maxValues) {
+    return { limit: 'values', max: limits.maxValues };
+  }
   return undefined;
 }
 
@@ -102,10 +118,16 @@ function closingQuote(text: string, open: number): number {
   let from = open + 1;
   for (;;) {
     const quote = text.indexOf('"', from);
-    if (quote < 0) return -1;
+    if (quote < 0) {
+      return -1;
+    }
     let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes += 1;
-    if (backslashes % 2 === 0) return quote;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) {
+      backslashes += 1;
+    }
+    if (backslashes % 2 === 0) {
+      return quote;
+    }
     from = quote + 1;
   }
 }

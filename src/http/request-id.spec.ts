@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+
 import { beginRequest, elapsedMs, requestIdFor } from './request-id.js';
 
 const request = (headers: IncomingMessage['headers'] = {}) =>

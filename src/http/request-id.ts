@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { uuidV7 } from '../common/ids/uuid-v7.js';
 import { runWithContext } from '../common/request-context.js';
 

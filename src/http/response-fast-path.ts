@@ -1,33 +1,35 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+
 import { Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Application, NextFunction, Request, Response } from 'express';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import proxyaddr from 'proxy-addr';
+
 import { ACCESS_KEY, type AccessPolicy } from '../auth/decorators/access.decorator.js';
 import { type CacheRecord, CacheService } from '../cache/cache.service.js';
 import type { RateLimitPolicyName } from '../common/rate-limit/rate-limit.decorator.js';
 import {
-  RateLimitGuard,
   clientIp,
+  type RateLimitCount,
+  RateLimitGuard,
   rateLimitHeaders,
   routeKey,
-  type RateLimitCount,
 } from '../common/rate-limit/rate-limit.guard.js';
 import { AppConfig } from '../config/index.js';
 import { slowRequestMs } from '../logging/logging.module.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.module.js';
 import { writeCompletionLine } from './completion-line.js';
 import {
+  type JsonAnswer,
   jsonAnswer,
   plainJsonOutput,
   writeJsonAnswer,
-  type JsonAnswer,
 } from './conditional-get.js';
 import { HttpDrainService } from './http-drain.service.js';
 import { HttpMetrics } from './http-metrics.js';
-import { REQUEST_ID_HEADER, beginRequest } from './request-id.js';
+import { beginRequest, REQUEST_ID_HEADER } from './request-id.js';
 import type { HeaderPair } from './security-headers.js';
 
 /** What the routed path learned about one exact URL of a cached public GET route. */
@@ -148,8 +150,12 @@ export class ResponseFastPath {
     const listeners = server.listeners('request') as ((...args: unknown[]) => void)[];
     server.removeAllListeners('request');
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      if (this.serveAtEdgeSafely(req, res)) return;
-      for (const listener of listeners) listener.call(server, req, res);
+      if (this.serveAtEdgeSafely(req, res)) {
+        return;
+      }
+      for (const listener of listeners) {
+        listener.call(server, req, res);
+      }
     });
   }
 
@@ -168,21 +174,31 @@ export class ResponseFastPath {
     target: { storageKey: string; namespace: string; handler: Target; controller: Target },
   ): void {
     const pattern = (req.route as { path?: unknown } | undefined)?.path;
-    if (typeof pattern !== 'string' || !plainJsonOutput(req.app)) return;
-    if (!isPlainGet(req)) return;
+    if (typeof pattern !== 'string' || !plainJsonOutput(req.app)) {
+      return;
+    }
+    if (!isPlainGet(req)) {
+      return;
+    }
     const { handler, controller } = target;
     const access = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_KEY, [
       handler,
       controller,
     ]);
-    if (access?.kind !== 'public') return;
+    if (access?.kind !== 'public') {
+      return;
+    }
     const policy = this.rateLimits.policyOf(handler, controller);
     // Login is counted per account, read from the body: never a cached GET.
-    if (policy === 'login') return;
+    if (policy === 'login') {
+      return;
+    }
     if (this.urls.size >= MAX_URLS && !this.urls.has(req.originalUrl)) {
       // Insertion order: the oldest learned URL goes first.
       const oldest = this.urls.keys().next().value;
-      if (oldest !== undefined) this.urls.delete(oldest);
+      if (oldest !== undefined) {
+        this.urls.delete(oldest);
+      }
     }
     this.urls.set(req.originalUrl, {
       storageKey: target.storageKey,
@@ -195,11 +211,15 @@ export class ResponseFastPath {
 
   /** The same answer as a route middleware, after the app's middleware chain. */
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
-    if (this.edge || !isPlainGet(req)) return next();
+    if (this.edge || !isPlainGet(req)) {
+      return next();
+    }
     const found = this.lookup(req.originalUrl);
     const ip = clientIp(req);
     const count = found && this.count(found.route, ip);
-    if (!found || count === false) return next();
+    if (!found || count === false) {
+      return next();
+    }
     // Logs and the duration metric read the matched route, as after routing.
     (req as { route?: unknown }).route = { path: found.route.pattern };
     this.respond(req, res, found.record, count, req.app, []);
@@ -212,7 +232,9 @@ export class ResponseFastPath {
     } catch (error) {
       this.edge?.logger.error({ err: error, request_id: req.id }, 'response fast path failed');
       // Nothing sent yet: the routed path answers. Otherwise the response is beyond repair.
-      if (!res.headersSent) return false;
+      if (!res.headersSent) {
+        return false;
+      }
       res.destroy();
       return true;
     }
@@ -220,16 +242,24 @@ export class ResponseFastPath {
 
   private serveAtEdge(req: IncomingMessage, res: ServerResponse): boolean {
     const edge = this.edge!;
-    if (!isPlainGet(req) || this.drain.isDraining) return false;
+    if (!isPlainGet(req) || this.drain.isDraining) {
+      return false;
+    }
     const url = req.url ?? '';
     const fixed = this.fixed.get(url);
-    if (fixed) return this.serveFixed(req, res, url, fixed);
+    if (fixed) {
+      return this.serveFixed(req, res, url, fixed);
+    }
     const found = this.lookup(url);
-    if (!found) return false;
+    if (!found) {
+      return false;
+    }
     const started = performance.now();
     const ip = (proxyaddr(req, this.trust!) as string | undefined) ?? 'unknown';
     const count = this.count(found.route, ip);
-    if (count === false) return false;
+    if (count === false) {
+      return false;
+    }
     this.answer(req, res, { url, ip, pattern: found.route.pattern, started }, (headers) =>
       this.respond(req, res, found.record, count, edge.app, headers),
     );
@@ -244,16 +274,24 @@ export class ResponseFastPath {
   ): boolean {
     const edge = this.edge!;
     const limit = this.limitAtEdge(route, edge.app);
-    if (limit === null) return false;
+    if (limit === null) {
+      return false;
+    }
     const started = performance.now();
     const ip = (proxyaddr(req, this.trust!) as string | undefined) ?? 'unknown';
     const count = limit && this.rateLimits.countFor(limit.policy, limit.route, ip);
-    if (count?.blocked) return false;
+    if (count?.blocked) {
+      return false;
+    }
     const json = JSON.stringify(route.body());
-    if (route.last?.json !== json) route.last = { json, bytes: jsonAnswer(json, edge.app) };
+    if (route.last?.json !== json) {
+      route.last = { json, bytes: jsonAnswer(json, edge.app) };
+    }
     const { bytes } = route.last;
     this.answer(req, res, { url, ip, pattern: url, started }, (headers) => {
-      if (count) headers.push(...rateLimitHeaders(count));
+      if (count) {
+        headers.push(...rateLimitHeaders(count));
+      }
       return this.send(req, res, bytes, headers);
     });
     return true;
@@ -294,7 +332,9 @@ export class ResponseFastPath {
    * serialisation the edge writes.
    */
   private limitAtEdge(route: FixedRoute, app: Application): FixedRoute['rateLimit'] {
-    if (route.rateLimit !== undefined) return route.rateLimit;
+    if (route.rateLimit !== undefined) {
+      return route.rateLimit;
+    }
     const { handler, controller } = route;
     const access = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_KEY, [
       handler,
@@ -331,7 +371,9 @@ export class ResponseFastPath {
     app: Application,
     headers: string[],
   ): number {
-    if (count) headers.push(...rateLimitHeaders(count));
+    if (count) {
+      headers.push(...rateLimitHeaders(count));
+    }
     headers.push('X-Cache', 'HIT');
     return this.send(req, res, this.bytesOf(record, app), headers);
   }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import helmet from 'helmet';
 
 /** A response header as a name/value pair, in the order it is sent. */
@@ -41,15 +42,21 @@ export function securityHeaders(): HeaderPair[] {
     },
   );
   // Helmet calls next synchronously; a later version that did not would be caught here.
-  if (!done) throw new Error('could not determine the security headers: helmet did not finish');
-  if (failure) throw new Error('could not determine the security headers', { cause: failure });
+  if (!done) {
+    throw new Error('could not determine the security headers: helmet did not finish');
+  }
+  if (failure) {
+    throw new Error('could not determine the security headers', { cause: failure });
+  }
   return [...recorded.values()];
 }
 
 /** Middleware setting precomputed headers, in order. */
 export function setHeadersMiddleware(headers: readonly HeaderPair[]) {
   return (_req: IncomingMessage, res: ServerResponse, next: () => void): void => {
-    for (const [name, value] of headers) res.setHeader(name, value);
+    for (const [name, value] of headers) {
+      res.setHeader(name, value);
+    }
     next();
   };
 }

@@ -1,10 +1,12 @@
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+
 import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+
 import { AppConfig } from '../config/index.js';
 
 export interface EventLoopFigures {
@@ -39,7 +41,9 @@ export class EventLoopMonitor implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) {
+      clearInterval(this.timer);
+    }
     this.histogram.disable();
   }
 

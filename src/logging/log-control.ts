@@ -1,7 +1,8 @@
 import { PinoLogger } from 'nestjs-pino';
 import pino, { type DestinationStream } from 'pino';
-import type { AppConfig } from '../config/index.js';
+
 import type { LogLevel } from '../config/environment.js';
+import type { AppConfig } from '../config/index.js';
 
 interface StreamEntry {
   level: number;
@@ -51,12 +52,18 @@ export class LogControl {
     this.consoleLevel = level;
     const streams = this.multistream.streams;
     const index = streams.findIndex((s) => s.stream === this.console);
-    if (index >= 0) streams.splice(index, 1);
-    if (level !== 'silent') streams.push({ level: value(level), stream: this.console });
+    if (index >= 0) {
+      streams.splice(index, 1);
+    }
+    if (level !== 'silent') {
+      streams.push({ level: value(level), stream: this.console });
+    }
     // pino's multistream stops at the first stream above a record's level: keep the order.
     streams.sort((a, b) => a.level - b.level);
     this.multistream.minLevel = streams[0]?.level ?? -1;
     const lowest = [level, this.dbLevel].sort((a, b) => value(a) - value(b))[0];
-    if (PinoLogger.root) PinoLogger.root.level = lowest;
+    if (PinoLogger.root) {
+      PinoLogger.root.level = lowest;
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { DestinationStream } from 'pino';
+
 import type { AppConfig } from '../config/index.js';
 import type { LogControl } from './log-control.js';
 
@@ -40,7 +41,9 @@ class LogRouter implements DestinationStream {
   /** When an app stops, the app started before it (if still running) takes over again. */
   deactivate(handle: object): void {
     const index = this.apps.indexOf(handle as (typeof this.apps)[number]);
-    if (index >= 0) this.apps.splice(index, 1);
+    if (index >= 0) {
+      this.apps.splice(index, 1);
+    }
   }
 
   get activeConfig(): AppConfig | undefined {
@@ -55,7 +58,9 @@ class LogRouter implements DestinationStream {
 
   write(line: string): void {
     const target = this.apps.at(-1)?.target;
-    if (!target) return;
+    if (!target) {
+      return;
+    }
     target.lastLevel = this.lastLevel;
     target.lastObj = this.lastObj;
     target.lastMsg = this.lastMsg;

@@ -1,9 +1,9 @@
 import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
   Inject,
   Injectable,
   Module,
-  type BeforeApplicationShutdown,
-  type DynamicModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleInit,
@@ -12,16 +12,17 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import pg from 'pg';
 import pino, { type DestinationStream, type StreamEntry } from 'pino';
+
 import type { AppConfig } from '../config/index.js';
 import { DatabaseEndpoint } from '../database/database-endpoint.js';
 import { ClientLogsController } from './client-logs.controller.js';
 import { SystemLogEntity } from './entities/system-log.entity.js';
 import { EventLoopMonitor } from './event-loop.monitor.js';
-import { LogsAdminController } from './logs-admin.controller.js';
-import { LogsRepository } from './logs.repository.js';
-import { LogControl, type AdjustableMultistream } from './log-control.js';
+import { type AdjustableMultistream, LogControl } from './log-control.js';
 import { logRouter } from './log-routing.js';
+import { LogsRepository } from './logs.repository.js';
 import { LogsService } from './logs.service.js';
+import { LogsAdminController } from './logs-admin.controller.js';
 import {
   buildPinoHttpOptions,
   createConsoleDestination,
@@ -32,9 +33,9 @@ import { SystemLogSink } from './system-log.sink.js';
 // Logging's public surface beyond LogsService: the providers it exports (docs/architecture.md).
 export { EventLoopMonitor } from './event-loop.monitor.js';
 export { LogControl } from './log-control.js';
+export { SYSTEM_LOG_SINK_TOKEN as SYSTEM_LOG_SINK } from './logs.service.js';
 export { buildPinoHttpOptions, type RequestLogging, slowRequestMs } from './pino-options.js';
 export { safeUrl } from './redaction.js';
-export { SYSTEM_LOG_SINK_TOKEN as SYSTEM_LOG_SINK } from './logs.service.js';
 export type { SystemLogSink } from './system-log.sink.js';
 import { SYSTEM_LOG_SINK_TOKEN as SYSTEM_LOG_SINK } from './logs.service.js';
 
@@ -67,7 +68,9 @@ class SystemLogLifecycle
 
   onModuleInit(): void {
     // The process-wide root logger was built by the first app; give it this app's level.
-    if (PinoLogger.root) PinoLogger.root.level = this.level;
+    if (PinoLogger.root) {
+      PinoLogger.root.level = this.level;
+    }
   }
 
   onApplicationBootstrap(): void {
@@ -121,7 +124,9 @@ export class LoggingModule {
     if (config.log.level !== 'silent') {
       streams.push({ level: config.log.level, stream: consoleStream });
     }
-    if (config.log.dbLevel !== 'silent') streams.push({ level: config.log.dbLevel, stream: sink });
+    if (config.log.dbLevel !== 'silent') {
+      streams.push({ level: config.log.dbLevel, stream: sink });
+    }
     const lowest = [config.log.level, config.log.dbLevel].sort((a, b) => ORDER[a] - ORDER[b])[0];
     const options = { ...buildPinoHttpOptions(config, requests), level: lowest };
     const multistream = pino.multistream(streams);

@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { RequireRole } from '../auth/decorators/access.decorator.js';
 import {
   CleanupLogsResponse,

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { StoredLevel } from './dto/logs.dto.js';
+
 import { containsPattern, escapeLike } from '../common/database/like-pattern.js';
+import type { StoredLevel } from './dto/logs.dto.js';
 
 export interface LogFilter {
   levels?: StoredLevel[];
@@ -45,20 +46,40 @@ function where(filter: LogFilter, params: unknown[]): string {
     params.push(value);
     clauses.push(sql.replace('?', `$${params.length}`));
   };
-  if (filter.levels?.length) add('level = ANY(?)', filter.levels);
-  if (filter.logger) add('logger = ?', filter.logger);
-  if (filter.requestId) add('request_id = ?', filter.requestId);
-  if (filter.userId !== undefined) add('user_id = ?', filter.userId);
-  if (filter.path) {
-    if (filter.path.endsWith('*'))
-      add("path LIKE ? ESCAPE '\\'", `${escapeLike(filter.path.slice(0, -1))}%`);
-    else add('path = ?', filter.path);
+  if (filter.levels?.length) {
+    add('level = ANY(?)', filter.levels);
   }
-  if (filter.statusMin !== undefined) add('status_code >= ?', filter.statusMin);
-  if (filter.statusMax !== undefined) add('status_code <= ?', filter.statusMax);
-  if (filter.text) add("message ILIKE ? ESCAPE '\\'", containsPattern(filter.text));
-  if (filter.from) add('"timestamp" >= ?', filter.from);
-  if (filter.to) add('"timestamp" <= ?', filter.to);
+  if (filter.logger) {
+    add('logger = ?', filter.logger);
+  }
+  if (filter.requestId) {
+    add('request_id = ?', filter.requestId);
+  }
+  if (filter.userId !== undefined) {
+    add('user_id = ?', filter.userId);
+  }
+  if (filter.path) {
+    if (filter.path.endsWith('*')) {
+      add("path LIKE ? ESCAPE '\\'", `${escapeLike(filter.path.slice(0, -1))}%`);
+    } else {
+      add('path = ?', filter.path);
+    }
+  }
+  if (filter.statusMin !== undefined) {
+    add('status_code >= ?', filter.statusMin);
+  }
+  if (filter.statusMax !== undefined) {
+    add('status_code <= ?', filter.statusMax);
+  }
+  if (filter.text) {
+    add("message ILIKE ? ESCAPE '\\'", containsPattern(filter.text));
+  }
+  if (filter.from) {
+    add('"timestamp" >= ?', filter.from);
+  }
+  if (filter.to) {
+    add('"timestamp" <= ?', filter.to);
+  }
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 

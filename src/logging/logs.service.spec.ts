@@ -1,4 +1,5 @@
 import { Logger, type LoggerService } from '@nestjs/common';
+
 import { ValidationFailedError } from '../common/errors/index.js';
 import { loadConfig } from '../config/index.js';
 import { ListLogsQuery } from './dto/logs.dto.js';

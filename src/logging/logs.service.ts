@@ -1,3 +1,5 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+
 import {
   Inject,
   Injectable,
@@ -5,7 +7,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+
 import { runInBackground } from '../common/background.js';
 import { ValidationFailedError } from '../common/errors/index.js';
 import { AppConfig } from '../config/index.js';
@@ -16,7 +18,7 @@ import type {
   LogRecord,
   LogStatisticsResponse,
 } from './dto/logs.dto.js';
-import { LogsRepository, type LogRow } from './logs.repository.js';
+import { type LogRow, LogsRepository } from './logs.repository.js';
 import type { SystemLogSink } from './system-log.sink.js';
 
 export const SYSTEM_LOG_SINK_TOKEN = Symbol.for('kgdb.system-log-sink');
@@ -62,7 +64,9 @@ export class LogsService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) {
+      clearInterval(this.timer);
+    }
   }
 
   async list(query: ListLogsQuery): Promise<LogListResponse> {
@@ -121,10 +125,14 @@ export class LogsService implements OnApplicationBootstrap, OnApplicationShutdow
     for (;;) {
       const n = await this.repository.purgeOlderThanChunk(days, PURGE_CHUNK);
       deleted += n;
-      if (n < PURGE_CHUNK) break;
+      if (n < PURGE_CHUNK) {
+        break;
+      }
       await yieldToEventLoop();
     }
-    if (deleted > 0) this.logger.log({ deleted, days }, 'old log rows purged');
+    if (deleted > 0) {
+      this.logger.log({ deleted, days }, 'old log rows purged');
+    }
     return deleted;
   }
 
@@ -139,8 +147,12 @@ export class LogsService implements OnApplicationBootstrap, OnApplicationShutdow
         ip,
       },
     };
-    if (entry.level === 'error') this.frontend.error(fields, entry.message);
-    else if (entry.level === 'warn') this.frontend.warn(fields, entry.message);
-    else this.frontend.log(fields, entry.message);
+    if (entry.level === 'error') {
+      this.frontend.error(fields, entry.message);
+    } else if (entry.level === 'warn') {
+      this.frontend.warn(fields, entry.message);
+    } else {
+      this.frontend.log(fields, entry.message);
+    }
   }
 }

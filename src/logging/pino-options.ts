@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+
 import pino, { type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
-import type { AppConfig } from '../config/index.js';
+
 import { currentContext } from '../common/request-context.js';
+import type { AppConfig } from '../config/index.js';
 import { logRouter } from './log-routing.js';
 import { redactField, redactString, safeUrl } from './redaction.js';
 
@@ -17,13 +19,17 @@ function redactMessageArguments(
   method: (...args: unknown[]) => void,
 ): void {
   for (let i = 0; i < args.length; i++) {
-    if (typeof args[i] === 'string') args[i] = redactString(args[i] as string);
+    if (typeof args[i] === 'string') {
+      args[i] = redactString(args[i] as string);
+    }
   }
   // An error logged without a message lends pino its own message: pass it masked.
   const [first] = args;
   if (args.length === 1 && first !== null && typeof first === 'object') {
     const err = first instanceof Error ? first : (first as { err?: unknown }).err;
-    if (err instanceof Error && !('msg' in first)) args.push(redactString(err.message));
+    if (err instanceof Error && !('msg' in first)) {
+      args.push(redactString(err.message));
+    }
   }
   method.apply(this, args);
 }
@@ -127,11 +133,17 @@ export function buildPinoHttpOptions(config: AppConfig, requests: RequestLogging
         const out: Record<string, unknown> = {};
         const seen = new WeakSet<object>();
         for (const key of Object.keys(record)) {
-          if (key === 'req' || key === 'res') continue;
+          if (key === 'req' || key === 'res') {
+            continue;
+          }
           out[key] = redactField(key, record[key], 1, seen);
         }
-        if (record.req !== undefined) out.req = record.req;
-        if (record.res !== undefined) out.res = record.res;
+        if (record.req !== undefined) {
+          out.req = record.req;
+        }
+        if (record.res !== undefined) {
+          out.res = record.res;
+        }
         return out;
       },
     },

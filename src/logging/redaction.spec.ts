@@ -1,8 +1,9 @@
 import pino, { type LoggerOptions } from 'pino';
+
 import {
   MAX_LOGGED_QUERY_LENGTH,
-  REDACTED,
   redactDeep,
+  REDACTED,
   redactString,
   safeUrl,
 } from './redaction.js';

@@ -11,7 +11,9 @@ export function isSensitiveKey(key: string): boolean {
   let sensitive = verdicts.get(key);
   if (sensitive === undefined) {
     sensitive = SENSITIVE_KEY.test(key);
-    if (verdicts.size < 10_000) verdicts.set(key, sensitive);
+    if (verdicts.size < 10_000) {
+      verdicts.set(key, sensitive);
+    }
   }
   return sensitive;
 }
@@ -46,9 +48,13 @@ const MIN_SECRET_LENGTH = 7;
 
 /** `text` with every secret recognised by its shape replaced by `[REDACTED]`. */
 export function redactString(text: string): string {
-  if (text.length < MIN_SECRET_LENGTH || !MAYBE_SECRET.test(text)) return text;
+  if (text.length < MIN_SECRET_LENGTH || !MAYBE_SECRET.test(text)) {
+    return text;
+  }
   let out = text;
-  for (const [shape, replacement] of SECRET_SHAPES) out = out.replace(shape, replacement);
+  for (const [shape, replacement] of SECRET_SHAPES) {
+    out = out.replace(shape, replacement);
+  }
   return out;
 }
 
@@ -59,9 +65,15 @@ export function redactString(text: string): string {
 export function safeUrl(rawUrl: string | undefined): string {
   const url = rawUrl ?? '';
   const q = url.indexOf('?');
-  if (q < 0) return redactString(url);
+  if (q < 0) {
+    return redactString(url);
+  }
   const params = new URLSearchParams(url.slice(q + 1));
-  for (const key of [...params.keys()]) if (isSensitiveKey(key)) params.set(key, REDACTED);
+  for (const key of [...params.keys()]) {
+    if (isSensitiveKey(key)) {
+      params.set(key, REDACTED);
+    }
+  }
   const query = params.toString();
   return redactString(query ? `${url.slice(0, q)}?${query}` : url.slice(0, q));
 }
@@ -83,7 +95,9 @@ function isStatementCarrier(source: Record<string, unknown>, isError: boolean): 
 }
 
 function truncated(sql: unknown): unknown {
-  if (typeof sql !== 'string' || sql.length <= MAX_LOGGED_QUERY_LENGTH) return sql;
+  if (typeof sql !== 'string' || sql.length <= MAX_LOGGED_QUERY_LENGTH) {
+    return sql;
+  }
   return `${sql.slice(0, MAX_LOGGED_QUERY_LENGTH)}… (${sql.length} chars)`;
 }
 
@@ -95,14 +109,26 @@ const MAX_DEPTH = 8;
  * their type, message and stack; cycles and very deep objects are cut rather than walked.
  */
 export function redactDeep(value: unknown, depth = 0, seen?: WeakSet<object>): unknown {
-  if (typeof value === 'string') return redactString(value);
-  if (value === null || typeof value !== 'object') return value;
+  if (typeof value === 'string') {
+    return redactString(value);
+  }
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
   seen ??= new WeakSet<object>();
-  if (seen.has(value)) return '[Circular]';
-  if (depth >= MAX_DEPTH) return '[Truncated]';
+  if (seen.has(value)) {
+    return '[Circular]';
+  }
+  if (depth >= MAX_DEPTH) {
+    return '[Truncated]';
+  }
   seen.add(value);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1, seen));
-  if (value instanceof Date || Buffer.isBuffer(value)) return value;
+  if (Array.isArray(value)) {
+    return value.map((v) => redactDeep(v, depth + 1, seen));
+  }
+  if (value instanceof Date || Buffer.isBuffer(value)) {
+    return value;
+  }
   const isError = value instanceof Error;
   const source: Record<string, unknown> = isError
     ? { ...value, type: value.name, message: value.message, stack: value.stack }
@@ -111,7 +137,9 @@ export function redactDeep(value: unknown, depth = 0, seen?: WeakSet<object>): u
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(source)) {
     if (statement && key === 'parameters') {
-      if (v !== undefined && v !== null) out[key] = REDACTED;
+      if (v !== undefined && v !== null) {
+        out[key] = REDACTED;
+      }
       continue;
     }
     const field = statement && (key === 'query' || key === 'sql') ? truncated(v) : v;

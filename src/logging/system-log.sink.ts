@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+
 import { insertSystemLogBatch } from './system-log-batch.repository.js';
 
 function isDataError(error: unknown): boolean {
@@ -43,7 +44,9 @@ export class SystemLogSink {
   ) {}
 
   write(line: string): void {
-    if (this.closed) return;
+    if (this.closed) {
+      return;
+    }
     // pino ends each record with a newline, which is whitespace inside the JSON array the
     // batch joins records into, so the line is kept as it came.
     this.buffer.push(line);
@@ -53,8 +56,11 @@ export class SystemLogSink {
       this.stats.dropped += excess;
     }
     this.stats.buffered = this.buffer.length;
-    if (this.buffer.length >= this.batchSize) this.kick(0);
-    else this.kick(this.flushMs);
+    if (this.buffer.length >= this.batchSize) {
+      this.kick(0);
+    } else {
+      this.kick(this.flushMs);
+    }
   }
 
   /** Starts writing to the database (until then records wait in the buffer). */
@@ -65,7 +71,9 @@ export class SystemLogSink {
   }
 
   private kick(delayMs: number): void {
-    if (!this.pool || this.timer || this.flushing) return;
+    if (!this.pool || this.timer || this.flushing) {
+      return;
+    }
     const wait = Math.max(delayMs, this.retryAt - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -78,7 +86,9 @@ export class SystemLogSink {
   flush(): Promise<void> {
     this.flushing ??= this.drain().finally(() => {
       this.flushing = undefined;
-      if (this.buffer.length > 0 && !this.closed) this.kick(this.flushMs);
+      if (this.buffer.length > 0 && !this.closed) {
+        this.kick(this.flushMs);
+      }
     });
     return this.flushing;
   }
@@ -117,13 +127,17 @@ export class SystemLogSink {
     } catch (error) {
       // A data error (class 22) means some record is not valid JSON: write the others
       // one by one and drop only the bad ones. Anything else is an outage: rethrow.
-      if (!isDataError(error)) throw error;
+      if (!isDataError(error)) {
+        throw error;
+      }
       for (const line of batch) {
         try {
           await insertSystemLogBatch(pool, [line]);
           this.stats.written += 1;
         } catch (lineError) {
-          if (!isDataError(lineError)) throw lineError;
+          if (!isDataError(lineError)) {
+            throw lineError;
+          }
           this.stats.dropped += 1;
         }
       }
@@ -132,7 +146,9 @@ export class SystemLogSink {
 
   private complain(error: unknown): void {
     const now = Date.now();
-    if (now - this.lastComplaint < 30_000) return;
+    if (now - this.lastComplaint < 30_000) {
+      return;
+    }
     this.lastComplaint = now;
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(
@@ -142,7 +158,9 @@ export class SystemLogSink {
 
   /** Final flush, then stop accepting records. */
   async close(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
     this.timer = undefined;
     this.retryAt = 0;
     await this.flushing;

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+
 import { RequireRole } from '../auth/decorators/access.decorator.js';
 import { METRICS_TOKEN_NAME, MetricsService } from './metrics.service.js';
 

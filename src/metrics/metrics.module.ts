@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
+
 import { AdminModule } from '../admin/admin.module.js';
-import { SourcesModule } from '../sources/sources.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { PipelineModule } from '../pipeline/pipeline.module.js';
+import { SourcesModule } from '../sources/sources.module.js';
 import { DatabasePoolRepository } from './database-pool.repository.js';
 import { MetricsController } from './metrics.controller.js';
-import { MetricsRegistryModule } from './metrics-registry.module.js';
 import { MetricsService } from './metrics.service.js';
+import { MetricsRegistryModule } from './metrics-registry.module.js';
 
 /**
  * Owns the Prometheus registry of this instance (MetricsRegistryModule, which owners of

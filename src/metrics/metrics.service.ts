@@ -1,10 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { Counter, Gauge, collectDefaultMetrics } from 'prom-client';
-import { UpstreamHttp } from '../sources/upstream/upstream-http.service.js';
+import { collectDefaultMetrics, Counter, Gauge } from 'prom-client';
+
 import { SettingsService } from '../admin/settings/settings.service.js';
 import { ServiceTokens } from '../auth/auth.module.js';
 import { SYSTEM_LOG_SINK, type SystemLogSink } from '../logging/logging.module.js';
 import { PipelineService } from '../pipeline/pipeline.service.js';
+import { UpstreamHttp } from '../sources/upstream/upstream-http.service.js';
 import { DatabasePoolRepository } from './database-pool.repository.js';
 import { MetricsRegistry } from './metrics-registry.module.js';
 
@@ -68,7 +69,9 @@ export class MetricsService implements OnModuleInit {
       registers,
       collect() {
         this.reset();
-        for (const d of upstream.health()) this.inc({ domain: d.domain }, d.requests);
+        for (const d of upstream.health()) {
+          this.inc({ domain: d.domain }, d.requests);
+        }
       },
     });
     new Counter({
@@ -78,7 +81,9 @@ export class MetricsService implements OnModuleInit {
       registers,
       collect() {
         this.reset();
-        for (const d of upstream.health()) this.inc({ domain: d.domain }, d.failures);
+        for (const d of upstream.health()) {
+          this.inc({ domain: d.domain }, d.failures);
+        }
       },
     });
     new Gauge({
@@ -89,8 +94,9 @@ export class MetricsService implements OnModuleInit {
       collect() {
         this.reset();
         for (const d of upstream.health()) {
-          for (const state of CIRCUIT_STATES)
+          for (const state of CIRCUIT_STATES) {
             this.set({ domain: d.domain, state }, d.circuit === state ? 1 : 0);
+          }
         }
       },
     });
@@ -101,7 +107,9 @@ export class MetricsService implements OnModuleInit {
       registers,
       collect() {
         this.reset();
-        for (const d of upstream.health()) this.set({ domain: d.domain }, d.per_second);
+        for (const d of upstream.health()) {
+          this.set({ domain: d.domain }, d.per_second);
+        }
       },
     });
     new Gauge({
@@ -111,7 +119,9 @@ export class MetricsService implements OnModuleInit {
       registers,
       collect() {
         this.reset();
-        for (const d of upstream.health()) this.set({ domain: d.domain }, d.queued);
+        for (const d of upstream.health()) {
+          this.set({ domain: d.domain }, d.queued);
+        }
       },
     });
   }
@@ -125,7 +135,9 @@ export class MetricsService implements OnModuleInit {
       registers: [this.registry],
       collect() {
         const p = pool();
-        if (!p) return;
+        if (!p) {
+          return;
+        }
         this.set({ state: 'total' }, p.totalCount);
         this.set({ state: 'idle' }, p.idleCount);
         this.set({ state: 'waiting' }, p.waitingCount);
@@ -178,7 +190,9 @@ export class MetricsService implements OnModuleInit {
       registers,
       async collect() {
         this.reset();
-        for (const s of await stats()) this.set({ status: s.status }, s.runs);
+        for (const s of await stats()) {
+          this.set({ status: s.status }, s.runs);
+        }
       },
     });
     new Gauge({
@@ -188,7 +202,9 @@ export class MetricsService implements OnModuleInit {
       registers,
       async collect() {
         this.reset();
-        for (const s of await stats()) this.set({ status: s.status }, s.seconds);
+        for (const s of await stats()) {
+          this.set({ status: s.status }, s.seconds);
+        }
       },
     });
     new Gauge({
@@ -198,7 +214,9 @@ export class MetricsService implements OnModuleInit {
       registers,
       async collect() {
         this.reset();
-        for (const s of await stats()) this.set({ status: s.status }, s.max_seconds);
+        for (const s of await stats()) {
+          this.set({ status: s.status }, s.max_seconds);
+        }
       },
     });
   }

@@ -4,7 +4,9 @@
  * database is needed.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+
 import { NestFactory } from '@nestjs/core';
+
 import { AppModule } from '../app.module.js';
 import { loadConfig } from '../config/index.js';
 import { buildOpenApiDocument } from './openapi.js';

@@ -1,10 +1,12 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { readdir, readFile } from 'node:fs/promises';
-import { SourceRunner } from '../sources/runner/source-runner.service.js';
-import { snapshotDataDir, UPLOAD_SOURCES } from '../sources/sources.module.js';
+
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+
 import { runInBackground } from '../common/background.js';
 import { AppConfig } from '../config/index.js';
 import { GenesService } from '../genes/genes.service.js';
+import { SourceRunner } from '../sources/runner/source-runner.service.js';
+import { snapshotDataDir, UPLOAD_SOURCES } from '../sources/sources.module.js';
 import { UploadsService } from '../uploads/uploads.service.js';
 
 /**
@@ -28,8 +30,12 @@ export class FirstStartIngestion implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.sources.ingestSnapshotOnStart) return;
-    if (await this.genes.hasEvidence()) return;
+    if (!this.config.sources.ingestSnapshotOnStart) {
+      return;
+    }
+    if (await this.genes.hasEvidence()) {
+      return;
+    }
     this.logger.log('empty database: ingesting the offline snapshot in the background');
     let finish: () => void = () => undefined;
     this.done = new Promise<void>((resolve) => (finish = resolve));
@@ -37,13 +43,17 @@ export class FirstStartIngestion implements OnApplicationBootstrap {
       try {
         for (const name of this.runner.names('evidence')) {
           const result = await this.runner.run(name);
-          if (result.kind !== 'evidence') continue;
+          if (result.kind !== 'evidence') {
+            continue;
+          }
           this.logger.log(
             { source: name, status: result.status, genes: result.genes, staged: result.staged },
             `snapshot ${name}: ${result.status}`,
           );
         }
-        for (const upload of UPLOAD_SOURCES) await this.upload(upload.name, upload.snapshotFolder);
+        for (const upload of UPLOAD_SOURCES) {
+          await this.upload(upload.name, upload.snapshotFolder);
+        }
         for (const name of this.runner.names('annotation')) {
           const result = await this.runner.runAnnotation(name);
           this.logger.log(

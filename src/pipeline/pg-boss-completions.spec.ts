@@ -1,4 +1,5 @@
 import PgBoss from 'pg-boss';
+
 import { guardJobCompletions } from './pg-boss-completions.js';
 
 const JOB_ID = '00000000-0000-4000-8000-000000000000';

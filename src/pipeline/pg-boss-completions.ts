@@ -1,5 +1,6 @@
-import { Logger } from '@nestjs/common';
 import { createRequire } from 'node:module';
+
+import { Logger } from '@nestjs/common';
 
 type Completion = (this: unknown, ...args: unknown[]) => Promise<unknown>;
 
@@ -17,7 +18,9 @@ let guarded = false;
  * of the run is lost.
  */
 export function guardJobCompletions(): void {
-  if (guarded) return;
+  if (guarded) {
+    return;
+  }
   const manager = createRequire(import.meta.url)('pg-boss/src/manager.js') as {
     prototype: Record<string, unknown>;
   };

@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+
 import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
+
 import { DatabaseEndpoint } from '../database/database-endpoint.js';
 import { NotificationListener } from '../database/notification-listener.js';
 import { PipelineRepository } from './pipeline.repository.js';

@@ -1,24 +1,26 @@
+import { randomUUID } from 'node:crypto';
+
 import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { SourceRunner, type SourceRunResult } from '../sources/runner/source-runner.service.js';
-import { type SourceProgress, SourceProgressBus } from '../sources/sources.module.js';
+
 import { CacheService } from '../cache/cache.service.js';
 import { isDatabaseUnavailable } from '../common/errors/index.js';
 import { runWithContext } from '../common/request-context.js';
 import { AppConfig } from '../config/index.js';
 import { ScoreRefresher } from '../genes/scoring/score-refresher.service.js';
-import { PipelineEvents, type PipelineEventInput } from './pipeline-events.service.js';
+import { SourceRunner, type SourceRunResult } from '../sources/runner/source-runner.service.js';
+import { type SourceProgress, SourceProgressBus } from '../sources/sources.module.js';
 import {
   PipelineRepository,
   type RunRow,
   type RunSourceRow,
   type RunStatus,
 } from './pipeline.repository.js';
+import { type PipelineEventInput, PipelineEvents } from './pipeline-events.service.js';
 
 type StopReason = 'pause' | 'cancel' | 'shutdown' | 'lost';
 
@@ -84,10 +86,14 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
 
   /** Takes the run up if it is runnable and nobody else holds it; resolves when it stops. */
   async execute(runId: string): Promise<void> {
-    if (this.shuttingDown || this.executions.has(runId)) return;
+    if (this.shuttingDown || this.executions.has(runId)) {
+      return;
+    }
     const lease = this.config.pipeline.leaseSeconds;
     const run = await this.repository.acquire(runId, this.instanceId, lease);
-    if (!run) return;
+    if (!run) {
+      return;
+    }
     let resolveDone: () => void = () => undefined;
     const execution: Execution = {
       run,
@@ -126,7 +132,9 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
     try {
       await this.stages(execution);
     } catch (error) {
-      if (execution.reason) return this.stopped(execution);
+      if (execution.reason) {
+        return this.stopped(execution);
+      }
       if (isDatabaseUnavailable(error)) {
         // Nothing can be recorded now; the lease lapses and the run is taken up again.
         this.logger.error({ err: error, run_id: run.id }, 'pipeline run interrupted: database');
@@ -140,7 +148,9 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
       );
       return;
     }
-    if (execution.reason) return this.stopped(execution);
+    if (execution.reason) {
+      return this.stopped(execution);
+    }
     const sources = await this.repository.sources(run.id);
     const failed = sources.filter((s) => s.status === 'failed').map((s) => s.source);
     await this.finish(
@@ -171,7 +181,9 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
     }
     await this.stage(execution, 'finalize');
     await this.scores.settled();
-    if (annotation.length > 0) await this.cache.clearNamespace('annotations');
+    if (annotation.length > 0) {
+      await this.cache.clearNamespace('annotations');
+    }
   }
 
   /**
@@ -199,7 +211,9 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private checkStop(execution: Execution): void {
-    if (execution.reason) throw new StopRequested(execution.reason);
+    if (execution.reason) {
+      throw new StopRequested(execution.reason);
+    }
   }
 
   private async runSource(execution: Execution, s: RunSourceRow): Promise<void> {
@@ -215,7 +229,9 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
         geneIds: run.gene_ids ?? undefined,
       });
     } catch (error) {
-      if (isDatabaseUnavailable(error)) throw error;
+      if (isDatabaseUnavailable(error)) {
+        throw error;
+      }
       await this.endSource(execution, s, {
         status: 'failed',
         error: error instanceof Error ? error.message : String(error),
@@ -290,10 +306,14 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
 
   private onProgress(progress: SourceProgress): void {
     const execution = progress.runId ? this.executions.get(progress.runId) : undefined;
-    if (!execution) return;
+    if (!execution) {
+      return;
+    }
     const now = Date.now();
     const last = execution.lastProgress.get(progress.source);
-    if (last && last.phase === progress.phase && now - last.at < PROGRESS_EVERY_MS) return;
+    if (last && last.phase === progress.phase && now - last.at < PROGRESS_EVERY_MS) {
+      return;
+    }
     execution.lastProgress.set(progress.source, { at: now, phase: progress.phase });
     this.publish(execution, {
       type: 'progress',
@@ -334,14 +354,20 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
       this.logger.warn({ err: error, run_id: execution.run.id }, 'lease not renewed');
       return;
     }
-    if (status === null) this.stop(execution, 'lost');
-    else if (status === 'paused') this.stop(execution, 'pause');
-    else if (status === 'cancelling') this.stop(execution, 'cancel');
+    if (status === null) {
+      this.stop(execution, 'lost');
+    } else if (status === 'paused') {
+      this.stop(execution, 'pause');
+    } else if (status === 'cancelling') {
+      this.stop(execution, 'cancel');
+    }
   }
 
   /** Asks a run executing here to stop at its next safe point. */
   stop(execution: Execution, reason: StopReason): void {
-    if (execution.reason) return;
+    if (execution.reason) {
+      return;
+    }
     execution.reason = reason;
     execution.abort.abort();
   }
@@ -349,7 +375,9 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
   /** Called when the run's status changed to paused or cancelling (by any instance). */
   requestStop(runId: string, reason: 'pause' | 'cancel'): void {
     const execution = this.executions.get(runId);
-    if (execution) this.stop(execution, reason);
+    if (execution) {
+      this.stop(execution, reason);
+    }
   }
 
   private async stopped(execution: Execution): Promise<void> {
@@ -366,7 +394,9 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
         return;
       case 'shutdown': {
         const back = await this.repository.transition(run.id, ['running'], 'queued');
-        if (back) await this.repository.update(run.id, { lease_owner: null });
+        if (back) {
+          await this.repository.update(run.id, { lease_owner: null });
+        }
         this.logger.log({ run_id: run.id }, 'pipeline run handed back for another worker');
         return;
       }
@@ -429,7 +459,9 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
     this.shuttingDown = true;
     this.unsubscribe?.();
     const executions = [...this.executions.values()];
-    for (const e of executions) this.stop(e, 'shutdown');
+    for (const e of executions) {
+      this.stop(e, 'shutdown');
+    }
     await Promise.race([
       Promise.all(executions.map((e) => e.done)),
       new Promise((resolve) => setTimeout(resolve, 5000).unref()),

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import PgBoss from 'pg-boss';
+
 import { runInBackground } from '../common/background.js';
 import { DatabaseEndpoint } from '../database/database-endpoint.js';
 import { guardJobCompletions } from './pg-boss-completions.js';
@@ -67,7 +68,9 @@ export class PipelineQueue implements OnApplicationShutdown {
   async applySchedules(schedules: Readonly<Record<string, string>>): Promise<void> {
     const boss = this.boss;
     const onSchedule = this.onSchedule;
-    if (!boss || !onSchedule) return;
+    if (!boss || !onSchedule) {
+      return;
+    }
     const wanted = new Set(
       Object.keys(schedules).map((s) => `${SCHEDULE_PREFIX}${s.toLowerCase()}`),
     );
@@ -85,12 +88,16 @@ export class PipelineQueue implements OnApplicationShutdown {
       }
     });
     for (const name of wanted) {
-      if (this.working.has(name)) continue;
+      if (this.working.has(name)) {
+        continue;
+      }
       await boss.work<{ source: string }>(name, async ([job]) => onSchedule(job.data.source));
       this.working.add(name);
     }
     for (const name of [...this.working]) {
-      if (wanted.has(name)) continue;
+      if (wanted.has(name)) {
+        continue;
+      }
       await boss.offWork(name);
       this.working.delete(name);
     }
@@ -98,13 +105,17 @@ export class PipelineQueue implements OnApplicationShutdown {
 
   /** Queues a run; `attempt` makes a resumed run's job distinct from its first one. */
   async enqueue(runId: string, attempt: number): Promise<void> {
-    if (!this.boss) throw new Error('job queue not started');
+    if (!this.boss) {
+      throw new Error('job queue not started');
+    }
     await this.boss.send(RUN_QUEUE, { runId }, { singletonKey: `${runId}:${attempt}` });
   }
 
   async onApplicationShutdown(): Promise<void> {
     const boss = this.boss;
     this.boss = undefined;
-    if (boss) await boss.stop({ graceful: false, close: true, timeout: 2000 });
+    if (boss) {
+      await boss.stop({ graceful: false, close: true, timeout: 2000 });
+    }
   }
 }

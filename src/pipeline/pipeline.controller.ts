@@ -21,10 +21,11 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
+
 import { RequireRole } from '../auth/decorators/access.decorator.js';
-import { CurrentUser, type AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
-import { toBoolean } from '../common/dto/query-transforms.js';
+import { type AuthenticatedUser, CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { OffsetPageQuery } from '../common/dto/offset-page.query.js';
+import { toBoolean } from '../common/dto/query-transforms.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { SOURCE_NAME } from '../genes/genes.module.js';
 import { PipelineService, type RunView } from './pipeline.service.js';

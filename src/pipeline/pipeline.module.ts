@@ -1,18 +1,19 @@
 import { Module } from '@nestjs/common';
-import { SourcesModule } from '../sources/sources.module.js';
+
 import { AuthModule } from '../auth/auth.module.js';
 import { GenesModule } from '../genes/genes.module.js';
-import { PipelineExecutor } from './pipeline-executor.service.js';
-import { PipelineEvents } from './pipeline-events.service.js';
-import { PipelineQueue } from './pipeline-queue.service.js';
+import { SourcesModule } from '../sources/sources.module.js';
+import { UploadsModule } from '../uploads/uploads.module.js';
+import { FirstStartIngestion } from './first-start-ingestion.service.js';
 import { PipelineController } from './pipeline.controller.js';
 import { PipelineRepository } from './pipeline.repository.js';
 import { PipelineService } from './pipeline.service.js';
+import { PipelineEvents } from './pipeline-events.service.js';
+import { PipelineExecutor } from './pipeline-executor.service.js';
+import { PipelineQueue } from './pipeline-queue.service.js';
 import { ProgressController } from './progress.controller.js';
 import { ProgressGateway } from './progress.gateway.js';
 import { RunWaiter } from './run-waiter.service.js';
-import { FirstStartIngestion } from './first-start-ingestion.service.js';
-import { UploadsModule } from '../uploads/uploads.module.js';
 
 /**
  * Durable, resumable, mutually exclusive runs of the evidence and annotation sources,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
 import { withAdvisoryLock } from '../database/advisory-lock.js';
 
 export type RunStatus =
@@ -256,8 +257,12 @@ export class PipelineRepository {
     const sets = entries.map(([k], i) =>
       ['checkpoint', 'summary'].includes(k) ? `${k} = $${i + 2}::jsonb` : `${k} = $${i + 2}`,
     );
-    if (fields.lease_owner === null) sets.push('lease_expires_at = NULL');
-    if (finished) sets.push('finished_at = now()');
+    if (fields.lease_owner === null) {
+      sets.push('lease_expires_at = NULL');
+    }
+    if (finished) {
+      sets.push('finished_at = now()');
+    }
     sets.push('updated_at = now()');
     await this.dataSource.query(`UPDATE pipeline_runs SET ${sets.join(', ')} WHERE id = $1`, [
       id,
@@ -308,9 +313,15 @@ export class PipelineRepository {
     const sets = entries.map(([k], i) =>
       ['errors', 'result'].includes(k) ? `${k} = $${i + 3}::jsonb` : `${k} = $${i + 3}`,
     );
-    if (started) sets.push('started_at = coalesce(started_at, now())', 'finished_at = NULL');
-    if (finished) sets.push('finished_at = now()');
-    if (sets.length === 0) return;
+    if (started) {
+      sets.push('started_at = coalesce(started_at, now())', 'finished_at = NULL');
+    }
+    if (finished) {
+      sets.push('finished_at = now()');
+    }
+    if (sets.length === 0) {
+      return;
+    }
     await this.dataSource.query(
       `UPDATE pipeline_run_sources SET ${sets.join(', ')} WHERE run_id = $1 AND source = $2${
         whileRunning ? " AND status = 'running'" : ''

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import {
   HttpStatus,
   Injectable,
@@ -5,27 +7,27 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+
 import type { AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
+import { runInBackground } from '../common/background.js';
 import {
   ConflictError,
   DomainError,
   NotFoundError,
   ValidationFailedError,
 } from '../common/errors/index.js';
-import { runInBackground } from '../common/background.js';
 import { AppConfig } from '../config/index.js';
-import { PipelineExecutor } from './pipeline-executor.service.js';
-import { PipelineEvents } from './pipeline-events.service.js';
-import { PipelineQueue } from './pipeline-queue.service.js';
 import {
   ACTIVE_STATUSES,
   PipelineRepository,
-  SourceBusyError,
   type RunKind,
   type RunRow,
   type RunSourceRow,
+  SourceBusyError,
 } from './pipeline.repository.js';
+import { PipelineEvents } from './pipeline-events.service.js';
+import { PipelineExecutor } from './pipeline-executor.service.js';
+import { PipelineQueue } from './pipeline-queue.service.js';
 
 class UnknownSourceError extends DomainError {
   readonly code = 'SOURCE_NOT_FOUND';
@@ -76,9 +78,15 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
     // Pause and cancel reach the instance executing the run through its heartbeat, and
     // at once when the request lands on that instance.
     this.events.subscribe((event) => {
-      if (event.type !== 'status') return;
-      if (event.status === 'paused') this.executor.requestStop(event.run_id, 'pause');
-      if (event.status === 'cancelling') this.executor.requestStop(event.run_id, 'cancel');
+      if (event.type !== 'status') {
+        return;
+      }
+      if (event.status === 'paused') {
+        this.executor.requestStop(event.run_id, 'pause');
+      }
+      if (event.status === 'cancelling') {
+        this.executor.requestStop(event.run_id, 'cancel');
+      }
     });
     const every = Math.max(1000, (this.config.pipeline.leaseSeconds * 1000) / 2);
     this.sweepTimer = setInterval(() => void this.sweep(), every);
@@ -87,7 +95,9 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationShutdown(): void {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.sweepTimer) {
+      clearInterval(this.sweepTimer);
+    }
   }
 
   /** Every source a run can name: evidence sources, then annotation sources. */
@@ -280,7 +290,9 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
 
   async pause(id: string): Promise<RunView> {
     const run = await this.repository.transition(id, ['queued', 'running'], 'paused');
-    if (!run) await this.refuse(id, 'paused');
+    if (!run) {
+      await this.refuse(id, 'paused');
+    }
     this.events.publish({
       type: 'status',
       run_id: id,
@@ -294,7 +306,9 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
 
   async resume(id: string): Promise<RunView> {
     const run = await this.repository.transition(id, ['paused'], 'queued');
-    if (!run) await this.refuse(id, 'resumed');
+    if (!run) {
+      await this.refuse(id, 'resumed');
+    }
     this.events.publish({
       type: 'status',
       run_id: id,
@@ -326,7 +340,9 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
       });
     } else {
       const running = await this.repository.transition(id, ['running'], 'cancelling');
-      if (!running) await this.refuse(id, 'cancelled');
+      if (!running) {
+        await this.refuse(id, 'cancelled');
+      }
       this.events.publish({
         type: 'status',
         run_id: id,
@@ -343,13 +359,17 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
   async activeRunFor(source: string): Promise<string> {
     const name = this.resolveSource(source).name;
     const run = await this.repository.activeFor(name);
-    if (!run) throw new NotFoundError(`No active run for ${name}`);
+    if (!run) {
+      throw new NotFoundError(`No active run for ${name}`);
+    }
     return run.id;
   }
 
   private async refuse(id: string, verb: string): Promise<never> {
     const run = await this.repository.get(id);
-    if (!run) throw new NotFoundError(`No pipeline run ${id}`);
+    if (!run) {
+      throw new NotFoundError(`No pipeline run ${id}`);
+    }
     throw new InvalidTransitionError(`Run ${id} is ${run.status} and cannot be ${verb}`, {
       status: run.status,
     });
@@ -357,7 +377,9 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
 
   private async view(id: string): Promise<RunView> {
     const run = await this.repository.get(id);
-    if (!run) throw new NotFoundError(`No pipeline run ${id}`);
+    if (!run) {
+      throw new NotFoundError(`No pipeline run ${id}`);
+    }
     return this.present(run, await this.repository.sources(id));
   }
 

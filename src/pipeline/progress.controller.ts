@@ -1,8 +1,9 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+
 import { RequireRole } from '../auth/decorators/access.decorator.js';
-import { CurrentUser, type AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
+import { type AuthenticatedUser, CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import {
   PipelineController,
@@ -12,7 +13,7 @@ import {
   WaitQuery,
 } from './pipeline.controller.js';
 import { PipelineService } from './pipeline.service.js';
-import { RunWaiter, hasEnded } from './run-waiter.service.js';
+import { hasEnded, RunWaiter } from './run-waiter.service.js';
 
 class ProgressResponse {
   @ApiProperty({ type: Object }) data: unknown;

@@ -1,15 +1,17 @@
+import type { IncomingMessage } from 'node:http';
+
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
-  WebSocketGateway,
   type OnGatewayConnection,
   type OnGatewayDisconnect,
+  WebSocketGateway,
 } from '@nestjs/websockets';
-import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { AccessGuard } from '../auth/guards/access.guard.js';
+
 import { roleSatisfies } from '../auth/auth.module.js';
-import { PipelineEvents, type PipelineEvent } from './pipeline-events.service.js';
+import { AccessGuard } from '../auth/guards/access.guard.js';
 import { PipelineService } from './pipeline.service.js';
+import { type PipelineEvent, PipelineEvents } from './pipeline-events.service.js';
 
 /** Close codes: the handshake had no valid token, or the user may not watch. */
 export const WS_UNAUTHORIZED = 4401;
@@ -18,7 +20,9 @@ export const WS_FORBIDDEN = 4403;
 /** The token from `?token=` (browsers cannot set headers on a WebSocket) or the header. */
 function tokenOf(request: IncomingMessage): string | null {
   const query = new URL(request.url ?? '/', 'http://ws').searchParams.get('token');
-  if (query) return query;
+  if (query) {
+    return query;
+  }
   const header = request.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice(7) : null;
 }
@@ -42,7 +46,9 @@ export class ProgressGateway implements OnGatewayConnection, OnGatewayDisconnect
     this.unsubscribe.push(
       events.subscribe((event) => this.broadcast(event)),
       events.onResync(() => {
-        for (const client of this.clients) void this.sendSnapshot(client);
+        for (const client of this.clients) {
+          void this.sendSnapshot(client);
+        }
       }),
     );
   }
@@ -73,8 +79,12 @@ export class ProgressGateway implements OnGatewayConnection, OnGatewayDisconnect
   }
 
   onModuleDestroy(): void {
-    for (const off of this.unsubscribe) off();
-    for (const client of this.clients) client.close(1001, 'server shutting down');
+    for (const off of this.unsubscribe) {
+      off();
+    }
+    for (const client of this.clients) {
+      client.close(1001, 'server shutting down');
+    }
   }
 
   private async sendSnapshot(client: WebSocket): Promise<void> {
@@ -95,10 +105,14 @@ export class ProgressGateway implements OnGatewayConnection, OnGatewayDisconnect
   }
 
   private broadcast(event: PipelineEvent): void {
-    for (const client of this.clients) this.send(client, event);
+    for (const client of this.clients) {
+      this.send(client, event);
+    }
   }
 
   private send(client: WebSocket, message: unknown): void {
-    if (client.readyState === client.OPEN) client.send(JSON.stringify(message));
+    if (client.readyState === client.OPEN) {
+      client.send(JSON.stringify(message));
+    }
   }
 }

@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PipelineEvents } from './pipeline-events.service.js';
+
+import { Injectable } from '@nestjs/common';
+
 import { PipelineService, type RunView } from './pipeline.service.js';
+import { PipelineEvents } from './pipeline-events.service.js';
 
 const ENDED = new Set(['completed', 'failed', 'cancelled']);
 
@@ -27,12 +29,16 @@ export class RunWaiter {
     const deadline = Date.now() + timeoutMs;
     let wake: () => void = () => undefined;
     const unsubscribe = this.events.subscribe((event) => {
-      if (event.run_id === runId && event.type === 'completed') wake();
+      if (event.run_id === runId && event.type === 'completed') {
+        wake();
+      }
     });
     try {
       for (;;) {
         const run = await this.pipeline.get(runId);
-        if (hasEnded(run) || Date.now() >= deadline) return run;
+        if (hasEnded(run) || Date.now() >= deadline) {
+          return run;
+        }
         await Promise.race([
           new Promise<void>((resolve) => (wake = resolve)),
           sleep(1000, undefined, { ref: false }),

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { GenesModule } from '../genes/genes.module.js';
 import { AnnotationOverviewService } from './annotations/annotation-overview.service.js';
 import { AnnotationSourcesController } from './annotations/annotation-sources.controller.js';
@@ -18,7 +19,7 @@ import { UpstreamHttp } from './upstream/upstream-http.service.js';
 export { UPLOAD_SOURCES, uploadSource } from './catalog/upload-sources.js';
 export { HgncNormalizer } from './normalization/hgnc-normalizer.js';
 export { snapshotDataDir } from './snapshot/snapshot.server.js';
-export { SourceProgressBus, type SourceProgress } from './upstream/progress.bus.js';
+export { type SourceProgress, SourceProgressBus } from './upstream/progress.bus.js';
 
 /**
  * Owns how data gets in from upstream: the rate-limited, retrying, circuit-broken,

@@ -31,25 +31,39 @@ export function* delimitedRows(
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
     if (quoted) {
-      if (c !== '"') cell += c;
-      else if (body[i + 1] === '"') {
+      if (c !== '"') {
+        cell += c;
+      } else if (body[i + 1] === '"') {
         cell += '"';
         i += 1;
-      } else quoted = false;
-    } else if (c === '"' && cell === '') quoted = true;
-    else if (c === delimiter) {
+      } else {
+        quoted = false;
+      }
+    } else if (c === '"' && cell === '') {
+      quoted = true;
+    } else if (c === delimiter) {
       row.push(cell);
       cell = '';
     } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && body[i + 1] === '\n') i += 1;
+      if (c === '\r' && body[i + 1] === '\n') {
+        i += 1;
+      }
       const done = endRow();
-      if (done) yield done;
+      if (done) {
+        yield done;
+      }
       continue;
-    } else cell += c;
-    if (cell.length > maxCellChars) throw tooLong();
+    } else {
+      cell += c;
+    }
+    if (cell.length > maxCellChars) {
+      throw tooLong();
+    }
   }
   if (cell !== '' || row.length > 0) {
     const done = endRow();
-    if (done) yield done;
+    if (done) {
+      yield done;
+    }
   }
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { EvidenceRecord, RowFailure } from '../common/evidence/evidence-record.js';
+
 import { EVIDENCE_MERGERS } from '../common/evidence/evidence-merge.js';
+import type { EvidenceRecord, RowFailure } from '../common/evidence/evidence-record.js';
 import { UploadLimitExceeded, type UploadLimits } from './upload-limits.js';
-import { UPLOAD_SOURCES, readTable, type UploadFormat } from './upload-parser.js';
+import { readTable, UPLOAD_SOURCES, type UploadFormat } from './upload-parser.js';
 
 /** Row failures an upload reports and keeps; the count covers all of them. */
 export const FAILURES_KEPT = 200;
@@ -66,7 +67,9 @@ export async function parseUpload(request: ParseRequest): Promise<ParsedUpload> 
   const table = await readTable(content, request.format, limits);
   const identifier = (request.identifier ?? spec.identifierIn(table.meta) ?? '').trim();
   const empty = { hash, identifier, meta: table.meta, rows: table.rows.length };
-  if (!identifier) return { ...empty, records: [], failures: [], failed: 0 };
+  if (!identifier) {
+    return { ...empty, records: [], failures: [], failed: 0 };
+  }
   const parsed = spec.records(table, identifier);
   const records = mergeRepeated(spec.name, parsed.records);
   if (records.length > limits.maxGenes) {

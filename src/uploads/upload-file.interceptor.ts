@@ -1,15 +1,16 @@
 import {
-  HttpException,
-  Injectable,
   type CallHandler,
   type ExecutionContext,
+  HttpException,
+  Injectable,
   type NestInterceptor,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { catchError, from, mergeAll, throwError, type Observable } from 'rxjs';
+import { catchError, from, mergeAll, type Observable, throwError } from 'rxjs';
+
 import { AppConfig } from '../config/index.js';
 import { UploadTooLargeError } from './upload.errors.js';
-import { UPLOAD_FORM_LIMITS, UploadLimitExceeded, megabytes } from './upload-limits.js';
+import { megabytes, UPLOAD_FORM_LIMITS, UploadLimitExceeded } from './upload-limits.js';
 
 /** multer's codes for a form with too many or too large parts. */
 const FORM_LIMIT_CODES = new Set([
@@ -46,7 +47,9 @@ export class UploadFileInterceptor implements NestInterceptor {
   }
 
   private overLimit(error: unknown): UploadTooLargeError | null {
-    if (!(error instanceof HttpException)) return null;
+    if (!(error instanceof HttpException)) {
+      return null;
+    }
     const code = (error.cause as { code?: unknown } | undefined)?.code;
     if (code === 'LIMIT_FILE_SIZE') {
       return new UploadTooLargeError(

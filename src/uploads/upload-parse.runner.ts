@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ParseRequest, ParsedUpload } from './parse-upload.js';
-import type { WorkerReply } from './upload-parse.worker.js';
-import { PARSE_WORKER_HEAP_MB, UploadLimitExceeded } from './upload-limits.js';
-import { UnreadableUploadError } from './upload-parser.js';
+
+import type { ParsedUpload, ParseRequest } from './parse-upload.js';
 import { UploadsBusyError } from './upload.errors.js';
+import { PARSE_WORKER_HEAP_MB, UploadLimitExceeded } from './upload-limits.js';
+import type { WorkerReply } from './upload-parse.worker.js';
+import { UnreadableUploadError } from './upload-parser.js';
 
 /** Uploads parsed at once; more wait their turn, so parsing never takes every core. */
 export const PARALLEL_PARSES = 2;
@@ -26,8 +27,9 @@ function workerFile(): URL {
   const file = here.endsWith('.ts')
     ? new URL('../../dist/src/uploads/upload-parse.worker.js', here)
     : new URL('./upload-parse.worker.js', here);
-  if (!existsSync(fileURLToPath(file)))
+  if (!existsSync(fileURLToPath(file))) {
     throw new Error(`the upload parser ${fileURLToPath(file)} is missing; run npm run build`);
+  }
   return file;
 }
 
@@ -35,17 +37,23 @@ let running = 0;
 const waiting: (() => void)[] = [];
 
 async function inTurn<T>(work: () => Promise<T>): Promise<T> {
-  if (running < PARALLEL_PARSES) running += 1;
-  else if (waiting.length >= MAX_WAITING_PARSES)
+  if (running < PARALLEL_PARSES) {
+    running += 1;
+  } else if (waiting.length >= MAX_WAITING_PARSES) {
     throw new UploadsBusyError(waiting.length, BUSY_RETRY_AFTER_SECONDS);
-  else await new Promise<void>((resolve) => waiting.push(resolve));
+  } else {
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
   try {
     return await work();
   } finally {
     // The slot passes straight to the next in line, or is given back.
     const next = waiting.shift();
-    if (next) next();
-    else running -= 1;
+    if (next) {
+      next();
+    } else {
+      running -= 1;
+    }
   }
 }
 
@@ -61,9 +69,15 @@ function movable(bytes: Uint8Array): Uint8Array {
 }
 
 function fromReply(reply: WorkerReply): ParsedUpload {
-  if (reply.ok) return reply.upload;
-  if (reply.kind === 'limit') throw new UploadLimitExceeded(reply.limit, reply.max, reply.message);
-  if (reply.kind === 'unreadable') throw new UnreadableUploadError(reply.message);
+  if (reply.ok) {
+    return reply.upload;
+  }
+  if (reply.kind === 'limit') {
+    throw new UploadLimitExceeded(reply.limit, reply.max, reply.message);
+  }
+  if (reply.kind === 'unreadable') {
+    throw new UnreadableUploadError(reply.message);
+  }
   throw new Error(`upload parser failed: ${reply.message}`);
 }
 
@@ -77,7 +91,9 @@ function runWorker(request: ParseRequest): Promise<ParsedUpload> {
     });
     let settled = false;
     const settle = (outcome: () => ParsedUpload) => {
-      if (settled) return;
+      if (settled) {
+        return;
+      }
       settled = true;
       clearTimeout(timer);
       void worker.terminate();

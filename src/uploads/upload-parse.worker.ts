@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseUpload, type ParseRequest, type ParsedUpload } from './parse-upload.js';
+
+import { type ParsedUpload, type ParseRequest, parseUpload } from './parse-upload.js';
 import { UploadLimitExceeded, type UploadLimitName } from './upload-limits.js';
 import { UnreadableUploadError } from './upload-parser.js';
 
@@ -13,10 +14,12 @@ export type WorkerReply =
   | { ok: false; kind: 'unreadable' | 'failed'; message: string };
 
 function replyFor(error: unknown): WorkerReply {
-  if (error instanceof UploadLimitExceeded)
+  if (error instanceof UploadLimitExceeded) {
     return { ok: false, kind: 'limit', limit: error.limit, max: error.max, message: error.message };
-  if (error instanceof UnreadableUploadError)
+  }
+  if (error instanceof UnreadableUploadError) {
     return { ok: false, kind: 'unreadable', message: error.message };
+  }
   return { ok: false, kind: 'failed', message: (error as Error)?.message ?? String(error) };
 }
 

@@ -1,8 +1,8 @@
-import { repeated, sheetRow, workbook, worksheet } from '../../test/factories/xlsx-files.js';
 import { testUploadLimits } from '../../test/factories/upload-limits.js';
+import { repeated, sheetRow, workbook, worksheet } from '../../test/factories/xlsx-files.js';
 import { parseUpload } from './parse-upload.js';
 import { UploadLimitExceeded, type UploadLimits } from './upload-limits.js';
-import { UnreadableUploadError, readTable, type UploadFormat } from './upload-parser.js';
+import { readTable, UnreadableUploadError, type UploadFormat } from './upload-parser.js';
 
 const LIMITS = testUploadLimits();
 
@@ -12,7 +12,9 @@ async function limitHit(work: () => Promise<unknown>): Promise<string | null> {
     await work();
     return null;
   } catch (error) {
-    if (error instanceof UploadLimitExceeded) return error.limit;
+    if (error instanceof UploadLimitExceeded) {
+      return error.limit;
+    }
     throw error;
   }
 }
@@ -82,7 +84,9 @@ async function unreadable(work: () => Promise<unknown>): Promise<string | null> 
     await work();
     return null;
   } catch (error) {
-    if (error instanceof UnreadableUploadError) return error.message;
+    if (error instanceof UnreadableUploadError) {
+      return error.message;
+    }
     throw error;
   }
 }

@@ -1,14 +1,15 @@
 import { readSheet } from 'read-excel-file/node';
+
+import {
+  diagnosticPanelsData,
+  EVIDENCE_MERGERS,
+  literatureData,
+} from '../common/evidence/evidence-merge.js';
 import type {
   EvidenceRecord,
   ParseResult,
   RowFailure,
 } from '../common/evidence/evidence-record.js';
-import {
-  EVIDENCE_MERGERS,
-  diagnosticPanelsData,
-  literatureData,
-} from '../common/evidence/evidence-merge.js';
 import { GENE_SYMBOL, HGNC_ID_INPUT } from '../common/evidence/gene-identifiers.js';
 import { delimitedRows } from './delimited-rows.js';
 import { storedZip } from './stored-zip.js';
@@ -21,17 +22,33 @@ export type UploadFormat = (typeof UPLOAD_FORMATS)[number];
 /** What a file is, by its name, then by its first bytes; null when it is none we read. */
 export function detectFormat(fileName: string, content: Buffer): UploadFormat | null {
   const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase();
-  if (ext === 'json') return 'json';
-  if (ext === 'csv') return 'csv';
-  if (ext === 'tsv' || ext === 'tab') return 'tsv';
-  if (ext === 'xlsx') return 'xlsx';
+  if (ext === 'json') {
+    return 'json';
+  }
+  if (ext === 'csv') {
+    return 'csv';
+  }
+  if (ext === 'tsv' || ext === 'tab') {
+    return 'tsv';
+  }
+  if (ext === 'xlsx') {
+    return 'xlsx';
+  }
   // A zip container is an Office Open XML workbook.
-  if (content.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return 'xlsx';
+  if (content.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
+    return 'xlsx';
+  }
   const head = content.subarray(0, 2048).toString('utf8').trimStart();
-  if (head.startsWith('{') || head.startsWith('[')) return 'json';
+  if (head.startsWith('{') || head.startsWith('[')) {
+    return 'json';
+  }
   const firstLine = head.split(/\r?\n/)[0] ?? '';
-  if (firstLine.includes('\t')) return 'tsv';
-  if (firstLine.includes(',')) return 'csv';
+  if (firstLine.includes('\t')) {
+    return 'tsv';
+  }
+  if (firstLine.includes(',')) {
+    return 'csv';
+  }
   return null;
 }
 
@@ -57,8 +74,12 @@ function tooManyRows(limits: UploadLimits): UploadLimitExceeded {
 
 /** Characters a value takes in a cell; lists and objects (JSON) count as their JSON text. */
 function cellChars(value: unknown): number {
-  if (typeof value === 'string') return value.length;
-  if (value === null || typeof value !== 'object') return 0;
+  if (typeof value === 'string') {
+    return value.length;
+  }
+  if (value === null || typeof value !== 'object') {
+    return 0;
+  }
   return JSON.stringify(value)?.length ?? 0;
 }
 
@@ -84,7 +105,9 @@ function tableFromCells(cells: Iterable<unknown[]>, limits: UploadLimits): Uploa
       keys = r.map((h) => columnKey(text(h)));
       continue;
     }
-    if (rows.length >= limits.maxRows) throw tooManyRows(limits);
+    if (rows.length >= limits.maxRows) {
+      throw tooManyRows(limits);
+    }
     const header = keys;
     rows.push(Object.fromEntries(header.map((k, i) => [k, r[i] ?? null])));
   }
@@ -92,8 +115,12 @@ function tableFromCells(cells: Iterable<unknown[]>, limits: UploadLimits): Uploa
 }
 
 function lowerKeys(row: unknown): Record<string, unknown> {
-  if (typeof row === 'string') return { symbol: row };
-  if (!row || typeof row !== 'object' || Array.isArray(row)) return {};
+  if (typeof row === 'string') {
+    return { symbol: row };
+  }
+  if (!row || typeof row !== 'object' || Array.isArray(row)) {
+    return {};
+  }
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [columnKey(k), v]));
 }
 
@@ -105,20 +132,29 @@ function jsonTable(content: Buffer, limits: UploadLimits): UploadTable {
     throw new UnreadableUploadError(`not valid JSON: ${(error as Error).message}`);
   }
   const table = (list: unknown[], meta: Record<string, unknown>): UploadTable => {
-    if (list.length > limits.maxRows) throw tooManyRows(limits);
+    if (list.length > limits.maxRows) {
+      throw tooManyRows(limits);
+    }
     checkCells(Object.values(meta), limits);
     const rows = list.map(lowerKeys);
-    for (const row of rows) checkCells(Object.values(row), limits);
+    for (const row of rows) {
+      checkCells(Object.values(row), limits);
+    }
     return { rows, meta };
   };
-  if (Array.isArray(parsed)) return table(parsed, {});
-  if (!parsed || typeof parsed !== 'object')
+  if (Array.isArray(parsed)) {
+    return table(parsed, {});
+  }
+  if (!parsed || typeof parsed !== 'object') {
     throw new UnreadableUploadError('JSON must be an object or a list of genes');
+  }
   const object = parsed as Record<string, unknown>;
   const listKey =
     ['genes', 'data', 'results'].find((k) => Array.isArray(object[k])) ??
     Object.keys(object).find((k) => Array.isArray(object[k]) && k !== 'authors');
-  if (!listKey) throw new UnreadableUploadError('JSON holds no list of genes');
+  if (!listKey) {
+    throw new UnreadableUploadError('JSON holds no list of genes');
+  }
   const meta = { ...object };
   delete meta[listKey];
   return table(object[listKey] as unknown[], meta);
@@ -131,7 +167,9 @@ async function xlsxTable(content: Buffer, limits: UploadLimits): Promise<UploadT
     const archive = storedZip(guardWorkbook(content, limits));
     return tableFromCells(await readSheet(archive), limits);
   } catch (error) {
-    if (error instanceof UploadLimitExceeded) throw error;
+    if (error instanceof UploadLimitExceeded) {
+      throw error;
+    }
     throw new UnreadableUploadError(`not a readable XLSX workbook: ${(error as Error).message}`);
   }
 }
@@ -172,10 +210,18 @@ const SYMBOL_COLUMNS = [
 const PLACEHOLDERS = new Set(['NA', 'N/A', 'NULL', 'NONE', 'UNKNOWN', '-', '']);
 
 function text(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'string') return value.trim();
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === null || value === undefined) {
+    return '';
+  }
+  if (value instanceof Date) {
+    return value.toISOString().slice(0, 10);
+  }
+  if (typeof value === 'string') {
+    return value.trim();
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    return String(value);
+  }
   return JSON.stringify(value) ?? '';
 }
 

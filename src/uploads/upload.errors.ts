@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+
 import { DomainError, PayloadTooLargeError } from '../common/errors/index.js';
 import { LIMIT_VARIABLES, type UploadLimitExceeded } from './upload-limits.js';
 

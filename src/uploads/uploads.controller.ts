@@ -21,13 +21,14 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
 import { Public, RequireRole } from '../auth/decorators/access.decorator.js';
-import { CurrentUser, type AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
+import { type AuthenticatedUser, CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { OffsetPageQuery } from '../common/dto/offset-page.query.js';
-import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { SOURCE_NAME } from '../common/evidence/gene-identifiers.js';
+import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { UploadFileInterceptor } from './upload-file.interceptor.js';
-import { UploadsService, type UploadedFile as File } from './uploads.service.js';
+import { type UploadedFile as File, UploadsService } from './uploads.service.js';
 
 class SourceParam {
   @ApiProperty({ example: 'DiagnosticPanels' })

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { SourcesModule } from '../sources/sources.module.js';
+
 import { GenesModule } from '../genes/genes.module.js';
+import { SourcesModule } from '../sources/sources.module.js';
 import { UploadsController } from './uploads.controller.js';
 import { UploadsRepository } from './uploads.repository.js';
 import { UploadsService } from './uploads.service.js';

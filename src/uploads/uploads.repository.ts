@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { managerOf, type Transaction, asTransaction } from '../database/transaction.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { IngestRecord } from '../genes/evidence/evidence-writer.service.js';
+
 import { runWithLongStatements } from '../database/resilient-pool.js';
+import { asTransaction, managerOf, type Transaction } from '../database/transaction.js';
+import type { IngestRecord } from '../genes/evidence/evidence-writer.service.js';
 
 /** An upload as recorded with its parse outcome and normalized records. */
 export interface NewUpload {
@@ -136,7 +137,9 @@ export class UploadsRepository {
        WHERE id = $1 AND source_name = $2 AND status = 'completed' FOR UPDATE`,
       [id, source],
     );
-    if (!upload) return null;
+    if (!upload) {
+      return null;
+    }
     await manager.query(
       `UPDATE evidence_uploads SET status = 'deleted', deleted_at = now() WHERE id = $1`,
       [id],
@@ -218,7 +221,9 @@ async function release(runner: QueryRunner, broken: Error | undefined): Promise<
   const pg = runner as QueryRunner & {
     releasePostgresConnection?: (error?: Error) => Promise<void>;
   };
-  if (broken && typeof pg.releasePostgresConnection === 'function')
+  if (broken && typeof pg.releasePostgresConnection === 'function') {
     await pg.releasePostgresConnection(broken);
-  else await runner.release();
+  } else {
+    await runner.release();
+  }
 }

@@ -1,37 +1,38 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Transaction } from '../database/transaction.js';
-import type { RowFailure } from '../common/evidence/evidence-record.js';
-import { HgncNormalizer, uploadSource } from '../sources/sources.module.js';
+
 import type { AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
 import {
   NotFoundError,
   UnsupportedMediaTypeError,
   ValidationFailedError,
 } from '../common/errors/index.js';
+import type { RowFailure } from '../common/evidence/evidence-record.js';
 import { AppConfig } from '../config/index.js';
-import { ScoreRefresher } from '../genes/scoring/score-refresher.service.js';
+import type { Transaction } from '../database/transaction.js';
 import {
   EvidenceWriter,
   type IngestRecord,
   type IngestResult,
 } from '../genes/evidence/evidence-writer.service.js';
+import { ScoreRefresher } from '../genes/scoring/score-refresher.service.js';
+import { HgncNormalizer, uploadSource } from '../sources/sources.module.js';
 import type { ParsedUpload } from './parse-upload.js';
-import { parseInWorker } from './upload-parse.runner.js';
-import { UploadsRepository } from './uploads.repository.js';
 import {
   UnknownUploadSourceError,
   UnusableUploadError,
   UploadTooLargeError,
 } from './upload.errors.js';
-import { UploadLimitExceeded, megabytes, type UploadLimits } from './upload-limits.js';
+import { megabytes, UploadLimitExceeded, type UploadLimits } from './upload-limits.js';
+import { parseInWorker } from './upload-parse.runner.js';
 import {
+  detectFormat,
+  UnreadableUploadError,
   UPLOAD_FORMATS,
   UPLOAD_SOURCES,
-  UnreadableUploadError,
-  detectFormat,
   type UploadFormat,
   type UploadSourceSpec,
 } from './upload-parser.js';
+import { UploadsRepository } from './uploads.repository.js';
 
 export interface UploadedFile {
   originalname: string;
@@ -236,10 +237,12 @@ export class UploadsService {
         limits: this.limits,
       });
     } catch (error) {
-      if (error instanceof UploadLimitExceeded)
+      if (error instanceof UploadLimitExceeded) {
         throw new UploadTooLargeError(error, file.originalname);
-      if (error instanceof UnreadableUploadError)
+      }
+      if (error instanceof UnreadableUploadError) {
         throw new UnusableUploadError(`${file.originalname}: ${error.message}`);
+      }
       throw error;
     }
   }
@@ -256,7 +259,9 @@ export class UploadsService {
       const stored = await this.evidence.ingestWith(manager, spec.name, batch, {
         stagingPriority: uploadSource(spec.name).stagingPriority,
       });
-      for (const key of Object.keys(total) as (keyof IngestResult)[]) total[key] += stored[key];
+      for (const key of Object.keys(total) as (keyof IngestResult)[]) {
+        total[key] += stored[key];
+      }
     }
     return total;
   }

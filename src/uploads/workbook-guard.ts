@@ -1,5 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
-import { UploadLimitExceeded, megabytes, type UploadLimits } from './upload-limits.js';
+
+import { megabytes, UploadLimitExceeded, type UploadLimits } from './upload-limits.js';
 
 /**
  * Reads an XLSX file (a ZIP archive of XML parts) within the upload limits, so that the
@@ -63,18 +64,26 @@ function centralDirectory(zip: Buffer): Directory {
       break;
     }
   }
-  if (end < 0) unreadable('not a ZIP archive');
+  if (end < 0) {
+    unreadable('not a ZIP archive');
+  }
   const count = zip.readUInt16LE(end + 10);
   const start = zip.readUInt32LE(end + 16);
-  if (count === 0xffff || start === 0xffffffff) unreadable('ZIP64 archives are not read');
-  if (count > MAX_ENTRIES) unreadable(`more than ${MAX_ENTRIES} parts in the archive`);
-  if (start + zip.readUInt32LE(end + 12) !== end)
+  if (count === 0xffff || start === 0xffffffff) {
+    unreadable('ZIP64 archives are not read');
+  }
+  if (count > MAX_ENTRIES) {
+    unreadable(`more than ${MAX_ENTRIES} parts in the archive`);
+  }
+  if (start + zip.readUInt32LE(end + 12) !== end) {
     unreadable('the central directory does not end where the archive says');
+  }
   const entries: ZipEntry[] = [];
   let offset = start;
   for (let n = 0; n < count; n++) {
-    if (offset + 46 > zip.length || zip.readUInt32LE(offset) !== DIRECTORY_ENTRY)
+    if (offset + 46 > zip.length || zip.readUInt32LE(offset) !== DIRECTORY_ENTRY) {
       unreadable('damaged ZIP central directory');
+    }
     const nameLength = zip.readUInt16LE(offset + 28);
     const extraLength = zip.readUInt16LE(offset + 30);
     const commentLength = zip.readUInt16LE(offset + 32);
@@ -90,15 +99,18 @@ function centralDirectory(zip: Buffer): Directory {
     });
     offset += 46 + nameLength + extraLength + commentLength;
   }
-  if (offset !== end) unreadable('the central directory does not end where the archive says');
+  if (offset !== end) {
+    unreadable('the central directory does not end where the archive says');
+  }
   return { entries, offset: start };
 }
 
 /** Where an entry's compressed data starts, after its local header. */
 function dataStart(zip: Buffer, entry: ZipEntry): number {
   const at = entry.localOffset;
-  if (at + 30 > zip.length || zip.readUInt32LE(at) !== LOCAL_HEADER)
+  if (at + 30 > zip.length || zip.readUInt32LE(at) !== LOCAL_HEADER) {
     unreadable(`damaged ZIP entry ${entry.name}`);
+  }
   return at + 30 + zip.readUInt16LE(at + 26) + zip.readUInt16LE(at + 28);
 }
 
@@ -112,16 +124,19 @@ function dataStart(zip: Buffer, entry: ZipEntry): number {
 function checkLocalEntries(zip: Buffer, directory: Directory): void {
   const names = new Set<string>();
   for (const entry of directory.entries) {
-    if (names.has(entry.name)) unreadable(`the archive lists ${entry.name} twice`);
+    if (names.has(entry.name)) {
+      unreadable(`the archive lists ${entry.name} twice`);
+    }
     names.add(entry.name);
   }
   const byOffset = [...directory.entries].sort((a, b) => a.localOffset - b.localOffset);
   let expected = 0;
   for (const entry of byOffset) {
-    if (entry.localOffset !== expected)
+    if (entry.localOffset !== expected) {
       unreadable(
         `bytes at ${expected} of the archive are not an entry its central directory lists`,
       );
+    }
     const at = entry.localOffset;
     const start = dataStart(zip, entry);
     const flags = zip.readUInt16LE(at + 6);
@@ -132,24 +147,30 @@ function checkLocalEntries(zip: Buffer, directory: Directory): void {
       zip.readUInt16LE(at + 8) !== entry.method ||
       (flags & HAS_DESCRIPTOR) !== (entry.flags & HAS_DESCRIPTOR) ||
       (!descriptor && zip.readUInt32LE(at + 18) !== entry.compressedSize)
-    )
+    ) {
       unreadable(`the local header of ${entry.name} differs from the central directory`);
+    }
     let end = start + entry.compressedSize;
     if (descriptor) {
       // CRC and both sizes, after a signature most writers put first.
       const signed = end + 4 <= zip.length && zip.readUInt32LE(end) === DATA_DESCRIPTOR;
       end += signed ? 16 : 12;
     }
-    if (end > zip.length) unreadable(`truncated ZIP entry ${entry.name}`);
+    if (end > zip.length) {
+      unreadable(`truncated ZIP entry ${entry.name}`);
+    }
     expected = end;
   }
-  if (expected !== directory.offset)
+  if (expected !== directory.offset) {
     unreadable(`bytes at ${expected} of the archive are not an entry its central directory lists`);
+  }
 }
 
 function compressedData(zip: Buffer, entry: ZipEntry): Buffer {
   const start = dataStart(zip, entry);
-  if (start + entry.compressedSize > zip.length) unreadable(`truncated ZIP entry ${entry.name}`);
+  if (start + entry.compressedSize > zip.length) {
+    unreadable(`truncated ZIP entry ${entry.name}`);
+  }
   return zip.subarray(start, start + entry.compressedSize);
 }
 
@@ -163,13 +184,18 @@ function tooLarge(limits: UploadLimits, detail: string): UploadLimitExceeded {
 
 function inflate(zip: Buffer, entry: ZipEntry, room: number, limits: UploadLimits): Buffer {
   const data = compressedData(zip, entry);
-  if (entry.method === STORED) return data;
-  if (entry.method !== DEFLATED) unreadable(`ZIP compression method ${entry.method} is not read`);
+  if (entry.method === STORED) {
+    return data;
+  }
+  if (entry.method !== DEFLATED) {
+    unreadable(`ZIP compression method ${entry.method} is not read`);
+  }
   try {
     return inflateRawSync(data, { maxOutputLength: Math.max(1, room + 1) });
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
       throw tooLarge(limits, `${entry.name} alone is larger than what is left`);
+    }
     unreadable(`ZIP entry ${entry.name} does not inflate: ${(error as Error).message}`);
   }
 }
@@ -179,8 +205,9 @@ function countRows(xml: Buffer): number {
   let rows = 0;
   for (let i = xml.indexOf('<row'); i >= 0; i = xml.indexOf('<row', i + 4)) {
     const next = xml[i + 4];
-    if (next === 0x20 || next === 0x3e || next === 0x09 || next === 0x0a || next === 0x0d)
+    if (next === 0x20 || next === 0x3e || next === 0x09 || next === 0x0a || next === 0x0d) {
       rows += 1;
+    }
   }
   return rows;
 }
@@ -205,8 +232,9 @@ export function guardWorkbook(zip: Buffer, limits: UploadLimits): Map<string, Bu
   checkLocalEntries(zip, directory);
   const parts = directory.entries.filter((e) => isXmlPart(e.name));
   const declared = parts.reduce((sum, e) => sum + e.size, 0);
-  if (declared > limits.maxDecompressedBytes)
+  if (declared > limits.maxDecompressedBytes) {
     throw tooLarge(limits, `its parts declare ${megabytes(declared)}`);
+  }
   const maxRun = limits.maxCellChars * BYTES_PER_CHAR + TAG_SLACK;
   let inflated = 0;
   const contents = new Map<string, Buffer>();
@@ -214,7 +242,9 @@ export function guardWorkbook(zip: Buffer, limits: UploadLimits): Map<string, Bu
     const xml = inflate(zip, entry, limits.maxDecompressedBytes - inflated, limits);
     contents.set(entry.name, xml);
     inflated += xml.length;
-    if (inflated > limits.maxDecompressedBytes) throw tooLarge(limits, `at ${entry.name}`);
+    if (inflated > limits.maxDecompressedBytes) {
+      throw tooLarge(limits, `at ${entry.name}`);
+    }
     // Any part: the workbook's relationships, not the name, say which part is a sheet.
     if (countRows(xml) > limits.maxRows + 1) {
       throw new UploadLimitExceeded(

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
+
 import { freePort } from '../../src/database/free-port.js';
-import { workbook, repeated } from '../factories/xlsx-files.js';
-import { spawnApp, waitForStatus, type AppProcess } from '../support/app-process.js';
+import { repeated, workbook } from '../factories/xlsx-files.js';
+import { type AppProcess, spawnApp, waitForStatus } from '../support/app-process.js';
 import type { BenchTable } from './report.js';
 import { fmt, percentile } from './stats.js';
 
@@ -31,7 +32,9 @@ async function rssMb(pid: number): Promise<number> {
 /** `{"k0":0,"k1":0,…}`: about 1 MB of keys that no request DTO declares. */
 function manyKeysBody(): string {
   const parts: string[] = [];
-  for (let i = 0; i < 70_000; i++) parts.push(`"k${i}":0`);
+  for (let i = 0; i < 70_000; i++) {
+    parts.push(`"k${i}":0`);
+  }
   return `{${parts.join(',')}}`;
 }
 
@@ -46,7 +49,9 @@ async function login(baseUrl: string, username: string, password: string): Promi
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password }),
   });
-  if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
+  if (res.status !== 200) {
+    throw new Error(`login ${username}: ${res.status}`);
+  }
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
@@ -62,7 +67,9 @@ async function register(
     headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
     body: JSON.stringify({ username, email: `${username}@example.org`, password, role }),
   });
-  if (res.status !== 201) throw new Error(`register ${username}: ${res.status}`);
+  if (res.status !== 201) {
+    throw new Error(`register ${username}: ${res.status}`);
+  }
   return password;
 }
 
@@ -179,7 +186,9 @@ async function failedLoginMs(baseUrl: string, username: string, ip: string): Pro
     body: JSON.stringify({ username, password: 'not-the-password' }),
   });
   await res.arrayBuffer();
-  if (res.status !== 401) throw new Error(`login ${username}: ${res.status}`);
+  if (res.status !== 401) {
+    throw new Error(`login ${username}: ${res.status}`);
+  }
   return performance.now() - started;
 }
 
@@ -245,7 +254,9 @@ export async function abuseBenchmark(): Promise<BenchTable> {
     });
     // About 20 MB: 900,000 rows of distinct would-be symbols.
     const lines = ['symbol,panels'];
-    for (let i = 0; lines.length < 900_000; i++) lines.push(`ZQB${i},Kidney panel`);
+    for (let i = 0; lines.length < 900_000; i++) {
+      lines.push(`ZQB${i},Kidney panel`);
+    }
     const csv = Buffer.from(lines.join('\n'));
     const manyKeys = manyKeysBody();
     const deep = deepBody();
@@ -270,8 +281,11 @@ export async function abuseBenchmark(): Promise<BenchTable> {
       for (let i = 0; Date.now() < until; i++) {
         const form = new FormData();
         form.append('identifier', `Bench Lab ${i}`);
-        if (i % 2 === 0) form.append('file', new Blob([bomb]), 'bomb.xlsx');
-        else form.append('file', new Blob([csv]), 'big.csv');
+        if (i % 2 === 0) {
+          form.append('file', new Blob([bomb]), 'bomb.xlsx');
+        } else {
+          form.append('file', new Blob([csv]), 'big.csv');
+        }
         await send(
           `${app.baseUrl}/api/ingestion/DiagnosticPanels/upload`,
           { method: 'POST', headers: { authorization: `Bearer ${curator}` }, body: form },

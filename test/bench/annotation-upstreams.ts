@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { argv } from 'node:process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createGzip } from 'node:zlib';
 
 export const GENES = 5000;
 /** Docs in the generated HGNC complete set (about the real set's size). */
@@ -50,16 +50,19 @@ async function streamString(kind: 'info' | 'links', res: ServerResponse): Promis
   const lines = function* (): Generator<string> {
     if (kind === 'info') {
       yield '#string_protein_id\tpreferred_name\tprotein_size\tannotation\n';
-      for (let i = 0; i < n; i++)
+      for (let i = 0; i < n; i++) {
         yield `${ensp(i)}\t${stringName(i)}\t${300 + (i % 900)}\tsynthetic protein ${i}\n`;
+      }
       return;
     }
     yield 'protein1 protein2 combined_score\n';
     for (let i = 0; i < n; i++) {
       let batch = '';
-      for (const d of offsets)
-        for (const j of [(i + d) % n, (i - d + n) % n])
+      for (const d of offsets) {
+        for (const j of [(i + d) % n, (i - d + n) % n]) {
           batch += `${ensp(i)} ${ensp(j)} ${stringScore(i, j)}\n`;
+        }
+      }
       yield batch;
     }
   };
@@ -129,7 +132,9 @@ function mousemineAnswer(q: URLSearchParams): unknown {
   if (q.get('name') === 'HGene_MPhenotype') {
     const rows = value.split(',').flatMap((symbol) => {
       const n = geneNo(symbol);
-      if (n % 10 === 9) return [];
+      if (n % 10 === 9) {
+        return [];
+      }
       return Array.from({ length: MP_PHENOTYPES_PER_GENE }, (_, k) => {
         const term =
           n % 7 === 0 && k < 3
@@ -243,7 +248,7 @@ function upstreamHandler(): (req: IncomingMessage, res: ServerResponse, body: st
       case '/esummary.fcgi': {
         const ids = q.get('id')!.split(',');
         const result: Record<string, unknown> = { uids: ids };
-        for (const id of ids)
+        for (const id of ids) {
           result[id] = {
             uid: id,
             obj_type: 'single nucleotide variant',
@@ -255,12 +260,13 @@ function upstreamHandler(): (req: IncomingMessage, res: ServerResponse, body: st
               trait_set: [{ trait_name: 'Kidney disease' }],
             },
           };
+        }
         return json(res, { result });
       }
       case '/gnomad': {
         const { variables } = JSON.parse(body) as { variables: Record<string, string> };
         const data: Record<string, unknown> = {};
-        for (const [name, value] of Object.entries(variables))
+        for (const [name, value] of Object.entries(variables)) {
           data[`g${name.slice(1)}`] = {
             gene_id: value,
             symbol: `GENE${geneNo(value)}`,
@@ -274,6 +280,7 @@ function upstreamHandler(): (req: IncomingMessage, res: ServerResponse, body: st
               syn_z: 0,
             },
           };
+        }
         return json(res, { data });
       }
       case '/gtex/reference/gene':
@@ -449,4 +456,6 @@ function serve(): void {
   );
 }
 
-if (argv.includes('--serve') && process.send) serve();
+if (argv.includes('--serve') && process.send) {
+  serve();
+}

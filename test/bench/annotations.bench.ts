@@ -1,6 +1,8 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+
 import pg from 'pg';
+
 import { SourceRunner } from '../../src/sources/runner/source-runner.service.js';
 import {
   GENES,
@@ -116,12 +118,15 @@ export async function annotationsBenchmark(): Promise<BenchTable> {
       const sampler = rssSampler();
       const result = await runner.runAnnotation(name);
       const rss = sampler.stop();
-      if (name === 'string_ppi') stringRun = { ...rss, interactions: await interactions() };
+      if (name === 'string_ppi') {
+        stringRun = { ...rss, interactions: await interactions() };
+      }
       const seconds = (performance.now() - started) / 1000;
-      if (result.status !== 'completed' || result.failed > 0)
+      if (result.status !== 'completed' || result.failed > 0) {
         throw new Error(
           `${name}: ${result.status} ${result.error ?? ''} (${result.failed} failed)`,
         );
+      }
       rows.push([
         name,
         result.updated,

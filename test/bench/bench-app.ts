@@ -1,15 +1,17 @@
-import { NestFactory } from '@nestjs/core';
-import type { INestApplicationContext } from '@nestjs/common';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+
 import { AppModule } from '../../src/app.module.js';
 import { loadConfig } from '../../src/config/index.js';
-import { freePort } from '../../src/database/free-port.js';
 import {
-  startEmbeddedPostgres,
   type EmbeddedPostgresHandle,
+  startEmbeddedPostgres,
 } from '../../src/database/embedded-postgres.js';
+import { freePort } from '../../src/database/free-port.js';
 
 export interface BenchContext {
   app: INestApplicationContext;

@@ -1,7 +1,8 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { cacheKey } from '../../src/cache/cache-key.js';
+
 import { CacheService } from '../../src/cache/cache.service.js';
+import { cacheKey } from '../../src/cache/cache-key.js';
 import { startBenchContext } from './bench-app.js';
 import type { BenchTable } from './report.js';
 import { fmt, percentile } from './stats.js';
@@ -13,7 +14,9 @@ const WRAP_OPS = 300_000;
 
 async function timeLoop(ops: number, body: (i: number) => Promise<unknown>): Promise<number> {
   const started = process.hrtime.bigint();
-  for (let i = 0; i < ops; i++) await body(i);
+  for (let i = 0; i < ops; i++) {
+    await body(i);
+  }
   return Number(process.hrtime.bigint() - started) / ops; // ns per op
 }
 
@@ -30,7 +33,9 @@ export async function cacheBenchmark(): Promise<BenchTable> {
       sources: ['ClinGen', 'GenCC'],
     };
     const keys = Array.from({ length: KEYS }, (_, i) => `GENE${i}`);
-    for (const key of keys) await cache.set(key, value, 'genes');
+    for (const key of keys) {
+      await cache.set(key, value, 'genes');
+    }
     const map = new Map(keys.map((k) => [k, value]));
     const mapGet = async (k: string) => map.get(k);
 
@@ -58,11 +63,15 @@ export async function cacheBenchmark(): Promise<BenchTable> {
     raw.sort((a, b) => a - b);
 
     // wrap on hot keys vs a Map-based memoiser doing the same job.
-    for (const key of keys) await cache.wrap(key, async () => value, 'genes');
+    for (const key of keys) {
+      await cache.wrap(key, async () => value, 'genes');
+    }
     const memo = new Map<string, unknown>();
     const mapWrap = async (k: string, load: () => Promise<unknown>) => {
       const hit = memo.get(k);
-      if (hit !== undefined) return hit;
+      if (hit !== undefined) {
+        return hit;
+      }
       const v = await load();
       memo.set(k, v);
       return v;

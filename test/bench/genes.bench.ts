@@ -1,6 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import pg from 'pg';
+
 import { CacheService } from '../../src/cache/cache.service.js';
 import { startBenchDatabase } from './bench-app.js';
 import { startHttpApp } from './http-app.js';
@@ -86,7 +88,9 @@ async function timeRefresh(url: string): Promise<{ plain: number; concurrent: nu
 }
 
 async function sample(fn: () => Promise<void>): Promise<number[]> {
-  for (let i = 0; i < 20; i++) await fn(); // warm-up
+  for (let i = 0; i < 20; i++) {
+    await fn();
+  } // warm-up
   const out: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
     const t0 = performance.now();
@@ -98,7 +102,9 @@ async function sample(fn: () => Promise<void>): Promise<number[]> {
 
 async function get(url: string): Promise<void> {
   const res = await fetch(url);
-  if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+  if (res.status !== 200) {
+    throw new Error(`${url} answered ${res.status}`);
+  }
   await res.arrayBuffer();
 }
 
@@ -132,7 +138,9 @@ export async function genesBenchmark(): Promise<BenchTable> {
 
       const rows: (string | number)[][] = [];
       for (const [label, path] of Object.entries(paths)) {
-        for (let i = 0; i < 20; i++) await get(app.url + path); // warm-up
+        for (let i = 0; i < 20; i++) {
+          await get(app.url + path);
+        } // warm-up
         const pure: number[] = [];
         for (let i = 0; i < SAMPLES; i++) {
           await cache.clearNamespace('genes');

@@ -1,7 +1,9 @@
+import type { AddressInfo } from 'node:net';
+
+import { Module, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Module, type ModuleMetadata } from '@nestjs/common';
-import type { AddressInfo } from 'node:net';
+
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { loadConfig } from '../../src/config/index.js';

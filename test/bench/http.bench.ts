@@ -1,17 +1,19 @@
-import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { Agent, get as httpGet } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Agent, get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import autocannon from 'autocannon';
 import pg from 'pg';
+
 import { freePort } from '../../src/database/free-port.js';
-import { spawnApp, waitForStatus, type AppProcess } from '../support/app-process.js';
+import { type AppProcess, spawnApp, waitForStatus } from '../support/app-process.js';
 import { startBenchDatabase } from './bench-app.js';
 import { seedBenchGenes } from './genes.bench.js';
-import type { BenchTable } from './report.js';
 import { cpuBetween, postgresCpu, processCpu } from './proc-cpu.js';
+import type { BenchTable } from './report.js';
 import { fmt, percentile } from './stats.js';
 
 const CONNECTIONS = 50;
@@ -61,7 +63,9 @@ interface Figures {
 let uncachedSeq = 0;
 
 function pathFor(target: Target): string {
-  if (!target.uncached) return target.path;
+  if (!target.uncached) {
+    return target.path;
+  }
   return `${target.path}?filter[max_score]=${(100 - ++uncachedSeq * 1e-7).toFixed(7)}`;
 }
 
@@ -86,7 +90,9 @@ async function driveSequential(base: string, target: Target): Promise<Figures> {
         req.on('error', reject);
       });
       latencies.push(performance.now() - started);
-      if (status !== 200) failed += 1;
+      if (status !== 200) {
+        failed += 1;
+      }
     }
   } finally {
     agent.destroy();
@@ -103,7 +109,9 @@ async function driveSequential(base: string, target: Target): Promise<Figures> {
 }
 
 async function drive(base: string, target: Target): Promise<Figures> {
-  if (target.connections === 1) return driveSequential(base, target);
+  if (target.connections === 1) {
+    return driveSequential(base, target);
+  }
   const result = await autocannon({
     url: base,
     connections: target.connections ?? CONNECTIONS,
@@ -127,7 +135,9 @@ async function drive(base: string, target: Target): Promise<Figures> {
 }
 
 async function stop(app: AppProcess): Promise<void> {
-  if (app.child.exitCode !== null) return;
+  if (app.child.exitCode !== null) {
+    return;
+  }
   app.child.kill('SIGTERM');
   await app.exited;
 }
@@ -190,7 +200,9 @@ export async function httpBenchmark(): Promise<BenchTable> {
     await client.query('DELETE FROM cache_entries');
     await client.end();
     const bytes: Record<string, string> = {};
-    for (const t of TARGETS) bytes[t.path] = await (await fetch(app.baseUrl + t.path)).text();
+    for (const t of TARGETS) {
+      bytes[t.path] = await (await fetch(app.baseUrl + t.path)).text();
+    }
     baseline = await startBaseline(bytes);
     const baselineUrl = baseline.url;
 
@@ -233,7 +245,9 @@ export async function httpBenchmark(): Promise<BenchTable> {
         String(appRounds.reduce((n, r) => n + r.non2xx, 0)),
       ]);
     };
-    for (const target of TARGETS) await measure(target, app.baseUrl);
+    for (const target of TARGETS) {
+      await measure(target, app.baseUrl);
+    }
     await stop(app);
     app = spawnApp({ ...env, LOG_DB_LEVEL: 'warn' }, await freePort());
     await waitForStatus(app, '/health/ready');
@@ -272,7 +286,9 @@ export async function httpBenchmark(): Promise<BenchTable> {
       rows,
     };
   } finally {
-    if (app) await stop(app);
+    if (app) {
+      await stop(app);
+    }
     if (baseline) {
       baseline.child.kill('SIGTERM');
       await rm(baseline.dir, { recursive: true, force: true });

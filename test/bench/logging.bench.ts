@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import pg from 'pg';
+
 import { ProbeModule } from '../support/probe.module.js';
 import { startBenchDatabase } from './bench-app.js';
 import { startHttpApp } from './http-app.js';
@@ -24,8 +25,9 @@ async function drive(url: string): Promise<Round> {
     // The load generator runs in its own thread, not on the server's event loop.
     workers: 1,
   });
-  if (result.non2xx > 0 || result.errors > 0)
+  if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`bench saw ${result.non2xx} non-2xx, ${result.errors} errors`);
+  }
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 

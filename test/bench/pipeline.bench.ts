@@ -1,14 +1,15 @@
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFile } from 'node:fs/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { GenesRepository } from '../../src/genes/genes.repository.js';
+import { type Article, PUBTATOR_GENES, searchHit } from '../support/pubtator-fixture.js';
 import { startBenchDatabase } from './bench-app.js';
 import { startHttpApp } from './http-app.js';
 import type { BenchTable } from './report.js';
 import { fmt, percentile } from './stats.js';
-import { PUBTATOR_GENES, searchHit, type Article } from '../support/pubtator-fixture.js';
 
 /** Per-domain rate limit and answer latency of the fixture upstreams. */
 const NCBI = { host: '127.0.0.1', perSecond: 20, latencyMs: 40, pages: 60 };
@@ -77,7 +78,9 @@ export async function pipelineBenchmark(): Promise<BenchTable> {
       }
     }
     const file = files[url.pathname];
-    if (file) return send(file, 'text/plain');
+    if (file) {
+      return send(file, 'text/plain');
+    }
     res.writeHead(404);
     res.end();
   };
@@ -164,7 +167,9 @@ export async function pipelineBenchmark(): Promise<BenchTable> {
     reading = false;
     await reader;
     clearInterval(rssTimer);
-    if (status !== 'completed') throw new Error(`pipeline run ended ${status}`);
+    if (status !== 'completed') {
+      throw new Error(`pipeline run ended ${status}`);
+    }
     const bound = Math.max(
       ...[NCBI, PANELAPP, DOWNLOADS].map((d) => {
         const n = hits.get(d.host)?.length ?? 0;
@@ -210,6 +215,8 @@ export async function pipelineBenchmark(): Promise<BenchTable> {
   } finally {
     await app.close();
     await db.stop();
-    for (const server of servers) server.close();
+    for (const server of servers) {
+      server.close();
+    }
   }
 }

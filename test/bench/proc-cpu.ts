@@ -52,12 +52,18 @@ export function postgresCpu(dataDir: string): CpuReading | undefined {
     return undefined;
   }
   const own = readStat(postmaster);
-  if (!own) return undefined;
+  if (!own) {
+    return undefined;
+  }
   const reading: CpuReading = new Map([[postmaster, own.cpu]]);
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
     const stat = readStat(Number(entry));
-    if (stat?.ppid === postmaster) reading.set(Number(entry), stat.cpu);
+    if (stat?.ppid === postmaster) {
+      reading.set(Number(entry), stat.cpu);
+    }
   }
   return reading;
 }
@@ -69,6 +75,8 @@ export function postgresCpu(dataDir: string): CpuReading | undefined {
  */
 export function cpuBetween(before: CpuReading, after: CpuReading): number {
   let total = 0;
-  for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
+  for (const [pid, cpu] of after) {
+    total += cpu - (before.get(pid) ?? 0);
+  }
   return total;
 }

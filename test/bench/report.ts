@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
+
 import * as prettier from 'prettier';
 
 export interface BenchTable {
@@ -49,7 +50,9 @@ function speedProbeMs(): number {
   if (probeMs === undefined) {
     const started = performance.now();
     let sum = 0;
-    for (let i = 0; i < 3e8; i += 1) sum += i;
+    for (let i = 0; i < 3e8; i += 1) {
+      sum += i;
+    }
     probeMs = Math.round(performance.now() - started) + (sum < 0 ? 1 : 0);
   }
   return probeMs;
@@ -87,7 +90,9 @@ export async function writeTables(tables: BenchTable[]): Promise<void> {
     order.push(title);
   }
   for (const table of tables) {
-    if (!sections.has(table.title)) order.push(table.title);
+    if (!sections.has(table.title)) {
+      order.push(table.title);
+    }
     sections.set(table.title, renderTable(table));
   }
   const text = [HEADER, ...order.map((t) => sections.get(t))].join('\n');

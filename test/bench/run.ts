@@ -2,16 +2,16 @@
  * `npm run bench`: runs every benchmark (or those named on the command line) and
  * writes their tables to docs/benchmarks.md.
  */
-import { writeTables, type BenchTable } from './report.js';
 import { abuseBenchmark } from './abuse.bench.js';
 import { annotationsBenchmark } from './annotations.bench.js';
 import { cacheBenchmark } from './cache.bench.js';
 import { genesBenchmark } from './genes.bench.js';
 import { httpBenchmark } from './http.bench.js';
-import { upstreamBenchmark } from './upstream.bench.js';
 import { loggingBenchmark } from './logging.bench.js';
-import { startupBenchmark } from './startup.bench.js';
 import { pipelineBenchmark } from './pipeline.bench.js';
+import { type BenchTable, writeTables } from './report.js';
+import { startupBenchmark } from './startup.bench.js';
+import { upstreamBenchmark } from './upstream.bench.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchTable>> = {
   startup: startupBenchmark,
@@ -31,8 +31,9 @@ async function main(): Promise<void> {
   const tables: BenchTable[] = [];
   for (const name of names) {
     const bench = BENCHMARKS[name];
-    if (!bench)
+    if (!bench) {
       throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+    }
     process.stdout.write(`running ${name}…\n`);
     const table = await bench();
     tables.push(table);

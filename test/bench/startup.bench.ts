@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { freePort } from '../../src/database/free-port.js';
 import { spawnApp, waitForStatus } from '../support/app-process.js';
 import type { BenchTable } from './report.js';
@@ -20,7 +21,9 @@ async function baselineStart(): Promise<number> {
   );
   for (;;) {
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) break;
+      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) {
+        break;
+      }
     } catch {
       await new Promise((r) => setTimeout(r, 5));
     }

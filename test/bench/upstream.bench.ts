@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { UpstreamHttp } from '../../src/sources/upstream/upstream-http.service.js';
 import { startBenchContext } from './bench-app.js';
 import type { BenchTable } from './report.js';

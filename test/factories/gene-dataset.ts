@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+
 import { EvidenceWriter } from '../../src/genes/evidence/evidence-writer.service.js';
 import { GenesRepository } from '../../src/genes/genes.repository.js';
 import { GenesService } from '../../src/genes/genes.service.js';

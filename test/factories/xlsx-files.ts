@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createDeflateRaw, crc32 } from 'node:zlib';
+import { crc32, createDeflateRaw } from 'node:zlib';
 
 /**
  * Hand-built XLSX workbooks (ZIP archives of XML parts) for upload tests, including ones
@@ -45,7 +45,9 @@ async function compress(part: ZipPart): Promise<Compressed> {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     crc = crc32(bytes, crc);
     size += bytes.length;
-    if (!deflate.write(bytes)) await once(deflate, 'drain');
+    if (!deflate.write(bytes)) {
+      await once(deflate, 'drain');
+    }
   }
   deflate.end();
   await once(deflate, 'end');
@@ -98,7 +100,9 @@ export async function zip(parts: ZipPart[]): Promise<Buffer> {
       descriptor.writeUInt32LE(size, 12);
     }
     locals.push(local, c.name, c.data, descriptor);
-    if (!part.hidden) centrals.push(central, c.name);
+    if (!part.hidden) {
+      centrals.push(central, c.name);
+    }
     offset += local.length + c.name.length + c.data.length + descriptor.length;
   }
   const directory = Buffer.concat(centrals);
@@ -223,13 +227,16 @@ function* batched(pieces: Iterable<string>): Generator<string> {
       chunk = '';
     }
   }
-  if (chunk) yield chunk;
+  if (chunk) {
+    yield chunk;
+  }
 }
 
 /** `count` repetitions of `text`, in pieces of about 1 MB. */
 export function* repeated(text: string, count: number): Generator<string> {
   const perChunk = Math.max(1, Math.floor((1 << 20) / text.length));
   const piece = text.repeat(perChunk);
-  for (let left = count; left > 0; left -= perChunk)
+  for (let left = count; left > 0; left -= perChunk) {
     yield left >= perChunk ? piece : text.repeat(left);
+  }
 }

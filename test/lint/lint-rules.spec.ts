@@ -1,5 +1,6 @@
-import { ESLint, type Linter } from 'eslint';
 import { fileURLToPath } from 'node:url';
+
+import { ESLint, type Linter } from 'eslint';
 
 /**
  * The project's own ESLint config, run over test/fixtures/lint/ as if that folder were

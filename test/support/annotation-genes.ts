@@ -1,11 +1,12 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
+import { GenesRepository } from '../../src/genes/genes.repository.js';
 import type { AnnotationRunResult } from '../../src/sources/runner/annotation-run.js';
 import {
   SourceRunner,
   type SourceRunOptions,
 } from '../../src/sources/runner/source-runner.service.js';
-import { GenesRepository } from '../../src/genes/genes.repository.js';
 import type { TestApp } from './app-factory.js';
 
 /** Real symbols, HGNC ids, NCBI Gene ids and Ensembl gene ids of kidney genes. */

@@ -1,11 +1,12 @@
 import { Module, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
+
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
-import { loadConfig, type AppConfig } from '../../src/config/index.js';
+import { type AppConfig, loadConfig } from '../../src/config/index.js';
 import { LogCapture } from './log-capture.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -67,8 +68,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         appOptions,
       );
   configureApp(app, config);
-  if (options.listen) await app.listen(0, '127.0.0.1');
-  else await app.init();
+  if (options.listen) {
+    await app.listen(0, '127.0.0.1');
+  } else {
+    await app.init();
+  }
   const server = app.getHttpServer();
   return {
     app,

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -50,10 +50,14 @@ export async function waitForStatus(
   let exited = false;
   void app.exited.then(() => (exited = true));
   for (let attempt = 0; attempt < 30_000 / pollMs; attempt++) {
-    if (exited) throw new Error(`app exited before ${path} answered:\n${app.output()}`);
+    if (exited) {
+      throw new Error(`app exited before ${path} answered:\n${app.output()}`);
+    }
     try {
       const res = await fetch(app.baseUrl + path);
-      if (res.status === status) return;
+      if (res.status === status) {
+        return;
+      }
     } catch {
       // not listening yet
     }

@@ -10,7 +10,9 @@ export interface LoggedIn {
 export function refreshCookieFrom(setCookie: string[] | string | undefined): string {
   const cookies = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
   const cookie = cookies.find((c) => c.startsWith('refresh_token='));
-  if (!cookie) throw new Error(`no refresh cookie in ${JSON.stringify(cookies)}`);
+  if (!cookie) {
+    throw new Error(`no refresh cookie in ${JSON.stringify(cookies)}`);
+  }
   return decodeURIComponent(cookie.split(';')[0].slice('refresh_token='.length));
 }
 

@@ -69,13 +69,17 @@ export class FixtureServer {
 
   get baseUrl(): string {
     const address = this.server?.address() as AddressInfo | null;
-    if (!address) throw new Error('fixture server not started');
+    if (!address) {
+      throw new Error('fixture server not started');
+    }
     return `http://127.0.0.1:${address.port}`;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
-    if (!server) return;
+    if (!server) {
+      return;
+    }
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }

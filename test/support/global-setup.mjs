@@ -3,9 +3,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
+
 import { buildDataSourceOptions } from '../../dist/src/database/data-source-options.js';
 import { startEmbeddedPostgres } from '../../dist/src/database/embedded-postgres.js';
 import { freePort } from '../../dist/src/database/free-port.js';

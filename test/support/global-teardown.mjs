@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+
 import pg from 'pg';
 
 /** Drops every database this run created, then stops the embedded server if it started one. */
@@ -22,5 +23,7 @@ export default async function globalTeardown() {
   }
   await embedded?.stop();
   const dataDir = globalThis.__KGDB_EMBEDDED_DIR__;
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  if (dataDir) {
+    await rm(dataDir, { recursive: true, force: true });
+  }
 }

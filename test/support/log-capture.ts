@@ -5,7 +5,11 @@ export class LogCapture implements DestinationStream {
   readonly lines: string[] = [];
 
   write(chunk: string): void {
-    for (const line of chunk.split('\n')) if (line.trim()) this.lines.push(line);
+    for (const line of chunk.split('\n')) {
+      if (line.trim()) {
+        this.lines.push(line);
+      }
+    }
   }
 
   records(): Record<string, unknown>[] {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+
 import type { FixtureServer } from './fixture-server.js';
 
 const file = (path: string) =>

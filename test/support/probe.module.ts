@@ -1,22 +1,23 @@
 import {
-  type OnModuleInit,
   Body,
   Controller,
   Get,
   Injectable,
   Logger,
   Module,
+  type OnModuleInit,
   Param,
   Post,
   Query,
 } from '@nestjs/common';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
-import { CacheWarmerRegistry } from '../../src/cache/cache-warmers.js';
-import { CacheService } from '../../src/cache/cache.service.js';
-import { CachedResponse } from '../../src/http/http-cache.interceptor.js';
-import { correlationHeaders } from '../../src/common/request-context.js';
+
 import { Public } from '../../src/auth/decorators/access.decorator.js';
+import { CacheService } from '../../src/cache/cache.service.js';
+import { CacheWarmerRegistry } from '../../src/cache/cache-warmers.js';
 import { NotFoundError } from '../../src/common/errors/index.js';
+import { correlationHeaders } from '../../src/common/request-context.js';
+import { CachedResponse } from '../../src/http/http-cache.interceptor.js';
 
 export class ProbeBody {
   @IsString()

@@ -1,5 +1,7 @@
-import type { INestApplication } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import type { INestApplication } from '@nestjs/common';
+
 import { GenesRepository } from '../../src/genes/genes.repository.js';
 import type { FixtureServer } from './fixture-server.js';
 
@@ -51,7 +53,9 @@ export function servePubTatorSearch(
 ): void {
   upstream.route('GET', '/search/', async (req: IncomingMessage, res: ServerResponse) => {
     const page = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('page'));
-    if (hook && (await hook(page, res))) return;
+    if (hook && (await hook(page, res))) {
+      return;
+    }
     const all = articles();
     const totalPages = Math.ceil(all.length / 10);
     if (page > totalPages) {
@@ -98,7 +102,13 @@ export async function seedPubTatorGenes(app: INestApplication): Promise<void> {
 /** What a complete run stores: per gene, the sorted PMIDs of the articles naming it. */
 export function pmidsByGene(articles: Article[]): Record<string, string[]> {
   const byGene: Record<string, string[]> = {};
-  for (const a of articles) for (const g of a.genes) (byGene[g] ??= []).push(String(a.pmid));
-  for (const g of Object.keys(byGene)) byGene[g].sort();
+  for (const a of articles) {
+    for (const g of a.genes) {
+      (byGene[g] ??= []).push(String(a.pmid));
+    }
+  }
+  for (const g of Object.keys(byGene)) {
+    byGene[g].sort();
+  }
   return byGene;
 }

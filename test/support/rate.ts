@@ -13,7 +13,8 @@ export const ARRIVAL_JITTER_MS = 50;
 export function shortestWindowMs(arrivals: readonly number[], perSecond: number): number {
   const times = [...arrivals].sort((a, b) => a - b);
   let shortest = Number.POSITIVE_INFINITY;
-  for (let i = 0; i + perSecond < times.length; i++)
+  for (let i = 0; i + perSecond < times.length; i++) {
     shortest = Math.min(shortest, times[i + perSecond] - times[i]);
+  }
   return shortest;
 }

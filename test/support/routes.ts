@@ -20,7 +20,9 @@ export function registeredRoutes(app: INestApplication): RegisteredRoute[] {
         const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
         for (const path of paths) {
           for (const [method, on] of Object.entries(layer.route.methods)) {
-            if (on && method !== '_all') out.push({ method: method.toUpperCase(), path });
+            if (on && method !== '_all') {
+              out.push({ method: method.toUpperCase(), path });
+            }
           }
         }
       } else if (layer.handle?.stack) {

@@ -34,7 +34,9 @@ export async function runSource(
   if (options.expect !== undefined && res.status !== options.expect) {
     throw new Error(`expected ${options.expect}, got ${res.status}: ${JSON.stringify(res.body)}`);
   }
-  if (res.status !== 200) return res;
+  if (res.status !== 200) {
+    return res;
+  }
   const run = res.body.data as { id: string; source_runs: SourceRun[] };
   const s = run.source_runs[0];
   return {

@@ -1,5 +1,5 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A TCP proxy in front of PostgreSQL that a test can cut and restore, to simulate a
@@ -36,7 +36,9 @@ export class TcpProxy {
         return;
       }
       const upstream = connect(this.targetPort, this.targetHost);
-      for (const s of [client, upstream]) this.track(s);
+      for (const s of [client, upstream]) {
+        this.track(s);
+      }
       client.pipe(upstream).pipe(client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
@@ -76,18 +78,24 @@ export class TcpProxy {
    */
   blackHole(): void {
     this.blackHoled = true;
-    for (const s of this.sockets) this.silence(s);
+    for (const s of this.sockets) {
+      this.silence(s);
+    }
   }
 
   /** Closes the connections a black hole left silent. */
   dropSilenced(): void {
-    for (const s of this.silenced) s.destroy();
+    for (const s of this.silenced) {
+      s.destroy();
+    }
   }
 
   /** Drops every live connection and refuses new ones. */
   cut(): void {
     this.open = false;
-    for (const s of this.sockets) s.destroy();
+    for (const s of this.sockets) {
+      s.destroy();
+    }
   }
 
   restore(): void {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import pg from 'pg';
 
 /** Set by global-setup for every worker: the server to create per-file databases on. */

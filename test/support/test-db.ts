@@ -47,7 +47,9 @@ export function testDb(url: string | (() => string)): TestDb {
     rows,
     async one<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) {
       const [first] = await rows<T>(sql, params);
-      if (first === undefined) throw new Error(`no row from: ${sql}`);
+      if (first === undefined) {
+        throw new Error(`no row from: ${sql}`);
+      }
       return first;
     },
     async exec(sql, params = []) {
@@ -63,7 +65,9 @@ export function testDb(url: string | (() => string)): TestDb {
     async close() {
       const pending = client;
       client = undefined;
-      if (pending) await (await pending).end();
+      if (pending) {
+        await (await pending).end();
+      }
     },
   };
 }

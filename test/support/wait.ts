@@ -7,8 +7,12 @@ export async function eventually(
 ): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
+    if (await check()) {
+      return true;
+    }
+    if (Date.now() > deadline) {
+      return false;
+    }
     await sleep(20);
   }
 }

@@ -1,11 +1,12 @@
-import type { UpstreamHttp } from '../../sources/upstream/upstream-http.service.js';
+import cronParser from 'cron-parser';
+
 import { isServiceTokenDigest, serviceTokenDigest } from '../../auth/auth.module.js';
 import type { CacheService } from '../../cache/cache.service.js';
-import type { AppConfig } from '../../config/index.js';
 import { LOG_LEVELS, type LogLevel } from '../../config/environment.js';
+import type { AppConfig } from '../../config/index.js';
 import type { LogControl } from '../../logging/logging.module.js';
 import type { PipelineService } from '../../pipeline/pipeline.service.js';
-import cronParser from 'cron-parser';
+import type { UpstreamHttp } from '../../sources/upstream/upstream-http.service.js';
 
 export type SettingType = 'string' | 'number' | 'boolean' | 'json';
 export type SettingCategory =
@@ -51,10 +52,16 @@ const isInt = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): string |
     : `must be an integer from ${min} to ${max}`;
 
 const isMap = (v: unknown, valid: (x: unknown) => boolean, what: string): string | null => {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'must be a JSON object';
+  if (!v || typeof v !== 'object' || Array.isArray(v)) {
+    return 'must be a JSON object';
+  }
   for (const [k, x] of Object.entries(v)) {
-    if (!/^[a-z0-9._-]{1,100}$/i.test(k)) return `key ${k} is not a valid name`;
-    if (!valid(x)) return `${k}: must be ${what}`;
+    if (!/^[a-z0-9._-]{1,100}$/i.test(k)) {
+      return `key ${k} is not a valid name`;
+    }
+    if (!valid(x)) {
+      return `${k}: must be ${what}`;
+    }
   }
   return null;
 };
@@ -164,10 +171,16 @@ export const SETTINGS: readonly SettingDefinition[] = [
     validation: { shape: '{ Source: "minute hour day month weekday" }' },
     check: (v) => {
       const shape = isMap(v, (x) => typeof x === 'string', 'a cron expression');
-      if (shape) return shape;
+      if (shape) {
+        return shape;
+      }
       for (const [source, cron] of Object.entries(v as Record<string, string>)) {
-        if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(source)) return `${source} is not a source name`;
-        if (cron.trim().split(/\s+/).length !== 5) return `${source}: cron needs 5 fields`;
+        if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(source)) {
+          return `${source} is not a source name`;
+        }
+        if (cron.trim().split(/\s+/).length !== 5) {
+          return `${source}: cron needs 5 fields`;
+        }
         try {
           cronParser.parseExpression(cron);
         } catch {

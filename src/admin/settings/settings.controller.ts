@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Param, Put, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+
 import { RequireRole } from '../../auth/decorators/access.decorator.js';
 import {
-  CurrentUser,
   type AuthenticatedUser,
+  CurrentUser,
 } from '../../auth/decorators/current-user.decorator.js';
 import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
 import {
@@ -29,7 +30,9 @@ export class SettingsController {
   async list(): Promise<SettingsResponse> {
     const settings = await this.settings.list();
     const grouped: Record<string, SettingResponse[]> = {};
-    for (const s of settings) (grouped[s.category] ??= []).push(s);
+    for (const s of settings) {
+      (grouped[s.category] ??= []).push(s);
+    }
     return { settings, grouped };
   }
 

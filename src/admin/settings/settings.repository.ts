@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
 import { withAdvisoryLock } from '../../database/advisory-lock.js';
 
 export interface SettingRow {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { UpstreamHttp } from '../../sources/upstream/upstream-http.service.js';
+
 import { isServiceTokenDigest } from '../../auth/auth.module.js';
 import type { CacheService } from '../../cache/cache.service.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/index.js';
@@ -7,6 +7,7 @@ import { loadConfig } from '../../config/index.js';
 import type { DatabaseEndpoint } from '../../database/database-endpoint.js';
 import type { LogControl } from '../../logging/logging.module.js';
 import type { PipelineService } from '../../pipeline/pipeline.service.js';
+import type { UpstreamHttp } from '../../sources/upstream/upstream-http.service.js';
 import { SETTINGS } from './settings.catalog.js';
 import type {
   ChangeRow,
@@ -59,7 +60,9 @@ class FakeSettingsRepository implements SettingsPort {
 
   change(c: SettingChange): Promise<void> {
     const row = this.rows.get(c.key);
-    if (row) this.rows.set(c.key, { ...row, value: c.value, updated_by_id: c.userId });
+    if (row) {
+      this.rows.set(c.key, { ...row, value: c.value, updated_by_id: c.userId });
+    }
     this.changes.push(c);
     return Promise.resolve();
   }
@@ -85,7 +88,9 @@ class FakeSettingsRepository implements SettingsPort {
   }
 
   notify(channel: string, payload: string): Promise<void> {
-    if (this.notifyFails) return Promise.reject(new Error('connection lost'));
+    if (this.notifyFails) {
+      return Promise.reject(new Error('connection lost'));
+    }
     this.notified.push({ channel, payload });
     return Promise.resolve();
   }

@@ -1,11 +1,12 @@
+import { randomUUID } from 'node:crypto';
+
 import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { UpstreamHttp } from '../../sources/upstream/upstream-http.service.js';
+
 import { CacheService } from '../../cache/cache.service.js';
 import { runInBackground } from '../../common/background.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../common/errors/index.js';
@@ -14,14 +15,15 @@ import { DatabaseEndpoint } from '../../database/database-endpoint.js';
 import { NotificationListener } from '../../database/notification-listener.js';
 import { LogControl } from '../../logging/logging.module.js';
 import { PipelineService } from '../../pipeline/pipeline.service.js';
+import { UpstreamHttp } from '../../sources/upstream/upstream-http.service.js';
 import {
+  type SettingDefinition,
   SETTINGS,
   SETTINGS_BY_KEY,
-  typeProblem,
-  type SettingDefinition,
   type SettingTargets,
+  typeProblem,
 } from './settings.catalog.js';
-import { SettingsRepository, type ChangeRow, type SettingRow } from './settings.repository.js';
+import { type ChangeRow, type SettingRow, SettingsRepository } from './settings.repository.js';
 
 const SETTINGS_CHANNEL = 'kgdb_settings';
 export const MASKED = '***MASKED***';
@@ -150,8 +152,9 @@ export class SettingsService implements OnApplicationBootstrap, OnApplicationShu
       (value === null ? 'must not be null' : null) ??
       typeProblem(definition.type, value) ??
       definition.check(value);
-    if (problem)
+    if (problem) {
       throw new ValidationFailedError([{ field: 'value', messages: [`${key} ${problem}`] }]);
+    }
     const old = this.effectiveOf(definition, row.value);
     const mask = (v: unknown) => (definition.sensitive ? MASKED : v);
     await this.repository.change({
@@ -186,7 +189,9 @@ export class SettingsService implements OnApplicationBootstrap, OnApplicationShu
     const rows = new Map((await this.repository.all()).map((r) => [r.key, r]));
     const previous = this.loaded ? this.effective : null;
     const next: Record<string, unknown> = {};
-    for (const d of SETTINGS) next[d.key] = this.effectiveOf(d, rows.get(d.key)?.value ?? null);
+    for (const d of SETTINGS) {
+      next[d.key] = this.effectiveOf(d, rows.get(d.key)?.value ?? null);
+    }
     this.effective = next;
     this.loaded = true;
     const changed = SETTINGS.filter(
@@ -212,7 +217,9 @@ export class SettingsService implements OnApplicationBootstrap, OnApplicationShu
 
   private async row(key: string): Promise<SettingRow> {
     const row = SETTINGS_BY_KEY.has(key) ? await this.repository.one(key) : null;
-    if (!row) throw new NotFoundError(`No setting ${key}`);
+    if (!row) {
+      throw new NotFoundError(`No setting ${key}`);
+    }
     return row;
   }
 

@@ -6,14 +6,15 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
+
 import { RequireRole } from '../../auth/decorators/access.decorator.js';
 import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
-import { SourceAdminService } from './source-admin.service.js';
 import {
   AdminDataSourcesResponse,
   OrphanNameParam,
   OrphansResponse,
 } from './dto/datasources.dto.js';
+import { SourceAdminService } from './source-admin.service.js';
 
 @ApiTags('admin: data sources')
 @RequireRole('admin')

@@ -1,13 +1,14 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import cronParser from 'cron-parser';
-import { SourceRunner } from '../../sources/runner/source-runner.service.js';
-import { UpstreamHttp } from '../../sources/upstream/upstream-http.service.js';
+
 import { ConflictError, NotFoundError } from '../../common/errors/index.js';
 import { AppConfig } from '../../config/index.js';
-import { PipelineService } from '../../pipeline/pipeline.service.js';
-import { SettingsService } from '../settings/settings.service.js';
 import { SourceRegistryService } from '../../genes/registry/source-registry.service.js';
-import { definedSources, type DefinedSource } from './defined-sources.js';
+import { PipelineService } from '../../pipeline/pipeline.service.js';
+import { SourceRunner } from '../../sources/runner/source-runner.service.js';
+import { UpstreamHttp } from '../../sources/upstream/upstream-http.service.js';
+import { SettingsService } from '../settings/settings.service.js';
+import { type DefinedSource, definedSources } from './defined-sources.js';
 import type { AdminDataSource, OrphanSource, UpstreamDomainHealth } from './dto/datasources.dto.js';
 import { configUrls, sourceConfig } from './source-config.js';
 
@@ -119,7 +120,9 @@ export class SourceAdminService implements OnApplicationBootstrap {
 
   private nextRun(name: string): string | null {
     const cron = this.schedules()[name];
-    if (!cron) return null;
+    if (!cron) {
+      return null;
+    }
     try {
       return cronParser.parseExpression(cron, { tz: 'UTC' }).next().toDate().toISOString();
     } catch {

@@ -12,19 +12,28 @@ export function maskUrl(value: string): string {
   } catch {
     return value;
   }
-  if (url.password) url.password = MASK;
+  if (url.password) {
+    url.password = MASK;
+  }
   for (const name of [...url.searchParams.keys()]) {
-    if (SECRET_KEY.test(name)) url.searchParams.set(name, MASK);
+    if (SECRET_KEY.test(name)) {
+      url.searchParams.set(name, MASK);
+    }
   }
   return url.toString();
 }
 
 /** Masks secret-named keys and credentials inside URL strings, recursively. */
 export function maskSecrets(value: unknown, key = ''): unknown {
-  if (SECRET_KEY.test(key) && value !== null && value !== undefined) return MASK;
-  if (typeof value === 'string')
+  if (SECRET_KEY.test(key) && value !== null && value !== undefined) {
+    return MASK;
+  }
+  if (typeof value === 'string') {
     return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? maskUrl(value) : value;
-  if (Array.isArray(value)) return value.map((v) => maskSecrets(v));
+  }
+  if (Array.isArray(value)) {
+    return value.map((v) => maskSecrets(v));
+  }
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, k)]));
   }
@@ -52,16 +61,26 @@ export function sourceConfig(
   };
   const own = declared.find((d) => d.name === name)?.settings?.(config) ?? internal[name] ?? {};
   const extra: Record<string, unknown> = { mode: s.mode };
-  if (name in schedules) extra.schedule = schedules[name];
+  if (name in schedules) {
+    extra.schedule = schedules[name];
+  }
   const days = s.annotations.updateDays[name];
-  if (days !== undefined) extra.update_days = days;
+  if (days !== undefined) {
+    extra.update_days = days;
+  }
   return maskSecrets({ ...own, ...extra }) as Record<string, unknown>;
 }
 
 /** Every URL-valued string in a source's config, for finding its upstream domains. */
 export function configUrls(value: unknown): string[] {
-  if (typeof value === 'string') return /^https?:\/\//i.test(value) ? [value] : [];
-  if (Array.isArray(value)) return value.flatMap(configUrls);
-  if (value && typeof value === 'object') return Object.values(value).flatMap(configUrls);
+  if (typeof value === 'string') {
+    return /^https?:\/\//i.test(value) ? [value] : [];
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap(configUrls);
+  }
+  if (value && typeof value === 'object') {
+    return Object.values(value).flatMap(configUrls);
+  }
   return [];
 }

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { RequireRole } from '../../auth/decorators/access.decorator.js';
 import { SystemResponse } from './dto/system.dto.js';
 import { SystemService } from './system.service.js';

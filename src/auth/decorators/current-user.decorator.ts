@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+
 import type { Role } from '../roles.js';
 
 export interface AuthenticatedUser {
@@ -20,7 +21,9 @@ declare module 'express-serve-static-core' {
 export const CurrentUser = createParamDecorator(
   (_data: unknown, ctx: ExecutionContext): AuthenticatedUser => {
     const user = ctx.switchToHttp().getRequest<Request>().user;
-    if (!user) throw new Error('CurrentUser used on a route without RequireRole');
+    if (!user) {
+      throw new Error('CurrentUser used on a route without RequireRole');
+    }
     return user;
   },
 );

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+
 import { trimmed } from '../../common/dto/query-transforms.js';
 
 /** JSON or OAuth2 password-flow form (`grant_type=password`), so Swagger's Authorize works. */

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
 import type { UserEntity } from '../entities/user.entity.js';
-import { ROLES, permissionsFor, type Role } from '../roles.js';
+import { permissionsFor, type Role, ROLES } from '../roles.js';
 
 export class TokenResponse {
   @ApiProperty()

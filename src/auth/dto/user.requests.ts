@@ -13,8 +13,9 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { ROLES, type Role } from '../roles.js';
+
 import { toBoolean } from '../../common/dto/query-transforms.js';
+import { type Role, ROLES } from '../roles.js';
 
 export class RegisterUserRequest {
   @ApiProperty({ example: 'jdoe', description: '3–50 of letters, digits, _ and -' })

@@ -7,6 +7,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
 } from 'typeorm';
+
 import { UserEntity } from './user.entity.js';
 
 /** A single-use password-reset token, stored only as its SHA-256. */

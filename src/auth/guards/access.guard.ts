@@ -1,7 +1,8 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { PinoLogger } from 'nestjs-pino';
+
 import { enrichContext } from '../../common/request-context.js';
 import { ForbiddenError, UnauthorizedError } from '../auth.errors.js';
 import { ACCESS_KEY, type AccessPolicy } from '../decorators/access.decorator.js';
@@ -35,21 +36,30 @@ export class AccessGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (context.getType() !== 'http') return policy?.kind === 'public';
+    if (context.getType() !== 'http') {
+      return policy?.kind === 'public';
+    }
     const req = context.switchToHttp().getRequest<Request>();
     const token = bearerToken(req.headers.authorization);
-    if (!policy) throw new ForbiddenError('This route has no access policy', 'ACCESS_UNDECLARED');
+    if (!policy) {
+      throw new ForbiddenError('This route has no access policy', 'ACCESS_UNDECLARED');
+    }
     if (policy.kind === 'public') {
       // A valid token on a public route still identifies the caller in logs.
-      if (token)
+      if (token) {
         await this.authenticate(token).then(
           (u) => this.attach(req, u),
           () => undefined,
         );
+      }
       return true;
     }
-    if (!token) throw new UnauthorizedError();
-    if (policy.serviceToken && this.serviceTokens.verify(policy.serviceToken, token)) return true;
+    if (!token) {
+      throw new UnauthorizedError();
+    }
+    if (policy.serviceToken && this.serviceTokens.verify(policy.serviceToken, token)) {
+      return true;
+    }
     const user = await this.authenticate(token);
     this.attach(req, user);
     if (!roleSatisfies(user.role, policy.role)) {
@@ -69,9 +79,15 @@ export class AccessGuard implements CanActivate {
       this.users.findById(Number(claims.sub)),
       this.tokens.sessionOpen(claims.sid),
     ]);
-    if (!user) throw new UnauthorizedError('Account no longer exists', 'INVALID_TOKEN');
-    if (!user.isActive) throw new UnauthorizedError('Account is disabled', 'ACCOUNT_DISABLED');
-    if (!open) throw new UnauthorizedError('The session has ended', 'TOKEN_REVOKED');
+    if (!user) {
+      throw new UnauthorizedError('Account no longer exists', 'INVALID_TOKEN');
+    }
+    if (!user.isActive) {
+      throw new UnauthorizedError('Account is disabled', 'ACCOUNT_DISABLED');
+    }
+    if (!open) {
+      throw new UnauthorizedError('The session has ended', 'TOKEN_REVOKED');
+    }
     return { id: user.id, username: user.username, role: user.role, sessionId: claims.sid };
   }
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
+
 import { AppConfig } from '../../config/index.js';
 
 export interface MailMessage {

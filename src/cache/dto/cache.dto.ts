@@ -13,6 +13,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+
 import { NAMESPACE_PATTERN } from '../cache-namespaces.js';
 
 export const WARM_PRIORITIES = ['low', 'normal', 'high'] as const;

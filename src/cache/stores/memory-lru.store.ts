@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
+
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
-import { isUsable, type CacheRecord } from '../cache-entry.js';
+
+import { type CacheRecord, isUsable } from '../cache-entry.js';
 
 /**
  * L1: an in-process LRU bounded by entry count and by bytes of JSON. Exposed to Keyv
@@ -39,7 +41,9 @@ export class MemoryLruStore extends EventEmitter implements KeyvStoreAdapter {
   /** Synchronous read that refreshes recency; drops entries past their stale window. */
   peek(key: string, now = Date.now()): CacheRecord | undefined {
     const record = this.entries.get(key);
-    if (!record) return undefined;
+    if (!record) {
+      return undefined;
+    }
     if (!isUsable(record, now)) {
       this.remove(key);
       return undefined;
@@ -64,7 +68,9 @@ export class MemoryLruStore extends EventEmitter implements KeyvStoreAdapter {
 
   remove(key: string): boolean {
     const record = this.entries.get(key);
-    if (!record) return false;
+    if (!record) {
+      return false;
+    }
     this.entries.delete(key);
     this.totalBytes -= record.bytes;
     return true;
@@ -115,7 +121,9 @@ export class MemoryLruStore extends EventEmitter implements KeyvStoreAdapter {
   private evict(): void {
     // Map iteration order is recency order: the first key is the least recently used.
     for (const key of this.entries.keys()) {
-      if (this.entries.size <= this.maxEntries && this.totalBytes <= this.maxBytes) break;
+      if (this.entries.size <= this.maxEntries && this.totalBytes <= this.maxBytes) {
+        break;
+      }
       this.remove(key);
       this.evictions += 1;
     }

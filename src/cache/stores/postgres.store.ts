@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
+
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
-import type { CacheRecord } from '../cache-entry.js';
+
 import type { CacheRepository } from '../cache.repository.js';
+import type { CacheRecord } from '../cache-entry.js';
 
 export type RecordWithJson = CacheRecord & { json?: string };
 
@@ -19,7 +21,9 @@ export class PostgresCacheStore extends EventEmitter implements KeyvStoreAdapter
 
   async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
     const record = await this.repository.read(key);
-    if (!record) return undefined;
+    if (!record) {
+      return undefined;
+    }
     return { value: record, expires: record.staleUntil ?? undefined } as StoredData<Value>;
   }
 

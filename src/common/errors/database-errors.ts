@@ -46,7 +46,9 @@ const UNAVAILABLE_MESSAGES = [
 ];
 
 function walk(error: unknown, depth = 0): unknown[] {
-  if (!error || typeof error !== 'object' || depth > 4) return [];
+  if (!error || typeof error !== 'object' || depth > 4) {
+    return [];
+  }
   const e = error as { driverError?: unknown; cause?: unknown };
   return [error, ...walk(e.driverError, depth + 1), ...walk(e.cause, depth + 1)];
 }
@@ -54,7 +56,9 @@ function walk(error: unknown, depth = 0): unknown[] {
 function matches(error: unknown, codes: ReadonlySet<string>, messages: readonly RegExp[]): boolean {
   return walk(error).some((candidate) => {
     const { code, message } = candidate as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && codes.has(code)) return true;
+    if (typeof code === 'string' && codes.has(code)) {
+      return true;
+    }
     return typeof message === 'string' && messages.some((re) => re.test(message));
   });
 }

@@ -1,7 +1,7 @@
-export * from './domain.error.js';
 export {
   isDatabaseTimeout,
   isDatabaseUnavailable,
   isTransientConflict,
   isUniqueViolation,
 } from './database-errors.js';
+export * from './domain.error.js';

@@ -51,7 +51,9 @@ export function pubtatorData(
   const byPmid = new Map<string, PubTatorMention>();
   for (const m of mentions) {
     const prior = byPmid.get(m.pmid);
-    if (!prior || (m.score ?? 0) > (prior.score ?? 0)) byPmid.set(m.pmid, m);
+    if (!prior || (m.score ?? 0) > (prior.score ?? 0)) {
+      byPmid.set(m.pmid, m);
+    }
   }
   const ranked = [...byPmid.values()].sort(
     (a, b) => (b.score ?? 0) - (a.score ?? 0) || a.pmid.localeCompare(b.pmid),
@@ -97,7 +99,9 @@ export function diagnosticPanelsData(
 ): Json {
   const providers = Object.keys(byProvider).sort();
   const normalized: Record<string, string[]> = {};
-  for (const p of providers) normalized[p] = union(byProvider[p]);
+  for (const p of providers) {
+    normalized[p] = union(byProvider[p]);
+  }
   const pairs = providers.flatMap((p) => normalized[p].map((panel) => `${p}: ${panel}`));
   return {
     providers,
@@ -123,7 +127,9 @@ const diagnosticPanels: EvidenceMerger = {
   remove(stored, identifier) {
     const byProvider = { ...(record(stored.panels_by_provider) as Record<string, string[]>) };
     delete byProvider[identifier];
-    if (Object.keys(byProvider).length === 0) return null;
+    if (Object.keys(byProvider).length === 0) {
+      return null;
+    }
     return diagnosticPanelsData(byProvider, strings(stored.hgnc_ids));
   },
   identifiers: (stored) => Object.keys(record(stored.panels_by_provider)),
@@ -158,7 +164,9 @@ const literature: EvidenceMerger = {
   remove(stored, identifier) {
     const details = { ...(record(stored.publication_details) as Record<string, Json>) };
     delete details[identifier];
-    if (Object.keys(details).length === 0) return null;
+    if (Object.keys(details).length === 0) {
+      return null;
+    }
     return literatureData(details, strings(stored.hgnc_ids));
   },
   identifiers: (stored) => Object.keys(record(stored.publication_details)),

@@ -1,12 +1,13 @@
 import {
+  type ArgumentsHost,
   Catch,
+  type ExceptionFilter,
   HttpException,
   HttpStatus,
   Logger,
-  type ArgumentsHost,
-  type ExceptionFilter,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+
 import {
   DatabaseTimeoutError,
   DatabaseUnavailableError,
@@ -96,7 +97,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger(AllExceptionsFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType() !== 'http') throw exception;
+    if (host.getType() !== 'http') {
+      throw exception;
+    }
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
@@ -119,15 +122,23 @@ export class AllExceptionsFilter implements ExceptionFilter {
       message: mapped.message,
       request_id: requestId,
     };
-    if (mapped.details !== undefined) error.details = mapped.details;
-    for (const [name, value] of Object.entries(mapped.headers ?? {})) res.setHeader(name, value);
+    if (mapped.details !== undefined) {
+      error.details = mapped.details;
+    }
+    for (const [name, value] of Object.entries(mapped.headers ?? {})) {
+      res.setHeader(name, value);
+    }
     const envelope: ErrorEnvelope = { error };
     res.status(mapped.status).json(envelope);
   }
 
   private map(exception: unknown, req: Request): Mapped {
-    if (exception instanceof DomainError) return fromDomainError(exception);
-    if (exception instanceof HttpException) return fromHttpException(exception, req);
+    if (exception instanceof DomainError) {
+      return fromDomainError(exception);
+    }
+    if (exception instanceof HttpException) {
+      return fromHttpException(exception, req);
+    }
     // Database errors are logged through the logger's redaction, which drops their
     // statement parameters (src/logging/redaction.ts).
     if (isDatabaseTimeout(exception)) {

@@ -17,19 +17,25 @@ describe('uuidV7', () => {
   it('sorts in creation order within one millisecond, past the counter, and when the clock steps back', () => {
     const start = Date.UTC(2027, 0, 1) + 20_000_000;
     const ids: string[] = [];
-    for (let i = 0; i < 5000; i += 1) ids.push(uuidV7(start));
+    for (let i = 0; i < 5000; i += 1) {
+      ids.push(uuidV7(start));
+    }
     ids.push(uuidV7(start - 60_000));
     ids.push(uuidV7(start + 5));
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual(ids);
-    for (const id of ids) expect(id).toMatch(SHAPE);
+    for (const id of ids) {
+      expect(id).toMatch(SHAPE);
+    }
     // 5,000 ids overflow one millisecond's 12-bit counter, so the timestamp moved on.
     expect(timestampOf(ids[4999])).toBeGreaterThan(start);
   });
 
   it('varies its random bits', () => {
     const tails = new Set<string>();
-    for (let i = 0; i < 1000; i += 1) tails.add(uuidV7().slice(19));
+    for (let i = 0; i < 1000; i += 1) {
+      tails.add(uuidV7().slice(19));
+    }
     expect(tails.size).toBe(1000);
   });
 });

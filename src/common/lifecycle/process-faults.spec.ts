@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
+
 import { pino } from 'pino';
+
 import { installProcessFaultPolicy } from './process-faults.js';
 
 function setup(shutdown: () => Promise<void> = () => Promise.resolve()) {

@@ -42,7 +42,9 @@ export function installProcessFaultPolicy(
 
   const onException = (error: Error, origin: string) => {
     hooks.logger.fatal({ err: error, fault: origin }, 'uncaught exception; shutting down');
-    if (shuttingDown) return exit(1);
+    if (shuttingDown) {
+      return exit(1);
+    }
     shuttingDown = true;
     setTimeout(() => exit(1), hooks.shutdownTimeoutMs).unref();
     hooks.shutdown().then(

@@ -1,5 +1,6 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { ValidationFailedError, type FieldProblem } from '../errors/index.js';
+import { type ValidationError, ValidationPipe } from '@nestjs/common';
+
+import { type FieldProblem, ValidationFailedError } from '../errors/index.js';
 
 /** Field problems listed in one error; the rest are only counted, so the answer stays small. */
 export const MAX_REPORTED_PROBLEMS = 20;
@@ -16,7 +17,9 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
 export function validationFailed(problems: FieldProblem[]): ValidationFailedError {
   const error = new ValidationFailedError(problems.slice(0, MAX_REPORTED_PROBLEMS));
   const more = problems.length - MAX_REPORTED_PROBLEMS;
-  if (more > 0) error.message += ` and ${more} more problem${more === 1 ? '' : 's'}`;
+  if (more > 0) {
+    error.message += ` and ${more} more problem${more === 1 ? '' : 's'}`;
+  }
   return error;
 }
 

@@ -1,12 +1,13 @@
 import {
-  HttpStatus,
-  Injectable,
   type CanActivate,
   type ExecutionContext,
+  HttpStatus,
+  Injectable,
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
+
 import { AppConfig } from '../../config/index.js';
 import { DomainError } from '../errors/index.js';
 import { RATE_LIMIT_KEY, type RateLimitPolicyName } from './rate-limit.decorator.js';
@@ -129,16 +130,22 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    if (context.getType() !== 'http') return true;
+    if (context.getType() !== 'http') {
+      return true;
+    }
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
     const policy = this.policyOf(context.getHandler(), context.getClass());
     const route = routeKey(context.getClass(), context.getHandler());
     const hit = this.count(policy, route, clientIp(req), req);
-    if (!hit) return true;
+    if (!hit) {
+      return true;
+    }
     const res = http.getResponse<Response>();
     const headers = rateLimitHeaders(hit);
-    for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i], headers[i + 1]);
+    for (let i = 0; i < headers.length; i += 2) {
+      res.setHeader(headers[i], headers[i + 1]);
+    }
     if (hit.blocked) {
       throw new RateLimitedError(`Too many requests; retry in ${hit.resetSeconds} s`, undefined, {
         'Retry-After': String(hit.resetSeconds),
@@ -173,7 +180,9 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
     ip: string,
     req: Request | undefined,
   ): RateLimitCount | undefined {
-    if (name === 'none') return undefined;
+    if (name === 'none') {
+      return undefined;
+    }
     let report: RateLimitCount | undefined;
     for (const bucket of this.policies[name]) {
       const hit = this.store.hit(
@@ -188,9 +197,13 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
         remaining: Math.max(0, bucket.limit - hit.count),
         resetSeconds: Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000)),
       };
-      if (count.blocked) return count;
+      if (count.blocked) {
+        return count;
+      }
       // The headers report the bucket closest to refusing.
-      if (!report || count.remaining < report.remaining) report = count;
+      if (!report || count.remaining < report.remaining) {
+        report = count;
+      }
     }
     return report;
   }

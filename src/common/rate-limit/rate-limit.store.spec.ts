@@ -26,7 +26,9 @@ describe('RateLimitStore', () => {
 
   it('sweeps expired buckets and bounds its size', () => {
     const store = new RateLimitStore(3);
-    for (const key of ['a', 'b', 'c', 'd']) store.hit(key, 10, 1000, 0, 0);
+    for (const key of ['a', 'b', 'c', 'd']) {
+      store.hit(key, 10, 1000, 0, 0);
+    }
     expect(store.size).toBe(3);
     expect(store.sweep(999)).toBe(0);
     expect(store.sweep(1000)).toBe(3);

@@ -59,7 +59,9 @@ export class RateLimitStore {
   private evictOverflow(): void {
     // Map iteration is insertion order, so the first keys are the oldest windows.
     for (const key of this.buckets.keys()) {
-      if (this.buckets.size <= this.maxKeys) break;
+      if (this.buckets.size <= this.maxKeys) {
+        break;
+      }
       this.buckets.delete(key);
     }
   }

@@ -96,7 +96,9 @@ export class AnnotationStoreRepository {
     rows: StoredAnnotation[],
     runId: string,
   ): Promise<number> {
-    if (rows.length === 0) return 0;
+    if (rows.length === 0) {
+      return 0;
+    }
     const inserted = await manager.query<{ inserted: boolean }[]>(
       `INSERT INTO gene_annotations (gene_id, source, version, annotations, source_metadata)
        SELECT r.gene_id, $1, $2, r.annotations,
@@ -128,7 +130,9 @@ export class AnnotationStoreRepository {
     source: string,
     failures: { geneId: number; reason: string }[],
   ): Promise<void> {
-    if (failures.length === 0) return;
+    if (failures.length === 0) {
+      return;
+    }
     await manager.query(
       `INSERT INTO annotation_failures (gene_id, source, reason)
        SELECT r.gene_id, $1, r.reason FROM jsonb_to_recordset($2::jsonb) AS r(gene_id int, reason text)

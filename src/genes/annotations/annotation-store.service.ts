@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
+
 import { CacheService } from '../../cache/cache.service.js';
 import { ScoreRefresher } from '../scoring/score-refresher.service.js';
 import {
-  AnnotationStoreRepository,
   type AnnotationScope,
   type AnnotationSourceStats,
+  AnnotationStoreRepository,
   type AnnotationTarget,
   type KidneyGene,
   type StoredAnnotation,
@@ -75,7 +76,9 @@ export class AnnotationStoreService {
       await this.repository.recordFailures(manager, chunk.source, chunk.failed);
       return n;
     });
-    if (chunk.stored.length > 0) await this.cache.clearNamespace('annotations');
+    if (chunk.stored.length > 0) {
+      await this.cache.clearNamespace('annotations');
+    }
     return { inserted };
   }
 

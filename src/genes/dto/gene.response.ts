@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
+
 import { EVIDENCE_GROUPS, EVIDENCE_TIERS } from '../evidence-tiers.js';
 
 export class GeneAttributes {

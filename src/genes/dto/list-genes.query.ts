@@ -11,8 +11,9 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { EVIDENCE_GROUPS, type EvidenceGroup } from '../evidence-tiers.js';
+
 import { toIntList } from '../../common/dto/query-transforms.js';
+import { EVIDENCE_GROUPS, type EvidenceGroup } from '../evidence-tiers.js';
 import { ScoreFiltersQuery } from './score-filters.query.js';
 
 /** JSON:API-style list parameters, with the bracketed names the original API used. */

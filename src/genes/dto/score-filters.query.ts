@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsIn, IsOptional } from 'class-validator';
+
 import { toBoolean, toList } from '../../common/dto/query-transforms.js';
 import { EVIDENCE_TIERS, type EvidenceTier } from '../evidence-tiers.js';
 

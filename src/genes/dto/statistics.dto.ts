@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+import { toBoolean, toList } from '../../common/dto/query-transforms.js';
 import { SOURCE_NAME } from '../../common/evidence/gene-identifiers.js';
 import { ScoreFiltersQuery } from './score-filters.query.js';
-import { toBoolean, toList } from '../../common/dto/query-transforms.js';
 
 export class OverlapsQuery extends ScoreFiltersQuery {
   @ApiPropertyOptional({ description: 'Comma list of sources (default: all with evidence)' })

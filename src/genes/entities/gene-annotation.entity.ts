@@ -9,6 +9,7 @@ import {
   Unique,
   UpdateDateColumn,
 } from 'typeorm';
+
 import { GeneEntity } from './gene.entity.js';
 
 /** One row per gene and annotation source; a new source version replaces the row. */

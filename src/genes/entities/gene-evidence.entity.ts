@@ -9,6 +9,7 @@ import {
   Unique,
   UpdateDateColumn,
 } from 'typeorm';
+
 import { GeneEntity } from './gene.entity.js';
 
 /** Exactly one row per gene and source; `evidence_data` is the source's own shape. */

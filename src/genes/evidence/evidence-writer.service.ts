@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Transaction } from '../../database/transaction.js';
+
 import { isTransientConflict } from '../../common/errors/index.js';
 import { EVIDENCE_MERGERS } from '../../common/evidence/evidence-merge.js';
-import { GenesRepository, type GeneCandidate } from '../genes.repository.js';
+import type { Transaction } from '../../database/transaction.js';
+import { type GeneCandidate, GenesRepository } from '../genes.repository.js';
 import { StagingRepository } from '../staging/staging.repository.js';
 import { EvidenceRepository } from './evidence.repository.js';
 
@@ -80,7 +81,9 @@ export class EvidenceWriter {
     identifier: string,
   ): Promise<{ genes_updated: number; genes_removed: number }> {
     const merger = EVIDENCE_MERGERS[source];
-    if (!merger?.remove) throw new Error(`${source} evidence cannot be taken out by identifier`);
+    if (!merger?.remove) {
+      throw new Error(`${source} evidence cannot be taken out by identifier`);
+    }
     const rows = await this.evidence.rowsWithIdentifier(manager, source, field, identifier);
     const result = { genes_updated: 0, genes_removed: 0 };
     for (const row of rows) {
@@ -133,7 +136,9 @@ export class EvidenceWriter {
       const stored = await this.inTransaction(source, (manager) =>
         this.ingestWith(manager, source, chunk, options),
       );
-      for (const key of Object.keys(result) as (keyof IngestResult)[]) result[key] += stored[key];
+      for (const key of Object.keys(result) as (keyof IngestResult)[]) {
+        result[key] += stored[key];
+      }
     }
     this.logger.log({ source, ...result }, 'evidence ingested');
     return result;
@@ -151,7 +156,9 @@ export class EvidenceWriter {
       try {
         return await this.evidence.transaction(work);
       } catch (error) {
-        if (!isTransientConflict(error) || attempt >= 3) throw error;
+        if (!isTransientConflict(error) || attempt >= 3) {
+          throw error;
+        }
         this.logger.warn({ source, attempt }, 'evidence chunk rolled back by a deadlock; again');
       }
     }
@@ -194,7 +201,9 @@ export class EvidenceWriter {
         result.staged += 1;
         continue;
       }
-      if (resolved.created) created.add(resolved.geneId);
+      if (resolved.created) {
+        created.add(resolved.geneId);
+      }
       const prior = byGene.get(resolved.geneId);
       if (prior && merger) {
         const data = merger.merge(prior.data, record.data);
@@ -229,7 +238,9 @@ export class EvidenceWriter {
     const created = new Set<number>();
     const clashes = new Map<string, GeneCandidate[]>();
     for (const record of withId) {
-      if (known.has(record.hgncId!)) continue;
+      if (known.has(record.hgncId!)) {
+        continue;
+      }
       const id = await this.genes.insertGeneIfAbsent(
         {
           hgncId: record.hgncId!,
@@ -248,14 +259,16 @@ export class EvidenceWriter {
       // Another transaction created it meanwhile, or the symbol belongs to another gene.
       const again = await this.genes.idsByHgncId([record.hgncId!], manager);
       const existing = again.get(record.hgncId!);
-      if (existing !== undefined) known.set(record.hgncId!, existing);
-      else
+      if (existing !== undefined) {
+        known.set(record.hgncId!, existing);
+      } else {
         clashes.set(
           record.hgncId!,
           (await this.genes.matchSymbols([record.symbol], manager)).get(
             record.symbol.toUpperCase(),
           ) ?? [],
         );
+      }
     }
     const symbolOnly = records.filter((r) => r.hgncId === null).map((r) => r.symbol);
     const matches =
@@ -265,12 +278,18 @@ export class EvidenceWriter {
     return records.map((record): Resolution => {
       if (record.hgncId !== null) {
         const geneId = known.get(record.hgncId);
-        if (geneId !== undefined) return { geneId, created: created.has(geneId) };
+        if (geneId !== undefined) {
+          return { geneId, created: created.has(geneId) };
+        }
         return { stage: 'conflict', candidates: clashes.get(record.hgncId) ?? [] };
       }
       const found: GeneCandidate[] = matches.get(record.symbol.toUpperCase()) ?? [];
-      if (found.length === 1) return { geneId: found[0].id, created: false };
-      if (found.length > 1) return { stage: 'ambiguous', candidates: found };
+      if (found.length === 1) {
+        return { geneId: found[0].id, created: false };
+      }
+      if (found.length > 1) {
+        return { stage: 'ambiguous', candidates: found };
+      }
       return { stage: 'unknown', candidates: [] };
     });
   }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { managerOf, type Transaction, asTransaction } from '../../database/transaction.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
 import { EVIDENCE_MERGERS } from '../../common/evidence/evidence-merge.js';
+import { asTransaction, managerOf, type Transaction } from '../../database/transaction.js';
 
 /** The SQL of `gene_evidence`: the only code that writes it (through EvidenceWriter). */
 @Injectable()
@@ -24,7 +25,9 @@ export class EvidenceRepository {
     byGene: ReadonlyMap<number, { data: Record<string, unknown>; detail: string | null }>,
   ): Promise<boolean[]> {
     const manager = managerOf(tx, this.dataSource.manager);
-    if (byGene.size === 0) return [];
+    if (byGene.size === 0) {
+      return [];
+    }
     const ids = [...byGene.keys()];
     const rows = new Map(byGene);
     const merger = EVIDENCE_MERGERS[source];

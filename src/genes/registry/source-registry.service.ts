@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+
 import {
-  SourceRegistryRepository,
   type OrphanRow,
   type RegistryRow,
   type SourceRegistration,
+  SourceRegistryRepository,
 } from './source-registry.repository.js';
 
 export type { OrphanRow, RegistryRow, SourceRegistration };

@@ -1,8 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+
 import { Public } from '../../auth/decorators/access.decorator.js';
-import { CachedResponse } from '../../http/http-cache.interceptor.js';
 import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
+import { CachedResponse } from '../../http/http-cache.interceptor.js';
 import { SourceNameParam, StatisticsResponse } from '../dto/statistics.dto.js';
 import { StatisticsService } from '../statistics.service.js';
 

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+
 import { CacheService } from '../../cache/cache.service.js';
 import { runInBackground } from '../../common/background.js';
 import { GeneScoresRepository } from './gene-scores.repository.js';
@@ -40,7 +41,9 @@ export class ScoreRefresher implements OnApplicationShutdown {
   markDirty(): void {
     this.dirty = true;
     this.info.pending = true;
-    if (this.timer) return;
+    if (this.timer) {
+      return;
+    }
     this.timer = setTimeout(() => {
       this.timer = undefined;
       runInBackground(this.logger, 'gene score refresh', () => this.refreshNow());
@@ -69,7 +72,9 @@ export class ScoreRefresher implements OnApplicationShutdown {
       this.timer = undefined;
       await this.refreshNow();
     }
-    while (this.running) await this.running;
+    while (this.running) {
+      await this.running;
+    }
   }
 
   status(): RefreshInfo {
@@ -95,7 +100,9 @@ export class ScoreRefresher implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
     this.timer = undefined;
     await this.running;
   }

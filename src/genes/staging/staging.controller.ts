@@ -23,15 +23,16 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+
 import { RequireRole } from '../../auth/decorators/access.decorator.js';
 import {
-  CurrentUser,
   type AuthenticatedUser,
+  CurrentUser,
 } from '../../auth/decorators/current-user.decorator.js';
 import { OffsetPageQuery } from '../../common/dto/offset-page.query.js';
-import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
 import { GENE_SYMBOL, HGNC_ID_INPUT, SOURCE_NAME } from '../../common/evidence/gene-identifiers.js';
-import { StagingService, type BulkOutcome } from './staging.service.js';
+import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
+import { type BulkOutcome, StagingService } from './staging.service.js';
 
 export class ListStagingQuery extends OffsetPageQuery {
   @ApiPropertyOptional({ enum: ['pending', 'approved', 'rejected'], default: 'pending' })

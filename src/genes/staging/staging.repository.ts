@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { managerOf, type Transaction } from '../../database/transaction.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
+import { managerOf, type Transaction } from '../../database/transaction.js';
 
 export interface StagingRow {
   id: number;

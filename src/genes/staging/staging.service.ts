@@ -1,12 +1,13 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+
 import {
   ConflictError,
   DomainError,
   isUniqueViolation,
   ValidationFailedError,
 } from '../../common/errors/index.js';
-import { GenesRepository } from '../genes.repository.js';
 import { EvidenceWriter } from '../evidence/evidence-writer.service.js';
+import { GenesRepository } from '../genes.repository.js';
 import { ScoreRefresher } from '../scoring/score-refresher.service.js';
 import { StagingRepository, type StagingRow } from './staging.repository.js';
 
@@ -48,16 +49,21 @@ export class StagingService {
     const pendingBySource: Record<string, number> = {};
     for (const r of rows) {
       totals[r.status] = (totals[r.status] ?? 0) + r.n;
-      if (r.status === 'pending') pendingBySource[r.source_name] = r.n;
+      if (r.status === 'pending') {
+        pendingBySource[r.source_name] = r.n;
+      }
     }
     return { totals, pending_by_source: pendingBySource };
   }
 
   private async pending(id: number): Promise<StagingRow> {
     const row = await this.staging.get(id);
-    if (!row) throw new StagingNotFoundError(`Staging entry ${id} not found`);
-    if (row.status !== 'pending')
+    if (!row) {
+      throw new StagingNotFoundError(`Staging entry ${id} not found`);
+    }
+    if (row.status !== 'pending') {
       throw new ConflictError(`Staging entry ${id} is already ${row.status}`);
+    }
     return row;
   }
 
@@ -119,7 +125,9 @@ export class StagingService {
     }
     const hgncId = input.hgncId!;
     const existing = await this.genes.findIdByHgncId(hgncId);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) {
+      return existing;
+    }
     if (!input.approvedSymbol) {
       throw new ValidationFailedError([
         { field: 'approved_symbol', messages: ['needed to create a new gene'] },
@@ -137,8 +145,9 @@ export class StagingService {
         previousSymbols: [],
       });
     } catch (error) {
-      if (isUniqueViolation(error))
+      if (isUniqueViolation(error)) {
         throw new ConflictError(`Symbol ${input.approvedSymbol} belongs to another gene`);
+      }
       throw error;
     }
   }
@@ -156,7 +165,9 @@ export class StagingService {
       try {
         outcomes.push({ id, ok: true, result: await action(id, index) });
       } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
+        if (!(error instanceof DomainError)) {
+          throw error;
+        }
         outcomes.push({
           id,
           ok: false,

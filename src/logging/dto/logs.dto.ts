@@ -15,6 +15,7 @@ import {
   ValidateBy,
   type ValidationOptions,
 } from 'class-validator';
+
 import { toList } from '../../common/dto/query-transforms.js';
 
 export const STORED_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;

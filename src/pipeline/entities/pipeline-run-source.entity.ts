@@ -1,4 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+
 import { PipelineRunEntity } from './pipeline-run.entity.js';
 
 /** One source's part of a run: its status, counters and per-gene errors. */

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+
 import { AppConfig } from '../../config/index.js';
 import { AnnotationStoreService } from '../../genes/annotations/annotation-store.service.js';
-import type { AnnotationSourceStatus } from './dto/annotation-sources.dto.js';
 import { SourceRunner } from '../runner/source-runner.service.js';
+import type { AnnotationSourceStatus } from './dto/annotation-sources.dto.js';
 
 const DAY_MS = 86_400_000;
 

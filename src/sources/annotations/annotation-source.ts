@@ -1,6 +1,6 @@
 import type { AnnotationTarget } from '../../genes/annotations/annotation-store.service.js';
+import { type SourceRunContext, UpstreamSource } from '../base/upstream-source.js';
 import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
-import { UpstreamSource, type SourceRunContext } from '../base/upstream-source.js';
 
 export type AnnotationGene = AnnotationTarget;
 
@@ -77,7 +77,9 @@ export abstract class BatchedAnnotationSource extends AnnotationSource {
     for (let i = 0; i < genes.length; i += this.batchSize) {
       try {
         const batch = genes.slice(i, i + this.batchSize);
-        for (const [id, o] of await this.lookup(batch, ctx)) outcomes.set(id, o);
+        for (const [id, o] of await this.lookup(batch, ctx)) {
+          outcomes.set(id, o);
+        }
       } catch (error) {
         this.logger.warn(`${this.displayName} batch failed: ${reasonOf(error)}`);
       }
@@ -116,7 +118,9 @@ export class PerRun<T> {
   private current?: { runId: string; value: Promise<T> };
 
   get(runId: string, load: () => Promise<T>): Promise<T> {
-    if (this.current?.runId !== runId) this.current = { runId, value: load() };
+    if (this.current?.runId !== runId) {
+      this.current = { runId, value: load() };
+    }
     return this.current.value;
   }
 

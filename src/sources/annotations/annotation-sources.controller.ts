@@ -1,9 +1,10 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+
 import { Public, RequireRole } from '../../auth/decorators/access.decorator.js';
 import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
-import { AnnotationOverviewService } from './annotation-overview.service.js';
 import { SourceRunner } from '../runner/source-runner.service.js';
+import { AnnotationOverviewService } from './annotation-overview.service.js';
 import {
   AnnotationRunResponse,
   AnnotationSourceParam,

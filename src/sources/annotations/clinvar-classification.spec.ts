@@ -1,8 +1,8 @@
 import {
   classifyGermline,
+  type ClinVarClass,
   consequenceCategory,
   reviewStars,
-  type ClinVarClass,
 } from './clinvar-classification.js';
 
 describe('ClinVar germline classification rule', () => {

@@ -68,11 +68,17 @@ export interface Classified {
 /** The counted class of a ClinVar germline classification description (see the rule above). */
 export function classifyGermline(description: string | null | undefined): Classified {
   const primary = (description ?? '').split(';')[0].trim().toLowerCase();
-  if (primary in SINGLE) return { class: SINGLE[primary], combined: false };
-  if (!primary.includes('/')) return { class: 'other', combined: false };
+  if (primary in SINGLE) {
+    return { class: SINGLE[primary], combined: false };
+  }
+  if (!primary.includes('/')) {
+    return { class: 'other', combined: false };
+  }
   const members = primary.split('/').map((m) => SINGLE[m.trim()] ?? 'other');
   const directions = new Set(members.map((m) => DIRECTION[m]));
-  if (directions.size !== 1 || directions.has(undefined)) return { class: 'other', combined: true };
+  if (directions.size !== 1 || directions.has(undefined)) {
+    return { class: 'other', combined: true };
+  }
   const least = members.reduce((a, b) => (LEAST_CERTAIN[b]! > LEAST_CERTAIN[a]! ? b : a));
   return { class: least, combined: true };
 }
@@ -84,10 +90,18 @@ export function classifyGermline(description: string | null | undefined): Classi
  */
 export function reviewStars(status: string | null | undefined): number {
   const s = (status ?? '').toLowerCase();
-  if (s.includes('practice guideline')) return 4;
-  if (s.includes('expert panel')) return 3;
-  if (s.includes('multiple submitters') && s.includes('no conflicts')) return 2;
-  if (s.includes('single submitter') || s.includes('conflicting')) return 1;
+  if (s.includes('practice guideline')) {
+    return 4;
+  }
+  if (s.includes('expert panel')) {
+    return 3;
+  }
+  if (s.includes('multiple submitters') && s.includes('no conflicts')) {
+    return 2;
+  }
+  if (s.includes('single submitter') || s.includes('conflicting')) {
+    return 1;
+  }
   return 0;
 }
 
@@ -128,9 +142,15 @@ export function consequenceCategory(
   }
   if (found.size === 0) {
     const protein = /\(p\.([^)]+)\)/.exec(title)?.[1] ?? '';
-    if (/fs|Ter|\*/.test(protein)) return 'truncating';
-    if (protein.startsWith('=')) return 'synonymous';
-    if (/^[A-Z][a-z]{2}\d+[A-Z][a-z]{2}$/.test(protein)) return 'missense';
+    if (/fs|Ter|\*/.test(protein)) {
+      return 'truncating';
+    }
+    if (protein.startsWith('=')) {
+      return 'synonymous';
+    }
+    if (/^[A-Z][a-z]{2}\d+[A-Z][a-z]{2}$/.test(protein)) {
+      return 'missense';
+    }
     return 'other';
   }
   return CONSEQUENCE_CATEGORIES.find((c) => found.has(c)) ?? 'other';

@@ -1,24 +1,25 @@
-import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
+
 import { SourceToolkit } from '../base/source-toolkit.js';
+import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import {
-  AnnotationSource,
   annotated,
+  type AnnotationGene,
+  type AnnotationOutcomes,
+  AnnotationSource,
   failed,
   mapLimit,
   noData,
   reasonOf,
-  type AnnotationGene,
-  type AnnotationOutcomes,
 } from './annotation-source.js';
 import {
-  CLINVAR_CLASSES,
-  CONSEQUENCE_CATEGORIES,
   classifyGermline,
+  CLINVAR_CLASSES,
+  type ClinVarClass,
+  CONSEQUENCE_CATEGORIES,
+  type ConsequenceCategory,
   consequenceCategory,
   reviewStars,
-  type ClinVarClass,
-  type ConsequenceCategory,
 } from './clinvar-classification.js';
 
 /** esearch returns at most this many ids per call; more are paged with retstart. */
@@ -71,14 +72,17 @@ export class VariantTally {
     const c = classifyGermline(germline.description);
     this.total += 1;
     this.classes[c.class] += 1;
-    if (c.combined) this.combined += 1;
+    if (c.combined) {
+      this.combined += 1;
+    }
     this.stars[reviewStars(germline.review_status)] += 1;
     this.categories[consequenceCategory(r.molecular_consequence_list ?? [], r.title ?? '')] += 1;
     const type = r.obj_type || 'unknown';
     this.types[type] = (this.types[type] ?? 0) + 1;
     for (const t of new Set((germline.trait_set ?? []).map((x) => x.trait_name ?? ''))) {
-      if (t && !UNINFORMATIVE_TRAITS.has(t.toLowerCase()))
+      if (t && !UNINFORMATIVE_TRAITS.has(t.toLowerCase())) {
         this.traits.set(t, (this.traits.get(t) ?? 0) + 1);
+      }
     }
   }
 
@@ -170,7 +174,9 @@ export class ClinVarAnnotationSource extends AnnotationSource {
           return;
         }
         tallies.set(gene.id, { tally: new VariantTally(), ids: ids.length, seen: 0 });
-        for (const id of ids) owners.set(id, [...(owners.get(id) ?? []), gene.id]);
+        for (const id of ids) {
+          owners.set(id, [...(owners.get(id) ?? []), gene.id]);
+        }
       } catch (error) {
         outcomes.set(gene.id, failed(reasonOf(error)));
       }
@@ -189,7 +195,9 @@ export class ClinVarAnnotationSource extends AnnotationSource {
     );
     for (const gene of genes) {
       const entry = tallies.get(gene.id);
-      if (!entry || outcomes.has(gene.id)) continue;
+      if (!entry || outcomes.has(gene.id)) {
+        continue;
+      }
       const problem = batchFailures.get(gene.id);
       outcomes.set(
         gene.id,
@@ -216,7 +224,9 @@ export class ClinVarAnnotationSource extends AnnotationSource {
       const page = body.esearchresult!.idlist!;
       ids.push(...page);
       const count = Number(body.esearchresult!.count ?? page.length);
-      if (page.length < ESEARCH_PAGE || ids.length >= count) return ids;
+      if (page.length < ESEARCH_PAGE || ids.length >= count) {
+        return ids;
+      }
     }
   }
 
@@ -232,7 +242,9 @@ export class ClinVarAnnotationSource extends AnnotationSource {
     const failures = new Map<number, string>();
     const size = this.kit.config.sources.annotations.clinvar.batchSize;
     const batches: string[][] = [];
-    for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
+    for (let i = 0; i < ids.length; i += size) {
+      batches.push(ids.slice(i, i + size));
+    }
     await mapLimit(batches, this.kit.config.upstream.concurrency, async (batch) => {
       let reason: string;
       try {
@@ -243,13 +255,19 @@ export class ClinVarAnnotationSource extends AnnotationSource {
         );
         for (const id of batch) {
           const record = body.result![id];
-          if (record && !Array.isArray(record) && !record.error) take(id, record);
+          if (record && !Array.isArray(record) && !record.error) {
+            take(id, record);
+          }
         }
         return;
       } catch (error) {
         reason = `esummary: ${reasonOf(error)}`;
       }
-      for (const id of batch) for (const g of owners.get(id) ?? []) failures.set(g, reason);
+      for (const id of batch) {
+        for (const g of owners.get(id) ?? []) {
+          failures.set(g, reason);
+        }
+      }
     });
     return failures;
   }
@@ -265,7 +283,9 @@ function lastUpdate(body: EInfo): string | null {
 
 function validESearch(b: unknown): string | null {
   const r = (b as ESearch)?.esearchresult;
-  if (r?.ERROR) return `esearch error: ${r.ERROR}`;
+  if (r?.ERROR) {
+    return `esearch error: ${r.ERROR}`;
+  }
   return Array.isArray(r?.idlist) ? null : 'no esearchresult.idlist';
 }
 

@@ -1,14 +1,15 @@
-import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
+
 import { SourceToolkit } from '../base/source-toolkit.js';
+import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import {
-  BatchedAnnotationSource,
   annotated,
-  failed,
-  noData,
   type AnnotationGene,
   type AnnotationOutcome,
   type AnnotationOutcomes,
+  BatchedAnnotationSource,
+  failed,
+  noData,
 } from './annotation-source.js';
 
 /** Ids per POST lookup (the API allows 1000; expanded genes are large). */
@@ -69,7 +70,9 @@ export function ensemblOutcome(
   key: string,
   gene: EnsemblGene | null | undefined,
 ): AnnotationOutcome {
-  if (!gene) return noData(`Ensembl has no gene ${key}`);
+  if (!gene) {
+    return noData(`Ensembl has no gene ${key}`);
+  }
   const { seq_region_name: chromosome, start, end } = gene;
   if (typeof chromosome !== 'string' || typeof start !== 'number' || typeof end !== 'number') {
     return failed(`Ensembl: ${key} has no seq_region_name, start or end`);
@@ -166,14 +169,17 @@ export class EnsemblAnnotationSource extends BatchedAnnotationSource {
     const bySymbol = genes.filter((g) => !g.ensembl_gene_id);
     if (byId.length > 0) {
       const answer = await this.post('/lookup/id', { ids: byId.map((g) => g.ensembl_gene_id!) });
-      for (const g of byId)
+      for (const g of byId) {
         outcomes.set(g.id, ensemblOutcome(g.ensembl_gene_id!, answer[g.ensembl_gene_id!]));
+      }
     }
     if (bySymbol.length > 0) {
       const answer = await this.post('/lookup/symbol/homo_sapiens', {
         symbols: bySymbol.map((g) => g.symbol),
       });
-      for (const g of bySymbol) outcomes.set(g.id, ensemblOutcome(g.symbol, answer[g.symbol]));
+      for (const g of bySymbol) {
+        outcomes.set(g.id, ensemblOutcome(g.symbol, answer[g.symbol]));
+      }
     }
     return outcomes;
   }
@@ -188,8 +194,9 @@ export class EnsemblAnnotationSource extends BatchedAnnotationSource {
         ttl: 0,
         headers: { 'Content-Type': 'application/json' },
         validate: (b) => {
-          if (b === null || typeof b !== 'object' || Array.isArray(b))
+          if (b === null || typeof b !== 'object' || Array.isArray(b)) {
             return 'not an object keyed by id';
+          }
           const error = (b as { error?: unknown }).error;
           return typeof error === 'string' ? `Ensembl error: ${error}` : null;
         },

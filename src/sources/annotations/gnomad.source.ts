@@ -1,14 +1,15 @@
-import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
+
 import { SourceToolkit } from '../base/source-toolkit.js';
+import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import {
-  BatchedAnnotationSource,
   annotated,
-  failed,
-  noData,
   type AnnotationGene,
   type AnnotationOutcome,
   type AnnotationOutcomes,
+  BatchedAnnotationSource,
+  failed,
+  noData,
 } from './annotation-source.js';
 
 /** The constraint release the GraphQL API serves for GRCh38. */
@@ -63,15 +64,20 @@ export function gnomadOutcome(
       : failed(`gnomAD: ${error}`);
   }
   const c = answer.gnomad_constraint;
-  if (!c) return noData(`gnomAD has no constraint for ${gene.symbol}`);
+  if (!c) {
+    return noData(`gnomAD has no constraint for ${gene.symbol}`);
+  }
   const constraint: Record<string, unknown> = {};
   for (const field of CONSTRAINT_FIELDS) {
     const value = c[field];
-    if (value === null || value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value))
+    if (value === null || value === undefined) {
+      continue;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
       return failed(
         `gnomAD: ${field} of ${gene.symbol} is not a number (${JSON.stringify(value)})`,
       );
+    }
     constraint[field === 'pLI' ? 'pli' : field] = value;
   }
   constraint.flags = Array.isArray(c.flags) ? c.flags : [];
@@ -141,7 +147,9 @@ export class GnomadAnnotationSource extends BatchedAnnotationSource {
       headers: { 'Content-Type': 'application/json' },
       validate: (b) => {
         const data = (b as GraphQlAnswer)?.data;
-        if (data && typeof data === 'object') return null;
+        if (data && typeof data === 'object') {
+          return null;
+        }
         const message = (b as GraphQlAnswer)?.errors?.[0]?.message;
         return message ? `GraphQL error: ${message}` : 'no data object';
       },
@@ -149,7 +157,9 @@ export class GnomadAnnotationSource extends BatchedAnnotationSource {
     const errors = new Map<string, string>();
     for (const e of answer.errors ?? []) {
       const alias = e.path?.[0];
-      if (typeof alias === 'string') errors.set(alias, e.message ?? 'error');
+      if (typeof alias === 'string') {
+        errors.set(alias, e.message ?? 'error');
+      }
     }
     return new Map(
       genes.map((g, i) => [g.id, gnomadOutcome(g, answer.data![`g${i}`], errors.get(`g${i}`))]),

@@ -1,14 +1,15 @@
-import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
+
 import { SourceToolkit } from '../base/source-toolkit.js';
+import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import {
-  BatchedAnnotationSource,
   annotated,
-  failed,
-  noData,
   type AnnotationGene,
   type AnnotationOutcome,
   type AnnotationOutcomes,
+  BatchedAnnotationSource,
+  failed,
+  noData,
 } from './annotation-source.js';
 
 /** The GENCODE release each GTEx dataset was quantified against. */
@@ -46,7 +47,9 @@ export function gtexOutcome(
   dataset: string,
   rows: MedianRow[],
 ): AnnotationOutcome {
-  if (rows.length === 0) return noData(`GTEx has no median expression for ${gencodeId}`);
+  if (rows.length === 0) {
+    return noData(`GTEx has no median expression for ${gencodeId}`);
+  }
   const tissues: Record<string, { median_tpm: number }> = {};
   for (const row of rows) {
     if (typeof row.tissueSiteDetailId !== 'string' || typeof row.median !== 'number') {
@@ -127,10 +130,15 @@ export class GtexAnnotationSource extends BatchedAnnotationSource {
             ? r.gencodeId.split('.')[0] === gene.ensembl_gene_id
             : r.geneSymbol?.toUpperCase() === gene.symbol.toUpperCase()),
       );
-      if (match) gencodeOf.set(gene.id, match.gencodeId!);
-      else outcomes.set(gene.id, noData(`GTEx has no gene ${keyOf(gene)}`));
+      if (match) {
+        gencodeOf.set(gene.id, match.gencodeId!);
+      } else {
+        outcomes.set(gene.id, noData(`GTEx has no gene ${keyOf(gene)}`));
+      }
     }
-    if (gencodeOf.size === 0) return outcomes;
+    if (gencodeOf.size === 0) {
+      return outcomes;
+    }
     const rows = await this.pages<MedianRow>(
       `${this.base}/expression/medianGeneExpression?${[...gencodeOf.values()].map((id) => `gencodeId=${encodeURIComponent(id)}`).join('&')}&datasetId=${this.settings.dataset}`,
       // About 54 rows per gene, read once per run: kept out of the cache.
@@ -138,7 +146,9 @@ export class GtexAnnotationSource extends BatchedAnnotationSource {
     );
     for (const gene of genes) {
       const id = gencodeOf.get(gene.id);
-      if (!id) continue;
+      if (!id) {
+        continue;
+      }
       const own = rows.filter((r) => r.gencodeId === id);
       outcomes.set(gene.id, gtexOutcome(gene.symbol, id, this.settings.dataset, own));
     }
@@ -154,7 +164,9 @@ export class GtexAnnotationSource extends BatchedAnnotationSource {
         ttl,
       });
       items.push(...body.data!);
-      if (page + 1 >= (body.paging_info?.numberOfPages ?? 1)) break;
+      if (page + 1 >= (body.paging_info?.numberOfPages ?? 1)) {
+        break;
+      }
     }
     return items;
   }

@@ -1,16 +1,17 @@
-import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
-import type { SourceRunContext } from '../base/upstream-source.js';
+
 import { SourceToolkit } from '../base/source-toolkit.js';
+import type { SourceRunContext } from '../base/upstream-source.js';
+import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import {
-  AnnotationSource,
-  PerRun,
   annotated,
-  failed,
-  noData,
   type AnnotationGene,
   type AnnotationOutcome,
   type AnnotationOutcomes,
+  AnnotationSource,
+  failed,
+  noData,
+  PerRun,
 } from './annotation-source.js';
 
 /** An HGNC doc as in the complete set and the REST `fetch` answer (fields used here). */
@@ -123,7 +124,9 @@ export class HgncAnnotationSource extends AnnotationSource {
     const outcomes: AnnotationOutcomes = new Map();
     for (const gene of genes) {
       const doc = docs.get(gene.hgnc_id);
-      if (doc) outcomes.set(gene.id, this.outcome(doc));
+      if (doc) {
+        outcomes.set(gene.id, this.outcome(doc));
+      }
     }
     return outcomes;
   }
@@ -164,14 +167,19 @@ export class HgncAnnotationSource extends AnnotationSource {
         throw new Error('HGNC complete set is not JSON');
       }
       const problem = hasDocs(parsed);
-      if (problem) throw new Error(`HGNC complete set: ${problem}`);
+      if (problem) {
+        throw new Error(`HGNC complete set: ${problem}`);
+      }
       const docs = new Map<string, HgncDoc>();
       let newest = '';
       for (const doc of (parsed as HgncEnvelope).response!.docs!) {
-        if (typeof doc?.hgnc_id !== 'string') continue;
+        if (typeof doc?.hgnc_id !== 'string') {
+          continue;
+        }
         docs.set(doc.hgnc_id, pickDoc(doc));
-        if (typeof doc.date_modified === 'string' && doc.date_modified > newest)
+        if (typeof doc.date_modified === 'string' && doc.date_modified > newest) {
           newest = doc.date_modified;
+        }
       }
       return { version: newest ? newest.slice(0, 10) : 'unknown', docs };
     });

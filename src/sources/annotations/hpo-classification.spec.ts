@@ -1,9 +1,9 @@
 import {
+  classifyHpo,
   DEFAULT_CLINICAL_GROUPS,
   DEFAULT_RULES,
-  HpoOntology,
-  classifyHpo,
   type HpoClassificationRules,
+  HpoOntology,
 } from './hpo-classification.js';
 import { hpoAnnotation, indexGeneTerms } from './hpo-phenotypes.source.js';
 

@@ -4,7 +4,7 @@
  * source feeds them the terms of the bulk gene–phenotype file.
  */
 
-import { OboHierarchy, obographRelease, parseObograph } from '../parsing/obographs.js';
+import { obographRelease, OboHierarchy, parseObograph } from '../parsing/obographs.js';
 
 /**
  * The HPO's `is_a` hierarchy, with the release of the file it was read from
@@ -117,7 +117,9 @@ function normalized(raw: Record<string, number>): {
   const total = Object.values(raw).reduce((a, b) => a + b, 0);
   let primary: string | null = null;
   for (const [name, value] of Object.entries(raw)) {
-    if (value > 0 && (primary === null || value > raw[primary])) primary = name;
+    if (value > 0 && (primary === null || value > raw[primary])) {
+      primary = name;
+    }
   }
   return {
     primary,

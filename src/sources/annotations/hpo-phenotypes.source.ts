@@ -1,23 +1,24 @@
-import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
-import type { SourceRunContext } from '../base/upstream-source.js';
+
 import { SourceToolkit } from '../base/source-toolkit.js';
+import type { SourceRunContext } from '../base/upstream-source.js';
+import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import { textLines } from '../parsing/gzip-lines.js';
 import {
-  AnnotationSource,
-  PerRun,
   annotated,
-  noData,
   type AnnotationGene,
   type AnnotationOutcome,
   type AnnotationOutcomes,
+  AnnotationSource,
+  noData,
+  PerRun,
 } from './annotation-source.js';
 import {
+  classifyHpo,
   DEFAULT_CLINICAL_GROUPS,
   DEFAULT_RULES,
-  HpoOntology,
-  classifyHpo,
   type HpoClassificationRules,
+  HpoOntology,
 } from './hpo-classification.js';
 
 /** One gene's rows of genes_to_phenotype.txt. */
@@ -54,10 +55,14 @@ export class GeneTermsIndexer {
   push(lines: readonly string[]): void {
     for (const line of lines) {
       if (!this.columns) {
-        if (line.startsWith('ncbi_gene_id\t')) this.columns = columnsOf(line);
+        if (line.startsWith('ncbi_gene_id\t')) {
+          this.columns = columnsOf(line);
+        }
         continue;
       }
-      if (line.trim()) this.row(line.split('\t'));
+      if (line.trim()) {
+        this.row(line.split('\t'));
+      }
     }
   }
 
@@ -85,9 +90,13 @@ export class GeneTermsIndexer {
       index.byNcbi.set(ncbi, gene);
       index.bySymbol.set(symbol.toUpperCase(), gene);
     }
-    if (!gene.terms.has(term)) gene.terms.set(term, ni >= 0 ? (cells[ni]?.trim() ?? '') : '');
+    if (!gene.terms.has(term)) {
+      gene.terms.set(term, ni >= 0 ? (cells[ni]?.trim() ?? '') : '');
+    }
     const disease = di >= 0 ? (cells[di]?.trim() ?? '') : '';
-    if (disease) gene.diseases.add(disease);
+    if (disease) {
+      gene.diseases.add(disease);
+    }
   }
 }
 
@@ -208,7 +217,9 @@ export class HpoPhenotypesAnnotationSource extends AnnotationSource {
     ontology: HpoOntology,
     rules: HpoClassificationRules,
   ): AnnotationOutcome {
-    if (!found) return noData(`HPO lists no phenotypes for ${gene.symbol}`);
+    if (!found) {
+      return noData(`HPO lists no phenotypes for ${gene.symbol}`);
+    }
     return annotated(hpoAnnotation(found, ontology, rules));
   }
 
@@ -231,7 +242,9 @@ export class HpoPhenotypesAnnotationSource extends AnnotationSource {
         },
         { signal: ctx.signal },
       );
-      if (genes.byNcbi.size === 0) throw new Error('genes_to_phenotype: no usable rows');
+      if (genes.byNcbi.size === 0) {
+        throw new Error('genes_to_phenotype: no usable rows');
+      }
       if (genes.skipped > 0) {
         this.logger.warn(`genes_to_phenotype: ${genes.skipped} of ${genes.rows} rows skipped`);
       }

@@ -1,5 +1,5 @@
-import { annotated, failed, noData, type AnnotationGene } from './annotation-source.js';
 import type { AnnotationOutcome } from './annotation-source.js';
+import { annotated, type AnnotationGene, failed, noData } from './annotation-source.js';
 
 /** Columns of MouseMine's `HGene_MPhenotype` template (human gene → mouse ortholog MP terms). */
 export const ORTHOLOG_PHENOTYPE_COLUMNS = {
@@ -56,14 +56,20 @@ export function groupOrthologRows(
   const byId = new Map<string, number>();
   for (const g of genes) {
     byId.set(g.hgnc_id, g.id);
-    if (g.ncbi_gene_id) byId.set(g.ncbi_gene_id, g.id);
+    if (g.ncbi_gene_id) {
+      byId.set(g.ncbi_gene_id, g.id);
+    }
   }
   const groups = new Map<number, OrthologPhenotypes>();
   rows.forEach((row, i) => {
     const symbol = str(row.humanSymbol);
-    if (!symbol) throw new Error(`MouseMine: row ${i} has no human gene symbol`);
+    if (!symbol) {
+      throw new Error(`MouseMine: row ${i} has no human gene symbol`);
+    }
     const id = bySymbol.get(symbol.toUpperCase()) ?? byId.get(String(row.humanId));
-    if (id === undefined) return;
+    if (id === undefined) {
+      return;
+    }
     let group = groups.get(id);
     if (!group) {
       group = { orthologs: new Set(), terms: new Map(), malformed: null };
@@ -123,8 +129,12 @@ export function zygosityOf(
     const term = str(row.term);
     const name = str(row.name);
     const bucket = found.get(String(row.zygosity));
-    if (!bucket || !genotype || !term || !name || !kidneyTerms.has(term)) continue;
-    if ([...orthologs].some((m) => carriesAllele(genotype, m))) bucket.set(term, name);
+    if (!bucket || !genotype || !term || !name || !kidneyTerms.has(term)) {
+      continue;
+    }
+    if ([...orthologs].some((m) => carriesAllele(genotype, m))) {
+      bucket.set(term, name);
+    }
   }
   const entries = Object.entries(ZYGOSITIES).map(([code, key]) => {
     const phenotypes = sorted(found.get(code)!);
@@ -155,8 +165,12 @@ export function mgiOutcome(
   kidneyTerms: ReadonlySet<string>,
   genotypeRows: readonly GenotypeRow[],
 ): AnnotationOutcome {
-  if (!group) return noData(`MouseMine has no mouse ortholog with phenotypes for ${gene.symbol}`);
-  if (group.malformed) return failed(group.malformed);
+  if (!group) {
+    return noData(`MouseMine has no mouse ortholog with phenotypes for ${gene.symbol}`);
+  }
+  if (group.malformed) {
+    return failed(group.malformed);
+  }
   const kidney = new Map([...group.terms].filter(([term]) => kidneyTerms.has(term)));
   const zygosity = zygosityOf(group.orthologs, genotypeRows, kidneyTerms);
   const flag = (b: Bucket) => (b.has_kidney_phenotype ? 'true' : 'false');

@@ -1,25 +1,26 @@
-import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
-import type { SourceRunContext } from '../base/upstream-source.js';
+
 import { SourceToolkit } from '../base/source-toolkit.js';
-import { obographDescendants, obographRelease, parseObograph } from '../parsing/obographs.js';
+import type { SourceRunContext } from '../base/upstream-source.js';
+import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import { interMineProblem, interMineRows } from '../parsing/intermine.js';
+import { obographDescendants, obographRelease, parseObograph } from '../parsing/obographs.js';
 import {
-  BatchedAnnotationSource,
-  PerRun,
-  failed,
-  mapLimit,
-  reasonOf,
   type AnnotationGene,
   type AnnotationOutcomes,
+  BatchedAnnotationSource,
+  failed,
+  mapLimit,
+  PerRun,
+  reasonOf,
 } from './annotation-source.js';
 import {
   GENOTYPE_PHENOTYPE_COLUMNS,
-  ORTHOLOG_PHENOTYPE_COLUMNS,
+  type GenotypeRow,
   groupOrthologRows,
   hasKidneyPhenotype,
   mgiOutcome,
-  type GenotypeRow,
+  ORTHOLOG_PHENOTYPE_COLUMNS,
   type OrthologRow,
 } from './mgi-phenotypes.js';
 
@@ -112,8 +113,11 @@ export class MgiAnnotationSource extends BatchedAnnotationSource {
       let problem: string | null = null;
       for (const symbol of withKidney.has(gene.id) ? group!.orthologs : []) {
         const answer = genotypes.get(symbol)!;
-        if (answer instanceof Error) problem ??= `zygosity of ${symbol}: ${answer.message}`;
-        else rows.push(...answer);
+        if (answer instanceof Error) {
+          problem ??= `zygosity of ${symbol}: ${answer.message}`;
+        } else {
+          rows.push(...answer);
+        }
       }
       outcomes.set(
         gene.id,
@@ -191,7 +195,9 @@ export class MgiAnnotationSource extends BatchedAnnotationSource {
           });
           const graph = parseObograph(text, 'MP ontology');
           const terms = obographDescendants(graph, rootTerm);
-          if (terms.size <= 1) throw new Error(`MP ontology: no terms below ${rootTerm}`);
+          if (terms.size <= 1) {
+            throw new Error(`MP ontology: no terms below ${rootTerm}`);
+          }
           return { release: obographRelease(graph) ?? 'unknown', terms: [...terms] };
         },
         this.namespace,

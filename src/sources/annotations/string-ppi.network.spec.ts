@@ -1,5 +1,5 @@
 import type { KidneyGene } from '../../genes/annotations/annotation-store.service.js';
-import { PartnerScores, ProteinIndex, buildAnnotations } from './string-ppi.network.js';
+import { buildAnnotations, PartnerScores, ProteinIndex } from './string-ppi.network.js';
 
 const gene = (
   id: number,
@@ -42,7 +42,9 @@ describe('ProteinIndex', () => {
       gene(2, 'BBB1', 50, { aliases: ['SHARED', 'AAA1'] }),
     ];
     const index = new ProteinIndex(genes, new Set(['TAKEN']));
-    for (const name of ['SHARED', 'TAKEN']) index.offer(`9606.${name}`, name);
+    for (const name of ['SHARED', 'TAKEN']) {
+      index.offer(`9606.${name}`, name);
+    }
     expect(index.resolve()).toEqual(new Map());
     // AAA1 names gene 1 by symbol, never gene 2 by alias.
     index.offer('9606.X', 'AAA1');

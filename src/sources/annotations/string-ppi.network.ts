@@ -24,16 +24,26 @@ export class ProteinIndex {
   private readonly hits = new Map<number, Record<MappedBy, string[]>>();
 
   constructor(genes: readonly KidneyGene[], approvedElsewhere: ReadonlySet<string>) {
-    for (const g of genes) this.bySymbol.set(g.symbol.toUpperCase(), g.id);
+    for (const g of genes) {
+      this.bySymbol.set(g.symbol.toUpperCase(), g.id);
+    }
     const add = (index: Map<string, number[]>, name: string, id: number) => {
-      if (this.bySymbol.has(name) || approvedElsewhere.has(name)) return;
+      if (this.bySymbol.has(name) || approvedElsewhere.has(name)) {
+        return;
+      }
       const ids = index.get(name) ?? [];
-      if (!ids.includes(id)) ids.push(id);
+      if (!ids.includes(id)) {
+        ids.push(id);
+      }
       index.set(name, ids);
     };
     for (const g of genes) {
-      for (const name of g.previous_symbols) add(this.byPrevious, name, g.id);
-      for (const name of g.aliases) add(this.byAlias, name, g.id);
+      for (const name of g.previous_symbols) {
+        add(this.byPrevious, name, g.id);
+      }
+      for (const name of g.aliases) {
+        add(this.byAlias, name, g.id);
+      }
     }
   }
 
@@ -51,11 +61,17 @@ export class ProteinIndex {
       h[kind].push(protein);
       this.hits.set(id, h);
     };
-    if (symbolOf !== undefined) return hit(symbolOf, 'symbol');
+    if (symbolOf !== undefined) {
+      return hit(symbolOf, 'symbol');
+    }
     const previous = this.byPrevious.get(name);
-    if (previous?.length === 1) return hit(previous[0], 'previous_symbol');
+    if (previous?.length === 1) {
+      return hit(previous[0], 'previous_symbol');
+    }
     const alias = this.byAlias.get(name);
-    if (alias?.length === 1) hit(alias[0], 'alias');
+    if (alias?.length === 1) {
+      hit(alias[0], 'alias');
+    }
   }
 
   /** Gene id → its proteins, by the best kind of name that matched. */
@@ -80,7 +96,11 @@ export class PartnerScores {
 
   constructor(genes: ReadonlyMap<number, GeneProteins>) {
     this.geneOf = new Map();
-    for (const [id, { proteins }] of genes) for (const p of proteins) this.geneOf.set(p, id);
+    for (const [id, { proteins }] of genes) {
+      for (const p of proteins) {
+        this.geneOf.set(p, id);
+      }
+    }
   }
 
   /** The gene of a protein, if it is a kidney gene's. */
@@ -89,15 +109,21 @@ export class PartnerScores {
   }
 
   add(a: number, b: number, score: number): void {
-    if (a === b) return;
+    if (a === b) {
+      return;
+    }
     this.keepMax(a, b, score);
     this.keepMax(b, a, score);
   }
 
   private keepMax(a: number, b: number, score: number): void {
     let row = this.partners.get(a);
-    if (!row) this.partners.set(a, (row = new Map<number, number>()));
-    if ((row.get(b) ?? -1) < score) row.set(b, score);
+    if (!row) {
+      this.partners.set(a, (row = new Map<number, number>()));
+    }
+    if ((row.get(b) ?? -1) < score) {
+      row.set(b, score);
+    }
   }
 }
 
@@ -178,8 +204,11 @@ export function buildAnnotations(
     let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (sorted[mid] < x) lo = mid + 1;
-      else hi = mid;
+      if (sorted[mid] < x) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
     }
     return lo;
   };

@@ -1,23 +1,24 @@
-import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
+
 import { AnnotationStoreService } from '../../genes/annotations/annotation-store.service.js';
-import type { SourceRunContext } from '../base/upstream-source.js';
 import { SourceToolkit } from '../base/source-toolkit.js';
+import type { SourceRunContext } from '../base/upstream-source.js';
+import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import { gunzipLines } from '../parsing/gzip-lines.js';
 import { UpstreamPayloadError } from '../upstream/upstream.errors.js';
 import {
-  AnnotationSource,
-  PerRun,
   annotated,
-  noData,
   type AnnotationGene,
   type AnnotationOutcomes,
+  AnnotationSource,
+  noData,
+  PerRun,
 } from './annotation-source.js';
 import {
-  PartnerScores,
-  ProteinIndex,
   buildAnnotations,
   type GeneProteins,
+  PartnerScores,
+  ProteinIndex,
 } from './string-ppi.network.js';
 
 const INFO_HEADER = ['#string_protein_id', 'preferred_name', 'protein_size', 'annotation'];
@@ -82,14 +83,16 @@ export class StringPpiAnnotationSource extends AnnotationSource {
     const outcomes: AnnotationOutcomes = new Map();
     for (const gene of genes) {
       const data = annotations.get(gene.id);
-      if (data) outcomes.set(gene.id, annotated(data));
-      else if (!kidney.has(gene.id))
+      if (data) {
+        outcomes.set(gene.id, annotated(data));
+      } else if (!kidney.has(gene.id)) {
         outcomes.set(gene.id, noData('not a kidney gene (no evidence score)'));
-      else if (!proteins.has(gene.id))
+      } else if (!proteins.has(gene.id)) {
         outcomes.set(
           gene.id,
           noData(`STRING ${this.settings.version} has no protein named ${gene.symbol}`),
         );
+      }
     }
     return outcomes;
   }
@@ -109,7 +112,9 @@ export class StringPpiAnnotationSource extends AnnotationSource {
       const kidney = await this.store.kidneyGenes();
       const ids = new Set(kidney.map((g) => g.id));
       // Nothing to annotate: spare the download of hundreds of MB.
-      if (kidney.length === 0) return { kidney: ids, proteins: new Map(), annotations: new Map() };
+      if (kidney.length === 0) {
+        return { kidney: ids, proteins: new Map(), annotations: new Map() };
+      }
       const taken = await this.store.approvedSymbolsAmong(ProteinIndex.otherNames(kidney));
       ctx.progress({ current: 'STRING protein info' });
       const proteins = await this.readInfo(() => new ProteinIndex(kidney, taken), ctx);
@@ -142,16 +147,21 @@ export class StringPpiAnnotationSource extends AnnotationSource {
               header = infoHeader(line);
               continue;
             }
-            if (line === '') continue;
+            if (line === '') {
+              continue;
+            }
             const cells = line.split('\t');
             const id = cells[header.id];
             const name = cells[header.name];
-            if (!id || !PROTEIN_ID.test(id) || !name)
+            if (!id || !PROTEIN_ID.test(id) || !name) {
               throw new UpstreamPayloadError(`STRING protein info line ${n} is malformed`);
+            }
             index.offer(id, name);
           }
         });
-        if (!header) throw new UpstreamPayloadError('STRING protein info is empty (no header)');
+        if (!header) {
+          throw new UpstreamPayloadError('STRING protein info is empty (no header)');
+        }
         return index.resolve();
       },
       { signal: ctx.signal },
@@ -170,26 +180,37 @@ export class StringPpiAnnotationSource extends AnnotationSource {
           for (const line of lines) {
             n += 1;
             if (n === 1) {
-              if (line.trim().split(/\s+/).join(' ') !== LINKS_HEADER)
+              if (line.trim().split(/\s+/).join(' ') !== LINKS_HEADER) {
                 throw new UpstreamPayloadError(
                   `STRING physical links: expected the header "${LINKS_HEADER}", got "${line.slice(0, 80)}"`,
                 );
+              }
               continue;
             }
-            if (n % PROGRESS_EVERY === 0)
+            if (n % PROGRESS_EVERY === 0) {
               ctx.progress({ current: `STRING physical links: ${n} lines` });
-            if (line === '') continue;
+            }
+            if (line === '') {
+              continue;
+            }
             const [a, b, score, extra] = line.split(' ');
-            if (!b || !score || extra !== undefined || !SCORE.test(score) || Number(score) > 1000)
+            if (!b || !score || extra !== undefined || !SCORE.test(score) || Number(score) > 1000) {
               throw new UpstreamPayloadError(`STRING physical links line ${n} is malformed`);
+            }
             const geneA = scores.gene(a);
-            if (geneA === undefined) continue;
+            if (geneA === undefined) {
+              continue;
+            }
             const geneB = scores.gene(b);
-            if (geneB === undefined || Number(score) < min) continue;
+            if (geneB === undefined || Number(score) < min) {
+              continue;
+            }
             scores.add(geneA, geneB, Number(score));
           }
         });
-        if (n === 0) throw new UpstreamPayloadError('STRING physical links is empty (no header)');
+        if (n === 0) {
+          throw new UpstreamPayloadError('STRING physical links is empty (no header)');
+        }
         return scores;
       },
       { signal: ctx.signal },
@@ -202,9 +223,10 @@ function infoHeader(line: string): { id: number; name: number } {
   const cells = line.split('\t');
   const id = cells.indexOf(INFO_HEADER[0]);
   const name = cells.indexOf(INFO_HEADER[1]);
-  if (id < 0 || name < 0)
+  if (id < 0 || name < 0) {
     throw new UpstreamPayloadError(
       `STRING protein info: expected a header starting "${INFO_HEADER.join('\\t')}", got "${line.slice(0, 80)}"`,
     );
+  }
   return { id, name };
 }

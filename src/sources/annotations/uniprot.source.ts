@@ -1,14 +1,15 @@
-import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
+
 import { SourceToolkit } from '../base/source-toolkit.js';
+import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import {
-  BatchedAnnotationSource,
   annotated,
-  failed,
-  noData,
   type AnnotationGene,
   type AnnotationOutcome,
   type AnnotationOutcomes,
+  BatchedAnnotationSource,
+  failed,
+  noData,
 } from './annotation-source.js';
 
 /** UniProt accepts at most 100 OR-ed conditions per query. */
@@ -135,7 +136,9 @@ export class UniProtAnnotationSource extends BatchedAnnotationSource {
     const bySymbol = new Map<string, UniProtEntry>();
     for (const entry of body.results!) {
       const primary = entry.genes?.[0]?.geneName?.value?.toUpperCase();
-      if (primary && !bySymbol.has(primary)) bySymbol.set(primary, entry);
+      if (primary && !bySymbol.has(primary)) {
+        bySymbol.set(primary, entry);
+      }
     }
     return new Map(
       genes.map((g) => {

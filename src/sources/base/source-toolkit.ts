@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { CacheService } from '../../cache/cache.service.js';
 import { AppConfig } from '../../config/index.js';
 import { SnapshotServer } from '../snapshot/snapshot.server.js';

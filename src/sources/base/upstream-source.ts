@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
+
+import type { ParseResult } from '../../common/evidence/evidence-record.js';
 import type {
   AnnotationDeclaration,
   EvidenceDeclaration,
 } from '../catalog/source-declaration.types.js';
-import type { ParseResult } from '../../common/evidence/evidence-record.js';
 import type { SnapshotUpstream } from '../snapshot/snapshot.server.js';
 import type { StreamConsumer } from '../upstream/upstream-http.service.js';
 import type { SourceToolkit } from './source-toolkit.js';

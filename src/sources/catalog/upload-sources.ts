@@ -45,6 +45,8 @@ export const UPLOAD_SOURCES: readonly UploadDeclaration[] = [DIAGNOSTIC_PANELS, 
 /** The declaration of the upload source `name`. */
 export function uploadSource(name: string): UploadDeclaration {
   const found = UPLOAD_SOURCES.find((d) => d.name === name);
-  if (!found) throw new Error(`no upload source ${name}`);
+  if (!found) {
+    throw new Error(`no upload source ${name}`);
+  }
   return found;
 }

@@ -1,12 +1,12 @@
-import { parseDelimited } from '../parsing/delimited.js';
 import {
+  type EvidenceRecord,
   HGNC_ID,
   matchesAny,
-  uniqueSorted,
-  type EvidenceRecord,
   type ParseResult,
   type RowFailure,
+  uniqueSorted,
 } from '../../common/evidence/evidence-record.js';
+import { parseDelimited } from '../parsing/delimited.js';
 
 export interface ClinGenFilter {
   /** GCEP names (without the "Gene Curation Expert Panel" suffix) that are kidney panels. */
@@ -35,17 +35,23 @@ const REQUIRED = ['GENE SYMBOL', 'GENE ID (HGNC)', 'DISEASE LABEL', 'CLASSIFICAT
 export function parseClinGenCsv(text: string, filter: ClinGenFilter): ParseResult {
   const rows = parseDelimited(text, ',');
   const headerIndex = rows.findIndex((r) => r[0]?.trim().toUpperCase() === 'GENE SYMBOL');
-  if (headerIndex < 0) throw new Error('ClinGen CSV: no header row with GENE SYMBOL');
+  if (headerIndex < 0) {
+    throw new Error('ClinGen CSV: no header row with GENE SYMBOL');
+  }
   const header = rows[headerIndex].map((h) => h.trim().toUpperCase());
   const missing = REQUIRED.filter((h) => !header.includes(h));
-  if (missing.length) throw new Error(`ClinGen CSV: missing columns ${missing.join(', ')}`);
+  if (missing.length) {
+    throw new Error(`ClinGen CSV: missing columns ${missing.join(', ')}`);
+  }
   const col = (row: string[], name: string) => (row[header.indexOf(name)] ?? '').trim();
   const panels = filter.expertPanels.map((p) => p.toLowerCase());
   const byGene = new Map<string, { symbol: string; hgncId: string; validities: Validity[] }>();
   const failures: RowFailure[] = [];
   let count = 0;
   rows.slice(headerIndex + 1).forEach((row, i) => {
-    if (row[0]?.startsWith('+')) return; // the rule rows around the header
+    if (row[0]?.startsWith('+')) {
+      return;
+    } // the rule rows around the header
     count += 1;
     const rowNumber = headerIndex + 2 + i;
     const symbol = col(row, 'GENE SYMBOL');
@@ -61,7 +67,9 @@ export function parseClinGenCsv(text: string, filter: ClinGenFilter): ParseResul
     const gcep = col(row, 'GCEP');
     const disease = col(row, 'DISEASE LABEL');
     const panel = gcep.replace(/\s*Gene Curation Expert Panel\s*$/i, '').toLowerCase();
-    if (!panels.includes(panel) && !matchesAny(disease, filter.keywords)) return;
+    if (!panels.includes(panel) && !matchesAny(disease, filter.keywords)) {
+      return;
+    }
     const entry = byGene.get(hgncId) ?? { symbol, hgncId, validities: [] };
     entry.validities.push({
       disease_name: disease,

@@ -1,9 +1,10 @@
-import type { EvidenceDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
-import { EvidenceSource, type SourceRunContext } from '../base/upstream-source.js';
-import { SourceToolkit } from '../base/source-toolkit.js';
-import { parseClinGenCsv } from './clingen.parser.js';
+
 import type { ParseResult } from '../../common/evidence/evidence-record.js';
+import { SourceToolkit } from '../base/source-toolkit.js';
+import { EvidenceSource, type SourceRunContext } from '../base/upstream-source.js';
+import type { EvidenceDeclaration } from '../catalog/source-declaration.types.js';
+import { parseClinGenCsv } from './clingen.parser.js';
 
 /** ClinGen gene–disease validity: the CSV download, kidney expert panels or keywords. */
 @Injectable()
@@ -28,7 +29,9 @@ export class ClinGenSource extends EvidenceSource {
 
   async *batches(ctx: SourceRunContext): AsyncGenerator<ParseResult> {
     const { url, expertPanels, keywords } = this.kit.config.sources.clingen;
-    if (ctx.force) await this.clearCache();
+    if (ctx.force) {
+      await this.clearCache();
+    }
     const csv = await this.text(this.upstream('clingen', url, '/kb/gene-validity/download'));
     yield parseClinGenCsv(csv, { expertPanels, keywords });
   }

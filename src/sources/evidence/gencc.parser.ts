@@ -1,12 +1,12 @@
-import { parseDelimited } from '../parsing/delimited.js';
 import {
+  type EvidenceRecord,
   HGNC_ID,
   matchesAny,
-  uniqueSorted,
-  type EvidenceRecord,
   type ParseResult,
   type RowFailure,
+  uniqueSorted,
 } from '../../common/evidence/evidence-record.js';
+import { parseDelimited } from '../parsing/delimited.js';
 
 interface Submission {
   disease_name: string;
@@ -29,7 +29,9 @@ export function parseGenccDelimited(text: string, keywords: readonly string[]): 
   const rows = parseDelimited(text, firstLine.includes('\t') ? '\t' : ',');
   const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase());
   for (const required of ['gene_curie', 'gene_symbol', 'classification_title']) {
-    if (!header.includes(required)) throw new Error(`GenCC file: missing column ${required}`);
+    if (!header.includes(required)) {
+      throw new Error(`GenCC file: missing column ${required}`);
+    }
   }
   const col = (row: string[], name: string) => (row[header.indexOf(name)] ?? '').trim();
   const byGene = new Map<
@@ -47,7 +49,9 @@ export function parseGenccDelimited(text: string, keywords: readonly string[]): 
       return;
     }
     const diseases = DISEASE_FIELDS.map((f) => col(row, f)).filter(Boolean);
-    if (!diseases.some((d) => matchesAny(d, keywords))) return;
+    if (!diseases.some((d) => matchesAny(d, keywords))) {
+      return;
+    }
     const hgncId = HGNC_ID.test(curie) ? curie : null;
     const key = hgncId ?? `symbol:${symbol.toUpperCase()}`;
     const entry = byGene.get(key) ?? { symbol, hgncId, submissions: [] };

@@ -1,8 +1,9 @@
-import type { EvidenceDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
-import { EvidenceSource, type SourceRunContext } from '../base/upstream-source.js';
-import { SourceToolkit } from '../base/source-toolkit.js';
+
 import type { ParseResult } from '../../common/evidence/evidence-record.js';
+import { SourceToolkit } from '../base/source-toolkit.js';
+import { EvidenceSource, type SourceRunContext } from '../base/upstream-source.js';
+import type { EvidenceDeclaration } from '../catalog/source-declaration.types.js';
 import { parseGenccDelimited } from './gencc.parser.js';
 
 /** GenCC: the submissions export, every kidney submission with its submitter. */
@@ -28,7 +29,9 @@ export class GenccSource extends EvidenceSource {
 
   async *batches(ctx: SourceRunContext): AsyncGenerator<ParseResult> {
     const { gencc, kidneyKeywords } = this.kit.config.sources;
-    if (ctx.force) await this.clearCache();
+    if (ctx.force) {
+      await this.clearCache();
+    }
     const body = await this.text(
       this.upstream('gencc', gencc.url, '/download/action/submissions-export-tsv'),
     );

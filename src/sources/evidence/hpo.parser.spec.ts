@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+
 import { descendantsOf, parseGenesToPhenotype } from './hpo.parser.js';
 
 const fixture = (path: string) =>

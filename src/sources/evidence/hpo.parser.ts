@@ -1,8 +1,8 @@
 import {
-  uniqueSorted,
   type EvidenceRecord,
   type ParseResult,
   type RowFailure,
+  uniqueSorted,
 } from '../../common/evidence/evidence-record.js';
 
 export { descendantsOf } from '../parsing/obographs.js';
@@ -14,8 +14,9 @@ export { descendantsOf } from '../parsing/obographs.js';
 export function parseGenesToPhenotype(text: string, kidneyTerms: Set<string>): ParseResult {
   const lines = text.split(/\r?\n/);
   const headerIndex = lines.findIndex((l) => l.startsWith('ncbi_gene_id\t'));
-  if (headerIndex < 0)
+  if (headerIndex < 0) {
     throw new Error('genes_to_phenotype: no header line starting with ncbi_gene_id');
+  }
   const header = lines[headerIndex].split('\t');
   const idx = (name: string) => header.indexOf(name);
   const [gi, si, hi, di] = [
@@ -24,7 +25,9 @@ export function parseGenesToPhenotype(text: string, kidneyTerms: Set<string>): P
     idx('hpo_id'),
     idx('disease_id'),
   ];
-  if ([gi, si, hi].some((i) => i < 0)) throw new Error('genes_to_phenotype: missing columns');
+  if ([gi, si, hi].some((i) => i < 0)) {
+    throw new Error('genes_to_phenotype: missing columns');
+  }
   const byGene = new Map<
     string,
     { symbol: string; ncbi: string; terms: Set<string>; diseases: Set<string> }
@@ -32,7 +35,9 @@ export function parseGenesToPhenotype(text: string, kidneyTerms: Set<string>): P
   const failures: RowFailure[] = [];
   let rows = 0;
   lines.slice(headerIndex + 1).forEach((line, i) => {
-    if (!line.trim()) return;
+    if (!line.trim()) {
+      return;
+    }
     rows += 1;
     const cells = line.split('\t');
     const symbol = cells[si]?.trim() ?? '';
@@ -41,7 +46,9 @@ export function parseGenesToPhenotype(text: string, kidneyTerms: Set<string>): P
       failures.push({ row: headerIndex + 2 + i, reason: 'missing gene symbol or HPO id' });
       return;
     }
-    if (!kidneyTerms.has(term)) return;
+    if (!kidneyTerms.has(term)) {
+      return;
+    }
     const entry = byGene.get(symbol) ?? {
       symbol,
       ncbi: cells[gi]?.trim() ?? '',
@@ -50,7 +57,9 @@ export function parseGenesToPhenotype(text: string, kidneyTerms: Set<string>): P
     };
     entry.terms.add(term);
     const disease = di >= 0 ? (cells[di]?.trim() ?? '') : '';
-    if (disease) entry.diseases.add(disease);
+    if (disease) {
+      entry.diseases.add(disease);
+    }
     byGene.set(symbol, entry);
   });
   const records: EvidenceRecord[] = [...byGene.values()].map((g) => ({

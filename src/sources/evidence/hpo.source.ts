@@ -1,8 +1,9 @@
-import type { EvidenceDeclaration } from '../catalog/source-declaration.types.js';
 import { Injectable } from '@nestjs/common';
-import { EvidenceSource, type SourceRunContext } from '../base/upstream-source.js';
-import { SourceToolkit } from '../base/source-toolkit.js';
+
 import type { ParseResult } from '../../common/evidence/evidence-record.js';
+import { SourceToolkit } from '../base/source-toolkit.js';
+import { EvidenceSource, type SourceRunContext } from '../base/upstream-source.js';
+import type { EvidenceDeclaration } from '../catalog/source-declaration.types.js';
 import { descendantsOf, parseGenesToPhenotype } from './hpo.parser.js';
 
 /**
@@ -38,7 +39,9 @@ export class HpoSource extends EvidenceSource {
 
   async *batches(ctx: SourceRunContext): AsyncGenerator<ParseResult> {
     const { hpo } = this.kit.config.sources;
-    if (ctx.force) await this.clearCache();
+    if (ctx.force) {
+      await this.clearCache();
+    }
     const terms = await this.kit.cache.wrap(
       { descendants: hpo.rootTerm, of: hpo.ontologyUrl },
       async () => [

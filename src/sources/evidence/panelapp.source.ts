@@ -1,15 +1,16 @@
-import type { EvidenceDeclaration } from '../catalog/source-declaration.types.js';
+import { Injectable } from '@nestjs/common';
+
 import {
+  type EvidenceRecord,
   HGNC_ID,
   matchesAny,
-  uniqueSorted,
-  type EvidenceRecord,
   type ParseResult,
   type RowFailure,
+  uniqueSorted,
 } from '../../common/evidence/evidence-record.js';
-import { Injectable } from '@nestjs/common';
-import { EvidenceSource, type SourceRunContext } from '../base/upstream-source.js';
 import { SourceToolkit } from '../base/source-toolkit.js';
+import { EvidenceSource, type SourceRunContext } from '../base/upstream-source.js';
+import type { EvidenceDeclaration } from '../catalog/source-declaration.types.js';
 import { UpstreamUnavailableError } from '../upstream/upstream.errors.js';
 
 interface PanelListPage {
@@ -49,7 +50,9 @@ const MAX_PAGES = 200;
 
 /** Page numbers are taken from `next`, but requests stay on the configured base URL. */
 function nextPage(next: string | null | undefined): number | null {
-  if (!next) return null;
+  if (!next) {
+    return null;
+  }
   const page = Number(new URL(next, 'http://x').searchParams.get('page'));
   return Number.isInteger(page) && page > 0 ? page : null;
 }
@@ -80,7 +83,9 @@ export class PanelAppSource extends EvidenceSource {
   }
 
   async *batches(ctx: SourceRunContext): AsyncGenerator<ParseResult> {
-    if (ctx.force) await this.clearCache();
+    if (ctx.force) {
+      await this.clearCache();
+    }
     yield await this.load(ctx);
   }
 
@@ -122,8 +127,12 @@ export class PanelAppSource extends EvidenceSource {
             });
             continue;
           }
-          if (gene.entity_type && gene.entity_type !== 'gene') continue;
-          if (!panelapp.confidenceLevels.includes(level)) continue;
+          if (gene.entity_type && gene.entity_type !== 'gene') {
+            continue;
+          }
+          if (!panelapp.confidenceLevels.includes(level)) {
+            continue;
+          }
           const hgncId = HGNC_ID.test(gene.gene_data?.hgnc_id ?? '')
             ? gene.gene_data!.hgnc_id!
             : null;
@@ -143,8 +152,12 @@ export class PanelAppSource extends EvidenceSource {
             region,
             confidence: CONFIDENCE[level],
           });
-          for (const p of gene.phenotypes ?? []) entry.phenotypes.add(p);
-          if (gene.mode_of_inheritance) entry.moi.add(gene.mode_of_inheritance);
+          for (const p of gene.phenotypes ?? []) {
+            entry.phenotypes.add(p);
+          }
+          if (gene.mode_of_inheritance) {
+            entry.moi.add(gene.mode_of_inheritance);
+          }
           entry.levels.add(CONFIDENCE[level]);
           byGene.set(key, entry);
         }
@@ -178,12 +191,14 @@ export class PanelAppSource extends EvidenceSource {
         body = await this.json<PanelListPage>(`${base}/panels/?format=json&page=${page}`);
       } catch (error) {
         // A page past the end answers 404 {"detail": "Invalid page."}.
-        if (error instanceof UpstreamUnavailableError && error.upstreamStatus === 404 && page > 1)
+        if (error instanceof UpstreamUnavailableError && error.upstreamStatus === 404 && page > 1) {
           break;
+        }
         throw error;
       }
-      if (!Array.isArray(body.results))
+      if (!Array.isArray(body.results)) {
         throw new Error(`PanelApp ${region}: page ${page} has no results list`);
+      }
       panels.push(...body.results);
       page = nextPage(body.next);
     }

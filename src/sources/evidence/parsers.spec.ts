@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+
 import { parseDelimited } from '../parsing/delimited.js';
 import { parseClinGenCsv } from './clingen.parser.js';
 import { parseGenccDelimited } from './gencc.parser.js';

@@ -1,16 +1,18 @@
-import { EvidenceWriter } from '../../genes/evidence/evidence-writer.service.js';
-import type { EvidenceDeclaration } from '../catalog/source-declaration.types.js';
-import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+
+import { Injectable } from '@nestjs/common';
+
 import { pubtatorData, type PubTatorMention } from '../../common/evidence/evidence-merge.js';
-import { EvidenceSource, type SourceRunContext } from '../base/upstream-source.js';
-import { SourceToolkit } from '../base/source-toolkit.js';
-import { UpstreamUnavailableError } from '../upstream/upstream.errors.js';
 import type {
   EvidenceRecord,
   ParseResult,
   RowFailure,
 } from '../../common/evidence/evidence-record.js';
+import { EvidenceWriter } from '../../genes/evidence/evidence-writer.service.js';
+import { SourceToolkit } from '../base/source-toolkit.js';
+import { EvidenceSource, type SourceRunContext } from '../base/upstream-source.js';
+import type { EvidenceDeclaration } from '../catalog/source-declaration.types.js';
+import { UpstreamUnavailableError } from '../upstream/upstream.errors.js';
 
 interface SearchArticle {
   pmid?: number | string;
@@ -52,8 +54,9 @@ export function genesInHighlight(textHl: string): ArticleGene[] {
   const seen = new Map<string, ArticleGene>();
   for (const m of textHl.matchAll(GENE_MARKUP)) {
     const key = `${m[1].toUpperCase()}:${m[2]}`;
-    if (!seen.has(key))
+    if (!seen.has(key)) {
       seen.set(key, { symbol: m[1], ncbiId: m[2], text: m[3].replace(/<\/?m>/g, '').trim() });
+    }
   }
   return [...seen.values()];
 }
@@ -120,7 +123,9 @@ export class PubTatorSource extends EvidenceSource {
     const lastPage = () =>
       Math.min(totalPages ?? Number.MAX_SAFE_INTEGER, maxPages > 0 ? maxPages : Infinity);
     while (page <= lastPage()) {
-      if (ctx.signal.aborted) throw new Error('PubTator run cancelled');
+      if (ctx.signal.aborted) {
+        throw new Error('PubTator run cancelled');
+      }
       ctx.progress({ processed: page - 1, total: totalPages, current: `page ${page}` });
       let body: SearchPage;
       try {
@@ -132,11 +137,13 @@ export class PubTatorSource extends EvidenceSource {
           },
         );
       } catch (error) {
-        if (ctx.signal.aborted)
+        if (ctx.signal.aborted) {
           throw new Error('PubTator run stopped on request', { cause: error });
+        }
         // Past the last page (the count changed since page 1): the end of the results.
-        if (error instanceof UpstreamUnavailableError && error.upstreamStatus === 404 && page > 1)
+        if (error instanceof UpstreamUnavailableError && error.upstreamStatus === 404 && page > 1) {
           break;
+        }
         failedInARow += 1;
         const reason = error instanceof Error ? error.message : String(error);
         if (failedInARow >= MAX_FAILED_PAGES_IN_A_ROW) {
@@ -150,7 +157,9 @@ export class PubTatorSource extends EvidenceSource {
         continue;
       }
       failedInARow = 0;
-      if (Number.isInteger(body.total_pages)) totalPages = body.total_pages!;
+      if (Number.isInteger(body.total_pages)) {
+        totalPages = body.total_pages!;
+      }
       const known = mode === 'smart' ? await this.storedPmids(body.results!) : new Set<string>();
       const fresh = batch.addPage(page, body.results!, known);
       quietPages = fresh === 0 ? quietPages + 1 : 0;
@@ -175,7 +184,9 @@ export class PubTatorSource extends EvidenceSource {
       }
       page += 1;
     }
-    if (batch.pages > 0 || batch.failures.length > 0) yield batch.result(query);
+    if (batch.pages > 0 || batch.failures.length > 0) {
+      yield batch.result(query);
+    }
     ctx.progress({ processed: page, total: totalPages, current: 'done' });
     await this.kit.checkpoints.clear(this.name);
   }
@@ -183,7 +194,9 @@ export class PubTatorSource extends EvidenceSource {
   /** The PMIDs of `articles` that stored PubTator evidence already holds. */
   private async storedPmids(articles: SearchArticle[]): Promise<Set<string>> {
     const pmids = articles.map((a) => String(a.pmid ?? '')).filter((p) => p.length > 0);
-    if (pmids.length === 0) return new Set();
+    if (pmids.length === 0) {
+      return new Set();
+    }
     return this.evidence.listedIn(this.name, 'pmids', pmids);
   }
 }
@@ -216,7 +229,9 @@ class PageBatch {
       }
       const genes = genesInHighlight(article.text_hl ?? '');
       // Articles naming no gene are never stored, so they cannot count as news either.
-      if (genes.length > 0) fresh += 1;
+      if (genes.length > 0) {
+        fresh += 1;
+      }
       for (const gene of genes) {
         const key = gene.symbol.toUpperCase();
         const entry = this.genes.get(key) ?? {

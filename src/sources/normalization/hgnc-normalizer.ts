@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../../config/index.js';
-import { GENE_SYMBOL } from '../../common/evidence/gene-identifiers.js';
+
 import { HGNC_ID } from '../../common/evidence/evidence-record.js';
+import { GENE_SYMBOL } from '../../common/evidence/gene-identifiers.js';
+import { AppConfig } from '../../config/index.js';
 import { EvidenceWriter, type IngestRecord } from '../../genes/evidence/evidence-writer.service.js';
 import { SnapshotServer } from '../snapshot/snapshot.server.js';
-import { UpstreamHttp } from '../upstream/upstream-http.service.js';
 import { UpstreamPayloadError } from '../upstream/upstream.errors.js';
+import { UpstreamHttp } from '../upstream/upstream-http.service.js';
 
 interface HgncDoc {
   hgnc_id: string;
@@ -76,10 +77,14 @@ export class HgncNormalizer {
       ambiguous: [],
       error: null,
     };
-    if (!this.enabled) return { records, report };
+    if (!this.enabled) {
+      return { records, report };
+    }
     const unknown = await this.locallyUnknown(records);
     report.looked_up = unknown.length;
-    if (unknown.length === 0) return { records, report };
+    if (unknown.length === 0) {
+      return { records, report };
+    }
 
     const found = new Map<string, HgncDoc>();
     try {
@@ -95,7 +100,9 @@ export class HgncNormalizer {
         }
       }
       for (const term of unknown) {
-        if (found.has(term)) continue;
+        if (found.has(term)) {
+          continue;
+        }
         for (const field of ['prev_symbol', 'alias_symbol'] as const) {
           const docs = (await this.fetch(source, field, term)).filter(
             (d) => d.status === undefined || d.status === 'Approved',
@@ -119,9 +126,13 @@ export class HgncNormalizer {
     this.logger.log({ source, ...report }, 'symbols normalized against HGNC');
     return {
       records: records.map((r) => {
-        if (r.hgncId) return r;
+        if (r.hgncId) {
+          return r;
+        }
         const doc = found.get(r.symbol.trim().toUpperCase());
-        if (!doc) return r;
+        if (!doc) {
+          return r;
+        }
         return {
           ...r,
           symbol: doc.symbol,
@@ -142,7 +153,9 @@ export class HgncNormalizer {
     const candidates = new Set<string>();
     for (const r of records) {
       const symbol = r.symbol.trim().toUpperCase();
-      if (!r.hgncId && GENE_SYMBOL.test(symbol)) candidates.add(symbol);
+      if (!r.hgncId && GENE_SYMBOL.test(symbol)) {
+        candidates.add(symbol);
+      }
     }
     return this.ingest.locallyUnknown([...candidates].sort());
   }

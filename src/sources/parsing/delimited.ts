@@ -25,17 +25,22 @@ export function parseDelimited(text: string, delimiter = ','): string[][] {
       i += 1;
       continue;
     }
-    if (c === '"' && cell === '') quoted = true;
-    else if (c === delimiter) {
+    if (c === '"' && cell === '') {
+      quoted = true;
+    } else if (c === delimiter) {
       row.push(cell);
       cell = '';
     } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && body[i + 1] === '\n') i += 1;
+      if (c === '\r' && body[i + 1] === '\n') {
+        i += 1;
+      }
       row.push(cell);
       rows.push(row);
       row = [];
       cell = '';
-    } else cell += c;
+    } else {
+      cell += c;
+    }
     i += 1;
   }
   if (cell !== '' || row.length > 0) {

@@ -1,10 +1,13 @@
 import { gzipSync } from 'node:zlib';
+
 import { UpstreamPayloadError } from '../upstream/upstream.errors.js';
 import { gunzipLines, textLines } from './gzip-lines.js';
 
 /** The bytes as a body arriving in pieces of `size` bytes. */
 async function* pieces(bytes: Buffer, size: number): AsyncGenerator<Uint8Array> {
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+  for (let i = 0; i < bytes.length; i += size) {
+    yield bytes.subarray(i, i + size);
+  }
 }
 
 async function lines(body: AsyncIterable<Uint8Array>): Promise<string[]> {

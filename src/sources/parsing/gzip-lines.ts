@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
+
 import { UpstreamPayloadError } from '../upstream/upstream.errors.js';
 
 /**
@@ -13,7 +14,9 @@ function lineSplitter(onLines: (lines: string[]) => void): (text: string, last: 
   return (text, last) => {
     const lines = (rest + text).split('\n');
     rest = last ? '' : lines.pop()!;
-    if (last && lines.at(-1) === '') lines.pop();
+    if (last && lines.at(-1) === '') {
+      lines.pop();
+    }
     onLines(lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)));
   };
 }
@@ -28,7 +31,9 @@ export async function textLines(
 ): Promise<void> {
   const decoder = new StringDecoder('utf8');
   const split = lineSplitter(onLines);
-  for await (const chunk of body) split(decoder.write(Buffer.from(chunk)), false);
+  for await (const chunk of body) {
+    split(decoder.write(Buffer.from(chunk)), false);
+  }
   split(decoder.end(), true);
 }
 
@@ -60,11 +65,15 @@ export async function gunzipLines(
   );
   try {
     await pipeline(source, createGunzip(), async (unzipped: AsyncIterable<Buffer>) => {
-      for await (const chunk of unzipped) split(decoder.write(chunk), false);
+      for await (const chunk of unzipped) {
+        split(decoder.write(chunk), false);
+      }
       split(decoder.end(), true);
     });
   } catch (error) {
-    if (sourceError !== undefined) throw sourceError;
+    if (sourceError !== undefined) {
+      throw sourceError;
+    }
     if (isZlibError(error)) {
       throw new UpstreamPayloadError(`${what} is not a complete gzip file (${error.message})`);
     }

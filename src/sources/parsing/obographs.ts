@@ -34,7 +34,9 @@ export function parseObograph(ontologyJson: string, label: string): Obograph {
     throw new Error(`${label}: not JSON`);
   }
   const graph = parsed?.graphs?.[0];
-  if (!Array.isArray(graph?.edges)) throw new Error(`${label}: no graph with edges`);
+  if (!Array.isArray(graph?.edges)) {
+    throw new Error(`${label}: no graph with edges`);
+  }
   return graph;
 }
 
@@ -44,7 +46,9 @@ export function parseObograph(ontologyJson: string, label: string): Obograph {
  */
 export function obographRelease(graph: Obograph): string | null {
   const version = graph.meta?.version;
-  if (typeof version !== 'string' || version.length === 0) return null;
+  if (typeof version !== 'string' || version.length === 0) {
+    return null;
+  }
   return /\/releases\/([^/]+)\//.exec(version)?.[1] ?? version;
 }
 
@@ -61,18 +65,30 @@ export class OboHierarchy {
     const deprecated = new Set<string>();
     for (const node of graph.nodes ?? []) {
       const id = oboTermId(node.id);
-      if (!id) continue;
-      if (node.meta?.deprecated) deprecated.add(id);
-      else if (node.lbl) this.names.set(id, node.lbl);
+      if (!id) {
+        continue;
+      }
+      if (node.meta?.deprecated) {
+        deprecated.add(id);
+      } else if (node.lbl) {
+        this.names.set(id, node.lbl);
+      }
     }
     for (const e of graph.edges ?? []) {
-      if (e.pred !== 'is_a') continue;
+      if (e.pred !== 'is_a') {
+        continue;
+      }
       const sub = oboTermId(e.sub);
       const obj = oboTermId(e.obj);
-      if (!sub || !obj || deprecated.has(sub)) continue;
+      if (!sub || !obj || deprecated.has(sub)) {
+        continue;
+      }
       const list = this.children.get(obj);
-      if (list) list.push(sub);
-      else this.children.set(obj, [sub]);
+      if (list) {
+        list.push(sub);
+      } else {
+        this.children.set(obj, [sub]);
+      }
     }
   }
 
@@ -83,7 +99,9 @@ export class OboHierarchy {
   /** The term and every term below it over `is_a`. */
   descendants(root: string): ReadonlySet<string> {
     let found = this.closures.get(root);
-    if (found) return found;
+    if (found) {
+      return found;
+    }
     const set = new Set<string>([root]);
     const queue = [root];
     while (queue.length) {

@@ -1,20 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
+
 import { AppConfig } from '../../config/index.js';
 import {
   AnnotationStoreService,
   type StoredAnnotation,
 } from '../../genes/annotations/annotation-store.service.js';
-import type { SourceRunContext } from '../base/upstream-source.js';
-import { SourceProgressBus, type SourceProgress } from '../upstream/progress.bus.js';
 import {
-  failed,
-  mapLimit,
-  reasonOf,
   type AnnotationGene,
   type AnnotationOutcome,
   type AnnotationSource,
+  failed,
+  mapLimit,
+  reasonOf,
 } from '../annotations/annotation-source.js';
-
+import type { SourceRunContext } from '../base/upstream-source.js';
+import { type SourceProgress, SourceProgressBus } from '../upstream/progress.bus.js';
 import { MAX_REPORTED_FAILURES, type RunRequest } from './run-request.js';
 
 export interface AnnotationRunResult {
@@ -63,7 +63,9 @@ export class AnnotationRun {
     this.logger.log({ source: source.name, run_id: runId }, 'annotation run started');
     run.emit('fetching', { current: 'version' });
     try {
-      if (ctx.force) await source.clearCache();
+      if (ctx.force) {
+        await source.clearCache();
+      }
       run.result.version = await source.version(ctx);
       const genes = await this.store.targets(source.name, request.scope, request.geneIds);
       run.result.genes_total = genes.length;

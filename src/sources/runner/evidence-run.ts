@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+
 import { isDatabaseUnavailable } from '../../common/errors/index.js';
-import { EvidenceWriter, type IngestResult } from '../../genes/evidence/evidence-writer.service.js';
-import type { EvidenceSource, SourceRunContext } from '../base/upstream-source.js';
 import type { RowFailure } from '../../common/evidence/evidence-record.js';
-import { HgncNormalizer, type NormalizationReport } from '../normalization/hgnc-normalizer.js';
-import { SourceProgressBus, type SourceProgress } from '../upstream/progress.bus.js';
+import { EvidenceWriter, type IngestResult } from '../../genes/evidence/evidence-writer.service.js';
 import { ScoreRefresher } from '../../genes/scoring/score-refresher.service.js';
+import type { EvidenceSource, SourceRunContext } from '../base/upstream-source.js';
+import { HgncNormalizer, type NormalizationReport } from '../normalization/hgnc-normalizer.js';
+import { type SourceProgress, SourceProgressBus } from '../upstream/progress.bus.js';
 import { MAX_REPORTED_FAILURES, type RunRequest } from './run-request.js';
 
 export interface EvidenceRunResult extends IngestResult {
@@ -88,8 +89,12 @@ export class EvidenceRun {
       force: request.force,
       signal,
       progress: (update) => {
-        if (update.processed !== undefined) processed = update.processed;
-        if (update.total !== undefined) total = update.total;
+        if (update.processed !== undefined) {
+          processed = update.processed;
+        }
+        if (update.total !== undefined) {
+          total = update.total;
+        }
         emit('fetching', { current: update.current ?? null });
       },
     };
@@ -103,12 +108,18 @@ export class EvidenceRun {
     emit('fetching');
     try {
       for await (const batch of source.batches(ctx)) {
-        if (signal.aborted) throw new Error('stopped on request');
+        if (signal.aborted) {
+          throw new Error('stopped on request');
+        }
         result.rows += batch.rows;
         unchanged += batch.unchanged ?? 0;
         this.recordFailures(source.name, runId, result, batch.failures);
-        if (batch.records.length === 0) continue;
-        for (const r of batch.records) genes.add(r.hgncId ?? r.symbol.toUpperCase());
+        if (batch.records.length === 0) {
+          continue;
+        }
+        for (const r of batch.records) {
+          genes.add(r.hgncId ?? r.symbol.toUpperCase());
+        }
         emit('normalizing', { current: `${batch.records.length} genes` });
         const normalized = await this.hgnc.normalize(source.name, batch.records);
         result.normalization = mergeReports(result.normalization, normalized.report);
@@ -116,13 +127,16 @@ export class EvidenceRun {
         const stored = await this.ingest.ingest(source.name, normalized.records, {
           stagingPriority: source.declaration.stagingPriority,
         });
-        for (const key of ['added', 'updated', 'staged', 'created_genes'] as const)
+        for (const key of ['added', 'updated', 'staged', 'created_genes'] as const) {
           result[key] += stored[key];
+        }
         result.genes = genes.size;
       }
     } catch (error) {
       // Not the source's fault: the caller (a pipeline run) stops and resumes later.
-      if (isDatabaseUnavailable(error)) throw error;
+      if (isDatabaseUnavailable(error)) {
+        throw error;
+      }
       if (signal.aborted) {
         this.logger.log({ source: source.name, run_id: runId }, 'source run stopped on request');
         emit('failed', { current: 'cancelled' });
@@ -173,15 +187,20 @@ export class EvidenceRun {
   ): void {
     result.failed += failures.length;
     for (const f of failures) {
-      if (result.failures.length < MAX_REPORTED_FAILURES) result.failures.push(f);
-      if (result.failures.length <= 50)
+      if (result.failures.length < MAX_REPORTED_FAILURES) {
+        result.failures.push(f);
+      }
+      if (result.failures.length <= 50) {
         this.logger.warn({ source, run_id: runId, row: f.row }, `row skipped: ${f.reason}`);
+      }
     }
   }
 }
 
 function mergeReports(a: NormalizationReport | null, b: NormalizationReport): NormalizationReport {
-  if (!a) return b;
+  if (!a) {
+    return b;
+  }
   return {
     looked_up: a.looked_up + b.looked_up,
     resolved: {

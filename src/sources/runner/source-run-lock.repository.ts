@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
 import { withTryAdvisoryLock } from '../../database/advisory-lock.js';
 
 /** The cross-instance guard of source runs: a session advisory lock per source. */

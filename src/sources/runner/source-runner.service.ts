@@ -1,5 +1,7 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+
 import { ConflictError, DomainError } from '../../common/errors/index.js';
 import { runWithContext } from '../../common/request-context.js';
 import { AnnotationSource } from '../annotations/annotation-source.js';
@@ -94,7 +96,9 @@ export class SourceRunner {
   /** A run of the annotation source `name` (404 for any other kind of source). */
   async runAnnotation(name: string, options: SourceRunOptions = {}): Promise<AnnotationRunResult> {
     const result = await this.run(this.annotationSource(name).name, options);
-    if (result.kind !== 'annotation') throw new Error(`${name} is not an annotation source`);
+    if (result.kind !== 'annotation') {
+      throw new Error(`${name} is not an annotation source`);
+    }
     return result;
   }
 
@@ -129,7 +133,9 @@ export class SourceRunner {
       return locked.value;
     } finally {
       this.active.delete(source.name);
-      if (source instanceof AnnotationSource) source.finish();
+      if (source instanceof AnnotationSource) {
+        source.finish();
+      }
     }
   }
 }

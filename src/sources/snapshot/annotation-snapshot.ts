@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+
 import { mousemineAnswer } from './mousemine-snapshot.js';
 
 /** An answer of the snapshot server: status and JSON body. */
@@ -28,12 +29,15 @@ export async function annotationAnswer(
 ): Promise<SnapshotAnswer | null> {
   const path = url.pathname;
   const q = url.searchParams;
-  if (path === '/clinvar/einfo.fcgi')
+  if (path === '/clinvar/einfo.fcgi') {
     return { status: 200, body: await load(dir, 'clinvar/einfo.json') };
+  }
   if (path === '/clinvar/esearch.fcgi') {
     const symbol = (q.get('term') ?? '').replace(/\[gene\]$/i, '').toUpperCase();
     const ids = (await load(dir, 'clinvar/esearch.json'))[symbol] as string[] | undefined;
-    if (!ids) return NOT_IN_SNAPSHOT;
+    if (!ids) {
+      return NOT_IN_SNAPSHOT;
+    }
     return {
       status: 200,
       body: {
@@ -54,7 +58,9 @@ export async function annotationAnswer(
       body: { result: { uids: ids, ...Object.fromEntries(ids.map((id) => [id, records[id]])) } },
     };
   }
-  if (path === '/gnomad/api' && method === 'POST') return gnomad(dir, body);
+  if (path === '/gnomad/api' && method === 'POST') {
+    return gnomad(dir, body);
+  }
   if (path === '/gtex/api/v2/reference/gene') {
     const { reference } = (await load(dir, 'gtex/genes.json')) as { reference: Json[] };
     const wanted = q.getAll('geneId').map((g) => g.toUpperCase());
@@ -63,7 +69,9 @@ export async function annotationAnswer(
         (r) => String(r.gencodeId).split('.')[0] === w || String(r.geneSymbol).toUpperCase() === w,
       ),
     );
-    if (found.some((f) => !f)) return NOT_IN_SNAPSHOT;
+    if (found.some((f) => !f)) {
+      return NOT_IN_SNAPSHOT;
+    }
     return { status: 200, body: { data: found, paging_info: { numberOfPages: 1, page: 0 } } };
   }
   if (path === '/gtex/api/v2/expression/medianGeneExpression') {
@@ -72,9 +80,12 @@ export async function annotationAnswer(
     const rows = median.filter((m) => ids.has(String(m.gencodeId)));
     return { status: 200, body: { data: rows, paging_info: { numberOfPages: 1, page: 0 } } };
   }
-  if (path === '/uniprot/uniprotkb/search') return uniprot(dir, q.get('query') ?? '');
-  if (path === '/ensembl/info/data')
+  if (path === '/uniprot/uniprotkb/search') {
+    return uniprot(dir, q.get('query') ?? '');
+  }
+  if (path === '/ensembl/info/data') {
     return { status: 200, body: await load(dir, 'ensembl/info-data.json') };
+  }
   if (path.startsWith('/ensembl/lookup/') && method === 'POST') {
     const genes = await load(dir, 'ensembl/genes.json');
     const request = JSON.parse(body || '{}') as { ids?: string[]; symbols?: string[] };
@@ -97,7 +108,9 @@ async function gnomad(dir: string, body: string): Promise<SnapshotAnswer> {
     const gene =
       genes[value] ?? Object.values(genes).find((g) => (g as Json).symbol === value) ?? null;
     data[alias] = gene;
-    if (!gene) errors.push({ message: 'not in the offline snapshot', path: [alias] });
+    if (!gene) {
+      errors.push({ message: 'not in the offline snapshot', path: [alias] });
+    }
   }
   return { status: 200, body: errors.length > 0 ? { data, errors } : { data } };
 }
@@ -108,6 +121,8 @@ async function uniprot(dir: string, query: string): Promise<SnapshotAnswer> {
     return { status: 200, body: { results: Object.values(entries).slice(0, 1) } };
   }
   const symbols = [...query.matchAll(/gene_exact:([^\s)]+)/g)].map((m) => m[1].toUpperCase());
-  if (symbols.some((s) => !entries[s])) return NOT_IN_SNAPSHOT;
+  if (symbols.some((s) => !entries[s])) {
+    return NOT_IN_SNAPSHOT;
+  }
   return { status: 200, body: { results: symbols.map((s) => entries[s]) } };
 }

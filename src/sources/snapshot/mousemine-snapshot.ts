@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+
 import type { SnapshotAnswer } from './annotation-snapshot.js';
 
 interface InterMineTable {
@@ -17,7 +18,9 @@ const load = async <T>(dir: string, file: string): Promise<T> =>
  * extract knows to have no rows (APOL1 has no mouse ortholog) answer with none.
  */
 export async function mousemineAnswer(dir: string, url: URL): Promise<SnapshotAnswer | null> {
-  if (url.pathname !== '/mousemine/mousemine/service/template/results') return null;
+  if (url.pathname !== '/mousemine/mousemine/service/template/results') {
+    return null;
+  }
   const q = url.searchParams;
   const value = q.get('value1') ?? '';
   if (q.get('name') === 'HGene_MPhenotype') {

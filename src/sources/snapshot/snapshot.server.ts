@@ -1,9 +1,11 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+
 import { AppConfig } from '../../config/index.js';
 import { annotationAnswer } from './annotation-snapshot.js';
 
@@ -11,7 +13,9 @@ import { annotationAnswer } from './annotation-snapshot.js';
 export function snapshotDataDir(): string {
   for (const rel of ['./data/', '../../../../src/sources/snapshot/data/']) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(dir)) return dir;
+    if (existsSync(dir)) {
+      return dir;
+    }
   }
   throw new Error('offline snapshot data not found (src/sources/snapshot/data)');
 }
@@ -55,7 +59,9 @@ function fileFor(pathname: string, query: URLSearchParams): string | null {
   ];
   for (const [re, file] of routes) {
     const m = re.exec(pathname);
-    if (m) return file(m);
+    if (m) {
+      return file(m);
+    }
   }
   return null;
 }
@@ -103,7 +109,9 @@ function hgncAnswer(pathname: string, docs: HgncSnapshotDoc[]): unknown {
     );
   }
   const fetch = /^\/hgnc\/fetch\/(symbol|prev_symbol|alias_symbol|hgnc_id)\/(.+)$/.exec(pathname);
-  if (!fetch) return null;
+  if (!fetch) {
+    return null;
+  }
   const term = decodeURIComponent(fetch[2]).toUpperCase();
   const field = fetch[1] as 'symbol' | 'prev_symbol' | 'alias_symbol' | 'hgnc_id';
   return envelope(
@@ -132,7 +140,9 @@ export class SnapshotServer implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    if (!this.enabled) return;
+    if (!this.enabled) {
+      return;
+    }
     const dir = snapshotDataDir();
     const hgncDocs = (
       JSON.parse(await readFile(`${dir}hgnc/complete-set.json`, 'utf8')) as {
@@ -151,7 +161,9 @@ export class SnapshotServer implements OnModuleInit, OnApplicationShutdown {
         const body = Buffer.concat(chunks).toString('utf8');
         annotationAnswer(dir, req.method ?? 'GET', url, body).then(
           (answer) => {
-            if (answer) return send(answer.status, JSON.stringify(answer.body), 'application/json');
+            if (answer) {
+              return send(answer.status, JSON.stringify(answer.body), 'application/json');
+            }
             this.serveFile(dir, url, hgncDocs, send);
           },
           (error: unknown) => send(500, String(error), 'text/plain'),
@@ -172,9 +184,13 @@ export class SnapshotServer implements OnModuleInit, OnApplicationShutdown {
     const file = fileFor(url.pathname, url.searchParams);
     if (url.pathname.startsWith('/hgnc/')) {
       const answer = hgncAnswer(url.pathname, hgncDocs);
-      if (answer) return send(200, JSON.stringify(answer), 'application/json');
+      if (answer) {
+        return send(200, JSON.stringify(answer), 'application/json');
+      }
     }
-    if (!file) return send(404, '{"detail":"Not found."}', 'application/json');
+    if (!file) {
+      return send(404, '{"detail":"Not found."}', 'application/json');
+    }
     readFile(dir + file).then(
       (body) => send(200, body, contentType(file)),
       // PanelApp answers a page past the end like this.
@@ -184,13 +200,17 @@ export class SnapshotServer implements OnModuleInit, OnApplicationShutdown {
 
   /** The base URL standing in for `upstream`. */
   urlFor(upstream: SnapshotUpstream): string {
-    if (!this.base) throw new Error('snapshot server not started');
+    if (!this.base) {
+      throw new Error('snapshot server not started');
+    }
     return `${this.base}/${upstream}`;
   }
 
   async onApplicationShutdown(): Promise<void> {
     const server = this.server;
-    if (!server) return;
+    if (!server) {
+      return;
+    }
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }

@@ -53,10 +53,14 @@ export class DomainLimiter {
     }
     const mine = this.turn.then(async () => {
       const wait = this.lastStart + this.spacingMs - Date.now();
-      if (wait > 0) await sleep(wait);
+      if (wait > 0) {
+        await sleep(wait);
+      }
       // Other instances share the domain's limit: take the next slot they left free.
       const shared = this.book ? await this.book(this.spacingMs) : null;
-      if (shared !== null && shared > 0) await sleep(shared);
+      if (shared !== null && shared > 0) {
+        await sleep(shared);
+      }
       this.lastStart = Date.now();
     });
     this.turn = mine;
@@ -64,11 +68,16 @@ export class DomainLimiter {
     this.started += 1;
     let released = false;
     return () => {
-      if (released) return;
+      if (released) {
+        return;
+      }
       released = true;
       const next = this.waiters.shift();
-      if (next) next();
-      else this.inFlight -= 1;
+      if (next) {
+        next();
+      } else {
+        this.inFlight -= 1;
+      }
     };
   }
 

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
+
+import { Injectable } from '@nestjs/common';
 
 export interface SourceProgress {
   source: string;

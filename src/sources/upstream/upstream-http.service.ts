@@ -1,28 +1,29 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   BrokenCircuitError,
+  circuitBreaker,
+  type CircuitBreakerPolicy,
   CircuitState,
   ConsecutiveBreaker,
   DelegateBackoff,
-  circuitBreaker,
   handleWhen,
-  retry,
-  wrap,
-  type CircuitBreakerPolicy,
   type IPolicy,
   type IRetryBackoffContext,
+  retry,
+  wrap,
 } from 'cockatiel';
+
 import { CacheService } from '../../cache/cache.service.js';
 import { correlationHeaders } from '../../common/request-context.js';
 import { AppConfig } from '../../config/index.js';
 import { DomainLimiter } from './domain-limiter.js';
-import { UpstreamRateSlotsRepository } from './upstream-rate-slots.repository.js';
 import {
+  retryAfterMs,
   UpstreamPayloadError,
   UpstreamRetryableError,
   UpstreamUnavailableError,
-  retryAfterMs,
 } from './upstream.errors.js';
+import { UpstreamRateSlotsRepository } from './upstream-rate-slots.repository.js';
 
 export interface UpstreamRequest {
   url: string;
@@ -147,7 +148,9 @@ export class UpstreamHttp {
   private async bookSlot(group: string, spacingMs: number): Promise<number | null> {
     try {
       const row = await this.rateSlots.book(group, spacingMs);
-      if (!row) return null;
+      if (!row) {
+        return null;
+      }
       this.dbClockAhead = Math.max(this.dbClockAhead, row.db_now_ms - Date.now());
       return row.slot_ms - (Date.now() + this.dbClockAhead);
     } catch (error) {
@@ -161,7 +164,9 @@ export class UpstreamHttp {
 
   /** The body as text, from the cache when fresh; see class comment for the rest. */
   async text(request: UpstreamRequest): Promise<string> {
-    if (request.ttl === 0) return (await this.fetchWithPolicies(request)).body;
+    if (request.ttl === 0) {
+      return (await this.fetchWithPolicies(request)).body;
+    }
     return this.cache.wrap(
       cacheKeyOf(request),
       async () => (await this.fetchWithPolicies(request)).body,
@@ -193,7 +198,9 @@ export class UpstreamHttp {
       }
       return parsed as T;
     };
-    if (request.ttl === 0) return load();
+    if (request.ttl === 0) {
+      return load();
+    }
     return this.cache.wrap(
       { ...cacheKeyOf(request), as: 'json' },
       load,
@@ -242,7 +249,9 @@ export class UpstreamHttp {
   private domain(host: string): DomainState {
     const group = this.groupFor(host);
     const state = this.domains.get(group);
-    if (state) return state;
+    if (state) {
+      return state;
+    }
     const cfg = this.config.upstream;
     const perSecond = this.rateFor(group);
     const backoff = new DelegateBackoff<IRetryBackoffContext<unknown>>((ctx) => {
@@ -326,8 +335,9 @@ export class UpstreamHttp {
       try {
         return { body: await res.text(), headers: res.headers };
       } catch (error) {
-        if (request.signal?.aborted)
+        if (request.signal?.aborted) {
           throw new Error(`${request.url}: stopped on request`, { cause: error });
+        }
         domain.failures += 1;
         throw new UpstreamRetryableError(
           `${request.url}: body cut off (${(error as Error).message})`,
@@ -363,8 +373,9 @@ export class UpstreamHttp {
         signal,
       });
     } catch (error) {
-      if (request.signal?.aborted)
+      if (request.signal?.aborted) {
         throw new Error(`${request.url}: stopped on request`, { cause: error });
+      }
       domain.failures += 1;
       const reason = timedOut() ? 'timed out' : (error as Error).message;
       throw new UpstreamRetryableError(`${request.url}: ${reason}`, null, null);
@@ -388,7 +399,9 @@ export class UpstreamHttp {
     try {
       const res = await this.send(domain, request, signal, () => idle.fired);
       const body = res.body;
-      if (!body) throw new UpstreamPayloadError(`${request.source}: ${request.url} has no body`);
+      if (!body) {
+        throw new UpstreamPayloadError(`${request.source}: ${request.url} has no body`);
+      }
       idle.touch();
       const chunks = async function* (): AsyncGenerator<Uint8Array> {
         try {
@@ -397,7 +410,9 @@ export class UpstreamHttp {
             yield chunk;
           }
         } catch (error) {
-          if (request.signal?.aborted) throw stopped(error);
+          if (request.signal?.aborted) {
+            throw stopped(error);
+          }
           domain.failures += 1;
           const reason = idle.fired ? 'stalled' : `body cut off (${(error as Error).message})`;
           throw new UpstreamRetryableError(`${request.url}: ${reason}`, null, null);
@@ -406,8 +421,9 @@ export class UpstreamHttp {
       try {
         return await consume(chunks(), res.headers);
       } catch (error) {
-        if (request.signal?.aborted && !(error instanceof UpstreamRetryableError))
+        if (request.signal?.aborted && !(error instanceof UpstreamRetryableError)) {
           throw stopped(error);
+        }
         throw error;
       } finally {
         // A consumer that stopped early (or threw) leaves the rest of the body unread.

@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+
 import { DomainError } from '../../common/errors/index.js';
 
 /** An upstream answered with a status worth retrying (429, 5xx) or the request failed. */
@@ -34,9 +35,13 @@ export class UpstreamPayloadError extends DomainError {
 
 /** Parses Retry-After (seconds or an HTTP date) into milliseconds. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | null {
-  if (!header) return null;
+  if (!header) {
+    return null;
+  }
   const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  if (Number.isFinite(seconds) && seconds >= 0) {
+    return Math.round(seconds * 1000);
+  }
   const date = Date.parse(header);
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }

@@ -15,18 +15,24 @@ function parseExposition(text: string): { types: Map<string, string>; samples: S
   const types = new Map<string, string>();
   const samples: Sample[] = [];
   for (const line of text.split('\n')) {
-    if (line === '') continue;
+    if (line === '') {
+      continue;
+    }
     const type =
       /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line);
     if (type) {
       types.set(type[1], type[2]);
       continue;
     }
-    if (/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$/.test(line)) continue;
+    if (/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$/.test(line)) {
+      continue;
+    }
     const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(
       line,
     );
-    if (!sample) throw new Error(`not a Prometheus exposition line: ${line}`);
+    if (!sample) {
+      throw new Error(`not a Prometheus exposition line: ${line}`);
+    }
     const labels: Record<string, string> = {};
     for (const m of (sample[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
       labels[m[1]] = m[2]!;

@@ -1,17 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { UpstreamHttp } from '../../../src/sources/upstream/upstream-http.service.js';
-import { UpstreamRateSlotsRepository } from '../../../src/sources/upstream/upstream-rate-slots.repository.js';
+
 import { CacheService } from '../../../src/cache/cache.service.js';
 import { loadConfig } from '../../../src/config/index.js';
-import { createTestApp, type TestApp } from '../../support/app-factory.js';
+import { UpstreamHttp } from '../../../src/sources/upstream/upstream-http.service.js';
+import { UpstreamRateSlotsRepository } from '../../../src/sources/upstream/upstream-rate-slots.repository.js';
 import {
-  FIXTURE_UPSTREAM_ENV,
   annotationRows,
   failureRows,
+  FIXTURE_UPSTREAM_ENV,
   insertGenes,
   runAnnotation,
 } from '../../support/annotation-genes.js';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 
 const fixture = (name: string) =>
@@ -109,9 +110,12 @@ describe('ClinVar annotation against the fixture server', () => {
       const term = new URL(req.url!, 'http://x').searchParams.get('term')!;
       const symbol = term.replace('[gene]', '');
       const failure = esearchFailures[symbol]?.shift();
-      if (failure) return send(res, failure.status, { error: 'busy' }, failure.headers);
-      if (symbol === 'NPHS1')
+      if (failure) {
+        return send(res, failure.status, { error: 'busy' }, failure.headers);
+      }
+      if (symbol === 'NPHS1') {
         return send(res, 200, { esearchresult: { ERROR: 'Invalid query syntax' } });
+      }
       const list = idsOf[symbol] ?? [];
       send(res, 200, {
         header: { type: 'esearch', version: '0.3' },
@@ -127,7 +131,9 @@ describe('ClinVar annotation against the fixture server', () => {
     });
     upstream.route('GET', '/esummary.fcgi', (req, res) => {
       const wanted = new URL(req.url!, 'http://x').searchParams.get('id')!.split(',');
-      if (esummaryMalformed) return send(res, 200, { result: { note: 'truncated' } });
+      if (esummaryMalformed) {
+        return send(res, 200, { result: { note: 'truncated' } });
+      }
       send(res, 200, {
         header: { type: 'esummary', version: '0.3' },
         result: {

@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { createTestApp, type TestApp } from '../../support/app-factory.js';
+
 import {
-  FIXTURE_UPSTREAM_ENV,
   annotationRows,
   failureRows,
+  FIXTURE_UPSTREAM_ENV,
   insertGenes,
   runAnnotation,
   seedHgncIds,
 } from '../../support/annotation-genes.js';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 
 const fixture = (name: string) =>
@@ -35,14 +36,17 @@ describe('gnomAD annotation against the fixture server', () => {
     await upstream.start();
     upstream.route('POST', '/api', (_req, res, body) => {
       const status = failures.shift();
-      if (status) return send(res, status, { error: 'upstream' });
+      if (status) {
+        return send(res, status, { error: 'upstream' });
+      }
       const { query, variables } = JSON.parse(body) as {
         query: string;
         variables: Record<string, string>;
       };
       const names = Object.keys(variables);
-      if (batchesRejected && names.length > 1)
+      if (batchesRejected && names.length > 1) {
         return send(res, 200, { errors: [{ message: 'Query complexity exceeds the limit' }] });
+      }
       const data: Record<string, unknown> = {};
       const errors: unknown[] = [];
       for (const name of names) {
@@ -50,17 +54,19 @@ describe('gnomAD annotation against the fixture server', () => {
         const value = variables[name];
         const byId = new RegExp(`${alias}: gene\\(gene_id: \\$${name}`).test(query);
         data[alias] = null;
-        if (byId && value === 'ENSG00000008710') data[alias] = fixture('gene-pkd1.json');
-        else if (byId && value === 'ENSG00000188153') data[alias] = fixture('gene-col4a5.json');
-        else if (byId && value === 'ENSG00000161270')
+        if (byId && value === 'ENSG00000008710') {
+          data[alias] = fixture('gene-pkd1.json');
+        } else if (byId && value === 'ENSG00000188153') {
+          data[alias] = fixture('gene-col4a5.json');
+        } else if (byId && value === 'ENSG00000161270') {
           data[alias] = { gene_id: value, symbol: 'NPHS1', gnomad_constraint: null };
-        else if (byId && value === 'ENSG00000116218')
+        } else if (byId && value === 'ENSG00000116218') {
           data[alias] = {
             gene_id: value,
             symbol: 'NPHS2',
             gnomad_constraint: { pLI: 'high', oe_lof: 0.5 },
           };
-        else {
+        } else {
           const [error] = notFound.errors as { message: string }[];
           errors.push({ ...error, path: [alias] });
         }

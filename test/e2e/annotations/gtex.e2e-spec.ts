@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { createTestApp, type TestApp } from '../../support/app-factory.js';
+
 import {
-  FIXTURE_UPSTREAM_ENV,
   annotationRows,
   failureRows,
+  FIXTURE_UPSTREAM_ENV,
   insertGenes,
   runAnnotation,
   seedHgncIds,
 } from '../../support/annotation-genes.js';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 
 const fixture = (name: string) =>
@@ -40,9 +41,13 @@ describe('GTEx annotation against the fixture server', () => {
     });
     upstream.route('GET', '/api/v2/expression/medianGeneExpression', (req, res) => {
       const failure = medianFailures.shift();
-      if (failure) return send(res, failure.status, { detail: 'busy' }, failure.headers);
+      if (failure) {
+        return send(res, failure.status, { detail: 'busy' }, failure.headers);
+      }
       const params = new URL(req.url!, 'http://x').searchParams;
-      if (params.get('datasetId') !== 'gtex_v8') return send(res, 422, { detail: 'dataset' });
+      if (params.get('datasetId') !== 'gtex_v8') {
+        return send(res, 422, { detail: 'dataset' });
+      }
       const page = Number(params.get('page'));
       const wanted = params.getAll('gencodeId');
       const rows = medianRows.filter((r) => wanted.includes(String(r.gencodeId)));

@@ -1,15 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+
 import { SourceProgressBus } from '../../../src/sources/upstream/progress.bus.js';
-import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import {
-  FIXTURE_UPSTREAM_ENV,
   annotationRows,
   db,
   failureRows,
+  FIXTURE_UPSTREAM_ENV,
   insertGenes,
   runAnnotation,
 } from '../../support/annotation-genes.js';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 
@@ -42,9 +43,13 @@ describe('HGNC annotation and the annotation runner', () => {
   beforeAll(async () => {
     await upstream.start();
     upstream.route('GET', '/hgnc_complete_set.json', async (_req, res) => {
-      if (gate) await gate;
+      if (gate) {
+        await gate;
+      }
       const failure = bulkFailures.shift();
-      if (failure) return send(res, failure.status, 'unavailable', failure.headers);
+      if (failure) {
+        return send(res, failure.status, 'unavailable', failure.headers);
+      }
       send(res, 200, completeSet);
     });
     upstream.json('GET', '/fetch/hgnc_id/HGNC%3A2207', fixture('fetch-hgnc_id-2207.json'));
@@ -195,7 +200,9 @@ describe('HGNC annotation and the annotation runner', () => {
     await db(t).query(`DELETE FROM gene_annotations WHERE source = 'hgnc'`);
     const abort = new AbortController();
     const unsubscribe = t.app.get(SourceProgressBus).subscribe((p) => {
-      if (p.source === 'hgnc' && p.phase === 'storing' && p.processed === 2) abort.abort();
+      if (p.source === 'hgnc' && p.phase === 'storing' && p.processed === 2) {
+        abort.abort();
+      }
     });
     try {
       const result = await runAnnotation(t, 'hgnc', { signal: abort.signal });

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { createTestApp, type TestApp } from '../../support/app-factory.js';
+
 import {
-  FIXTURE_UPSTREAM_ENV,
   annotationRows,
   db,
+  FIXTURE_UPSTREAM_ENV,
   insertGenes,
   runAnnotation,
   seedHgncIds,
 } from '../../support/annotation-genes.js';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 
 const fixture = (name: string) =>

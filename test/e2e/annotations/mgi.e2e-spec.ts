@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { createTestApp, type TestApp } from '../../support/app-factory.js';
+
 import {
-  FIXTURE_UPSTREAM_ENV,
   annotationRows,
   failureRows,
+  FIXTURE_UPSTREAM_ENV,
   insertGenes,
   runAnnotation,
   seedHgncIds,
 } from '../../support/annotation-genes.js';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 
 type Table = { views: string[]; results: (string | null)[][] } & Record<string, unknown>;
@@ -50,20 +51,31 @@ describe('MGI mouse phenotypes (mpo_mgi) against the fixture server', () => {
     upstream.route('GET', '/service/template/results', (req, res) => {
       const q = paramsOf(req.url!);
       const value = q.get('value1') ?? '';
-      if (q.get('format') !== 'json' || q.has('size')) return send(res, 400, { error: 'params' });
+      if (q.get('format') !== 'json' || q.has('size')) {
+        return send(res, 400, { error: 'params' });
+      }
       if (q.get('name') === 'HGene_MPhenotype') {
-        if (q.get('constraint1') !== 'Gene' || q.get('op1') !== 'LOOKUP') return send(res, 400, {});
-        if (q.get('extra1') !== 'H. sapiens') return send(res, 400, { error: 'organism' });
+        if (q.get('constraint1') !== 'Gene' || q.get('op1') !== 'LOOKUP') {
+          return send(res, 400, {});
+        }
+        if (q.get('extra1') !== 'H. sapiens') {
+          return send(res, 400, { error: 'organism' });
+        }
         const failure = orthologFailures.shift();
-        if (failure) return send(res, failure.status, failure.body ?? {}, failure.headers);
+        if (failure) {
+          return send(res, failure.status, failure.body ?? {}, failure.headers);
+        }
         const wanted = new Set(value.split(','));
-        if ([...wanted].some((w) => rejectedSymbols.has(w)))
+        if ([...wanted].some((w) => rejectedSymbols.has(w))) {
           return send(res, 200, {
             wasSuccessful: false,
             error: 'Query timed out',
             statusCode: 500,
           });
-        if (batchBody !== null && wanted.size > 1) return send(res, 200, batchBody);
+        }
+        if (batchBody !== null && wanted.size > 1) {
+          return send(res, 200, batchBody);
+        }
         const at = orthologAnswer.views.indexOf('Gene.symbol');
         const results = orthologAnswer.results.filter((r) => wanted.has(r[at]!));
         return send(res, 200, { ...orthologAnswer, results });
@@ -72,10 +84,12 @@ describe('MGI mouse phenotypes (mpo_mgi) against the fixture server', () => {
         if (
           q.get('constraint1') !== 'OntologyAnnotation.subject.symbol' ||
           q.get('op1') !== 'CONTAINS'
-        )
+        ) {
           return send(res, 400, {});
-        if (genotypeRejected.has(value))
+        }
+        if (genotypeRejected.has(value)) {
           return send(res, 400, { wasSuccessful: false, error: 'bad query', statusCode: 400 });
+        }
         const at = genotypeAnswer.views.indexOf('OntologyAnnotation.subject.symbol');
         const results = genotypeAnswer.results.filter((r) =>
           r[at]!.toLowerCase().includes(value.toLowerCase()),

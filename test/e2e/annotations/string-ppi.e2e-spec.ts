@@ -1,16 +1,17 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { GenesRepository } from '../../../src/genes/genes.repository.js';
+
 import { EvidenceWriter } from '../../../src/genes/evidence/evidence-writer.service.js';
+import { GenesRepository } from '../../../src/genes/genes.repository.js';
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
-import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import {
-  FIXTURE_UPSTREAM_ENV,
   annotationRows,
   db,
+  FIXTURE_UPSTREAM_ENV,
   runAnnotation,
 } from '../../support/annotation-genes.js';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 
 const fixture = (name: string) =>
@@ -62,7 +63,9 @@ describe('STRING PPI annotation against the fixture server', () => {
       res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': bytes.length });
       if (path === LINKS_PATH && (cutLinks > 0 || hangLinks)) {
         res.write(bytes.subarray(0, bytes.length >> 1));
-        if (hangLinks) return;
+        if (hangLinks) {
+          return;
+        }
         cutLinks -= 1;
         return void setTimeout(() => res.destroy(), 20);
       }
@@ -284,8 +287,9 @@ describe('STRING PPI annotation against the fixture server', () => {
     const abort = new AbortController();
     const linksBefore = requestsTo(LINKS_PATH);
     const running = runAnnotation(t, 'string_ppi', { signal: abort.signal });
-    for (let i = 0; i < 500 && requestsTo(LINKS_PATH) === linksBefore; i++)
+    for (let i = 0; i < 500 && requestsTo(LINKS_PATH) === linksBefore; i++) {
       await new Promise((r) => setTimeout(r, 10));
+    }
     expect(requestsTo(LINKS_PATH)).toBe(linksBefore + 1);
     // Half the file arrived; the rest never will.
     await new Promise((r) => setTimeout(r, 100));

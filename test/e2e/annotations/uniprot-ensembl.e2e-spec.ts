@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { createTestApp, type TestApp } from '../../support/app-factory.js';
+
 import {
-  FIXTURE_UPSTREAM_ENV,
   annotationRows,
   failureRows,
+  FIXTURE_UPSTREAM_ENV,
   insertGenes,
   runAnnotation,
   seedHgncIds,
 } from '../../support/annotation-genes.js';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 
 const fixture = (name: string) =>
@@ -32,29 +33,44 @@ describe('UniProt and Ensembl annotations against the fixture server', () => {
     await upstream.start();
     upstream.route('GET', '/uniprotkb/search', (req, res) => {
       const status = searchFailures.shift();
-      if (status) return send(res, status, { messages: ['busy'] });
+      if (status) {
+        return send(res, status, { messages: ['busy'] });
+      }
       const query = new URL(req.url!, 'http://x').searchParams.get('query')!;
       const release = { 'X-UniProt-Release': '2025_01' };
-      if (query === 'organism_id:9606') return send(res, 200, { results: [] }, release);
+      if (query === 'organism_id:9606') {
+        return send(res, 200, { results: [] }, release);
+      }
       const symbols = [...query.matchAll(/gene_exact:(\w+)/g)].map((m) => m[1]);
       const results = [];
-      if (symbols.includes('PKD1')) results.push(fixture('uniprot/entry-pkd1.json'));
-      if (symbols.includes('UMOD')) results.push(fixture('uniprot/entry-umod.json'));
+      if (symbols.includes('PKD1')) {
+        results.push(fixture('uniprot/entry-pkd1.json'));
+      }
+      if (symbols.includes('UMOD')) {
+        results.push(fixture('uniprot/entry-umod.json'));
+      }
       // NPHS2: an entry without accession or length (malformed).
-      if (symbols.includes('NPHS2')) results.push({ genes: [{ geneName: { value: 'NPHS2' } }] });
+      if (symbols.includes('NPHS2')) {
+        results.push({ genes: [{ geneName: { value: 'NPHS2' } }] });
+      }
       send(res, 200, { results }, release);
     });
     upstream.json('GET', '/info/data', fixture('ensembl/info-data.json'));
     upstream.route('POST', '/lookup/id', (_req, res, body) => {
       const status = lookupFailures.shift();
-      if (status) return send(res, status, { error: 'busy' }, { 'Retry-After': '0' });
+      if (status) {
+        return send(res, status, { error: 'busy' }, { 'Retry-After': '0' });
+      }
       const { ids: wanted } = JSON.parse(body) as { ids: string[] };
       const answer: Record<string, unknown> = {};
       for (const id of wanted) {
-        if (id === 'ENSG00000008710') answer[id] = fixture('ensembl/lookup-pkd1.json');
-        else if (id === 'ENSG00000116218')
+        if (id === 'ENSG00000008710') {
+          answer[id] = fixture('ensembl/lookup-pkd1.json');
+        } else if (id === 'ENSG00000116218') {
           answer[id] = { id, display_name: 'NPHS2', biotype: 'protein_coding' };
-        else answer[id] = null;
+        } else {
+          answer[id] = null;
+        }
       }
       send(res, 200, answer);
     });

@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { login } from '../../support/auth.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
@@ -23,7 +24,9 @@ describe('bootstrap admin', () => {
     db = await createTestDatabase();
   });
   afterAll(async () => {
-    for (const app of apps) await app.close();
+    for (const app of apps) {
+      await app.close();
+    }
     await db.drop();
   });
 

@@ -1,5 +1,5 @@
-import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { expirePasswordResetTokens } from '../../factories/auth-state.js';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, login, loginAdmin } from '../../support/auth.js';
 import { SmtpFixture } from '../../support/smtp-fixture.js';
 import { testDb } from '../../support/test-db.js';

@@ -52,9 +52,13 @@ describe('inbound rate limits', () => {
   });
 
   it('applies the global default to other routes but not to health probes', async () => {
-    for (let i = 0; i < 30; i++) await t.http().get('/version').expect(200);
+    for (let i = 0; i < 30; i++) {
+      await t.http().get('/version').expect(200);
+    }
     const blocked = await t.http().get('/version').expect(429);
     expect(blocked.headers['x-ratelimit-limit']).toBe('30');
-    for (let i = 0; i < 40; i++) await t.http().get('/health/live').expect(200);
+    for (let i = 0; i < 40; i++) {
+      await t.http().get('/health/live').expect(200);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
+
 import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../../support/app-factory.js';
 import { createUser, login, loginAdmin } from '../../support/auth.js';
 import { registeredRoutes } from '../../support/routes.js';

@@ -1,10 +1,10 @@
+import { elapseLoginBackoff } from '../../factories/auth-state.js';
 import {
   createTestApp,
   TEST_ADMIN_PASSWORD,
   TEST_JWT_SECRET,
   type TestApp,
 } from '../../support/app-factory.js';
-import { elapseLoginBackoff } from '../../factories/auth-state.js';
 import { createUser, login, loginAdmin, refreshCookieFrom } from '../../support/auth.js';
 import { testDb } from '../../support/test-db.js';
 

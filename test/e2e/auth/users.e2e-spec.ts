@@ -80,7 +80,9 @@ describe('user management', () => {
 
   it('lists users with pagination and filters', async () => {
     const api = as(admin.accessToken);
-    for (let i = 0; i < 3; i++) await createUser(t, admin.accessToken, 'viewer');
+    for (let i = 0; i < 3; i++) {
+      await createUser(t, admin.accessToken, 'viewer');
+    }
     const page = await api.get('/api/auth/users?page=1&page_size=2').expect(200);
     expect(page.body.data).toHaveLength(2);
     expect(page.body.meta).toMatchObject({ page: 1, page_size: 2 });

@@ -73,7 +73,9 @@ describe('cache admin endpoints', () => {
 
   it('lists readable keys page by page', async () => {
     const cache = t.app.get(CacheService);
-    for (let i = 0; i < 5; i++) await cache.set({ symbol: `GENE${i}` }, i, 'uniprot');
+    for (let i = 0; i < 5; i++) {
+      await cache.set({ symbol: `GENE${i}` }, i, 'uniprot');
+    }
     const seen: string[] = [];
     let cursor: string | null = null;
     do {

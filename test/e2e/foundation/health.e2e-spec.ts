@@ -1,7 +1,7 @@
 import { migrations } from '../../../migrations/index.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
-import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 
 describe('health and database outages', () => {
   let db: TestDatabase;

@@ -1,4 +1,5 @@
 import { readdir } from 'node:fs/promises';
+
 import { migrations } from '../../../migrations/index.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
@@ -14,7 +15,9 @@ describe('migrations at startup', () => {
   });
   afterAll(async () => {
     await sql.close();
-    for (const app of apps) await app.close();
+    for (const app of apps) {
+      await app.close();
+    }
     await db.drop();
   });
 
@@ -36,7 +39,9 @@ describe('migrations at startup', () => {
       createTestApp({ databaseUrl: db.url }),
     ]);
     apps.push(...started);
-    for (const app of started) await app.http().get('/health/ready').expect(200);
+    for (const app of started) {
+      await app.http().get('/health/ready').expect(200);
+    }
 
     const rows = await sql.rows<{ name: string; n: string }>(
       'SELECT name, count(*) AS n FROM migrations GROUP BY name ORDER BY name',

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 
 describe('OpenAPI', () => {
@@ -47,7 +48,9 @@ describe('OpenAPI', () => {
     expect(assets).toEqual(
       expect.arrayContaining(['/docs/swagger-ui-bundle.js', '/docs/swagger-ui-init.js']),
     );
-    for (const asset of assets) await t.http().get(asset).expect(200);
+    for (const asset of assets) {
+      await t.http().get(asset).expect(200);
+    }
     const init = await t.http().get('/docs/swagger-ui-init.js').expect(200);
     expect(init.text).toContain('Kidney Genetics DB API');
   });

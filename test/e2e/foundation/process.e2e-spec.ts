@@ -3,9 +3,11 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
 import pg from 'pg';
+
 import { freePort } from '../../../src/database/free-port.js';
-import { spawnApp, spawnNode, waitForStatus, type AppProcess } from '../../support/app-process.js';
+import { type AppProcess, spawnApp, spawnNode, waitForStatus } from '../../support/app-process.js';
 
 function isAlive(pid: number): boolean {
   try {
@@ -74,7 +76,9 @@ describe('the app as a process', () => {
       const pidFile = join(env.EMBEDDED_PG_DATA_DIR, 'postmaster.pid');
       if (existsSync(pidFile)) {
         const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-        if (isAlive(pid)) process.kill(pid, 'SIGINT');
+        if (isAlive(pid)) {
+          process.kill(pid, 'SIGINT');
+        }
       }
       await rm(dataDir, { recursive: true, force: true });
     });

@@ -31,7 +31,9 @@ describe('request ids and redaction', () => {
       const res = await t.http().get('/health/live').expect(200);
       ids.push(String(res.headers['x-request-id']));
     }
-    for (const id of ids) expect(id).toMatch(UUID_V7);
+    for (const id of ids) {
+      expect(id).toMatch(UUID_V7);
+    }
     expect([...ids].sort()).toEqual(ids);
   });
 

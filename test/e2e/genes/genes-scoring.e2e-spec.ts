@@ -1,7 +1,8 @@
-import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
 import { EvidenceWriter } from '../../../src/genes/evidence/evidence-writer.service.js';
+import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { testDb } from '../../support/test-db.js';

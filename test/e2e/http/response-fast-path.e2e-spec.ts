@@ -1,9 +1,10 @@
-import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { type OutgoingHttpHeaders, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ResponseFastPath } from '../../../src/http/response-fast-path.js';
-import { securityHeaders } from '../../../src/http/security-headers.js';
+
 import { GenesController } from '../../../src/genes/genes.controller.js';
 import { StagingController } from '../../../src/genes/staging/staging.controller.js';
+import { ResponseFastPath } from '../../../src/http/response-fast-path.js';
+import { securityHeaders } from '../../../src/http/security-headers.js';
 import { MetricsService } from '../../../src/metrics/metrics.service.js';
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
@@ -337,7 +338,9 @@ describe('response fast path under rate limits', () => {
     const fastPath = t.app.get(ResponseFastPath);
     const path = '/api/genes/PKD1';
     const answers = [];
-    for (let i = 0; i < 4; i++) answers.push(await get(t, path));
+    for (let i = 0; i < 4; i++) {
+      answers.push(await get(t, path));
+    }
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 429]);
     expect(answers.map((r) => header(r, 'x-ratelimit-remaining'))).toEqual(['2', '1', '0', '0']);
     expect(fastPath.served).toBe(2);

@@ -148,13 +148,15 @@ describe('log persistence and admin log queries', () => {
   });
 
   it('pages with offsets and with cursors, in either order', async () => {
-    for (let i = 0; i < 6; i++)
+    for (let i = 0; i < 6; i++) {
       await t
         .http()
         .get('/health/live?x=' + i)
         .set('X-Request-ID', `page-${i}`);
-    for (let i = 0; i < 6; i++)
+    }
+    for (let i = 0; i < 6; i++) {
       await t.http().get(`/__probe/missing/${i}`).set('X-Request-ID', `page-${i}`);
+    }
     await sink.flush();
     const all = await api('/api/admin/logs?path=/__probe/missing/*&sort=asc&limit=500').expect(200);
     const ids: string[] = all.body.data.map((r: { id: string }) => r.id);

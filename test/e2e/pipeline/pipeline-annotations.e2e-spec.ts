@@ -1,5 +1,6 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 import { eventually } from '../../support/wait.js';
@@ -62,10 +63,12 @@ describe('full pipeline runs over the offline snapshot', () => {
       await t.http().post('/api/annotations/pipeline/update').set(as()).send({}),
     );
     const bySource = Object.fromEntries(run.source_runs.map((s) => [s.source, s]));
-    for (const s of ['PanelApp', 'ClinGen', 'GenCC', 'HPO', 'PubTator'])
+    for (const s of ['PanelApp', 'ClinGen', 'GenCC', 'HPO', 'PubTator']) {
       expect([s, bySource[s].status]).toEqual([s, 'completed']);
-    for (const s of ['hgnc', 'clinvar', 'gnomad', 'gtex', 'uniprot', 'ensembl'])
+    }
+    for (const s of ['hgnc', 'clinvar', 'gnomad', 'gtex', 'uniprot', 'ensembl']) {
       expect([s, bySource[s].kind]).toEqual([s, 'annotation']);
+    }
     expect(bySource.hgnc).toMatchObject({ status: 'completed', failed: 0 });
     expect(bySource.hgnc.updated).toBeGreaterThanOrEqual(100);
     const gene = await t.http().get('/api/genes/PKD1').expect(200);

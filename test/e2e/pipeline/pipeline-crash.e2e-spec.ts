@@ -1,15 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { freePort } from '../../../src/database/free-port.js';
 import { TEST_ADMIN_PASSWORD, TEST_JWT_SECRET } from '../../support/app-factory.js';
-import { spawnApp, waitForStatus, type AppProcess } from '../../support/app-process.js';
+import { type AppProcess, spawnApp, waitForStatus } from '../../support/app-process.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 import {
-  PUBTATOR_GENES,
+  type Article,
   pmidsByGene,
+  PUBTATOR_GENES,
+  type PubTatorSymbol,
   searchPages,
   servePubTatorSearch,
-  type Article,
-  type PubTatorSymbol,
 } from '../../support/pubtator-fixture.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { testDb } from '../../support/test-db.js';
@@ -106,7 +107,9 @@ describe('a pipeline run survives its process being killed', () => {
     // A progress check, not a timing one: the bound only keeps a stuck run from hanging the
     // suite, and a miss prints the child's log so the cause is visible.
     const progressed = await eventually(() => searchPages(upstream).length >= 3, 60_000);
-    if (!progressed) throw new Error(`run made no progress:\n${app.output().slice(-8000)}`);
+    if (!progressed) {
+      throw new Error(`run made no progress:\n${app.output().slice(-8000)}`);
+    }
     app.child.kill('SIGKILL');
     await app.exited;
     const before = searchPages(upstream).length;

@@ -1,5 +1,6 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
 import { loadConfig } from '../../../src/config/index.js';
 import { createTestApp } from '../../support/app-factory.js';
 import { createTestDatabase } from '../../support/test-database.js';

@@ -1,17 +1,19 @@
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import WebSocket from 'ws';
+
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 import {
+  type Article,
   PUBTATOR_GENES,
+  type PubTatorSymbol,
   searchPages,
   seedPubTatorGenes,
   servePubTatorSearch,
-  type Article,
-  type PubTatorSymbol,
 } from '../../support/pubtator-fixture.js';
 import { eventually } from '../../support/wait.js';
 
@@ -54,8 +56,12 @@ describe('pipeline runs', () => {
       upstream,
       () => ARTICLES,
       async (page) => {
-        if (holdFrom > 0 && page >= holdFrom) await gate;
-        if (pageDelay > 0) await sleep(pageDelay);
+        if (holdFrom > 0 && page >= holdFrom) {
+          await gate;
+        }
+        if (pageDelay > 0) {
+          await sleep(pageDelay);
+        }
         return false;
       },
     );
@@ -93,8 +99,9 @@ describe('pipeline runs', () => {
       run = await get(id);
       return run.status === status;
     }, timeoutMs);
-    if (!reached)
+    if (!reached) {
       throw new Error(`run ${id} is ${run.status}, not ${status}: ${JSON.stringify(run)}`);
+    }
     return run;
   };
 

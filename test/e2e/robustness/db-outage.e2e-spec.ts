@@ -1,20 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
-import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
-import { TcpProxy } from '../../support/tcp-proxy.js';
-import { testDb } from '../../support/test-db.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 import {
-  PUBTATOR_GENES,
+  type Article,
   pmidsByGene,
+  PUBTATOR_GENES,
+  type PubTatorSymbol,
   searchPages,
   seedPubTatorGenes,
   servePubTatorSearch,
-  type Article,
-  type PubTatorSymbol,
 } from '../../support/pubtator-fixture.js';
+import { TcpProxy } from '../../support/tcp-proxy.js';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { testDb } from '../../support/test-db.js';
 import { eventually } from '../../support/wait.js';
 
 describe('database outage during reads and writes', () => {

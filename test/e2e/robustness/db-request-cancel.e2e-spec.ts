@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Controller, Get, Module } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
+
 import { Public } from '../../../src/auth/decorators/access.decorator.js';
 import { runWithLongStatements } from '../../../src/database/resilient-pool.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';

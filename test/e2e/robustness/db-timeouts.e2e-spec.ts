@@ -1,11 +1,12 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
 import { Public } from '../../../src/auth/decorators/access.decorator.js';
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
-import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { testDb } from '../../support/test-db.js';
 
 /** Test-only routes that run exactly one statement each, with no cache in front. */

@@ -3,8 +3,8 @@ import {
   chmod,
   mkdir,
   mkdtemp,
-  readFile,
   readdir,
+  readFile,
   rm,
   stat,
   symlink,
@@ -12,12 +12,14 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import pg from 'pg';
+
 import { initialisationMarker } from '../../../src/database/embedded-data-dir.js';
 import {
-  startEmbeddedPostgres,
   type EmbeddedPostgresHandle,
   type EmbeddedPostgresOptions,
+  startEmbeddedPostgres,
 } from '../../../src/database/embedded-postgres.js';
 import { freePort } from '../../../src/database/free-port.js';
 import { spawnApp } from '../../support/app-process.js';
@@ -77,7 +79,9 @@ describe('the embedded PostgreSQL data folder and credentials', () => {
     await chmod(root, 0o755);
   });
   afterAll(async () => {
-    for (const handle of running) await handle.stop();
+    for (const handle of running) {
+      await handle.stop();
+    }
     await rm(root, { recursive: true, force: true });
   });
   beforeEach(() => {

@@ -4,8 +4,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { freePort } from '../../../src/database/free-port.js';
-import { spawnApp, waitForStatus, type AppProcess } from '../../support/app-process.js';
+import { type AppProcess, spawnApp, waitForStatus } from '../../support/app-process.js';
 import { eventually } from '../../support/wait.js';
 
 function isAlive(pid: number): boolean {
@@ -19,7 +20,9 @@ function isAlive(pid: number): boolean {
 
 async function postmasterPid(dataDir: string): Promise<number | undefined> {
   const file = join(dataDir, 'postmaster.pid');
-  if (!existsSync(file)) return undefined;
+  if (!existsSync(file)) {
+    return undefined;
+  }
   const pid = Number((await readFile(file, 'utf8')).split('\n')[0]);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
@@ -36,7 +39,9 @@ async function occupy(port: number): Promise<Server> {
       });
       return server;
     } catch (error) {
-      if (attempt >= 100) throw error;
+      if (attempt >= 100) {
+        throw error;
+      }
       await sleep(20);
     }
   }
@@ -58,7 +63,9 @@ describe('the embedded PostgreSQL under supervision', () => {
       await app.exited;
     }
     const pid = pgDir ? await postmasterPid(pgDir) : undefined;
-    if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGINT');
+    if (pid !== undefined && isAlive(pid)) {
+      process.kill(pid, 'SIGINT');
+    }
   });
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });

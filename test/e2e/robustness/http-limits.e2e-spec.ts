@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { ProbeModule } from '../../support/probe.module.js';
 
@@ -164,10 +165,11 @@ describe('bounded requests at the HTTP edge', () => {
       const expected = path.startsWith('/api/auth/')
         ? { status: 413, code: 'PAYLOAD_TOO_LARGE' }
         : { status: 400, code: 'BODY_TOO_COMPLEX' };
-      if (res.status !== expected.status || error?.code !== expected.code)
+      if (res.status !== expected.status || error?.code !== expected.code) {
         failures.push(
           `${method} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`,
         );
+      }
     }
     expect(failures).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 

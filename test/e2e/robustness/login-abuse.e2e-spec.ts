@@ -1,5 +1,5 @@
-import { createTestApp, TEST_ADMIN_PASSWORD, type TestApp } from '../../support/app-factory.js';
 import { elapseLoginBackoff } from '../../factories/auth-state.js';
+import { createTestApp, TEST_ADMIN_PASSWORD, type TestApp } from '../../support/app-factory.js';
 import { createUser, login, loginAdmin } from '../../support/auth.js';
 import { SmtpFixture } from '../../support/smtp-fixture.js';
 import { testDb } from '../../support/test-db.js';
@@ -51,7 +51,9 @@ describe('login abuse', () => {
   it('failed logins from many IPs never lock the admin out nor end its sessions', async () => {
     const session = await loginAdmin(t);
     const statuses: number[] = [];
-    for (let i = 0; i < 8; i++) statuses.push((await attempt('admin', 'wrong-guess')).status);
+    for (let i = 0; i < 8; i++) {
+      statuses.push((await attempt('admin', 'wrong-guess')).status);
+    }
     expect(statuses).not.toContain(423);
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).toEqual([429, 429, 429]);
@@ -80,7 +82,9 @@ describe('login abuse', () => {
       .find((c) => c.startsWith('kgdb_device='));
     expect(device).toMatch(/HttpOnly/);
     expect(device).toMatch(/Path=\/api\/auth\/login/);
-    for (let i = 0; i < 5; i++) await attempt(user.username, 'guess').expect(401);
+    for (let i = 0; i < 5; i++) {
+      await attempt(user.username, 'guess').expect(401);
+    }
     await attempt(user.username, user.password).expect(429);
     const cookie = device!.split(';')[0];
     const fromKnownBrowser = await t
@@ -92,7 +96,9 @@ describe('login abuse', () => {
     expect(fromKnownBrowser.status).toBe(200);
     // Another account's device cookie does not help.
     const other = await createUser(t, adminToken, 'viewer');
-    for (let i = 0; i < 5; i++) await attempt(other.username, 'guess').expect(401);
+    for (let i = 0; i < 5; i++) {
+      await attempt(other.username, 'guess').expect(401);
+    }
     await t
       .http()
       .post('/api/auth/login')
@@ -105,8 +111,12 @@ describe('login abuse', () => {
   it('counts one back-off per account, whether its username or e-mail is typed', async () => {
     const user = await createUser(t, adminToken, 'viewer');
     const email = `${user.username}@example.org`;
-    for (let i = 0; i < 3; i++) await attempt(user.username, 'guess').expect(401);
-    for (let i = 0; i < 2; i++) await attempt(email.toUpperCase(), 'guess').expect(401);
+    for (let i = 0; i < 3; i++) {
+      await attempt(user.username, 'guess').expect(401);
+    }
+    for (let i = 0; i < 2; i++) {
+      await attempt(email.toUpperCase(), 'guess').expect(401);
+    }
     const res = await attempt(user.username, 'guess').expect(429);
     expect(res.body.error.code).toBe('LOGIN_THROTTLED');
   });
@@ -142,7 +152,9 @@ describe('login abuse', () => {
   it('limits one IP across 40 account names', async () => {
     const ip = freshIp();
     const statuses: number[] = [];
-    for (let i = 0; i < 40; i++) statuses.push((await attempt(`name_${i}`, 'x', ip)).status);
+    for (let i = 0; i < 40; i++) {
+      statuses.push((await attempt(`name_${i}`, 'x', ip)).status);
+    }
     expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(30).every((s) => s === 429)).toBe(true);
     // Another IP is unaffected.

@@ -1,5 +1,6 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+
 import { HashMetricsToken1796551610228 } from '../../../migrations/1796551610228-HashMetricsToken.js';
 import { migrations } from '../../../migrations/index.js';
 import { serviceTokenDigest } from '../../../src/auth/service-tokens.js';

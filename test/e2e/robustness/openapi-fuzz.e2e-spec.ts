@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+
+import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 import { testDb } from '../../support/test-db.js';
-import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 
 interface Schema {
   type?: string;
@@ -58,15 +59,33 @@ function validPathValue(name: string): string {
 function invalidValues(schema: Schema | undefined): string[] {
   const s = resolveRef(schema) ?? {};
   const out: string[] = [];
-  if (s.type === 'integer' || s.type === 'number') out.push('abc', '1e999', '-1.5x');
-  if (s.type === 'integer') out.push('1.5');
-  if (s.maximum !== undefined) out.push(String(s.maximum + 1_000_000));
-  if (s.minimum !== undefined) out.push(String(s.minimum - 1));
-  if (s.type === 'boolean') out.push('maybe');
-  if (s.enum) out.push('not-a-valid-choice');
-  if (s.format === 'date-time') out.push('yesterday-ish');
-  if (s.maxLength !== undefined) out.push('y'.repeat(s.maxLength + 1));
-  if (s.type === 'string' && s.maxLength === undefined && !s.enum) out.push('z'.repeat(10_000));
+  if (s.type === 'integer' || s.type === 'number') {
+    out.push('abc', '1e999', '-1.5x');
+  }
+  if (s.type === 'integer') {
+    out.push('1.5');
+  }
+  if (s.maximum !== undefined) {
+    out.push(String(s.maximum + 1_000_000));
+  }
+  if (s.minimum !== undefined) {
+    out.push(String(s.minimum - 1));
+  }
+  if (s.type === 'boolean') {
+    out.push('maybe');
+  }
+  if (s.enum) {
+    out.push('not-a-valid-choice');
+  }
+  if (s.format === 'date-time') {
+    out.push('yesterday-ish');
+  }
+  if (s.maxLength !== undefined) {
+    out.push('y'.repeat(s.maxLength + 1));
+  }
+  if (s.type === 'string' && s.maxLength === undefined && !s.enum) {
+    out.push('z'.repeat(10_000));
+  }
   return out;
 }
 
@@ -83,12 +102,13 @@ function generateCases(): Case[] {
       const base = fill();
       for (const p of pathParams) {
         const bad = [...HOSTILE_PATH_VALUES, ...invalidValues(p.schema).map(encodeURIComponent)];
-        for (const value of bad)
+        for (const value of bad) {
           cases.push({
             label: `path ${p.name}=${value.slice(0, 20)}`,
             method,
             path: fill({ name: p.name, value }),
           });
+        }
       }
       for (const p of params.filter((q) => q.in === 'query')) {
         for (const value of [...invalidValues(p.schema), "' OR 1=1 --", '../../etc/passwd']) {
@@ -99,8 +119,9 @@ function generateCases(): Case[] {
             s?.type === 'string' &&
             !s.enum &&
             s.format === undefined
-          )
+          ) {
             continue;
+          }
           cases.push({
             label: `query ${p.name}=${value.slice(0, 20)}`,
             method,
@@ -167,13 +188,14 @@ function generateCases(): Case[] {
             path: base,
             body: { [prop]: wrong },
           });
-          if (s.type === 'string')
+          if (s.type === 'string') {
             cases.push({
               label: `body ${prop} oversized`,
               method,
               path: base,
               body: { [prop]: 'q'.repeat(100_000) },
             });
+          }
         }
       }
     }
@@ -215,7 +237,9 @@ describe('bad input generated from the OpenAPI document', () => {
 
   async function counts(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
-    for (const table of COUNTED_TABLES) out[table] = await db.count(table);
+    for (const table of COUNTED_TABLES) {
+      out[table] = await db.count(table);
+    }
     return out;
   }
 
@@ -226,10 +250,17 @@ describe('bad input generated from the OpenAPI document', () => {
     const failures: string[] = [];
     for (const c of CASES) {
       let req = t.http()[c.method as 'get'](c.path).set('Authorization', `Bearer ${token}`);
-      if (c.query) req = req.query(c.query);
-      if (c.contentType) req = req.set('Content-Type', c.contentType);
-      if (c.rawBody !== undefined) req = req.send(c.rawBody);
-      else if (c.body !== undefined) req = req.send(c.body as object);
+      if (c.query) {
+        req = req.query(c.query);
+      }
+      if (c.contentType) {
+        req = req.set('Content-Type', c.contentType);
+      }
+      if (c.rawBody !== undefined) {
+        req = req.send(c.rawBody);
+      } else if (c.body !== undefined) {
+        req = req.send(c.body as object);
+      }
       const res = await req;
       const text = JSON.stringify(res.body ?? {});
       const ok =
@@ -238,10 +269,11 @@ describe('bad input generated from the OpenAPI document', () => {
         typeof res.body?.error?.code === 'string' &&
         typeof res.body?.error?.request_id === 'string' &&
         !/node_modules|\n\s+at /.test(text);
-      if (!ok)
+      if (!ok) {
         failures.push(
           `${c.method.toUpperCase()} ${c.path.slice(0, 80)} [${c.label}] → ${res.status} ${text.slice(0, 160)}`,
         );
+      }
     }
     expect(failures).toEqual([]);
     expect(await counts()).toEqual(before);
@@ -251,16 +283,21 @@ describe('bad input generated from the OpenAPI document', () => {
     const failures: string[] = [];
     for (const [rawPath, ops] of Object.entries(spec.paths)) {
       for (const [method, op] of Object.entries(ops)) {
-        if (!op['x-required-role'] || op['x-required-role'] === 'anonymous') continue;
+        if (!op['x-required-role'] || op['x-required-role'] === 'anonymous') {
+          continue;
+        }
         const path = rawPath.replace(/\{(\w+)\}/g, (_, n: string) => validPathValue(n));
         for (const auth of [undefined, 'Bearer not.a.token', `Bearer ${token.slice(0, -4)}AAAA`]) {
           let req = t.http()[method as 'get'](path);
-          if (auth) req = req.set('Authorization', auth);
+          if (auth) {
+            req = req.set('Authorization', auth);
+          }
           const res = await req;
-          if (res.status !== 401)
+          if (res.status !== 401) {
             failures.push(
               `${method} ${path} with ${auth?.slice(0, 12) ?? 'no token'} → ${res.status}`,
             );
+          }
         }
       }
     }

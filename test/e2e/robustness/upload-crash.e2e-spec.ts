@@ -1,6 +1,6 @@
 import { freePort } from '../../../src/database/free-port.js';
 import { TEST_ADMIN_PASSWORD, TEST_JWT_SECRET } from '../../support/app-factory.js';
-import { spawnApp, waitForStatus, type AppProcess } from '../../support/app-process.js';
+import { type AppProcess, spawnApp, waitForStatus } from '../../support/app-process.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { testDb } from '../../support/test-db.js';
 import { eventually } from '../../support/wait.js';

@@ -1,9 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { freePort } from '../../../src/database/free-port.js';
 import { repeated, sheetRow, workbook } from '../../factories/xlsx-files.js';
 import { TEST_ADMIN_PASSWORD, TEST_JWT_SECRET } from '../../support/app-factory.js';
-import { spawnApp, waitForStatus, type AppProcess } from '../../support/app-process.js';
+import { type AppProcess, spawnApp, waitForStatus } from '../../support/app-process.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { testDb } from '../../support/test-db.js';
 
@@ -27,8 +28,11 @@ function probeLiveness(baseUrl: string): { stop(): Promise<ProbeResult> } {
       try {
         const res = await fetch(`${baseUrl}/health/live`, { signal: AbortSignal.timeout(2_000) });
         await res.arrayBuffer();
-        if (res.status === 200) result.answered += 1;
-        else result.failed += 1;
+        if (res.status === 200) {
+          result.answered += 1;
+        } else {
+          result.failed += 1;
+        }
       } catch {
         result.failed += 1;
       }
@@ -95,7 +99,9 @@ describe('upload limits (issue 18, item 3)', () => {
 
   function fileForm(content: Buffer | string, name: string, identifier?: string): FormData {
     const form = new FormData();
-    if (identifier) form.append('identifier', identifier);
+    if (identifier) {
+      form.append('identifier', identifier);
+    }
     form.append('file', new Blob([content]), name);
     return form;
   }
@@ -119,7 +125,9 @@ describe('upload limits (issue 18, item 3)', () => {
        WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'`,
     );
     expect(idle).toEqual([]);
-    if (!checkLog) return;
+    if (!checkLog) {
+      return;
+    }
     const longest = Math.max(
       0,
       ...app
@@ -187,7 +195,9 @@ describe('upload limits (issue 18, item 3)', () => {
   it('refuses a workbook of a million rows, liveness answering', async () => {
     const rows = (function* () {
       yield sheetRow(1, ['symbol', 'panels']);
-      for (let i = 2; i <= 1_000_001; i++) yield sheetRow(i, [`ZQX${i}`, 'Kidney panel']);
+      for (let i = 2; i <= 1_000_001; i++) {
+        yield sheetRow(i, [`ZQX${i}`, 'Kidney panel']);
+      }
     })();
     const file = await workbook({ rows });
     const { status, body, probe } = await uploadWhileProbing(fileForm(file, 'rows.xlsx', 'Lab'));
@@ -201,7 +211,9 @@ describe('upload limits (issue 18, item 3)', () => {
 
   it('refuses a 20 MB CSV of 900,000 rows at the row limit, the pool left healthy', async () => {
     const lines = ['symbol,panels'];
-    for (let i = 0; lines.length < 900_000; i++) lines.push(`ZQX${i},Kidney panel`);
+    for (let i = 0; lines.length < 900_000; i++) {
+      lines.push(`ZQX${i},Kidney panel`);
+    }
     const csv = lines.join('\n');
     expect(csv.length).toBeGreaterThan(19 * 1024 * 1024);
     const { status, body, probe } = await uploadWhileProbing(fileForm(csv, 'big.csv', 'Lab'));

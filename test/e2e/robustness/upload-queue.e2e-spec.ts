@@ -1,9 +1,9 @@
-import { testUploadLimits } from '../../factories/upload-limits.js';
 import {
   MAX_WAITING_PARSES,
   PARALLEL_PARSES,
   parseInWorker,
 } from '../../../src/uploads/upload-parse.runner.js';
+import { testUploadLimits } from '../../factories/upload-limits.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 
@@ -23,7 +23,9 @@ const FILLER_LIMITS = testUploadLimits({
 /** A CSV whose parse keeps a slot busy for a while (100,000 distinct genes). */
 function slowCsv(): Buffer {
   const lines = ['symbol,panels'];
-  for (let i = 0; i < 100_000; i++) lines.push(`ZQX${i},Kidney panel`);
+  for (let i = 0; i < 100_000; i++) {
+    lines.push(`ZQX${i},Kidney panel`);
+  }
   return Buffer.from(lines.join('\n'));
 }
 

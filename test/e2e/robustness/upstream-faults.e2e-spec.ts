@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestApp, type TestApp } from '../../support/app-factory.js';
+
 import {
-  FIXTURE_UPSTREAM_ENV,
   failureRows,
+  FIXTURE_UPSTREAM_ENV,
   insertGenes,
   seedHgncIds,
 } from '../../support/annotation-genes.js';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 import { eventually } from '../../support/wait.js';
@@ -61,7 +62,9 @@ describe('upstream faults during a pipeline run', () => {
       }
       if (symbols.includes('NPHS1')) {
         await sleep(800);
-        if (res.destroyed) return;
+        if (res.destroyed) {
+          return;
+        }
       }
       if (symbols.includes('NPHS2')) {
         res.writeHead(200, { 'content-type': 'application/json' });

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import {
-  SourceProgressBus,
-  type SourceProgress,
-} from '../../../src/sources/upstream/progress.bus.js';
-import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
+
 import { EvidenceWriter } from '../../../src/genes/evidence/evidence-writer.service.js';
+import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
+import {
+  type SourceProgress,
+  SourceProgressBus,
+} from '../../../src/sources/upstream/progress.bus.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
@@ -28,7 +29,9 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
     // The first ClinGen download fails with a 503: the run must retry and succeed.
     upstream.route('GET', '/kb/gene-validity/download', async (_req, res) => {
       clingenCalls += 1;
-      if (holdClingen) await holdClingen;
+      if (holdClingen) {
+        await holdClingen;
+      }
       if (clingenCalls === 1) {
         res.writeHead(503, { 'retry-after': '0' });
         res.end('busy');
@@ -293,8 +296,9 @@ describe('ClinGen and GenCC runs against the fixture server, and the staging que
         .expect(200)
     ).body.data as { original_text: string }[];
     const stillPending = left.map((e) => e.original_text);
-    for (const symbol of ['UMOD1X', 'NOTAGENE1', 'NOTAGENE2'])
+    for (const symbol of ['UMOD1X', 'NOTAGENE1', 'NOTAGENE2']) {
       expect(stillPending).not.toContain(symbol);
+    }
 
     await t
       .http()

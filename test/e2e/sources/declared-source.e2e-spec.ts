@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
 import type { ParseResult } from '../../../src/common/evidence/evidence-record.js';
+import { SourceToolkit } from '../../../src/sources/base/source-toolkit.js';
 import {
   EvidenceSource,
   type SourceRunContext,
 } from '../../../src/sources/base/upstream-source.js';
-import { SourceToolkit } from '../../../src/sources/base/source-toolkit.js';
 import { SOURCE_CLASSES } from '../../../src/sources/catalog/source-catalog.js';
 import type { EvidenceDeclaration } from '../../../src/sources/catalog/source-declaration.types.js';
 import { UPSTREAM_SOURCES } from '../../../src/sources/runner/source-runner.service.js';

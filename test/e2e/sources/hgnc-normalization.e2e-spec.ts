@@ -1,9 +1,9 @@
-import { HgncNormalizer } from '../../../src/sources/normalization/hgnc-normalizer.js';
 import {
   EvidenceWriter,
   type IngestRecord,
 } from '../../../src/genes/evidence/evidence-writer.service.js';
 import { StagingService } from '../../../src/genes/staging/staging.service.js';
+import { HgncNormalizer } from '../../../src/sources/normalization/hgnc-normalizer.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 

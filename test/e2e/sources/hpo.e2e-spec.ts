@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
-import { runSource } from '../../support/sources.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
+import { runSource } from '../../support/sources.js';
 
 const fixture = (path: string) =>
   readFileSync(new URL(`../../fixtures/upstream/${path}`, import.meta.url), 'utf8');

@@ -1,9 +1,9 @@
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
-import { runSource } from '../../support/sources.js';
 import { createTestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 import { servePanelApp } from '../../support/panelapp-fixture.js';
+import { runSource } from '../../support/sources.js';
 
 describe('PanelApp UK and Australia against the fixture server', () => {
   const upstream = new FixtureServer();

@@ -1,19 +1,20 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { UpstreamHttp } from '../../../src/sources/upstream/upstream-http.service.js';
+
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
-import { runSource } from '../../support/sources.js';
+import { UpstreamHttp } from '../../../src/sources/upstream/upstream-http.service.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
-import { ARRIVAL_JITTER_MS, shortestWindowMs } from '../../support/rate.js';
 import {
+  type Article,
+  type PubTatorSymbol,
   searchPages,
   seedPubTatorGenes,
   servePubTatorSearch,
-  type Article,
-  type PubTatorSymbol,
 } from '../../support/pubtator-fixture.js';
+import { ARRIVAL_JITTER_MS, shortestWindowMs } from '../../support/rate.js';
+import { runSource } from '../../support/sources.js';
 
 type Symbol = PubTatorSymbol;
 
@@ -158,8 +159,9 @@ describe('PubTator3 against the fixture server', () => {
     expect(second).toMatchObject({ status: 'completed', failed: 0 });
     expect(searchRequests(from)).toEqual([2, 3, 4, 5]);
     expect(await checkpoint()).toBeUndefined();
-    for (const symbol of ['PKD1', 'PKD2', 'NPHS2', 'UMOD', 'COL4A5'])
+    for (const symbol of ['PKD1', 'PKD2', 'NPHS2', 'UMOD', 'COL4A5']) {
       expect([symbol, (await pubtator(symbol))?.publication_count]).toEqual([symbol, 10]);
+    }
   });
 
   it('shares the NCBI rate limit with ClinVar-style calls', async () => {

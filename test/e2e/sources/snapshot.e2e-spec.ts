@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { snapshotDataDir } from '../../../src/sources/snapshot/snapshot.server.js';
-import { FirstStartIngestion } from '../../../src/pipeline/first-start-ingestion.service.js';
-import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
+
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
+import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
+import { FirstStartIngestion } from '../../../src/pipeline/first-start-ingestion.service.js';
+import { snapshotDataDir } from '../../../src/sources/snapshot/snapshot.server.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 
 describe('offline snapshot ingested on first start', () => {
@@ -62,8 +64,9 @@ describe('offline snapshot ingested on first start', () => {
       expect([symbol, names]).toEqual([symbol, sources]);
     }
     // Non-kidney genes of the snapshot (GenCC, ClinGen and HPO rows filtered out).
-    for (const symbol of ['GJB2', 'MYH7', 'NAT2', 'SKI'])
+    for (const symbol of ['GJB2', 'MYH7', 'NAT2', 'SKI']) {
       await t.http().get(`/api/genes/${symbol}`).expect(404);
+    }
     const perSource = await t.app
       .get<DataSource>(getDataSourceToken())
       .query<{ source_name: string; n: number }[]>(

@@ -1,10 +1,11 @@
-import writeXlsxFile from 'write-excel-file/node';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import writeXlsxFile from 'write-excel-file/node';
+
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
+import { seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
-import { seedGenes } from '../../factories/gene-dataset.js';
 
 interface Evidence {
   source_name: string;
@@ -44,7 +45,9 @@ describe('upload sources: diagnostic panels and literature', () => {
       .http()
       .post(`/api/ingestion/${source}/upload`)
       .set('Authorization', `Bearer ${token}`);
-    for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+    for (const [k, v] of Object.entries(fields)) {
+      req = req.field(k, v);
+    }
     return req.attach('file', Buffer.isBuffer(file) ? file : Buffer.from(file), name);
   };
 

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { CacheService } from '../../../src/cache/cache.service.js';
 import { cacheKey } from '../../../src/cache/cache-key.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
@@ -152,7 +153,9 @@ describe('CacheService on PostgreSQL', () => {
   });
 
   it('clears a namespace and deletes single keys', async () => {
-    for (let i = 0; i < 5; i++) await cache.set({ page: i }, i, 'statistics');
+    for (let i = 0; i < 5; i++) {
+      await cache.set({ page: i }, i, 'statistics');
+    }
     const first = await cache.get({ page: 0 }, 'statistics');
     expect(first).toBe(0);
     expect(await cache.clearNamespace('statistics')).toBe(5);
@@ -182,7 +185,9 @@ describe('CacheService on PostgreSQL', () => {
   });
 
   it('lists namespaces and readable keys, and reports zeros for an empty namespace', async () => {
-    for (let i = 0; i < 3; i++) await cache.set({ symbol: `K${i}` }, i, 'ensembl');
+    for (let i = 0; i < 3; i++) {
+      await cache.set({ symbol: `K${i}` }, i, 'ensembl');
+    }
     expect(await cache.namespaces()).toEqual(
       expect.arrayContaining(['ensembl', 'hgnc', 'default']),
     );

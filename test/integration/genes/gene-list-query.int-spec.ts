@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+
 import {
   EVIDENCE_GROUPS,
   EVIDENCE_TIERS,
@@ -6,9 +7,9 @@ import {
   type EvidenceTier,
 } from '../../../src/genes/evidence-tiers.js';
 import {
-  GenesRepository,
   excludesUnscored,
   type GeneFilter,
+  GenesRepository,
   type SortField,
   type SortKey,
 } from '../../../src/genes/genes.repository.js';
@@ -37,18 +38,37 @@ function matches(g: ModelGene, f: GeneFilter, skipTier = false): boolean {
     const contains = [g.symbol, g.hgncId, g.tier, g.group].some((v) =>
       v.toLowerCase().includes(needle),
     );
-    if (!contains && !g.names.some((n) => n.toUpperCase() === f.search!.toUpperCase()))
+    if (!contains && !g.names.some((n) => n.toUpperCase() === f.search!.toUpperCase())) {
       return false;
+    }
   }
-  if (f.minScore !== undefined && g.score < f.minScore) return false;
-  if (f.maxScore !== undefined && g.score > f.maxScore) return false;
-  if (f.minCount !== undefined && g.count < f.minCount) return false;
-  if (f.maxCount !== undefined && g.count > f.maxCount) return false;
-  if (f.source && !g.sources.includes(f.source)) return false;
-  if (!skipTier && f.tiers?.length && !f.tiers.includes(g.tier)) return false;
-  if (f.group && g.group !== f.group) return false;
-  if (f.hideZeroScores && g.score <= 0) return false;
-  if (f.ids?.length && !f.ids.includes(g.id)) return false;
+  if (f.minScore !== undefined && g.score < f.minScore) {
+    return false;
+  }
+  if (f.maxScore !== undefined && g.score > f.maxScore) {
+    return false;
+  }
+  if (f.minCount !== undefined && g.count < f.minCount) {
+    return false;
+  }
+  if (f.maxCount !== undefined && g.count > f.maxCount) {
+    return false;
+  }
+  if (f.source && !g.sources.includes(f.source)) {
+    return false;
+  }
+  if (!skipTier && f.tiers?.length && !f.tiers.includes(g.tier)) {
+    return false;
+  }
+  if (f.group && g.group !== f.group) {
+    return false;
+  }
+  if (f.hideZeroScores && g.score <= 0) {
+    return false;
+  }
+  if (f.ids?.length && !f.ids.includes(g.id)) {
+    return false;
+  }
   return true;
 }
 
@@ -81,7 +101,9 @@ function modelPage(genes: ModelGene[], f: GeneFilter, sort: SortKey[], limit: nu
   const compare = (a: ModelGene, b: ModelGene): number => {
     for (const key of sort) {
       const [x, y] = [sortValue(a, key.field), sortValue(b, key.field)];
-      if (x !== y) return (x < y ? -1 : 1) * (key.descending ? -1 : 1);
+      if (x !== y) {
+        return (x < y ? -1 : 1) * (key.descending ? -1 : 1);
+      }
     }
     return a.id - b.id;
   };
@@ -94,8 +116,9 @@ function modelPage(genes: ModelGene[], f: GeneFilter, sort: SortKey[], limit: nu
 
 function modelTiers(genes: ModelGene[], f: GeneFilter): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const g of genes.filter((x) => matches(x, f, true)))
+  for (const g of genes.filter((x) => matches(x, f, true))) {
     counts[g.tier] = (counts[g.tier] ?? 0) + 1;
+  }
   return counts;
 }
 

@@ -1,4 +1,5 @@
 import pg from 'pg';
+
 import { SYSTEM_LOG_SINK } from '../../../src/logging/logging.module.js';
 import type { SystemLogSink } from '../../../src/logging/system-log.sink.js';
 import { createTestApp } from '../../support/app-factory.js';
@@ -50,8 +51,9 @@ describe('system_logs writer', () => {
       imports: [ProbeModule],
       env: { LOG_DB_FLUSH_MS: '600000', LOG_DB_BATCH_SIZE: '1000' },
     });
-    for (let i = 0; i < 5; i++)
+    for (let i = 0; i < 5; i++) {
       await t.http().get('/health/live').set('X-Request-ID', `shutdown-${i}`);
+    }
     await t
       .http()
       .post('/__probe/log')

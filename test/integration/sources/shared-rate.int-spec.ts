@@ -20,7 +20,9 @@ describe('a domain rate limit shared by every instance', () => {
     );
   });
   afterAll(async () => {
-    for (const app of apps) await app.close();
+    for (const app of apps) {
+      await app.close();
+    }
     await upstream.stop();
   });
 

@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UpstreamHttp } from '../../../src/sources/upstream/upstream-http.service.js';
+
+import { runWithContext } from '../../../src/common/request-context.js';
 import {
   UpstreamPayloadError,
   UpstreamUnavailableError,
 } from '../../../src/sources/upstream/upstream.errors.js';
-import { runWithContext } from '../../../src/common/request-context.js';
+import { UpstreamHttp } from '../../../src/sources/upstream/upstream-http.service.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { FixtureServer } from '../../support/fixture-server.js';
 import { ARRIVAL_JITTER_MS, shortestWindowMs } from '../../support/rate.js';
@@ -133,7 +134,9 @@ describe('UpstreamHttp against a fixture server', () => {
     upstream.route('GET', path, async (_q, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       for (const [i, chunk] of chunks.entries()) {
-        if (i === stallAfter) return; // never ends
+        if (i === stallAfter) {
+          return;
+        } // never ends
         res.write(chunk);
         await sleep(everyMs);
       }
@@ -141,7 +144,9 @@ describe('UpstreamHttp against a fixture server', () => {
     });
   const collect = async (body: AsyncIterable<Uint8Array>) => {
     const parts: Buffer[] = [];
-    for await (const chunk of body) parts.push(Buffer.from(chunk));
+    for await (const chunk of body) {
+      parts.push(Buffer.from(chunk));
+    }
     return Buffer.concat(parts).toString('utf8');
   };
 
@@ -216,7 +221,9 @@ describe('UpstreamHttp circuit breaker and shared domain rate', () => {
     });
     const call = () =>
       http.json({ url: `${upstream.baseUrl}/api`, source: 'GenCC', namespace: 'gencc', ttl: 0 });
-    for (let i = 0; i < 3; i++) await expect(call()).rejects.toThrow(/502/);
+    for (let i = 0; i < 3; i++) {
+      await expect(call()).rejects.toThrow(/502/);
+    }
     const before = upstream.requests.length;
     await expect(call()).rejects.toThrow(/circuit .* is open/);
     expect(upstream.requests.length).toBe(before);

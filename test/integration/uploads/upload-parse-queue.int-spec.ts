@@ -1,13 +1,14 @@
 // Integration tier: the parse runs in a worker thread loaded from dist/, so it needs the build.
 import { HttpStatus } from '@nestjs/common';
-import { testUploadLimits } from '../../factories/upload-limits.js';
+
 import type { ParseRequest } from '../../../src/uploads/parse-upload.js';
+import { UploadsBusyError } from '../../../src/uploads/upload.errors.js';
 import {
   MAX_WAITING_PARSES,
   PARALLEL_PARSES,
   parseInWorker,
 } from '../../../src/uploads/upload-parse.runner.js';
-import { UploadsBusyError } from '../../../src/uploads/upload.errors.js';
+import { testUploadLimits } from '../../factories/upload-limits.js';
 
 const LIMITS = testUploadLimits();
 

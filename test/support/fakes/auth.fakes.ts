@@ -1,4 +1,3 @@
-import type { Transaction } from '../../../src/database/transaction.js';
 import { WeakPasswordError } from '../../../src/auth/auth.errors.js';
 import type { UserEntity } from '../../../src/auth/entities/user.entity.js';
 import type { PasswordsService } from '../../../src/auth/passwords.service.js';
@@ -9,6 +8,7 @@ import type {
   UserFilter,
   UsersRepository,
 } from '../../../src/auth/users.repository.js';
+import type { Transaction } from '../../../src/database/transaction.js';
 
 /**
  * Hand-written stand-ins for the auth module's repository and its process-crossing
@@ -70,7 +70,9 @@ export class FakeUsersRepository implements UsersPort {
   private lockDepth = 0;
 
   constructor(users: UserEntity[] = []) {
-    for (const u of users) this.rows.set(u.id, u);
+    for (const u of users) {
+      this.rows.set(u.id, u);
+    }
   }
 
   asRepository(): UsersRepository {
@@ -87,7 +89,9 @@ export class FakeUsersRepository implements UsersPort {
   }
 
   private note(call: string): void {
-    if (this.lockDepth > 0) this.lockedCalls.push(call);
+    if (this.lockDepth > 0) {
+      this.lockedCalls.push(call);
+    }
   }
 
   findById(id: number): Promise<UserEntity | null> {
@@ -119,7 +123,9 @@ export class FakeUsersRepository implements UsersPort {
   private takeFailure(): void {
     const failure = this.failNextWrite;
     this.failNextWrite = undefined;
-    if (failure) throw failure;
+    if (failure) {
+      throw failure;
+    }
   }
 
   insert(user: NewUser): Promise<UserEntity> {
@@ -133,7 +139,9 @@ export class FakeUsersRepository implements UsersPort {
     this.note('update');
     this.takeFailure();
     const user = this.rows.get(id);
-    if (user) this.rows.set(id, { ...user, ...changes });
+    if (user) {
+      this.rows.set(id, { ...user, ...changes });
+    }
     return Promise.resolve();
   }
 
@@ -160,7 +168,9 @@ export class FakeUsersRepository implements UsersPort {
 
   setPassword(id: number, passwordHash: string): Promise<void> {
     const user = this.rows.get(id);
-    if (user) this.rows.set(id, { ...user, passwordHash });
+    if (user) {
+      this.rows.set(id, { ...user, passwordHash });
+    }
     return Promise.resolve();
   }
 
@@ -168,7 +178,9 @@ export class FakeUsersRepository implements UsersPort {
   raceLost = false;
 
   async insertIfAbsent(user: NewUser): Promise<UserEntity | null> {
-    if (this.raceLost) return null;
+    if (this.raceLost) {
+      return null;
+    }
     return this.insert(user);
   }
 
@@ -195,7 +207,9 @@ export class FakePasswords implements PasswordsPort {
 
   assertStrong(password: string, personal: (string | null | undefined)[] = []): void {
     this.checked.push({ password, personal });
-    if (this.weak.has(password)) throw new WeakPasswordError(['too weak for the test policy']);
+    if (this.weak.has(password)) {
+      throw new WeakPasswordError(['too weak for the test policy']);
+    }
   }
 
   generate(): string {

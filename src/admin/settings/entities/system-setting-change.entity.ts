@@ -7,6 +7,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
 } from 'typeorm';
+
 import { SystemSettingEntity } from './system-setting.entity.js';
 
 /** Audit of one setting change; values of sensitive settings are stored masked. */

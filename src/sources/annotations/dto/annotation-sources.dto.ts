@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
+
 import { toBoolean } from '../../../common/dto/query-transforms.js';
 import type { AnnotationRunResult } from '../../runner/annotation-run.js';
 
