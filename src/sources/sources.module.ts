@@ -14,6 +14,7 @@ import { SourceRunner, UPSTREAM_SOURCES } from './runner/source-runner.service.j
 import { SnapshotServer } from './snapshot/snapshot.server.js';
 import { SourceProgressBus } from './upstream/progress.bus.js';
 import { UpstreamHttp } from './upstream/upstream-http.service.js';
+import { UpstreamRateSlotsRepository } from './upstream/upstream-rate-slots.repository.js';
 
 // The sources' public surface beyond SourceRunner (docs/architecture.md).
 export { UPLOAD_SOURCES, uploadSource } from './catalog/upload-sources.js';
@@ -32,6 +33,7 @@ export { type SourceProgress, SourceProgressBus } from './upstream/progress.bus.
   controllers: [AnnotationSourcesController],
   providers: [
     UpstreamHttp,
+    UpstreamRateSlotsRepository,
     SourceProgressBus,
     SnapshotServer,
     SourceCheckpoints,
