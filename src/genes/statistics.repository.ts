@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
 import type { EvidenceTier } from './evidence-tiers.js';
+import type { RegistryRow } from './registry/source-registry.repository.js';
 
 export interface StatsFilter {
   hideZeroScores: boolean;
@@ -134,19 +135,11 @@ export class StatisticsRepository {
 
   async dataSources() {
     return this.dataSource.query<
-      {
-        name: string;
-        display_name: string;
-        description: string;
-        category: string;
-        scoring: string | null;
-        status: string;
-        url: string | null;
-        documentation_url: string | null;
+      (Omit<RegistryRow, 'created_at' | 'updated_at'> & {
         gene_count: number;
         evidence_count: number;
         last_updated: Date | null;
-      }[]
+      })[]
     >(
       `SELECT d.name, d.display_name, d.description, d.category, d.scoring, d.status, d.url, d.documentation_url,
               count(DISTINCT e.gene_id) FILTER (WHERE coalesce(s.percentage_score, 0) > 0)::int AS gene_count,

@@ -315,26 +315,18 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
       return;
     }
     execution.lastProgress.set(progress.source, { at: now, phase: progress.phase });
+    const { phase, processed, total, added, updated, failed } = progress;
+    const counters = { phase, processed, total, added, updated, failed };
     this.publish(execution, {
       type: 'progress',
       source: progress.source,
-      phase: progress.phase,
-      processed: progress.processed,
-      total: progress.total,
-      added: progress.added,
-      updated: progress.updated,
-      failed: progress.failed,
+      ...counters,
       current: progress.current,
       eta_ms: progress.etaMs,
     });
     this.repository
       .updateSource(execution.run.id, progress.source, {
-        phase: progress.phase,
-        processed: progress.processed,
-        total: progress.total,
-        added: progress.added,
-        updated: progress.updated,
-        failed: progress.failed,
+        ...counters,
         whileRunning: true,
       })
       .catch((error: unknown) =>

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 
-import { ConflictError, DomainError } from '../../common/errors/index.js';
+import { ConflictError, DomainError, NotFoundError } from '../../common/errors/index.js';
 import { runWithContext } from '../../common/request-context.js';
 import { AnnotationSource } from '../annotations/annotation-source.js';
 import { EvidenceSource, type UpstreamSource } from '../base/upstream-source.js';
@@ -75,6 +75,12 @@ export class SourceRunner {
         s.name.toLowerCase() === name.toLowerCase() &&
         (kind === undefined || s.declaration.kind === kind),
     );
+    if (!found && kind === 'annotation') {
+      // The annotation endpoints answer a plain 404 NOT_FOUND, as they always have.
+      throw new NotFoundError(
+        `No annotation source ${name}; available: ${this.names(kind).join(', ')}`,
+      );
+    }
     if (!found) {
       throw new UnknownSourceError(
         `No ${kind ? `${kind} ` : ''}source ${name}; available: ${this.names(kind).join(', ')}`,
