@@ -1,65 +1,71 @@
-import { readdir, readFile } from 'node:fs/promises';
-
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 
 import { runInBackground } from '../common/background.js';
 import { AppConfig } from '../config/index.js';
 import { GenesService } from '../genes/genes.service.js';
-import { SourceRunner } from '../sources/runner/source-runner.service.js';
-import { snapshotDataDir, UPLOAD_SOURCES } from '../sources/sources.module.js';
-import { UploadsService } from '../uploads/uploads.service.js';
+import { ACTIVE_STATUSES } from './pipeline.repository.js';
+import { PipelineService } from './pipeline.service.js';
+import { RunWaiter } from './run-waiter.service.js';
 
 /**
- * On a fresh database in snapshot mode, ingests the offline snapshot once, in the
- * background, so `npm start` serves scored genes without a manual step: every evidence
- * source through its real client in declared run order (sources with HGNC ids first, so
- * symbol-only sources find their genes), then each upload source's snapshot folder through
- * the upload path, then every annotation source in run order (HGNC first; genes the
- * snapshot lacks are recorded as failures).
+ * In snapshot mode, ingests the offline snapshot on first start, so `npm start` serves
+ * scored, annotated genes without a manual step. The ingestion is an ordinary pipeline run
+ * (kind `initial`: every evidence source, the upload sources' snapshot files, every
+ * annotation source), so it is visible, pausable and durable: a start interrupted at any
+ * point is taken up again by the next start (the pipeline's sweep resumes it where it
+ * stopped), and a first start that ended without completing is run again, until one
+ * has completed. A database that already held evidence before first-start runs existed
+ * is left as it is.
  */
 @Injectable()
-export class FirstStartIngestion implements OnApplicationBootstrap {
+export class FirstStartIngestion implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FirstStartIngestion.name);
+  /** Resolves when this start's first-start run (new or taken up) has ended. */
   done?: Promise<void>;
+  private stopping = false;
 
   constructor(
     private readonly config: AppConfig,
     private readonly genes: GenesService,
-    private readonly runner: SourceRunner,
-    private readonly uploads: UploadsService,
+    private readonly pipeline: PipelineService,
+    private readonly waiter: RunWaiter,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.sources.ingestSnapshotOnStart) {
       return;
     }
-    if (await this.genes.hasEvidence()) {
+    const runs = await this.pipeline.initialRuns();
+    if (runs.some((r) => r.status === 'completed')) {
       return;
     }
-    this.logger.log('empty database: ingesting the offline snapshot in the background');
+    const active = runs.find((r) => ACTIVE_STATUSES.includes(r.status));
+    let runId: string;
+    if (active) {
+      runId = active.id;
+      this.logger.log({ run_id: runId }, 'first-start ingestion not finished: taken up again');
+    } else {
+      if (runs.length === 0 && (await this.genes.hasEvidence())) {
+        return;
+      }
+      runId = (await this.pipeline.startInitial()).id;
+      this.logger.log({ run_id: runId }, 'ingesting the offline snapshot as a pipeline run');
+    }
     let finish: () => void = () => undefined;
     this.done = new Promise<void>((resolve) => (finish = resolve));
-    runInBackground(this.logger, 'snapshot ingestion', async () => {
+    runInBackground(this.logger, 'first-start ingestion', async () => {
       try {
-        for (const name of this.runner.names('evidence')) {
-          const result = await this.runner.run(name);
-          if (result.kind !== 'evidence') {
-            continue;
-          }
-          this.logger.log(
-            { source: name, status: result.status, genes: result.genes, staged: result.staged },
-            `snapshot ${name}: ${result.status}`,
-          );
-        }
-        for (const upload of UPLOAD_SOURCES) {
-          await this.upload(upload.name, upload.snapshotFolder);
-        }
-        for (const name of this.runner.names('annotation')) {
-          const result = await this.runner.runAnnotation(name);
-          this.logger.log(
-            { source: name, status: result.status, updated: result.updated, failed: result.failed },
-            `snapshot annotation ${name}: ${result.status}`,
-          );
+        const run = await this.waiter.waitFor(runId, Number.POSITIVE_INFINITY);
+        this.logger.log({ run_id: runId, status: run.status }, 'first-start ingestion ended');
+      } catch (error) {
+        // Shutting down mid-run: the run itself is durable and the next start takes it up.
+        if (!this.stopping) {
+          throw error;
         }
       } finally {
         finish();
@@ -67,20 +73,7 @@ export class FirstStartIngestion implements OnApplicationBootstrap {
     });
   }
 
-  private async upload(source: string, folder: string): Promise<void> {
-    const dir = `${snapshotDataDir()}uploads/${folder}/`;
-    for (const name of (await readdir(dir)).filter((f) => f.endsWith('.json')).sort()) {
-      const buffer = await readFile(dir + name);
-      const result = await this.uploads.upload(
-        source,
-        { originalname: name, mimetype: 'application/json', size: buffer.length, buffer },
-        { mode: 'merge' },
-        null,
-      );
-      this.logger.log(
-        { source, identifier: result.identifier, genes: result.genes, staged: result.staged },
-        `snapshot ${source}: ${name}`,
-      );
-    }
+  onApplicationShutdown(): void {
+    this.stopping = true;
   }
 }

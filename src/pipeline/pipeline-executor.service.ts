@@ -13,7 +13,12 @@ import { runWithContext } from '../common/request-context.js';
 import { AppConfig } from '../config/index.js';
 import { ScoreRefresher } from '../genes/scoring/score-refresher.service.js';
 import { SourceRunner, type SourceRunResult } from '../sources/runner/source-runner.service.js';
-import { type SourceProgress, SourceProgressBus } from '../sources/sources.module.js';
+import {
+  type SourceProgress,
+  SourceProgressBus,
+  UPLOAD_SOURCES,
+} from '../sources/sources.module.js';
+import { UploadsService } from '../uploads/uploads.service.js';
 import {
   PipelineRepository,
   type RunRow,
@@ -61,6 +66,7 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
     private readonly repository: PipelineRepository,
     private readonly events: PipelineEvents,
     private readonly runner: SourceRunner,
+    private readonly uploads: UploadsService,
     private readonly scores: ScoreRefresher,
     private readonly cache: CacheService,
     private readonly progressBus: SourceProgressBus,
@@ -82,6 +88,11 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
 
   evidenceSources(): string[] {
     return this.runner.names('evidence');
+  }
+
+  /** The upload sources, whose snapshot files a first-start run stores. */
+  uploadSources(): string[] {
+    return UPLOAD_SOURCES.map((d) => d.name);
   }
 
   /** Takes the run up if it is runnable and nobody else holds it; resolves when it stops. */
@@ -168,9 +179,16 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
     );
     const evidence = pending.filter((s) => s.kind === 'evidence');
     const annotation = pending.filter((s) => s.kind === 'annotation');
-    if (evidence.length > 0) {
+    const uploads = pending.filter((s) => s.kind === 'upload');
+    if (evidence.length > 0 || uploads.length > 0) {
       await this.stage(execution, 'evidence');
       await this.runInOrder(execution, evidence);
+      // Upload sources' snapshot files (a first-start run), after the sources that
+      // create genes from HGNC ids, so their symbols find those genes.
+      for (const s of uploads) {
+        await this.runUpload(execution, s);
+        this.checkStop(execution);
+      }
       // Each evidence run marked the scores dirty once; annotations read them next.
       await this.stage(execution, 'scores');
       await this.scores.settled();
@@ -213,6 +231,27 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
   private checkStop(execution: Execution): void {
     if (execution.reason) {
       throw new StopRequested(execution.reason);
+    }
+  }
+
+  private async runUpload(execution: Execution, s: RunSourceRow): Promise<void> {
+    await this.startSource(execution, s);
+    try {
+      const load = await this.uploads.loadSnapshot(s.source);
+      await this.endSource(execution, s, {
+        status: 'completed',
+        added: load.added,
+        updated: load.updated,
+        result: { ...load },
+      });
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        throw error;
+      }
+      await this.endSource(execution, s, {
+        status: 'failed',
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 

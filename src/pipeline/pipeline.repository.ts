@@ -7,7 +7,17 @@ import { withAdvisoryLock } from '../database/advisory-lock.js';
 export type RunStatus =
   'queued' | 'running' | 'paused' | 'cancelling' | 'cancelled' | 'completed' | 'failed';
 
-export type RunKind = 'update' | 'source' | 'update-missing' | 'update-failed' | 'update-new';
+export type RunKind =
+  | 'update'
+  | 'source'
+  | 'update-missing'
+  | 'update-failed'
+  | 'update-new'
+  /** The first start's ingestion of the offline snapshot, every source and the upload files. */
+  | 'initial';
+
+/** What a run's source is: an upstream source of either kind, or an upload source's files. */
+export type RunSourceKind = 'evidence' | 'annotation' | 'upload';
 
 /** Statuses of a run that still holds its sources. */
 export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused', 'cancelling'];
@@ -37,7 +47,7 @@ export interface RunRow {
 export interface RunSourceRow {
   run_id: string;
   source: string;
-  kind: 'evidence' | 'annotation';
+  kind: RunSourceKind;
   status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
   phase: string | null;
   processed: number;
@@ -75,7 +85,7 @@ export class PipelineRepository {
   async create(run: {
     id: string;
     kind: RunKind;
-    sources: { name: string; kind: 'evidence' | 'annotation' }[];
+    sources: { name: string; kind: RunSourceKind }[];
     geneIds: number[] | null;
     options: Record<string, unknown>;
     requestedBy: { id: number | null; name: string };
@@ -367,13 +377,20 @@ export class PipelineRepository {
    * annotation source's start), whether that run completed or failed; null if none did.
    * A gene created after this may have been missed by it.
    */
+  /** The first-start runs, newest first: their ids and statuses. */
+  initialRuns(): Promise<{ id: string; status: RunStatus }[]> {
+    return this.dataSource.query(
+      `SELECT id, status FROM pipeline_runs WHERE kind = 'initial' ORDER BY created_at DESC`,
+    );
+  }
+
   async lastAnnotationPassStart(): Promise<Date | null> {
     const [row] = await this.dataSource.query<{ since: Date | null }[]>(
       `SELECT min(s.started_at) AS since
        FROM pipeline_run_sources s
        WHERE s.kind = 'annotation' AND s.run_id = (
          SELECT r.id FROM pipeline_runs r
-         WHERE r.kind = 'update' AND r.status IN ('completed', 'failed')
+         WHERE r.kind IN ('update', 'initial') AND r.status IN ('completed', 'failed')
            AND EXISTS (SELECT 1 FROM pipeline_run_sources x
                        WHERE x.run_id = r.id AND x.kind = 'annotation' AND x.started_at IS NOT NULL)
          ORDER BY r.finished_at DESC LIMIT 1)`,

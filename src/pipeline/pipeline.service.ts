@@ -22,7 +22,9 @@ import {
   PipelineRepository,
   type RunKind,
   type RunRow,
+  type RunSourceKind,
   type RunSourceRow,
+  type RunStatus,
   SourceBusyError,
 } from './pipeline.repository.js';
 import { PipelineEvents } from './pipeline-events.service.js';
@@ -143,11 +145,8 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
         });
       }
     }
-    const id = randomUUID();
-    let run: RunRow;
-    try {
-      run = await this.repository.create({
-        id,
+    return this.launch(
+      {
         kind: request.kind,
         sources,
         geneIds,
@@ -160,7 +159,57 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
                 ? 'failed'
                 : 'all',
         },
-        requestedBy: { id: user?.id ?? null, name: user?.username ?? 'scheduler' },
+      },
+      user,
+    );
+  }
+
+  /**
+   * Queues the first start's ingestion of the offline snapshot as an ordinary run: every
+   * evidence source, then the upload sources' snapshot files, then every annotation
+   * source. Durable like any run: an interrupted one is taken up again at the next start.
+   */
+  startInitial(): Promise<RunView> {
+    return this.launch(
+      {
+        kind: 'initial',
+        sources: [
+          ...this.executor.evidenceSources().map((name) => ({ name, kind: 'evidence' as const })),
+          ...this.executor.uploadSources().map((name) => ({ name, kind: 'upload' as const })),
+          ...this.executor
+            .annotationSources()
+            .map((name) => ({ name, kind: 'annotation' as const })),
+        ],
+        geneIds: null,
+        options: { force: false, scope: 'all' },
+      },
+      null,
+      'first start',
+    );
+  }
+
+  /** The first-start runs, newest first. */
+  initialRuns(): Promise<{ id: string; status: RunStatus }[]> {
+    return this.repository.initialRuns();
+  }
+
+  private async launch(
+    run: {
+      kind: RunKind;
+      sources: { name: string; kind: RunSourceKind }[];
+      geneIds: number[] | null;
+      options: Record<string, unknown>;
+    },
+    user: AuthenticatedUser | null,
+    requester = 'scheduler',
+  ): Promise<RunView> {
+    const id = randomUUID();
+    let created: RunRow;
+    try {
+      created = await this.repository.create({
+        id,
+        ...run,
+        requestedBy: { id: user?.id ?? null, name: user?.username ?? requester },
       });
     } catch (error) {
       if (error instanceof SourceBusyError) {
@@ -175,7 +224,7 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
       throw error;
     }
     this.logger.log(
-      { run_id: id, kind: request.kind, sources: run.sources },
+      { run_id: id, kind: run.kind, sources: created.sources },
       'pipeline run queued',
     );
     this.events.publish({ type: 'status', run_id: id, seq: 0, status: 'queued', stage: null });

@@ -76,7 +76,11 @@ export class UploadsRepository {
   }
 
   /** The first active upload of the same bytes to `source`, if any. */
-  async sameContent(tx: Transaction, source: string, hash: string): Promise<number | null> {
+  async sameContent(
+    tx: Transaction | undefined,
+    source: string,
+    hash: string,
+  ): Promise<number | null> {
     const manager = managerOf(tx, this.dataSource.manager);
     const [row] = await manager.query<{ id: number }[]>(
       `SELECT id FROM evidence_uploads WHERE source_name = $1 AND file_hash = $2 AND status = 'completed'

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+
 import { Injectable, Logger } from '@nestjs/common';
 
 import type { AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
@@ -15,7 +18,7 @@ import {
   type IngestResult,
 } from '../genes/evidence/evidence-writer.service.js';
 import { ScoreRefresher } from '../genes/scoring/score-refresher.service.js';
-import { HgncNormalizer, uploadSource } from '../sources/sources.module.js';
+import { HgncNormalizer, snapshotDataDir, uploadSource } from '../sources/sources.module.js';
 import type { ParsedUpload } from './parse-upload.js';
 import {
   UnknownUploadSourceError,
@@ -58,6 +61,15 @@ export interface UploadOutcome extends IngestResult {
   replaced: { genes_updated: number; genes_removed: number } | null;
   /** An earlier, still active upload of the same bytes to this source. */
   same_content_as: number | null;
+}
+
+/** What a snapshot load stored: files seen, files already uploaded, and the evidence counts. */
+export interface SnapshotLoad {
+  files: number;
+  skipped: number;
+  added: number;
+  updated: number;
+  staged: number;
 }
 
 /** Records per evidence write: each INSERT of the upload's transaction stays bounded. */
@@ -111,6 +123,38 @@ export class UploadsService {
       );
     }
     return spec;
+  }
+
+  /**
+   * Stores an upload source's files from the offline snapshot (one per provider or
+   * publication) through the upload path, as the app's own uploads. A file whose bytes are
+   * already an active upload is skipped, so a first start taken up again after an
+   * interruption does not store it twice.
+   */
+  async loadSnapshot(sourceName: string): Promise<SnapshotLoad> {
+    const spec = this.spec(sourceName);
+    const dir = `${snapshotDataDir()}uploads/${uploadSource(spec.name).snapshotFolder}/`;
+    const load: SnapshotLoad = { files: 0, skipped: 0, added: 0, updated: 0, staged: 0 };
+    for (const name of (await readdir(dir)).filter((f) => f.endsWith('.json')).sort()) {
+      const buffer = await readFile(dir + name);
+      const hash = createHash('sha256').update(buffer).digest('hex');
+      load.files += 1;
+      if ((await this.repository.sameContent(undefined, spec.name, hash)) !== null) {
+        load.skipped += 1;
+        continue;
+      }
+      const stored = await this.upload(
+        spec.name,
+        { originalname: name, mimetype: 'application/json', size: buffer.length, buffer },
+        { mode: 'merge' },
+        null,
+      );
+      load.added += stored.added;
+      load.updated += stored.updated;
+      load.staged += stored.staged;
+    }
+    this.logger.log({ source: spec.name, ...load }, 'snapshot uploads stored');
+    return load;
   }
 
   async upload(

@@ -44,7 +44,7 @@ export const upstreamVariables = group({
     }),
     SNAPSHOT_INGEST_ON_START: bool({
       defaultLabel: '`true` (not under `NODE_ENV=test`)',
-      doc: 'in snapshot mode, ingest the snapshot once when there is no evidence yet',
+      doc: 'in snapshot mode, run the first-start ingestion (a pipeline run of kind initial) until one has completed',
     }),
   },
 });

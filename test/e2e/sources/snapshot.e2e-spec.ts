@@ -214,7 +214,37 @@ describe('offline snapshot ingested on first start', () => {
     expect(status.mpo_mgi).toMatchObject({ genes_annotated: 6, no_data: 1, failed: 99 });
   });
 
-  it('does not ingest again once there is evidence', async () => {
+  it('ran as an ordinary pipeline run, every source completed', async () => {
+    const runs = await t.app
+      .get<DataSource>(getDataSourceToken())
+      .query<{ status: string; sources: string[] }[]>(
+        `SELECT status, sources FROM pipeline_runs WHERE kind = 'initial'`,
+      );
+    expect(runs).toHaveLength(1);
+    expect(runs[0].status).toBe('completed');
+    expect([...runs[0].sources].sort()).toEqual(
+      [
+        'ClinGen',
+        'DiagnosticPanels',
+        'GenCC',
+        'HPO',
+        'Literature',
+        'PanelApp',
+        'PubTator',
+        'clinvar',
+        'ensembl',
+        'gnomad',
+        'gtex',
+        'hgnc',
+        'hpo_phenotypes',
+        'mpo_mgi',
+        'string_ppi',
+        'uniprot',
+      ].sort(),
+    );
+  });
+
+  it('does not ingest again once a first start has completed', async () => {
     const second = await createTestApp({
       databaseUrl: t.database!.url,
       env: { SNAPSHOT_INGEST_ON_START: 'true' },
