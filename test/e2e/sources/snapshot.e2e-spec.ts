@@ -7,6 +7,7 @@ import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.servi
 import { FirstStartIngestion } from '../../../src/pipeline/first-start-ingestion.service.js';
 import { snapshotDataDir } from '../../../src/sources/snapshot/snapshot.server.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
+import { loginAdmin } from '../../support/auth.js';
 
 describe('offline snapshot ingested on first start', () => {
   let t: TestApp;
@@ -242,6 +243,16 @@ describe('offline snapshot ingested on first start', () => {
         'uniprot',
       ].sort(),
     );
+  });
+
+  it('counts as the last full update: update-new finds no genes added since', async () => {
+    const admin = (await loginAdmin(t)).accessToken;
+    const res = await t
+      .http()
+      .post('/api/annotations/pipeline/update-new')
+      .set('Authorization', `Bearer ${admin}`)
+      .expect(409);
+    expect(res.body.error.code).toBe('INVALID_STATE');
   });
 
   it('does not ingest again once a first start has completed', async () => {
