@@ -354,7 +354,13 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
       return;
     }
     execution.lastProgress.set(progress.source, { at: now, phase: progress.phase });
-    const { phase, processed, total, added, updated, failed } = progress;
+    const { processed, total, added, updated, failed } = progress;
+    // A source stopped for a pause (or this instance's shutdown) is paused, not cancelled:
+    // the run takes it up again.
+    const phase =
+      progress.phase === 'cancelled' && execution.reason !== null && execution.reason !== 'cancel'
+        ? 'paused'
+        : progress.phase;
     const counters = { phase, processed, total, added, updated, failed };
     this.publish(execution, {
       type: 'progress',

@@ -139,7 +139,7 @@ export class EvidenceRun {
       }
       if (signal.aborted) {
         this.logger.log({ source: source.name, run_id: runId }, 'source run stopped on request');
-        emit('failed', { current: 'cancelled' });
+        emit('cancelled');
         return {
           ...result,
           status: 'cancelled',

@@ -4,6 +4,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 
+import { PipelineEvents } from '../../../src/pipeline/pipeline-events.service.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
@@ -163,6 +164,12 @@ describe('pipeline runs', () => {
     // Page 3 and later wait: the run is certainly mid-way when the pause lands.
     hold(3);
     const from = upstream.requests.length;
+    const phases: string[] = [];
+    const unsubscribe = t.app.get(PipelineEvents).subscribe((event) => {
+      if (event.type === 'progress' && event.source === 'PubTator') {
+        phases.push(event.phase);
+      }
+    });
     const run = (await start({ sources: ['PubTator'], force: true }).expect(202)).body.data as Run;
     expect(await eventually(() => searchPages(upstream, from).length >= 3, 15_000)).toBe(true);
     const paused = await t.http().post(`/api/progress/pause/PubTator`).set(as(admin)).expect(200);
@@ -175,6 +182,10 @@ describe('pipeline runs', () => {
     await sleep(1000);
     expect(searchPages(upstream, from).length).toBe(seen);
     expect((await get(run.id)).status).toBe('paused');
+    // Progress says the source paused; it never reported a failure (issue 20).
+    unsubscribe();
+    expect(phases).not.toContain('failed');
+    expect(phases.at(-1)).toBe('paused');
     // What was stored before the pause stays.
     expect(Object.values(await publications()).reduce((a, b) => a + b, 0)).toBe(20);
     // A paused run still holds its source.
