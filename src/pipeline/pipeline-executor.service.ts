@@ -175,7 +175,7 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
   private async stages(execution: Execution): Promise<void> {
     const { run } = execution;
     const pending = (await this.repository.sources(run.id)).filter(
-      (s) => s.status !== 'completed' && s.status !== 'failed',
+      (s) => !['completed', 'completed_with_errors', 'failed'].includes(s.status),
     );
     const evidence = pending.filter((s) => s.kind === 'evidence');
     const annotation = pending.filter((s) => s.kind === 'annotation');
@@ -277,13 +277,18 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
       });
       return;
     }
+    // An annotation source that failed on some genes says so, and how many.
+    const partial =
+      result.kind === 'annotation' && result.status === 'completed' && result.failed > 0
+        ? `${result.failed} of ${result.genes_total} genes failed`
+        : null;
     await this.endSource(execution, s, {
-      status: result.status,
+      status: partial === null ? result.status : 'completed_with_errors',
       ...(result.kind === 'evidence' ? { added: result.added } : {}),
       updated: result.updated,
       failed: result.failed,
       errors: result.failures.slice(0, ERRORS_KEPT),
-      error: result.error,
+      error: partial ?? result.error,
       result:
         result.kind === 'evidence'
           ? {

@@ -48,7 +48,11 @@ export interface RunSourceRow {
   run_id: string;
   source: string;
   kind: RunSourceKind;
-  status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+  /**
+   * `completed_with_errors`: an annotation source that ended with some genes failed (they
+   * are recorded for `update-failed`); `error` says how many.
+   */
+  status: 'pending' | 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'cancelled';
   phase: string | null;
   processed: number;
   total: number | null;
