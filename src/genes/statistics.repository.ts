@@ -133,6 +133,14 @@ export class StatisticsRepository {
     return { tiers, coverage, contributions, totals: totals[0] };
   }
 
+  /** Names of the sources whose evidence is scored (evidence and upload sources). */
+  async scoredSourceNames(): Promise<string[]> {
+    const rows = await this.dataSource.query<{ name: string }[]>(
+      `SELECT name FROM data_sources WHERE category IN ('evidence', 'upload') ORDER BY name`,
+    );
+    return rows.map((r) => r.name);
+  }
+
   async dataSources() {
     return this.dataSource.query<
       (Omit<RegistryRow, 'created_at' | 'updated_at'> & {

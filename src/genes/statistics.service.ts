@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { NotFoundError } from '../common/errors/index.js';
+import { NotFoundError, ValidationFailedError } from '../common/errors/index.js';
 import { EVIDENCE_TIERS, type EvidenceTier } from './evidence-tiers.js';
 import { StatisticsRepository, type StatsFilter } from './statistics.repository.js';
 
@@ -27,6 +27,18 @@ export class StatisticsService {
 
   async overlaps(filter: StatsFilter, requested: string[] | undefined, withGenes: boolean) {
     const started = performance.now();
+    if (requested?.length) {
+      const known = await this.stats.scoredSourceNames();
+      const unknown = requested.filter((s) => !known.includes(s));
+      if (unknown.length > 0) {
+        throw new ValidationFailedError([
+          {
+            field: 'sources',
+            messages: [`unknown sources: ${unknown.join(', ')}; known: ${known.join(', ')}`],
+          },
+        ]);
+      }
+    }
     const sizes = await this.stats.sourceSizes(filter);
     const sources = requested?.length ? [...new Set(requested)] : sizes.map((s) => s.source_name);
     const groups = await this.stats.overlaps(filter, sources, withGenes);

@@ -39,7 +39,7 @@ interface PubTatorCheckpoint extends Record<string, unknown> {
 }
 
 /** `@GENE_<symbol> @GENE_<NCBI gene id> @@@<display text>@@@` in the search highlight. */
-const GENE_MARKUP = /@GENE_(\w+)\s+@GENE_(\d+)\s+@@@([^@]+)@@@/g;
+const GENE_MARKUP = /@GENE_([A-Za-z0-9][A-Za-z0-9._-]*)\s+@GENE_(\d+)\s+@@@([^@]+)@@@/g;
 /** Pages in a row that may fail before the run stops (the checkpoint keeps the place). */
 const MAX_FAILED_PAGES_IN_A_ROW = 3;
 

@@ -55,6 +55,11 @@ describe('statistics and data sources on the worked dataset', () => {
       ]),
     );
     expect(sizes).toEqual({ GenCC: 2, 'HPO+GenCC': 2, HPO: 1 });
+
+    // A source nobody knows is a mistake to report, not an empty set (issue 20).
+    const unknown = await t.http().get('/api/statistics/source-overlaps?sources=Nope').expect(400);
+    expect(unknown.body.error.code).toBe('VALIDATION_FAILED');
+    expect(JSON.stringify(unknown.body.error.details)).toContain('known: ClinGen');
   });
 
   it('reports the evidence composition and summary', async () => {
