@@ -86,6 +86,56 @@ export class AnnotationStoreRepository {
   }
 
   /**
+   * Brings the genes' approved symbol, name, aliases and previous symbols in line with
+   * their stored HGNC annotation: HGNC decides what a gene is called. A symbol HGNC has
+   * replaced becomes a previous symbol, so lookups by either keep working; a symbol that
+   * another local gene holds is left alone. Returns how many genes changed.
+   */
+  async syncIdentityFromHgnc(manager: EntityManager, geneIds: number[]): Promise<number> {
+    if (geneIds.length === 0) return 0;
+    const rows = await manager.query<{ id: number }[]>(
+      `WITH h AS (
+         SELECT a.gene_id,
+                nullif(a.annotations ->> 'symbol', '') AS symbol,
+                nullif(a.annotations ->> 'name', '') AS name,
+                CASE WHEN jsonb_typeof(a.annotations -> 'alias_symbol') = 'array'
+                     THEN ARRAY(SELECT jsonb_array_elements_text(a.annotations -> 'alias_symbol')) END AS aliases,
+                CASE WHEN jsonb_typeof(a.annotations -> 'prev_symbol') = 'array'
+                     THEN ARRAY(SELECT jsonb_array_elements_text(a.annotations -> 'prev_symbol')) END AS previous
+         FROM gene_annotations a
+         WHERE a.source = 'hgnc' AND a.gene_id = ANY($1::int[]) AND a.annotations ? 'symbol'),
+       next AS (
+         SELECT g.id,
+                CASE WHEN h.symbol IS NOT NULL AND upper(h.symbol) <> upper(g.approved_symbol)
+                          AND NOT EXISTS (SELECT 1 FROM genes o
+                                          WHERE upper(o.approved_symbol) = upper(h.symbol) AND o.id <> g.id)
+                     THEN h.symbol ELSE g.approved_symbol END AS symbol,
+                coalesce(h.name, g.name) AS name,
+                coalesce(h.aliases, g.aliases) AS aliases,
+                coalesce(h.previous, g.previous_symbols) AS previous,
+                g.approved_symbol AS old_symbol
+         FROM genes g JOIN h ON h.gene_id = g.id)
+       UPDATE genes g SET
+         approved_symbol = n.symbol,
+         name = n.name,
+         aliases = n.aliases,
+         previous_symbols = CASE
+           WHEN n.symbol <> n.old_symbol AND NOT (upper(n.old_symbol) = ANY(SELECT upper(x) FROM unnest(n.previous || n.aliases) x))
+           THEN n.previous || n.old_symbol ELSE n.previous END,
+         updated_at = now()
+       FROM next n
+       WHERE g.id = n.id
+         AND (g.approved_symbol, g.name, g.aliases, g.previous_symbols)
+             IS DISTINCT FROM (n.symbol, n.name, n.aliases,
+                               CASE WHEN n.symbol <> n.old_symbol AND NOT (upper(n.old_symbol) = ANY(SELECT upper(x) FROM unnest(n.previous || n.aliases) x))
+                                    THEN n.previous || n.old_symbol ELSE n.previous END)
+       RETURNING g.id`,
+      [geneIds],
+    );
+    return rows.length;
+  }
+
+  /**
    * Upserts rows (a new version replaces the old row; unique per gene and source) and
    * clears their genes' failures. Returns how many rows were new.
    */

@@ -65,7 +65,7 @@ export class AnnotationStoreService {
    * are dropped afterwards.
    */
   async writeChunk(chunk: ChunkWrite): Promise<{ inserted: number }> {
-    const inserted = await this.repository.transaction(async (manager) => {
+    const written = await this.repository.transaction(async (manager) => {
       const n = await this.repository.upsert(
         manager,
         chunk.source,
@@ -74,12 +74,26 @@ export class AnnotationStoreService {
         chunk.runId,
       );
       await this.repository.recordFailures(manager, chunk.source, chunk.failed);
-      return n;
+      // HGNC decides a gene's approved symbol, name, aliases and previous symbols.
+      const renamed =
+        chunk.source === 'hgnc'
+          ? await this.repository.syncIdentityFromHgnc(
+              manager,
+              chunk.stored.filter((s) => s.status === 'data').map((s) => s.geneId),
+            )
+          : 0;
+      return { n, renamed };
     });
     if (chunk.stored.length > 0) {
       await this.cache.clearNamespace('annotations');
     }
-    return { inserted };
+    if (written.renamed > 0) {
+      await Promise.all([
+        this.cache.clearNamespace('genes'),
+        this.cache.clearNamespace('genes-meta'),
+      ]);
+    }
+    return { inserted: written.n };
   }
 
   async stats(): Promise<{ genes: number; sources: Map<string, AnnotationSourceStats> }> {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 
+import { GenesRepository } from '../../../src/genes/genes.repository.js';
 import { SourceProgressBus } from '../../../src/sources/upstream/progress.bus.js';
 import {
   annotationRows,
@@ -238,5 +239,31 @@ describe('HGNC annotation and the annotation runner', () => {
     expect(missing.body.error.code).toBe('NOT_FOUND');
     await update('?scope=everything').expect(400);
     await t.http().post('/api/annotations/sources/hgnc/update').expect(401);
+  });
+
+  it('serves the name, aliases and approved symbol HGNC gives a gene (issue 20)', async () => {
+    // WT1 reported by a source under an old symbol, without a name.
+    const id = (await t.app.get(GenesRepository).insertGeneIfAbsent({
+      hgncId: 'HGNC:12796',
+      symbol: 'WIT2',
+      name: null,
+      aliases: [],
+      previousSymbols: [],
+    }))!;
+    const result = await runAnnotation(t, 'hgnc', { geneIds: [id] });
+    expect(result).toMatchObject({ status: 'completed', updated: 1 });
+    const detail = await t.http().get('/api/genes/WT1').expect(200);
+    expect(detail.body.data.attributes).toMatchObject({
+      approved_symbol: 'WT1',
+      name: 'WT1 transcription factor',
+      aliases: ['AWT1', 'GUD', 'NPHS4', 'WAGR', 'WIT-2', 'WT-1'],
+      previous_symbols: ['WIT2'],
+    });
+    // Genes created under their approved symbol get the name and aliases too.
+    const pkd1 = await t.http().get('/api/genes/PKD1').expect(200);
+    expect(pkd1.body.data.attributes).toMatchObject({
+      name: 'polycystin 1, transient receptor potential channel interacting',
+      aliases: ['PBP', 'Pc-1', 'TRPP1'],
+    });
   });
 });
