@@ -37,3 +37,24 @@ export async function insertCompletedSourceRun(
     [run.source, run.kind, run.startedAt, run.finishedAt],
   );
 }
+
+/**
+ * Evidence a leftover source wrote before it was removed from the code, on a gene that
+ * also has evidence from a current source (the gene is created when absent).
+ */
+export async function insertLeftoverEvidence(
+  db: TestDb,
+  e: { hgncId: string; symbol: string; source: string; currentSource: string },
+): Promise<void> {
+  await db.exec(
+    `INSERT INTO genes (hgnc_id, approved_symbol) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+    [e.hgncId, e.symbol],
+  );
+  await db.exec(
+    `INSERT INTO gene_evidence (gene_id, source_name, evidence_data)
+     SELECT id, s, d::jsonb FROM genes,
+       (VALUES ($2, '{"cohorts": ["c1"]}'), ($3, '{"classification": "Definitive"}')) AS v(s, d)
+     WHERE hgnc_id = $1`,
+    [e.hgncId, e.source, e.currentSource],
+  );
+}

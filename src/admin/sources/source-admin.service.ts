@@ -71,10 +71,11 @@ export class SourceAdminService implements OnApplicationBootstrap {
     if (this.definedNames().some((n) => n.toLowerCase() === name.toLowerCase())) {
       throw new ConflictError(`${name} is defined by the code; only orphans can be removed`);
     }
-    if (!(await this.repository.remove(name))) {
+    const removed = await this.repository.remove(name);
+    if (!removed) {
       throw new NotFoundError(`No data source ${name}`);
     }
-    this.logger.log({ source: name }, 'orphaned data source removed');
+    this.logger.log({ source: name, ...removed }, 'orphaned data source removed with its evidence');
   }
 
   async list(): Promise<AdminDataSource[]> {

@@ -92,7 +92,9 @@ export class AnnotationStoreRepository {
    * another local gene holds is left alone. Returns how many genes changed.
    */
   async syncIdentityFromHgnc(manager: EntityManager, geneIds: number[]): Promise<number> {
-    if (geneIds.length === 0) return 0;
+    if (geneIds.length === 0) {
+      return 0;
+    }
     const rows = await manager.query<{ id: number }[]>(
       `WITH h AS (
          SELECT a.gene_id,

@@ -113,6 +113,16 @@ export class EvidenceRepository {
     );
   }
 
+  /** Deletes every evidence row of `source`; how many there were. */
+  async deleteSource(tx: Transaction, source: string): Promise<number> {
+    const manager = managerOf(tx, this.dataSource.manager);
+    const [, deleted] = await manager.query<[unknown[], number]>(
+      'DELETE FROM gene_evidence WHERE source_name = $1',
+      [source],
+    );
+    return deleted;
+  }
+
   async countGenes(source: string): Promise<number> {
     const [row] = await this.dataSource.query<{ n: number }[]>(
       'SELECT count(*)::int AS n FROM gene_evidence WHERE source_name = $1',

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
 import { withAdvisoryLock } from '../../database/advisory-lock.js';
+import { asTransaction, managerOf, type Transaction } from '../../database/transaction.js';
 
 /** One row the code defines for `data_sources`. */
 export interface SourceRegistration {
@@ -111,9 +112,14 @@ export class SourceRegistryRepository {
   }
 
   /** True when a row was removed. */
-  async remove(name: string): Promise<boolean> {
+  /** Runs `work` in one transaction. */
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work(asTransaction(manager)));
+  }
+
+  async remove(name: string, tx?: Transaction): Promise<boolean> {
     // TypeORM answers a DELETE with [rows, affected].
-    const [, affected] = await this.dataSource.query<[unknown[], number]>(
+    const [, affected] = await managerOf(tx, this.dataSource.manager).query<[unknown[], number]>(
       'DELETE FROM data_sources WHERE name = $1',
       [name],
     );

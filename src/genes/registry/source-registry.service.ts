@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
+import { EvidenceRepository } from '../evidence/evidence.repository.js';
+import { ScoreRefresher } from '../scoring/score-refresher.service.js';
 import {
   type OrphanRow,
   type RegistryRow,
@@ -16,7 +18,11 @@ export type { OrphanRow, RegistryRow, SourceRegistration };
  */
 @Injectable()
 export class SourceRegistryService {
-  constructor(private readonly repository: SourceRegistryRepository) {}
+  constructor(
+    private readonly repository: SourceRegistryRepository,
+    private readonly evidence: EvidenceRepository,
+    private readonly scores: ScoreRefresher,
+  ) {}
 
   /** Upserts the definitions; returns the names of rows nothing defines (orphans). */
   register(sources: readonly SourceRegistration[]): Promise<string[]> {
@@ -31,7 +37,21 @@ export class SourceRegistryService {
     return this.repository.orphans(defined);
   }
 
-  remove(name: string): Promise<boolean> {
-    return this.repository.remove(name);
+  /**
+   * Removes a source's row and every evidence row it left, in one transaction, then has
+   * the scores (and the caches that hold them) refreshed; null when there is no such row.
+   */
+  async remove(name: string): Promise<{ evidence_removed: number } | null> {
+    const removed = await this.repository.transaction(async (tx) => {
+      const evidence = await this.evidence.deleteSource(tx, name);
+      return (await this.repository.remove(name, tx)) ? evidence : null;
+    });
+    if (removed === null) {
+      return null;
+    }
+    if (removed > 0) {
+      this.scores.markDirty();
+    }
+    return { evidence_removed: removed };
   }
 }

@@ -1,5 +1,10 @@
 import { configUrls } from '../../../src/admin/sources/source-config.js';
-import { insertCompletedSourceRun, insertLeftoverSources } from '../../factories/data-sources.js';
+import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
+import {
+  insertCompletedSourceRun,
+  insertLeftoverEvidence,
+  insertLeftoverSources,
+} from '../../factories/data-sources.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
@@ -171,6 +176,32 @@ describe('data-source registry', () => {
         .set(auth)
         .expect(200);
       expect(after.body.orphans.map((o: { name: string }) => o.name)).toEqual(['RetiredSource']);
+
+      // An orphan's evidence goes with it, and the scores follow (issue 20).
+      await insertLeftoverEvidence(db, {
+        hgncId: 'HGNC:9008',
+        symbol: 'PKD1',
+        source: 'RetiredSource',
+        currentSource: 'ClinGen',
+      });
+      const scores = restarted.app.get(ScoreRefresher);
+      await scores.refreshNow();
+      const evidenceSources = async () =>
+        JSON.stringify((await restarted.http().get('/api/genes/PKD1/evidence').expect(200)).body);
+      expect(await evidenceSources()).toContain('RetiredSource');
+      await restarted
+        .http()
+        .delete('/api/admin/datasources/orphans/RetiredSource')
+        .set(auth)
+        .expect(204);
+      expect(await db.count('gene_evidence', "source_name = 'RetiredSource'")).toBe(0);
+      await scores.settled();
+      expect(await evidenceSources()).not.toContain('RetiredSource');
+      const detail = await restarted.http().get('/api/genes/PKD1').expect(200);
+      expect(detail.body.data.attributes).toMatchObject({
+        sources: ['ClinGen'],
+        evidence_count: 1,
+      });
       // Never deleted automatically: the defined rows are still all there too.
       expect(await db.count('data_sources', "name = 'ClinGen'")).toBe(1);
     } finally {
