@@ -113,6 +113,7 @@ describe('upstream faults during a pipeline run', () => {
         status: string;
         updated: number;
         failed: number;
+        error: string | null;
         errors: { symbol: string }[];
       }[];
     } = { status: '', source_runs: [] };
@@ -126,7 +127,13 @@ describe('upstream faults during a pipeline run', () => {
       return ['completed', 'failed', 'cancelled'].includes(run.status);
     }, 60_000);
     expect([ended, run.status]).toEqual([true, 'completed']);
-    expect(run.source_runs[0]).toMatchObject({ status: 'completed', updated: 2, failed: 3 });
+    // The run completes; the source says three of its five genes failed.
+    expect(run.source_runs[0]).toMatchObject({
+      status: 'completed_with_errors',
+      updated: 2,
+      failed: 3,
+      error: '3 of 5 genes failed',
+    });
     expect(run.source_runs[0].errors.map((e) => e.symbol).sort()).toEqual([
       'NPHS1',
       'NPHS2',
