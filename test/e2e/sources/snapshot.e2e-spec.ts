@@ -9,6 +9,28 @@ import { snapshotDataDir } from '../../../src/sources/snapshot/snapshot.server.j
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 
+/** Every source the app ships, as the snapshot serves them: evidence and upload, then annotation. */
+const EVIDENCE_SOURCES = [
+  'ClinGen',
+  'DiagnosticPanels',
+  'GenCC',
+  'HPO',
+  'Literature',
+  'PanelApp',
+  'PubTator',
+];
+const ANNOTATION_SOURCES = [
+  'clinvar',
+  'ensembl',
+  'gnomad',
+  'gtex',
+  'hgnc',
+  'hpo_phenotypes',
+  'mpo_mgi',
+  'string_ppi',
+  'uniprot',
+];
+
 describe('offline snapshot ingested on first start', () => {
   let t: TestApp;
 
@@ -26,15 +48,7 @@ describe('offline snapshot ingested on first start', () => {
   afterAll(() => t.close());
 
   it('serves scored genes from every snapshot source, per-gene sources as written by hand', async () => {
-    const all = [
-      'ClinGen',
-      'DiagnosticPanels',
-      'GenCC',
-      'HPO',
-      'Literature',
-      'PanelApp',
-      'PubTator',
-    ];
+    const all = EVIDENCE_SOURCES;
     const expected: Record<string, string[]> = {
       PKD1: all,
       NPHS2: all,
@@ -125,19 +139,7 @@ describe('offline snapshot ingested on first start', () => {
       .get(`/api/annotations/genes/${pkd1.body.data.id}/annotations`)
       .expect(200);
     const by = res.body.annotations as Record<string, { annotations: Record<string, unknown> }>;
-    expect(Object.keys(by).sort()).toEqual(
-      [
-        'clinvar',
-        'ensembl',
-        'gnomad',
-        'gtex',
-        'hgnc',
-        'hpo_phenotypes',
-        'mpo_mgi',
-        'string_ppi',
-        'uniprot',
-      ].sort(),
-    );
+    expect(Object.keys(by).sort()).toEqual(ANNOTATION_SOURCES);
     expect(by.hpo_phenotypes.annotations).toMatchObject({
       phenotype_count: 3,
       kidney_phenotype_count: 2,
@@ -223,26 +225,7 @@ describe('offline snapshot ingested on first start', () => {
       );
     expect(runs).toHaveLength(1);
     expect(runs[0].status).toBe('completed');
-    expect([...runs[0].sources].sort()).toEqual(
-      [
-        'ClinGen',
-        'DiagnosticPanels',
-        'GenCC',
-        'HPO',
-        'Literature',
-        'PanelApp',
-        'PubTator',
-        'clinvar',
-        'ensembl',
-        'gnomad',
-        'gtex',
-        'hgnc',
-        'hpo_phenotypes',
-        'mpo_mgi',
-        'string_ppi',
-        'uniprot',
-      ].sort(),
-    );
+    expect([...runs[0].sources].sort()).toEqual([...EVIDENCE_SOURCES, ...ANNOTATION_SOURCES]);
   });
 
   it('counts as the last full update: update-new finds no genes added since', async () => {
