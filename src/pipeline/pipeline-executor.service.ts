@@ -59,6 +59,8 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger(PipelineExecutor.name);
   readonly instanceId = randomUUID();
   private readonly executions = new Map<string, Execution>();
+  /** Runs this instance is taking the lease of: claimed before the first await. */
+  private readonly claiming = new Set<string>();
   private unsubscribe?: () => void;
   private shuttingDown = false;
 
@@ -97,11 +99,20 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
 
   /** Takes the run up if it is runnable and nobody else holds it; resolves when it stops. */
   async execute(runId: string): Promise<void> {
-    if (this.shuttingDown || this.executions.has(runId)) {
+    // The lease lets this instance take its own run again (after a restart of the worker),
+    // so two calls here at once (the start request's and the job queue's) must not both
+    // reach it: the second would run every source a second time beside the first.
+    if (this.shuttingDown || this.executions.has(runId) || this.claiming.has(runId)) {
       return;
     }
+    this.claiming.add(runId);
     const lease = this.config.pipeline.leaseSeconds;
-    const run = await this.repository.acquire(runId, this.instanceId, lease);
+    let run: RunRow | null;
+    try {
+      run = await this.repository.acquire(runId, this.instanceId, lease);
+    } finally {
+      this.claiming.delete(runId);
+    }
     if (!run) {
       return;
     }

@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 
+import { PipelineRepository } from '../../../src/pipeline/pipeline.repository.js';
 import { PipelineEvents } from '../../../src/pipeline/pipeline-events.service.js';
+import { PipelineExecutor } from '../../../src/pipeline/pipeline-executor.service.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { FixtureServer } from '../../support/fixture-server.js';
@@ -138,6 +141,26 @@ describe('pipeline runs', () => {
     // The source is free again.
     const again = await start().expect(202);
     await until(again.body.data.id, 'completed');
+  });
+
+  it('works on a run once when its start and the job queue reach it together', async () => {
+    pageDelay = 50;
+    // A queued run nobody has taken yet, reached by two callers in the same instant (the
+    // start request's background call and the job queue's, say). Only one may take it.
+    const id = randomUUID();
+    await t.app.get(PipelineRepository).create({
+      id,
+      kind: 'source',
+      sources: [{ name: 'PubTator', kind: 'evidence' }],
+      geneIds: null,
+      options: { force: false, scope: 'all' },
+      requestedBy: { id: null, name: 'test' },
+    });
+    const executor = t.app.get(PipelineExecutor);
+    await Promise.all([executor.execute(id), executor.execute(id)]);
+    const done = await until(id, 'completed');
+    expect(done.attempts).toBe(1);
+    expect(done.source_runs[0]).toMatchObject({ status: 'completed', error: null });
   });
 
   it('rejects unknown sources and bad bodies with 4xx', async () => {
