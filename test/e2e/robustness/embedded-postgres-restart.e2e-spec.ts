@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,11 +18,15 @@ function isAlive(pid: number): boolean {
 }
 
 async function postmasterPid(dataDir: string): Promise<number | undefined> {
-  const file = join(dataDir, 'postmaster.pid');
-  if (!existsSync(file)) {
+  // Read, not checked then read: a restarting postmaster removes and rewrites the file,
+  // and a check-then-read could see it vanish in between.
+  let text: string;
+  try {
+    text = await readFile(join(dataDir, 'postmaster.pid'), 'utf8');
+  } catch {
     return undefined;
   }
-  const pid = Number((await readFile(file, 'utf8')).split('\n')[0]);
+  const pid = Number(text.split('\n')[0]);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
