@@ -5,6 +5,11 @@ export interface RequestContext {
   userId?: number;
   /** Set for pipeline work: every line logged inside the run carries it. */
   runId?: string;
+  /**
+   * Set for a source run: aborted when the run is paused or cancelled. Every upstream
+   * request made inside the run carries it, so none starts after the stop.
+   */
+  stopSignal?: AbortSignal;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -338,14 +338,17 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
     s: RunSourceRow,
     outcome: Partial<RunSourceRow> & { status: RunSourceRow['status'] },
   ): Promise<void> {
-    // A source stopped for a pause (or a shutdown) is done again on resume.
+    // A source stopped for a pause is paused; one stopped for a shutdown waits for the
+    // next worker. Either way it is taken up again where it stopped.
+    const stoppedFor =
+      outcome.status === 'cancelled' && execution.reason !== 'cancel' ? execution.reason : null;
     const status =
-      outcome.status === 'cancelled' && execution.reason !== 'cancel' ? 'pending' : outcome.status;
+      stoppedFor === null ? outcome.status : stoppedFor === 'pause' ? 'paused' : 'pending';
     await this.repository.updateSource(execution.run.id, s.source, {
       ...outcome,
       status,
-      phase: status === 'pending' ? 'paused' : status,
-      finished: status !== 'pending',
+      phase: stoppedFor === null ? status : 'paused',
+      finished: stoppedFor === null,
     });
     this.publish(execution, {
       type: 'status',
@@ -435,7 +438,10 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
 
   private async stopped(execution: Execution): Promise<void> {
     const { run } = execution;
-    await this.repository.resetRunningSources(run.id);
+    await this.repository.resetRunningSources(
+      run.id,
+      execution.reason === 'pause' ? 'paused' : 'pending',
+    );
     switch (execution.reason) {
       case 'pause':
         await this.repository.update(run.id, { lease_owner: null });
@@ -465,6 +471,9 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
     sources?: RunSourceRow[],
   ): Promise<void> {
     const { run } = execution;
+    if (status === 'cancelled') {
+      await this.repository.cancelOpenSources(run.id);
+    }
     const rows = sources ?? (await this.repository.sources(run.id));
     const summary = {
       sources: Object.fromEntries(

@@ -49,10 +49,18 @@ export interface RunSourceRow {
   source: string;
   kind: RunSourceKind;
   /**
+   * `paused`: stopped by its run's pause, taken up again on resume.
    * `completed_with_errors`: an annotation source that ended with some genes failed (they
    * are recorded for `update-failed`); `error` says how many.
    */
-  status: 'pending' | 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'cancelled';
+  status:
+    | 'pending'
+    | 'running'
+    | 'paused'
+    | 'completed'
+    | 'completed_with_errors'
+    | 'failed'
+    | 'cancelled';
   phase: string | null;
   processed: number;
   total: number | null;
@@ -349,9 +357,30 @@ export class PipelineRepository {
   }
 
   /** Sources left running by a worker that stopped go back to pending. */
-  async resetRunningSources(runId: string): Promise<void> {
+  /** Sources still marked running (a stopped run's) become `to`. */
+  async resetRunningSources(runId: string, to: 'pending' | 'paused' = 'pending'): Promise<void> {
     await this.dataSource.query(
-      `UPDATE pipeline_run_sources SET status = 'pending' WHERE run_id = $1 AND status = 'running'`,
+      `UPDATE pipeline_run_sources SET status = $2, phase = 'paused'
+       WHERE run_id = $1 AND status = 'running'`,
+      [runId, to],
+    );
+  }
+
+  /** A resumed run's paused sources wait their turn again. */
+  async reopenPausedSources(runId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE pipeline_run_sources SET status = 'pending', phase = 'pending'
+       WHERE run_id = $1 AND status = 'paused'`,
+      [runId],
+    );
+  }
+
+  /** A cancelled run's sources that had not finished end cancelled too. */
+  async cancelOpenSources(runId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE pipeline_run_sources
+       SET status = 'cancelled', phase = 'cancelled', finished_at = coalesce(finished_at, now())
+       WHERE run_id = $1 AND status IN ('pending', 'running', 'paused')`,
       [runId],
     );
   }

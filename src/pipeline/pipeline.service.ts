@@ -358,6 +358,7 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
     if (!run) {
       await this.refuse(id, 'resumed');
     }
+    await this.repository.reopenPausedSources(id);
     this.events.publish({
       type: 'status',
       run_id: id,
@@ -379,6 +380,7 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
       error: 'cancelled on request',
     });
     if (idle) {
+      await this.repository.cancelOpenSources(id);
       await this.repository.releaseLocks(id);
       this.events.publish({
         type: 'completed',

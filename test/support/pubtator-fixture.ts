@@ -20,6 +20,8 @@ export interface Article {
   pmid: number;
   genes: PubTatorSymbol[];
   score: number;
+  /** Markup appended to `text_hl` as it is (a mark the reader cannot parse, say). */
+  extraMarkup?: string;
 }
 
 /** A PubTator3 search hit in the recorded format, genes marked up in `text_hl`. */
@@ -37,7 +39,7 @@ export function searchHit(a: Article) {
     date: '2023-01-01T00:00:00Z',
     doi: null,
     score: a.score,
-    text_hl: `Pathogenic variants in ${marks || 'several loci'} cause renal disease`,
+    text_hl: `Pathogenic variants in ${marks || 'several loci'} cause renal disease${a.extraMarkup ?? ''}`,
     citations: {},
   };
 }

@@ -1,4 +1,4 @@
-import { genesInHighlight } from './pubtator.source.js';
+import { genesInHighlight, readHighlight } from './pubtator.source.js';
 
 describe('PubTator highlight markup', () => {
   it('reads every HGNC symbol shape, hyphens and dots included (issue 20)', () => {
@@ -17,5 +17,14 @@ describe('PubTator highlight markup', () => {
   it('counts a gene once per symbol and NCBI id', () => {
     const text = '@GENE_UMOD @GENE_7369 @@@UMOD@@@ then @GENE_UMOD @GENE_7369 @@@uromodulin@@@';
     expect(genesInHighlight(text)).toEqual([{ symbol: 'UMOD', ncbiId: '7369', text: 'UMOD' }]);
+  });
+
+  it('returns the gene marks it cannot read instead of dropping them (issue 20)', () => {
+    const text =
+      '@GENE_PKD1 @GENE_5310 @@@PKD1@@@ with @GENE_PKD2 @@@PKD2@@@ and @GENE_ @GENE_7369 @@@UMOD@@@';
+    const read = readHighlight(text);
+    expect(read.genes).toEqual([{ symbol: 'PKD1', ncbiId: '5310', text: 'PKD1' }]);
+    expect(read.unreadable).toEqual(['@GENE_PKD2', '@GENE_', '@GENE_7369']);
+    expect(readHighlight('@GENE_PKD1 @GENE_5310 @@@PKD1@@@').unreadable).toEqual([]);
   });
 });

@@ -51,6 +51,14 @@ export interface ArticleGene {
 
 /** The genes an article's `text_hl` marks up, once each per symbol and NCBI id. */
 export function genesInHighlight(textHl: string): ArticleGene[] {
+  return readHighlight(textHl).genes;
+}
+
+/**
+ * The genes of a `text_hl`, and the gene marks it could not read (a `@GENE_` outside a
+ * complete mark), so the caller records them as failures instead of dropping them.
+ */
+export function readHighlight(textHl: string): { genes: ArticleGene[]; unreadable: string[] } {
   const seen = new Map<string, ArticleGene>();
   for (const m of textHl.matchAll(GENE_MARKUP)) {
     const key = `${m[1].toUpperCase()}:${m[2]}`;
@@ -58,7 +66,9 @@ export function genesInHighlight(textHl: string): ArticleGene[] {
       seen.set(key, { symbol: m[1], ncbiId: m[2], text: m[3].replace(/<\/?m>/g, '').trim() });
     }
   }
-  return [...seen.values()];
+  const rest = textHl.replace(GENE_MARKUP, ' ');
+  const unreadable = [...rest.matchAll(/@GENE_\S{0,40}/g)].map((m) => m[0]);
+  return { genes: [...seen.values()], unreadable };
 }
 
 /**
@@ -122,11 +132,17 @@ export class PubTatorSource extends EvidenceSource {
     let batch = new PageBatch();
     const lastPage = () =>
       Math.min(totalPages ?? Number.MAX_SAFE_INTEGER, maxPages > 0 ? maxPages : Infinity);
+    // Pages read (or skipped) so far, against the pages this run will read.
+    let pagesDone = page - 1;
     while (page <= lastPage()) {
       if (ctx.signal.aborted) {
         throw new Error('PubTator run cancelled');
       }
-      ctx.progress({ processed: page - 1, total: totalPages, current: `page ${page}` });
+      ctx.progress({
+        processed: pagesDone,
+        total: totalPages === null ? null : lastPage(),
+        current: `page ${page}`,
+      });
       let body: SearchPage;
       try {
         body = await this.json<SearchPage>(
@@ -153,10 +169,12 @@ export class PubTatorSource extends EvidenceSource {
         }
         batch.failures.push({ row: page, reason: `page ${page}: ${reason}` });
         this.logger.warn({ run_id: ctx.runId, page }, `page skipped: ${reason}`);
+        pagesDone = page;
         page += 1;
         continue;
       }
       failedInARow = 0;
+      pagesDone = page;
       if (Number.isInteger(body.total_pages)) {
         totalPages = body.total_pages!;
       }
@@ -187,7 +205,7 @@ export class PubTatorSource extends EvidenceSource {
     if (batch.pages > 0 || batch.failures.length > 0) {
       yield batch.result(query);
     }
-    ctx.progress({ processed: page, total: totalPages, current: 'done' });
+    ctx.progress({ processed: pagesDone, total: pagesDone, current: 'done' });
     await this.kit.checkpoints.clear(this.name);
   }
 
@@ -227,7 +245,13 @@ class PageBatch {
         this.unchanged += 1;
         continue;
       }
-      const genes = genesInHighlight(article.text_hl ?? '');
+      const { genes, unreadable } = readHighlight(article.text_hl ?? '');
+      if (unreadable.length > 0) {
+        this.failures.push({
+          row: page,
+          reason: `page ${page}, article ${i + 1} (PMID ${pmid}): unreadable gene mark ${unreadable.slice(0, 3).join(', ')}`,
+        });
+      }
       // Articles naming no gene are never stored, so they cannot count as news either.
       if (genes.length > 0) {
         fresh += 1;

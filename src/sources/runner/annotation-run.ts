@@ -13,6 +13,7 @@ import {
   mapLimit,
   reasonOf,
 } from '../annotations/annotation-source.js';
+import { SourceCheckpoints } from '../base/source-checkpoints.repository.js';
 import type { SourceRunContext } from '../base/upstream-source.js';
 import { type SourceProgress, SourceProgressBus } from '../upstream/progress.bus.js';
 import { MAX_REPORTED_FAILURES, type RunRequest } from './run-request.js';
@@ -48,6 +49,7 @@ export class AnnotationRun {
     private readonly store: AnnotationStoreService,
     private readonly progress: SourceProgressBus,
     private readonly config: AppConfig,
+    private readonly checkpoints: SourceCheckpoints,
   ) {}
 
   async execute(source: AnnotationSource, request: RunRequest): Promise<AnnotationRunResult> {
@@ -60,15 +62,41 @@ export class AnnotationRun {
       signal,
       progress: (update) => run.emit('fetching', { current: update.current ?? null }),
     };
-    this.logger.log({ source: source.name, run_id: runId }, 'annotation run started');
+    const key = `annotation:${source.name}`;
+    // A run taken up again (after a pause, a restart or a crash) continues after the
+    // genes it stored, with its counters; any other run starts from the first gene.
+    const saved = await this.checkpoints.get<AnnotationCheckpoint>(key);
+    let resume = saved?.run_id === runId ? saved : null;
+    if (resume) {
+      run.restore(resume);
+    }
+    this.logger.log(
+      {
+        source: source.name,
+        run_id: runId,
+        ...(resume ? { resumed_after: resume.processed } : {}),
+      },
+      resume ? 'annotation run resumed' : 'annotation run started',
+    );
     run.emit('fetching', { current: 'version' });
     try {
-      if (ctx.force) {
+      if (ctx.force && !resume) {
         await source.clearCache();
       }
       run.result.version = await source.version(ctx);
-      const genes = await this.store.targets(source.name, request.scope, request.geneIds);
-      run.result.genes_total = genes.length;
+      let genes = await this.store.targets(source.name, request.scope, request.geneIds);
+      if (resume && resume.version !== run.result.version) {
+        // The upstream released a new version meanwhile: every gene is asked again.
+        run.reset();
+        resume = null;
+      }
+      if (resume) {
+        const { after, also } = resume;
+        genes = genes.filter((g) => g.id > after && !also.includes(g.id));
+      }
+      run.result.genes_total = run.processed + genes.length;
+      let after = resume?.after ?? 0;
+      let also = resume?.also ?? [];
       const size = this.config.sources.annotations.chunkSize;
       for (let i = 0; i < genes.length; i += size) {
         if (signal.aborted) {
@@ -78,14 +106,36 @@ export class AnnotationRun {
         const chunk = genes.slice(i, i + size);
         run.emit('fetching', { current: `${chunk[0].symbol}…${chunk.at(-1)!.symbol}` });
         const outcomes = await this.annotateChunk(source, chunk, ctx);
+        if (signal.aborted) {
+          // Stopped inside the chunk: keep what the upstream answered, leave the genes it
+          // was stopped on (their "failures" are the stop's) for the resumed run.
+          const answered = chunk.filter((g) => outcomes.get(g.id)?.kind !== 'failed');
+          await this.storeChunk(run, answered, outcomes);
+          also = [...also, ...answered.map((g) => g.id)];
+          await this.checkpoints.save(key, run.checkpoint(after, also));
+          run.result.status = 'cancelled';
+          break;
+        }
         run.emit('storing', { current: `${chunk.length} genes` });
         await this.storeChunk(run, chunk, outcomes);
+        after = chunk.at(-1)!.id;
+        also = also.filter((id) => id > after);
+        await this.checkpoints.save(key, run.checkpoint(after, also));
+      }
+      if (run.result.status === 'completed') {
+        await this.checkpoints.clear(key);
       }
     } catch (error) {
       // A download stopped by the abort signal ends the run as cancelled, not failed.
-      run.result.status = signal.aborted ? 'cancelled' : 'failed';
-      run.result.error = `${source.name} run ${run.result.status}: ${reasonOf(error)}`;
-      this.logger.error({ err: error, source: source.name, run_id: runId }, run.result.error);
+      if (signal.aborted) {
+        run.result.status = 'cancelled';
+        run.result.error = `${source.name} run stopped on request`;
+        this.logger.log({ source: source.name, run_id: runId }, run.result.error);
+      } else {
+        run.result.status = 'failed';
+        run.result.error = `${source.name} run failed: ${reasonOf(error)}`;
+        this.logger.error({ err: error, source: source.name, run_id: runId }, run.result.error);
+      }
     }
     const { result } = run;
     if (
@@ -129,9 +179,13 @@ export class AnnotationRun {
     } catch (error) {
       chunkError = reasonOf(error);
       outcomes = new Map();
+      if (ctx.signal.aborted) {
+        // Stopped, not failed: the resumed run asks again.
+        return outcomes;
+      }
       this.logger.warn({ source: source.name, run_id: ctx.runId }, `chunk failed: ${chunkError}`);
     }
-    const missed = chunk.filter((g) => !outcomes.has(g.id));
+    const missed = chunk.filter((g) => !outcomes.has(g.id) && !ctx.signal.aborted);
     const one = source.annotateOne?.bind(source);
     await mapLimit(missed, this.config.upstream.concurrency, async (gene) => {
       if (!one) {
@@ -193,6 +247,23 @@ export class AnnotationRun {
   }
 }
 
+/** Where an annotation run got to, saved after each stored chunk. */
+interface AnnotationCheckpoint extends Record<string, unknown> {
+  run_id: string;
+  version: string | null;
+  /** Every target gene with an id up to this one is done. */
+  after: number;
+  /** Genes beyond `after` done before a stop inside their chunk. */
+  also: number[];
+  processed: number;
+  added: number;
+  replaced: number;
+  updated: number;
+  no_data: number;
+  failed: number;
+  failures: AnnotationRunResult['failures'];
+}
+
 /** A run's result as it grows, and its progress events. */
 class RunState {
   readonly result: AnnotationRunResult;
@@ -219,6 +290,43 @@ class RunState {
       failures: [],
       error: null,
       duration_ms: 0,
+    };
+  }
+
+  /** The counters of the run this one continues. */
+  restore(saved: AnnotationCheckpoint): void {
+    this.processed = saved.processed;
+    this.added = saved.added;
+    this.replaced = saved.replaced;
+    this.result.updated = saved.updated;
+    this.result.no_data = saved.no_data;
+    this.result.failed = saved.failed;
+    this.result.failures = [...saved.failures];
+  }
+
+  reset(): void {
+    this.processed = 0;
+    this.added = 0;
+    this.replaced = 0;
+    this.result.updated = 0;
+    this.result.no_data = 0;
+    this.result.failed = 0;
+    this.result.failures = [];
+  }
+
+  checkpoint(after: number, also: number[]): AnnotationCheckpoint {
+    return {
+      run_id: this.result.run_id,
+      version: this.result.version,
+      after,
+      also,
+      processed: this.processed,
+      added: this.added,
+      replaced: this.replaced,
+      updated: this.result.updated,
+      no_data: this.result.no_data,
+      failed: this.result.failed,
+      failures: this.result.failures,
     };
   }
 

@@ -127,7 +127,7 @@ export class SourceRunner {
     };
     try {
       const locked = await this.lock.exclusive(source.name, () =>
-        runWithContext({ runId }, (): Promise<SourceRunResult> =>
+        runWithContext({ runId, stopSignal: request.signal }, (): Promise<SourceRunResult> =>
           source instanceof EvidenceSource
             ? this.evidenceRun.execute(source, request)
             : this.annotationRun.execute(source as AnnotationSource, request),

@@ -44,30 +44,21 @@ export class DomainLimiter {
     return Math.ceil((1000 / this.limit.perSecond) * 1.03);
   }
 
-  async acquire(): Promise<() => void> {
+  /**
+   * Waits for a concurrency slot and the next start time, then returns the release. An
+   * aborted `signal` ends the wait at once (rejecting with its reason) and gives the slot
+   * back, so a paused or cancelled run starts nothing more.
+   */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    signal?.throwIfAborted();
     if (this.inFlight >= this.limit.concurrency) {
       // The releasing request hands its slot over directly (inFlight stays counted).
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      await this.waitForSlot(signal);
     } else {
       this.inFlight += 1;
     }
-    const mine = this.turn.then(async () => {
-      const wait = this.lastStart + this.spacingMs - Date.now();
-      if (wait > 0) {
-        await sleep(wait);
-      }
-      // Other instances share the domain's limit: take the next slot they left free.
-      const shared = this.book ? await this.book(this.spacingMs) : null;
-      if (shared !== null && shared > 0) {
-        await sleep(shared);
-      }
-      this.lastStart = Date.now();
-    });
-    this.turn = mine;
-    await mine;
-    this.started += 1;
     let released = false;
-    return () => {
+    const release = () => {
       if (released) {
         return;
       }
@@ -79,6 +70,47 @@ export class DomainLimiter {
         this.inFlight -= 1;
       }
     };
+    const mine = this.turn.then(async () => {
+      const wait = this.lastStart + this.spacingMs - Date.now();
+      if (wait > 0 && !signal?.aborted) {
+        await sleep(wait, undefined, { signal }).catch(() => undefined);
+      }
+      // Other instances share the domain's limit: take the next slot they left free.
+      const shared = this.book && !signal?.aborted ? await this.book(this.spacingMs) : null;
+      if (shared !== null && shared > 0) {
+        await sleep(shared, undefined, { signal }).catch(() => undefined);
+      }
+      if (!signal?.aborted) {
+        this.lastStart = Date.now();
+      }
+    });
+    this.turn = mine;
+    await mine;
+    if (signal?.aborted) {
+      release();
+      signal.throwIfAborted();
+    }
+    this.started += 1;
+    return release;
+  }
+
+  private waitForSlot(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const i = this.waiters.indexOf(handOver);
+        if (i >= 0) {
+          this.waiters.splice(i, 1);
+        }
+        const reason: unknown = signal!.reason;
+        reject(reason instanceof Error ? reason : new DOMException('stopped', 'AbortError'));
+      };
+      const handOver = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      this.waiters.push(handOver);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   get queued(): number {

@@ -24,8 +24,16 @@ export class SourceProgressBus {
     this.emitter.setMaxListeners(100);
   }
 
+  /**
+   * Publishes `progress`; a total a source under-estimated (a count that grew while it
+   * ran) is raised to what was processed, so no view shows more done than there is.
+   */
   publish(progress: SourceProgress): void {
-    this.emitter.emit('progress', progress);
+    const { processed, total } = progress;
+    this.emitter.emit(
+      'progress',
+      total !== null && processed > total ? { ...progress, total: processed } : progress,
+    );
   }
 
   subscribe(listener: (progress: SourceProgress) => void): () => void {

@@ -14,13 +14,14 @@ import {
 } from 'cockatiel';
 
 import { CacheService } from '../../cache/cache.service.js';
-import { correlationHeaders } from '../../common/request-context.js';
+import { correlationHeaders, currentContext } from '../../common/request-context.js';
 import { AppConfig } from '../../config/index.js';
 import { DomainLimiter } from './domain-limiter.js';
 import {
   retryAfterMs,
   UpstreamPayloadError,
   UpstreamRetryableError,
+  UpstreamStoppedError,
   UpstreamUnavailableError,
 } from './upstream.errors.js';
 import { UpstreamRateSlotsRepository } from './upstream-rate-slots.repository.js';
@@ -218,7 +219,7 @@ export class UpstreamHttp {
    * attempts; the abort signal stops it where it is.
    */
   async stream<T>(request: UpstreamStreamRequest, consume: StreamConsumer<T>): Promise<T> {
-    return this.withPolicies(request, (domain) => this.streamAttempt(domain, request, consume));
+    return this.withPolicies(request, (domain, r) => this.streamAttempt(domain, r, consume));
   }
 
   /** The named response headers (lower-case) of an uncached request; for release labels. */
@@ -292,18 +293,25 @@ export class UpstreamHttp {
   }
 
   private fetchWithPolicies(request: UpstreamRequest): Promise<UpstreamResponse> {
-    return this.withPolicies(request, (domain) => this.attempt(domain, request));
+    return this.withPolicies(request, (domain, r) => this.attempt(domain, r));
   }
 
   /** Runs attempts under the domain's retry and breaker, mapping their errors for callers. */
-  private async withPolicies<T>(
-    request: UpstreamStreamRequest,
-    attempt: (domain: DomainState) => Promise<T>,
+  private async withPolicies<T, R extends UpstreamStreamRequest>(
+    request: R,
+    attempt: (domain: DomainState, request: R) => Promise<T>,
   ): Promise<T> {
     const url = new URL(request.url);
     const domain = this.domain(url.hostname);
+    const signal = stopSignalOf(request);
+    if (signal?.aborted) {
+      throw new UpstreamStoppedError(request.url);
+    }
     try {
-      return await domain.policy.execute(() => attempt(domain));
+      const work = domain.policy.execute(() =>
+        attempt(domain, signal ? { ...request, signal } : request),
+      );
+      return await (signal ? untilStopped(work, signal, request.url) : work);
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
         throw new UpstreamUnavailableError(
@@ -320,9 +328,21 @@ export class UpstreamHttp {
     }
   }
 
+  /** A rate-limit slot; none is taken (and nothing sent) once the request's run stopped. */
+  private async slot(domain: DomainState, request: UpstreamRequest): Promise<() => void> {
+    try {
+      return await domain.limiter.acquire(request.signal);
+    } catch (error) {
+      if (request.signal?.aborted) {
+        throw new UpstreamStoppedError(request.url, { cause: error });
+      }
+      throw error;
+    }
+  }
+
   /** One HTTP attempt, holding a rate-limit slot only while it runs. */
   private async attempt(domain: DomainState, request: UpstreamRequest): Promise<UpstreamResponse> {
-    const release = await domain.limiter.acquire();
+    const release = await this.slot(domain, request);
     domain.requests += 1;
     try {
       const timeout = AbortSignal.timeout(this.config.upstream.timeoutMs);
@@ -336,7 +356,7 @@ export class UpstreamHttp {
         return { body: await res.text(), headers: res.headers };
       } catch (error) {
         if (request.signal?.aborted) {
-          throw new Error(`${request.url}: stopped on request`, { cause: error });
+          throw new UpstreamStoppedError(request.url, { cause: error });
         }
         domain.failures += 1;
         throw new UpstreamRetryableError(
@@ -374,7 +394,7 @@ export class UpstreamHttp {
       });
     } catch (error) {
       if (request.signal?.aborted) {
-        throw new Error(`${request.url}: stopped on request`, { cause: error });
+        throw new UpstreamStoppedError(request.url, { cause: error });
       }
       domain.failures += 1;
       const reason = timedOut() ? 'timed out' : (error as Error).message;
@@ -390,12 +410,11 @@ export class UpstreamHttp {
     request: UpstreamStreamRequest,
     consume: StreamConsumer<T>,
   ): Promise<T> {
-    const release = await domain.limiter.acquire();
+    const release = await this.slot(domain, request);
     domain.requests += 1;
     const idle = new IdleTimer(this.config.upstream.timeoutMs);
     const signal = request.signal ? AbortSignal.any([idle.signal, request.signal]) : idle.signal;
-    const stopped = (error: unknown) =>
-      new Error(`${request.url}: stopped on request`, { cause: error });
+    const stopped = (error: unknown) => new UpstreamStoppedError(request.url, { cause: error });
     try {
       const res = await this.send(domain, request, signal, () => idle.fired);
       const body = res.body;
@@ -492,4 +511,35 @@ class IdleTimer {
   stop(): void {
     clearTimeout(this.timer);
   }
+}
+
+/** The request's own signal and its run's stop signal, as one (or none). */
+function stopSignalOf(request: UpstreamStreamRequest): AbortSignal | undefined {
+  const run = currentContext()?.stopSignal;
+  if (run && request.signal && run !== request.signal) {
+    return AbortSignal.any([run, request.signal]);
+  }
+  return request.signal ?? run;
+}
+
+/**
+ * `work`, or an UpstreamStoppedError as soon as `signal` aborts: a retry's back-off sleep
+ * does not hold a paused run. The attempt after that sleep finds the signal aborted and
+ * sends nothing; its outcome is dropped.
+ */
+function untilStopped<T>(work: Promise<T>, signal: AbortSignal, url: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new UpstreamStoppedError(url));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }

@@ -14,6 +14,17 @@ export class UpstreamRetryableError extends Error {
   }
 }
 
+/**
+ * The request was not sent, or was cut off, because its run was paused or cancelled: not
+ * the upstream's fault, never retried, never counted as an upstream failure.
+ */
+export class UpstreamStoppedError extends Error {
+  constructor(url: string, options?: ErrorOptions) {
+    super(`${url}: stopped on request`, options);
+    this.name = 'UpstreamStoppedError';
+  }
+}
+
 /** The upstream cannot serve this request (retries exhausted, circuit open, 4xx). */
 export class UpstreamUnavailableError extends DomainError {
   readonly code = 'UPSTREAM_UNAVAILABLE';

@@ -199,7 +199,7 @@ describe('pipeline runs', () => {
     expect(paused.body.data.status).toBe('paused');
     // The page in flight is abandoned; the worker lets go of the run.
     expect(
-      await eventually(async () => (await get(run.id)).source_runs[0].status === 'pending', 10_000),
+      await eventually(async () => (await get(run.id)).source_runs[0].status === 'paused', 10_000),
     ).toBe(true);
     const seen = searchPages(upstream, from).length;
     await sleep(1000);

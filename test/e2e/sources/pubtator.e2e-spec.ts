@@ -2,6 +2,8 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
+import type { SourceProgress } from '../../../src/sources/upstream/progress.bus.js';
+import { SourceProgressBus } from '../../../src/sources/upstream/progress.bus.js';
 import { UpstreamHttp } from '../../../src/sources/upstream/upstream-http.service.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
@@ -107,9 +109,17 @@ describe('PubTator3 against the fixture server', () => {
               : ['COL4A5'],
     }));
     const from = upstream.requests.length;
+    const progress: SourceProgress[] = [];
+    const unsubscribe = t.app
+      .get(SourceProgressBus)
+      .subscribe((p) => p.source === 'PubTator' && progress.push(p));
     const result = await run();
+    unsubscribe();
     expect(result).toMatchObject({ status: 'completed', rows: 25, failed: 0, staged: 0 });
     expect(searchRequests(from)).toEqual([1, 2, 3]);
+    // Pages done never exceed the pages there are, and the run ends at 3 of 3 (issue 20).
+    expect(progress.filter((p) => p.total !== null && p.processed > p.total)).toEqual([]);
+    expect(progress.at(-1)).toMatchObject({ phase: 'completed', processed: 3, total: 3 });
     const pkd1 = await pubtator('PKD1');
     expect(pkd1?.publication_count).toBe(13);
     expect(pkd1?.pmids).toContain('30000000');
@@ -201,5 +211,20 @@ describe('PubTator3 against the fixture server', () => {
     } finally {
       await limited.close();
     }
+  });
+
+  it('records an article whose gene mark it cannot read as a failure, keeping its other genes', async () => {
+    articles = [
+      { pmid: 30100000, score: 10, genes: ['PKD1'], extraMarkup: ' and @GENE_PKD2 @@@PKD2@@@' },
+      { pmid: 30100001, score: 9, genes: ['UMOD'] },
+    ];
+    const result = await run('force_refresh');
+    expect(result).toMatchObject({ status: 'completed', rows: 2, failed: 1 });
+    expect(result.failures).toEqual([
+      expect.objectContaining({
+        reason: expect.stringContaining('PMID 30100000): unreadable gene mark @GENE_PKD2'),
+      }),
+    ]);
+    expect((await pubtator('PKD1'))?.pmids).toContain('30100000');
   });
 });
