@@ -1,7 +1,7 @@
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 
 import * as prettier from 'prettier';
@@ -60,7 +60,10 @@ function speedProbeMs(): number {
 
 export function machine(): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  return `${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, speed probe ${speedProbeMs()} ms (a fixed JavaScript loop; lower is faster)`;
+  const load = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' / ');
+  return `${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${load} (1 / 5 / 15 min), speed probe ${speedProbeMs()} ms (a fixed JavaScript loop; lower is faster)`;
 }
 
 function renderTable(table: BenchTable): string {
