@@ -38,7 +38,9 @@ const jwtProvider = {
     let secret = config.auth.jwtSecret;
     if (!secret) {
       secret = randomBytes(48).toString('base64url');
-      new Logger('AuthModule').warn(
+      // Production refuses to boot without it, so this is an expected development or test
+      // setup: worth a line, not a warning on every first `npm start`.
+      new Logger('AuthModule').log(
         'JWT_SECRET is not set: using a random key for this process; tokens end at restart',
       );
     }

@@ -69,7 +69,15 @@ export function createConsoleDestination(config: AppConfig): DestinationStream {
   if (config.log.pretty && prettyAvailable()) {
     return pino.transport({
       target: 'pino-pretty',
-      options: { colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
+      options: {
+        colorize: true,
+        singleLine: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        // Errors are logged under `err`; pino-pretty's default also takes `error`, which run
+        // and source records carry as a status field, and printed it as a stray `error: null`
+        // line under them.
+        errorLikeObjectKeys: ['err'],
+      },
     });
   }
   return pino.destination({ dest: 1, sync: false, minLength: 0 });

@@ -7,9 +7,10 @@ import {
 
 import { runInBackground } from '../common/background.js';
 import { AppConfig } from '../config/index.js';
+import { AnnotationStoreService } from '../genes/annotations/annotation-store.service.js';
 import { GenesService } from '../genes/genes.service.js';
 import { ACTIVE_STATUSES } from './pipeline.repository.js';
-import { PipelineService } from './pipeline.service.js';
+import { PipelineService, type RunView } from './pipeline.service.js';
 import { RunWaiter } from './run-waiter.service.js';
 
 /**
@@ -34,6 +35,7 @@ export class FirstStartIngestion implements OnApplicationBootstrap, OnApplicatio
     private readonly genes: GenesService,
     private readonly pipeline: PipelineService,
     private readonly waiter: RunWaiter,
+    private readonly annotations: AnnotationStoreService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -61,7 +63,7 @@ export class FirstStartIngestion implements OnApplicationBootstrap, OnApplicatio
     runInBackground(this.logger, 'first-start ingestion', async () => {
       try {
         const run = await this.waiter.waitFor(runId, Number.POSITIVE_INFINITY);
-        this.logger.log({ run_id: runId, status: run.status }, 'first-start ingestion ended');
+        await this.logSummary(run);
       } catch (error) {
         // Shutting down mid-run: the run itself is durable and the next start takes it up.
         if (!this.stopping) {
@@ -71,6 +73,54 @@ export class FirstStartIngestion implements OnApplicationBootstrap, OnApplicatio
         finish();
       }
     });
+  }
+
+  /**
+   * One line saying what the first start left behind: genes scored, annotated genes per
+   * source (with no-data and failed genes when there are any) and how long the run took,
+   * so an operator sees at a glance whether every source covered the snapshot.
+   */
+  private async logSummary(run: RunView): Promise<void> {
+    const [{ genes, sources }, scored] = await Promise.all([
+      this.annotations.stats(),
+      this.annotations.scoredGeneCount(),
+    ]);
+    const per = (pick: (s: { rows: number; no_data: number; failed: number }) => number) =>
+      Object.fromEntries(
+        [...sources.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([name, s]) => [name, pick(s)] as const)
+          .filter(([, n]) => n > 0),
+      );
+    const annotations = per((s) => s.rows - s.no_data);
+    const noData = per((s) => s.no_data);
+    const failed = per((s) => s.failed);
+    const started = run.started_at ?? run.created_at;
+    const elapsedMs =
+      new Date(run.finished_at ?? Date.now()).getTime() - new Date(started).getTime();
+    const brief = (counts: Record<string, number>) =>
+      `{${Object.entries(counts)
+        .map(([k, n]) => `${k}:${n}`)
+        .join(', ')}}`;
+    const extra = [
+      Object.keys(noData).length > 0 ? `, no data ${brief(noData)}` : '',
+      Object.keys(failed).length > 0 ? `, failed ${brief(failed)}` : '',
+    ].join('');
+    // A first start that did not complete is worth a warning; the summary says what it left.
+    const level = run.status === 'completed' ? 'log' : 'warn';
+    this.logger[level](
+      {
+        run_id: run.id,
+        status: run.status,
+        genes,
+        genes_scored: scored,
+        annotations,
+        no_data: noData,
+        failed,
+        elapsed_ms: elapsedMs,
+      },
+      `first-start ingestion ${run.status} in ${(elapsedMs / 1000).toFixed(1)} s: ${scored} of ${genes} genes scored, annotations ${brief(annotations)}${extra}`,
+    );
   }
 
   onApplicationShutdown(): void {

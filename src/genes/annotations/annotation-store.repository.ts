@@ -228,6 +228,14 @@ export class AnnotationStoreRepository {
     return this.dataSource.transaction(work);
   }
 
+  /** Genes whose evidence score is above zero. */
+  async scoredGeneCount(): Promise<number> {
+    const rows = await this.dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM gene_scores WHERE percentage_score > 0',
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   async geneCount(): Promise<number> {
     const rows = await this.dataSource.query<{ n: number }[]>(
       'SELECT count(*)::int AS n FROM genes',

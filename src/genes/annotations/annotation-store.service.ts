@@ -48,6 +48,12 @@ export class AnnotationStoreService {
     return this.repository.kidneyGenes();
   }
 
+  /** How many genes have an evidence score above zero, once a pending refresh has finished. */
+  async scoredGeneCount(): Promise<number> {
+    await this.scores.settled();
+    return this.repository.scoredGeneCount();
+  }
+
   /** Which of `names` (upper-case) are the approved symbol of some gene. */
   approvedSymbolsAmong(names: string[]): Promise<Set<string>> {
     return names.length === 0

@@ -15,7 +15,7 @@ const load = async (dir: string, file: string): Promise<Json> =>
   JSON.parse(await readFile(dir + file, 'utf8')) as Json;
 
 /**
- * The annotation upstreams over the snapshot's small, real extracts: E-utilities for
+ * The annotation upstreams over the snapshot's extracts (provenance in data/README.md): E-utilities for
  * ClinVar, gnomAD GraphQL, the GTEx API, UniProt search, Ensembl lookups and MouseMine
  * templates. A request
  * naming a gene the snapshot lacks is answered 404 (or, for GraphQL, an error on that

@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
-
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
 import { FirstStartIngestion } from '../../../src/pipeline/first-start-ingestion.service.js';
-import { snapshotDataDir } from '../../../src/sources/snapshot/snapshot.server.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 
@@ -132,7 +129,7 @@ describe('offline snapshot ingested on first start', () => {
     expect(nphp1.body.data.attributes.hgnc_id).toBe('HGNC:7905');
   });
 
-  it('annotates the snapshot genes, recording genes outside the extracts as failures', async () => {
+  it('annotates PKD1 from every source as the extracts record it', async () => {
     const pkd1 = await t.http().get('/api/genes/PKD1').expect(200);
     const res = await t
       .http()
@@ -181,40 +178,85 @@ describe('offline snapshot ingested on first start', () => {
       total_phenotypes: 5,
       summary: 'hm (true); ht (true)',
     });
+  });
+
+  it('annotates every snapshot gene from every annotation source, failing and warning on none', async () => {
+    const db = t.app.get<DataSource>(getDataSourceToken());
+    const [{ n: genes }] = await db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM genes');
+    expect(genes).toBe(106);
     const sources = await t.http().get('/api/annotations/sources').expect(200);
     const status = Object.fromEntries(
-      (sources.body.data as { name: string; coverage: number; failed: number }[]).map((s) => [
+      (
+        sources.body.data as {
+          name: string;
+          genes_annotated: number;
+          no_data: number;
+          failed: number;
+        }[]
+      ).map((s) => [
         s.name,
-        s,
+        { annotated: s.genes_annotated, no_data: s.no_data, failed: s.failed },
       ]),
     );
-    expect(status.hgnc).toMatchObject({ coverage: 1, failed: 0 });
-    // The extracts hold PKD1 (and COL4A5 for gnomAD); other genes are failures, not "no data".
-    expect(status.uniprot).toMatchObject({ genes_annotated: 1, no_data: 0, failed: 105 });
-    // The bulk HPO file answers for every gene: the genes it lists (by NCBI id or symbol)
-    // have data, the rest none.
-    const listed = new Set(
-      readFileSync(`${snapshotDataDir()}hpo/genes_to_phenotype.txt`, 'utf8')
-        .split('\n')
-        .slice(1)
-        .filter((line) => /\tHP:\d{7}\t/.test(line))
-        .map((line) => line.split('\t')[1]),
+    // "No data" only where the real upstream has none: APOL1 has no mouse ortholog
+    // (MouseMine answers it with no rows), and STRING is asked only about kidney genes, so
+    // the genes whose evidence scores zero are not looked up.
+    const noGeneScore = 'not a kidney gene (no evidence score)';
+    const noDataOf: Record<string, Record<string, string>> = {
+      mpo_mgi: { APOL1: 'no mouse ortholog' },
+      string_ppi: Object.fromEntries(
+        ['ADAMTS13', 'AHI1', 'CUBN', 'MAGED2', 'SLC34A3'].map((s) => [s, noGeneScore]),
+      ),
+    };
+    expect(status).toEqual(
+      Object.fromEntries(
+        ANNOTATION_SOURCES.map((name) => {
+          const none = Object.keys(noDataOf[name] ?? {}).length;
+          return [name, { annotated: genes - none, no_data: none, failed: 0 }];
+        }),
+      ),
     );
-    const genes = await t.app
-      .get<DataSource>(getDataSourceToken())
-      .query<{ symbol: string }[]>('SELECT approved_symbol AS symbol FROM genes');
-    const inFile = genes.filter((g) => listed.has(g.symbol)).length;
-    expect(inFile).toBeGreaterThan(40);
-    expect(status.hpo_phenotypes).toMatchObject({
-      genes_annotated: inFile,
-      no_data: genes.length - inFile,
-      failed: 0,
+    const noData = await db.query<{ source: string; symbol: string; reason: string }[]>(
+      `SELECT a.source, g.approved_symbol AS symbol, a.annotations->>'reason' AS reason
+       FROM gene_annotations a JOIN genes g ON g.id = a.gene_id
+       WHERE a.source_metadata->>'status' = 'no_data' ORDER BY 1, 2`,
+    );
+    expect(noData).toEqual(
+      Object.entries(noDataOf).flatMap(([source, reasons]) =>
+        Object.entries(reasons).map(([symbol, reason]) => ({
+          source,
+          symbol,
+          reason: expect.stringContaining(reason) as string,
+        })),
+      ),
+    );
+    expect(await db.query('SELECT source, reason FROM annotation_failures')).toEqual([]);
+    const records = t.logs.records();
+    // Levels are written as labels; any record at all shows the labels are what is compared.
+    expect(records.some((r) => r.level === 'info')).toBe(true);
+    expect(
+      records
+        .filter((r) => ['warn', 'error', 'fatal'].includes(String(r.level)))
+        .map((r) => [r.context, r.msg]),
+    ).toEqual([]);
+    const summaries = records.filter((r) => /^first-start ingestion/.test(String(r.msg)));
+    expect(summaries.map((r) => r.msg)).toEqual([
+      expect.stringMatching(
+        /^first-start ingestion completed in \d+\.\d s: \d+ of 106 genes scored, annotations \{clinvar:106, /,
+      ),
+    ]);
+    expect(summaries[0]).toMatchObject({
+      level: 'info',
+      status: 'completed',
+      genes: 106,
+      genes_scored: 101,
+      annotations: Object.fromEntries(
+        ANNOTATION_SOURCES.map((name) => [name, status[name].annotated]),
+      ),
+      no_data: { mpo_mgi: 1, string_ppi: 5 },
+      failed: {},
+      elapsed_ms: expect.any(Number),
     });
-    // A bulk source: every gene answered, kidney genes without a STRING protein as no data.
-    expect(status.string_ppi).toMatchObject({ failed: 0, coverage: 1, genes_annotated: 29 });
-    // The MouseMine extract covers six genes with mouse phenotypes and APOL1, which has no
-    // mouse ortholog (no data); the rest are failures.
-    expect(status.mpo_mgi).toMatchObject({ genes_annotated: 6, no_data: 1, failed: 99 });
   });
 
   it('ran as an ordinary pipeline run, every source completed', async () => {
