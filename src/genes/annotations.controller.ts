@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { Public } from '../auth/decorators/access.decorator.js';
 import { CachedResponse } from '../http/http-cache.interceptor.js';
+import { LegacyAlias } from '../http/legacy-alias.decorator.js';
 import {
   AnnotationsQuery,
   GeneAnnotationsResponse,
@@ -55,6 +56,10 @@ export class AnnotationsController {
   }
 
   @Get(':id/summary')
+  @LegacyAlias({
+    path: '/api/annotations/genes/:id/annotations/summary',
+    why: "the original's per-gene summary path repeats 'annotations'",
+  })
   @Public()
   @CachedResponse({ namespace: 'annotations' })
   @ApiOperation({ summary: 'Key identifiers and constraint figures of a gene' })

@@ -5,15 +5,18 @@ import {
   type NestModule,
   RequestMethod,
 } from '@nestjs/common';
+import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 
 import { AuthModule } from '../auth/auth.module.js';
 import { MetricsRegistryModule } from '../metrics/metrics-registry.module.js';
 import { HttpCacheInterceptor } from './http-cache.interceptor.js';
 import { HttpDrainService } from './http-drain.service.js';
 import { HttpMetrics } from './http-metrics.js';
+import { LegacyRoutes, LegacyShapeInterceptor } from './legacy-routes.js';
 import { ResponseFastPath } from './response-fast-path.js';
 
 // The edge's public surface for modules that add routes to it (docs/architecture.md).
+export { documentLegacyRoutes, type LegacyRoute, LegacyRoutes } from './legacy-routes.js';
 export type { EdgeRoute } from './response-fast-path.js';
 
 /**
@@ -36,8 +39,9 @@ export class FastPathMiddlewareModule implements NestModule {
 /**
  * Owns the HTTP edge: what every request goes through before and around routing (request
  * id, security headers, body limits, client errors, the completion line's shape, the
- * duration metric, draining on shutdown), the response cache of public GETs and the
- * pre-routing fast path that answers its hits. `installHttpEdge` puts it on the app.
+ * duration metric, draining on shutdown), the response cache of public GETs, the
+ * pre-routing fast path that answers its hits, and the original clients' legacy aliases
+ * (`@LegacyAlias`). `installHttpEdge` puts it on the app.
  * Global so that controllers anywhere can use `@CachedResponse` (its interceptor).
  *
  * The rate-limit guard stays with the auth module, which registers the global guards in
@@ -45,8 +49,15 @@ export class FastPathMiddlewareModule implements NestModule {
  */
 @Global()
 @Module({
-  imports: [AuthModule, MetricsRegistryModule, FastPathMiddlewareModule],
-  providers: [HttpMetrics, HttpDrainService, ResponseFastPath, HttpCacheInterceptor],
-  exports: [HttpMetrics, HttpDrainService, ResponseFastPath, HttpCacheInterceptor],
+  imports: [AuthModule, MetricsRegistryModule, FastPathMiddlewareModule, DiscoveryModule],
+  providers: [
+    HttpMetrics,
+    HttpDrainService,
+    ResponseFastPath,
+    HttpCacheInterceptor,
+    LegacyRoutes,
+    { provide: APP_INTERCEPTOR, useClass: LegacyShapeInterceptor },
+  ],
+  exports: [HttpMetrics, HttpDrainService, ResponseFastPath, HttpCacheInterceptor, LegacyRoutes],
 })
 export class HttpEdgeModule {}

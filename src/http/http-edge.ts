@@ -11,6 +11,7 @@ import { answerClientErrors } from './client-errors.js';
 import { corsOptions } from './cors.js';
 import { HttpDrainService } from './http-drain.service.js';
 import { HttpMetrics } from './http-metrics.js';
+import { installLegacyRoutes, LegacyRoutes } from './legacy-routes.js';
 import { requestIdMiddleware } from './request-id.js';
 import { type EdgeRoute, ResponseFastPath } from './response-fast-path.js';
 import { securityHeaders, setHeadersMiddleware } from './security-headers.js';
@@ -22,7 +23,8 @@ export const SESSION_BODY_LIMIT = '16kb';
  * Puts the HTTP edge on the app, in order: drain tracking, request id, the duration
  * metric, the session cookie parser, security headers, CORS, the body parsers and their
  * error handler, answers to requests Node's parser refuses, and the response fast path,
- * with the routes in `beforeRouting` (answered from the process alone, e.g. liveness).
+ * with the routes in `beforeRouting` (answered from the process alone, e.g. liveness);
+ * in front of all, the rewrite of the original clients' legacy paths.
  * Call before `app.init()`.
  */
 export function installHttpEdge(
@@ -82,4 +84,7 @@ export function installHttpEdge(
       logger: PinoLogger.root,
     });
   }
+  // Last, so it runs first: the original clients' legacy paths become canonical before
+  // the fast path or Express see them.
+  installLegacyRoutes(app.getHttpServer(), app.get(LegacyRoutes).compiled());
 }

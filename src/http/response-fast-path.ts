@@ -29,6 +29,7 @@ import {
 } from './conditional-get.js';
 import { HttpDrainService } from './http-drain.service.js';
 import { HttpMetrics } from './http-metrics.js';
+import { legacyOf } from './legacy-routes.js';
 import { beginRequest, REQUEST_ID_HEADER } from './request-id.js';
 import type { HeaderPair } from './security-headers.js';
 
@@ -406,6 +407,8 @@ function isPlainGet(req: IncomingMessage): boolean {
   const h = req.headers;
   return (
     req.method === 'GET' &&
+    // A legacy alias may answer in another shape than the cached canonical body.
+    legacyOf(req) === undefined &&
     h.authorization === undefined &&
     h['transfer-encoding'] === undefined &&
     (h['content-length'] === undefined || h['content-length'] === '0')

@@ -3,6 +3,7 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 
 import { APP_VERSION } from '../app-info.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
+import { documentLegacyRoutes, LegacyRoutes } from '../http/http-edge.module.js';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -21,7 +22,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'oauth2',
     )
     .build();
-  return SwaggerModule.createDocument(app, config, { extraModels: [ErrorEnvelope] });
+  return documentLegacyRoutes(
+    SwaggerModule.createDocument(app, config, { extraModels: [ErrorEnvelope] }),
+    app.get(LegacyRoutes).routes,
+  );
 }
 
 /** Swagger UI at /docs and the JSON spec at /openapi.json. */

@@ -32,7 +32,9 @@ import {
 import { OffsetPageQuery } from '../../common/dto/offset-page.query.js';
 import { GENE_SYMBOL, HGNC_ID_INPUT, SOURCE_NAME } from '../../common/evidence/gene-identifiers.js';
 import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
+import { LegacyAlias } from '../../http/legacy-alias.decorator.js';
 import { type BulkOutcome, StagingService } from './staging.service.js';
+import { legacyReviewBody, legacyStagingList, legacyStagingStats } from './staging-legacy.types.js';
 
 export class ListStagingQuery extends OffsetPageQuery {
   @ApiPropertyOptional({ enum: ['pending', 'approved', 'rejected'], default: 'pending' })
@@ -125,6 +127,12 @@ export class StagingController {
   constructor(private readonly staging: StagingService) {}
 
   @Get()
+  @LegacyAlias({
+    path: '/api/staging/staging/pending',
+    why: 'the original Staging page; its router was mounted under /api/staging twice',
+    dropQuery: ['requires_expert_review'],
+    reshape: legacyStagingList,
+  })
   @ApiOperation({ summary: 'Unresolved symbols, highest priority first' })
   @ApiOkResponse({ type: StagingResponse })
   async list(@Query() q: ListStagingQuery): Promise<StagingResponse> {
@@ -133,6 +141,11 @@ export class StagingController {
   }
 
   @Get('stats')
+  @LegacyAlias({
+    path: '/api/staging/staging/stats',
+    why: 'the original Staging page and admin dashboard',
+    reshape: legacyStagingStats,
+  })
   @ApiOperation({ summary: 'Counts by status, and pending entries per source' })
   @ApiOkResponse({ type: StagingResponse })
   async stats(): Promise<StagingResponse> {
@@ -184,6 +197,11 @@ export class StagingController {
 
   @Post(':id/approve')
   @HttpCode(200)
+  @LegacyAlias({
+    path: '/api/staging/staging/:id/approve',
+    why: 'the original Staging page, which also sends `reviewer` and nulls for empty fields',
+    body: legacyReviewBody,
+  })
   @ApiOperation({ summary: 'Link or create the gene and replay the staged evidence into it' })
   @ApiOkResponse({ type: StagingResponse })
   @ApiResponse({ status: 409, type: ErrorEnvelope, description: 'Already reviewed' })
@@ -204,6 +222,11 @@ export class StagingController {
 
   @Post(':id/reject')
   @HttpCode(200)
+  @LegacyAlias({
+    path: '/api/staging/staging/:id/reject',
+    why: 'the original Staging page, which also sends `reviewer`',
+    body: legacyReviewBody,
+  })
   @ApiOperation({ summary: 'Record why a staged symbol is rejected' })
   @ApiOkResponse({ type: StagingResponse })
   async reject(
