@@ -5,18 +5,18 @@ import {
   type NestModule,
   RequestMethod,
 } from '@nestjs/common';
-import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 
 import { AuthModule } from '../auth/auth.module.js';
 import { MetricsRegistryModule } from '../metrics/metrics-registry.module.js';
 import { HttpCacheInterceptor } from './http-cache.interceptor.js';
 import { HttpDrainService } from './http-drain.service.js';
 import { HttpMetrics } from './http-metrics.js';
-import { LegacyRoutes, LegacyShapeInterceptor } from './legacy-routes.js';
+import { LegacyShapeInterceptor } from './legacy-routes.js';
 import { ResponseFastPath } from './response-fast-path.js';
 
 // The edge's public surface for modules that add routes to it (docs/architecture.md).
-export { documentLegacyRoutes, type LegacyRoute, LegacyRoutes } from './legacy-routes.js';
+export { documentLegacyRoutes, type LegacyRoute, legacyRoutesOf } from './legacy-routes.js';
 export type { EdgeRoute } from './response-fast-path.js';
 
 /**
@@ -49,15 +49,14 @@ export class FastPathMiddlewareModule implements NestModule {
  */
 @Global()
 @Module({
-  imports: [AuthModule, MetricsRegistryModule, FastPathMiddlewareModule, DiscoveryModule],
+  imports: [AuthModule, MetricsRegistryModule, FastPathMiddlewareModule],
   providers: [
     HttpMetrics,
     HttpDrainService,
     ResponseFastPath,
     HttpCacheInterceptor,
-    LegacyRoutes,
     { provide: APP_INTERCEPTOR, useClass: LegacyShapeInterceptor },
   ],
-  exports: [HttpMetrics, HttpDrainService, ResponseFastPath, HttpCacheInterceptor, LegacyRoutes],
+  exports: [HttpMetrics, HttpDrainService, ResponseFastPath, HttpCacheInterceptor],
 })
 export class HttpEdgeModule {}

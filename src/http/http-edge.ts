@@ -11,7 +11,7 @@ import { answerClientErrors } from './client-errors.js';
 import { corsOptions } from './cors.js';
 import { HttpDrainService } from './http-drain.service.js';
 import { HttpMetrics } from './http-metrics.js';
-import { installLegacyRoutes, LegacyRoutes } from './legacy-routes.js';
+import { installLegacyRoutes, legacyRoutesOf, LegacyRouteTable } from './legacy-routes.js';
 import { requestIdMiddleware } from './request-id.js';
 import { type EdgeRoute, ResponseFastPath } from './response-fast-path.js';
 import { securityHeaders, setHeadersMiddleware } from './security-headers.js';
@@ -86,5 +86,5 @@ export function installHttpEdge(
   }
   // Last, so it runs first: the original clients' legacy paths become canonical before
   // the fast path or Express see them.
-  installLegacyRoutes(app.getHttpServer(), app.get(LegacyRoutes).compiled());
+  installLegacyRoutes(app.getHttpServer(), new LegacyRouteTable(legacyRoutesOf(app)));
 }

@@ -3,12 +3,13 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   type CallHandler,
   type ExecutionContext,
+  type INestApplicationContext,
   Injectable,
   type NestInterceptor,
   RequestMethod,
 } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { map, type Observable } from 'rxjs';
@@ -119,36 +120,24 @@ export function installLegacyRoutes(server: Server, table: LegacyRouteTable): vo
   });
 }
 
-/** The `@LegacyAlias` declarations of every controller, with their canonical routes. */
-@Injectable()
-export class LegacyRoutes {
-  private table?: LegacyRouteTable;
-
-  constructor(
-    private readonly discovery: DiscoveryService,
-    private readonly scanner: MetadataScanner,
-  ) {}
-
-  get routes(): readonly LegacyRoute[] {
-    return this.compiled().routes;
-  }
-
-  compiled(): LegacyRouteTable {
-    this.table ??= new LegacyRouteTable(this.discover());
-    return this.table;
-  }
-
-  private discover(): LegacyRoute[] {
-    const routes: LegacyRoute[] = [];
-    for (const wrapper of this.discovery.getControllers()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || !wrapper.metatype) {
+/**
+ * The `@LegacyAlias` declarations of every controller of `app`, with their canonical
+ * routes. Reads only route metadata, so it works in the OpenAPI writer's preview mode
+ * (where no provider is instantiated) as in the running app.
+ */
+export function legacyRoutesOf(app: INestApplicationContext): LegacyRoute[] {
+  const routes: LegacyRoute[] = [];
+  const scanner = new MetadataScanner();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const metatype = wrapper.metatype as (abstract new (...args: never[]) => unknown) | null;
+      if (!metatype) {
         continue;
       }
-      const base = firstPath(Reflect.getMetadata(PATH_METADATA, wrapper.metatype));
-      const prototype = Object.getPrototypeOf(instance) as object;
-      for (const name of this.scanner.getAllMethodNames(prototype)) {
-        const handler = (prototype as Record<string, unknown>)[name] as object;
+      const base = firstPath(Reflect.getMetadata(PATH_METADATA, metatype));
+      const prototype = metatype.prototype as Record<string, object>;
+      for (const name of scanner.getAllMethodNames(prototype)) {
+        const handler = prototype[name];
         const aliases = Reflect.getMetadata(LEGACY_ALIASES, handler) as
           LegacyAliasOptions[] | undefined;
         if (!aliases) {
@@ -163,8 +152,8 @@ export class LegacyRoutes {
         }
       }
     }
-    return routes;
   }
+  return routes;
 }
 
 const firstPath = (value: unknown): string =>

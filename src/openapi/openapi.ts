@@ -3,7 +3,7 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 
 import { APP_VERSION } from '../app-info.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
-import { documentLegacyRoutes, LegacyRoutes } from '../http/http-edge.module.js';
+import { documentLegacyRoutes, legacyRoutesOf } from '../http/http-edge.module.js';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -24,7 +24,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   return documentLegacyRoutes(
     SwaggerModule.createDocument(app, config, { extraModels: [ErrorEnvelope] }),
-    app.get(LegacyRoutes).routes,
+    legacyRoutesOf(app),
   );
 }
 
