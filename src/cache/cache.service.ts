@@ -36,6 +36,12 @@ const PURGE_CHUNK = 1000;
 export type { CacheRecord } from './cache-entry.js';
 export { cacheKey } from './cache-key.js';
 
+/** A value from `wrapWithOutcome`; `stale` when served expired after a loader failure. */
+export interface WrapOutcome<T> {
+  value: T;
+  stale: boolean;
+}
+
 export interface CleanupResult {
   l2_deleted: number;
   l1_deleted: number;
@@ -236,18 +242,37 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
    * window, that entry is served (and counted); otherwise the error reaches every
    * waiter and nothing is cached.
    */
-  wrap<T>(key: unknown, loader: () => Promise<T>, namespace = 'default', ttl?: number): Promise<T> {
+  async wrap<T>(
+    key: unknown,
+    loader: () => Promise<T>,
+    namespace = 'default',
+    ttl?: number,
+  ): Promise<T> {
+    return (await this.wrapWithOutcome(key, loader, namespace, ttl)).value;
+  }
+
+  /**
+   * `wrap`, also telling how the value was obtained: `stale` when it is an expired entry
+   * served because the loader failed (callers that report freshness, like the response
+   * cache's X-Cache header, must not call that a miss or a hit).
+   */
+  wrapWithOutcome<T>(
+    key: unknown,
+    loader: () => Promise<T>,
+    namespace = 'default',
+    ttl?: number,
+  ): Promise<WrapOutcome<T>> {
     const k = cacheKey(key, namespace);
     const pending = this.inflight.get(k.storage);
     if (pending) {
       this.counters.bump(namespace, 'coalesced');
-      return pending as Promise<T>;
+      return pending as Promise<WrapOutcome<T>>;
     }
     const now = Date.now();
     const local = this.l1.peek(k.storage, now);
     if (local && isFresh(local, now)) {
       this.counters.bump(namespace, 'hits_l1');
-      return Promise.resolve(local.value as T);
+      return Promise.resolve({ value: local.value as T, stale: false });
     }
     const flight = this.load(k, loader, ttl, local).finally(() => this.inflight.delete(k.storage));
     this.inflight.set(k.storage, flight);
@@ -259,10 +284,10 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     loader: () => Promise<T>,
     ttl: number | undefined,
     local: CacheRecord | undefined,
-  ): Promise<T> {
+  ): Promise<WrapOutcome<T>> {
     const stored = local ?? (await this.readL2(k));
     if (stored && isFresh(stored, Date.now())) {
-      return stored.value as T;
+      return { value: stored.value as T, stale: false };
     }
     this.counters.bump(k.namespace, 'misses');
     this.counters.bump(k.namespace, 'loader_calls');
@@ -276,12 +301,12 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
           { err: error, namespace: k.namespace, key: k.text.slice(0, 200) },
           'loader failed; serving the expired entry within its grace window',
         );
-        return stored.value as T;
+        return { value: stored.value as T, stale: true };
       }
       throw error;
     }
     // Waiters get the value once it is in memory; persisting to L2 does not delay them.
-    return (await this.store(k, value, ttl, true)) as T;
+    return { value: (await this.store(k, value, ttl, true)) as T, stale: false };
   }
 
   /** Writes both layers and returns the stored (JSON round-tripped, frozen) value. */

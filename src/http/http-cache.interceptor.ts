@@ -25,13 +25,19 @@ interface CachedResponseOptions {
 
 /**
  * Caches a public GET endpoint's JSON body, keyed by path and sorted query parameters
- * (never by the caller), with single-flight loading. Answers carry `X-Cache: HIT|MISS`.
+ * (never by the caller), with single-flight loading. Answers carry `X-Cache: HIT|MISS`,
+ * or `STALE` for an expired entry served because loading a fresh body failed.
  */
 export function CachedResponse(options: CachedResponseOptions): MethodDecorator {
   return applyDecorators(
     SetMetadata(CACHED_RESPONSE, options),
     UseInterceptors(HttpCacheInterceptor),
-    ApiHeader({ name: 'X-Cache', description: 'HIT or MISS (response header)', required: false }),
+    ApiHeader({
+      name: 'X-Cache',
+      description:
+        'HIT, MISS, or STALE (an expired entry served because loading failed; response header)',
+      required: false,
+    }),
   );
 }
 
@@ -68,7 +74,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const res = http.getResponse<Response>();
     let loaded = false;
     const key = { m: 'GET', ...responseCacheKey(req) };
-    const value = this.cache.wrap<unknown>(
+    const value = this.cache.wrapWithOutcome<unknown>(
       key,
       () => {
         loaded = true;
@@ -78,8 +84,8 @@ export class HttpCacheInterceptor implements NestInterceptor {
       options.ttl,
     );
     return from(
-      value.then((body) => {
-        res.setHeader('X-Cache', loaded ? 'MISS' : 'HIT');
+      value.then(({ value: body, stale }) => {
+        res.setHeader('X-Cache', stale ? 'STALE' : loaded ? 'MISS' : 'HIT');
         // The next request for this URL may be answered before routing (see ResponseFastPath).
         this.fastPath.learn(req, {
           storageKey: cacheKey(key, options.namespace).storage,
