@@ -60,7 +60,7 @@ export class CacheAdminController {
   @Get('health')
   @ApiOperation({ summary: 'L2 availability, invalidation listener, memory pressure' })
   @ApiOkResponse({ type: CacheHealthResponse })
-  health(): CacheHealthResponse {
+  health(): Promise<CacheHealthResponse> {
     return this.admin.health();
   }
 

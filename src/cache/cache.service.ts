@@ -147,6 +147,25 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     return this.bus.connected;
   }
 
+  /**
+   * Whether L2 answers now. The breaker alone only knows about failures some cache call
+   * already met, so a health check asks the table; a failure opens the breaker as any
+   * other L2 failure does, and an open breaker answers false without asking.
+   */
+  async l2Reachable(): Promise<boolean> {
+    if (!this.breaker.available()) {
+      return false;
+    }
+    try {
+      await this.repository.ping();
+      this.breaker.succeeded();
+      return true;
+    } catch (error) {
+      this.breaker.failure(error);
+      return false;
+    }
+  }
+
   /** Every namespace with a TTL, stored entries, or activity in this process. */
   async namespaces(): Promise<string[]> {
     const stored = await this.repository.namespaces();
