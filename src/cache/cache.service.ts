@@ -11,6 +11,7 @@ import { type Cache, createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
 
 import { runInBackground } from '../common/background.js';
+import { isDatabaseUnavailable } from '../common/errors/index.js';
 import { AppConfig } from '../config/index.js';
 import { DatabaseEndpoint } from '../database/database-endpoint.js';
 import { NotificationListener } from '../database/notification-listener.js';
@@ -166,9 +167,12 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
-  /** Every namespace with a TTL, stored entries, or activity in this process. */
+  /**
+   * Every namespace with a TTL, stored entries, or activity in this process; without the
+   * stored ones while L2 cannot answer.
+   */
   async namespaces(): Promise<string[]> {
-    const stored = await this.repository.namespaces();
+    const stored = (await this.fromL2(() => this.repository.namespaces())) ?? [];
     return [
       ...new Set([...this.knownNamespaces(), ...stored, ...this.counters.namespaces()]),
     ].sort();
@@ -190,13 +194,32 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   stats(namespace: string): Promise<NamespaceStatsResponse>;
   stats(namespace?: string): Promise<CacheStatsResponse | NamespaceStatsResponse> {
     const sources = {
-      repository: this.repository,
+      figures: (ns?: string) => this.fromL2(() => this.repository.figures(ns)),
       counters: this.counters,
       l1: this.l1,
       ttlFor: (ns: string) => this.ttlFor(ns),
       namespaces: () => this.namespaces(),
     };
     return namespace === undefined ? allStats(sources) : namespaceStats(sources, namespace);
+  }
+
+  /**
+   * A read of L2's own figures, or null while L2 cannot answer (breaker open, or the
+   * database unavailable now, which opens the breaker); other errors are thrown.
+   */
+  private async fromL2<T>(read: () => Promise<T>): Promise<T | null> {
+    if (!this.breaker.available()) {
+      return null;
+    }
+    try {
+      return await read();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) {
+        throw error;
+      }
+      this.breaker.failure(error);
+      return null;
+    }
   }
 
   /** The cached value, or undefined on a miss (a cached null comes back as null). */

@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { CacheService } from '../../../src/cache/cache.service.js';
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { eventually } from '../../support/wait.js';
 
 const SCRAPE_TOKEN = 'outage-scraper-token-0123456789abcdef';
 
@@ -50,6 +52,10 @@ describe('operations during a database outage', () => {
       return await fn();
     } finally {
       proxy.restore();
+      // Back to normal, including the cache's invalidation listener, which clears L1 when
+      // it reconnects (so that a later test's entries are not cleared under it).
+      const cache = t.app.get(CacheService);
+      expect(await eventually(() => cache.listenerConnected, 15_000)).toBe(true);
       await t.http().get('/health/ready').expect(200);
     }
   }
