@@ -42,7 +42,14 @@ export function CachedResponse(options: CachedResponseOptions): MethodDecorator 
 }
 
 export function responseCacheKey(req: Request): { path: string; query: [string, string[]][] } {
-  const params = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+  return responseCacheKeyOf(req.path, req.originalUrl.split('?')[1] ?? '');
+}
+
+function responseCacheKeyOf(
+  path: string,
+  search: string,
+): { path: string; query: [string, string[]][] } {
+  const params = new URLSearchParams(search);
   const grouped = new Map<string, string[]>();
   for (const [k, v] of params) {
     grouped.set(k, [...(grouped.get(k) ?? []), v]);
@@ -50,7 +57,22 @@ export function responseCacheKey(req: Request): { path: string; query: [string, 
   const query = [...grouped.entries()]
     .map(([k, vs]): [string, string[]] => [k, [...vs].sort()])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { path: req.path, query };
+  return { path, query };
+}
+
+/**
+ * Stores `body` as the response cache's answer to a plain GET of `url` (path and query,
+ * as a client sends it), under the key and namespace the routed request uses, so that
+ * request is then a HIT. For cache warmers; `body` must be what the handler returns.
+ */
+export async function warmCachedResponse(
+  cache: CacheService,
+  url: string,
+  namespace: string,
+  body: unknown,
+): Promise<void> {
+  const [path, search = ''] = url.split('?');
+  await cache.set({ m: 'GET', ...responseCacheKeyOf(path, search) }, body, namespace);
 }
 
 @Injectable()
