@@ -67,10 +67,12 @@ export class AuthService {
     }
     const valid = await this.passwords.verify(user?.passwordHash ?? null, password);
     if (!user || !valid) {
+      // The client's address is what an operator looks for in failed logins; service
+      // lines do not carry the request's, so it is named here (the `ip` column).
       if (user) {
-        this.logger.warn({ user_id: user.id }, 'login failed: wrong password');
+        this.logger.warn({ user_id: user.id, ip: client.ip }, 'login failed: wrong password');
       } else {
-        this.logger.warn('login failed for an unknown account');
+        this.logger.warn({ ip: client.ip }, 'login failed for an unknown account');
       }
       throw new InvalidCredentialsError();
     }

@@ -28,6 +28,7 @@ export class CacheAdminController {
   ) {}
 
   @Get('stats')
+  @RequireRole('admin', { duringOutage: true })
   @ApiOperation({
     summary: 'Counters (this process), stored figures (L2) and memory use, per namespace',
   })
@@ -37,6 +38,7 @@ export class CacheAdminController {
   }
 
   @Get('stats/:namespace')
+  @RequireRole('admin', { duringOutage: true })
   @ApiOperation({ summary: 'One namespace; an empty namespace reports zeros' })
   @ApiOkResponse({ type: NamespaceStatsResponse })
   namespaceStats(@Param() params: NamespaceParam): Promise<NamespaceStatsResponse> {
@@ -58,9 +60,10 @@ export class CacheAdminController {
   }
 
   @Get('health')
+  @RequireRole('admin', { duringOutage: true })
   @ApiOperation({ summary: 'L2 availability, invalidation listener, memory pressure' })
   @ApiOkResponse({ type: CacheHealthResponse })
-  health(): CacheHealthResponse {
+  health(): Promise<CacheHealthResponse> {
     return this.admin.health();
   }
 

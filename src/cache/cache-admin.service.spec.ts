@@ -9,8 +9,14 @@ beforeAll(() => Logger.overrideLogger(false));
 
 /** The parts of CacheService that health() reads, set by each test. */
 function fakeCache() {
+  const breaker = new L2Breaker(new Logger('test'));
   return {
-    breaker: new L2Breaker(new Logger('test')),
+    breaker,
+    /** Whether the table would answer a probe now (the database being up). */
+    l2Answers: true,
+    l2Reachable(): Promise<boolean> {
+      return Promise.resolve(breaker.available() && this.l2Answers);
+    },
     listenerConnected: true,
     l1: { size: 10, bytes: 1_000, maxEntries: 100, maxBytes: 100_000, evictions: 3 },
     lastCleanup: null,
@@ -63,9 +69,9 @@ function gatedWarmers(names: string[]) {
 }
 
 describe('CacheAdminService.health', () => {
-  it('is healthy with L2 up, the listener connected and memory below 90%', () => {
+  it('is healthy with L2 up, the listener connected and memory below 90%', async () => {
     const { service } = setup();
-    expect(service.health()).toMatchObject({
+    expect(await service.health()).toMatchObject({
       status: 'healthy',
       l2_available: true,
       l2_retry_at: null,
@@ -74,12 +80,12 @@ describe('CacheAdminService.health', () => {
     });
   });
 
-  it('is degraded while L2 is skipped, saying until when and why', () => {
+  it('is degraded while L2 is skipped, saying until when and why', async () => {
     const { service, cache } = setup();
     const failedAt = Date.now() + 60_000;
     cache.breaker.failure(new Error('connection refused'), failedAt);
     cache.breaker.dropWrite(failedAt);
-    const health = service.health();
+    const health = await service.health();
     expect(health).toMatchObject({
       status: 'degraded',
       l2_available: false,
@@ -92,10 +98,16 @@ describe('CacheAdminService.health', () => {
     ]);
   });
 
-  it('is degraded without the invalidation listener', () => {
+  it('is degraded when L2 does not answer, before any cache call has met the outage', async () => {
+    const { service, cache } = setup();
+    cache.l2Answers = false;
+    expect(await service.health()).toMatchObject({ status: 'degraded', l2_available: false });
+  });
+
+  it('is degraded without the invalidation listener', async () => {
     const { service, cache } = setup();
     cache.listenerConnected = false;
-    const health = service.health();
+    const health = await service.health();
     expect(health.status).toBe('degraded');
     expect(health.invalidation_listener_connected).toBe(false);
     expect(health.issues).toEqual([
@@ -106,14 +118,14 @@ describe('CacheAdminService.health', () => {
   it.each([
     ['entries', { size: 90 }],
     ['bytes', { bytes: 90_000 }],
-  ])('warns, still healthy, when memory %s reach 90% of the bound', (_what, l1) => {
+  ])('warns, still healthy, when memory %s reach 90% of the bound', async (_what, l1) => {
     const { service, cache } = setup();
     Object.assign(cache.l1, l1);
-    const health = service.health();
+    const health = await service.health();
     expect(health.status).toBe('healthy');
     expect(health.issues).toEqual(['in-memory cache above 90% of its bound']);
     Object.assign(cache.l1, { size: 89, bytes: 89_999 });
-    expect(service.health().issues).toEqual([]);
+    expect((await service.health()).issues).toEqual([]);
   });
 });
 

@@ -41,10 +41,11 @@ export class CacheAdminService {
     return { namespace, ...(await this.cache.keys(namespace, { limit, cursor })) };
   }
 
-  health(): CacheHealthResponse {
+  async health(): Promise<CacheHealthResponse> {
     const { breaker, l1 } = this.cache;
+    const l2Available = await this.cache.l2Reachable();
     const issues: string[] = [];
-    if (breaker.degraded) {
+    if (!l2Available) {
       issues.push('L2 (PostgreSQL) unavailable: serving from memory, writes not persisted');
     }
     if (!this.cache.listenerConnected) {
@@ -55,8 +56,8 @@ export class CacheAdminService {
     }
     const retryAt = breaker.retryAt;
     return {
-      status: breaker.degraded || !this.cache.listenerConnected ? 'degraded' : 'healthy',
-      l2_available: !breaker.degraded,
+      status: !l2Available || !this.cache.listenerConnected ? 'degraded' : 'healthy',
+      l2_available: l2Available,
       l2_retry_at: retryAt === null ? null : new Date(retryAt).toISOString(),
       l2_last_error: breaker.lastError,
       dropped_writes: breaker.droppedWrites,

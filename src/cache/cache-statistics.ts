@@ -1,4 +1,4 @@
-import type { CacheRepository, NamespaceFigures } from './cache.repository.js';
+import type { NamespaceFigures } from './cache.repository.js';
 import type { CacheCounters } from './cache-stats.js';
 import type { CacheStatsResponse, NamespaceStatsResponse, StoredStats } from './dto/cache.dto.js';
 import type { MemoryLruStore } from './stores/memory-lru.store.js';
@@ -15,7 +15,8 @@ const EMPTY_STORED: StoredStats = {
 };
 
 export interface StatsSources {
-  repository: CacheRepository;
+  /** The stored figures, or null when L2 cannot answer (they are then left out). */
+  figures(namespace?: string): Promise<NamespaceFigures[] | null>;
   counters: CacheCounters;
   l1: MemoryLruStore;
   ttlFor(namespace: string): number;
@@ -33,13 +34,13 @@ function stored(figures: NamespaceFigures | undefined): StoredStats {
 function describe(
   s: StatsSources,
   namespace: string,
-  figures: NamespaceFigures | undefined,
+  figures: NamespaceFigures | undefined | null,
 ): NamespaceStatsResponse {
   return {
     namespace,
     ttl_seconds: s.ttlFor(namespace),
     counters: s.counters.report(namespace),
-    stored: stored(figures),
+    stored: figures === null ? null : stored(figures),
     memory: s.l1.countNamespace(namespace),
   };
 }
@@ -49,15 +50,19 @@ export async function namespaceStats(
   s: StatsSources,
   namespace: string,
 ): Promise<NamespaceStatsResponse> {
-  const [figures] = await s.repository.figures(namespace);
-  return describe(s, namespace, figures);
+  const figures = await s.figures(namespace);
+  return describe(s, namespace, figures === null ? null : figures[0]);
 }
 
-/** Per-process counters, stored figures from the `cache_stats` view and memory use. */
+/**
+ * Per-process counters, stored figures from the `cache_stats` view and memory use. While
+ * L2 cannot answer, the stored figures are null (never zeros, which would be false) and
+ * the in-memory ones are reported as usual.
+ */
 export async function allStats(s: StatsSources): Promise<CacheStatsResponse> {
-  const [figures, names] = await Promise.all([s.repository.figures(), s.namespaces()]);
-  const byName = new Map(figures.map((f) => [f.namespace, f]));
-  const total = figures.reduce<StoredStats>(
+  const [figures, names] = await Promise.all([s.figures(), s.namespaces()]);
+  const byName = new Map((figures ?? []).map((f) => [f.namespace, f]));
+  const total = (figures ?? []).reduce<StoredStats>(
     (sum, f) => ({
       total_entries: sum.total_entries + f.total_entries,
       active_entries: sum.active_entries + f.active_entries,
@@ -71,8 +76,9 @@ export async function allStats(s: StatsSources): Promise<CacheStatsResponse> {
     { ...EMPTY_STORED },
   );
   return {
+    l2_available: figures !== null,
     counters: s.counters.report(),
-    stored: total,
+    stored: figures === null ? null : total,
     memory: {
       entries: s.l1.size,
       bytes: s.l1.bytes,
@@ -80,6 +86,6 @@ export async function allStats(s: StatsSources): Promise<CacheStatsResponse> {
       max_bytes: s.l1.maxBytes,
       evictions: s.l1.evictions,
     },
-    namespaces: names.map((n) => describe(s, n, byName.get(n))),
+    namespaces: names.map((n) => describe(s, n, figures === null ? null : byName.get(n))),
   };
 }

@@ -10,6 +10,9 @@ import { CacheMetrics } from './cache-metrics.js';
 import { CacheWarmerRegistry } from './cache-warmers.js';
 import { CacheEntryEntity } from './entities/cache-entry.entity.js';
 
+// Part of the cache's public surface: where features register their warmers.
+export { type CacheWarmer, CacheWarmerRegistry, type WarmOptions } from './cache-warmers.js';
+
 /**
  * Owns the shared cache (L1 memory over the `cache_entries` table), its invalidation
  * across instances, its metrics, warmers and the admin endpoints. Global: every module

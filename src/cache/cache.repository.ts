@@ -166,6 +166,11 @@ export class CacheRepository {
   }
 
   /** Sends an invalidation to every instance listening on `channel`. */
+  /** Resolves when the table answers a trivial read (L2 reachable), rejects otherwise. */
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1 FROM cache_entries LIMIT 1');
+  }
+
   async notify(channel: string, payload: string): Promise<void> {
     await this.dataSource.query('SELECT pg_notify($1, $2)', [channel, payload]);
   }

@@ -11,6 +11,7 @@ import { type Cache, createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
 
 import { runInBackground } from '../common/background.js';
+import { isDatabaseUnavailable } from '../common/errors/index.js';
 import { AppConfig } from '../config/index.js';
 import { DatabaseEndpoint } from '../database/database-endpoint.js';
 import { NotificationListener } from '../database/notification-listener.js';
@@ -35,6 +36,12 @@ const PURGE_CHUNK = 1000;
 // Part of the cache's public surface: the key builder and the stored record's shape.
 export type { CacheRecord } from './cache-entry.js';
 export { cacheKey } from './cache-key.js';
+
+/** A value from `wrapWithOutcome`; `stale` when served expired after a loader failure. */
+export interface WrapOutcome<T> {
+  value: T;
+  stale: boolean;
+}
 
 export interface CleanupResult {
   l2_deleted: number;
@@ -141,9 +148,31 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     return this.bus.connected;
   }
 
-  /** Every namespace with a TTL, stored entries, or activity in this process. */
+  /**
+   * Whether L2 answers now. The breaker alone only knows about failures some cache call
+   * already met, so a health check asks the table; a failure opens the breaker as any
+   * other L2 failure does, and an open breaker answers false without asking.
+   */
+  async l2Reachable(): Promise<boolean> {
+    if (!this.breaker.available()) {
+      return false;
+    }
+    try {
+      await this.repository.ping();
+      this.breaker.succeeded();
+      return true;
+    } catch (error) {
+      this.breaker.failure(error);
+      return false;
+    }
+  }
+
+  /**
+   * Every namespace with a TTL, stored entries, or activity in this process; without the
+   * stored ones while L2 cannot answer.
+   */
   async namespaces(): Promise<string[]> {
-    const stored = await this.repository.namespaces();
+    const stored = (await this.fromL2(() => this.repository.namespaces())) ?? [];
     return [
       ...new Set([...this.knownNamespaces(), ...stored, ...this.counters.namespaces()]),
     ].sort();
@@ -165,13 +194,32 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   stats(namespace: string): Promise<NamespaceStatsResponse>;
   stats(namespace?: string): Promise<CacheStatsResponse | NamespaceStatsResponse> {
     const sources = {
-      repository: this.repository,
+      figures: (ns?: string) => this.fromL2(() => this.repository.figures(ns)),
       counters: this.counters,
       l1: this.l1,
       ttlFor: (ns: string) => this.ttlFor(ns),
       namespaces: () => this.namespaces(),
     };
     return namespace === undefined ? allStats(sources) : namespaceStats(sources, namespace);
+  }
+
+  /**
+   * A read of L2's own figures, or null while L2 cannot answer (breaker open, or the
+   * database unavailable now, which opens the breaker); other errors are thrown.
+   */
+  private async fromL2<T>(read: () => Promise<T>): Promise<T | null> {
+    if (!this.breaker.available()) {
+      return null;
+    }
+    try {
+      return await read();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) {
+        throw error;
+      }
+      this.breaker.failure(error);
+      return null;
+    }
   }
 
   /** The cached value, or undefined on a miss (a cached null comes back as null). */
@@ -236,18 +284,37 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
    * window, that entry is served (and counted); otherwise the error reaches every
    * waiter and nothing is cached.
    */
-  wrap<T>(key: unknown, loader: () => Promise<T>, namespace = 'default', ttl?: number): Promise<T> {
+  async wrap<T>(
+    key: unknown,
+    loader: () => Promise<T>,
+    namespace = 'default',
+    ttl?: number,
+  ): Promise<T> {
+    return (await this.wrapWithOutcome(key, loader, namespace, ttl)).value;
+  }
+
+  /**
+   * `wrap`, also telling how the value was obtained: `stale` when it is an expired entry
+   * served because the loader failed (callers that report freshness, like the response
+   * cache's X-Cache header, must not call that a miss or a hit).
+   */
+  wrapWithOutcome<T>(
+    key: unknown,
+    loader: () => Promise<T>,
+    namespace = 'default',
+    ttl?: number,
+  ): Promise<WrapOutcome<T>> {
     const k = cacheKey(key, namespace);
     const pending = this.inflight.get(k.storage);
     if (pending) {
       this.counters.bump(namespace, 'coalesced');
-      return pending as Promise<T>;
+      return pending as Promise<WrapOutcome<T>>;
     }
     const now = Date.now();
     const local = this.l1.peek(k.storage, now);
     if (local && isFresh(local, now)) {
       this.counters.bump(namespace, 'hits_l1');
-      return Promise.resolve(local.value as T);
+      return Promise.resolve({ value: local.value as T, stale: false });
     }
     const flight = this.load(k, loader, ttl, local).finally(() => this.inflight.delete(k.storage));
     this.inflight.set(k.storage, flight);
@@ -259,10 +326,10 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     loader: () => Promise<T>,
     ttl: number | undefined,
     local: CacheRecord | undefined,
-  ): Promise<T> {
+  ): Promise<WrapOutcome<T>> {
     const stored = local ?? (await this.readL2(k));
     if (stored && isFresh(stored, Date.now())) {
-      return stored.value as T;
+      return { value: stored.value as T, stale: false };
     }
     this.counters.bump(k.namespace, 'misses');
     this.counters.bump(k.namespace, 'loader_calls');
@@ -276,12 +343,12 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
           { err: error, namespace: k.namespace, key: k.text.slice(0, 200) },
           'loader failed; serving the expired entry within its grace window',
         );
-        return stored.value as T;
+        return { value: stored.value as T, stale: true };
       }
       throw error;
     }
     // Waiters get the value once it is in memory; persisting to L2 does not delay them.
-    return (await this.store(k, value, ttl, true)) as T;
+    return { value: (await this.store(k, value, ttl, true)) as T, stale: false };
   }
 
   /** Writes both layers and returns the stored (JSON round-tripped, frozen) value. */

@@ -194,6 +194,8 @@ export class AppConfig {
     readonly l1MaxBytes: number;
     readonly staleGraceSeconds: number;
     readonly cleanupIntervalSeconds: number;
+    /** Genes whose detail pages the genes warmer preloads. */
+    readonly warmTopGenes: number;
   };
   readonly uploads: {
     readonly maxFileBytes: number;
@@ -387,6 +389,7 @@ export class AppConfig {
       l1MaxBytes: env.CACHE_L1_MAX_MB * 1024 * 1024,
       staleGraceSeconds: env.CACHE_STALE_GRACE_SECONDS,
       cleanupIntervalSeconds: env.CACHE_CLEANUP_INTERVAL_SECONDS,
+      warmTopGenes: env.CACHE_WARM_TOP_GENES,
     };
     this.uploads = {
       maxFileBytes: env.UPLOAD_MAX_MB * 1024 * 1024,

@@ -15,6 +15,7 @@ import { EvidenceWriter } from './evidence/evidence-writer.service.js';
 import { GenesController } from './genes.controller.js';
 import { GenesRepository } from './genes.repository.js';
 import { GenesService } from './genes.service.js';
+import { GenesCacheWarming } from './genes-cache-warming.service.js';
 import { SourceRegistryRepository } from './registry/source-registry.repository.js';
 import { SourceRegistryService } from './registry/source-registry.service.js';
 import { SourcesController } from './registry/sources.controller.js';
@@ -53,6 +54,7 @@ export { SOURCE_NAME } from '../common/evidence/gene-identifiers.js';
     StagingController,
   ],
   providers: [
+    GenesCacheWarming,
     GenesRepository,
     GenesService,
     ScoreRefresher,

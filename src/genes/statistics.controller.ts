@@ -8,7 +8,7 @@ import { OverlapsQuery, StatisticsResponse } from './dto/statistics.dto.js';
 import type { StatsFilter } from './statistics.repository.js';
 import { StatisticsService } from './statistics.service.js';
 
-const filterOf = (q: ScoreFiltersQuery): StatsFilter => ({
+export const filterOf = (q: ScoreFiltersQuery): StatsFilter => ({
   hideZeroScores: q['filter[hide_zero_scores]'],
   tiers: q['filter[tier]'],
 });

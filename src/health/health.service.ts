@@ -32,16 +32,19 @@ export class HealthService {
     return this.typeOrm.pingCheck('database').withTimeout(CHECK_TIMEOUT_MS);
   }
 
-  /** Degraded (not down) when L2 or the invalidation listener is unavailable. */
-  cache(): HealthIndicatorResult<'cache'> {
+  /**
+   * Degraded (not down) when L2 or the invalidation listener is unavailable. L2 is asked
+   * (it lives in PostgreSQL), so a database outage no cache call has met yet still shows.
+   */
+  async cache(): Promise<HealthIndicatorResult<'cache'>> {
     const session = this.indicators.check('cache');
-    const { breaker } = this.cacheService;
+    const l2Available = await this.cacheService.l2Reachable();
     const details = {
-      l2_available: !breaker.degraded,
+      l2_available: l2Available,
       invalidation_listener_connected: this.cacheService.listenerConnected,
-      dropped_writes: breaker.droppedWrites,
+      dropped_writes: this.cacheService.breaker.droppedWrites,
     };
-    return breaker.degraded || !this.cacheService.listenerConnected
+    return !l2Available || !this.cacheService.listenerConnected
       ? session.degraded(details)
       : session.up(details);
   }

@@ -7,7 +7,12 @@ import { pinoHttp } from 'pino-http';
 import { LogCapture } from '../../test/support/log-capture.js';
 import { loadConfig } from '../config/index.js';
 import { buildPinoHttpOptions, slowRequestMs } from '../logging/logging.module.js';
-import { COMPLETION_KEYS, requestLogging, writeCompletionLine } from './completion-line.js';
+import {
+  COMPLETION_KEYS,
+  completionLevel,
+  requestLogging,
+  writeCompletionLine,
+} from './completion-line.js';
 import { requestIdMiddleware } from './request-id.js';
 
 const ROUTE = '/api/genes/:symbol';
@@ -110,4 +115,12 @@ describe('the completion line', () => {
       expect(JSON.stringify(edge)).not.toContain('abcdef');
     },
   );
+
+  it('is a warning for a 503 (an announced outage or refusal), an error for other 5xx', () => {
+    const req = { method: 'GET', url: '/api/genes', headers: {} };
+    expect(completionLevel(req, 503, 5, 1000)).toBe('warn');
+    expect(completionLevel({ ...req, url: '/health/ready' }, 503, 5, 1000)).toBe('warn');
+    expect(completionLevel(req, 500, 5, 1000)).toBe('error');
+    expect(completionLevel(req, 502, 5, 1000)).toBe('error');
+  });
 });

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { LevelWithSilent, Logger } from 'pino';
 
+import { requestFailureOf } from '../common/filters/request-failure.js';
 import type { AppConfig } from '../config/index.js';
 import { type RequestLogging, safeUrl, slowRequestMs } from '../logging/logging.module.js';
 import { elapsedMs, requestIdFor } from './request-id.js';
@@ -16,6 +17,8 @@ import { elapsedMs, requestIdFor } from './request-id.js';
 
 /** Field names of the request id and the duration (pino-http's `reqId`, `responseTime`). */
 export const COMPLETION_KEYS = { reqId: 'request_id', responseTime: 'duration_ms' } as const;
+/** pino-http's key of the error on a failed request's line (its default). */
+const ERR_KEY = 'err';
 
 /** What a completion line reads from a request; Express's and Node's requests both fit. */
 export type CompletedRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers'> & {
@@ -37,6 +40,11 @@ export function completionLevel(
   slowMs: number,
   failed = false,
 ): LevelWithSilent {
+  // 503 is a condition the service expects and announces (an outage, a full queue, not
+  // ready), not a bug: a warning, so an outage does not flood the error level.
+  if (status === 503 && !failed) {
+    return 'warn';
+  }
   if (failed || status >= 500) {
     return 'error';
   }
@@ -75,6 +83,24 @@ function completionFields(
 }
 
 /**
+ * A 503 is an answer the app chose (an outage, a full queue, not ready), so the error
+ * pino-http makes up for it ("failed with status code 503", with a stack inside
+ * pino-http) says nothing and is left out; a failure the exception filter recognised
+ * (a database outage) is described by its code and brief cause instead.
+ */
+function failureFields(
+  res: ServerResponse,
+  value: Record<string, unknown>,
+): Record<string, unknown> {
+  if (res.statusCode !== 503) {
+    return value;
+  }
+  const { [ERR_KEY]: _madeUp, ...rest } = value;
+  const failure = requestFailureOf(res);
+  return failure ? { ...rest, error_code: failure.code, cause: failure.cause } : rest;
+}
+
+/**
  * The pino-http options that give a routed request its id (the one `requestIdMiddleware`
  * set, or a fresh one) and shape its completion line; the logging module's pino-http
  * takes them from the composition root (AppModule).
@@ -90,9 +116,10 @@ export function requestLogging(config: AppConfig): RequestLogging {
       completionMessage(req.method, req.url, res.statusCode, ms, slowMs()),
     customSuccessObject: (req, _res, value: Record<string, unknown>) =>
       completionFields(req, value),
-    customErrorObject: (req, _res, _err, value: Record<string, unknown>) =>
-      completionFields(req, value),
-    customErrorMessage: (req, res) => `${req.method} ${safeUrl(req.url)} ${res.statusCode} failed`,
+    customErrorObject: (req, res, _err, value: Record<string, unknown>) =>
+      completionFields(req, failureFields(res, value)),
+    customErrorMessage: (req, res) =>
+      `${req.method} ${safeUrl(req.url)} ${res.statusCode} ${requestFailureOf(res)?.code ?? 'failed'}`,
   };
 }
 

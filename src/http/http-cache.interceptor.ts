@@ -25,18 +25,31 @@ interface CachedResponseOptions {
 
 /**
  * Caches a public GET endpoint's JSON body, keyed by path and sorted query parameters
- * (never by the caller), with single-flight loading. Answers carry `X-Cache: HIT|MISS`.
+ * (never by the caller), with single-flight loading. Answers carry `X-Cache: HIT|MISS`,
+ * or `STALE` for an expired entry served because loading a fresh body failed.
  */
 export function CachedResponse(options: CachedResponseOptions): MethodDecorator {
   return applyDecorators(
     SetMetadata(CACHED_RESPONSE, options),
     UseInterceptors(HttpCacheInterceptor),
-    ApiHeader({ name: 'X-Cache', description: 'HIT or MISS (response header)', required: false }),
+    ApiHeader({
+      name: 'X-Cache',
+      description:
+        'HIT, MISS, or STALE (an expired entry served because loading failed; response header)',
+      required: false,
+    }),
   );
 }
 
 export function responseCacheKey(req: Request): { path: string; query: [string, string[]][] } {
-  const params = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+  return responseCacheKeyOf(req.path, req.originalUrl.split('?')[1] ?? '');
+}
+
+function responseCacheKeyOf(
+  path: string,
+  search: string,
+): { path: string; query: [string, string[]][] } {
+  const params = new URLSearchParams(search);
   const grouped = new Map<string, string[]>();
   for (const [k, v] of params) {
     grouped.set(k, [...(grouped.get(k) ?? []), v]);
@@ -44,7 +57,22 @@ export function responseCacheKey(req: Request): { path: string; query: [string, 
   const query = [...grouped.entries()]
     .map(([k, vs]): [string, string[]] => [k, [...vs].sort()])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { path: req.path, query };
+  return { path, query };
+}
+
+/**
+ * Stores `body` as the response cache's answer to a plain GET of `url` (path and query,
+ * as a client sends it), under the key and namespace the routed request uses, so that
+ * request is then a HIT. For cache warmers; `body` must be what the handler returns.
+ */
+export async function warmCachedResponse(
+  cache: CacheService,
+  url: string,
+  namespace: string,
+  body: unknown,
+): Promise<void> {
+  const [path, search = ''] = url.split('?');
+  await cache.set({ m: 'GET', ...responseCacheKeyOf(path, search) }, body, namespace);
 }
 
 @Injectable()
@@ -68,7 +96,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const res = http.getResponse<Response>();
     let loaded = false;
     const key = { m: 'GET', ...responseCacheKey(req) };
-    const value = this.cache.wrap<unknown>(
+    const value = this.cache.wrapWithOutcome<unknown>(
       key,
       () => {
         loaded = true;
@@ -78,8 +106,8 @@ export class HttpCacheInterceptor implements NestInterceptor {
       options.ttl,
     );
     return from(
-      value.then((body) => {
-        res.setHeader('X-Cache', loaded ? 'MISS' : 'HIT');
+      value.then(({ value: body, stale }) => {
+        res.setHeader('X-Cache', stale ? 'STALE' : loaded ? 'MISS' : 'HIT');
         // The next request for this URL may be answered before routing (see ResponseFastPath).
         this.fastPath.learn(req, {
           storageKey: cacheKey(key, options.namespace).storage,

@@ -2,7 +2,8 @@ import type { Pool } from 'pg';
 
 /**
  * One statement per batch: the pino JSON lines travel as a single JSON array parameter
- * and PostgreSQL maps them to columns, so the event loop never parses a log line.
+ * and PostgreSQL maps them to columns, so the event loop never parses a log line. The
+ * `ip` column is the request's (completion lines) or a service line's own `ip` field.
  */
 const INSERT_BATCH = `
 INSERT INTO system_logs (timestamp, level, logger, message, request_id, user_id, run_id, ip,
@@ -15,7 +16,7 @@ SELECT
   left(r->>'request_id', 200),
   CASE WHEN jsonb_typeof(r->'user_id') = 'number' THEN (r->>'user_id')::numeric::int END,
   left(r->>'run_id', 200),
-  left(r#>>'{req,ip}', 100),
+  left(coalesce(r#>>'{req,ip}', r->>'ip'), 100),
   left(r#>>'{req,user_agent}', 1000),
   left(r#>>'{req,method}', 20),
   left(split_part(r#>>'{req,url}', '?', 1), 2000),
@@ -24,7 +25,7 @@ SELECT
   left(r#>>'{err,type}', 200),
   left(r#>>'{err,message}', 10000),
   left(r#>>'{err,stack}', 20000),
-  r - '{time,level,msg,context,request_id,user_id,run_id,req,res,duration_ms,err,pid,hostname,service}'::text[]
+  r - '{time,level,msg,context,request_id,user_id,run_id,ip,req,res,duration_ms,err,pid,hostname,service}'::text[]
 FROM jsonb_array_elements($1::jsonb) AS r`;
 
 /**

@@ -6,7 +6,7 @@ import { RequireRole } from '../auth/decorators/access.decorator.js';
 import { METRICS_TOKEN_NAME, MetricsService } from './metrics.service.js';
 
 @ApiTags('metrics')
-@RequireRole('admin', { serviceToken: METRICS_TOKEN_NAME })
+@RequireRole('admin', { serviceToken: METRICS_TOKEN_NAME, duringOutage: true })
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

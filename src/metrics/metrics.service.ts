@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge } from 'prom-client';
 
 import { SettingsService } from '../admin/settings/settings.service.js';
 import { ServiceTokens } from '../auth/auth.module.js';
+import { isDatabaseUnavailable } from '../common/errors/index.js';
 import { SYSTEM_LOG_SINK, type SystemLogSink } from '../logging/logging.module.js';
 import { PipelineService } from '../pipeline/pipeline.service.js';
 import { UpstreamHttp } from '../sources/upstream/upstream-http.service.js';
@@ -176,48 +177,62 @@ export class MetricsService implements OnModuleInit {
     });
   }
 
+  /**
+   * Pipeline runs come from the database. While it cannot answer, these series are left
+   * out of the scrape (not reported as zeros, which would be false) and
+   * `kgdb_pipeline_stats_up` says 0, so the scrape itself still succeeds.
+   */
   private pipelineSeries(): void {
     const pipeline = this.pipeline;
     const registers = [this.registry];
-    // One query per scrape feeds the three gauges: the first collect reads, the others reuse.
-    let latest: Promise<Awaited<ReturnType<PipelineService['runStats']>>> | null = null;
+    type RunStats = Awaited<ReturnType<PipelineService['runStats']>>;
+    // One query per scrape feeds the gauges: the first collect reads, the others reuse.
+    let latest: Promise<RunStats | null> | null = null;
     const stats = () =>
-      (latest ??= pipeline.runStats().finally(() => setImmediate(() => (latest = null))));
+      (latest ??= pipeline
+        .runStats()
+        .catch((error: unknown) => {
+          if (!isDatabaseUnavailable(error)) {
+            throw error;
+          }
+          return null;
+        })
+        .finally(() => setImmediate(() => (latest = null))));
     new Gauge({
-      name: 'kgdb_pipeline_runs',
-      help: 'Pipeline runs by status (all instances: read from the shared database)',
-      labelNames: ['status'],
+      name: 'kgdb_pipeline_stats_up',
+      help: 'Whether the pipeline run series could be read from the database at this scrape (0: left out)',
       registers,
       async collect() {
-        this.reset();
-        for (const s of await stats()) {
-          this.set({ status: s.status }, s.runs);
-        }
+        this.set((await stats()) === null ? 0 : 1);
       },
     });
-    new Gauge({
-      name: 'kgdb_pipeline_run_duration_seconds_sum',
-      help: 'Summed duration of finished pipeline runs by status',
-      labelNames: ['status'],
-      registers,
-      async collect() {
-        this.reset();
-        for (const s of await stats()) {
-          this.set({ status: s.status }, s.seconds);
-        }
-      },
-    });
-    new Gauge({
-      name: 'kgdb_pipeline_run_duration_seconds_max',
-      help: 'Longest finished pipeline run by status',
-      labelNames: ['status'],
-      registers,
-      async collect() {
-        this.reset();
-        for (const s of await stats()) {
-          this.set({ status: s.status }, s.max_seconds);
-        }
-      },
-    });
+    const series = (name: string, help: string, value: (s: RunStats[number]) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['status'],
+        registers,
+        async collect() {
+          this.reset();
+          for (const s of (await stats()) ?? []) {
+            this.set({ status: s.status }, value(s));
+          }
+        },
+      });
+    series(
+      'kgdb_pipeline_runs',
+      'Pipeline runs by status (all instances: read from the shared database)',
+      (s) => s.runs,
+    );
+    series(
+      'kgdb_pipeline_run_duration_seconds_sum',
+      'Summed duration of finished pipeline runs by status',
+      (s) => s.seconds,
+    );
+    series(
+      'kgdb_pipeline_run_duration_seconds_max',
+      'Longest finished pipeline run by status',
+      (s) => s.max_seconds,
+    );
   }
 }

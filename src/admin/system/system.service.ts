@@ -41,7 +41,10 @@ export class SystemService {
           max_entries: this.cache.l1.maxEntries,
           max_bytes: this.cache.l1.maxBytes,
         },
-        l2: { entries: cacheStats.stored.total_entries, bytes: cacheStats.stored.total_bytes },
+        l2: {
+          entries: cacheStats.stored?.total_entries ?? 0,
+          bytes: cacheStats.stored?.total_bytes ?? 0,
+        },
       },
       queue,
     };

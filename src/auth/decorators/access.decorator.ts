@@ -13,6 +13,12 @@ export type AccessPolicy =
       role: Role;
       /** A service token (see ServiceTokens) also admitted instead of a user. */
       serviceToken?: string;
+      /**
+       * While the database cannot answer, admit a valid access token on its signed role
+       * alone (the account and session cannot be re-read). Only for read-only monitoring
+       * routes that answer from memory, which must keep working during an outage.
+       */
+      duringOutage?: boolean;
     };
 
 /** Anyone, signed in or not, may call this route. */
@@ -29,13 +35,14 @@ export function Public(): MethodDecorator & ClassDecorator {
  */
 export function RequireRole(
   role: Role,
-  options: { serviceToken?: string } = {},
+  options: { serviceToken?: string; duringOutage?: boolean } = {},
 ): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(ACCESS_KEY, {
       kind: 'role',
       role,
       serviceToken: options.serviceToken,
+      duringOutage: options.duringOutage,
     } satisfies AccessPolicy),
     ApiBearerAuth(),
     ApiSecurity('oauth2'),

@@ -103,13 +103,27 @@ export class NamespaceStatsResponse {
   @ApiProperty({ description: 'TTL in seconds' }) ttl_seconds: number;
   @ApiProperty({ type: CounterStats, description: 'This process since start' })
   counters: CounterStats;
-  @ApiProperty({ type: StoredStats, description: 'L2 table (all instances)' }) stored: StoredStats;
+  @ApiProperty({
+    type: StoredStats,
+    nullable: true,
+    description: 'L2 table (all instances); null while the database cannot answer',
+  })
+  stored: StoredStats | null;
   @ApiProperty({ type: MemoryStats }) memory: MemoryStats;
 }
 
 export class CacheStatsResponse {
+  @ApiProperty({
+    description: 'Whether L2 answered; when false the stored figures are null (not zeros)',
+  })
+  l2_available: boolean;
   @ApiProperty({ type: CounterStats }) counters: CounterStats;
-  @ApiProperty({ type: StoredStats }) stored: StoredStats;
+  @ApiProperty({
+    type: StoredStats,
+    nullable: true,
+    description: 'L2 table (all instances); null while the database cannot answer',
+  })
+  stored: StoredStats | null;
   @ApiProperty({ type: MemoryStats }) memory: MemoryStats;
   @ApiProperty({ type: [NamespaceStatsResponse] }) namespaces: NamespaceStatsResponse[];
 }

@@ -16,6 +16,7 @@ import {
   isDatabaseUnavailable,
 } from '../errors/index.js';
 import type { ErrorBody, ErrorEnvelope } from './error-envelope.js';
+import { briefCause, noteRequestFailure } from './request-failure.js';
 
 const CODES_BY_STATUS: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -103,7 +104,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
-    const mapped = this.map(exception, req);
+    const mapped = this.map(exception, req, res);
 
     if (res.headersSent) {
       res.end();
@@ -132,22 +133,24 @@ export class AllExceptionsFilter implements ExceptionFilter {
     res.status(mapped.status).json(envelope);
   }
 
-  private map(exception: unknown, req: Request): Mapped {
+  private map(exception: unknown, req: Request, res: Response): Mapped {
     if (exception instanceof DomainError) {
       return fromDomainError(exception);
     }
     if (exception instanceof HttpException) {
       return fromHttpException(exception, req);
     }
-    // Database errors are logged through the logger's redaction, which drops their
-    // statement parameters (src/logging/redaction.ts).
-    if (isDatabaseTimeout(exception)) {
-      this.logger.warn({ err: exception }, 'database statement timed out');
-      return fromDomainError(new DatabaseTimeoutError());
-    }
-    if (isDatabaseUnavailable(exception)) {
-      this.logger.warn({ err: exception }, 'database unavailable');
-      return fromDomainError(new DatabaseUnavailableError());
+    // An outage fails every request alike: each gets one line, its completion line (a
+    // warning naming the code and the brief cause, see src/http/completion-line.ts),
+    // not a second line with a stack that says nothing about the request.
+    const outage = isDatabaseTimeout(exception)
+      ? new DatabaseTimeoutError()
+      : isDatabaseUnavailable(exception)
+        ? new DatabaseUnavailableError()
+        : undefined;
+    if (outage) {
+      noteRequestFailure(res, { code: outage.code, cause: briefCause(exception) });
+      return fromDomainError(outage);
     }
     if (isInvalidInputForDatabase(exception)) {
       // A value the database cannot represent (e.g. a NUL byte) reached a query.

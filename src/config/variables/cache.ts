@@ -26,6 +26,12 @@ export const cacheVariables = group({
       min: 0,
       doc: 'how long past expiry an entry may be served when its loader fails',
     }),
+    CACHE_WARM_TOP_GENES: int({
+      default: 50,
+      min: 0,
+      max: 1000,
+      doc: 'genes (highest evidence score first) whose detail and evidence pages `POST /api/admin/cache/warm` preloads',
+    }),
     CACHE_CLEANUP_INTERVAL_SECONDS: int({
       default: 600,
       min: 0,

@@ -128,10 +128,12 @@ describe('cache admin endpoints', () => {
     ])('warms every registered source with %s', async (_label, body) => {
       const req = post('/api/admin/cache/warm');
       const res = await (body === undefined ? req : req.send(body)).expect(200);
-      expect(res.body.available).toEqual(['probe-broken', 'probe-source']);
-      expect(res.body.warmed).toEqual([
-        { source: 'probe-source', entries: 3, duration_ms: expect.any(Number) },
-      ]);
+      expect(res.body.available).toEqual(['genes', 'probe-broken', 'probe-source', 'statistics']);
+      expect(res.body.warmed).toContainEqual({
+        source: 'probe-source',
+        entries: 3,
+        duration_ms: expect.any(Number),
+      });
       expect(res.body.failed).toEqual([{ source: 'probe-broken', reason: 'upstream unreachable' }]);
       expect(res.body.skipped).toEqual([]);
       expect(await t.app.get(CacheService).get('PKD2', 'probe')).toEqual({ symbol: 'PKD2' });
@@ -145,7 +147,9 @@ describe('cache admin endpoints', () => {
       expect(res.body.skipped).toEqual([
         {
           source: 'nonexistent',
-          reason: expect.stringContaining('no such source; available: probe-broken, probe-source'),
+          reason: expect.stringContaining(
+            'no such source; available: genes, probe-broken, probe-source, statistics',
+          ),
         },
       ]);
     });

@@ -105,6 +105,28 @@ describe('log persistence and admin log queries', () => {
     expect(found.every((r) => r.user_id === 1)).toBe(true);
   });
 
+  it('stores the client IP on the lines of a failed login', async () => {
+    for (const [id, login] of [
+      ['persist-login-known', 'admin'],
+      ['persist-login-unknown', 'nobody-here'],
+    ]) {
+      await t
+        .http()
+        .post('/api/auth/login')
+        .set('X-Request-ID', id)
+        .send({ username: login, password: 'not-the-password-1' })
+        .expect(401);
+    }
+    const found = await rows<{ request_id: string; ip: string | null }>(
+      `SELECT request_id, ip FROM system_logs
+       WHERE request_id LIKE 'persist-login-%' AND message LIKE 'login failed%' ORDER BY id`,
+    );
+    expect(found).toEqual([
+      { request_id: 'persist-login-known', ip: expect.stringContaining('127.0.0.1') },
+      { request_id: 'persist-login-unknown', ip: expect.stringContaining('127.0.0.1') },
+    ]);
+  });
+
   it('never stores a password, token or request body', async () => {
     const res = await t
       .http()

@@ -75,15 +75,18 @@ describe('database timeouts', () => {
   const freshGeneList = () =>
     t.http().get(`/api/genes?filter[hide_zero_scores]=false&page[size]=${pageSize++}`);
 
-  /** The messages of the errors the filter logged as database trouble since `from`. */
+  /**
+   * The database failures since `from`, as the requests' completion lines name them (one
+   * line per failed request: its error code and the brief cause).
+   */
   function databaseErrorsLogged(from: number): { msg: string; err: string; code?: string }[] {
     return t.logs
       .records()
       .slice(from)
-      .filter((r) => /^database /.test(String(r.msg)))
+      .filter((r) => /^DATABASE_/.test(String(r.error_code)))
       .map((r) => {
-        const err = r.err as { message?: string; driverError?: { code?: string } };
-        return { msg: String(r.msg), err: String(err?.message), code: err?.driverError?.code };
+        const cause = r.cause as { message?: string; code?: string } | undefined;
+        return { msg: String(r.error_code), err: String(cause?.message), code: cause?.code };
       });
   }
 
@@ -93,7 +96,7 @@ describe('database timeouts', () => {
     expect([res.status, res.body.error?.code]).toEqual([503, 'DATABASE_TIMEOUT']);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(databaseErrorsLogged(from)).toEqual([
-      expect.objectContaining({ msg: 'database statement timed out', code: '57014' }),
+      expect.objectContaining({ msg: 'DATABASE_TIMEOUT', code: '57014' }),
     ]);
     // The server cancelled the statement; the connection is fine and serves the next one.
     await t.http().get('/__db/ping').expect(200);
@@ -109,7 +112,7 @@ describe('database timeouts', () => {
       expect([res.status, res.body.error?.code]).toEqual([503, 'DATABASE_TIMEOUT']);
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
       expect(databaseErrorsLogged(from)).toContainEqual(
-        expect.objectContaining({ msg: 'database statement timed out', code: '55P03' }),
+        expect.objectContaining({ msg: 'DATABASE_TIMEOUT', code: '55P03' }),
       );
     } finally {
       await holder.exec('ROLLBACK');
@@ -136,9 +139,9 @@ describe('database timeouts', () => {
       'DATABASE_UNAVAILABLE',
     ]);
     expect(databaseErrorsLogged(from)).toEqual([
-      { msg: 'database statement timed out', err: 'Query read timeout', code: undefined },
+      { msg: 'DATABASE_TIMEOUT', err: 'Query read timeout', code: undefined },
       expect.objectContaining({
-        msg: 'database unavailable',
+        msg: 'DATABASE_UNAVAILABLE',
         err: expect.stringMatching(/connection timeout|timeout exceeded when trying to connect/),
       }),
     ]);

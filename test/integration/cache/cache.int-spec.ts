@@ -201,7 +201,7 @@ describe('CacheService on PostgreSQL', () => {
       '{"symbol":"K2"}',
     ]);
     const empty = await cache.stats('nothing-here');
-    expect(empty.stored.total_entries).toBe(0);
+    expect(empty.stored?.total_entries).toBe(0);
     expect(empty.counters.hits).toBe(0);
   });
 

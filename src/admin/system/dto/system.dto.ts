@@ -10,7 +10,16 @@ class MemoryFigures {
 class TableSizeFigures {
   @ApiProperty({ example: 'public.gene_evidence' }) table: string;
   @ApiProperty({ description: 'Table, indexes and TOAST' }) total_bytes: number;
-  @ApiProperty({ description: 'Planner estimate' }) rows_estimate: number;
+  @ApiProperty({
+    description:
+      'Rows: the planner estimate once the table was analysed; before that an exact count (small tables) or the live-row statistic',
+  })
+  rows_estimate: number;
+  @ApiProperty({
+    enum: ['planner', 'count', 'statistics'],
+    description: 'Where rows_estimate comes from',
+  })
+  rows_source: 'planner' | 'count' | 'statistics';
 }
 
 class DatabaseFigures {
