@@ -6,8 +6,11 @@
 export interface RequestFailure {
   /** The envelope's error code, e.g. DATABASE_UNAVAILABLE. */
   code: string;
-  /** The underlying error, message and code only: no stack, no statement. */
-  cause?: { type: string; message: string; code?: string };
+  /**
+   * The underlying error: message, code and, for a failed statement, its SQL text (never
+   * its parameters, which may hold secrets); no stack.
+   */
+  cause?: { type: string; message: string; code?: string; statement?: string };
 }
 
 const failures = new WeakMap<object, RequestFailure>();
@@ -20,12 +23,15 @@ export function requestFailureOf(res: object): RequestFailure | undefined {
   return failures.get(res);
 }
 
-/** The outer error's type and message, and the first code found down its chain (TypeORM's driverError, a cause). */
+/**
+ * The outer error's type and message, the first code found down its chain (TypeORM's
+ * driverError, a cause), and the failed statement's SQL text when it has one.
+ */
 export function briefCause(error: unknown): RequestFailure['cause'] {
   if (!error || typeof error !== 'object') {
     return { type: typeof error, message: String(error).slice(0, 500) };
   }
-  const outer = error as { name?: unknown; message?: unknown };
+  const outer = error as { name?: unknown; message?: unknown; query?: unknown };
   let code: string | undefined;
   let current: unknown = error;
   for (let depth = 0; !code && current && typeof current === 'object' && depth < 4; depth++) {
@@ -37,5 +43,7 @@ export function briefCause(error: unknown): RequestFailure['cause'] {
     type: typeof outer.name === 'string' ? outer.name : 'Error',
     message: typeof outer.message === 'string' ? outer.message.slice(0, 500) : '',
     ...(code ? { code } : {}),
+    // Which statement timed out or failed (TypeORM's QueryFailedError carries it).
+    ...(typeof outer.query === 'string' ? { statement: outer.query.slice(0, 500) } : {}),
   };
 }

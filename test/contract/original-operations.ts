@@ -1,0 +1,432 @@
+/**
+ * Every operation of the original kidney-genetics-db OpenAPI (../shared/reference/
+ * original-openapi.snapshot.json), with what its clients (the Vue frontend and the MCP
+ * sidecar) send and read, as the contract test replays it: `served` operations must answer
+ * here with the role, status and the fields the clients read; `gap` ones are not (yet)
+ * compatible and say why; `elsewhere` ones belong to another issue (releases, backups,
+ * network analysis) or are not ported (shadow tests).
+ */
+import type { Role } from './contract-context.js';
+import { type ContractContext, has } from './contract-context.js';
+
+export interface ContractCall {
+  /** Path and query as the client sends them. */
+  path: string;
+  body?: unknown;
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** A token to send instead of the role's (a session the call may end). */
+  token?: string;
+}
+
+export interface Served {
+  kind: 'served';
+  /** The least role that may call it here. */
+  role: Role;
+  call?: (ctx: ContractContext) => ContractCall | Promise<ContractCall>;
+  /** The status the client gets; any 2xx when omitted (the clients accept 200, 201, 202). */
+  status?: number;
+  /** The fields the client reads that the answer lacks (none = compatible). */
+  reads?: (body: unknown, headers: Record<string, string>) => string[];
+}
+
+export interface Gap {
+  kind: 'gap';
+  why: string;
+}
+
+export interface Elsewhere {
+  kind: 'elsewhere';
+  why: string;
+}
+
+export type Expectation = Served | Gap | Elsewhere;
+
+const served = (role: Role, rest: Omit<Served, 'kind' | 'role'> = {}): Served => ({
+  kind: 'served',
+  role,
+  ...rest,
+});
+const gap = (why: string): Gap => ({ kind: 'gap', why });
+const elsewhere = (why: string): Elsewhere => ({ kind: 'elsewhere', why });
+
+const RELEASES = elsewhere('releases: issue 22');
+const BACKUPS = elsewhere('backups: issue 22');
+const NETWORK = elsewhere('network analysis: issue 23');
+const SHADOW = elsewhere("the original's shadow-test routes are not ported (issue 21)");
+
+const GENE_LIST_QUERY =
+  'page[number]=1&page[size]=10&filter[min_score]=0&filter[max_score]=100&filter[min_count]=1&filter[hide_zero_scores]=true&sort=-evidence_score';
+
+/** Keyed by `METHOD path` exactly as the original OpenAPI spells the path. */
+export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
+  // System and SEO (§3)
+  'GET /': gap('no root document; no client calls it'),
+  'GET /health': gap('served as /health/live and /health/ready; no client calls /health'),
+  'GET /version': gap('flat `{name, version, …}`; the footer reads `backend.version`'),
+  'GET /sitemap.xml': gap('no sitemap yet'),
+
+  // Auth and users (§2)
+  'POST /api/auth/login': served('anonymous', {
+    call: (ctx) => ({
+      path: '/api/auth/login',
+      form: { username: 'admin', password: ctx.adminPassword, grant_type: 'password' },
+    }),
+    reads: (b, h) => [...has(b, 'access_token'), ...(h['set-cookie'] ? [] : ['refresh cookie'])],
+  }),
+  'POST /api/auth/refresh': served('anonymous', {
+    call: async (ctx) => ({
+      path: '/api/auth/refresh',
+      body: {},
+      headers: {
+        Cookie: `refresh_token=${encodeURIComponent((await ctx.freshLogin('viewer')).refreshToken)}`,
+        'X-Requested-With': 'XMLHttpRequest',
+      },
+    }),
+    reads: (b) => has(b, 'access_token'),
+  }),
+  'POST /api/auth/logout': served('viewer', {
+    call: async (ctx) => ({
+      path: '/api/auth/logout',
+      body: {},
+      token: (await ctx.freshLogin('viewer')).accessToken,
+    }),
+  }),
+  'GET /api/auth/me': served('viewer', {
+    reads: (b) =>
+      has(
+        b,
+        'id',
+        'username',
+        'email',
+        'full_name',
+        'role',
+        'is_active',
+        'is_verified',
+        'created_at',
+        'updated_at',
+      ),
+  }),
+  'POST /api/auth/forgot-password': served('anonymous', {
+    call: () => ({ path: '/api/auth/forgot-password', body: { email: 'nobody@example.org' } }),
+  }),
+  'POST /api/auth/reset-password': gap('errors carry `message`; the clients read `error.detail`'),
+  'POST /api/auth/change-password': served('viewer', {
+    call: async (ctx) => {
+      const user = await ctx.freshLogin('viewer');
+      return {
+        path: '/api/auth/change-password',
+        body: { current_password: user.password, new_password: `${user.password}-2` },
+        token: user.accessToken,
+      };
+    },
+  }),
+  'POST /api/auth/register': gap('refuses `is_active` and `is_verified` with 400'),
+  'GET /api/auth/users': gap('answers `{data, meta}`; the Users page reads a bare array'),
+  'PUT /api/auth/users/{user_id}': served('admin', {
+    call: async (ctx) => ({
+      path: `/api/auth/users/${(await ctx.freshLogin('viewer')).id}`,
+      body: { full_name: 'Renamed', role: 'curator', is_active: true, is_verified: true },
+    }),
+    reads: (b) => has(b, 'id', 'role'),
+  }),
+  'DELETE /api/auth/users/{user_id}': served('admin', {
+    call: async (ctx) => ({ path: `/api/auth/users/${(await ctx.freshLogin('viewer')).id}` }),
+  }),
+
+  // Genes (§4)
+  'GET /api/genes/': served('anonymous', {
+    call: () => ({ path: `/api/genes/?${GENE_LIST_QUERY}` }),
+    reads: (b) =>
+      has(
+        b,
+        'data.0.id',
+        'data.0.attributes.approved_symbol',
+        'data.0.attributes.aliases',
+        'data.0.attributes.hgnc_id',
+        'data.0.attributes.evidence_tier',
+        'data.0.attributes.evidence_count',
+        'data.0.attributes.evidence_score',
+        'data.0.attributes.sources',
+        'meta.total',
+        'meta.page',
+        'meta.per_page',
+        'meta.page_count',
+        'meta.filters.available_sources',
+        'meta.filters.evidence_count.max',
+      ),
+  }),
+  'POST /api/genes/': served('curator', {
+    call: (ctx) => ({
+      path: '/api/genes/',
+      body: { approved_symbol: ctx.unique('GENE').toUpperCase(), hgnc_id: ctx.uniqueHgncId() },
+    }),
+  }),
+  'GET /api/genes/{gene_symbol}': gap("lacks `source_scores` (the MCP's full mode reads it)"),
+  'GET /api/genes/{gene_symbol}/evidence': served('anonymous', {
+    call: (ctx) => ({ path: `/api/genes/${ctx.gene.symbol}/evidence` }),
+    reads: (b) =>
+      has(
+        b,
+        'data.0.id',
+        'data.0.attributes.source_name',
+        'data.0.attributes.evidence_data',
+        'meta.gene_symbol',
+        'meta.evidence_count',
+      ),
+  }),
+  'POST /api/genes/hpo-classifications': served('anonymous', {
+    call: (ctx) => ({ path: '/api/genes/hpo-classifications', body: { gene_ids: [ctx.gene.id] } }),
+    reads: (b) =>
+      has(
+        b,
+        'data.0.gene_id',
+        'data.0.clinical_group',
+        'data.0.onset_group',
+        'data.0.is_syndromic',
+      ),
+  }),
+  'GET /api/genes/resolve': served('anonymous', {
+    call: (ctx) => ({ path: `/api/genes/resolve?query=${ctx.gene.symbol}` }),
+    reads: (b) =>
+      has(
+        b,
+        'data.id',
+        'data.attributes.hgnc_id',
+        'data.attributes.approved_symbol',
+        'data.attributes.match_type',
+      ),
+  }),
+
+  // Annotations (§5)
+  'GET /api/annotations/genes/{gene_id}/annotations': gap(
+    'answers `{annotations:{<src>:{version, annotations}}}`; the client reads `{gene, annotations:{<src>:[{version, data, metadata, updated_at}]}}`',
+  ),
+  'GET /api/annotations/genes/{gene_id}/annotations/summary': gap(
+    'served under the legacy path, but as `{gene_id, gene_symbol, summary{}}`; the shape the client reads is not checked yet',
+  ),
+  'GET /api/annotations/sources': gap('answers `{data:[…]}`; the client reads a bare array'),
+  'GET /api/annotations/statistics': gap('missing'),
+  'GET /api/annotations/pipeline/status': gap(
+    'answers `{data:{active_runs, sources}}`; the client reads the original fields',
+  ),
+  'GET /api/annotations/scheduler/jobs': gap('missing'),
+  'POST /api/annotations/scheduler/trigger/{job_id}': gap('missing'),
+  'POST /api/annotations/pipeline/update': gap(
+    'takes a JSON body; the client sends the query string (`sources`, `force`)',
+  ),
+  'POST /api/annotations/pipeline/update-missing/{source_name}': gap(
+    'answers 202 `{data: run}`; the client reads `count` (never answered by the original either)',
+  ),
+  'POST /api/annotations/pipeline/update-failed': gap(
+    'answers 202 `{data: run}`; the client reads `count`',
+  ),
+  'POST /api/annotations/pipeline/update-new': gap(
+    'answers 202 `{data: run}` or 409 when nothing is new; the client reads `count` and sends `days_back`',
+  ),
+  'POST /api/annotations/pipeline/validate': gap('missing'),
+  'POST /api/annotations/refresh-view': gap('missing'),
+  'POST /api/annotations/batch': gap('missing'),
+  'POST /api/annotations/genes/{gene_id}/annotations/update': gap('missing'),
+  'POST /api/annotations/percentiles/refresh': gap('missing'),
+  'GET /api/annotations/percentiles/validate/{source}': gap('missing'),
+  'DELETE /api/annotations/reset': gap('missing'),
+
+  // Data sources (§6)
+  'GET /api/datasources/': gap(
+    'lacks `total_unique_genes`, `last_pipeline_run`, `orphaned_genes`, `explanations` and `stats.metadata`',
+  ),
+  'GET /api/datasources/{source_name}': served('anonymous', {
+    call: () => ({ path: '/api/datasources/PanelApp' }),
+    reads: (b) => has(b, 'data.name'),
+  }),
+  'POST /api/datasources/{source_name}/update': gap(
+    'queues a run (202, 409 while running); the original answered 200 `already_running`; not replayed yet',
+  ),
+  'POST /api/datasources/update-all': gap('queues a full run; not replayed yet'),
+
+  // Staging (§7)
+  'GET /api/staging/staging/pending': served('curator', {
+    call: async (ctx) => {
+      await ctx.stagingId();
+      return { path: '/api/staging/staging/pending?limit=50&requires_expert_review=true' };
+    },
+    reads: (b) =>
+      Array.isArray(b)
+        ? has(
+            b,
+            '0.id',
+            '0.original_text',
+            '0.source_name',
+            '0.priority_score',
+            '0.requires_expert_review',
+            '0.status',
+            '0.normalization_log',
+          )
+        : ['a bare array of staging records'],
+  }),
+  'GET /api/staging/staging/stats': served('curator', {
+    reads: (b) => has(b, 'total_pending', 'total_approved', 'total_rejected'),
+  }),
+  'POST /api/staging/staging/{staging_id}/approve': served('curator', {
+    call: async (ctx) => ({
+      path: `/api/staging/staging/${await ctx.stagingId()}/approve`,
+      body: {
+        approved_symbol: ctx.gene.symbol,
+        hgnc_id: ctx.gene.hgncId,
+        notes: null,
+        reviewer: 'Admin User',
+      },
+    }),
+  }),
+  'POST /api/staging/staging/{staging_id}/reject': served('curator', {
+    call: async (ctx) => ({
+      path: `/api/staging/staging/${await ctx.stagingId()}/reject`,
+      body: { notes: 'not a gene', reviewer: 'Admin User' },
+    }),
+  }),
+  'GET /api/staging/normalization/stats': gap('missing'),
+  'GET /api/staging/normalization/logs': gap('missing'),
+  'POST /api/staging/normalization/test': gap('missing'),
+
+  // Ingestion of hybrid sources (§8)
+  'GET /api/ingestion/': gap('not replayed yet'),
+  'GET /api/ingestion/{source_name}/status': gap(
+    'answers `data{…, identifiers}`; the client reads the original status fields',
+  ),
+  'POST /api/ingestion/{source_name}/upload': gap(
+    'answers 201 with another shape; not replayed yet',
+  ),
+  'GET /api/ingestion/{source_name}/uploads': gap(
+    'answers `data[]`; the client reads `data.uploads`',
+  ),
+  'GET /api/ingestion/{source_name}/audit': gap(
+    'answers `data[]`; the client reads `data.audit_records`',
+  ),
+  'GET /api/ingestion/{source_name}/identifiers': gap(
+    'answers `data[]`; the client reads `data.identifiers`',
+  ),
+  'DELETE /api/ingestion/{source_name}/identifiers/{identifier}': gap('not replayed yet'),
+  'DELETE /api/ingestion/{source_name}/uploads/{upload_id}': gap('not replayed yet'),
+
+  // Network analysis (§9), releases (§11), backups (§12)
+  'POST /api/network/build': NETWORK,
+  'POST /api/network/cluster': NETWORK,
+  'POST /api/network/enrich/hpo': NETWORK,
+  'POST /api/network/enrich/go': NETWORK,
+  'POST /api/network/subgraph': NETWORK,
+  'GET /api/releases/': RELEASES,
+  'POST /api/releases/': RELEASES,
+  'GET /api/releases/{version}': RELEASES,
+  'GET /api/releases/{version}/genes': RELEASES,
+  'GET /api/releases/{version}/export': RELEASES,
+  'PATCH /api/releases/{release_id}': RELEASES,
+  'DELETE /api/releases/{release_id}': RELEASES,
+  'POST /api/releases/{release_id}/publish': RELEASES,
+  'GET /api/admin/backups': BACKUPS,
+  'GET /api/admin/backups/stats': BACKUPS,
+  'GET /api/admin/backups/{backup_id}': BACKUPS,
+  'GET /api/admin/backups/{backup_id}/download': BACKUPS,
+  'POST /api/admin/backups/create': BACKUPS,
+  'POST /api/admin/backups/restore/{backup_id}': BACKUPS,
+  'POST /api/admin/backups/cleanup': BACKUPS,
+  'DELETE /api/admin/backups/{backup_id}': BACKUPS,
+
+  // Progress (§10)
+  'GET /api/progress/status': gap('items lack `source_name`, `status` and `category`'),
+  'GET /api/progress/status/{source_name}': gap('not replayed yet'),
+  'GET /api/progress/dashboard': gap('answers another shape, so the card shows 0'),
+  'POST /api/progress/trigger/{source_name}': gap('queues a run; not replayed yet'),
+  'POST /api/progress/pause/{source_name}': gap(
+    '404 when the source has no active run (the original: 200 `not_running`)',
+  ),
+  'POST /api/progress/resume/{source_name}': gap('not replayed yet'),
+
+  // Statistics (§13)
+  'GET /api/statistics/source-overlaps': served('anonymous', {
+    call: () => ({ path: '/api/statistics/source-overlaps?filter[hide_zero_scores]=true' }),
+    reads: (b) =>
+      has(
+        b,
+        'data.sets.0.name',
+        'data.sets.0.size',
+        'data.intersections',
+        'data.total_unique_genes',
+      ),
+  }),
+  'GET /api/statistics/source-distributions': served('anonymous', {
+    call: () => ({ path: '/api/statistics/source-distributions?filter[hide_zero_scores]=true' }),
+    reads: (b) => {
+      const first = Object.values((b as { data?: Record<string, unknown> }).data ?? {})[0];
+      return first === undefined ? ['data.<source>'] : has(first, 'distribution', 'metadata');
+    },
+  }),
+  'GET /api/statistics/evidence-composition': served('anonymous', {
+    call: () => ({ path: '/api/statistics/evidence-composition?filter[hide_zero_scores]=true' }),
+    reads: (b) =>
+      has(
+        b,
+        'data.evidence_tier_distribution.0.tier_label',
+        'data.evidence_tier_distribution.0.gene_count',
+        'data.source_contribution_weights',
+        'data.source_coverage_distribution',
+      ),
+  }),
+  'GET /api/statistics/summary': served('anonymous', {
+    reads: (b) =>
+      has(b, 'data.overview', 'data.quality', 'data.coverage', 'data.pairwise_overlaps'),
+  }),
+
+  // Client logs (§14)
+  'POST /api/client-logs': served('anonymous', {
+    call: () => ({
+      path: '/api/client-logs',
+      body: { level: 'error', message: 'TypeError in GeneTable', url: 'https://x/genes' },
+    }),
+  }),
+
+  // Admin logs (§15), settings (§16), cache (§17)
+  'GET /api/admin/logs/': gap(
+    'refuses `source`, `start_time`, `end_time`, `sort_by`, `sort_order` with 400',
+  ),
+  'GET /api/admin/logs/statistics': gap('answers other field names than the client reads'),
+  'DELETE /api/admin/logs/cleanup': gap('answers `{deleted}`; not replayed yet'),
+  'GET /api/admin/settings/': gap(
+    'rows have no `id`, and `is_sensitive`/`is_readonly` are named otherwise',
+  ),
+  'GET /api/admin/settings/categories': gap('missing'),
+  'GET /api/admin/settings/stats': gap('missing (the path is taken by `/:key`)'),
+  'GET /api/admin/settings/audit/all': gap('missing'),
+  'PUT /api/admin/settings/{setting_id}': gap('addressed by key; `change_reason` is refused'),
+  'GET /api/admin/settings/{setting_id}/history': gap(
+    'addressed by key; `change_reason` is named `reason`',
+  ),
+  'GET /api/admin/cache/stats': gap('figures are nested; the page reads them flat'),
+  'GET /api/admin/cache/health': gap('no `namespaces`'),
+  'GET /api/admin/cache/stats/{namespace}': gap('figures are nested under `stored{}`'),
+  'GET /api/admin/cache/keys/{namespace}': gap(
+    'keys are listed at `/api/admin/cache/keys?namespace=`',
+  ),
+  'GET /api/admin/cache/config': gap('missing'),
+  'GET /api/admin/cache/database/pool-health': gap('missing'),
+  'GET /api/admin/cache/metrics/prometheus': gap('missing (metrics are at /metrics)'),
+  'GET /api/admin/cache/monitoring/dashboard': gap('missing'),
+  'GET /api/admin/cache/monitoring/health': gap('missing'),
+  'GET /api/admin/cache/monitoring/performance': gap('missing'),
+  'POST /api/admin/cache/monitoring/clear-all': gap('missing'),
+  'POST /api/admin/cache/monitoring/warm-all': gap('missing'),
+  'POST /api/admin/cache/cleanup': served('admin'),
+  'POST /api/admin/cache/warm': served('admin', {
+    call: () => ({ path: '/api/admin/cache/warm', body: {} }),
+  }),
+  'DELETE /api/admin/cache/{namespace}': served('admin', {
+    call: () => ({ path: '/api/admin/cache/statistics' }),
+  }),
+  'DELETE /api/admin/cache/{namespace}/{key}': gap('missing'),
+
+  // Shadow tests: not ported
+  'GET /api/admin/shadow-tests/results': SHADOW,
+  'POST /api/admin/shadow-tests/run-batch': SHADOW,
+  'POST /api/admin/shadow-tests/run-single': SHADOW,
+  'POST /api/admin/shadow-tests/validate-migration': SHADOW,
+};
