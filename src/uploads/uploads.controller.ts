@@ -27,6 +27,13 @@ import { type AuthenticatedUser, CurrentUser } from '../auth/decorators/current-
 import { OffsetPageQuery } from '../common/dto/offset-page.query.js';
 import { SOURCE_NAME } from '../common/evidence/gene-identifiers.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
+import {
+  auditView,
+  identifiersView,
+  statusView,
+  uploadsView,
+  uploadView,
+} from './ingestion-views.js';
 import { UploadFileInterceptor } from './upload-file.interceptor.js';
 import { type UploadedFile as File, UploadsService } from './uploads.service.js';
 
@@ -62,6 +69,15 @@ class UploadForm {
   @IsString()
   @Length(1, 200)
   identifier?: string;
+
+  @ApiPropertyOptional({
+    description: 'The same as `identifier` (the name the original Hybrid Sources page sends)',
+    example: 'Invitae',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  provider_name?: string;
 
   @ApiPropertyOptional({
     enum: ['merge', 'replace'],
@@ -141,7 +157,12 @@ export class UploadsController {
     @Body() form: UploadForm,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<IngestionResponse> {
-    return { data: await this.uploads.upload(params.source, file, form, user) };
+    const identifier = form.identifier ?? form.provider_name;
+    return {
+      data: uploadView(
+        await this.uploads.upload(params.source, file, { identifier, mode: form.mode }, user),
+      ),
+    };
   }
 
   @Get(':source/status')
@@ -149,7 +170,7 @@ export class UploadsController {
   @ApiOperation({ summary: 'Genes, identifiers and uploads of an upload source' })
   @ApiOkResponse({ type: IngestionResponse })
   async status(@Param() params: SourceParam): Promise<IngestionResponse> {
-    return { data: await this.uploads.status(params.source) };
+    return { data: statusView(await this.uploads.status(params.source)) };
   }
 
   @Get(':source/identifiers')
@@ -158,7 +179,7 @@ export class UploadsController {
   @ApiOkResponse({ type: IngestionResponse })
   async identifiers(@Param() params: SourceParam): Promise<IngestionResponse> {
     const rows = await this.uploads.identifiers(params.source);
-    return { data: rows, meta: { total: rows.length } };
+    return { data: identifiersView(rows), meta: { total: rows.length } };
   }
 
   @Delete(':source/identifiers/:identifier')
@@ -185,7 +206,7 @@ export class UploadsController {
     @Query() query: OffsetPageQuery,
   ): Promise<IngestionResponse> {
     const { rows, total } = await this.uploads.uploads(params.source, query.limit, query.offset);
-    return { data: rows, meta: { total, limit: query.limit, offset: query.offset } };
+    return { data: uploadsView(rows), meta: { total, limit: query.limit, offset: query.offset } };
   }
 
   @Delete(':source/uploads/:id')
@@ -211,6 +232,6 @@ export class UploadsController {
     @Query() query: OffsetPageQuery,
   ): Promise<IngestionResponse> {
     const { rows, total } = await this.uploads.auditTrail(params.source, query.limit, query.offset);
-    return { data: rows, meta: { total, limit: query.limit, offset: query.offset } };
+    return { data: auditView(rows), meta: { total, limit: query.limit, offset: query.offset } };
   }
 }

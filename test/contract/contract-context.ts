@@ -15,6 +15,8 @@ export interface ContractContext {
   freshLogin(
     role: Exclude<Role, 'anonymous'>,
   ): Promise<LoggedIn & { id: number; password: string }>;
+  /** A new DiagnosticPanels upload (one gene) by a new provider. */
+  upload(): Promise<{ uploadId: number; identifier: string }>;
   /** A new pending staging entry's id. */
   stagingId(): Promise<number>;
   /** A name no other call used. */

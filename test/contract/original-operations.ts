@@ -14,6 +14,8 @@ export interface ContractCall {
   path: string;
   body?: unknown;
   form?: Record<string, string>;
+  /** A multipart upload: the file and the other fields. */
+  multipart?: { file: { name: string; content: string }; fields: Record<string, string> };
   headers?: Record<string, string>;
   /** A token to send instead of the role's (a session the call may end). */
   token?: string;
@@ -290,24 +292,88 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   'POST /api/staging/normalization/test': gap('missing'),
 
   // Ingestion of hybrid sources (§8)
-  'GET /api/ingestion/': gap('not replayed yet'),
-  'GET /api/ingestion/{source_name}/status': gap(
-    'answers `data{…, identifiers}`; the client reads the original status fields',
-  ),
-  'POST /api/ingestion/{source_name}/upload': gap(
-    'answers 201 with another shape; not replayed yet',
-  ),
-  'GET /api/ingestion/{source_name}/uploads': gap(
-    'answers `data[]`; the client reads `data.uploads`',
-  ),
-  'GET /api/ingestion/{source_name}/audit': gap(
-    'answers `data[]`; the client reads `data.audit_records`',
-  ),
-  'GET /api/ingestion/{source_name}/identifiers': gap(
-    'answers `data[]`; the client reads `data.identifiers`',
-  ),
-  'DELETE /api/ingestion/{source_name}/identifiers/{identifier}': gap('not replayed yet'),
-  'DELETE /api/ingestion/{source_name}/uploads/{upload_id}': gap('not replayed yet'),
+  'GET /api/ingestion/': served('anonymous', { reads: (b) => has(b, 'data.sources') }),
+  'GET /api/ingestion/{source_name}/status': served('anonymous', {
+    call: () => ({ path: '/api/ingestion/DiagnosticPanels/status' }),
+    reads: (b) => has(b, 'data.evidence_records', 'data.unique_genes'),
+  }),
+  'POST /api/ingestion/{source_name}/upload': served('curator', {
+    call: (ctx) => ({
+      path: '/api/ingestion/DiagnosticPanels/upload',
+      multipart: {
+        file: {
+          name: 'panels.csv',
+          content: `Gene,Panel_Name\n${ctx.gene.symbol},Cystic Kidney Panel\n`,
+        },
+        fields: { mode: 'merge', provider_name: ctx.unique('Lab') },
+      },
+    }),
+    reads: (b) =>
+      has(
+        b,
+        'data.status',
+        'data.genes_processed',
+        'data.storage_stats.created',
+        'data.storage_stats.merged',
+        'data.message',
+      ),
+  }),
+  'GET /api/ingestion/{source_name}/uploads': served('curator', {
+    call: async (ctx) => {
+      await ctx.upload();
+      return { path: '/api/ingestion/DiagnosticPanels/uploads?limit=50&offset=0' };
+    },
+    reads: (b) =>
+      has(
+        b,
+        'data.uploads.0.id',
+        'data.uploads.0.evidence_name',
+        'data.uploads.0.original_filename',
+        'data.uploads.0.upload_status',
+        'data.uploads.0.uploaded_by',
+        'data.uploads.0.uploaded_at',
+        'data.uploads.0.gene_count',
+        'data.uploads.0.genes_normalized',
+        'data.uploads.0.genes_failed',
+      ),
+  }),
+  'GET /api/ingestion/{source_name}/audit': served('curator', {
+    call: async (ctx) => {
+      await ctx.upload();
+      return { path: '/api/ingestion/DiagnosticPanels/audit?limit=50&offset=0' };
+    },
+    reads: (b) =>
+      has(
+        b,
+        'data.audit_records.0.action',
+        'data.audit_records.0.performed_by',
+        'data.audit_records.0.performed_at',
+        'data.audit_records.0.details',
+      ),
+  }),
+  'GET /api/ingestion/{source_name}/identifiers': served('anonymous', {
+    call: async (ctx) => {
+      await ctx.upload();
+      return { path: '/api/ingestion/DiagnosticPanels/identifiers' };
+    },
+    reads: (b) =>
+      has(
+        b,
+        'data.identifiers.0.identifier',
+        'data.identifiers.0.gene_count',
+        'data.identifiers.0.last_updated',
+      ),
+  }),
+  'DELETE /api/ingestion/{source_name}/identifiers/{identifier}': served('curator', {
+    call: async (ctx) => ({
+      path: `/api/ingestion/DiagnosticPanels/identifiers/${encodeURIComponent((await ctx.upload()).identifier)}`,
+    }),
+  }),
+  'DELETE /api/ingestion/{source_name}/uploads/{upload_id}': served('curator', {
+    call: async (ctx) => ({
+      path: `/api/ingestion/DiagnosticPanels/uploads/${(await ctx.upload()).uploadId}`,
+    }),
+  }),
 
   // Network analysis (§9), releases (§11), backups (§12)
   'POST /api/network/build': NETWORK,

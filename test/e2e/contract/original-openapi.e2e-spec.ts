@@ -83,6 +83,17 @@ describe('the original clients’ operations, replayed', () => {
             [`NOTAGENE${(counter += 1)}`],
           )
         ).id,
+      upload: async () => {
+        const identifier = `Lab${(counter += 1)}`;
+        const res = await t
+          .http()
+          .post('/api/ingestion/DiagnosticPanels/upload')
+          .set('Authorization', `Bearer ${admin}`)
+          .field('identifier', identifier)
+          .attach('file', Buffer.from('Gene,Panel_Name\nPKD1,Cystic Kidney Panel\n'), 'p.csv')
+          .expect(201);
+        return { uploadId: res.body.data.upload_id as number, identifier };
+      },
       unique: (prefix) => `${prefix}_${process.pid}_${(counter += 1)}`,
       uniqueHgncId: () => `HGNC:${970000 + (counter += 1)}`,
     };
@@ -107,6 +118,13 @@ describe('the original clients’ operations, replayed', () => {
     }
     if (call.form) {
       return req.type('form').send(call.form);
+    }
+    if (call.multipart) {
+      for (const [name, value] of Object.entries(call.multipart.fields)) {
+        req = req.field(name, value);
+      }
+      const { name, content } = call.multipart.file;
+      return req.attach('file', Buffer.from(content), name);
     }
     return call.body === undefined ? req : req.send(call.body as object);
   }

@@ -101,7 +101,7 @@ describe('upload sources: diagnostic panels and literature', () => {
       .get('/api/ingestion/DiagnosticPanels/uploads')
       .set('Authorization', `Bearer ${curator}`)
       .expect(200);
-    expect(history.body.data[0]).toMatchObject({
+    expect(history.body.data.uploads[0]).toMatchObject({
       identifier: 'Invitae',
       file_name: 'invitae.json',
       status: 'completed',
@@ -113,7 +113,10 @@ describe('upload sources: diagnostic panels and literature', () => {
       .get('/api/ingestion/DiagnosticPanels/audit')
       .set('Authorization', `Bearer ${curator}`)
       .expect(200);
-    expect(audit.body.data[0]).toMatchObject({ action: 'upload', identifier: 'Invitae' });
+    expect(audit.body.data.audit_records[0]).toMatchObject({
+      action: 'upload',
+      identifier: 'Invitae',
+    });
     // The same bytes again are accepted and flagged.
     const again = await upload('DiagnosticPanels', invitae, 'invitae.json').expect(201);
     expect(again.body.data.same_content_as).toBe(res.body.data.upload_id);
@@ -130,7 +133,7 @@ describe('upload sources: diagnostic panels and literature', () => {
     });
     expect(pkd1?.source_detail).toBe('DiagnosticPanels: 2 panels from CeGaT, Invitae');
     const ids = await t.http().get('/api/ingestion/DiagnosticPanels/identifiers').expect(200);
-    expect(ids.body.data).toEqual([
+    expect(ids.body.data.identifiers).toEqual([
       expect.objectContaining({ identifier: 'CeGaT', gene_count: 2 }),
       expect.objectContaining({ identifier: 'Invitae', gene_count: 3 }),
     ]);
@@ -174,7 +177,7 @@ describe('upload sources: diagnostic panels and literature', () => {
       .get('/api/ingestion/DiagnosticPanels/audit?limit=1')
       .set('Authorization', `Bearer ${curator}`)
       .expect(200);
-    expect(audit.body.data[0]).toMatchObject({
+    expect(audit.body.data.audit_records[0]).toMatchObject({
       action: 'delete_identifier',
       identifier: 'Invitae',
     });
@@ -287,5 +290,60 @@ describe('upload sources: diagnostic panels and literature', () => {
       'SELECT count(*)::int AS n FROM evidence_uploads',
     );
     expect(after).toBe(before);
+  });
+
+  it('answers the original Hybrid Sources page in the fields it reads (issue 21)', async () => {
+    const csv = 'Gene,Panel_Name\nUMOD,Tubulointerstitial Panel\n';
+    // The page sends `provider_name` instead of `identifier`.
+    const res = await upload('DiagnosticPanels', csv, 'blueprint.csv', {
+      provider_name: 'Blueprint',
+    }).expect(201);
+    expect(res.body.data).toMatchObject({
+      identifier: 'Blueprint',
+      status: 'success',
+      genes_processed: 1,
+      storage_stats: { created: 1, merged: 0 },
+    });
+    expect(res.body.data.message).toEqual(expect.any(String));
+    const as = { Authorization: `Bearer ${curator}` };
+    const status = await t.http().get('/api/ingestion/DiagnosticPanels/status').expect(200);
+    expect(status.body.data).toMatchObject({
+      evidence_records: expect.any(Number),
+      unique_genes: status.body.data.genes,
+    });
+    const uploads = await t
+      .http()
+      .get('/api/ingestion/DiagnosticPanels/uploads?limit=50&offset=0')
+      .set(as)
+      .expect(200);
+    expect(uploads.body.data.uploads[0]).toMatchObject({
+      evidence_name: 'Blueprint',
+      original_filename: 'blueprint.csv',
+      upload_status: 'completed',
+      uploaded_by: expect.any(Number),
+      uploaded_at: expect.any(String),
+      gene_count: 1,
+      genes_normalized: 1,
+      genes_failed: 0,
+    });
+    const audit = await t
+      .http()
+      .get('/api/ingestion/DiagnosticPanels/audit?limit=50&offset=0')
+      .set(as)
+      .expect(200);
+    expect(audit.body.data.audit_records[0]).toMatchObject({
+      action: 'upload',
+      performed_by: expect.any(String),
+      performed_at: expect.any(String),
+      details: expect.any(Object),
+    });
+    const ids = await t.http().get('/api/ingestion/DiagnosticPanels/identifiers').expect(200);
+    expect(ids.body.data.identifiers).toContainEqual(
+      expect.objectContaining({
+        identifier: 'Blueprint',
+        gene_count: 1,
+        last_updated: expect.any(String),
+      }),
+    );
   });
 });
