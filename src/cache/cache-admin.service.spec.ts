@@ -18,6 +18,7 @@ function fakeCache() {
       return Promise.resolve(breaker.available() && this.l2Answers);
     },
     listenerConnected: true,
+    namespaces: () => Promise.resolve(['annotations', 'hgnc']),
     l1: { size: 10, bytes: 1_000, maxEntries: 100, maxBytes: 100_000, evictions: 3 },
     lastCleanup: null,
   };
@@ -77,6 +78,11 @@ describe('CacheAdminService.health', () => {
       l2_retry_at: null,
       issues: [],
       memory: { entries: 10, bytes: 1_000, max_entries: 100, max_bytes: 100_000, evictions: 3 },
+      // What the original Cache page reads.
+      namespaces: ['annotations', 'hgnc'],
+      cache_enabled: true,
+      memory_cache_size: 10,
+      database_connected: true,
     });
   });
 

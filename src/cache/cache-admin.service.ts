@@ -57,6 +57,10 @@ export class CacheAdminService {
     const retryAt = breaker.retryAt;
     return {
       status: !l2Available || !this.cache.listenerConnected ? 'degraded' : 'healthy',
+      namespaces: await this.cache.namespaces(),
+      cache_enabled: true,
+      memory_cache_size: l1.size,
+      database_connected: l2Available,
       l2_available: l2Available,
       l2_retry_at: retryAt === null ? null : new Date(retryAt).toISOString(),
       l2_last_error: breaker.lastError,

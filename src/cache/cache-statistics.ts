@@ -1,6 +1,11 @@
 import type { NamespaceFigures } from './cache.repository.js';
 import type { CacheCounters } from './cache-stats.js';
-import type { CacheStatsResponse, NamespaceStatsResponse, StoredStats } from './dto/cache.dto.js';
+import type {
+  CacheStatsResponse,
+  FlatStoredStats,
+  NamespaceStatsResponse,
+  StoredStats,
+} from './dto/cache.dto.js';
 import type { MemoryLruStore } from './stores/memory-lru.store.js';
 
 const EMPTY_STORED: StoredStats = {
@@ -31,16 +36,32 @@ function stored(figures: NamespaceFigures | undefined): StoredStats {
   return rest;
 }
 
+/** The stored figures flat, in the original's names; nulls while L2 cannot answer. */
+function flat(stored: StoredStats | null): FlatStoredStats {
+  return {
+    total_entries: stored?.total_entries ?? null,
+    active_entries: stored?.active_entries ?? null,
+    expired_entries: stored?.expired_entries ?? null,
+    total_size_bytes: stored?.total_bytes ?? null,
+    total_accesses: stored?.total_accesses ?? null,
+    last_access_time: stored?.last_access ?? null,
+    oldest_entry: stored?.oldest_entry ?? null,
+    newest_entry: stored?.newest_entry ?? null,
+  };
+}
+
 function describe(
   s: StatsSources,
   namespace: string,
   figures: NamespaceFigures | undefined | null,
 ): NamespaceStatsResponse {
+  const figuresOrNull = figures === null ? null : stored(figures);
   return {
     namespace,
     ttl_seconds: s.ttlFor(namespace),
+    ...flat(figuresOrNull),
     counters: s.counters.report(namespace),
-    stored: figures === null ? null : stored(figures),
+    stored: figuresOrNull,
     memory: s.l1.countNamespace(namespace),
   };
 }
@@ -75,9 +96,20 @@ export async function allStats(s: StatsSources): Promise<CacheStatsResponse> {
     }),
     { ...EMPTY_STORED },
   );
+  const counters = s.counters.report();
+  const entries = figures === null ? null : total.total_entries;
+  const bytes = figures === null ? null : total.total_bytes;
   return {
+    hit_rate: counters.hit_rate,
+    hits: counters.hits,
+    misses: counters.misses,
+    total_entries: entries,
+    db_entries: entries,
+    memory_entries: s.l1.size,
+    total_size_bytes: bytes,
+    total_size_mb: bytes === null ? null : Math.round((bytes / (1024 * 1024)) * 100) / 100,
     l2_available: figures !== null,
-    counters: s.counters.report(),
+    counters,
     stored: figures === null ? null : total,
     memory: {
       entries: s.l1.size,

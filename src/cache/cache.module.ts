@@ -1,12 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { DatabasePoolRepository } from '../database/database-pool.repository.js';
 import { MetricsRegistryModule } from '../metrics/metrics-registry.module.js';
 import { CacheRepository } from './cache.repository.js';
 import { CacheService } from './cache.service.js';
 import { CacheAdminController } from './cache-admin.controller.js';
 import { CacheAdminService } from './cache-admin.service.js';
 import { CacheMetrics } from './cache-metrics.js';
+import { CacheMonitoringService } from './cache-monitoring.service.js';
 import { CacheWarmerRegistry } from './cache-warmers.js';
 import { CacheEntryEntity } from './entities/cache-entry.entity.js';
 
@@ -23,7 +25,15 @@ export { type CacheWarmer, CacheWarmerRegistry, type WarmOptions } from './cache
 @Module({
   imports: [TypeOrmModule.forFeature([CacheEntryEntity]), MetricsRegistryModule],
   controllers: [CacheAdminController],
-  providers: [CacheRepository, CacheService, CacheWarmerRegistry, CacheAdminService, CacheMetrics],
+  providers: [
+    CacheRepository,
+    CacheService,
+    CacheWarmerRegistry,
+    CacheAdminService,
+    CacheMetrics,
+    CacheMonitoringService,
+    DatabasePoolRepository,
+  ],
   exports: [CacheService, CacheWarmerRegistry],
 })
 export class AppCacheModule {}

@@ -139,6 +139,34 @@ export class CacheRepository {
     }));
   }
 
+  /** Keys of a namespace in key order, `limit` from `offset` (for page-numbered listings). */
+  async keysAt(namespace: string, limit: number, offset: number): Promise<KeyRow[]> {
+    const rows: {
+      key_text: string;
+      cache_key: string;
+      expires_at: Date | null;
+      data_size: number;
+    }[] = await this.dataSource.query(
+      `SELECT key_text, cache_key, expires_at, data_size FROM cache_entries
+         WHERE namespace = $1 ORDER BY cache_key LIMIT $2 OFFSET $3`,
+      [namespace, limit, offset],
+    );
+    return rows.map((r) => ({
+      key: r.key_text,
+      cache_key: r.cache_key,
+      expires_at: r.expires_at?.toISOString() ?? null,
+      bytes: r.data_size,
+    }));
+  }
+
+  async countKeys(namespace: string): Promise<number> {
+    const [row] = await this.dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM cache_entries WHERE namespace = $1',
+      [namespace],
+    );
+    return row?.n ?? 0;
+  }
+
   async namespaces(): Promise<string[]> {
     const rows: { namespace: string }[] = await this.dataSource.query(
       'SELECT DISTINCT namespace FROM cache_entries ORDER BY namespace',

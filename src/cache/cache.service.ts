@@ -121,6 +121,11 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     await this.bus.stop();
   }
 
+  /** TTL (s) of namespaces without their own. */
+  get defaultTtl(): number {
+    return this.defaultTtlSeconds;
+  }
+
   ttlFor(namespace: string): number {
     return this.ttls[namespace] ?? this.defaultTtlSeconds;
   }
@@ -187,6 +192,19 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     const rows = await this.repository.keys(namespace, limit + 1, page.cursor);
     const keys = rows.slice(0, limit);
     return { keys, next_cursor: rows.length > limit ? (keys.at(-1)?.cache_key ?? null) : null };
+  }
+
+  /** Readable stored keys of a namespace by page (1-based), and how many it holds. */
+  async keysPage(
+    namespace: string,
+    page: number,
+    pageSize: number,
+  ): Promise<{ keys: KeyRow[]; total: number }> {
+    const [keys, total] = await Promise.all([
+      this.repository.keysAt(namespace, pageSize, (page - 1) * pageSize),
+      this.repository.countKeys(namespace),
+    ]);
+    return { keys, total };
   }
 
   /** Statistics of every namespace, or of one (zeros when it holds nothing). */

@@ -22,7 +22,10 @@ export class LogsAdminController {
   @ApiOperation({
     summary: 'Query stored log records',
     description:
-      'Filters combine with AND. Use `cursor` (keyset) for deep paging, `offset` for jumps.',
+      'Filters combine with AND. Use `cursor` (keyset) for deep paging, `offset` for jumps. ' +
+      'The original Log viewer’s parameter names (`source`, `start_time`, `end_time`, `sort_by`, ' +
+      '`sort_order`, upper-case levels) are accepted, and `logs`/`pagination` carry the page ' +
+      'in the shape it reads.',
   })
   @ApiOkResponse({ type: LogListResponse })
   list(@Query() query: ListLogsQuery): Promise<LogListResponse> {
@@ -40,6 +43,7 @@ export class LogsAdminController {
   @ApiOperation({ summary: 'Delete records older than `days`' })
   @ApiOkResponse({ type: CleanupLogsResponse })
   async cleanup(@Query() query: CleanupQuery): Promise<CleanupLogsResponse> {
-    return { deleted: await this.logs.purgeOlderThan(query.days) };
+    const deleted = await this.logs.purgeOlderThan(query.days);
+    return { deleted, logs_deleted: deleted };
   }
 }

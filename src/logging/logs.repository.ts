@@ -3,11 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
 import { containsPattern, escapeLike } from '../common/database/like-pattern.js';
-import type { StoredLevel } from './dto/logs.dto.js';
+import { LOG_SORT_COLUMNS, type LogSortColumn, type StoredLevel } from './dto/logs.dto.js';
 
 export interface LogFilter {
   levels?: StoredLevel[];
   logger?: string;
+  /** Case-insensitive text in the logger name. */
+  loggerContains?: string;
   requestId?: string;
   userId?: number;
   path?: string;
@@ -52,6 +54,9 @@ function where(filter: LogFilter, params: unknown[]): string {
   if (filter.logger) {
     add('logger = ?', filter.logger);
   }
+  if (filter.loggerContains) {
+    add("logger ILIKE ? ESCAPE '\\'", containsPattern(filter.loggerContains));
+  }
   if (filter.requestId) {
     add('request_id = ?', filter.requestId);
   }
@@ -87,11 +92,17 @@ function where(filter: LogFilter, params: unknown[]): string {
 export class LogsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * One page of records. `orderBy` other than the timestamp sorts by that column (nulls
+   * last), then by time and id so pages are stable; keyset paging (`after`) needs the
+   * timestamp order.
+   */
   async find(
     filter: LogFilter,
     sort: 'asc' | 'desc',
     limit: number,
     page: { offset?: number; after?: { timestamp: Date; id: string } },
+    orderBy: LogSortColumn = 'timestamp',
   ): Promise<{ rows: LogRow[]; total: number }> {
     const params: unknown[] = [];
     const base = where(filter, params);
@@ -104,10 +115,14 @@ export class LogsRepository {
     }
     params.push(limit, page.after ? 0 : (page.offset ?? 0));
     const dir = sort === 'desc' ? 'DESC' : 'ASC';
+    if (!LOG_SORT_COLUMNS.includes(orderBy)) {
+      throw new Error(`not a sortable log column: ${orderBy}`);
+    }
+    const first = orderBy === 'timestamp' ? '' : `"${orderBy}" ${dir} NULLS LAST, `;
     const [rows, count] = await Promise.all([
       this.dataSource.query<LogRow[]>(
         `SELECT * FROM system_logs ${base}${keyset}
-         ORDER BY "timestamp" ${dir}, id ${dir} LIMIT $${params.length - 1} OFFSET $${params.length}`,
+         ORDER BY ${first}"timestamp" ${dir}, id ${dir} LIMIT $${params.length - 1} OFFSET $${params.length}`,
         params,
       ),
       this.dataSource.query<{ n: number }[]>(

@@ -4,7 +4,7 @@ import { ValidationFailedError } from '../common/errors/index.js';
 import { loadConfig } from '../config/index.js';
 import { ListLogsQuery } from './dto/logs.dto.js';
 import type { LogFilter, LogRow, LogsRepository } from './logs.repository.js';
-import { LogsService } from './logs.service.js';
+import { LogsService, sizeText } from './logs.service.js';
 import type { SinkStats, SystemLogSink } from './system-log.sink.js';
 
 beforeAll(() => Logger.overrideLogger(false));
@@ -164,10 +164,25 @@ describe('LogsService.statistics', () => {
       ],
       table: { rows: 10, bytes: 8192 },
       writer: { buffered: 2, written: 40, dropped: 1, failedFlushes: 0, attached: true },
+      storage: { total_rows: 10, table_size: '8192 bytes' },
+      level_distribution: [
+        { level: 'INFO', count: 7 },
+        { level: 'ERROR', count: 3 },
+      ],
     });
     // A snapshot of the writer's counters, not the live object.
     sink.stats.written = 41;
     expect(stats.writer.written).toBe(40);
+  });
+});
+
+describe('sizeText', () => {
+  it('writes sizes as the original did, switching unit past ten of the next', () => {
+    expect(sizeText(0)).toBe('0 bytes');
+    expect(sizeText(10_239)).toBe('10239 bytes');
+    expect(sizeText(10_240)).toBe('10 kB');
+    expect(sizeText(5 * 1024 * 1024)).toBe('5120 kB');
+    expect(sizeText(50 * 1024 * 1024)).toBe('50 MB');
   });
 });
 

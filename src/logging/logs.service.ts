@@ -13,6 +13,7 @@ import { ValidationFailedError } from '../common/errors/index.js';
 import { AppConfig } from '../config/index.js';
 import type {
   ClientLogRequest,
+  LegacyLogRecord,
   ListLogsQuery,
   LogListResponse,
   LogRecord,
@@ -42,6 +43,53 @@ function toRecord(row: LogRow): LogRecord {
   return { ...row, id: String(row.id), timestamp: row.timestamp.toISOString() };
 }
 
+/** Stored level → the original's name for it (the original Log viewer filters and colours by it). */
+const LEGACY_LEVEL: Record<string, string> = { warn: 'WARNING', fatal: 'CRITICAL' };
+const legacyLevel = (level: string) => LEGACY_LEVEL[level] ?? level.toUpperCase();
+
+/** A record in the original's field names; bodies, query strings and headers are never stored. */
+function toLegacyRecord(r: LogRecord): LegacyLogRecord {
+  return {
+    id: r.id,
+    timestamp: r.timestamp,
+    level: legacyLevel(r.level),
+    source: r.logger,
+    message: r.message,
+    method: r.method,
+    path: r.path,
+    status_code: r.status_code,
+    duration_ms: r.duration_ms,
+    request_id: r.request_id,
+    user_id: r.user_id,
+    ip_address: r.ip,
+    user_agent: r.user_agent,
+    error_type: r.error_type,
+    error_message: r.error_message,
+    stack_trace: r.stack,
+    context: r.context,
+    request_body: null,
+    query_params: null,
+    headers: null,
+    client_info: { ip_address: r.ip, user_agent: r.user_agent },
+  };
+}
+
+/** Bytes as the short text the original showed (`pg_size_pretty` style, binary units). */
+export function sizeText(bytes: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 10 * 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${Math.round(value)} ${units[unit]}`;
+}
+
+/** Both bounds given (ours and the original's name): the narrower one wins. */
+const latest = (a?: Date, b?: Date) => (a && b ? (a > b ? a : b) : (a ?? b));
+const earliest = (a?: Date, b?: Date) => (a && b ? (a < b ? a : b) : (a ?? b));
+
 /** Log queries, statistics, retention and front-end error intake. */
 @Injectable()
 export class LogsService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -70,32 +118,53 @@ export class LogsService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async list(query: ListLogsQuery): Promise<LogListResponse> {
+    const orderBy = query.sort_by ?? 'timestamp';
+    if (query.cursor && orderBy !== 'timestamp') {
+      throw new ValidationFailedError([
+        { field: 'cursor', messages: ['cursor paging needs sort_by=timestamp; use offset'] },
+      ]);
+    }
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const sort = query.sort_order ?? query.sort;
     const { rows, total } = await this.repository.find(
       {
         levels: query.level,
         logger: query.logger,
+        loggerContains: query.source,
         requestId: query.request_id,
         userId: query.user_id,
         path: query.path,
         statusMin: query.status_min,
         statusMax: query.status_max,
         text: query.q,
-        from: query.from,
-        to: query.to,
+        from: latest(query.from, query.start_time),
+        to: earliest(query.to, query.end_time),
       },
-      query.sort,
+      sort,
       query.limit,
       { offset: query.offset, after },
+      orderBy,
     );
     const last = rows.at(-1);
+    const data = rows.map(toRecord);
+    const offset = after ? 0 : (query.offset ?? 0);
     return {
-      data: rows.map(toRecord),
+      data,
       meta: {
         total,
         limit: query.limit,
-        ...(after ? {} : { offset: query.offset ?? 0 }),
-        next_cursor: rows.length === query.limit && last ? encodeCursor(last) : null,
+        ...(after ? {} : { offset }),
+        next_cursor:
+          orderBy === 'timestamp' && rows.length === query.limit && last
+            ? encodeCursor(last)
+            : null,
+      },
+      logs: data.map(toLegacyRecord),
+      pagination: {
+        total,
+        limit: query.limit,
+        offset,
+        has_more: after ? rows.length === query.limit : offset + rows.length < total,
       },
     };
   }
@@ -116,6 +185,8 @@ export class LogsService implements OnApplicationBootstrap, OnApplicationShutdow
       })),
       table: stats.table,
       writer: { ...this.sink.stats },
+      storage: { total_rows: stats.table.rows, table_size: sizeText(stats.table.bytes) },
+      level_distribution: stats.byLevel.map((r) => ({ level: legacyLevel(r.level), count: r.n })),
     };
   }
 

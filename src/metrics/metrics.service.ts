@@ -4,10 +4,10 @@ import { collectDefaultMetrics, Counter, Gauge } from 'prom-client';
 import { SettingsService } from '../admin/settings/settings.service.js';
 import { ServiceTokens } from '../auth/auth.module.js';
 import { isDatabaseUnavailable } from '../common/errors/index.js';
+import { DatabasePoolRepository } from '../database/database-pool.repository.js';
 import { SYSTEM_LOG_SINK, type SystemLogSink } from '../logging/logging.module.js';
 import { PipelineService } from '../pipeline/pipeline.service.js';
 import { UpstreamHttp } from '../sources/upstream/upstream-http.service.js';
-import { DatabasePoolRepository } from './database-pool.repository.js';
 import { MetricsRegistry } from './metrics-registry.module.js';
 
 export const METRICS_TOKEN_NAME = 'metrics';

@@ -24,6 +24,11 @@ export interface SettingTargets {
 export type SettingValues = Readonly<Record<string, unknown>>;
 
 export interface SettingDefinition {
+  /**
+   * The setting's number, by which the original clients address it. Fixed once given:
+   * a removed setting's id is never reused, so an old link cannot reach another setting.
+   */
+  id: number;
   key: string;
   type: SettingType;
   category: SettingCategory;
@@ -85,6 +90,7 @@ const applyL1 = (v: SettingValues, t: SettingTargets) =>
  */
 export const SETTINGS: readonly SettingDefinition[] = [
   {
+    id: 1,
     key: 'cache.default_ttl_seconds',
     type: 'number',
     category: 'cache',
@@ -95,6 +101,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     apply: applyCacheTtls,
   },
   {
+    id: 2,
     key: 'cache.namespace_ttls',
     type: 'json',
     category: 'cache',
@@ -105,6 +112,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     apply: applyCacheTtls,
   },
   {
+    id: 3,
     key: 'cache.l1_max_entries',
     type: 'number',
     category: 'cache',
@@ -115,6 +123,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     apply: applyL1,
   },
   {
+    id: 4,
     key: 'cache.l1_max_mb',
     type: 'number',
     category: 'cache',
@@ -125,6 +134,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     apply: applyL1,
   },
   {
+    id: 5,
     key: 'logging.level',
     type: 'string',
     category: 'logging',
@@ -138,6 +148,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     apply: (v, t) => t.logs.setLevel(v['logging.level'] as LogLevel),
   },
   {
+    id: 6,
     key: 'logging.slow_request_ms',
     type: 'number',
     category: 'logging',
@@ -148,6 +159,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     apply: (v, t) => t.logs.setSlowRequestMs(v['logging.slow_request_ms'] as number),
   },
   {
+    id: 7,
     key: 'upstream.rate_limits',
     type: 'json',
     category: 'upstream',
@@ -163,6 +175,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     apply: (v, t) => t.upstream.setRateLimits(v['upstream.rate_limits'] as Record<string, number>),
   },
   {
+    id: 8,
     key: 'pipeline.schedules',
     type: 'json',
     category: 'pipeline',
@@ -192,6 +205,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     apply: (v, t) => t.pipeline.reschedule(v['pipeline.schedules'] as Record<string, string>),
   },
   {
+    id: 9,
     key: 'metrics.token',
     type: 'string',
     category: 'metrics',
@@ -207,6 +221,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     store: (v) => storedMetricsToken(v as string),
   },
   {
+    id: 10,
     key: 'database.pool_size',
     type: 'number',
     category: 'database',
@@ -220,6 +235,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
 ];
 
 export const SETTINGS_BY_KEY = new Map(SETTINGS.map((s) => [s.key, s]));
+export const SETTINGS_BY_ID = new Map(SETTINGS.map((s) => [s.id, s]));
 
 /** A value of the declared type, or a problem. */
 export function typeProblem(type: SettingType, value: unknown): string | null {

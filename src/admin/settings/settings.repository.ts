@@ -124,6 +124,23 @@ export class SettingsRepository {
     );
   }
 
+  /** Every change, newest first. */
+  allHistory(limit: number): Promise<ChangeRow[]> {
+    return this.dataSource.query(
+      `SELECT * FROM system_setting_changes ORDER BY changed_at DESC, id DESC LIMIT $1`,
+      [limit],
+    );
+  }
+
+  async changesSince(hours: number): Promise<number> {
+    const [row] = await this.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM system_setting_changes
+       WHERE changed_at >= now() - make_interval(hours => $1)`,
+      [hours],
+    );
+    return row?.n ?? 0;
+  }
+
   async notify(channel: string, payload: string): Promise<void> {
     await this.dataSource.query('SELECT pg_notify($1, $2)', [channel, payload]);
   }

@@ -19,6 +19,7 @@ import { UpstreamHttp } from '../../sources/upstream/upstream-http.service.js';
 import {
   type SettingDefinition,
   SETTINGS,
+  SETTINGS_BY_ID,
   SETTINGS_BY_KEY,
   type SettingTargets,
   typeProblem,
@@ -29,6 +30,7 @@ const SETTINGS_CHANNEL = 'kgdb_settings';
 export const MASKED = '***MASKED***';
 
 export interface SettingView {
+  id: number;
   key: string;
   value: unknown;
   value_type: string;
@@ -38,7 +40,9 @@ export interface SettingView {
   is_default: boolean;
   requires_restart: boolean;
   sensitive: boolean;
+  is_sensitive: boolean;
   read_only: boolean;
+  is_readonly: boolean;
   validation: Record<string, unknown>;
   updated_by_id: number | null;
   updated_at: string;
@@ -46,20 +50,45 @@ export interface SettingView {
 
 export interface ChangeView {
   id: number;
+  setting_id: number | null;
   key: string;
   old_value: unknown;
   new_value: unknown;
   changed_by: string;
   changed_by_id: number | null;
   reason: string | null;
+  change_reason: string | null;
   ip_address: string | null;
   changed_at: string;
+}
+
+export interface SettingsPage {
+  settings: SettingView[];
+  total: number;
+}
+
+export interface SettingsStats {
+  total: number;
+  requires_restart: number;
+  read_only: number;
+  sensitive: number;
+  customised: number;
+  recent_changes_24h: number;
+  by_category: Record<string, number>;
 }
 
 export interface Actor {
   id: number;
   username: string;
   ip: string | null;
+}
+
+function countByCategory(settings: SettingView[]): { name: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const s of settings) {
+    counts.set(s.category, (counts.get(s.category) ?? 0) + 1);
+  }
+  return [...counts].map(([name, count]) => ({ name, count }));
 }
 
 /**
@@ -128,21 +157,55 @@ export class SettingsService implements OnApplicationBootstrap, OnApplicationShu
       .map((r) => this.view(r));
   }
 
-  async get(key: string): Promise<SettingView> {
-    return this.view(await this.row(key));
+  /** One category's settings (or all), a page of them and how many matched. */
+  async page(filter: { category?: string; limit: number; offset: number }): Promise<SettingsPage> {
+    const all = (await this.list()).filter(
+      (s) => filter.category === undefined || s.category === filter.category,
+    );
+    return { settings: all.slice(filter.offset, filter.offset + filter.limit), total: all.length };
   }
 
-  async history(key: string, limit: number): Promise<ChangeView[]> {
+  async categories(): Promise<{ name: string; count: number }[]> {
+    return countByCategory(await this.list());
+  }
+
+  async stats(): Promise<SettingsStats> {
+    const [settings, recent] = await Promise.all([this.list(), this.repository.changesSince(24)]);
+    const count = (p: (s: SettingView) => boolean) => settings.filter(p).length;
+    return {
+      total: settings.length,
+      requires_restart: count((s) => s.requires_restart),
+      read_only: count((s) => s.read_only),
+      sensitive: count((s) => s.sensitive),
+      customised: count((s) => !s.is_default),
+      recent_changes_24h: recent,
+      by_category: Object.fromEntries(countByCategory(settings).map((c) => [c.name, c.count])),
+    };
+  }
+
+  /** `ref` is a setting's key or its numeric id. */
+  async get(ref: string): Promise<SettingView> {
+    return this.view(await this.row(this.keyOf(ref)));
+  }
+
+  async history(ref: string, limit: number): Promise<ChangeView[]> {
+    const key = this.keyOf(ref);
     await this.row(key);
     return (await this.repository.history(key, limit)).map((c) => this.changeView(c));
   }
 
+  /** Changes of every setting, newest first. */
+  async allHistory(limit: number): Promise<ChangeView[]> {
+    return (await this.repository.allHistory(limit)).map((c) => this.changeView(c));
+  }
+
   async update(
-    key: string,
+    ref: string,
     value: unknown,
     reason: string | null,
     actor: Actor,
   ): Promise<SettingView> {
+    const key = this.keyOf(ref);
     const row = await this.row(key);
     const definition = SETTINGS_BY_KEY.get(key)!;
     if (definition.readOnly) {
@@ -215,6 +278,18 @@ export class SettingsService implements OnApplicationBootstrap, OnApplicationShu
     return stored ?? definition.default(this.config);
   }
 
+  /** A numeric reference is a setting's id (as the original clients use); else a key. */
+  private keyOf(ref: string): string {
+    if (!/^\d+$/.test(ref)) {
+      return ref;
+    }
+    const definition = SETTINGS_BY_ID.get(Number(ref));
+    if (!definition) {
+      throw new NotFoundError(`No setting ${ref}`);
+    }
+    return definition.key;
+  }
+
   private async row(key: string): Promise<SettingRow> {
     const row = SETTINGS_BY_KEY.has(key) ? await this.repository.one(key) : null;
     if (!row) {
@@ -229,6 +304,7 @@ export class SettingsService implements OnApplicationBootstrap, OnApplicationShu
     const defaultValue = definition.default(this.config);
     const mask = (v: unknown) => (r.sensitive && v !== '' ? MASKED : v);
     return {
+      id: definition.id,
       key: r.key,
       value: mask(value),
       value_type: r.value_type,
@@ -238,7 +314,9 @@ export class SettingsService implements OnApplicationBootstrap, OnApplicationShu
       is_default: r.value === null,
       requires_restart: r.requires_restart,
       sensitive: r.sensitive,
+      is_sensitive: r.sensitive,
       read_only: r.read_only,
+      is_readonly: r.read_only,
       validation: r.validation,
       updated_by_id: r.updated_by_id,
       updated_at: new Date(r.updated_at).toISOString(),
@@ -248,12 +326,14 @@ export class SettingsService implements OnApplicationBootstrap, OnApplicationShu
   private changeView(c: ChangeRow): ChangeView {
     return {
       id: Number(c.id),
+      setting_id: SETTINGS_BY_KEY.get(c.setting_key)?.id ?? null,
       key: c.setting_key,
       old_value: c.old_value,
       new_value: c.new_value,
       changed_by: c.changed_by,
       changed_by_id: c.changed_by_id,
       reason: c.reason,
+      change_reason: c.reason,
       ip_address: c.ip_address,
       changed_at: new Date(c.changed_at).toISOString(),
     };

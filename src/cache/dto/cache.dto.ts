@@ -98,7 +98,24 @@ export class MemoryStats {
   @ApiPropertyOptional() evictions?: number;
 }
 
-export class NamespaceStatsResponse {
+/** Stored figures flat at the top level, as the original Cache page reads them. */
+export class FlatStoredStats {
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Stored entries; null while L2 is down',
+  })
+  total_entries: number | null;
+  @ApiProperty({ nullable: true, type: Number }) active_entries: number | null;
+  @ApiProperty({ nullable: true, type: Number }) expired_entries: number | null;
+  @ApiProperty({ nullable: true, type: Number }) total_size_bytes: number | null;
+  @ApiProperty({ nullable: true, type: Number }) total_accesses: number | null;
+  @ApiProperty({ nullable: true, type: String }) last_access_time: string | null;
+  @ApiProperty({ nullable: true, type: String }) oldest_entry: string | null;
+  @ApiProperty({ nullable: true, type: String }) newest_entry: string | null;
+}
+
+export class NamespaceStatsResponse extends FlatStoredStats {
   @ApiProperty() namespace: string;
   @ApiProperty({ description: 'TTL in seconds' }) ttl_seconds: number;
   @ApiProperty({ type: CounterStats, description: 'This process since start' })
@@ -113,6 +130,21 @@ export class NamespaceStatsResponse {
 }
 
 export class CacheStatsResponse {
+  @ApiProperty({ description: 'Hit rate of this process (0–1), flat for the original clients' })
+  hit_rate: number;
+  @ApiProperty() hits: number;
+  @ApiProperty() misses: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Stored entries (L2 holds every entry; L1 a subset); null while L2 is down',
+  })
+  total_entries: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Same as total_entries' })
+  db_entries: number | null;
+  @ApiProperty() memory_entries: number;
+  @ApiProperty({ nullable: true, type: Number }) total_size_bytes: number | null;
+  @ApiProperty({ nullable: true, type: Number }) total_size_mb: number | null;
   @ApiProperty({
     description: 'Whether L2 answered; when false the stored figures are null (not zeros)',
   })
@@ -154,6 +186,15 @@ export class LastCleanup {
 
 export class CacheHealthResponse {
   @ApiProperty({ enum: ['healthy', 'degraded'] }) status: 'healthy' | 'degraded';
+  @ApiProperty({
+    type: [String],
+    description: 'Every namespace (the original Cache page lists these)',
+  })
+  namespaces: string[];
+  @ApiProperty({ description: 'Always true: the cache cannot be switched off' })
+  cache_enabled: boolean;
+  @ApiProperty({ description: 'Entries in memory (L1)' }) memory_cache_size: number;
+  @ApiProperty({ description: 'Same as l2_available' }) database_connected: boolean;
   @ApiProperty() l2_available: boolean;
   @ApiProperty({ nullable: true, type: String }) l2_retry_at: string | null;
   @ApiProperty({ nullable: true, type: String }) l2_last_error: string | null;
@@ -167,6 +208,119 @@ export class CacheHealthResponse {
 export class ClearResponse {
   @ApiProperty() entries_cleared: number;
   @ApiPropertyOptional() namespace?: string;
+}
+
+export class DeleteKeyParams extends NamespaceParam {
+  @ApiProperty({ description: 'The readable key, as `GET keys/{namespace}` lists it' })
+  @IsString()
+  @MaxLength(1000)
+  key: string;
+}
+
+export class DeleteKeyResponse {
+  @ApiProperty({ description: 'Whether an entry was there' }) deleted: boolean;
+  @ApiProperty() entries_cleared: number;
+  @ApiProperty() namespace: string;
+  @ApiProperty() key: string;
+}
+
+export class KeysPageQuery {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  page_size: number = 100;
+}
+
+export class CacheKeysPageResponse {
+  @ApiProperty() namespace: string;
+  @ApiProperty({ type: [CacheKeyItem] }) keys: CacheKeyItem[];
+  @ApiProperty() total_keys: number;
+  @ApiProperty() page: number;
+  @ApiProperty() page_size: number;
+  @ApiProperty() has_more: boolean;
+}
+
+export class CacheConfigResponse {
+  @ApiProperty({ description: 'Always true' }) enabled: boolean;
+  @ApiProperty({ description: 'TTL (s) of namespaces without their own' }) default_ttl: number;
+  @ApiProperty({ type: Object, example: { hgnc: 86400 } }) namespace_ttls: Record<string, number>;
+  @ApiProperty() max_memory_entries: number;
+  @ApiProperty() max_memory_bytes: number;
+  @ApiProperty({ description: 'Seconds between purges of expired rows (0: never)' })
+  cleanup_interval: number;
+}
+
+export class PoolFigures {
+  @ApiProperty({ description: 'Most connections this instance opens' }) size: number;
+  @ApiProperty() total: number;
+  @ApiProperty({ description: 'Connections running a query now' }) checked_out: number;
+  @ApiProperty() idle: number;
+  @ApiProperty({ description: 'Queries waiting for a connection' }) waiting: number;
+}
+
+export class PoolHealthResponse {
+  @ApiProperty({ enum: ['healthy', 'warning', 'critical'] }) status: string;
+  @ApiProperty() message: string;
+  @ApiProperty({ type: PoolFigures, nullable: true }) pool: PoolFigures | null;
+  @ApiProperty({ description: 'checked_out / size, 0–1' }) utilisation: number;
+}
+
+export class PerformanceResponse {
+  @ApiProperty() hit_rate: number;
+  @ApiProperty({ enum: ['excellent', 'good', 'fair', 'poor', 'very_poor', 'no_traffic'] })
+  efficiency: string;
+  @ApiProperty({ type: CounterStats }) counters: CounterStats;
+  @ApiProperty({ type: [Object], description: 'Per namespace: hits, misses, hit_rate' })
+  namespaces: { namespace: string; hits: number; misses: number; hit_rate: number }[];
+  @ApiProperty({ type: [String] }) recommendations: string[];
+}
+
+export class MonitoringHealthResponse {
+  @ApiProperty({
+    type: Object,
+    example: {
+      overall_status: 'healthy',
+      components_healthy: 4,
+      total_components: 4,
+      issues_count: 0,
+    },
+  })
+  summary: {
+    overall_status: string;
+    components_healthy: number;
+    total_components: number;
+    issues_count: number;
+  };
+  @ApiProperty({ type: Object, description: 'Each component: healthy or not, with why' })
+  components: Record<string, { healthy: boolean; detail: string }>;
+  @ApiProperty({ type: [String] }) issues: string[];
+  @ApiProperty() timestamp: string;
+}
+
+export class MonitoringDashboardResponse {
+  @ApiProperty() timestamp: string;
+  @ApiProperty({ type: CacheStatsResponse }) stats: CacheStatsResponse;
+  @ApiProperty({ type: CacheHealthResponse }) health: CacheHealthResponse;
+  @ApiProperty({ type: PerformanceResponse }) performance: PerformanceResponse;
+  @ApiProperty({ type: PoolHealthResponse }) database_pool: PoolHealthResponse;
+  @ApiProperty({ type: CacheConfigResponse }) config: CacheConfigResponse;
+}
+
+export class ClearAllResponse {
+  @ApiProperty() success: boolean;
+  @ApiProperty() entries_cleared: number;
+  @ApiProperty() message: string;
 }
 
 export class CleanupResponse {

@@ -21,13 +21,38 @@ import { toList } from '../../common/dto/query-transforms.js';
 export const STORED_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export type StoredLevel = (typeof STORED_LEVELS)[number];
 
+/** The original's level names (upper case, WARNING, CRITICAL) → the stored ones. */
+const LEVEL_SYNONYMS: Record<string, StoredLevel> = { warning: 'warn', critical: 'fatal' };
+const toLevels = ({ value }: { value: unknown }): unknown => {
+  const list = toList({ value });
+  return Array.isArray(list)
+    ? (list as unknown[]).map((l) =>
+        typeof l === 'string' ? (LEVEL_SYNONYMS[l.toLowerCase()] ?? l.toLowerCase()) : l,
+      )
+    : list;
+};
+
+/** Columns a listing may be ordered by (the original Log viewer's sortable columns). */
+export const LOG_SORT_COLUMNS = [
+  'timestamp',
+  'level',
+  'method',
+  'path',
+  'status_code',
+  'duration_ms',
+  'message',
+  'logger',
+] as const;
+export type LogSortColumn = (typeof LOG_SORT_COLUMNS)[number];
+
 export class ListLogsQuery {
   @ApiPropertyOptional({
-    description: 'One or several levels, comma-separated',
+    description:
+      'One or several levels, comma-separated, any case; `WARNING` and `CRITICAL` (the original’s names) mean warn and fatal',
     example: 'error,warn',
   })
   @IsOptional()
-  @Transform(toList)
+  @Transform(toLevels)
   @ArrayMaxSize(6)
   @IsIn(STORED_LEVELS, { each: true })
   level?: StoredLevel[];
@@ -37,6 +62,15 @@ export class ListLogsQuery {
   @IsString()
   @MaxLength(200)
   logger?: string;
+
+  @ApiPropertyOptional({
+    description: 'Case-insensitive text in the logger name (the original’s name for it)',
+    example: 'auth',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  source?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
@@ -91,17 +125,51 @@ export class ListLogsQuery {
   @IsDate()
   to?: Date;
 
+  @ApiPropertyOptional({ format: 'date-time', description: 'Same as `from` (the original’s name)' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  start_time?: Date;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Same as `to` (the original’s name)' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  end_time?: Date;
+
   @ApiPropertyOptional({ enum: ['desc', 'asc'], default: 'desc' })
   @IsOptional()
   @IsIn(['desc', 'asc'])
   sort: 'desc' | 'asc' = 'desc';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @ApiPropertyOptional({
+    enum: LOG_SORT_COLUMNS,
+    default: 'timestamp',
+    description: 'Column to order by; `cursor` paging needs `timestamp`',
+  })
+  @IsOptional()
+  @IsIn(LOG_SORT_COLUMNS)
+  sort_by?: LogSortColumn;
+
+  @ApiPropertyOptional({
+    enum: ['desc', 'asc'],
+    description: 'Same as `sort` (the original’s name)',
+  })
+  @IsOptional()
+  @IsIn(['desc', 'asc'])
+  sort_order?: 'desc' | 'asc';
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 10000,
+    default: 50,
+    description: 'Up to 10000, which the original Log viewer’s export asks for',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(500)
+  @Max(10_000)
   limit: number = 50;
 
   @ApiPropertyOptional({ minimum: 0, description: 'Offset pagination (ignored with cursor)' })
@@ -147,9 +215,56 @@ export class LogListMeta {
   @ApiProperty({ nullable: true, type: String }) next_cursor: string | null;
 }
 
+/** A record as the original Log viewer reads it (its field names, upper-case level). */
+export class LegacyLogRecord {
+  @ApiProperty() id: string;
+  @ApiProperty({ format: 'date-time' }) timestamp: string;
+  @ApiProperty({ example: 'WARNING' }) level: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The logger' }) source: string | null;
+  @ApiProperty() message: string;
+  @ApiProperty({ nullable: true, type: String }) method: string | null;
+  @ApiProperty({ nullable: true, type: String }) path: string | null;
+  @ApiProperty({ nullable: true, type: Number }) status_code: number | null;
+  @ApiProperty({ nullable: true, type: Number }) duration_ms: number | null;
+  @ApiProperty({ nullable: true, type: String }) request_id: string | null;
+  @ApiProperty({ nullable: true, type: Number }) user_id: number | null;
+  @ApiProperty({ nullable: true, type: String }) ip_address: string | null;
+  @ApiProperty({ nullable: true, type: String }) user_agent: string | null;
+  @ApiProperty({ nullable: true, type: String }) error_type: string | null;
+  @ApiProperty({ nullable: true, type: String }) error_message: string | null;
+  @ApiProperty({ nullable: true, type: String }) stack_trace: string | null;
+  @ApiProperty({ type: Object }) context: Record<string, unknown>;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description: 'Always null: request bodies are never stored (they carry passwords)',
+  })
+  request_body: null;
+  @ApiProperty({ nullable: true, type: Object, description: 'Always null: not stored' })
+  query_params: null;
+  @ApiProperty({ nullable: true, type: Object, description: 'Always null: not stored' })
+  headers: null;
+  @ApiProperty({ type: Object, example: { ip_address: '127.0.0.1', user_agent: 'curl/8' } })
+  client_info: { ip_address: string | null; user_agent: string | null };
+}
+
+export class LegacyPagination {
+  @ApiProperty() total: number;
+  @ApiProperty() limit: number;
+  @ApiProperty() offset: number;
+  @ApiProperty() has_more: boolean;
+}
+
 export class LogListResponse {
   @ApiProperty({ type: [LogRecord] }) data: LogRecord[];
   @ApiProperty({ type: LogListMeta }) meta: LogListMeta;
+  @ApiProperty({
+    type: [LegacyLogRecord],
+    description: 'The same records in the original Log viewer’s shape (it reads this list)',
+  })
+  logs: LegacyLogRecord[];
+  @ApiProperty({ type: LegacyPagination, description: 'What the original Log viewer reads' })
+  pagination: LegacyPagination;
 }
 
 export class StatisticsQuery {
@@ -189,19 +304,37 @@ export class LogStatisticsResponse {
   };
   @ApiProperty({ type: Object, description: 'Writer of this process: buffered, written, dropped' })
   writer: Record<string, number | boolean>;
+  @ApiProperty({
+    type: Object,
+    description: 'The table figures as the original Log viewer reads them (size as text)',
+    example: { total_rows: 12000, table_size: '4.0 MB' },
+  })
+  storage: { total_rows: number; table_size: string };
+  @ApiProperty({
+    type: [Object],
+    description: 'Counts by level in the original’s names (it reads ERROR and WARNING)',
+    example: [{ level: 'ERROR', count: 1 }],
+  })
+  level_distribution: { level: string; count: number }[];
 }
 
 export class CleanupQuery {
-  @ApiProperty({ minimum: 1, maximum: 3650, description: 'Delete rows older than this many days' })
+  @ApiProperty({
+    minimum: 0,
+    maximum: 3650,
+    description: 'Delete rows older than this many days; 0 deletes every row',
+  })
   @Type(() => Number)
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(3650)
   days: number;
 }
 
 export class CleanupLogsResponse {
   @ApiProperty() deleted: number;
+  @ApiProperty({ description: 'Same as `deleted` (the original’s name, which its clients read)' })
+  logs_deleted: number;
 }
 
 function MaxJsonSize(bytes: number, options?: ValidationOptions): PropertyDecorator {

@@ -10,7 +10,7 @@ export interface PgPool {
   options?: { max?: number };
 }
 
-/** Reads the app's connection pool figures from the TypeORM driver, for the metrics. */
+/** Reads the app's connection pool figures from the TypeORM driver (metrics, cache admin). */
 @Injectable()
 export class DatabasePoolRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
