@@ -73,6 +73,8 @@ export class AppConfig {
     readonly jwtSecret?: string;
     readonly accessTtlSeconds: number;
     readonly refreshTtlSeconds: number;
+    /** How long a rotated refresh token still answers with its successor instead of reuse. */
+    readonly refreshReuseGraceSeconds: number;
     readonly passwordMinLength: number;
     readonly passwordMinClasses: number;
     readonly rejectCommonPasswords: boolean;
@@ -255,6 +257,7 @@ export class AppConfig {
       jwtSecret: env.JWT_SECRET,
       accessTtlSeconds: env.JWT_ACCESS_TTL_MINUTES * 60,
       refreshTtlSeconds: env.REFRESH_TOKEN_TTL_DAYS * 86_400,
+      refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
       passwordMinLength: env.PASSWORD_MIN_LENGTH,
       passwordMinClasses: env.PASSWORD_MIN_CHARACTER_CLASSES,
       rejectCommonPasswords: env.PASSWORD_REJECT_COMMON,
