@@ -31,7 +31,12 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post('register')
-  @ApiOperation({ summary: 'Create a user (verified) with a role' })
+  @ApiOperation({
+    summary: 'Create a user with a role',
+    description:
+      'Active and verified unless `is_active` / `is_verified` say otherwise (the original ' +
+      'frontend sends both).',
+  })
   @ApiCreatedResponse({ type: UserResponse })
   @ApiResponse({ status: 409, type: ErrorEnvelope, description: 'Username or e-mail taken' })
   async register(@Body() body: RegisterUserRequest): Promise<UserResponse> {
@@ -41,6 +46,8 @@ export class UsersController {
       password: body.password,
       fullName: body.full_name,
       role: body.role,
+      isActive: body.is_active,
+      isVerified: body.is_verified,
     });
     return UserResponse.from(user);
   }

@@ -42,6 +42,24 @@ export class RegisterUserRequest {
   @IsOptional()
   @IsIn(ROLES)
   role?: Role;
+
+  @ApiPropertyOptional({
+    default: true,
+    description: 'false creates the account disabled: it cannot sign in until an admin enables it',
+  })
+  @IsOptional()
+  @IsBoolean()
+  is_active?: boolean;
+
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      'Recorded and shown only: accounts are created by an admin, so nothing waits on a ' +
+      'verification step',
+  })
+  @IsOptional()
+  @IsBoolean()
+  is_verified?: boolean;
 }
 
 export class UpdateUserRequest {

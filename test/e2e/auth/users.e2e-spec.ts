@@ -78,6 +78,60 @@ describe('user management', () => {
     expect(fields).toEqual(['email', 'extra', 'role', 'username']);
   });
 
+  it("registers with the original frontend's body, is_active and is_verified included", async () => {
+    const api = as(admin.accessToken);
+    // Exactly what the original Users page sends.
+    const created = await api
+      .post('/api/auth/register')
+      .send({
+        username: 'pending_curator',
+        email: 'pending@example.org',
+        full_name: 'Pending Curator',
+        password: 'Pend1ng-Curat0r',
+        role: 'curator',
+        is_active: false,
+        is_verified: false,
+      })
+      .expect(201);
+    expect(created.body).toMatchObject({ is_active: false, is_verified: false, role: 'curator' });
+    const stored = await api.get(`/api/auth/users/${created.body.id as number}`).expect(200);
+    expect(stored.body).toMatchObject({ is_active: false, is_verified: false });
+    // Created disabled: it cannot sign in until an admin enables it.
+    const refused = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ username: 'pending_curator', password: 'Pend1ng-Curat0r' })
+      .expect(403);
+    expect(refused.body.error.code).toBe('ACCOUNT_DISABLED');
+    await api
+      .put(`/api/auth/users/${created.body.id as number}`)
+      .send({ is_active: true })
+      .expect(200);
+    await t
+      .http()
+      .post('/api/auth/login')
+      .send({ username: 'pending_curator', password: 'Pend1ng-Curat0r' })
+      .expect(200);
+
+    const defaults = await api
+      .post('/api/auth/register')
+      .send({ username: 'plain_viewer', email: 'plain@example.org', password: 'Pla1n-Viewer!' })
+      .expect(201);
+    expect(defaults.body).toMatchObject({ is_active: true, is_verified: true, role: 'viewer' });
+    const wrong = await api
+      .post('/api/auth/register')
+      .send({
+        username: 'typed_wrong',
+        email: 'typed@example.org',
+        password: 'Typ3d-Wrong!',
+        is_active: 'yes',
+        is_superuser: true,
+      })
+      .expect(400);
+    const fields = (wrong.body.error.details as { field: string }[]).map((d) => d.field).sort();
+    expect(fields).toEqual(['is_active', 'is_superuser']);
+  });
+
   it('lists users with pagination and filters', async () => {
     const api = as(admin.accessToken);
     for (let i = 0; i < 3; i++) {
