@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard.js';
 import { AppConfig } from '../config/index.js';
+import { AdminUsersController } from './admin-users.controller.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { BootstrapAdminService } from './bootstrap-admin.service.js';
@@ -60,7 +61,7 @@ const jwtProvider = {
       LoginThrottleEntity,
     ]),
   ],
-  controllers: [AuthController, UsersController],
+  controllers: [AuthController, UsersController, AdminUsersController],
   providers: [
     signingKeysProvider,
     jwtProvider,

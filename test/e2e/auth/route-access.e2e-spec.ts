@@ -32,6 +32,7 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/auth/change-password': 'viewer',
   'POST /api/auth/register': 'admin',
   'GET /api/auth/users': 'admin',
+  'GET /api/admin/users': 'admin',
   'GET /api/auth/users/:id': 'admin',
   'PUT /api/auth/users/:id': 'admin',
   'DELETE /api/auth/users/:id': 'admin',
