@@ -31,6 +31,8 @@ export class AppConfig {
   readonly http: {
     readonly port: number;
     readonly host: string;
+    /** Where the web frontend is reached (no trailing slash): the sitemap's URLs start with it. */
+    readonly publicBaseUrl: string;
     readonly corsOrigins: readonly string[];
     readonly bodyLimit: string;
     /** Structure limits of JSON bodies, checked before they are parsed. */
@@ -211,6 +213,7 @@ export class AppConfig {
     this.http = {
       port: env.PORT,
       host: env.HOST,
+      publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, ''),
       corsOrigins: env.CORS_ORIGINS.split(',')
         .map((o) => o.trim())
         .filter((o) => o.length > 0),

@@ -15,6 +15,7 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'GET /health/live': 'anonymous',
   'GET /health/ready': 'anonymous',
   'GET /version': 'anonymous',
+  'GET /sitemap.xml': 'anonymous',
   'GET /docs': 'anonymous',
   'GET /docs/': 'anonymous',
   'GET /docs/index.html': 'anonymous',
