@@ -60,6 +60,17 @@ export class TokensRepository {
     return rows[0]?.recent === true;
   }
 
+  /** Whether the family has a token with this hash (whatever its state). */
+  async familyHolds(familyId: string, tokenHash: string, tx: Transaction): Promise<boolean> {
+    const rows: { held: boolean }[] = await managerOf(tx, this.dataSource.manager).query(
+      `SELECT EXISTS (
+         SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND token_hash = $2
+       ) AS held`,
+      [familyId, tokenHash],
+    );
+    return rows[0]?.held === true;
+  }
+
   async familyOpen(familyId: string, tx?: Transaction): Promise<boolean> {
     const rows: { open: boolean }[] = await managerOf(tx, this.dataSource.manager).query(
       `SELECT EXISTS (

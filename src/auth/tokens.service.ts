@@ -6,6 +6,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/index.js';
 import type { Transaction } from '../database/transaction.js';
 import { UnauthorizedError } from './auth.errors.js';
+import type { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 import type { Role } from './roles.js';
 import { SigningKeys } from './signing-keys.js';
 import { newOpaqueToken, sha256 } from './token-hash.js';
@@ -124,7 +125,7 @@ export class TokensService {
       }
       const successor = this.keys.successorOf(token);
       if (row.revokedAt) {
-        if (await this.withinReuseGrace(row.id, row.revokedReason, row.familyId, tx)) {
+        if (await this.withinReuseGrace(row, sha256(successor), tx)) {
           return { kind: 'rotated', userId: row.userId, sessionId: row.familyId, token: successor };
         }
         await this.tokens.revokeFamily(row.familyId, 'reuse-detected', tx);
@@ -148,20 +149,22 @@ export class TokensService {
   /**
    * A rotated (not logged-out or reuse-revoked) token, rotated within the grace, of a
    * session that is still open: its successor is what the first presentation received.
+   * The successor must be on record: a token rotated before the successor was derived
+   * from it (or under another JWT_SECRET) has none to hand back.
    */
   private async withinReuseGrace(
-    id: string,
-    revokedReason: string | null,
-    familyId: string,
+    row: Pick<RefreshTokenEntity, 'id' | 'revokedReason' | 'familyId'>,
+    successorHash: string,
     tx: Transaction,
   ): Promise<boolean> {
     const grace = this.config.auth.refreshReuseGraceSeconds;
-    if (grace === 0 || revokedReason !== ROTATED) {
+    if (grace === 0 || row.revokedReason !== ROTATED) {
       return false;
     }
     return (
-      (await this.tokens.revokedWithin(id, grace, tx)) &&
-      (await this.tokens.familyOpen(familyId, tx))
+      (await this.tokens.revokedWithin(row.id, grace, tx)) &&
+      (await this.tokens.familyOpen(row.familyId, tx)) &&
+      (await this.tokens.familyHolds(row.familyId, successorHash, tx))
     );
   }
 

@@ -223,6 +223,29 @@ describe('login, sessions and lockout', () => {
     expect(again.body.error.code).toBe('REFRESH_TOKEN_REUSED');
   });
 
+  it('hands back no successor that is not on record (rotated before this release)', async () => {
+    const { refreshToken: first } = await loginAdmin(t);
+    const rotated = await t
+      .http()
+      .post('/api/auth/refresh')
+      .set('Cookie', `refresh_token=${first}`)
+      .set('X-Requested-With', 'XMLHttpRequest')
+      .expect(200);
+    const second = refreshCookieFrom(rotated.headers['set-cookie']);
+    // As if the successor had been random: its stored hash is not the derived one.
+    await db.exec(
+      "UPDATE refresh_tokens SET token_hash = repeat('0', 64) WHERE token_hash = encode(sha256($1::bytea), 'hex')",
+      [second],
+    );
+    const again = await t
+      .http()
+      .post('/api/auth/refresh')
+      .set('Cookie', `refresh_token=${first}`)
+      .set('X-Requested-With', 'XMLHttpRequest')
+      .expect(401);
+    expect(again.body.error.code).toBe('REFRESH_TOKEN_REUSED');
+  });
+
   it('requires the CSRF header for cookie refreshes, not for body tokens', async () => {
     const { refreshToken } = await loginAdmin(t);
     const res = await t
