@@ -100,7 +100,8 @@ export class AuthController {
     description:
       'Reads the HttpOnly cookie (then `X-Requested-With: XMLHttpRequest` is required) or ' +
       '`refresh_token` in the body. Every refresh token works once; presenting a used one ' +
-      'revokes the whole session.',
+      'revokes the whole session, except within REFRESH_REUSE_GRACE_SECONDS of its rotation, ' +
+      'when it gets the same successor again (parallel refreshes of one client).',
   })
   @ApiOkResponse({ type: TokenResponse })
   @ApiResponse({ status: 401, type: ErrorEnvelope })

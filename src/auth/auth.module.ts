@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
-
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard.js';
 import { AppConfig } from '../config/index.js';
+import { AdminUsersController } from './admin-users.controller.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { BootstrapAdminService } from './bootstrap-admin.service.js';
@@ -20,6 +19,7 @@ import { LoginThrottleService } from './login-throttle.service.js';
 import { MailerService } from './mail/mailer.service.js';
 import { PasswordsService } from './passwords.service.js';
 import { ServiceTokens } from './service-tokens.js';
+import { SigningKeys } from './signing-keys.js';
 import { TokensRepository } from './tokens.repository.js';
 import { JWT_ISSUER, TokensService } from './tokens.service.js';
 import { UsersController } from './users.controller.js';
@@ -31,25 +31,21 @@ export { REFRESH_COOKIE_PATH } from './auth.controller.js';
 export { roleSatisfies } from './roles.js';
 export { isServiceTokenDigest, serviceTokenDigest, ServiceTokens } from './service-tokens.js';
 
+const signingKeysProvider = {
+  provide: SigningKeys,
+  inject: [AppConfig],
+  useFactory: (config: AppConfig): SigningKeys => SigningKeys.fromConfig(config),
+};
+
 const jwtProvider = {
   provide: JwtService,
-  inject: [AppConfig],
-  useFactory: (config: AppConfig): JwtService => {
-    let secret = config.auth.jwtSecret;
-    if (!secret) {
-      secret = randomBytes(48).toString('base64url');
-      // Production refuses to boot without it, so this is an expected development or test
-      // setup: worth a line, not a warning on every first `npm start`.
-      new Logger('AuthModule').log(
-        'JWT_SECRET is not set: using a random key for this process; tokens end at restart',
-      );
-    }
-    return new JwtService({
-      secret,
+  inject: [SigningKeys],
+  useFactory: (keys: SigningKeys): JwtService =>
+    new JwtService({
+      secret: keys.jwtSecret,
       signOptions: { algorithm: 'HS256', issuer: JWT_ISSUER, audience: JWT_ISSUER },
       verifyOptions: { algorithms: ['HS256'], issuer: JWT_ISSUER, audience: JWT_ISSUER },
-    });
-  },
+    }),
 };
 
 /**
@@ -65,8 +61,9 @@ const jwtProvider = {
       LoginThrottleEntity,
     ]),
   ],
-  controllers: [AuthController, UsersController],
+  controllers: [AuthController, UsersController, AdminUsersController],
   providers: [
+    signingKeysProvider,
     jwtProvider,
     ServiceTokens,
     UsersRepository,

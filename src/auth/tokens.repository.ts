@@ -50,8 +50,29 @@ export class TokensRepository {
     );
   }
 
-  async familyOpen(familyId: string): Promise<boolean> {
-    const rows: { open: boolean }[] = await this.dataSource.query(
+  /** Whether the token was revoked (rotated) less than `seconds` ago, by the database clock. */
+  async revokedWithin(id: string, seconds: number, tx: Transaction): Promise<boolean> {
+    const rows: { recent: boolean }[] = await managerOf(tx, this.dataSource.manager).query(
+      `SELECT revoked_at > now() - make_interval(secs => $2) AS recent
+       FROM refresh_tokens WHERE id = $1`,
+      [id, seconds],
+    );
+    return rows[0]?.recent === true;
+  }
+
+  /** Whether the family has a token with this hash (whatever its state). */
+  async familyHolds(familyId: string, tokenHash: string, tx: Transaction): Promise<boolean> {
+    const rows: { held: boolean }[] = await managerOf(tx, this.dataSource.manager).query(
+      `SELECT EXISTS (
+         SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND token_hash = $2
+       ) AS held`,
+      [familyId, tokenHash],
+    );
+    return rows[0]?.held === true;
+  }
+
+  async familyOpen(familyId: string, tx?: Transaction): Promise<boolean> {
+    const rows: { open: boolean }[] = await managerOf(tx, this.dataSource.manager).query(
       `SELECT EXISTS (
          SELECT 1 FROM refresh_tokens
          WHERE family_id = $1 AND revoked_at IS NULL AND expires_at > now()

@@ -6,13 +6,17 @@ import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/index.js';
 import type { Transaction } from '../database/transaction.js';
 import { UnauthorizedError } from './auth.errors.js';
+import type { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 import type { Role } from './roles.js';
+import { SigningKeys } from './signing-keys.js';
 import { newOpaqueToken, sha256 } from './token-hash.js';
 import { TokensRepository } from './tokens.repository.js';
 
 export const JWT_ISSUER = 'kidney-genetics-db';
 /** How long a browser stays known to an account after a successful login there. */
 export const DEVICE_TTL_SECONDS = 180 * 86_400;
+/** `revoked_reason` of a token exchanged for its successor (as opposed to revoked). */
+const ROTATED = 'rotated';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AccessClaims {
@@ -42,6 +46,7 @@ export class TokensService {
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
     private readonly tokens: TokensRepository,
+    private readonly keys: SigningKeys,
   ) {}
 
   get accessTtlSeconds(): number {
@@ -72,14 +77,22 @@ export class TokensService {
     return claims;
   }
 
-  /** Starts a new family (a login) or continues one (a rotation). */
-  async issueRefresh(
+  /** Starts a new family (a login): its first token is random. */
+  issueRefresh(
     userId: number,
     client: ClientInfo,
     familyId: string = randomUUID(),
+  ): Promise<string> {
+    return this.storeRefresh(userId, client, familyId, newOpaqueToken('rt'));
+  }
+
+  private async storeRefresh(
+    userId: number,
+    client: ClientInfo,
+    familyId: string,
+    { token, hash }: { token: string; hash: string },
     tx?: Transaction,
   ): Promise<string> {
-    const { token, hash } = newOpaqueToken('rt');
     await this.tokens.insertRefresh(
       {
         userId,
@@ -96,26 +109,63 @@ export class TokensService {
 
   /**
    * Exchanges a refresh token for its successor. Presenting a token that was already
-   * rotated or revoked means it leaked: the whole family is revoked.
+   * rotated or revoked means it leaked: the whole family is revoked. One exception: a
+   * token rotated less than REFRESH_REUSE_GRACE_SECONDS ago, in a session still open,
+   * answers with the same successor it got the first time. The original frontend refreshes
+   * once per failed request, in parallel, with the same cookie; without the grace its user
+   * was logged out whenever a page fired two requests with an expired access token.
    */
   async rotate(token: string, client: ClientInfo): Promise<RefreshOutcome> {
     const hash = sha256(token);
     return this.tokens.transaction(async (tx): Promise<RefreshOutcome> => {
+      // The row lock makes parallel presentations of one token wait for the first rotation.
       const row = await this.tokens.findRefreshForUpdate(hash, tx);
       if (!row) {
         return { kind: 'invalid' };
       }
+      const successor = this.keys.successorOf(token);
       if (row.revokedAt) {
+        if (await this.withinReuseGrace(row, sha256(successor), tx)) {
+          return { kind: 'rotated', userId: row.userId, sessionId: row.familyId, token: successor };
+        }
         await this.tokens.revokeFamily(row.familyId, 'reuse-detected', tx);
         return { kind: 'reused', userId: row.userId };
       }
       if (row.expiresAt.getTime() <= Date.now()) {
         return { kind: 'invalid' };
       }
-      await this.tokens.revokeRefresh(row.id, 'rotated', tx);
-      const next = await this.issueRefresh(row.userId, client, row.familyId, tx);
+      await this.tokens.revokeRefresh(row.id, ROTATED, tx);
+      const next = await this.storeRefresh(
+        row.userId,
+        client,
+        row.familyId,
+        { token: successor, hash: sha256(successor) },
+        tx,
+      );
       return { kind: 'rotated', userId: row.userId, sessionId: row.familyId, token: next };
     });
+  }
+
+  /**
+   * A rotated (not logged-out or reuse-revoked) token, rotated within the grace, of a
+   * session that is still open: its successor is what the first presentation received.
+   * The successor must be on record: a token rotated before the successor was derived
+   * from it (or under another JWT_SECRET) has none to hand back.
+   */
+  private async withinReuseGrace(
+    row: Pick<RefreshTokenEntity, 'id' | 'revokedReason' | 'familyId'>,
+    successorHash: string,
+    tx: Transaction,
+  ): Promise<boolean> {
+    const grace = this.config.auth.refreshReuseGraceSeconds;
+    if (grace === 0 || row.revokedReason !== ROTATED) {
+      return false;
+    }
+    return (
+      (await this.tokens.revokedWithin(row.id, grace, tx)) &&
+      (await this.tokens.familyOpen(row.familyId, tx)) &&
+      (await this.tokens.familyHolds(row.familyId, successorHash, tx))
+    );
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   Post,
   Put,
   Query,
+  Res,
 } from '@nestjs/common';
 import {
   ApiCreatedResponse,
@@ -16,13 +17,20 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Response } from 'express';
 
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { RequireRole } from './decorators/access.decorator.js';
 import { type AuthenticatedUser, CurrentUser } from './decorators/current-user.decorator.js';
-import { MessageResponse, UserListResponse, UserResponse } from './dto/auth.responses.js';
-import { ListUsersQuery, RegisterUserRequest, UpdateUserRequest } from './dto/user.requests.js';
+import { MessageResponse, UserResponse } from './dto/auth.responses.js';
+import { RegisterUserRequest, UpdateUserRequest, UserFilterQuery } from './dto/user.requests.js';
 import { UsersService } from './users.service.js';
+
+/**
+ * Most users a bare-array list returns. The original frontend reads the whole list at once;
+ * the cap keeps one request bounded, and X-Total-Count says when it cut.
+ */
+export const USER_ARRAY_CAP = 1000;
 
 @ApiTags('users')
 @Controller('api/auth')
@@ -31,7 +39,12 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post('register')
-  @ApiOperation({ summary: 'Create a user (verified) with a role' })
+  @ApiOperation({
+    summary: 'Create a user with a role',
+    description:
+      'Active and verified unless `is_active` / `is_verified` say otherwise (the original ' +
+      'frontend sends both).',
+  })
   @ApiCreatedResponse({ type: UserResponse })
   @ApiResponse({ status: 409, type: ErrorEnvelope, description: 'Username or e-mail taken' })
   async register(@Body() body: RegisterUserRequest): Promise<UserResponse> {
@@ -41,30 +54,39 @@ export class UsersController {
       password: body.password,
       fullName: body.full_name,
       role: body.role,
+      isActive: body.is_active,
+      isVerified: body.is_verified,
     });
     return UserResponse.from(user);
   }
 
   @Get('users')
-  @ApiOperation({ summary: 'List users, paginated and filterable' })
-  @ApiOkResponse({ type: UserListResponse })
-  async list(@Query() query: ListUsersQuery): Promise<UserListResponse> {
+  @ApiOperation({
+    summary: "All users as a bare array (the original frontend's shape), at most 1,000",
+    description:
+      'Ordered by id, with the same filters as `GET /api/admin/users`. `X-Total-Count` ' +
+      'gives how many users match; when it exceeds the array, the list was cut at ' +
+      `${USER_ARRAY_CAP} and the paginated \`GET /api/admin/users\` has the rest.`,
+  })
+  @ApiOkResponse({
+    type: [UserResponse],
+    headers: {
+      'X-Total-Count': { description: 'Users matching the filters', schema: { type: 'integer' } },
+    },
+  })
+  async listAll(
+    @Query() query: UserFilterQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<UserResponse[]> {
     const { rows, total } = await this.users.list({
       role: query.role,
       isActive: query.is_active,
       search: query.search,
-      limit: query.page_size,
-      offset: (query.page - 1) * query.page_size,
+      limit: USER_ARRAY_CAP,
+      offset: 0,
     });
-    return {
-      data: rows.map((u) => UserResponse.from(u)),
-      meta: {
-        total,
-        page: query.page,
-        page_size: query.page_size,
-        pages: Math.ceil(total / query.page_size),
-      },
-    };
+    res.setHeader('X-Total-Count', String(total));
+    return rows.map((u) => UserResponse.from(u));
   }
 
   @Get('users/:id')

@@ -13,6 +13,8 @@ export interface NewUser {
   fullName: string | null;
   passwordHash: string;
   role: Role;
+  /** Defaults to true (the column default). */
+  isActive?: boolean;
   isVerified: boolean;
 }
 

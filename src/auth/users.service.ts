@@ -14,6 +14,10 @@ export interface RegisterInput {
   password: string;
   fullName?: string;
   role?: Role;
+  /** false: created disabled, unable to sign in until enabled. */
+  isActive?: boolean;
+  /** Informational: an admin creates the account, so no verification step gates it. */
+  isVerified?: boolean;
 }
 
 const RESERVED_USERNAMES = new Set(['admin', 'root', 'administrator', 'system']);
@@ -54,9 +58,13 @@ export class UsersService {
         fullName: input.fullName ?? null,
         passwordHash: await this.passwords.hash(input.password),
         role: input.role ?? 'viewer',
-        isVerified: true,
+        isActive: input.isActive ?? true,
+        isVerified: input.isVerified ?? true,
       });
-      this.logger.log({ target_user_id: user.id, role: user.role }, 'user registered');
+      this.logger.log(
+        { target_user_id: user.id, role: user.role, is_active: user.isActive },
+        'user registered',
+      );
       return user;
     } catch (error) {
       // Lost a race with a concurrent registration of the same name.

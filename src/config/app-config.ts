@@ -31,6 +31,8 @@ export class AppConfig {
   readonly http: {
     readonly port: number;
     readonly host: string;
+    /** Where the web frontend is reached (no trailing slash): the sitemap's URLs start with it. */
+    readonly publicBaseUrl: string;
     readonly corsOrigins: readonly string[];
     readonly bodyLimit: string;
     /** Structure limits of JSON bodies, checked before they are parsed. */
@@ -73,6 +75,8 @@ export class AppConfig {
     readonly jwtSecret?: string;
     readonly accessTtlSeconds: number;
     readonly refreshTtlSeconds: number;
+    /** How long a rotated refresh token still answers with its successor instead of reuse. */
+    readonly refreshReuseGraceSeconds: number;
     readonly passwordMinLength: number;
     readonly passwordMinClasses: number;
     readonly rejectCommonPasswords: boolean;
@@ -211,6 +215,7 @@ export class AppConfig {
     this.http = {
       port: env.PORT,
       host: env.HOST,
+      publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, ''),
       corsOrigins: env.CORS_ORIGINS.split(',')
         .map((o) => o.trim())
         .filter((o) => o.length > 0),
@@ -257,6 +262,7 @@ export class AppConfig {
       jwtSecret: env.JWT_SECRET,
       accessTtlSeconds: env.JWT_ACCESS_TTL_MINUTES * 60,
       refreshTtlSeconds: env.REFRESH_TOKEN_TTL_DAYS * 86_400,
+      refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
       passwordMinLength: env.PASSWORD_MIN_LENGTH,
       passwordMinClasses: env.PASSWORD_MIN_CHARACTER_CLASSES,
       rejectCommonPasswords: env.PASSWORD_REJECT_COMMON,

@@ -21,6 +21,9 @@ import { SourceRegistryService } from './registry/source-registry.service.js';
 import { SourcesController } from './registry/sources.controller.js';
 import { GeneScoresRepository } from './scoring/gene-scores.repository.js';
 import { ScoreRefresher } from './scoring/score-refresher.service.js';
+import { SitemapController } from './sitemap/sitemap.controller.js';
+import { SitemapRepository } from './sitemap/sitemap.repository.js';
+import { SitemapService } from './sitemap/sitemap.service.js';
 import { StagingController } from './staging/staging.controller.js';
 import { StagingRepository } from './staging/staging.repository.js';
 import { StagingService } from './staging/staging.service.js';
@@ -52,6 +55,7 @@ export { SOURCE_NAME } from '../common/evidence/gene-identifiers.js';
     StatisticsController,
     SourcesController,
     StagingController,
+    SitemapController,
   ],
   providers: [
     GenesCacheWarming,
@@ -69,6 +73,8 @@ export { SOURCE_NAME } from '../common/evidence/gene-identifiers.js';
     AnnotationStoreService,
     SourceRegistryRepository,
     SourceRegistryService,
+    SitemapRepository,
+    SitemapService,
   ],
   exports: [
     GenesService,

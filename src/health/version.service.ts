@@ -19,13 +19,23 @@ export class VersionService {
       this.repository.serverVersion(),
       this.repository.latestMigration(),
     ]);
+    const schema = migration?.name ?? null;
     return {
       name: APP_NAME,
       version: APP_VERSION,
       commit: this.config.commit ?? null,
       environment: this.config.env,
       node: process.version,
-      database: { server, embedded: this.endpoint.isEmbedded, migration: migration?.name ?? null },
+      database: {
+        server,
+        embedded: this.endpoint.isEmbedded,
+        migration: schema,
+        version: schema,
+      },
+      // The original frontend's footer reads backend.version (and the older one
+      // database.version, environment, timestamp); the flat fields stay for our clients.
+      backend: { name: APP_NAME, version: APP_VERSION, type: 'NestJS' },
+      timestamp: new Date().toISOString(),
     };
   }
 }

@@ -57,6 +57,7 @@ describe('answerClientErrors', () => {
         status: 431,
         code: 'HEADERS_TOO_LARGE',
         message: 'The request line and headers are larger than 2048 bytes',
+        detail: 'The request line and headers are larger than 2048 bytes',
         request_id: id,
       },
     });

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 
 import type { Logger } from 'pino';
 
-import type { ErrorEnvelope } from '../common/filters/error-envelope.js';
+import { errorEnvelope } from '../common/filters/error-envelope.js';
 import { uuidV7 } from '../common/ids/uuid-v7.js';
 import { COMPLETION_KEYS, completionMessage } from './completion-line.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
@@ -82,8 +82,7 @@ export function answerClientErrors(server: Server, parts: ClientErrorParts): voi
       return;
     }
     const requestId = uuidV7();
-    const envelope: ErrorEnvelope = { error: { ...answer, request_id: requestId } };
-    const body = JSON.stringify(envelope);
+    const body = JSON.stringify(errorEnvelope(answer, requestId));
     const head = [
       `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}`,
       'Content-Type: application/json; charset=utf-8',

@@ -19,3 +19,14 @@ export async function expirePasswordResetTokens(db: TestDb, userId: number): Pro
     [userId],
   );
 }
+
+/**
+ * Ages every rotated or revoked refresh token, as if `interval` had passed since: moves a
+ * rotation out of the reuse grace without waiting for it.
+ */
+export async function elapseRefreshRotations(db: TestDb, interval: string): Promise<void> {
+  await db.exec(
+    'UPDATE refresh_tokens SET revoked_at = revoked_at - $1::interval WHERE revoked_at IS NOT NULL',
+    [interval],
+  );
+}

@@ -42,6 +42,24 @@ export class RegisterUserRequest {
   @IsOptional()
   @IsIn(ROLES)
   role?: Role;
+
+  @ApiPropertyOptional({
+    default: true,
+    description: 'false creates the account disabled: it cannot sign in until an admin enables it',
+  })
+  @IsOptional()
+  @IsBoolean()
+  is_active?: boolean;
+
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      'Recorded and shown only: accounts are created by an admin, so nothing waits on a ' +
+      'verification step',
+  })
+  @IsOptional()
+  @IsBoolean()
+  is_verified?: boolean;
 }
 
 export class UpdateUserRequest {
@@ -73,23 +91,8 @@ export class UpdateUserRequest {
   is_verified?: boolean;
 }
 
-export class ListUsersQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  page_size: number = 20;
-
+/** Filters shared by both user lists. */
+export class UserFilterQuery {
   @ApiPropertyOptional({ enum: ROLES })
   @IsOptional()
   @IsIn(ROLES)
@@ -106,4 +109,22 @@ export class ListUsersQuery {
   @IsString()
   @MaxLength(100)
   search?: string;
+}
+
+export class ListUsersQuery extends UserFilterQuery {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  page_size: number = 20;
 }

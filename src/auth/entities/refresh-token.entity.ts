@@ -12,7 +12,8 @@ import { UserEntity } from './user.entity.js';
 
 /**
  * One opaque refresh token, stored only as its SHA-256. Tokens of one login form a
- * family; a rotated token that is presented again revokes the whole family.
+ * family; a rotated token that is presented again revokes the whole family, unless it
+ * comes back within REFRESH_REUSE_GRACE_SECONDS of its rotation (TokensService.rotate).
  */
 @Entity('refresh_tokens')
 export class RefreshTokenEntity {
@@ -38,7 +39,10 @@ export class RefreshTokenEntity {
   @Column({ type: 'timestamptz' })
   expiresAt: Date;
 
-  /** Set when rotated (used) or revoked; a token with this set is never accepted again. */
+  /**
+   * Set when rotated (used) or revoked. A revoked token is never accepted again; a rotated
+   * one only answers with its successor during the reuse grace.
+   */
   @Column({ type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
 

@@ -15,7 +15,7 @@ import {
   isDatabaseTimeout,
   isDatabaseUnavailable,
 } from '../errors/index.js';
-import type { ErrorBody, ErrorEnvelope } from './error-envelope.js';
+import { errorEnvelope } from './error-envelope.js';
 import { briefCause, noteRequestFailure } from './request-failure.js';
 
 const CODES_BY_STATUS: Record<number, string> = {
@@ -117,20 +117,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
         : typeof header === 'string'
           ? header
           : '';
-    const error: ErrorBody = {
-      status: mapped.status,
-      code: mapped.code,
-      message: mapped.message,
-      request_id: requestId,
-    };
-    if (mapped.details !== undefined) {
-      error.details = mapped.details;
-    }
     for (const [name, value] of Object.entries(mapped.headers ?? {})) {
       res.setHeader(name, value);
     }
-    const envelope: ErrorEnvelope = { error };
-    res.status(mapped.status).json(envelope);
+    res.status(mapped.status).json(errorEnvelope(mapped, requestId));
   }
 
   private map(exception: unknown, req: Request, res: Response): Mapped {

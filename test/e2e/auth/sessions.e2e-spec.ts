@@ -1,4 +1,4 @@
-import { elapseLoginBackoff } from '../../factories/auth-state.js';
+import { elapseLoginBackoff, elapseRefreshRotations } from '../../factories/auth-state.js';
 import {
   createTestApp,
   TEST_ADMIN_PASSWORD,
@@ -147,7 +147,9 @@ describe('login, sessions and lockout', () => {
     const second = refreshCookieFrom(rotated.headers['set-cookie']);
     expect(second).not.toBe(first);
 
-    // The first token again: reuse. The whole family dies, including the second token.
+    // The first token again once the reuse grace is over: reuse. The whole family dies,
+    // including the second token.
+    await elapseRefreshRotations(db, '11 seconds');
     const reuse = await t
       .http()
       .post('/api/auth/refresh')
@@ -162,6 +164,86 @@ describe('login, sessions and lockout', () => {
       .set('X-Requested-With', 'XMLHttpRequest')
       .expect(401);
     expect(afterReuse.body.error.code).toBe('REFRESH_TOKEN_REUSED');
+  });
+
+  it('answers parallel refreshes with one cookie with one successor, all signed in', async () => {
+    const { refreshToken: first } = await loginAdmin(t);
+    const refresh = (token: string) =>
+      t
+        .http()
+        .post('/api/auth/refresh')
+        .set('Cookie', `refresh_token=${token}`)
+        .set('X-Requested-With', 'XMLHttpRequest')
+        .send({});
+    // The original client starts one refresh per request that got a 401, all at once.
+    const answers = await Promise.all([refresh(first), refresh(first), refresh(first)]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    const successors = answers.map((r) => refreshCookieFrom(r.headers['set-cookie']));
+    expect(new Set(successors).size).toBe(1);
+    expect(successors[0]).not.toBe(first);
+    for (const res of answers) {
+      await t
+        .http()
+        .get('/api/auth/me')
+        .set('Authorization', `Bearer ${res.body.access_token as string}`)
+        .expect(200);
+    }
+    // One live successor: the family goes on from it.
+    const next = await refresh(successors[0]).expect(200);
+    expect(refreshCookieFrom(next.headers['set-cookie'])).not.toBe(successors[0]);
+    const live = await db.rows<{ n: number }>(
+      `SELECT count(*)::int AS n FROM refresh_tokens
+       WHERE revoked_at IS NULL
+         AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = encode(sha256($1::bytea), 'hex'))`,
+      [first],
+    );
+    expect(live[0].n).toBe(1);
+  });
+
+  it('gives no successor during the grace once the session is logged out', async () => {
+    const { accessToken, refreshToken: first } = await loginAdmin(t);
+    await t
+      .http()
+      .post('/api/auth/refresh')
+      .set('Cookie', `refresh_token=${first}`)
+      .set('X-Requested-With', 'XMLHttpRequest')
+      .expect(200);
+    await t
+      .http()
+      .post('/api/auth/logout')
+      .set('Authorization', `Bearer ${accessToken}`)
+      .send({})
+      .expect(200);
+    const again = await t
+      .http()
+      .post('/api/auth/refresh')
+      .set('Cookie', `refresh_token=${first}`)
+      .set('X-Requested-With', 'XMLHttpRequest')
+      .expect(401);
+    expect(again.body.error.code).toBe('REFRESH_TOKEN_REUSED');
+  });
+
+  it('hands back no successor that is not on record (rotated before this release)', async () => {
+    const { refreshToken: first } = await loginAdmin(t);
+    const rotated = await t
+      .http()
+      .post('/api/auth/refresh')
+      .set('Cookie', `refresh_token=${first}`)
+      .set('X-Requested-With', 'XMLHttpRequest')
+      .expect(200);
+    const second = refreshCookieFrom(rotated.headers['set-cookie']);
+    // As if the successor had been random: its stored hash is not the derived one.
+    await db.exec(
+      "UPDATE refresh_tokens SET token_hash = repeat('0', 64) WHERE token_hash = encode(sha256($1::bytea), 'hex')",
+      [second],
+    );
+    const again = await t
+      .http()
+      .post('/api/auth/refresh')
+      .set('Cookie', `refresh_token=${first}`)
+      .set('X-Requested-With', 'XMLHttpRequest')
+      .expect(401);
+    expect(again.body.error.code).toBe('REFRESH_TOKEN_REUSED');
   });
 
   it('requires the CSRF header for cookie refreshes, not for body tokens', async () => {

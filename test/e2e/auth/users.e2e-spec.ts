@@ -78,25 +78,101 @@ describe('user management', () => {
     expect(fields).toEqual(['email', 'extra', 'role', 'username']);
   });
 
+  it("registers with the original frontend's body, is_active and is_verified included", async () => {
+    const api = as(admin.accessToken);
+    // Exactly what the original Users page sends.
+    const created = await api
+      .post('/api/auth/register')
+      .send({
+        username: 'pending_curator',
+        email: 'pending@example.org',
+        full_name: 'Pending Curator',
+        password: 'Pend1ng-Curat0r',
+        role: 'curator',
+        is_active: false,
+        is_verified: false,
+      })
+      .expect(201);
+    expect(created.body).toMatchObject({ is_active: false, is_verified: false, role: 'curator' });
+    const stored = await api.get(`/api/auth/users/${created.body.id as number}`).expect(200);
+    expect(stored.body).toMatchObject({ is_active: false, is_verified: false });
+    // Created disabled: it cannot sign in until an admin enables it.
+    const refused = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ username: 'pending_curator', password: 'Pend1ng-Curat0r' })
+      .expect(403);
+    expect(refused.body.error.code).toBe('ACCOUNT_DISABLED');
+    await api
+      .put(`/api/auth/users/${created.body.id as number}`)
+      .send({ is_active: true })
+      .expect(200);
+    await t
+      .http()
+      .post('/api/auth/login')
+      .send({ username: 'pending_curator', password: 'Pend1ng-Curat0r' })
+      .expect(200);
+
+    const defaults = await api
+      .post('/api/auth/register')
+      .send({ username: 'plain_viewer', email: 'plain@example.org', password: 'Pla1n-Viewer!' })
+      .expect(201);
+    expect(defaults.body).toMatchObject({ is_active: true, is_verified: true, role: 'viewer' });
+    const wrong = await api
+      .post('/api/auth/register')
+      .send({
+        username: 'typed_wrong',
+        email: 'typed@example.org',
+        password: 'Typ3d-Wrong!',
+        is_active: 'yes',
+        is_superuser: true,
+      })
+      .expect(400);
+    const fields = (wrong.body.error.details as { field: string }[]).map((d) => d.field).sort();
+    expect(fields).toEqual(['is_active', 'is_superuser']);
+  });
+
   it('lists users with pagination and filters', async () => {
     const api = as(admin.accessToken);
     for (let i = 0; i < 3; i++) {
       await createUser(t, admin.accessToken, 'viewer');
     }
-    const page = await api.get('/api/auth/users?page=1&page_size=2').expect(200);
+    const page = await api.get('/api/admin/users?page=1&page_size=2').expect(200);
     expect(page.body.data).toHaveLength(2);
     expect(page.body.meta).toMatchObject({ page: 1, page_size: 2 });
     expect(page.body.meta.total).toBeGreaterThanOrEqual(5);
     expect(page.body.meta.pages).toBe(Math.ceil(page.body.meta.total / 2));
 
-    const viewers = await api.get('/api/auth/users?role=viewer&page_size=100').expect(200);
+    const viewers = await api.get('/api/admin/users?role=viewer&page_size=100').expect(200);
     expect(rows(viewers).every((u) => u.role === 'viewer')).toBe(true);
-    const search = await api.get('/api/auth/users?search=JDOE').expect(200);
+    const search = await api.get('/api/admin/users?search=JDOE').expect(200);
     expect(rows(search).map((u) => u.username)).toEqual(['jdoe']);
-    const wildcard = await api.get('/api/auth/users?search=%25').expect(200);
+    const wildcard = await api.get('/api/admin/users?search=%25').expect(200);
     expect(wildcard.body.data).toEqual([]);
-    await api.get('/api/auth/users?page_size=1000').expect(400);
-    await api.get('/api/auth/users?is_active=maybe').expect(400);
+    await api.get('/api/admin/users?page_size=1000').expect(400);
+    await api.get('/api/admin/users?is_active=maybe').expect(400);
+  });
+
+  it('answers GET /api/auth/users with a bare array, as the original Users page reads it', async () => {
+    const api = as(admin.accessToken);
+    await createUser(t, admin.accessToken, 'curator');
+    const all = await api.get('/api/auth/users').expect(200);
+    expect(Array.isArray(all.body)).toBe(true);
+    const users = all.body as (Row & Record<string, unknown>)[];
+    const paged = await api.get('/api/admin/users?page_size=100').expect(200);
+    expect(users.map((u) => u.id)).toEqual(rows(paged).map((u) => u.id));
+    expect(all.headers['x-total-count']).toBe(String(paged.body.meta.total));
+    // The columns the page shows, and its active count (`.filter(is_active)`).
+    for (const key of ['username', 'email', 'full_name', 'role', 'is_active', 'is_verified']) {
+      expect(users[0]).toHaveProperty(key);
+    }
+    expect(users[0]).toHaveProperty('last_login');
+    const curators = await api.get('/api/auth/users?role=curator').expect(200);
+    expect((curators.body as Row[]).every((u) => u.role === 'curator')).toBe(true);
+    expect(curators.headers['x-total-count']).toBe(String((curators.body as Row[]).length));
+    // Pagination belongs to /api/admin/users; here it is an unknown parameter.
+    const paging = await api.get('/api/auth/users?page=2').expect(400);
+    expect(paging.body.error.code).toBe('VALIDATION_FAILED');
   });
 
   it('updates users; role changes end their sessions', async () => {
@@ -143,7 +219,7 @@ describe('user management', () => {
     expect(['401 TOKEN_REVOKED', '409 LAST_ADMIN']).toContain(outcomes[1]);
     const survivor = results[0].status === 200 ? a : b;
     const admins = await as(survivor.accessToken)
-      .get('/api/auth/users?role=admin&is_active=true')
+      .get('/api/admin/users?role=admin&is_active=true')
       .expect(200);
     expect(rows(admins).map((u) => u.id)).toEqual([survivor.id]);
     // The survivor is the last admin: deleting it is refused whoever asks.

@@ -18,6 +18,7 @@ describe('error envelope', () => {
         status: 404,
         code: 'ROUTE_NOT_FOUND',
         message: 'No route for GET /api/nothing-here',
+        detail: 'No route for GET /api/nothing-here',
         request_id: res.headers['x-request-id'],
       },
     });
@@ -66,6 +67,24 @@ describe('error envelope', () => {
   it('maps domain errors to their status and code', async () => {
     const res = await t.http().get('/__probe/missing/HGNC:0').expect(404);
     expect(res.body.error).toMatchObject({ code: 'NOT_FOUND', message: 'Thing HGNC:0 not found' });
+  });
+
+  // The original clients show `error.detail` (auth store) instead of a fixed fallback text.
+  it('repeats the message as error.detail in every kind of failure', async () => {
+    const answers = await Promise.all([
+      t.http().post('/__probe/echo').send({ name: 42, count: 99 }),
+      t.http().post('/__probe/echo').set('content-type', 'application/json').send('{"name": '),
+      t.http().get('/__probe/missing/HGNC:0'),
+      t.http().get('/__probe/boom'),
+      t.http().post('/api/auth/login').send({ username: 'nobody', password: 'wrong' }),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([400, 400, 404, 500, 401]);
+    for (const res of answers) {
+      const error = res.body.error as { message: unknown; detail: unknown };
+      expect(typeof error.message).toBe('string');
+      expect(error.detail).toBe(error.message);
+    }
+    expect(answers[4].body.error.detail).toBe('Invalid username or password');
   });
 
   it('hides unexpected errors behind a 500 and logs them once', async () => {

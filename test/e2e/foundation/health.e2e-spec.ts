@@ -34,6 +34,20 @@ describe('health and database outages', () => {
     expect(version.body.database.migration).toBe(new (migrations.at(-1)!)().name);
   });
 
+  it("answers /version with the fields the original frontend's footers read, ours kept", async () => {
+    const res = await t.http().get('/version').expect(200);
+    const latest = new (migrations.at(-1)!)().name;
+    expect(res.body).toMatchObject({
+      name: 'kidney-genetics-db',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      environment: expect.any(String),
+      node: process.version,
+      backend: { name: 'kidney-genetics-db', version: res.body.version, type: 'NestJS' },
+      database: { migration: latest, version: latest, server: expect.any(String) },
+    });
+    expect(new Date(res.body.timestamp as string).toISOString()).toBe(res.body.timestamp);
+  });
+
   it('answers 503 in the envelope while the database is cut, then recovers', async () => {
     proxy.cut();
     // A hang here would trip the test timeout: the pool's connect timeout bounds each call.

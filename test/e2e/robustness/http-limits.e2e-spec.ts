@@ -199,6 +199,7 @@ describe('bounded requests at the HTTP edge', () => {
         status: 431,
         code: 'HEADERS_TOO_LARGE',
         message: 'The request line and headers are larger than 16384 bytes',
+        detail: 'The request line and headers are larger than 16384 bytes',
         request_id: requestId,
       },
     });
