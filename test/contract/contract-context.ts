@@ -17,6 +17,8 @@ export interface ContractContext {
   ): Promise<LoggedIn & { id: number; password: string }>;
   /** A new DiagnosticPanels upload (one gene) by a new provider. */
   upload(): Promise<{ uploadId: number; identifier: string }>;
+  /** A setting an admin may change (not read-only), with its id and current value. */
+  editableSetting(): Promise<{ id: number; value: unknown }>;
   /** A new pending staging entry's id. */
   stagingId(): Promise<number>;
   /** A name no other call used. */

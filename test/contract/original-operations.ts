@@ -29,7 +29,7 @@ export interface Served {
   /** The status the client gets; any 2xx when omitted (the clients accept 200, 201, 202). */
   status?: number;
   /** The fields the client reads that the answer lacks (none = compatible). */
-  reads?: (body: unknown, headers: Record<string, string>) => string[];
+  reads?: (body: unknown, headers: Record<string, string>, text: string) => string[];
 }
 
 export interface Gap {
@@ -65,8 +65,14 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   // System and SEO (§3)
   'GET /': gap('no root document; no client calls it'),
   'GET /health': gap('served as /health/live and /health/ready; no client calls /health'),
-  'GET /version': gap('flat `{name, version, …}`; the footer reads `backend.version`'),
-  'GET /sitemap.xml': gap('no sitemap yet'),
+  'GET /version': served('anonymous', { reads: (b) => has(b, 'backend.version') }),
+  'GET /sitemap.xml': served('anonymous', {
+    reads: (_b, h, text) => [
+      ...(/xml/.test(h['content-type'] ?? '') ? [] : ['an XML content type']),
+      ...(/max-age=3600/.test(h['cache-control'] ?? '') ? [] : ['Cache-Control max-age=3600']),
+      ...(/<urlset|<sitemapindex/.test(text) ? [] : ['a urlset']),
+    ],
+  }),
 
   // Auth and users (§2)
   'POST /api/auth/login': served('anonymous', {
@@ -112,7 +118,14 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   'POST /api/auth/forgot-password': served('anonymous', {
     call: () => ({ path: '/api/auth/forgot-password', body: { email: 'nobody@example.org' } }),
   }),
-  'POST /api/auth/reset-password': gap('errors carry `message`; the clients read `error.detail`'),
+  'POST /api/auth/reset-password': served('anonymous', {
+    call: () => ({
+      path: '/api/auth/reset-password',
+      body: { token: 'not-a-reset-token-0123456789', new_password: 'Another-Passw0rd!' },
+    }),
+    status: 400,
+    reads: (b) => has(b, 'error.detail'),
+  }),
   'POST /api/auth/change-password': served('viewer', {
     call: async (ctx) => {
       const user = await ctx.freshLogin('viewer');
@@ -123,8 +136,30 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
       };
     },
   }),
-  'POST /api/auth/register': gap('refuses `is_active` and `is_verified` with 400'),
-  'GET /api/auth/users': gap('answers `{data, meta}`; the Users page reads a bare array'),
+  'POST /api/auth/register': served('admin', {
+    call: (ctx) => {
+      const name = ctx.unique('reg');
+      return {
+        path: '/api/auth/register',
+        body: {
+          username: name,
+          email: `${name}@example.org`,
+          full_name: 'New Curator',
+          password: 'Str0ng-Passw0rd!',
+          role: 'curator',
+          is_active: true,
+          is_verified: true,
+        },
+      };
+    },
+    reads: (b) => has(b, 'id', 'username', 'role', 'is_active'),
+  }),
+  'GET /api/auth/users': served('admin', {
+    reads: (b) =>
+      Array.isArray(b)
+        ? has(b, '0.username', '0.email', '0.role', '0.is_active', '0.is_verified')
+        : ['a bare array of users'],
+  }),
   'PUT /api/auth/users/{user_id}': served('admin', {
     call: async (ctx) => ({
       path: `/api/auth/users/${(await ctx.freshLogin('viewer')).id}`,
@@ -452,35 +487,92 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   }),
 
   // Admin logs (§15), settings (§16), cache (§17)
-  'GET /api/admin/logs/': gap(
-    'refuses `source`, `start_time`, `end_time`, `sort_by`, `sort_order` with 400',
-  ),
-  'GET /api/admin/logs/statistics': gap('answers other field names than the client reads'),
-  'DELETE /api/admin/logs/cleanup': gap('answers `{deleted}`; not replayed yet'),
-  'GET /api/admin/settings/': gap(
-    'rows have no `id`, and `is_sensitive`/`is_readonly` are named otherwise',
-  ),
-  'GET /api/admin/settings/categories': gap('missing'),
-  'GET /api/admin/settings/stats': gap('missing (the path is taken by `/:key`)'),
-  'GET /api/admin/settings/audit/all': gap('missing'),
-  'PUT /api/admin/settings/{setting_id}': gap('addressed by key; `change_reason` is refused'),
-  'GET /api/admin/settings/{setting_id}/history': gap(
-    'addressed by key; `change_reason` is named `reason`',
-  ),
-  'GET /api/admin/cache/stats': gap('figures are nested; the page reads them flat'),
-  'GET /api/admin/cache/health': gap('no `namespaces`'),
-  'GET /api/admin/cache/stats/{namespace}': gap('figures are nested under `stored{}`'),
-  'GET /api/admin/cache/keys/{namespace}': gap(
-    'keys are listed at `/api/admin/cache/keys?namespace=`',
-  ),
-  'GET /api/admin/cache/config': gap('missing'),
-  'GET /api/admin/cache/database/pool-health': gap('missing'),
-  'GET /api/admin/cache/metrics/prometheus': gap('missing (metrics are at /metrics)'),
-  'GET /api/admin/cache/monitoring/dashboard': gap('missing'),
-  'GET /api/admin/cache/monitoring/health': gap('missing'),
-  'GET /api/admin/cache/monitoring/performance': gap('missing'),
-  'POST /api/admin/cache/monitoring/clear-all': gap('missing'),
-  'POST /api/admin/cache/monitoring/warm-all': gap('missing'),
+  'GET /api/admin/logs/': served('admin', {
+    call: () => ({
+      path: `/api/admin/logs/?limit=25&offset=0&level=INFO&source=http&start_time=${new Date(Date.now() - 86_400_000).toISOString()}&end_time=${new Date().toISOString()}&sort_by=timestamp&sort_order=desc`,
+    }),
+    reads: (b) => has(b, 'logs', 'pagination.total'),
+  }),
+  'GET /api/admin/logs/statistics': served('admin', {
+    call: () => ({ path: '/api/admin/logs/statistics?hours=24' }),
+    reads: (b) => has(b, 'storage.total_rows', 'storage.table_size', 'level_distribution'),
+  }),
+  'DELETE /api/admin/logs/cleanup': served('admin', {
+    call: () => ({ path: '/api/admin/logs/cleanup?days=30' }),
+    reads: (b) => has(b, 'logs_deleted'),
+  }),
+  'GET /api/admin/settings/': served('admin', {
+    call: () => ({ path: '/api/admin/settings/?category=cache&limit=500&offset=0' }),
+    reads: (b) =>
+      has(
+        b,
+        'settings.0.id',
+        'settings.0.key',
+        'settings.0.value',
+        'settings.0.value_type',
+        'settings.0.category',
+        'settings.0.requires_restart',
+        'settings.0.is_sensitive',
+        'settings.0.is_readonly',
+      ),
+  }),
+  'GET /api/admin/settings/categories': served('admin', {
+    reads: (b) => has(b, 'categories.0.name'),
+  }),
+  'GET /api/admin/settings/stats': served('admin', {
+    reads: (b) => has(b, 'total', 'requires_restart', 'recent_changes_24h'),
+  }),
+  'GET /api/admin/settings/audit/all': served('admin', {
+    reads: (b) => has(b, 'history', 'total'),
+  }),
+  'PUT /api/admin/settings/{setting_id}': served('admin', {
+    call: async (ctx) => {
+      const setting = await ctx.editableSetting();
+      return {
+        path: `/api/admin/settings/${setting.id}`,
+        body: { value: setting.value, change_reason: null },
+      };
+    },
+    reads: (b) => has(b, 'setting.requires_restart'),
+  }),
+  'GET /api/admin/settings/{setting_id}/history': served('admin', {
+    call: async (ctx) => ({
+      path: `/api/admin/settings/${(await ctx.editableSetting()).id}/history?limit=50`,
+    }),
+    reads: (b) => has(b, 'history'),
+  }),
+  'GET /api/admin/cache/stats': served('admin', {
+    reads: (b) => has(b, 'hit_rate', 'total_entries', 'total_size_bytes', 'db_entries'),
+  }),
+  'GET /api/admin/cache/health': served('admin', {
+    reads: (b) =>
+      has(b, 'status', 'cache_enabled', 'memory_cache_size', 'database_connected', 'namespaces'),
+  }),
+  'GET /api/admin/cache/stats/{namespace}': served('admin', {
+    call: () => ({ path: '/api/admin/cache/stats/genes' }),
+    reads: (b) =>
+      has(
+        b,
+        'total_entries',
+        'total_size_bytes',
+        'oldest_entry',
+        'newest_entry',
+        'active_entries',
+        'expired_entries',
+      ),
+  }),
+  'GET /api/admin/cache/keys/{namespace}': served('admin', {
+    call: () => ({ path: '/api/admin/cache/keys/genes?page=1&page_size=20' }),
+    reads: (b) => has(b, 'keys', 'total_keys'),
+  }),
+  'GET /api/admin/cache/config': served('admin'),
+  'GET /api/admin/cache/database/pool-health': served('admin'),
+  'GET /api/admin/cache/metrics/prometheus': served('admin'),
+  'GET /api/admin/cache/monitoring/dashboard': served('admin'),
+  'GET /api/admin/cache/monitoring/health': served('admin'),
+  'GET /api/admin/cache/monitoring/performance': served('admin'),
+  'POST /api/admin/cache/monitoring/clear-all': served('admin'),
+  'POST /api/admin/cache/monitoring/warm-all': served('admin'),
   'POST /api/admin/cache/cleanup': served('admin'),
   'POST /api/admin/cache/warm': served('admin', {
     call: () => ({ path: '/api/admin/cache/warm', body: {} }),
@@ -488,7 +580,9 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   'DELETE /api/admin/cache/{namespace}': served('admin', {
     call: () => ({ path: '/api/admin/cache/statistics' }),
   }),
-  'DELETE /api/admin/cache/{namespace}/{key}': gap('missing'),
+  'DELETE /api/admin/cache/{namespace}/{key}': served('admin', {
+    call: () => ({ path: '/api/admin/cache/genes/no-such-key' }),
+  }),
 
   // Shadow tests: not ported
   'GET /api/admin/shadow-tests/results': SHADOW,

@@ -94,6 +94,22 @@ describe('the original clients’ operations, replayed', () => {
           .expect(201);
         return { uploadId: res.body.data.upload_id as number, identifier };
       },
+      editableSetting: async () => {
+        const res = await t
+          .http()
+          .get('/api/admin/settings/?limit=500&offset=0')
+          .set('Authorization', `Bearer ${admin}`)
+          .expect(200);
+        const setting = (
+          res.body.settings as {
+            id: number;
+            value: unknown;
+            is_readonly: boolean;
+            is_sensitive: boolean;
+          }[]
+        ).find((x) => !x.is_readonly && !x.is_sensitive)!;
+        return { id: setting.id, value: setting.value };
+      },
       unique: (prefix) => `${prefix}_${process.pid}_${(counter += 1)}`,
       uniqueHgncId: () => `HGNC:${970000 + (counter += 1)}`,
     };
@@ -149,7 +165,11 @@ describe('the original clients’ operations, replayed', () => {
     if (expectation.status !== undefined ? res.status !== expectation.status : res.status >= 300) {
       problems.push(`status ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
     } else if (expectation.reads) {
-      const missing = expectation.reads(res.body, res.headers);
+      const missing = expectation.reads(
+        res.body,
+        res.headers,
+        res.text ?? '',
+      );
       problems.push(...missing.map((m) => `lacks ${m}`));
     }
     if (expectation.role !== 'anonymous') {
