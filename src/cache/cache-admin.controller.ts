@@ -10,10 +10,12 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 
 import { RequireRole } from '../auth/decorators/access.decorator.js';
+import { NotFoundError } from '../common/errors/index.js';
+import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { CacheService } from './cache.service.js';
 import { CacheAdminService } from './cache-admin.service.js';
 import { CacheMonitoringService } from './cache-monitoring.service.js';
@@ -211,11 +213,16 @@ export class CacheAdminController {
   @Delete(':namespace/:key')
   @ApiOperation({ summary: 'Delete one entry (by its readable key) on every instance' })
   @ApiOkResponse({ type: DeleteKeyResponse })
+  @ApiResponse({ status: 404, type: ErrorEnvelope, description: 'No such entry' })
   async deleteKey(@Param() params: DeleteKeyParams): Promise<DeleteKeyResponse> {
     const deleted = await this.cache.delete(params.key, params.namespace);
+    if (!deleted) {
+      // The original answered success for a key that was not there; a 404 says so.
+      throw new NotFoundError(`No entry ${JSON.stringify(params.key)} in ${params.namespace}`);
+    }
     return {
       deleted,
-      entries_cleared: deleted ? 1 : 0,
+      entries_cleared: 1,
       namespace: params.namespace,
       key: params.key,
     };

@@ -19,6 +19,8 @@ export interface ContractContext {
   upload(): Promise<{ uploadId: number; identifier: string }>;
   /** A setting an admin may change (not read-only), with its id and current value. */
   editableSetting(): Promise<{ id: number; value: unknown }>;
+  /** A key the cache holds in `namespace` now (after a read that fills it). */
+  cachedKey(namespace: 'genes'): Promise<string>;
   /** A new pending staging entry's id. */
   stagingId(): Promise<number>;
   /** A name no other call used. */

@@ -581,7 +581,9 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
     call: () => ({ path: '/api/admin/cache/statistics' }),
   }),
   'DELETE /api/admin/cache/{namespace}/{key}': served('admin', {
-    call: () => ({ path: '/api/admin/cache/genes/no-such-key' }),
+    call: async (ctx) => ({
+      path: `/api/admin/cache/genes/${encodeURIComponent(await ctx.cachedKey('genes'))}`,
+    }),
   }),
 
   // Shadow tests: not ported

@@ -214,6 +214,8 @@ export class DeleteKeyParams extends NamespaceParam {
   @ApiProperty({ description: 'The readable key, as `GET keys/{namespace}` lists it' })
   @IsString()
   @MaxLength(1000)
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+  @Matches(/^[^\u0000-\u001f\u007f]+$/, { message: 'key must not contain control characters' })
   key: string;
 }
 

@@ -68,8 +68,10 @@ describe('original admin Cache page', () => {
     const del = await t.http().delete('/api/admin/cache/contract-ns/PKD2').set(admin).expect(200);
     expect(del.body).toMatchObject({ deleted: true, entries_cleared: 1 });
     expect(await cache.get('PKD2', 'contract-ns')).toBeUndefined();
-    const again = await t.http().delete('/api/admin/cache/contract-ns/PKD2').set(admin);
-    expect(again.body).toMatchObject({ deleted: false, entries_cleared: 0 });
+    // A key that is not there is a 404 (the original claimed success).
+    const again = await t.http().delete('/api/admin/cache/contract-ns/PKD2').set(admin).expect(404);
+    expect(again.body.error.code).toBe('NOT_FOUND');
+    await t.http().delete('/api/admin/cache/contract-ns/%00').set(admin).expect(400);
     await t.http().get('/api/admin/cache/keys/contract-ns?page=0').set(admin).expect(400);
     await t.http().get('/api/admin/cache/keys/contract-ns?page_size=1001').set(admin).expect(400);
     await t.http().get('/api/admin/cache/keys/Bad!NS').set(admin).expect(400);

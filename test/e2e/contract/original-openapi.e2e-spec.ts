@@ -94,6 +94,15 @@ describe('the original clients’ operations, replayed', () => {
           .expect(201);
         return { uploadId: res.body.data.upload_id as number, identifier };
       },
+      cachedKey: async (namespace) => {
+        await t.http().get('/api/genes/PKD1').expect(200);
+        const res = await t
+          .http()
+          .get(`/api/admin/cache/keys/${namespace}?page=1&page_size=1`)
+          .set('Authorization', `Bearer ${admin}`)
+          .expect(200);
+        return (res.body.keys as { key: string }[])[0].key;
+      },
       editableSetting: async () => {
         const res = await t
           .http()
@@ -165,11 +174,7 @@ describe('the original clients’ operations, replayed', () => {
     if (expectation.status !== undefined ? res.status !== expectation.status : res.status >= 300) {
       problems.push(`status ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
     } else if (expectation.reads) {
-      const missing = expectation.reads(
-        res.body,
-        res.headers,
-        res.text ?? '',
-      );
+      const missing = expectation.reads(res.body, res.headers, res.text ?? '');
       problems.push(...missing.map((m) => `lacks ${m}`));
     }
     if (expectation.role !== 'anonymous') {
