@@ -434,13 +434,46 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   'DELETE /api/admin/backups/{backup_id}': BACKUPS,
 
   // Progress (§10)
-  'GET /api/progress/status': gap('items lack `source_name`, `status` and `category`'),
-  'GET /api/progress/status/{source_name}': gap('not replayed yet'),
-  'GET /api/progress/dashboard': gap('answers another shape, so the card shows 0'),
+  'GET /api/progress/status': served('curator', {
+    reads: (b) =>
+      has(
+        b,
+        'data.0.source_name',
+        'data.0.status',
+        'data.0.category',
+        'data.0.progress_percentage',
+        'data.0.items_processed',
+        'data.0.items_added',
+        'data.0.items_updated',
+        'data.0.items_failed',
+        'data.0.current_operation',
+        'data.0.last_error',
+        'data.0.started_at',
+        'data.0.completed_at',
+        'data.0.estimated_completion',
+      ),
+  }),
+  'GET /api/progress/status/{source_name}': served('curator', {
+    call: () => ({ path: '/api/progress/status/PanelApp' }),
+    reads: (b) => has(b, 'data.source_name', 'data.status', 'data.category'),
+  }),
+  'GET /api/progress/dashboard': served('curator', {
+    reads: (b) =>
+      has(
+        b,
+        'data.summary.running',
+        'data.summary.total_sources',
+        'data.summary.completed',
+        'data.summary.failed',
+        'data.summary.total_items_processed',
+      ),
+  }),
   'POST /api/progress/trigger/{source_name}': gap('queues a run; not replayed yet'),
-  'POST /api/progress/pause/{source_name}': gap(
-    '404 when the source has no active run (the original: 200 `not_running`)',
-  ),
+  // Nothing runs in the replay: "pause all" pauses idle tiles too.
+  'POST /api/progress/pause/{source_name}': served('admin', {
+    call: () => ({ path: '/api/progress/pause/PanelApp' }),
+    status: 200,
+  }),
   'POST /api/progress/resume/{source_name}': gap('not replayed yet'),
 
   // Statistics (§13)
