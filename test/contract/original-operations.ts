@@ -63,8 +63,11 @@ const GENE_LIST_QUERY =
 /** Keyed by `METHOD path` exactly as the original OpenAPI spells the path. */
 export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   // System and SEO (§3)
-  'GET /': gap('no root document; no client calls it'),
-  'GET /health': gap('served as /health/live and /health/ready; no client calls /health'),
+  'GET /': served('anonymous', {
+    reads: (b) => has(b, 'name', 'version', 'links.docs', 'links.openapi', 'links.health'),
+  }),
+  // The original's Docker healthcheck; an alias of liveness.
+  'GET /health': served('anonymous', { status: 200, reads: (b) => has(b, 'status') }),
   'GET /version': served('anonymous', { reads: (b) => has(b, 'backend.version') }),
   'GET /sitemap.xml': served('anonymous', {
     reads: (_b, h, text) => [

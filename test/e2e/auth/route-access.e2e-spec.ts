@@ -12,6 +12,7 @@ type Access = 'anonymous' | 'viewer' | 'curator' | 'admin';
  * or this test fails: nobody ships a route without deciding who may call it.
  */
 const ROUTE_ACCESS: Record<string, Access> = {
+  'GET /': 'anonymous',
   'GET /health/live': 'anonymous',
   'GET /health/ready': 'anonymous',
   'GET /version': 'anonymous',
