@@ -148,3 +148,21 @@ export function legacySummary(items: LegacyProgressCounters[]) {
     total_items_failed: sum('items_failed'),
   };
 }
+
+/** Only the public counters of an item: an allowlist, so a field added later stays private. */
+export function publicCounters(item: LegacyProgressCounters): LegacyProgressCounters {
+  return {
+    source_name: item.source_name,
+    status: item.status,
+    category: item.category,
+    progress_percentage: item.progress_percentage,
+    items_processed: item.items_processed,
+    items_added: item.items_added,
+    items_updated: item.items_updated,
+    items_failed: item.items_failed,
+    current_operation: item.current_operation,
+    started_at: item.started_at,
+    completed_at: item.completed_at,
+    estimated_completion: item.estimated_completion,
+  };
+}

@@ -125,7 +125,10 @@ const ROUTE_ACCESS: Record<string, Access> = {
 };
 
 /** WebSocket gateways and the role their handshake requires. */
-const GATEWAY_ACCESS: Record<string, Access> = { ProgressGateway: 'curator' };
+const GATEWAY_ACCESS: Record<string, Access> = {
+  ProgressGateway: 'curator',
+  LegacyProgressGateway: 'anonymous',
+};
 
 const RANK: Record<Access, number> = { anonymous: 0, viewer: 1, curator: 2, admin: 3 };
 
