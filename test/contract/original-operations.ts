@@ -273,9 +273,27 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   'DELETE /api/annotations/reset': gap('missing'),
 
   // Data sources (§6)
-  'GET /api/datasources/': gap(
-    'lacks `total_unique_genes`, `last_pipeline_run`, `orphaned_genes`, `explanations` and `stats.metadata`',
-  ),
+  'GET /api/datasources/': served('anonymous', {
+    reads: (b) =>
+      has(
+        b,
+        'data.total_unique_genes',
+        'data.total_active',
+        'data.last_data_update',
+        'data.total_evidence_records',
+        'data.explanations.unique_genes',
+        'data.explanations.publications',
+        'data.sources.0.name',
+        'data.sources.0.display_name',
+        'data.sources.0.url',
+        'data.sources.0.description',
+        'data.sources.0.status',
+        'data.sources.0.stats.gene_count',
+        'data.sources.0.stats.evidence_count',
+        'data.sources.0.stats.last_updated',
+        'data.sources.0.stats.metadata',
+      ),
+  }),
   'GET /api/datasources/{source_name}': served('anonymous', {
     call: () => ({ path: '/api/datasources/PanelApp' }),
     reads: (b) => has(b, 'data.name'),
