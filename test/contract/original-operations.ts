@@ -345,7 +345,13 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   }),
   'GET /api/staging/normalization/stats': gap('missing'),
   'GET /api/staging/normalization/logs': gap('missing'),
-  'POST /api/staging/normalization/test': gap('missing'),
+  'POST /api/staging/normalization/test': served('curator', {
+    call: (ctx) => ({
+      path: `/api/staging/normalization/test?gene_text=${ctx.gene.symbol}&source_name=Manual%20Test`,
+    }),
+    status: 200,
+    reads: (b) => has(b, 'success', 'result', 'error'),
+  }),
 
   // Ingestion of hybrid sources (§8)
   'GET /api/ingestion/': served('anonymous', { reads: (b) => has(b, 'data.sources') }),
