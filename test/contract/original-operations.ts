@@ -343,7 +343,9 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
       body: { notes: 'not a gene', reviewer: 'Admin User' },
     }),
   }),
-  'GET /api/staging/normalization/stats': gap('missing'),
+  'GET /api/staging/normalization/stats': served('curator', {
+    reads: (b) => has(b, 'success_rate', 'total_attempts', 'successful_attempts', 'by_source'),
+  }),
   'GET /api/staging/normalization/logs': gap('missing'),
   'POST /api/staging/normalization/test': served('curator', {
     call: (ctx) => ({

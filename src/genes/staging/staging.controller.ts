@@ -36,6 +36,17 @@ import { LegacyAlias } from '../../http/legacy-alias.decorator.js';
 import { type BulkOutcome, StagingService } from './staging.service.js';
 import { legacyReviewBody, legacyStagingList, legacyStagingStats } from './staging-legacy.types.js';
 
+class NormalizationStatsResponse {
+  @ApiProperty({ description: 'Gene texts the sources delivered: stored on their own or staged' })
+  total_attempts: number;
+  @ApiProperty({ description: 'Of those, stored as evidence without a curator' })
+  successful_attempts: number;
+  @ApiProperty({ description: 'Percentage, one decimal; 0 when nothing was attempted' })
+  success_rate: number;
+  @ApiProperty({ type: Object, description: 'The same three numbers per source' })
+  by_source: Record<string, unknown>;
+}
+
 export class ListStagingQuery extends OffsetPageQuery {
   @ApiPropertyOptional({ enum: ['pending', 'approved', 'rejected'], default: 'pending' })
   @IsOptional()
@@ -150,6 +161,16 @@ export class StagingController {
   @ApiOkResponse({ type: StagingResponse })
   async stats(): Promise<StagingResponse> {
     return { data: await this.staging.stats() };
+  }
+
+  @Get('normalization/stats')
+  @ApiOperation({
+    summary:
+      'How often automatic normalization found the gene, overall and per source (success_rate in percent)',
+  })
+  @ApiOkResponse({ type: NormalizationStatsResponse })
+  normalizationStats(): Promise<NormalizationStatsResponse> {
+    return this.staging.normalizationStats();
   }
 
   @Post('bulk/approve')

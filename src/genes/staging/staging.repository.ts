@@ -119,6 +119,21 @@ export class StagingRepository {
     );
   }
 
+  /** Per source: evidence rows stored, and staged entries (all) and approved ones. */
+  async normalizationCounts(): Promise<
+    { source_name: string; evidence: number; staged: number; approved: number }[]
+  > {
+    return this.dataSource.query(
+      `WITH e AS (SELECT source_name, count(*)::int AS n FROM gene_evidence GROUP BY source_name),
+            s AS (SELECT source_name, count(*)::int AS n,
+                         count(*) FILTER (WHERE status = 'approved')::int AS approved
+                  FROM gene_staging GROUP BY source_name)
+       SELECT coalesce(e.source_name, s.source_name) AS source_name, coalesce(e.n, 0) AS evidence,
+              coalesce(s.n, 0) AS staged, coalesce(s.approved, 0) AS approved
+       FROM e FULL JOIN s ON s.source_name = e.source_name ORDER BY 1`,
+    );
+  }
+
   async stats(): Promise<{ status: string; source_name: string; n: number }[]> {
     return this.dataSource.query(
       'SELECT status, source_name, count(*)::int AS n FROM gene_staging GROUP BY status, source_name ORDER BY status, source_name',

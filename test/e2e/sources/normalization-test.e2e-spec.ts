@@ -17,7 +17,10 @@ const TMEM67 = {
   prev_symbol: ['MKS3'],
 };
 
-/** The Staging page's "test normalization": stored genes first, then HGNC; stores nothing. */
+/**
+ * The Staging page's "test normalization" (stored genes first, then HGNC; stores nothing)
+ * and its success-rate card.
+ */
 describe('POST /api/staging/normalization/test', () => {
   const hgnc = new FixtureServer();
   let t: TestApp;
@@ -100,6 +103,36 @@ describe('POST /api/staging/normalization/test', () => {
       error: 'no gene matches',
     });
     expect(await count()).toEqual(before);
+  });
+
+  it('counts how often automatic normalization found the gene (GET normalization/stats)', async () => {
+    const db = t.app.get<DataSource>(getDataSourceToken());
+    await t.app
+      .get(EvidenceWriter)
+      .ingest('ClinGen', [{ symbol: 'PKD2', hgncId: 'HGNC:9009', data: {}, detail: 'PKD2' }], {
+        stagingPriority: 95,
+      });
+    // ClinGen: 2 evidence rows, one of them approved from staging, and one still pending.
+    await db.query(
+      `INSERT INTO gene_staging (source_name, original_text, reason, evidence_data, priority, status)
+       VALUES ('ClinGen', 'PKD-2', 'unknown', '{}', 3, 'approved'),
+              ('ClinGen', 'NOTAGENE', 'unknown', '{}', 3, 'pending'),
+              ('GenCC', 'NOTAGENE', 'unknown', '{}', 3, 'rejected')`,
+    );
+    const res = await t
+      .http()
+      .get('/api/staging/normalization/stats')
+      .set('Authorization', `Bearer ${curator}`)
+      .expect(200);
+    expect(res.body).toEqual({
+      total_attempts: 4,
+      successful_attempts: 1,
+      success_rate: 25,
+      by_source: {
+        ClinGen: { total_attempts: 3, successful_attempts: 1, success_rate: 33.3 },
+        GenCC: { total_attempts: 1, successful_attempts: 0, success_rate: 0 },
+      },
+    });
   });
 
   it('wants a gene text', async () => {
