@@ -346,7 +346,17 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   'GET /api/staging/normalization/stats': served('curator', {
     reads: (b) => has(b, 'success_rate', 'total_attempts', 'successful_attempts', 'by_source'),
   }),
-  'GET /api/staging/normalization/logs': gap('missing'),
+  // No client calls it; replayed with the original's parameters.
+  'GET /api/staging/normalization/logs': served('curator', {
+    call: async (ctx) => {
+      await ctx.stagingId();
+      return { path: '/api/staging/normalization/logs?limit=100&source_filter=GenCC' };
+    },
+    reads: (b) =>
+      Array.isArray(b)
+        ? has(b, '0.id', '0.original_text', '0.source_name', '0.success', '0.normalization_log')
+        : ['a bare array of log entries'],
+  }),
   'POST /api/staging/normalization/test': served('curator', {
     call: (ctx) => ({
       path: `/api/staging/normalization/test?gene_text=${ctx.gene.symbol}&source_name=Manual%20Test`,

@@ -7,18 +7,20 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
   IsString,
   Length,
   Matches,
+  Max,
   MaxLength,
   Min,
   ValidateNested,
@@ -30,6 +32,7 @@ import {
   CurrentUser,
 } from '../../auth/decorators/current-user.decorator.js';
 import { OffsetPageQuery } from '../../common/dto/offset-page.query.js';
+import { toBoolean } from '../../common/dto/query-transforms.js';
 import { GENE_SYMBOL, HGNC_ID_INPUT, SOURCE_NAME } from '../../common/evidence/gene-identifiers.js';
 import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
 import { LegacyAlias } from '../../http/legacy-alias.decorator.js';
@@ -45,6 +48,42 @@ class NormalizationStatsResponse {
   success_rate: number;
   @ApiProperty({ type: Object, description: 'The same three numbers per source' })
   by_source: Record<string, unknown>;
+}
+
+export class NormalizationLogsQuery {
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 100;
+
+  @ApiPropertyOptional({ example: 'GenCC' })
+  @IsOptional()
+  @Matches(SOURCE_NAME)
+  source_filter?: string;
+
+  @ApiPropertyOptional({ description: 'true: only successes (none are logged, so empty)' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  success_filter?: boolean;
+}
+
+class NormalizationLogEntry {
+  @ApiProperty() id: number;
+  @ApiProperty() original_text: string;
+  @ApiProperty() source_name: string;
+  @ApiProperty({ description: 'Always false: only failed attempts are kept (as staging entries)' })
+  success: boolean;
+  @ApiProperty({ type: String, nullable: true }) approved_symbol: string | null;
+  @ApiProperty({ type: String, nullable: true }) hgnc_id: string | null;
+  @ApiProperty({ type: Object, description: '`{failure_reason, candidates, status}`' })
+  normalization_log: Record<string, unknown>;
+  @ApiProperty({ type: Number, nullable: true }) api_calls_made: number | null;
+  @ApiProperty({ type: Number, nullable: true }) processing_time_ms: number | null;
+  @ApiProperty() created_at: string;
 }
 
 export class ListStagingQuery extends OffsetPageQuery {
@@ -171,6 +210,16 @@ export class StagingController {
   @ApiOkResponse({ type: NormalizationStatsResponse })
   normalizationStats(): Promise<NormalizationStatsResponse> {
     return this.staging.normalizationStats();
+  }
+
+  @Get('normalization/logs')
+  @ApiOperation({
+    summary:
+      'Normalization failures, newest first: the gene texts that went to staging (a bare array)',
+  })
+  @ApiOkResponse({ type: NormalizationLogEntry, isArray: true })
+  normalizationLogs(@Query() q: NormalizationLogsQuery): Promise<NormalizationLogEntry[]> {
+    return this.staging.normalizationLogs(q.limit, q.source_filter, q.success_filter);
   }
 
   @Post('bulk/approve')

@@ -62,12 +62,16 @@ export class StagingRepository {
     source?: string;
     limit: number;
     offset: number;
+    /** Newest first instead of the review order (priority, then oldest). */
+    newestFirst?: boolean;
   }): Promise<{ rows: StagingRow[]; total: number }> {
     const params: unknown[] = [filter.status ?? null, filter.source ?? null];
     const where = `WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR source_name = $2)`;
     const [rows, count] = await Promise.all([
       this.dataSource.query<StagingRow[]>(
-        `SELECT * FROM gene_staging ${where} ORDER BY priority DESC, created_at, id LIMIT $3 OFFSET $4`,
+        `SELECT * FROM gene_staging ${where}
+         ORDER BY ${filter.newestFirst ? 'created_at DESC, id DESC' : 'priority DESC, created_at, id'}
+         LIMIT $3 OFFSET $4`,
         [...params, filter.limit, filter.offset],
       ),
       this.dataSource.query<{ n: number }[]>(

@@ -86,6 +86,34 @@ export class StagingService {
     };
   }
 
+  /**
+   * The failed normalization attempts, newest first, in the original's log entry shape:
+   * every staging entry is a gene text automatic normalization could not place. Successes
+   * are not logged (they are the evidence rows), so `success=true` lists nothing.
+   */
+  async normalizationLogs(limit: number, source?: string, success?: boolean) {
+    if (success === true) {
+      return [];
+    }
+    const { rows } = await this.staging.list({ source, limit, offset: 0, newestFirst: true });
+    return rows.map((r) => ({
+      id: r.id,
+      original_text: r.original_text,
+      source_name: r.source_name,
+      success: false,
+      approved_symbol: null,
+      hgnc_id: null,
+      normalization_log: {
+        failure_reason: r.reason,
+        candidates: r.candidates.map((c) => c.approved_symbol),
+        status: r.status,
+      },
+      api_calls_made: null,
+      processing_time_ms: null,
+      created_at: r.created_at.toISOString(),
+    }));
+  }
+
   private async pending(id: number): Promise<StagingRow> {
     const row = await this.staging.get(id);
     if (!row) {

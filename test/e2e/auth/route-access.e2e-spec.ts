@@ -110,6 +110,7 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/progress/cancel/:source': 'admin',
   'POST /api/staging/normalization/test': 'curator',
   'GET /api/staging/normalization/stats': 'curator',
+  'GET /api/staging/normalization/logs': 'curator',
   'GET /api/staging': 'curator',
   'GET /api/staging/stats': 'curator',
   'POST /api/staging/bulk/approve': 'curator',

@@ -135,6 +135,33 @@ describe('POST /api/staging/normalization/test', () => {
     });
   });
 
+  it('lists the failed attempts newest first (GET normalization/logs)', async () => {
+    const logs = (query: string) =>
+      t
+        .http()
+        .get(`/api/staging/normalization/logs?${query}`)
+        .set('Authorization', `Bearer ${curator}`)
+        .expect(200);
+    const two = (await logs('limit=2')).body as Record<string, unknown>[];
+    expect(two.map((e) => [e.source_name, e.original_text, e.success])).toEqual([
+      ['GenCC', 'NOTAGENE', false],
+      ['ClinGen', 'NOTAGENE', false],
+    ]);
+    expect(two[0].normalization_log).toEqual({
+      failure_reason: 'unknown',
+      candidates: [],
+      status: 'rejected',
+    });
+    const clingen = (await logs('source_filter=ClinGen')).body as { original_text: string }[];
+    expect(clingen.map((e) => e.original_text)).toEqual(['NOTAGENE', 'PKD-2']);
+    expect((await logs('success_filter=true')).body).toEqual([]);
+    await t
+      .http()
+      .get('/api/staging/normalization/logs?limit=501')
+      .set('Authorization', `Bearer ${curator}`)
+      .expect(400);
+  });
+
   it('wants a gene text', async () => {
     await t
       .http()
