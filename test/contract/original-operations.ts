@@ -299,9 +299,11 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
     reads: (b) => has(b, 'data.name'),
   }),
   'POST /api/datasources/{source_name}/update': gap(
-    'queues a run (202, 409 while running); the original answered 200 `already_running`; not replayed yet',
+    'queues a run (202, 409 while running; the original answered 200 `already_running`); not replayed: the sources of the replayed app point at the live upstreams, so a queued run would reach the network',
   ),
-  'POST /api/datasources/update-all': gap('queues a full run; not replayed yet'),
+  'POST /api/datasources/update-all': gap(
+    'queues a full run; not replayed: the sources of the replayed app point at the live upstreams, so a queued run would reach the network',
+  ),
 
   // Staging (§7)
   'GET /api/staging/staging/pending': served('curator', {
@@ -507,13 +509,17 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
         'data.summary.total_items_processed',
       ),
   }),
-  'POST /api/progress/trigger/{source_name}': gap('queues a run; not replayed yet'),
+  'POST /api/progress/trigger/{source_name}': gap(
+    'queues a run (202; 409 while running); not replayed: the sources of the replayed app point at the live upstreams, so a queued run would reach the network',
+  ),
   // Nothing runs in the replay: "pause all" pauses idle tiles too.
   'POST /api/progress/pause/{source_name}': served('admin', {
     call: () => ({ path: '/api/progress/pause/PanelApp' }),
     status: 200,
   }),
-  'POST /api/progress/resume/{source_name}': gap('not replayed yet'),
+  'POST /api/progress/resume/{source_name}': gap(
+    'resumes the paused run (404 when none); not replayed: a resumed run executes, and the sources of the replayed app point at the live upstreams, so it would reach the network',
+  ),
 
   // Statistics (§13)
   'GET /api/statistics/source-overlaps': served('anonymous', {
