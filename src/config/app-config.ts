@@ -183,6 +183,8 @@ export class AppConfig {
     readonly maxAttempts: number;
     /** Source → cron expression. */
     readonly schedules: Readonly<Record<string, string>>;
+    /** Whether the original frontend's anonymous, redacted progress socket is served. */
+    readonly legacyProgressSocket: boolean;
   };
   /** The commit of this build, when the build recorded it. */
   readonly commit?: string;
@@ -385,6 +387,7 @@ export class AppConfig {
           .filter(([source, cron]) => source && cron)
           .map(([source, cron]) => [source, cron.replace(/\s+/g, ' ')]),
       ),
+      legacyProgressSocket: env.LEGACY_PROGRESS_WS,
     };
     this.commit = env.GIT_COMMIT;
     this.metrics = { token: env.METRICS_TOKEN };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
+import type { MetadataCounter } from './datasource-metadata.js';
 import type { EvidenceTier } from './evidence-tiers.js';
 import type { RegistryRow } from './registry/source-registry.repository.js';
 
@@ -157,6 +158,47 @@ export class StatisticsRepository {
        LEFT JOIN gene_scores s ON s.gene_id = e.gene_id
        WHERE d.category IN ('evidence', 'upload')
        GROUP BY d.name ORDER BY d.name`,
+    );
+  }
+
+  /** Distinct genes with any evidence, and genes with none. */
+  async geneCoverage(): Promise<{ with_evidence: number; without_evidence: number }> {
+    const [row] = await this.dataSource.query<
+      { with_evidence: number; without_evidence: number }[]
+    >(
+      `SELECT (SELECT count(DISTINCT gene_id) FROM gene_evidence)::int AS with_evidence,
+              (SELECT count(*) FROM genes g
+               WHERE NOT EXISTS (SELECT 1 FROM gene_evidence e WHERE e.gene_id = g.id))::int AS without_evidence`,
+    );
+    return row;
+  }
+
+  /** Each counter's value over its source's evidence (see DATASOURCE_METADATA). */
+  async metadataCounts(
+    counters: readonly MetadataCounter[],
+  ): Promise<{ source: string; key: string; count: number }[]> {
+    return this.dataSource.query(
+      `SELECT c.source, c.key,
+              (CASE c.mode
+                 WHEN 'distinct' THEN (
+                   SELECT count(DISTINCT x) FROM gene_evidence e
+                   CROSS JOIN LATERAL jsonb_array_elements(
+                     CASE WHEN jsonb_typeof(e.evidence_data -> c.field) = 'array'
+                          THEN e.evidence_data -> c.field ELSE '[]'::jsonb END) x
+                   WHERE e.source_name = c.source)
+                 WHEN 'sum' THEN (
+                   SELECT coalesce(sum(jsonb_array_length(e.evidence_data -> c.field)), 0)
+                   FROM gene_evidence e
+                   WHERE e.source_name = c.source AND jsonb_typeof(e.evidence_data -> c.field) = 'array')
+                 ELSE (
+                   SELECT count(DISTINCT k) FROM gene_evidence e
+                   CROSS JOIN LATERAL jsonb_object_keys(
+                     CASE WHEN jsonb_typeof(e.evidence_data -> c.field) = 'object'
+                          THEN e.evidence_data -> c.field ELSE '{}'::jsonb END) k
+                   WHERE e.source_name = c.source)
+               END)::int AS count
+       FROM jsonb_to_recordset($1::jsonb) AS c(source text, key text, field text, mode text)`,
+      [JSON.stringify(counters)],
     );
   }
 

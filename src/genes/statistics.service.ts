@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { NotFoundError, ValidationFailedError } from '../common/errors/index.js';
+import { DATASOURCE_EXPLANATIONS, DATASOURCE_METADATA } from './datasource-metadata.js';
 import { EVIDENCE_TIERS, type EvidenceTier } from './evidence-tiers.js';
 import { StatisticsRepository, type StatsFilter } from './statistics.repository.js';
 
@@ -174,8 +175,15 @@ export class StatisticsService {
   }
 
   async dataSources() {
-    const rows = await this.stats.dataSources();
+    const [rows, coverage, counts] = await Promise.all([
+      this.stats.dataSources(),
+      this.stats.geneCoverage(),
+      this.stats.metadataCounts(DATASOURCE_METADATA),
+    ]);
     const withEvidence = rows.filter((r) => r.evidence_count > 0);
+    // The original clients' per-source card counters (stats.metadata).
+    const metadata = (name: string) =>
+      Object.fromEntries(counts.filter((c) => c.source === name).map((c) => [c.key, c.count]));
     return {
       data: {
         sources: rows.map((r) => ({
@@ -191,9 +199,13 @@ export class StatisticsService {
             gene_count: r.gene_count,
             evidence_count: r.evidence_count,
             last_updated: r.last_updated?.toISOString() ?? null,
+            metadata: metadata(r.name),
           },
         })),
         total_sources: rows.length,
+        total_unique_genes: coverage.with_evidence,
+        orphaned_genes: coverage.without_evidence,
+        explanations: DATASOURCE_EXPLANATIONS,
         total_active: withEvidence.length,
         total_evidence_records: rows.reduce((n, r) => n + r.evidence_count, 0),
         last_data_update:

@@ -6,6 +6,7 @@ import { Public } from '../auth/decorators/access.decorator.js';
 import { DomainError } from '../common/errors/index.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
+import { LegacyAlias } from '../http/legacy-alias.decorator.js';
 import { LivenessResponse, ReadinessResponse } from './dto/health.response.js';
 import { HealthService } from './health.service.js';
 
@@ -25,6 +26,10 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @LegacyAlias({
+    path: '/health',
+    why: "the original's Docker healthcheck probes /health",
+  })
   @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
   @ApiOkResponse({ type: LivenessResponse })
   live(): LivenessResponse {

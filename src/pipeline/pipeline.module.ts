@@ -5,6 +5,7 @@ import { GenesModule } from '../genes/genes.module.js';
 import { SourcesModule } from '../sources/sources.module.js';
 import { UploadsModule } from '../uploads/uploads.module.js';
 import { FirstStartIngestion } from './first-start-ingestion.service.js';
+import { LegacyProgressGateway } from './legacy-progress.gateway.js';
 import { PipelineController } from './pipeline.controller.js';
 import { PipelineRepository } from './pipeline.repository.js';
 import { PipelineService } from './pipeline.service.js';
@@ -30,6 +31,7 @@ import { RunWaiter } from './run-waiter.service.js';
     PipelineService,
     RunWaiter,
     ProgressGateway,
+    LegacyProgressGateway,
     FirstStartIngestion,
   ],
   exports: [PipelineService, RunWaiter],

@@ -17,6 +17,7 @@ import {
   ValidationFailedError,
 } from '../common/errors/index.js';
 import { AppConfig } from '../config/index.js';
+import { legacyItem, type LegacyProgressItem, type SourceState } from './legacy-progress.js';
 import {
   ACTIVE_STATUSES,
   PipelineRepository,
@@ -307,13 +308,21 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
     return this.repository.runStats();
   }
 
-  async sourceStatus(): Promise<Record<string, unknown>[]> {
+  async sourceStatus(): Promise<(LegacyProgressItem & Record<string, unknown>)[]> {
     const latest = new Map((await this.repository.latestPerSource()).map((s) => [s.source, s]));
     const active = await this.active();
     return this.knownSources().map(({ name, kind }) => {
       const holder = active.find((r) => r.sources.includes(name));
       const last = latest.get(name);
+      const state: SourceState = {
+        source: name,
+        kind,
+        active_run_status: holder?.status ?? null,
+        last: last ?? null,
+      };
       return {
+        // The original clients' fields first (additive; docs/api.md, compatibility).
+        ...legacyItem(state),
         source: name,
         kind,
         active_run_id: holder?.id ?? null,
@@ -408,12 +417,17 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
 
   /** The active run holding `source`; 404 when none. */
   async activeRunFor(source: string): Promise<string> {
-    const name = this.resolveSource(source).name;
-    const run = await this.repository.activeFor(name);
-    if (!run) {
-      throw new NotFoundError(`No active run for ${name}`);
+    const id = await this.activeRunIdFor(source);
+    if (!id) {
+      throw new NotFoundError(`No active run for ${this.resolveSource(source).name}`);
     }
-    return run.id;
+    return id;
+  }
+
+  /** The active run holding a known source, or null; unknown sources are 404. */
+  async activeRunIdFor(source: string): Promise<string | null> {
+    const run = await this.repository.activeFor(this.resolveSource(source).name);
+    return run?.id ?? null;
   }
 
   private async refuse(id: string, verb: string): Promise<never> {

@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { RequireRole } from '../auth/decorators/access.decorator.js';
 import { type AuthenticatedUser, CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
+import { legacySummary } from './legacy-progress.js';
 import {
   PipelineController,
   RunResponse,
@@ -17,6 +18,12 @@ import { hasEnded, RunWaiter } from './run-waiter.service.js';
 
 class ProgressResponse {
   @ApiProperty({ type: Object }) data: unknown;
+}
+
+class PauseResponse {
+  @ApiProperty({ enum: ['paused', 'not_running'] }) status: 'paused' | 'not_running';
+  @ApiProperty({ type: Object, nullable: true, description: 'The paused run; null when none' })
+  data: unknown;
 }
 
 /** Per-source progress and control, and the data-source update routes. */
@@ -64,7 +71,14 @@ export class ProgressController {
       counts[state as string] = (counts[state as string] ?? 0) + 1;
     }
     return {
-      data: { active_runs: active, recent_runs: recent.runs, sources, source_states: counts },
+      data: {
+        // `summary` is what the original admin dashboard's card reads.
+        summary: legacySummary(sources),
+        active_runs: active,
+        recent_runs: recent.runs,
+        sources,
+        source_states: counts,
+      },
     };
   }
 
@@ -116,11 +130,20 @@ export class ProgressController {
   @Post('api/progress/pause/:source')
   @HttpCode(200)
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Pause the active run holding this source' })
-  @ApiOkResponse({ type: RunResponse })
-  @ApiResponse({ status: 404, type: ErrorEnvelope, description: 'No active run for the source' })
-  async pause(@Param() params: SourceParam): Promise<RunResponse> {
-    return { data: await this.pipeline.pause(await this.pipeline.activeRunFor(params.source)) };
+  @ApiOperation({
+    summary:
+      'Pause the active run holding this source; 200 with `status: not_running` and `data: null` when none holds it',
+  })
+  @ApiOkResponse({ type: PauseResponse })
+  @ApiResponse({ status: 404, type: ErrorEnvelope, description: 'Unknown source' })
+  async pause(@Param() params: SourceParam): Promise<PauseResponse> {
+    // Pausing a source nothing runs leaves it as asked (not running): the original
+    // clients' "pause all" pauses every tile, idle ones included, and must not fail.
+    const runId = await this.pipeline.activeRunIdFor(params.source);
+    if (!runId) {
+      return { status: 'not_running', data: null };
+    }
+    return { status: 'paused', data: await this.pipeline.pause(runId) };
   }
 
   @Post('api/progress/resume/:source')

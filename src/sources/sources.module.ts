@@ -7,6 +7,8 @@ import { SourceCheckpoints } from './base/source-checkpoints.repository.js';
 import { SourceToolkit } from './base/source-toolkit.js';
 import { SOURCE_CLASSES } from './catalog/source-catalog.js';
 import { HgncNormalizer } from './normalization/hgnc-normalizer.js';
+import { NormalizationController } from './normalization/normalization.controller.js';
+import { NormalizationProbeService } from './normalization/normalization-probe.service.js';
 import { AnnotationRun } from './runner/annotation-run.js';
 import { EvidenceRun } from './runner/evidence-run.js';
 import { SourceRunLock } from './runner/source-run-lock.repository.js';
@@ -30,7 +32,7 @@ export { type SourceProgress, SourceProgressBus } from './upstream/progress.bus.
  */
 @Module({
   imports: [GenesModule],
-  controllers: [AnnotationSourcesController],
+  controllers: [AnnotationSourcesController, NormalizationController],
   providers: [
     UpstreamHttp,
     UpstreamRateSlotsRepository,
@@ -39,6 +41,7 @@ export { type SourceProgress, SourceProgressBus } from './upstream/progress.bus.
     SourceCheckpoints,
     SourceToolkit,
     HgncNormalizer,
+    NormalizationProbeService,
     ...SOURCE_CLASSES,
     {
       provide: UPSTREAM_SOURCES,

@@ -63,8 +63,11 @@ const GENE_LIST_QUERY =
 /** Keyed by `METHOD path` exactly as the original OpenAPI spells the path. */
 export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   // System and SEO (§3)
-  'GET /': gap('no root document; no client calls it'),
-  'GET /health': gap('served as /health/live and /health/ready; no client calls /health'),
+  'GET /': served('anonymous', {
+    reads: (b) => has(b, 'name', 'version', 'links.docs', 'links.openapi', 'links.health'),
+  }),
+  // The original's Docker healthcheck; an alias of liveness.
+  'GET /health': served('anonymous', { status: 200, reads: (b) => has(b, 'status') }),
   'GET /version': served('anonymous', { reads: (b) => has(b, 'backend.version') }),
   'GET /sitemap.xml': served('anonymous', {
     reads: (_b, h, text) => [
@@ -270,17 +273,37 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   'DELETE /api/annotations/reset': gap('missing'),
 
   // Data sources (§6)
-  'GET /api/datasources/': gap(
-    'lacks `total_unique_genes`, `last_pipeline_run`, `orphaned_genes`, `explanations` and `stats.metadata`',
-  ),
+  'GET /api/datasources/': served('anonymous', {
+    reads: (b) =>
+      has(
+        b,
+        'data.total_unique_genes',
+        'data.total_active',
+        'data.last_data_update',
+        'data.total_evidence_records',
+        'data.explanations.unique_genes',
+        'data.explanations.publications',
+        'data.sources.0.name',
+        'data.sources.0.display_name',
+        'data.sources.0.url',
+        'data.sources.0.description',
+        'data.sources.0.status',
+        'data.sources.0.stats.gene_count',
+        'data.sources.0.stats.evidence_count',
+        'data.sources.0.stats.last_updated',
+        'data.sources.0.stats.metadata',
+      ),
+  }),
   'GET /api/datasources/{source_name}': served('anonymous', {
     call: () => ({ path: '/api/datasources/PanelApp' }),
     reads: (b) => has(b, 'data.name'),
   }),
   'POST /api/datasources/{source_name}/update': gap(
-    'queues a run (202, 409 while running); the original answered 200 `already_running`; not replayed yet',
+    'queues a run (202, 409 while running; the original answered 200 `already_running`); not replayed: the sources of the replayed app point at the live upstreams, so a queued run would reach the network',
   ),
-  'POST /api/datasources/update-all': gap('queues a full run; not replayed yet'),
+  'POST /api/datasources/update-all': gap(
+    'queues a full run; not replayed: the sources of the replayed app point at the live upstreams, so a queued run would reach the network',
+  ),
 
   // Staging (§7)
   'GET /api/staging/staging/pending': served('curator', {
@@ -322,9 +345,27 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
       body: { notes: 'not a gene', reviewer: 'Admin User' },
     }),
   }),
-  'GET /api/staging/normalization/stats': gap('missing'),
-  'GET /api/staging/normalization/logs': gap('missing'),
-  'POST /api/staging/normalization/test': gap('missing'),
+  'GET /api/staging/normalization/stats': served('curator', {
+    reads: (b) => has(b, 'success_rate', 'total_attempts', 'successful_attempts', 'by_source'),
+  }),
+  // No client calls it; replayed with the original's parameters.
+  'GET /api/staging/normalization/logs': served('curator', {
+    call: async (ctx) => {
+      await ctx.stagingId();
+      return { path: '/api/staging/normalization/logs?limit=100&source_filter=GenCC' };
+    },
+    reads: (b) =>
+      Array.isArray(b)
+        ? has(b, '0.id', '0.original_text', '0.source_name', '0.success', '0.normalization_log')
+        : ['a bare array of log entries'],
+  }),
+  'POST /api/staging/normalization/test': served('curator', {
+    call: (ctx) => ({
+      path: `/api/staging/normalization/test?gene_text=${ctx.gene.symbol}&source_name=Manual%20Test`,
+    }),
+    status: 200,
+    reads: (b) => has(b, 'success', 'result', 'error'),
+  }),
 
   // Ingestion of hybrid sources (§8)
   'GET /api/ingestion/': served('anonymous', { reads: (b) => has(b, 'data.sources') }),
@@ -434,14 +475,51 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   'DELETE /api/admin/backups/{backup_id}': BACKUPS,
 
   // Progress (§10)
-  'GET /api/progress/status': gap('items lack `source_name`, `status` and `category`'),
-  'GET /api/progress/status/{source_name}': gap('not replayed yet'),
-  'GET /api/progress/dashboard': gap('answers another shape, so the card shows 0'),
-  'POST /api/progress/trigger/{source_name}': gap('queues a run; not replayed yet'),
-  'POST /api/progress/pause/{source_name}': gap(
-    '404 when the source has no active run (the original: 200 `not_running`)',
+  'GET /api/progress/status': served('curator', {
+    reads: (b) =>
+      has(
+        b,
+        'data.0.source_name',
+        'data.0.status',
+        'data.0.category',
+        'data.0.progress_percentage',
+        'data.0.items_processed',
+        'data.0.items_added',
+        'data.0.items_updated',
+        'data.0.items_failed',
+        'data.0.current_operation',
+        'data.0.last_error',
+        'data.0.started_at',
+        'data.0.completed_at',
+        'data.0.estimated_completion',
+      ),
+  }),
+  'GET /api/progress/status/{source_name}': served('curator', {
+    call: () => ({ path: '/api/progress/status/PanelApp' }),
+    reads: (b) => has(b, 'data.source_name', 'data.status', 'data.category'),
+  }),
+  'GET /api/progress/dashboard': served('curator', {
+    reads: (b) =>
+      has(
+        b,
+        'data.summary.running',
+        'data.summary.total_sources',
+        'data.summary.completed',
+        'data.summary.failed',
+        'data.summary.total_items_processed',
+      ),
+  }),
+  'POST /api/progress/trigger/{source_name}': gap(
+    'queues a run (202; 409 while running); not replayed: the sources of the replayed app point at the live upstreams, so a queued run would reach the network',
   ),
-  'POST /api/progress/resume/{source_name}': gap('not replayed yet'),
+  // Nothing runs in the replay: "pause all" pauses idle tiles too.
+  'POST /api/progress/pause/{source_name}': served('admin', {
+    call: () => ({ path: '/api/progress/pause/PanelApp' }),
+    status: 200,
+  }),
+  'POST /api/progress/resume/{source_name}': gap(
+    'resumes the paused run (404 when none); not replayed: a resumed run executes, and the sources of the replayed app point at the live upstreams, so it would reach the network',
+  ),
 
   // Statistics (§13)
   'GET /api/statistics/source-overlaps': served('anonymous', {

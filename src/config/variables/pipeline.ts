@@ -1,4 +1,4 @@
-import { group, int, text } from '../declare.js';
+import { bool, group, int, text } from '../declare.js';
 
 export const pipelineVariables = group({
   title: 'Pipeline runs',
@@ -22,6 +22,10 @@ export const pipelineVariables = group({
         /^(\s*[A-Za-z][A-Za-z0-9_]*\s*=\s*[^=;]+)?(;\s*[A-Za-z][A-Za-z0-9_]*\s*=\s*[^=;]+)*;?\s*$/,
       format: 'must look like Source=cron;Source=cron',
       doc: 'cron per source (UTC), e.g. `PubTator=0 3 * * 1;ClinGen=0 4 * * *`; fires once across instances',
+    }),
+    LEGACY_PROGRESS_WS: bool({
+      default: true,
+      doc: "serve the original frontend's anonymous progress socket at /ws/progress/ws: read-only, per source only its state, counters and percentage (no error texts, URLs or users); false closes it at once",
     }),
   },
 });

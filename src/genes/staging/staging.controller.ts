@@ -7,18 +7,20 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
   IsString,
   Length,
   Matches,
+  Max,
   MaxLength,
   Min,
   ValidateNested,
@@ -30,11 +32,59 @@ import {
   CurrentUser,
 } from '../../auth/decorators/current-user.decorator.js';
 import { OffsetPageQuery } from '../../common/dto/offset-page.query.js';
+import { toBoolean } from '../../common/dto/query-transforms.js';
 import { GENE_SYMBOL, HGNC_ID_INPUT, SOURCE_NAME } from '../../common/evidence/gene-identifiers.js';
 import { ErrorEnvelope } from '../../common/filters/error-envelope.js';
 import { LegacyAlias } from '../../http/legacy-alias.decorator.js';
 import { type BulkOutcome, StagingService } from './staging.service.js';
 import { legacyReviewBody, legacyStagingList, legacyStagingStats } from './staging-legacy.types.js';
+
+class NormalizationStatsResponse {
+  @ApiProperty({ description: 'Gene texts the sources delivered: stored on their own or staged' })
+  total_attempts: number;
+  @ApiProperty({ description: 'Of those, stored as evidence without a curator' })
+  successful_attempts: number;
+  @ApiProperty({ description: 'Percentage, one decimal; 0 when nothing was attempted' })
+  success_rate: number;
+  @ApiProperty({ type: Object, description: 'The same three numbers per source' })
+  by_source: Record<string, unknown>;
+}
+
+export class NormalizationLogsQuery {
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 100;
+
+  @ApiPropertyOptional({ example: 'GenCC' })
+  @IsOptional()
+  @Matches(SOURCE_NAME)
+  source_filter?: string;
+
+  @ApiPropertyOptional({ description: 'true: only successes (none are logged, so empty)' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  success_filter?: boolean;
+}
+
+class NormalizationLogEntry {
+  @ApiProperty() id: number;
+  @ApiProperty() original_text: string;
+  @ApiProperty() source_name: string;
+  @ApiProperty({ description: 'Always false: only failed attempts are kept (as staging entries)' })
+  success: boolean;
+  @ApiProperty({ type: String, nullable: true }) approved_symbol: string | null;
+  @ApiProperty({ type: String, nullable: true }) hgnc_id: string | null;
+  @ApiProperty({ type: Object, description: '`{failure_reason, candidates, status}`' })
+  normalization_log: Record<string, unknown>;
+  @ApiProperty({ type: Number, nullable: true }) api_calls_made: number | null;
+  @ApiProperty({ type: Number, nullable: true }) processing_time_ms: number | null;
+  @ApiProperty() created_at: string;
+}
 
 export class ListStagingQuery extends OffsetPageQuery {
   @ApiPropertyOptional({ enum: ['pending', 'approved', 'rejected'], default: 'pending' })
@@ -150,6 +200,26 @@ export class StagingController {
   @ApiOkResponse({ type: StagingResponse })
   async stats(): Promise<StagingResponse> {
     return { data: await this.staging.stats() };
+  }
+
+  @Get('normalization/stats')
+  @ApiOperation({
+    summary:
+      'How often automatic normalization found the gene, overall and per source (success_rate in percent)',
+  })
+  @ApiOkResponse({ type: NormalizationStatsResponse })
+  normalizationStats(): Promise<NormalizationStatsResponse> {
+    return this.staging.normalizationStats();
+  }
+
+  @Get('normalization/logs')
+  @ApiOperation({
+    summary:
+      'Normalization failures, newest first: the gene texts that went to staging (a bare array)',
+  })
+  @ApiOkResponse({ type: NormalizationLogEntry, isArray: true })
+  normalizationLogs(@Query() q: NormalizationLogsQuery): Promise<NormalizationLogEntry[]> {
+    return this.staging.normalizationLogs(q.limit, q.source_filter, q.success_filter);
   }
 
   @Post('bulk/approve')

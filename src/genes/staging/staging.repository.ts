@@ -62,12 +62,16 @@ export class StagingRepository {
     source?: string;
     limit: number;
     offset: number;
+    /** Newest first instead of the review order (priority, then oldest). */
+    newestFirst?: boolean;
   }): Promise<{ rows: StagingRow[]; total: number }> {
     const params: unknown[] = [filter.status ?? null, filter.source ?? null];
     const where = `WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR source_name = $2)`;
     const [rows, count] = await Promise.all([
       this.dataSource.query<StagingRow[]>(
-        `SELECT * FROM gene_staging ${where} ORDER BY priority DESC, created_at, id LIMIT $3 OFFSET $4`,
+        `SELECT * FROM gene_staging ${where}
+         ORDER BY ${filter.newestFirst ? 'created_at DESC, id DESC' : 'priority DESC, created_at, id'}
+         LIMIT $3 OFFSET $4`,
         [...params, filter.limit, filter.offset],
       ),
       this.dataSource.query<{ n: number }[]>(
@@ -116,6 +120,21 @@ export class StagingRepository {
       `UPDATE gene_staging SET status = 'pending', reviewed_by = NULL, reviewed_at = NULL, review_notes = NULL,
          resolved_gene_id = NULL, updated_at = now() WHERE id = $1`,
       [id],
+    );
+  }
+
+  /** Per source: evidence rows stored, and staged entries (all) and approved ones. */
+  async normalizationCounts(): Promise<
+    { source_name: string; evidence: number; staged: number; approved: number }[]
+  > {
+    return this.dataSource.query(
+      `WITH e AS (SELECT source_name, count(*)::int AS n FROM gene_evidence GROUP BY source_name),
+            s AS (SELECT source_name, count(*)::int AS n,
+                         count(*) FILTER (WHERE status = 'approved')::int AS approved
+                  FROM gene_staging GROUP BY source_name)
+       SELECT coalesce(e.source_name, s.source_name) AS source_name, coalesce(e.n, 0) AS evidence,
+              coalesce(s.n, 0) AS staged, coalesce(s.approved, 0) AS approved
+       FROM e FULL JOIN s ON s.source_name = e.source_name ORDER BY 1`,
     );
   }
 

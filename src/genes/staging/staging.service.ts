@@ -56,6 +56,64 @@ export class StagingService {
     return { totals, pending_by_source: pendingBySource };
   }
 
+  /**
+   * How often automatic normalization found the gene: per source, the gene texts that
+   * became evidence on their own (evidence rows less those a curator approved from
+   * staging) against those that went to staging. `success_rate` is a percentage.
+   */
+  async normalizationStats() {
+    const bySource: Record<
+      string,
+      { total_attempts: number; successful_attempts: number; success_rate: number }
+    > = {};
+    let total = 0;
+    let successful = 0;
+    for (const r of await this.staging.normalizationCounts()) {
+      const ok = Math.max(0, r.evidence - r.approved);
+      bySource[r.source_name] = {
+        total_attempts: ok + r.staged,
+        successful_attempts: ok,
+        success_rate: rate(ok, ok + r.staged),
+      };
+      total += ok + r.staged;
+      successful += ok;
+    }
+    return {
+      total_attempts: total,
+      successful_attempts: successful,
+      success_rate: rate(successful, total),
+      by_source: bySource,
+    };
+  }
+
+  /**
+   * The failed normalization attempts, newest first, in the original's log entry shape:
+   * every staging entry is a gene text automatic normalization could not place. Successes
+   * are not logged (they are the evidence rows), so `success=true` lists nothing.
+   */
+  async normalizationLogs(limit: number, source?: string, success?: boolean) {
+    if (success === true) {
+      return [];
+    }
+    const { rows } = await this.staging.list({ source, limit, offset: 0, newestFirst: true });
+    return rows.map((r) => ({
+      id: r.id,
+      original_text: r.original_text,
+      source_name: r.source_name,
+      success: false,
+      approved_symbol: null,
+      hgnc_id: null,
+      normalization_log: {
+        failure_reason: r.reason,
+        candidates: r.candidates.map((c) => c.approved_symbol),
+        status: r.status,
+      },
+      api_calls_made: null,
+      processing_time_ms: null,
+      created_at: r.created_at.toISOString(),
+    }));
+  }
+
   private async pending(id: number): Promise<StagingRow> {
     const row = await this.staging.get(id);
     if (!row) {
@@ -185,4 +243,9 @@ export class StagingService {
     }
     return (await this.staging.get(id))!;
   }
+}
+
+/** A percentage with one decimal; 0 when nothing was attempted. */
+function rate(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10;
 }

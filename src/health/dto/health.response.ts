@@ -92,3 +92,16 @@ export class VersionResponse {
   @ApiProperty({ example: '2026-01-01T12:00:00.000Z', description: 'When this answer was made' })
   timestamp: string;
 }
+
+export class RootLinks {
+  @ApiProperty({ example: '/docs' }) docs: string;
+  @ApiProperty({ example: '/openapi.json' }) openapi: string;
+  @ApiProperty({ example: '/health/ready' }) health: string;
+  @ApiProperty({ example: '/version' }) version: string;
+}
+
+export class RootResponse {
+  @ApiProperty({ example: 'kidney-genetics-db' }) name: string;
+  @ApiProperty({ example: '0.1.0' }) version: string;
+  @ApiProperty({ type: RootLinks }) links: RootLinks;
+}

@@ -12,6 +12,7 @@ type Access = 'anonymous' | 'viewer' | 'curator' | 'admin';
  * or this test fails: nobody ships a route without deciding who may call it.
  */
 const ROUTE_ACCESS: Record<string, Access> = {
+  'GET /': 'anonymous',
   'GET /health/live': 'anonymous',
   'GET /health/ready': 'anonymous',
   'GET /version': 'anonymous',
@@ -107,6 +108,9 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/progress/pause/:source': 'admin',
   'POST /api/progress/resume/:source': 'admin',
   'POST /api/progress/cancel/:source': 'admin',
+  'POST /api/staging/normalization/test': 'curator',
+  'GET /api/staging/normalization/stats': 'curator',
+  'GET /api/staging/normalization/logs': 'curator',
   'GET /api/staging': 'curator',
   'GET /api/staging/stats': 'curator',
   'POST /api/staging/bulk/approve': 'curator',
@@ -124,7 +128,10 @@ const ROUTE_ACCESS: Record<string, Access> = {
 };
 
 /** WebSocket gateways and the role their handshake requires. */
-const GATEWAY_ACCESS: Record<string, Access> = { ProgressGateway: 'curator' };
+const GATEWAY_ACCESS: Record<string, Access> = {
+  ProgressGateway: 'curator',
+  LegacyProgressGateway: 'anonymous',
+};
 
 const RANK: Record<Access, number> = { anonymous: 0, viewer: 1, curator: 2, admin: 3 };
 

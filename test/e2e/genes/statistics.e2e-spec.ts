@@ -132,6 +132,18 @@ describe('statistics and data sources on the worked dataset', () => {
       stats: { gene_count: 3, evidence_count: 3 },
     });
     expect(list.body.data.total_sources).toBe(7);
+    // What the original Home page and Data sources cards read (docs/api.md, compatibility).
+    expect(list.body.data).toMatchObject({ total_unique_genes: 8, orphaned_genes: 1 });
+    expect(list.body.data.explanations.unique_genes).toEqual(expect.any(String));
+    const metadata = (name: string) =>
+      list.body.data.sources.find((s: { name: string }) => s.name === name).stats.metadata;
+    expect(metadata('ClinGen')).toEqual({ expert_panels: 0, classifications: 3 });
+    expect(metadata('PanelApp')).toEqual({ panels: 3, regions: 0 });
+    expect(metadata('PubTator')).toEqual({ publications: 10 });
+    expect(metadata('HPO')).toEqual({ phenotype_terms: 4 });
+    expect(metadata('GenCC')).toEqual({ submissions: 0, submitters: 0 });
+    expect(metadata('DiagnosticPanels')).toEqual({ providers: 0, panels: 0 });
+    expect(metadata('Literature')).toEqual({});
     const detail = await t.http().get('/api/datasources/clingen').expect(200);
     expect(detail.body.data.top_genes).toEqual([
       { symbol: 'PKD1', score: 1, count: null },

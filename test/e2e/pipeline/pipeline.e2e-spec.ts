@@ -197,6 +197,7 @@ describe('pipeline runs', () => {
     expect(await eventually(() => searchPages(upstream, from).length >= 3, 15_000)).toBe(true);
     const paused = await t.http().post(`/api/progress/pause/PubTator`).set(as(admin)).expect(200);
     expect(paused.body.data.status).toBe('paused');
+    expect(paused.body.status).toBe('paused');
     // The page in flight is abandoned; the worker lets go of the run.
     expect(
       await eventually(async () => (await get(run.id)).source_runs[0].status === 'paused', 10_000),
@@ -205,6 +206,9 @@ describe('pipeline runs', () => {
     await sleep(1000);
     expect(searchPages(upstream, from).length).toBe(seen);
     expect((await get(run.id)).status).toBe('paused');
+    // The original clients' tile shows it paused.
+    const tile = await t.http().get('/api/progress/status/PubTator').set(as(admin)).expect(200);
+    expect(tile.body.data).toMatchObject({ source_name: 'PubTator', status: 'paused' });
     // Progress says the source paused; it never reported a failure (issue 20).
     unsubscribe();
     expect(phases).not.toContain('failed');
@@ -335,9 +339,28 @@ describe('pipeline runs', () => {
       ]),
     );
     const one = await t.http().get('/api/progress/status/pubtator').set(as(admin)).expect(200);
-    expect(one.body.data).toMatchObject({ source: 'PubTator', active_run_id: null });
+    expect(one.body.data).toMatchObject({
+      source: 'PubTator',
+      active_run_id: null,
+      // The original clients' fields, beside ours.
+      source_name: 'PubTator',
+      status: 'completed',
+      category: 'data_source',
+      progress_percentage: 100,
+      last_error: null,
+    });
+    expect(one.body.data.items_processed).toBeGreaterThan(0);
     const dashboard = await t.http().get('/api/progress/dashboard').set(as(admin)).expect(200);
     expect(dashboard.body.data.recent_runs.length).toBeGreaterThan(0);
-    await t.http().post('/api/progress/pause/PubTator').set(as(admin)).expect(404);
+    expect(dashboard.body.data.summary).toMatchObject({
+      total_sources: dashboard.body.data.sources.length,
+      running: 0,
+    });
+    expect(dashboard.body.data.summary.completed).toBeGreaterThan(0);
+    // Pausing a source nothing runs leaves it as asked; an unknown source is still 404.
+    const idle = await t.http().post('/api/progress/pause/PubTator').set(as(admin)).expect(200);
+    expect(idle.body).toEqual({ status: 'not_running', data: null });
+    await t.http().post('/api/progress/pause/NoSuchSource').set(as(admin)).expect(404);
+    await t.http().post('/api/progress/resume/PubTator').set(as(admin)).expect(404);
   });
 });
