@@ -236,12 +236,42 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   }),
 
   // Annotations (§5)
-  'GET /api/annotations/genes/{gene_id}/annotations': gap(
-    'answers `{annotations:{<src>:{version, annotations}}}`; the client reads `{gene, annotations:{<src>:[{version, data, metadata, updated_at}]}}`',
-  ),
-  'GET /api/annotations/genes/{gene_id}/annotations/summary': gap(
-    'served under the legacy path, but as `{gene_id, gene_symbol, summary{}}`; the shape the client reads is not checked yet',
-  ),
+  'GET /api/annotations/genes/{gene_id}/annotations': served('anonymous', {
+    call: (ctx) => ({ path: `/api/annotations/genes/${ctx.gene.id}/annotations` }),
+    // The seeded HPO row, under the original's key `hpo`, as the gene page's card reads it.
+    reads: (b) =>
+      has(
+        b,
+        'gene.id',
+        'gene.symbol',
+        'gene.hgnc_id',
+        'annotations.hpo.0.version',
+        'annotations.hpo.0.metadata',
+        'annotations.hpo.0.updated_at',
+        'annotations.hpo.0.data.no_data_available',
+        'annotations.hpo.0.data.kidney_phenotype_count',
+        'annotations.hpo.0.data.classification.clinical_group.primary',
+        'annotations.hpo.0.data.classification.onset_group.primary',
+        'annotations.hpo.0.data.classification.syndromic_assessment.is_syndromic',
+      ),
+  }),
+  'GET /api/annotations/genes/{gene_id}/annotations/summary': served('anonymous', {
+    call: (ctx) => ({ path: `/api/annotations/genes/${ctx.gene.id}/annotations/summary` }),
+    reads: (b) =>
+      has(
+        b,
+        'gene_id',
+        'symbol',
+        'hgnc_id',
+        'identifiers.ncbi_gene_id',
+        'identifiers.ensembl_gene_id',
+        'identifiers.mane_select_transcript',
+        'constraint_scores.pli',
+        'constraint_scores.oe_lof',
+        'constraint_scores.lof_z',
+        'constraint_scores.mis_z',
+      ),
+  }),
   'GET /api/annotations/sources': gap('answers `{data:[…]}`; the client reads a bare array'),
   'GET /api/annotations/statistics': gap('missing'),
   'GET /api/annotations/pipeline/status': gap(

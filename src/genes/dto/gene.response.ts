@@ -152,10 +152,21 @@ export class ResolveQuery {
   query: string;
 }
 
+export class AnnotatedGene {
+  @ApiProperty() id: number;
+  @ApiProperty({ example: 'PKD1' }) symbol: string;
+  @ApiProperty({ example: 'HGNC:9008' }) hgnc_id: string;
+}
+
 export class GeneAnnotationsResponse {
+  @ApiProperty({ type: AnnotatedGene }) gene: AnnotatedGene;
   @ApiProperty() gene_id: number;
   @ApiProperty() gene_symbol: string;
-  @ApiProperty({ type: Object, description: 'Per source: version, annotations, updated_at' })
+  @ApiProperty({
+    type: Object,
+    description:
+      'Per source key (the original clients’ keys: `hpo` for hpo_phenotypes), a one-element list of {source, version, data, metadata, updated_at}; `data` carries `no_data_available`, and gnomAD’s constraint figures also at its top level',
+  })
   annotations: Record<string, unknown>;
 }
 
@@ -174,7 +185,10 @@ export class SymbolParam {
 }
 
 export class AnnotationsQuery {
-  @ApiPropertyOptional({ description: 'Only this annotation source', example: 'gnomad' })
+  @ApiPropertyOptional({
+    description: 'Only this annotation source (our name or the original key, e.g. `hpo`)',
+    example: 'gnomad',
+  })
   @IsOptional()
   @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'source must be a lower-case source name' })
   source?: string;

@@ -165,11 +165,7 @@ describe('the original clients’ operations, replayed', () => {
     if (expectation.status !== undefined ? res.status !== expectation.status : res.status >= 300) {
       problems.push(`status ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
     } else if (expectation.reads) {
-      const missing = expectation.reads(
-        res.body,
-        res.headers,
-        res.text ?? '',
-      );
+      const missing = expectation.reads(res.body, res.headers, res.text ?? '');
       problems.push(...missing.map((m) => `lacks ${m}`));
     }
     if (expectation.role !== 'anonymous') {

@@ -170,6 +170,14 @@ describe('genes API', () => {
       const pkd1 = ids.get('PKD1')!;
       const rows = await t.http().get(`/api/annotations/genes/${pkd1}/annotations`).expect(200);
       expect(Object.keys(rows.body.annotations).sort()).toEqual(['gnomad', 'hgnc']);
+      // The original clients' shape: the gene, and a one-element list per source.
+      expect(rows.body.gene).toEqual({ id: pkd1, symbol: 'PKD1', hgnc_id: 'HGNC:9008' });
+      expect(rows.body.annotations.gnomad[0].data).toMatchObject({
+        pli: 1,
+        lof_z: 9.1,
+        no_data_available: false,
+        constraint_not_available: false,
+      });
       const one = await t
         .http()
         .get(`/api/annotations/genes/${pkd1}/annotations?source=gnomad`)
