@@ -272,7 +272,24 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
         'constraint_scores.mis_z',
       ),
   }),
-  'GET /api/annotations/sources': gap('answers `{data:[…]}`; the client reads a bare array'),
+  'GET /api/annotations/sources': served('anonymous', {
+    call: () => ({ path: '/api/annotations/sources?active_only=true' }),
+    reads: (b) =>
+      Array.isArray(b) && b.length > 0
+        ? has(
+            b[0],
+            'source_name',
+            'display_name',
+            'description',
+            'version',
+            'url',
+            'is_active',
+            'last_update',
+            'next_update',
+            'update_frequency',
+          )
+        : ['a bare array of sources'],
+  }),
   'GET /api/annotations/statistics': gap('missing'),
   'GET /api/annotations/pipeline/status': gap(
     'answers `{data:{active_runs, sources}}`; the client reads the original fields',

@@ -197,7 +197,7 @@ describe('offline snapshot ingested on first start', () => {
     const sources = await t.http().get('/api/annotations/sources').expect(200);
     const status = Object.fromEntries(
       (
-        sources.body.data as {
+        sources.body as {
           name: string;
           genes_annotated: number;
           no_data: number;
