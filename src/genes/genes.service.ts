@@ -177,6 +177,7 @@ export class GenesService {
         attributes: {
           ...attributes(row),
           score_breakdown: row.source_scores,
+          source_scores: row.source_scores,
           raw_score: num(row.raw_score),
           total_active_sources: row.total_active_sources,
         },

@@ -57,6 +57,13 @@ const BACKUPS = elsewhere('backups: issue 22');
 const NETWORK = elsewhere('network analysis: issue 23');
 const SHADOW = elsewhere("the original's shadow-test routes are not ported (issue 21)");
 
+/** The first source a gene detail answer lists (the MCP reads its score by that name). */
+const firstSource = (b: unknown): string =>
+  String(
+    (b as { data?: { attributes?: { sources?: string[] } } }).data?.attributes?.sources?.[0] ??
+      'a scored source',
+  );
+
 const GENE_LIST_QUERY =
   'page[number]=1&page[size]=10&filter[min_score]=0&filter[max_score]=100&filter[min_count]=1&filter[hide_zero_scores]=true&sort=-evidence_score';
 
@@ -199,7 +206,25 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
       body: { approved_symbol: ctx.unique('GENE').toUpperCase(), hgnc_id: ctx.uniqueHgncId() },
     }),
   }),
-  'GET /api/genes/{gene_symbol}': gap("lacks `source_scores` (the MCP's full mode reads it)"),
+  'GET /api/genes/{gene_symbol}': served('anonymous', {
+    call: (ctx) => ({ path: `/api/genes/${ctx.gene.symbol.toLowerCase()}` }),
+    // The gene page's fields, and the MCP full mode's (`source_scores` with a scored source).
+    reads: (b) =>
+      has(
+        b,
+        'data.id',
+        'data.attributes.approved_symbol',
+        'data.attributes.hgnc_id',
+        'data.attributes.evidence_score',
+        'data.attributes.evidence_tier',
+        'data.attributes.evidence_group',
+        'data.attributes.evidence_count',
+        'data.attributes.sources',
+        'data.attributes.score_breakdown',
+        'data.attributes.source_scores',
+        `data.attributes.source_scores.${firstSource(b)}`,
+      ),
+  }),
   'GET /api/genes/{gene_symbol}/evidence': served('anonymous', {
     call: (ctx) => ({ path: `/api/genes/${ctx.gene.symbol}/evidence` }),
     reads: (b) =>

@@ -32,6 +32,13 @@ export class GeneDetailAttributes extends GeneAttributes {
     example: { ClinGen: 1, PanelApp: 0.75 },
   })
   score_breakdown: Record<string, number>;
+  @ApiProperty({
+    type: Object,
+    description:
+      'The same per-source scores as score_breakdown, under the name the original MCP sidecar reads',
+    example: { ClinGen: 1, PanelApp: 0.75 },
+  })
+  source_scores: Record<string, number>;
   @ApiProperty({ description: 'Sum of source scores' }) raw_score: number;
   @ApiProperty({
     nullable: true,
