@@ -13,6 +13,7 @@ import { PipelineExecutor } from './pipeline-executor.service.js';
 import { PipelineQueue } from './pipeline-queue.service.js';
 import { ProgressController } from './progress.controller.js';
 import { ProgressGateway } from './progress.gateway.js';
+import { RunTargets } from './run-targets.service.js';
 import { RunWaiter } from './run-waiter.service.js';
 
 /**
@@ -29,6 +30,7 @@ import { RunWaiter } from './run-waiter.service.js';
     PipelineExecutor,
     PipelineService,
     RunWaiter,
+    RunTargets,
     ProgressGateway,
     FirstStartIngestion,
   ],

@@ -6,6 +6,7 @@
  * compatible and say why; `elsewhere` ones belong to another issue (releases, backups,
  * network analysis) or are not ported (shadow tests).
  */
+import { eventually } from '../support/wait.js';
 import type { Role } from './contract-context.js';
 import { type ContractContext, has } from './contract-context.js';
 
@@ -56,6 +57,24 @@ const RELEASES = elsewhere('releases: issue 22');
 const BACKUPS = elsewhere('backups: issue 22');
 const NETWORK = elsewhere('network analysis: issue 23');
 const SHADOW = elsewhere("the original's shadow-test routes are not ported (issue 21)");
+
+/**
+ * Waits until no pipeline run is active, so a replayed run start is not refused (409)
+ * because an earlier replay still holds its sources.
+ */
+async function pipelineIdle(ctx: ContractContext): Promise<void> {
+  const idle = await eventually(
+    async () =>
+      (await ctx.db.count(
+        'pipeline_runs',
+        `status IN ('queued', 'running', 'paused', 'cancelling')`,
+      )) === 0,
+    120_000,
+  );
+  if (!idle) {
+    throw new Error('a pipeline run is still active');
+  }
+}
 
 /** The first source a gene detail answer lists (the MCP reads its score by that name). */
 const firstSource = (b: unknown): string =>
@@ -321,18 +340,43 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   ),
   'GET /api/annotations/scheduler/jobs': gap('missing'),
   'POST /api/annotations/scheduler/trigger/{job_id}': gap('missing'),
-  'POST /api/annotations/pipeline/update': gap(
-    'takes a JSON body; the client sends the query string (`sources`, `force`)',
-  ),
-  'POST /api/annotations/pipeline/update-missing/{source_name}': gap(
-    'answers 202 `{data: run}`; the client reads `count` (never answered by the original either)',
-  ),
-  'POST /api/annotations/pipeline/update-failed': gap(
-    'answers 202 `{data: run}`; the client reads `count`',
-  ),
-  'POST /api/annotations/pipeline/update-new': gap(
-    'answers 202 `{data: run}` or 409 when nothing is new; the client reads `count` and sends `days_back`',
-  ),
+  'POST /api/annotations/pipeline/update': served('admin', {
+    call: async (ctx) => {
+      await pipelineIdle(ctx);
+      return {
+        path: '/api/annotations/pipeline/update?strategy=selective&sources=hgnc&force=false',
+      };
+    },
+    reads: (b) => has(b, 'task_id'),
+  }),
+  'POST /api/annotations/pipeline/update-missing/{source_name}': served('admin', {
+    call: async (ctx) => {
+      await pipelineIdle(ctx);
+      return { path: '/api/annotations/pipeline/update-missing/hgnc' };
+    },
+    reads: (b) => has(b, 'count'),
+  }),
+  'POST /api/annotations/pipeline/update-failed': served('admin', {
+    call: async (ctx) => {
+      await pipelineIdle(ctx);
+      return { path: '/api/annotations/pipeline/update-failed' };
+    },
+    reads: (b) => has(b, 'count'),
+  }),
+  'POST /api/annotations/pipeline/update-new': served('admin', {
+    call: async (ctx) => {
+      await pipelineIdle(ctx);
+      // A gene added since the last full update (with none, the answer is 409 here).
+      await ctx.t
+        .http()
+        .post('/api/genes')
+        .set('Authorization', `Bearer ${ctx.token('admin')}`)
+        .send({ approved_symbol: ctx.unique('NEW').toUpperCase(), hgnc_id: ctx.uniqueHgncId() })
+        .expect(201);
+      return { path: '/api/annotations/pipeline/update-new?days_back=7' };
+    },
+    reads: (b) => has(b, 'count'),
+  }),
   'POST /api/annotations/pipeline/validate': gap('missing'),
   'POST /api/annotations/refresh-view': gap('missing'),
   'POST /api/annotations/batch': gap('missing'),
