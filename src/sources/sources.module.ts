@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { GenesModule } from '../genes/genes.module.js';
+import { AnnotationMaintenanceController } from './annotations/annotation-maintenance.controller.js';
 import { AnnotationOverviewService } from './annotations/annotation-overview.service.js';
 import { AnnotationSourcesController } from './annotations/annotation-sources.controller.js';
 import { SourceCheckpoints } from './base/source-checkpoints.repository.js';
@@ -30,7 +31,7 @@ export { type SourceProgress, SourceProgressBus } from './upstream/progress.bus.
  */
 @Module({
   imports: [GenesModule],
-  controllers: [AnnotationSourcesController],
+  controllers: [AnnotationSourcesController, AnnotationMaintenanceController],
   providers: [
     UpstreamHttp,
     UpstreamRateSlotsRepository,

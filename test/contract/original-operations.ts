@@ -334,12 +334,22 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
           )
         : ['a bare array of sources'],
   }),
-  'GET /api/annotations/statistics': gap('missing'),
+  'GET /api/annotations/statistics': served('anonymous', {
+    reads: (b) => has(b, 'total_genes_with_annotations', 'genes_with_both_sources', 'sources'),
+  }),
   'GET /api/annotations/pipeline/status': gap(
     'answers `{data:{active_runs, sources}}`; the client reads the original fields',
   ),
-  'GET /api/annotations/scheduler/jobs': gap('missing'),
-  'POST /api/annotations/scheduler/trigger/{job_id}': gap('missing'),
+  'GET /api/annotations/scheduler/jobs': served('anonymous', {
+    reads: (b) => has(b, 'scheduler_running', 'jobs'),
+  }),
+  'POST /api/annotations/scheduler/trigger/{job_id}': served('admin', {
+    call: async (ctx) => {
+      await pipelineIdle(ctx);
+      return { path: '/api/annotations/scheduler/trigger/daily_incremental' };
+    },
+    reads: (b) => has(b, 'message'),
+  }),
   'POST /api/annotations/pipeline/update': served('admin', {
     call: async (ctx) => {
       await pipelineIdle(ctx);
@@ -377,8 +387,11 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
     },
     reads: (b) => has(b, 'count'),
   }),
-  'POST /api/annotations/pipeline/validate': gap('missing'),
-  'POST /api/annotations/refresh-view': gap('missing'),
+  // Admin here (⚠ orig: public); the page only logs the answer.
+  'POST /api/annotations/pipeline/validate': served('admin', {
+    reads: (b) => has(b, 'total_annotations', 'issues_found', 'issues'),
+  }),
+  'POST /api/annotations/refresh-view': served('admin', { reads: (b) => has(b, 'message') }),
   'POST /api/annotations/batch': gap('missing'),
   'POST /api/annotations/genes/{gene_id}/annotations/update': gap('missing'),
   'POST /api/annotations/percentiles/refresh': gap('missing'),

@@ -106,4 +106,19 @@ export class AnnotationStoreService {
     const [genes, rows] = await Promise.all([this.repository.geneCount(), this.repository.stats()]);
     return { genes, sources: new Map(rows.map((r) => [r.source, r])) };
   }
+
+  /** Genes with any annotation, and with both HGNC and gnomAD rows. */
+  coverage(): Promise<{ genes_with_any: number; genes_with_hgnc_and_gnomad: number }> {
+    return this.repository.coverage();
+  }
+
+  /** Data rows lacking what their source is read for (see the repository), first 100. */
+  incompleteRows(source: string | null) {
+    return this.repository.incompleteRows(source, 100);
+  }
+
+  /** Rebuilds the gene scores now (the original's "refresh view"). */
+  refreshScores(): Promise<void> {
+    return this.scores.refreshNow();
+  }
 }
