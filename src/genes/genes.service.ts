@@ -8,6 +8,7 @@ import {
   NotFoundError,
   ValidationFailedError,
 } from '../common/errors/index.js';
+import { annotationSourceName } from './annotations/original-annotation-shape.js';
 import type { CreateGeneRequest } from './dto/create-gene.request.js';
 import type {
   EvidenceListResponse,
@@ -310,6 +311,11 @@ export class GenesService {
         fetch_time_ms: Math.round((performance.now() - started) * 10) / 10,
       },
     };
+  }
+
+  /** Our annotation source name for a key in either spelling (the original's `hpo`, say). */
+  annotationSourceName(key: string): string {
+    return annotationSourceName(key);
   }
 
   async annotations(geneId: number, source?: string) {

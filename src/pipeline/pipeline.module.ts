@@ -5,6 +5,7 @@ import { GenesModule } from '../genes/genes.module.js';
 import { SourcesModule } from '../sources/sources.module.js';
 import { UploadsModule } from '../uploads/uploads.module.js';
 import { FirstStartIngestion } from './first-start-ingestion.service.js';
+import { GeneAnnotationUpdateController } from './gene-annotation-update.controller.js';
 import { PipelineController } from './pipeline.controller.js';
 import { PipelineRepository } from './pipeline.repository.js';
 import { PipelineService } from './pipeline.service.js';
@@ -22,7 +23,7 @@ import { RunWaiter } from './run-waiter.service.js';
  */
 @Module({
   imports: [SourcesModule, GenesModule, AuthModule, UploadsModule],
-  controllers: [PipelineController, ProgressController],
+  controllers: [PipelineController, ProgressController, GeneAnnotationUpdateController],
   providers: [
     PipelineRepository,
     PipelineQueue,

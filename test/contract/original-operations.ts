@@ -393,7 +393,13 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   }),
   'POST /api/annotations/refresh-view': served('admin', { reads: (b) => has(b, 'message') }),
   'POST /api/annotations/batch': gap('missing'),
-  'POST /api/annotations/genes/{gene_id}/annotations/update': gap('missing'),
+  'POST /api/annotations/genes/{gene_id}/annotations/update': served('admin', {
+    call: async (ctx) => {
+      await pipelineIdle(ctx);
+      return { path: `/api/annotations/genes/${ctx.gene.id}/annotations/update?sources=hgnc` };
+    },
+    reads: (b) => has(b, 'status', 'gene_id', 'sources', 'message'),
+  }),
   'POST /api/annotations/percentiles/refresh': gap('missing'),
   'GET /api/annotations/percentiles/validate/{source}': gap('missing'),
   'DELETE /api/annotations/reset': gap('missing'),

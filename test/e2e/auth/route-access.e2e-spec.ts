@@ -68,6 +68,7 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/genes': 'curator',
   'GET /api/annotations/genes/:id/annotations': 'anonymous',
   'GET /api/annotations/genes/:id/summary': 'anonymous',
+  'POST /api/annotations/genes/:id/annotations/update': 'admin',
   'GET /api/annotations/sources': 'anonymous',
   'POST /api/annotations/sources/:name/update': 'admin',
   'GET /api/annotations/statistics': 'anonymous',

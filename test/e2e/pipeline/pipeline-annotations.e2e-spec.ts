@@ -202,4 +202,27 @@ describe('full pipeline runs over the offline snapshot', () => {
     expect(unnamed.body.error.code).toBe('VALIDATION_FAILED');
     await t.http().post('/api/annotations/pipeline/update?strategy=sideways').set(as()).expect(400);
   });
+
+  it('re-annotates one gene from the named sources (the original keys too), admin only', async () => {
+    const [{ id }] = await db().query<{ id: number }[]>(
+      `SELECT id FROM genes WHERE approved_symbol = 'PKD1'`,
+    );
+    const path = `/api/annotations/genes/${id}/annotations/update`;
+    const res = await t.http().post(`${path}?sources=hgnc&sources=hpo`).set(as());
+    expect(res.body).toMatchObject({
+      status: 'update_scheduled',
+      gene_id: id,
+      sources: ['hgnc', 'hpo_phenotypes'],
+    });
+    const run = await finished(res);
+    expect(run).toMatchObject({ kind: 'update', gene_ids: [id], status: 'completed' });
+    // The gene had both rows already: it is annotated again, not skipped.
+    for (const source of run.source_runs) {
+      expect([source.source, source.result?.genes_total]).toEqual([source.source, 1]);
+    }
+    // Evidence sources are not annotation sources, even in lower case.
+    await t.http().post(`${path}?sources=clingen`).set(as()).expect(400);
+    await t.http().post('/api/annotations/genes/999999/annotations/update').set(as()).expect(404);
+    await t.http().post(path).expect(401);
+  });
 });
