@@ -313,6 +313,14 @@ export class GenesService {
     };
   }
 
+  /** Several genes' annotation rows (unknown ids are left out), optionally from some sources. */
+  annotationsOf(geneIds: number[], sources?: string[]) {
+    return this.genes.annotationsOf(
+      geneIds,
+      sources ? sources.map((s) => annotationSourceName(s)) : null,
+    );
+  }
+
   /** Our annotation source name for a key in either spelling (the original's `hpo`, say). */
   annotationSourceName(key: string): string {
     return annotationSourceName(key);

@@ -392,7 +392,10 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
     reads: (b) => has(b, 'total_annotations', 'issues_found', 'issues'),
   }),
   'POST /api/annotations/refresh-view': served('admin', { reads: (b) => has(b, 'message') }),
-  'POST /api/annotations/batch': gap('missing'),
+  'POST /api/annotations/batch': served('anonymous', {
+    call: (ctx) => ({ path: '/api/annotations/batch', body: [ctx.gene.id] }),
+    reads: (b) => has(b, 'genes', 'annotations', 'total_genes', 'genes_with_annotations'),
+  }),
   'POST /api/annotations/genes/{gene_id}/annotations/update': served('admin', {
     call: async (ctx) => {
       await pipelineIdle(ctx);

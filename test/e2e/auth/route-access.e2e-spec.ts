@@ -69,6 +69,7 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/annotations/genes/:id/annotations': 'anonymous',
   'GET /api/annotations/genes/:id/summary': 'anonymous',
   'POST /api/annotations/genes/:id/annotations/update': 'admin',
+  'POST /api/annotations/batch': 'anonymous',
   'GET /api/annotations/sources': 'anonymous',
   'POST /api/annotations/sources/:name/update': 'admin',
   'GET /api/annotations/statistics': 'anonymous',

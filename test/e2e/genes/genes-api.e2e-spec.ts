@@ -194,6 +194,26 @@ describe('genes API', () => {
         lof_z: 9.1,
       });
       await t.http().get('/api/annotations/genes/999999/annotations').expect(404);
+      // Several genes at once (a public read), unknown ids left out.
+      const batch = await t
+        .http()
+        .post('/api/annotations/batch?sources=gnomad')
+        .send([pkd1, 999999])
+        .expect(200);
+      expect(batch.body).toMatchObject({
+        genes: { [pkd1]: { symbol: 'PKD1', hgnc_id: 'HGNC:9008' } },
+        total_genes: 1,
+        genes_with_annotations: 1,
+      });
+      expect(Object.keys(batch.body.annotations[pkd1])).toEqual(['gnomad']);
+      expect(batch.body.annotations[pkd1].gnomad[0].data).toMatchObject({ pli: 1 });
+      const tooMany = Array.from({ length: 101 }, (_, i) => i + 1);
+      await t.http().post('/api/annotations/batch').send(tooMany).expect(400);
+      await t
+        .http()
+        .post('/api/annotations/batch')
+        .send({ gene_ids: [pkd1] })
+        .expect(400);
       await t.http().get('/api/annotations/genes/abc/summary').expect(400);
       // Beyond the integer column's range: the database refuses it, the client gets a 400.
       const huge = await t.http().get('/api/annotations/genes/99999999999/summary').expect(400);
