@@ -405,7 +405,11 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   }),
   'POST /api/annotations/percentiles/refresh': gap('missing'),
   'GET /api/annotations/percentiles/validate/{source}': gap('missing'),
-  'DELETE /api/annotations/reset': gap('missing'),
+  // Limited to a gene id no gene has, so the replay deletes nothing others read.
+  'DELETE /api/annotations/reset': served('admin', {
+    call: () => ({ path: '/api/annotations/reset?source=gnomad&gene_ids=2147483647' }),
+    reads: (b) => has(b, 'status', 'message', 'affected_genes'),
+  }),
 
   // Data sources (§6)
   'GET /api/datasources/': gap(

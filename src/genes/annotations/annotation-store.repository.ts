@@ -274,6 +274,21 @@ export class AnnotationStoreRepository {
     return rows[0];
   }
 
+  /** Deletes annotation rows (of `source`, of `geneIds`, or all) and their failure records. */
+  async reset(source: string | null, geneIds: number[] | null): Promise<AnnotationReset> {
+    return this.transaction(async (manager) => {
+      const params = [source, geneIds];
+      const where = `($1::text IS NULL OR source = $1) AND ($2::int[] IS NULL OR gene_id = ANY($2::int[]))`;
+      const [rows] = await manager.query<AnnotationReset[]>(
+        `WITH d AS (DELETE FROM gene_annotations WHERE ${where} RETURNING gene_id)
+         SELECT count(*)::int AS deleted, count(DISTINCT gene_id)::int AS affected_genes FROM d`,
+        params,
+      );
+      await manager.query(`DELETE FROM annotation_failures WHERE ${where}`, params);
+      return rows;
+    });
+  }
+
   /**
    * Data rows lacking the field their source is read for (HGNC without an NCBI gene id,
    * gnomAD without pLI), at most `limit`, with how many rows were checked.
@@ -302,6 +317,11 @@ export class AnnotationStoreRepository {
     );
     return { checked: counts.checked, found: counts.found, issues };
   }
+}
+
+export interface AnnotationReset {
+  deleted: number;
+  affected_genes: number;
 }
 
 export interface AnnotationIssue {

@@ -117,6 +117,13 @@ export class AnnotationStoreService {
     return this.repository.incompleteRows(source, 100);
   }
 
+  /** Deletes annotation rows (of a source, of some genes, or all); cached answers are dropped. */
+  async reset(source: string | null, geneIds: number[] | null) {
+    const result = await this.repository.reset(source, geneIds);
+    await this.cache.clearNamespace('annotations');
+    return result;
+  }
+
   /** Rebuilds the gene scores now (the original's "refresh view"). */
   refreshScores(): Promise<void> {
     return this.scores.refreshNow();

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -6,7 +6,17 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 
 import { Public, RequireRole } from '../../auth/decorators/access.decorator.js';
 import { AnnotationStoreService } from '../../genes/annotations/annotation-store.service.js';
@@ -44,6 +54,33 @@ class ValidateResponse {
   @ApiProperty() issues_found: number;
   @ApiProperty({ type: [AnnotationIssueItem], description: 'The first 100' })
   issues: AnnotationIssueItem[];
+}
+
+class ResetQuery {
+  @ApiPropertyOptional({ example: 'gnomad', description: 'Only this annotation source' })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_]{0,31}$/)
+  source?: string;
+
+  @ApiPropertyOptional({ type: [Number], description: 'Only these genes (repeated key)' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    (Array.isArray(value) ? (value as unknown[]) : [value]).map(Number),
+  )
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(5000)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(2 ** 31 - 1, { each: true })
+  gene_ids?: number[];
+}
+
+class ResetResponse {
+  @ApiProperty({ example: 'completed' }) status: string;
+  @ApiProperty({ description: 'Rows deleted' }) deleted: number;
+  @ApiProperty({ description: 'Genes that lost a row' }) affected_genes: number;
+  @ApiProperty() message: string;
 }
 
 class RefreshResponse {
@@ -87,6 +124,24 @@ export class AnnotationMaintenanceController {
   async validate(@Query() query: ValidateQuery): Promise<ValidateResponse> {
     const { checked, found, issues } = await this.store.incompleteRows(query.source ?? null);
     return { total_annotations: checked, issues_found: found, issues };
+  }
+
+  @Delete('reset')
+  @RequireRole('admin')
+  @ApiOperation({
+    summary:
+      'Delete annotation rows and failure records (of a source, of some genes, or all); the next runs annotate them again',
+  })
+  @ApiOkResponse({ type: ResetResponse })
+  async reset(@Query() query: ResetQuery): Promise<ResetResponse> {
+    const source = query.source ?? null;
+    const { deleted, affected_genes } = await this.store.reset(source, query.gene_ids ?? null);
+    return {
+      status: 'completed',
+      deleted,
+      affected_genes,
+      message: `Deleted ${deleted} annotation rows${source ? ` of ${source}` : ''}`,
+    };
   }
 
   @Post('refresh-view')

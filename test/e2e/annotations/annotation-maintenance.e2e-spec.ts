@@ -123,4 +123,24 @@ describe('annotation maintenance for the original Annotations page', () => {
     );
     expect(ended).toBe(true);
   });
+
+  it('resets annotation rows and failure records by source and genes, admin only', async () => {
+    await db.exec(
+      `INSERT INTO annotation_failures (gene_id, source, reason) VALUES ($1, 'hgnc', 'test')`,
+      [ids.get('PKD2')],
+    );
+    await t.http().delete('/api/annotations/reset?source=gnomad').set(as(curator)).expect(403);
+    const one = await t
+      .http()
+      .delete(`/api/annotations/reset?source=gnomad&gene_ids=${ids.get('UMOD')}`)
+      .set(as(admin))
+      .expect(200);
+    expect(one.body).toMatchObject({ status: 'completed', deleted: 1, affected_genes: 1 });
+    expect(await db.count('gene_annotations', `source = 'gnomad'`)).toBe(2);
+    const all = await t.http().delete('/api/annotations/reset').set(as(admin)).expect(200);
+    expect(all.body).toMatchObject({ deleted: 4, affected_genes: 3 });
+    expect(await db.count('gene_annotations')).toBe(0);
+    expect(await db.count('annotation_failures')).toBe(0);
+    await t.http().delete('/api/annotations/reset?gene_ids=abc').set(as(admin)).expect(400);
+  });
 });

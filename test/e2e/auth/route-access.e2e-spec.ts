@@ -75,6 +75,7 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/annotations/statistics': 'anonymous',
   'POST /api/annotations/pipeline/validate': 'admin',
   'POST /api/annotations/refresh-view': 'admin',
+  'DELETE /api/annotations/reset': 'admin',
   'GET /api/annotations/scheduler/jobs': 'anonymous',
   'POST /api/annotations/scheduler/trigger/:job_id': 'admin',
   'GET /api/statistics/summary': 'anonymous',
