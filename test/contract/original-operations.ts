@@ -403,8 +403,12 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
     },
     reads: (b) => has(b, 'status', 'gene_id', 'sources', 'message'),
   }),
-  'POST /api/annotations/percentiles/refresh': gap('missing'),
-  'GET /api/annotations/percentiles/validate/{source}': gap('missing'),
+  'POST /api/annotations/percentiles/refresh': gap(
+    'missing; no client calls it, and STRING percentiles are computed in each string_ppi run here (a source run recomputes them)',
+  ),
+  'GET /api/annotations/percentiles/validate/{source}': gap(
+    'missing; no client calls it (the original validated a cached distribution we do not keep)',
+  ),
   // Limited to a gene id no gene has, so the replay deletes nothing others read.
   'DELETE /api/annotations/reset': served('admin', {
     call: () => ({ path: '/api/annotations/reset?source=gnomad&gene_ids=2147483647' }),
