@@ -29,6 +29,7 @@ import { toBoolean } from '../common/dto/query-transforms.js';
 import { ValidationFailedError } from '../common/errors/domain.error.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { SOURCE_NAME } from '../genes/genes.module.js';
+import { AnnotationOverviewService } from '../sources/annotations/annotation-overview.service.js';
 import { PipelineService, type RunView } from './pipeline.service.js';
 import { RunTargets } from './run-targets.service.js';
 import { RunWaiter } from './run-waiter.service.js';
@@ -195,7 +196,18 @@ class RunListResponse {
 }
 
 class StatusResponse {
-  @ApiProperty({ type: Object }) data: Record<string, unknown>;
+  @ApiProperty({ type: Object, description: 'active_runs[], sources[] (latest outcome each)' })
+  data: Record<string, unknown>;
+  @ApiProperty({ description: 'No run is active (the original Annotations page reads it)' })
+  pipeline_ready: boolean;
+  @ApiProperty({ type: [String], description: 'Annotation sources due (or never run)' })
+  updates_due: string[];
+  @ApiProperty({
+    type: [Object],
+    description:
+      'Per annotation source, the original’s fields: source, display_name, is_active, last_update, next_update, update_due, update_frequency, annotation_count',
+  })
+  sources: Record<string, unknown>[];
 }
 
 @ApiTags('pipeline')
@@ -205,6 +217,7 @@ export class PipelineController {
     private readonly pipeline: PipelineService,
     private readonly waiter: RunWaiter,
     private readonly targets: RunTargets,
+    private readonly overview: AnnotationOverviewService,
   ) {}
 
   @Post('update')
@@ -309,11 +322,29 @@ export class PipelineController {
   @ApiOperation({ summary: 'Active runs and the latest outcome per source' })
   @ApiOkResponse({ type: StatusResponse })
   async status(): Promise<StatusResponse> {
-    const [active, sources] = await Promise.all([
+    const [active, sources, annotation] = await Promise.all([
       this.pipeline.active(),
       this.pipeline.sourceStatus(),
+      this.overview.list(),
     ]);
-    return { data: { active_runs: active, sources } };
+    // Beside ours, what the original Annotations page reads, per annotation source.
+    const now = Date.now();
+    const legacy = annotation.map((s) => ({
+      source: s.name,
+      display_name: s.display_name,
+      is_active: s.is_active,
+      last_update: s.last_update,
+      next_update: s.next_update,
+      update_due: s.next_update === null || Date.parse(s.next_update) <= now,
+      update_frequency: s.update_frequency,
+      annotation_count: s.genes_annotated + s.no_data,
+    }));
+    return {
+      data: { active_runs: active, sources },
+      pipeline_ready: active.length === 0,
+      updates_due: legacy.filter((s) => s.update_due).map((s) => s.source),
+      sources: legacy,
+    };
   }
 
   @Get('runs')

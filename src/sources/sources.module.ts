@@ -52,6 +52,13 @@ export { type SourceProgress, SourceProgressBus } from './upstream/progress.bus.
     SourceRunner,
     AnnotationOverviewService,
   ],
-  exports: [SourceRunner, UpstreamHttp, SourceProgressBus, HgncNormalizer, SnapshotServer],
+  exports: [
+    SourceRunner,
+    UpstreamHttp,
+    SourceProgressBus,
+    HgncNormalizer,
+    SnapshotServer,
+    AnnotationOverviewService,
+  ],
 })
 export class SourcesModule {}

@@ -337,9 +337,17 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   'GET /api/annotations/statistics': served('anonymous', {
     reads: (b) => has(b, 'total_genes_with_annotations', 'genes_with_both_sources', 'sources'),
   }),
-  'GET /api/annotations/pipeline/status': gap(
-    'answers `{data:{active_runs, sources}}`; the client reads the original fields',
-  ),
+  'GET /api/annotations/pipeline/status': served('curator', {
+    reads: (b) =>
+      has(
+        b,
+        'pipeline_ready',
+        'updates_due',
+        'sources.0.source',
+        'sources.0.update_due',
+        'sources.0.last_update',
+      ),
+  }),
   'GET /api/annotations/scheduler/jobs': served('anonymous', {
     reads: (b) => has(b, 'scheduler_running', 'jobs'),
   }),
