@@ -6,6 +6,8 @@ import { SourcesModule } from '../sources/sources.module.js';
 import { SettingsController } from './settings/settings.controller.js';
 import { SettingsRepository } from './settings/settings.repository.js';
 import { SettingsService } from './settings/settings.service.js';
+import { SchedulerController } from './sources/scheduler.controller.js';
+import { SchedulerService } from './sources/scheduler.service.js';
 import { SourceAdminController } from './sources/source-admin.controller.js';
 import { SourceAdminService } from './sources/source-admin.service.js';
 import { SystemController } from './system/system.controller.js';
@@ -19,8 +21,9 @@ import { SystemService } from './system/system.service.js';
  */
 @Module({
   imports: [SourcesModule, PipelineModule, GenesModule],
-  controllers: [SourceAdminController, SettingsController, SystemController],
+  controllers: [SourceAdminController, SchedulerController, SettingsController, SystemController],
   providers: [
+    SchedulerService,
     SourceAdminService,
     SettingsRepository,
     SettingsService,

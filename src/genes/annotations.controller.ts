@@ -5,6 +5,11 @@ import { Public } from '../auth/decorators/access.decorator.js';
 import { CachedResponse } from '../http/http-cache.interceptor.js';
 import { LegacyAlias } from '../http/legacy-alias.decorator.js';
 import {
+  annotationSourceName,
+  originalAnnotations,
+} from './annotations/original-annotation-shape.js';
+import { originalSummary } from './annotations/original-summary-shape.js';
+import {
   AnnotationsQuery,
   GeneAnnotationsResponse,
   GeneAnnotationSummaryResponse,
@@ -38,20 +43,13 @@ export class AnnotationsController {
     @Param('id', ParseIntPipe) id: number,
     @Query() query: AnnotationsQuery,
   ): Promise<GeneAnnotationsResponse> {
-    const { gene, rows } = await this.genes.annotations(id, query.source);
+    const source = query.source === undefined ? undefined : annotationSourceName(query.source);
+    const { gene, rows } = await this.genes.annotations(id, source);
     return {
+      gene: { id: gene.id, symbol: gene.approved_symbol, hgnc_id: gene.hgnc_id },
       gene_id: gene.id,
       gene_symbol: gene.approved_symbol,
-      annotations: Object.fromEntries(
-        rows.map((r) => [
-          r.source,
-          {
-            version: r.version,
-            annotations: r.annotations,
-            updated_at: r.updated_at.toISOString(),
-          },
-        ]),
-      ),
+      annotations: originalAnnotations(rows),
     };
   }
 
@@ -59,6 +57,7 @@ export class AnnotationsController {
   @LegacyAlias({
     path: '/api/annotations/genes/:id/annotations/summary',
     why: "the original's per-gene summary path repeats 'annotations'",
+    reshape: originalSummary,
   })
   @Public()
   @CachedResponse({ namespace: 'annotations' })
@@ -85,6 +84,8 @@ export class AnnotationsController {
         lof_z: pick(constraint, 'lof_z'),
         mis_z: pick(constraint, 'mis_z'),
         syn_z: pick(constraint, 'syn_z'),
+        oe_mis: pick(constraint, 'oe_mis'),
+        oe_syn: pick(constraint, 'oe_syn'),
         kidney_phenotype_count: pick(by.hpo_phenotypes, 'kidney_phenotype_count'),
         clinical_group: pick(pick(hpo, 'clinical_group'), 'primary'),
         onset_group: pick(pick(hpo, 'onset_group'), 'primary'),

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AnnotationsController } from './annotations.controller.js';
 import { AnnotationStoreRepository } from './annotations/annotation-store.repository.js';
 import { AnnotationStoreService } from './annotations/annotation-store.service.js';
+import { AnnotationsBatchController } from './annotations-batch.controller.js';
 import { AnnotationFailureEntity } from './entities/annotation-failure.entity.js';
 import { GeneEntity } from './entities/gene.entity.js';
 import { GeneAnnotationEntity } from './entities/gene-annotation.entity.js';
@@ -50,6 +51,7 @@ export { SOURCE_NAME } from '../common/evidence/gene-identifiers.js';
     ]),
   ],
   controllers: [
+    AnnotationsBatchController,
     GenesController,
     AnnotationsController,
     StatisticsController,

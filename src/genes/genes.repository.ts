@@ -494,4 +494,44 @@ export class GenesRepository {
       [geneId, source ?? null],
     );
   }
+
+  /** The genes among `geneIds` with their annotation rows (from `sources` when given). */
+  async annotationsOf(
+    geneIds: number[],
+    sources: string[] | null,
+  ): Promise<{
+    genes: { id: number; approved_symbol: string; hgnc_id: string }[];
+    rows: {
+      gene_id: number;
+      source: string;
+      version: string | null;
+      annotations: Record<string, unknown>;
+      source_metadata: Record<string, unknown>;
+      updated_at: Date;
+    }[];
+  }> {
+    const [genes, rows] = await Promise.all([
+      this.dataSource.query<{ id: number; approved_symbol: string; hgnc_id: string }[]>(
+        'SELECT id, approved_symbol, hgnc_id FROM genes WHERE id = ANY($1::int[]) ORDER BY id',
+        [geneIds],
+      ),
+      this.dataSource.query<
+        {
+          gene_id: number;
+          source: string;
+          version: string | null;
+          annotations: Record<string, unknown>;
+          source_metadata: Record<string, unknown>;
+          updated_at: Date;
+        }[]
+      >(
+        `SELECT gene_id, source, version, annotations, source_metadata, updated_at
+         FROM gene_annotations
+         WHERE gene_id = ANY($1::int[]) AND ($2::text[] IS NULL OR source = ANY($2::text[]))
+         ORDER BY gene_id, source`,
+        [geneIds, sources],
+      ),
+    ]);
+    return { genes, rows };
+  }
 }

@@ -8,6 +8,7 @@ import {
   NotFoundError,
   ValidationFailedError,
 } from '../common/errors/index.js';
+import { annotationSourceName } from './annotations/original-annotation-shape.js';
 import type { CreateGeneRequest } from './dto/create-gene.request.js';
 import type {
   EvidenceListResponse,
@@ -177,6 +178,7 @@ export class GenesService {
         attributes: {
           ...attributes(row),
           score_breakdown: row.source_scores,
+          source_scores: row.source_scores,
           raw_score: num(row.raw_score),
           total_active_sources: row.total_active_sources,
         },
@@ -309,6 +311,19 @@ export class GenesService {
         fetch_time_ms: Math.round((performance.now() - started) * 10) / 10,
       },
     };
+  }
+
+  /** Several genes' annotation rows (unknown ids are left out), optionally from some sources. */
+  annotationsOf(geneIds: number[], sources?: string[]) {
+    return this.genes.annotationsOf(
+      geneIds,
+      sources ? sources.map((s) => annotationSourceName(s)) : null,
+    );
+  }
+
+  /** Our annotation source name for a key in either spelling (the original's `hpo`, say). */
+  annotationSourceName(key: string): string {
+    return annotationSourceName(key);
   }
 
   async annotations(geneId: number, source?: string) {

@@ -26,9 +26,12 @@ import { RequireRole } from '../auth/decorators/access.decorator.js';
 import { type AuthenticatedUser, CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { OffsetPageQuery } from '../common/dto/offset-page.query.js';
 import { toBoolean } from '../common/dto/query-transforms.js';
+import { ValidationFailedError } from '../common/errors/domain.error.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { SOURCE_NAME } from '../genes/genes.module.js';
+import { AnnotationOverviewService } from '../sources/annotations/annotation-overview.service.js';
 import { PipelineService, type RunView } from './pipeline.service.js';
+import { RunTargets } from './run-targets.service.js';
 import { RunWaiter } from './run-waiter.service.js';
 
 export class UpdateRequest {
@@ -64,6 +67,51 @@ export class UpdateRequest {
   @IsOptional()
   @IsBoolean()
   force?: boolean;
+}
+
+const STRATEGIES = ['incremental', 'full', 'forced', 'selective'] as const;
+type Strategy = (typeof STRATEGIES)[number];
+
+/** The original Annotations page sends its update as a query string, never a body. */
+export class UpdateQuery {
+  @ApiPropertyOptional({
+    enum: STRATEGIES,
+    description:
+      'The original clients’ annotation update: `incremental` annotates the genes each annotation source lacks; `full` re-annotates every gene; `forced` is full without cached responses; `selective` is full for `sources` only. Without it the body decides (a full update of every source).',
+  })
+  @IsOptional()
+  @IsIn(STRATEGIES)
+  strategy?: Strategy;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Annotation sources (repeated key); required for `selective`',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value) ? (value as unknown[]) : [value],
+  )
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @Matches(SOURCE_NAME, { each: true })
+  sources?: string[];
+
+  @ApiPropertyOptional({ type: Boolean, description: 'Download again (as `force` in the body)' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  force?: boolean;
+}
+
+export class UpdateNewQuery {
+  @ApiPropertyOptional({
+    description:
+      'Sent by the original Annotations page and ignored, as the original did: new genes are those added since the last full update',
+  })
+  @IsOptional()
+  @Matches(/^\d{1,4}$/)
+  days_back?: string;
 }
 
 export class SourceParam {
@@ -119,13 +167,47 @@ export class RunResponse {
   data: RunView;
 }
 
+/** A started run, with what the original Annotations page reads beside it. */
+export class StartedRunResponse extends RunResponse {
+  @ApiProperty({ format: 'uuid', description: 'The run id (the original’s task id)' })
+  task_id: string;
+  @ApiProperty({ example: 'queued' }) status: string;
+  @ApiProperty() message: string;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description:
+      'Genes the run covers: those named, added since the last full update, lacking or failed by its sources; null for a run over all genes',
+  })
+  count: number | null;
+}
+
+const started = (run: RunView, count: number | null, what: string): StartedRunResponse => ({
+  data: run,
+  task_id: run.id,
+  status: run.status,
+  message: `${what} ${run.status}${count === null ? '' : ` for ${count} genes`}`,
+  count,
+});
+
 class RunListResponse {
   @ApiProperty({ type: [Object] }) data: RunView[];
   @ApiProperty({ type: Object }) meta: Record<string, unknown>;
 }
 
 class StatusResponse {
-  @ApiProperty({ type: Object }) data: Record<string, unknown>;
+  @ApiProperty({ type: Object, description: 'active_runs[], sources[] (latest outcome each)' })
+  data: Record<string, unknown>;
+  @ApiProperty({ description: 'No run is active (the original Annotations page reads it)' })
+  pipeline_ready: boolean;
+  @ApiProperty({ type: [String], description: 'Annotation sources due (or never run)' })
+  updates_due: string[];
+  @ApiProperty({
+    type: [Object],
+    description:
+      'Per annotation source, the original’s fields: source, display_name, is_active, last_update, next_update, update_due, update_frequency, annotation_count',
+  })
+  sources: Record<string, unknown>[];
 }
 
 @ApiTags('pipeline')
@@ -134,6 +216,8 @@ export class PipelineController {
   constructor(
     private readonly pipeline: PipelineService,
     private readonly waiter: RunWaiter,
+    private readonly targets: RunTargets,
+    private readonly overview: AnnotationOverviewService,
   ) {}
 
   @Post('update')
@@ -142,7 +226,7 @@ export class PipelineController {
   @ApiOperation({
     summary: 'Full update: evidence sources, scores, annotation sources (HGNC first), scores',
   })
-  @ApiAcceptedResponse({ type: RunResponse })
+  @ApiAcceptedResponse({ type: StartedRunResponse })
   @ApiResponse({
     status: 409,
     type: ErrorEnvelope,
@@ -151,53 +235,86 @@ export class PipelineController {
   @ApiResponse({ status: 404, type: ErrorEnvelope, description: 'Unknown source' })
   async update(
     @Body() body: UpdateRequest,
+    @Query() query: UpdateQuery,
     @CurrentUser() user: AuthenticatedUser,
-  ): Promise<RunResponse> {
-    return { data: await this.pipeline.start({ kind: 'update', ...body }, user) };
+  ): Promise<StartedRunResponse> {
+    if (query.strategy === undefined) {
+      const run = await this.pipeline.start({ kind: 'update', ...body }, user);
+      return started(run, run.gene_ids?.length ?? null, 'Update');
+    }
+    if (query.strategy === 'selective' && !query.sources) {
+      throw new ValidationFailedError([
+        { field: 'sources', messages: ['the selective strategy needs sources'] },
+      ]);
+    }
+    const sources =
+      query.sources ??
+      this.pipeline
+        .knownSources()
+        .filter((s) => s.kind === 'annotation')
+        .map((s) => s.name);
+    if (query.strategy === 'incremental') {
+      const count = await this.targets.count('missing', sources);
+      const run = await this.pipeline.start(
+        { kind: 'update-missing', sources, force: query.force },
+        user,
+      );
+      return started(run, count, 'Incremental annotation update');
+    }
+    const run = await this.pipeline.start(
+      { kind: 'update', sources, force: query.force === true || query.strategy === 'forced' },
+      user,
+    );
+    return started(run, null, `The ${query.strategy} annotation update`);
   }
 
   @Post('update-missing/:source')
   @HttpCode(202)
   @RequireRole('admin')
   @ApiOperation({ summary: 'Annotate the genes that have no annotation from this source' })
-  @ApiAcceptedResponse({ type: RunResponse })
+  @ApiAcceptedResponse({ type: StartedRunResponse })
   @ApiResponse({ status: 409, type: ErrorEnvelope })
   @ApiResponse({ status: 404, type: ErrorEnvelope })
   async updateMissing(
     @Param() params: SourceParam,
     @CurrentUser() user: AuthenticatedUser,
-  ): Promise<RunResponse> {
-    return {
-      data: await this.pipeline.start({ kind: 'update-missing', sources: [params.source] }, user),
-    };
+  ): Promise<StartedRunResponse> {
+    const count = await this.targets.count('missing', [params.source]);
+    const run = await this.pipeline.start(
+      { kind: 'update-missing', sources: [params.source] },
+      user,
+    );
+    return started(run, count, `Missing ${params.source} annotations`);
   }
 
   @Post('update-failed')
   @HttpCode(202)
   @RequireRole('admin')
   @ApiOperation({ summary: 'Retry exactly the genes annotation sources failed on' })
-  @ApiAcceptedResponse({ type: RunResponse })
+  @ApiAcceptedResponse({ type: StartedRunResponse })
   @ApiResponse({ status: 409, type: ErrorEnvelope })
   async updateFailed(
     @Body() body: UpdateRequest,
     @CurrentUser() user: AuthenticatedUser,
-  ): Promise<RunResponse> {
-    return {
-      data: await this.pipeline.start({ kind: 'update-failed', sources: body.sources }, user),
-    };
+  ): Promise<StartedRunResponse> {
+    const count = await this.targets.count('failed', body.sources);
+    const run = await this.pipeline.start({ kind: 'update-failed', sources: body.sources }, user);
+    return started(run, count, 'Retry of failed annotations');
   }
 
   @Post('update-new')
   @HttpCode(202)
   @RequireRole('admin')
   @ApiOperation({ summary: 'Annotate genes added since the last completed full update' })
-  @ApiAcceptedResponse({ type: RunResponse })
+  @ApiAcceptedResponse({ type: StartedRunResponse })
   @ApiResponse({ status: 409, type: ErrorEnvelope })
   async updateNew(
     @Body() body: UpdateRequest,
+    @Query() _query: UpdateNewQuery,
     @CurrentUser() user: AuthenticatedUser,
-  ): Promise<RunResponse> {
-    return { data: await this.pipeline.start({ kind: 'update-new', sources: body.sources }, user) };
+  ): Promise<StartedRunResponse> {
+    const run = await this.pipeline.start({ kind: 'update-new', sources: body.sources }, user);
+    return started(run, run.gene_ids?.length ?? null, 'Annotation of new genes');
   }
 
   @Get('status')
@@ -205,11 +322,29 @@ export class PipelineController {
   @ApiOperation({ summary: 'Active runs and the latest outcome per source' })
   @ApiOkResponse({ type: StatusResponse })
   async status(): Promise<StatusResponse> {
-    const [active, sources] = await Promise.all([
+    const [active, sources, annotation] = await Promise.all([
       this.pipeline.active(),
       this.pipeline.sourceStatus(),
+      this.overview.list(),
     ]);
-    return { data: { active_runs: active, sources } };
+    // Beside ours, what the original Annotations page reads, per annotation source.
+    const now = Date.now();
+    const legacy = annotation.map((s) => ({
+      source: s.name,
+      display_name: s.display_name,
+      is_active: s.is_active,
+      last_update: s.last_update,
+      next_update: s.next_update,
+      update_due: s.next_update === null || Date.parse(s.next_update) <= now,
+      update_frequency: s.update_frequency,
+      annotation_count: s.genes_annotated + s.no_data,
+    }));
+    return {
+      data: { active_runs: active, sources },
+      pipeline_ready: active.length === 0,
+      updates_due: legacy.filter((s) => s.update_due).map((s) => s.source),
+      sources: legacy,
+    };
   }
 
   @Get('runs')

@@ -5,6 +5,7 @@ import { GenesModule } from '../genes/genes.module.js';
 import { SourcesModule } from '../sources/sources.module.js';
 import { UploadsModule } from '../uploads/uploads.module.js';
 import { FirstStartIngestion } from './first-start-ingestion.service.js';
+import { GeneAnnotationUpdateController } from './gene-annotation-update.controller.js';
 import { LegacyProgressGateway } from './legacy-progress.gateway.js';
 import { PipelineController } from './pipeline.controller.js';
 import { PipelineRepository } from './pipeline.repository.js';
@@ -14,6 +15,7 @@ import { PipelineExecutor } from './pipeline-executor.service.js';
 import { PipelineQueue } from './pipeline-queue.service.js';
 import { ProgressController } from './progress.controller.js';
 import { ProgressGateway } from './progress.gateway.js';
+import { RunTargets } from './run-targets.service.js';
 import { RunWaiter } from './run-waiter.service.js';
 
 /**
@@ -22,7 +24,7 @@ import { RunWaiter } from './run-waiter.service.js';
  */
 @Module({
   imports: [SourcesModule, GenesModule, AuthModule, UploadsModule],
-  controllers: [PipelineController, ProgressController],
+  controllers: [PipelineController, ProgressController, GeneAnnotationUpdateController],
   providers: [
     PipelineRepository,
     PipelineQueue,
@@ -30,6 +32,7 @@ import { RunWaiter } from './run-waiter.service.js';
     PipelineExecutor,
     PipelineService,
     RunWaiter,
+    RunTargets,
     ProgressGateway,
     LegacyProgressGateway,
     FirstStartIngestion,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { GenesModule } from '../genes/genes.module.js';
+import { AnnotationMaintenanceController } from './annotations/annotation-maintenance.controller.js';
 import { AnnotationOverviewService } from './annotations/annotation-overview.service.js';
 import { AnnotationSourcesController } from './annotations/annotation-sources.controller.js';
 import { SourceCheckpoints } from './base/source-checkpoints.repository.js';
@@ -32,7 +33,11 @@ export { type SourceProgress, SourceProgressBus } from './upstream/progress.bus.
  */
 @Module({
   imports: [GenesModule],
-  controllers: [AnnotationSourcesController, NormalizationController],
+  controllers: [
+    AnnotationSourcesController,
+    AnnotationMaintenanceController,
+    NormalizationController,
+  ],
   providers: [
     UpstreamHttp,
     UpstreamRateSlotsRepository,
@@ -54,6 +59,13 @@ export { type SourceProgress, SourceProgressBus } from './upstream/progress.bus.
     SourceRunner,
     AnnotationOverviewService,
   ],
-  exports: [SourceRunner, UpstreamHttp, SourceProgressBus, HgncNormalizer, SnapshotServer],
+  exports: [
+    SourceRunner,
+    UpstreamHttp,
+    SourceProgressBus,
+    HgncNormalizer,
+    SnapshotServer,
+    AnnotationOverviewService,
+  ],
 })
 export class SourcesModule {}

@@ -6,6 +6,7 @@
  * compatible and say why; `elsewhere` ones belong to another issue (releases, backups,
  * network analysis) or are not ported (shadow tests).
  */
+import { eventually } from '../support/wait.js';
 import type { Role } from './contract-context.js';
 import { type ContractContext, has } from './contract-context.js';
 
@@ -56,6 +57,31 @@ const RELEASES = elsewhere('releases: issue 22');
 const BACKUPS = elsewhere('backups: issue 22');
 const NETWORK = elsewhere('network analysis: issue 23');
 const SHADOW = elsewhere("the original's shadow-test routes are not ported (issue 21)");
+
+/**
+ * Waits until no pipeline run is active, so a replayed run start is not refused (409)
+ * because an earlier replay still holds its sources.
+ */
+async function pipelineIdle(ctx: ContractContext): Promise<void> {
+  const idle = await eventually(
+    async () =>
+      (await ctx.db.count(
+        'pipeline_runs',
+        `status IN ('queued', 'running', 'paused', 'cancelling')`,
+      )) === 0,
+    120_000,
+  );
+  if (!idle) {
+    throw new Error('a pipeline run is still active');
+  }
+}
+
+/** The first source a gene detail answer lists (the MCP reads its score by that name). */
+const firstSource = (b: unknown): string =>
+  String(
+    (b as { data?: { attributes?: { sources?: string[] } } }).data?.attributes?.sources?.[0] ??
+      'a scored source',
+  );
 
 const GENE_LIST_QUERY =
   'page[number]=1&page[size]=10&filter[min_score]=0&filter[max_score]=100&filter[min_count]=1&filter[hide_zero_scores]=true&sort=-evidence_score';
@@ -202,7 +228,25 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
       body: { approved_symbol: ctx.unique('GENE').toUpperCase(), hgnc_id: ctx.uniqueHgncId() },
     }),
   }),
-  'GET /api/genes/{gene_symbol}': gap("lacks `source_scores` (the MCP's full mode reads it)"),
+  'GET /api/genes/{gene_symbol}': served('anonymous', {
+    call: (ctx) => ({ path: `/api/genes/${ctx.gene.symbol.toLowerCase()}` }),
+    // The gene page's fields, and the MCP full mode's (`source_scores` with a scored source).
+    reads: (b) =>
+      has(
+        b,
+        'data.id',
+        'data.attributes.approved_symbol',
+        'data.attributes.hgnc_id',
+        'data.attributes.evidence_score',
+        'data.attributes.evidence_tier',
+        'data.attributes.evidence_group',
+        'data.attributes.evidence_count',
+        'data.attributes.sources',
+        'data.attributes.score_breakdown',
+        'data.attributes.source_scores',
+        `data.attributes.source_scores.${firstSource(b)}`,
+      ),
+  }),
   'GET /api/genes/{gene_symbol}/evidence': served('anonymous', {
     call: (ctx) => ({ path: `/api/genes/${ctx.gene.symbol}/evidence` }),
     reads: (b) =>
@@ -239,38 +283,148 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   }),
 
   // Annotations (§5)
-  'GET /api/annotations/genes/{gene_id}/annotations': gap(
-    'answers `{annotations:{<src>:{version, annotations}}}`; the client reads `{gene, annotations:{<src>:[{version, data, metadata, updated_at}]}}`',
+  'GET /api/annotations/genes/{gene_id}/annotations': served('anonymous', {
+    call: (ctx) => ({ path: `/api/annotations/genes/${ctx.gene.id}/annotations` }),
+    // The seeded HPO row, under the original's key `hpo`, as the gene page's card reads it.
+    reads: (b) =>
+      has(
+        b,
+        'gene.id',
+        'gene.symbol',
+        'gene.hgnc_id',
+        'annotations.hpo.0.version',
+        'annotations.hpo.0.metadata',
+        'annotations.hpo.0.updated_at',
+        'annotations.hpo.0.data.no_data_available',
+        'annotations.hpo.0.data.kidney_phenotype_count',
+        'annotations.hpo.0.data.classification.clinical_group.primary',
+        'annotations.hpo.0.data.classification.onset_group.primary',
+        'annotations.hpo.0.data.classification.syndromic_assessment.is_syndromic',
+      ),
+  }),
+  'GET /api/annotations/genes/{gene_id}/annotations/summary': served('anonymous', {
+    call: (ctx) => ({ path: `/api/annotations/genes/${ctx.gene.id}/annotations/summary` }),
+    reads: (b) =>
+      has(
+        b,
+        'gene_id',
+        'symbol',
+        'hgnc_id',
+        'identifiers.ncbi_gene_id',
+        'identifiers.ensembl_gene_id',
+        'identifiers.mane_select_transcript',
+        'constraint_scores.pli',
+        'constraint_scores.oe_lof',
+        'constraint_scores.lof_z',
+        'constraint_scores.mis_z',
+      ),
+  }),
+  'GET /api/annotations/sources': served('anonymous', {
+    call: () => ({ path: '/api/annotations/sources?active_only=true' }),
+    reads: (b) =>
+      Array.isArray(b) && b.length > 0
+        ? has(
+            b[0],
+            'source_name',
+            'display_name',
+            'description',
+            'version',
+            'url',
+            'is_active',
+            'last_update',
+            'next_update',
+            'update_frequency',
+          )
+        : ['a bare array of sources'],
+  }),
+  'GET /api/annotations/statistics': served('anonymous', {
+    reads: (b) => has(b, 'total_genes_with_annotations', 'genes_with_both_sources', 'sources'),
+  }),
+  'GET /api/annotations/pipeline/status': served('curator', {
+    reads: (b) =>
+      has(
+        b,
+        'pipeline_ready',
+        'updates_due',
+        'sources.0.source',
+        'sources.0.update_due',
+        'sources.0.last_update',
+      ),
+  }),
+  'GET /api/annotations/scheduler/jobs': served('anonymous', {
+    reads: (b) => has(b, 'scheduler_running', 'jobs'),
+  }),
+  'POST /api/annotations/scheduler/trigger/{job_id}': served('admin', {
+    call: async (ctx) => {
+      await pipelineIdle(ctx);
+      return { path: '/api/annotations/scheduler/trigger/daily_incremental' };
+    },
+    reads: (b) => has(b, 'message'),
+  }),
+  'POST /api/annotations/pipeline/update': served('admin', {
+    call: async (ctx) => {
+      await pipelineIdle(ctx);
+      return {
+        path: '/api/annotations/pipeline/update?strategy=selective&sources=hgnc&force=false',
+      };
+    },
+    reads: (b) => has(b, 'task_id'),
+  }),
+  'POST /api/annotations/pipeline/update-missing/{source_name}': served('admin', {
+    call: async (ctx) => {
+      await pipelineIdle(ctx);
+      return { path: '/api/annotations/pipeline/update-missing/hgnc' };
+    },
+    reads: (b) => has(b, 'count'),
+  }),
+  'POST /api/annotations/pipeline/update-failed': served('admin', {
+    call: async (ctx) => {
+      await pipelineIdle(ctx);
+      return { path: '/api/annotations/pipeline/update-failed' };
+    },
+    reads: (b) => has(b, 'count'),
+  }),
+  'POST /api/annotations/pipeline/update-new': served('admin', {
+    call: async (ctx) => {
+      await pipelineIdle(ctx);
+      // A gene added since the last full update (with none, the answer is 409 here).
+      await ctx.t
+        .http()
+        .post('/api/genes')
+        .set('Authorization', `Bearer ${ctx.token('admin')}`)
+        .send({ approved_symbol: ctx.unique('NEW').toUpperCase(), hgnc_id: ctx.uniqueHgncId() })
+        .expect(201);
+      return { path: '/api/annotations/pipeline/update-new?days_back=7' };
+    },
+    reads: (b) => has(b, 'count'),
+  }),
+  // Admin here (⚠ orig: public); the page only logs the answer.
+  'POST /api/annotations/pipeline/validate': served('admin', {
+    reads: (b) => has(b, 'total_annotations', 'issues_found', 'issues'),
+  }),
+  'POST /api/annotations/refresh-view': served('admin', { reads: (b) => has(b, 'message') }),
+  'POST /api/annotations/batch': served('anonymous', {
+    call: (ctx) => ({ path: '/api/annotations/batch', body: [ctx.gene.id] }),
+    reads: (b) => has(b, 'genes', 'annotations', 'total_genes', 'genes_with_annotations'),
+  }),
+  'POST /api/annotations/genes/{gene_id}/annotations/update': served('admin', {
+    call: async (ctx) => {
+      await pipelineIdle(ctx);
+      return { path: `/api/annotations/genes/${ctx.gene.id}/annotations/update?sources=hgnc` };
+    },
+    reads: (b) => has(b, 'status', 'gene_id', 'sources', 'message'),
+  }),
+  'POST /api/annotations/percentiles/refresh': gap(
+    'missing; no client calls it, and STRING percentiles are computed in each string_ppi run here (a source run recomputes them)',
   ),
-  'GET /api/annotations/genes/{gene_id}/annotations/summary': gap(
-    'served under the legacy path, but as `{gene_id, gene_symbol, summary{}}`; the shape the client reads is not checked yet',
+  'GET /api/annotations/percentiles/validate/{source}': gap(
+    'missing; no client calls it (the original validated a cached distribution we do not keep)',
   ),
-  'GET /api/annotations/sources': gap('answers `{data:[…]}`; the client reads a bare array'),
-  'GET /api/annotations/statistics': gap('missing'),
-  'GET /api/annotations/pipeline/status': gap(
-    'answers `{data:{active_runs, sources}}`; the client reads the original fields',
-  ),
-  'GET /api/annotations/scheduler/jobs': gap('missing'),
-  'POST /api/annotations/scheduler/trigger/{job_id}': gap('missing'),
-  'POST /api/annotations/pipeline/update': gap(
-    'takes a JSON body; the client sends the query string (`sources`, `force`)',
-  ),
-  'POST /api/annotations/pipeline/update-missing/{source_name}': gap(
-    'answers 202 `{data: run}`; the client reads `count` (never answered by the original either)',
-  ),
-  'POST /api/annotations/pipeline/update-failed': gap(
-    'answers 202 `{data: run}`; the client reads `count`',
-  ),
-  'POST /api/annotations/pipeline/update-new': gap(
-    'answers 202 `{data: run}` or 409 when nothing is new; the client reads `count` and sends `days_back`',
-  ),
-  'POST /api/annotations/pipeline/validate': gap('missing'),
-  'POST /api/annotations/refresh-view': gap('missing'),
-  'POST /api/annotations/batch': gap('missing'),
-  'POST /api/annotations/genes/{gene_id}/annotations/update': gap('missing'),
-  'POST /api/annotations/percentiles/refresh': gap('missing'),
-  'GET /api/annotations/percentiles/validate/{source}': gap('missing'),
-  'DELETE /api/annotations/reset': gap('missing'),
+  // Limited to a gene id no gene has, so the replay deletes nothing others read.
+  'DELETE /api/annotations/reset': served('admin', {
+    call: () => ({ path: '/api/annotations/reset?source=gnomad&gene_ids=2147483647' }),
+    reads: (b) => has(b, 'status', 'message', 'affected_genes'),
+  }),
 
   // Data sources (§6)
   'GET /api/datasources/': served('anonymous', {

@@ -259,4 +259,74 @@ export class AnnotationStoreRepository {
        FROM a FULL JOIN f ON f.source = a.source`,
     );
   }
+
+  /** Genes with any annotation row, and with both an HGNC and a gnomAD row. */
+  async coverage(): Promise<{ genes_with_any: number; genes_with_hgnc_and_gnomad: number }> {
+    const rows = await this.dataSource.query<
+      { genes_with_any: number; genes_with_hgnc_and_gnomad: number }[]
+    >(
+      `SELECT count(*)::int AS genes_with_any,
+              count(*) FILTER (WHERE has_hgnc AND has_gnomad)::int AS genes_with_hgnc_and_gnomad
+       FROM (SELECT gene_id, bool_or(source = 'hgnc') AS has_hgnc,
+                    bool_or(source = 'gnomad') AS has_gnomad
+             FROM gene_annotations GROUP BY gene_id) g`,
+    );
+    return rows[0];
+  }
+
+  /** Deletes annotation rows (of `source`, of `geneIds`, or all) and their failure records. */
+  async reset(source: string | null, geneIds: number[] | null): Promise<AnnotationReset> {
+    return this.transaction(async (manager) => {
+      const params = [source, geneIds];
+      const where = `($1::text IS NULL OR source = $1) AND ($2::int[] IS NULL OR gene_id = ANY($2::int[]))`;
+      const [rows] = await manager.query<AnnotationReset[]>(
+        `WITH d AS (DELETE FROM gene_annotations WHERE ${where} RETURNING gene_id)
+         SELECT count(*)::int AS deleted, count(DISTINCT gene_id)::int AS affected_genes FROM d`,
+        params,
+      );
+      await manager.query(`DELETE FROM annotation_failures WHERE ${where}`, params);
+      return rows;
+    });
+  }
+
+  /**
+   * Data rows lacking the field their source is read for (HGNC without an NCBI gene id,
+   * gnomAD without pLI), at most `limit`, with how many rows were checked.
+   */
+  async incompleteRows(
+    source: string | null,
+    limit: number,
+  ): Promise<{ checked: number; issues: AnnotationIssue[]; found: number }> {
+    const params = [source, limit];
+    const lacking = `(a.source = 'hgnc' AND nullif(a.annotations->>'ncbi_gene_id', '') IS NULL)
+        OR (a.source = 'gnomad' AND a.annotations->'constraint'->'pli' IS NULL)`;
+    const scope = `($1::text IS NULL OR a.source = $1)
+        AND coalesce(a.source_metadata->>'status', 'data') = 'data'`;
+    const [counts] = await this.dataSource.query<{ checked: number; found: number }[]>(
+      `SELECT count(*)::int AS checked, count(*) FILTER (WHERE ${lacking})::int AS found
+       FROM gene_annotations a WHERE ${scope}`,
+      [source],
+    );
+    const issues = await this.dataSource.query<AnnotationIssue[]>(
+      `SELECT a.gene_id, g.approved_symbol AS gene_symbol, a.source,
+              CASE a.source WHEN 'hgnc' THEN 'no ncbi_gene_id' ELSE 'no pli' END AS issue
+       FROM gene_annotations a JOIN genes g ON g.id = a.gene_id
+       WHERE ${scope} AND (${lacking})
+       ORDER BY a.source, a.gene_id LIMIT $2`,
+      params,
+    );
+    return { checked: counts.checked, found: counts.found, issues };
+  }
+}
+
+export interface AnnotationReset {
+  deleted: number;
+  affected_genes: number;
+}
+
+export interface AnnotationIssue {
+  gene_id: number;
+  gene_symbol: string;
+  source: string;
+  issue: string;
 }

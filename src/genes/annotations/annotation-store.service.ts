@@ -106,4 +106,26 @@ export class AnnotationStoreService {
     const [genes, rows] = await Promise.all([this.repository.geneCount(), this.repository.stats()]);
     return { genes, sources: new Map(rows.map((r) => [r.source, r])) };
   }
+
+  /** Genes with any annotation, and with both HGNC and gnomAD rows. */
+  coverage(): Promise<{ genes_with_any: number; genes_with_hgnc_and_gnomad: number }> {
+    return this.repository.coverage();
+  }
+
+  /** Data rows lacking what their source is read for (see the repository), first 100. */
+  incompleteRows(source: string | null) {
+    return this.repository.incompleteRows(source, 100);
+  }
+
+  /** Deletes annotation rows (of a source, of some genes, or all); cached answers are dropped. */
+  async reset(source: string | null, geneIds: number[] | null) {
+    const result = await this.repository.reset(source, geneIds);
+    await this.cache.clearNamespace('annotations');
+    return result;
+  }
+
+  /** Rebuilds the gene scores now (the original's "refresh view"). */
+  refreshScores(): Promise<void> {
+    return this.scores.refreshNow();
+  }
 }

@@ -32,6 +32,13 @@ export class GeneDetailAttributes extends GeneAttributes {
     example: { ClinGen: 1, PanelApp: 0.75 },
   })
   score_breakdown: Record<string, number>;
+  @ApiProperty({
+    type: Object,
+    description:
+      'The same per-source scores as score_breakdown, under the name the original MCP sidecar reads',
+    example: { ClinGen: 1, PanelApp: 0.75 },
+  })
+  source_scores: Record<string, number>;
   @ApiProperty({ description: 'Sum of source scores' }) raw_score: number;
   @ApiProperty({
     nullable: true,
@@ -152,10 +159,21 @@ export class ResolveQuery {
   query: string;
 }
 
+export class AnnotatedGene {
+  @ApiProperty() id: number;
+  @ApiProperty({ example: 'PKD1' }) symbol: string;
+  @ApiProperty({ example: 'HGNC:9008' }) hgnc_id: string;
+}
+
 export class GeneAnnotationsResponse {
+  @ApiProperty({ type: AnnotatedGene }) gene: AnnotatedGene;
   @ApiProperty() gene_id: number;
   @ApiProperty() gene_symbol: string;
-  @ApiProperty({ type: Object, description: 'Per source: version, annotations, updated_at' })
+  @ApiProperty({
+    type: Object,
+    description:
+      'Per source key (the original clients’ keys: `hpo` for hpo_phenotypes), a one-element list of {source, version, data, metadata, updated_at}; `data` carries `no_data_available`, and gnomAD’s constraint figures also at its top level',
+  })
   annotations: Record<string, unknown>;
 }
 
@@ -174,7 +192,10 @@ export class SymbolParam {
 }
 
 export class AnnotationsQuery {
-  @ApiPropertyOptional({ description: 'Only this annotation source', example: 'gnomad' })
+  @ApiPropertyOptional({
+    description: 'Only this annotation source (our name or the original key, e.g. `hpo`)',
+    example: 'gnomad',
+  })
   @IsOptional()
   @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'source must be a lower-case source name' })
   source?: string;

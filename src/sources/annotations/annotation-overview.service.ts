@@ -25,14 +25,22 @@ export class AnnotationOverviewService {
       const interval = days[name] ?? days.default ?? 30;
       const last = stats?.last_updated ? new Date(stats.last_updated) : null;
       const rows = stats?.rows ?? 0;
+      const next = last ? new Date(last.getTime() + interval * DAY_MS).toISOString() : null;
       return {
         name,
+        source_name: name,
         display_name: source.displayName,
+        description: source.declaration.description,
+        url: source.declaration.url,
+        is_active: true,
         mode: source.mode,
         version: stats?.version ?? null,
         last_updated: last?.toISOString() ?? null,
+        last_update: last?.toISOString() ?? null,
         update_interval_days: interval,
-        next_update_due: last ? new Date(last.getTime() + interval * DAY_MS).toISOString() : null,
+        update_frequency: `every ${interval} days`,
+        next_update_due: next,
+        next_update: next,
         genes_total: genes,
         genes_annotated: rows - (stats?.no_data ?? 0),
         no_data: stats?.no_data ?? 0,

@@ -8,7 +8,8 @@ import { AnnotationOverviewService } from './annotation-overview.service.js';
 import {
   AnnotationRunResponse,
   AnnotationSourceParam,
-  AnnotationSourcesResponse,
+  AnnotationSourcesQuery,
+  AnnotationSourceStatus,
   AnnotationUpdateQuery,
 } from './dto/annotation-sources.dto.js';
 
@@ -25,9 +26,13 @@ export class AnnotationSourcesController {
   @ApiOperation({
     summary: 'Annotation sources with version, last and next update, and gene coverage',
   })
-  @ApiOkResponse({ type: AnnotationSourcesResponse })
-  async list(): Promise<AnnotationSourcesResponse> {
-    return { data: await this.overview.list() };
+  @ApiOkResponse({
+    type: [AnnotationSourceStatus],
+    description:
+      'A bare array, as the original clients (Annotations page, MCP provenance) read it; `active_only` is accepted and changes nothing, since every declared source is active',
+  })
+  async list(@Query() _query: AnnotationSourcesQuery): Promise<AnnotationSourceStatus[]> {
+    return this.overview.list();
   }
 
   @Post(':name/update')

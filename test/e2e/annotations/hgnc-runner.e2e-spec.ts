@@ -130,8 +130,14 @@ describe('HGNC annotation and the annotation runner', () => {
 
   it('lists the source with version, coverage, failures and the next due update', async () => {
     const res = await t.http().get('/api/annotations/sources').expect(200);
-    const hgnc = (res.body.data as Record<string, unknown>[]).find((s) => s.name === 'hgnc');
+    // A bare array, as the original clients read it, with their field names beside ours.
+    const hgnc = (res.body as Record<string, unknown>[]).find((s) => s.name === 'hgnc');
     expect(hgnc).toMatchObject({
+      source_name: 'hgnc',
+      is_active: true,
+      update_frequency: 'every 7 days',
+      last_update: hgnc!.last_updated,
+      next_update: hgnc!.next_update_due,
       mode: 'bulk',
       version: '2024-06-03',
       update_interval_days: 7,

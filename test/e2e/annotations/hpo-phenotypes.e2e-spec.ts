@@ -117,11 +117,17 @@ describe('HPO phenotype annotation against the fixture server', () => {
       .http()
       .get(`/api/annotations/genes/${ids.COL4A5}/annotations?source=hpo_phenotypes`)
       .expect(200);
-    expect(Object.keys(res.body.annotations)).toEqual(['hpo_phenotypes']);
-    expect(res.body.annotations.hpo_phenotypes).toMatchObject({
+    // Under the original clients' key `hpo`, which `?source=` also accepts.
+    expect(Object.keys(res.body.annotations)).toEqual(['hpo']);
+    expect(res.body.annotations.hpo[0]).toMatchObject({
       version: '2026-06-06',
-      annotations: { classification: { clinical_group: { primary: 'glomerulopathy' } } },
+      data: { classification: { clinical_group: { primary: 'glomerulopathy' } } },
     });
+    const byOriginalKey = await t
+      .http()
+      .get(`/api/annotations/genes/${ids.COL4A5}/annotations?source=hpo`)
+      .expect(200);
+    expect(byOriginalKey.body.annotations).toEqual(res.body.annotations);
     const summary = await t.http().get(`/api/annotations/genes/${ids.NPHS1}/summary`).expect(200);
     expect(summary.body.summary).toMatchObject({
       kidney_phenotype_count: 5,

@@ -170,6 +170,14 @@ describe('genes API', () => {
       const pkd1 = ids.get('PKD1')!;
       const rows = await t.http().get(`/api/annotations/genes/${pkd1}/annotations`).expect(200);
       expect(Object.keys(rows.body.annotations).sort()).toEqual(['gnomad', 'hgnc']);
+      // The original clients' shape: the gene, and a one-element list per source.
+      expect(rows.body.gene).toEqual({ id: pkd1, symbol: 'PKD1', hgnc_id: 'HGNC:9008' });
+      expect(rows.body.annotations.gnomad[0].data).toMatchObject({
+        pli: 1,
+        lof_z: 9.1,
+        no_data_available: false,
+        constraint_not_available: false,
+      });
       const one = await t
         .http()
         .get(`/api/annotations/genes/${pkd1}/annotations?source=gnomad`)
@@ -186,6 +194,26 @@ describe('genes API', () => {
         lof_z: 9.1,
       });
       await t.http().get('/api/annotations/genes/999999/annotations').expect(404);
+      // Several genes at once (a public read), unknown ids left out.
+      const batch = await t
+        .http()
+        .post('/api/annotations/batch?sources=gnomad')
+        .send([pkd1, 999999])
+        .expect(200);
+      expect(batch.body).toMatchObject({
+        genes: { [pkd1]: { symbol: 'PKD1', hgnc_id: 'HGNC:9008' } },
+        total_genes: 1,
+        genes_with_annotations: 1,
+      });
+      expect(Object.keys(batch.body.annotations[pkd1])).toEqual(['gnomad']);
+      expect(batch.body.annotations[pkd1].gnomad[0].data).toMatchObject({ pli: 1 });
+      const tooMany = Array.from({ length: 101 }, (_, i) => i + 1);
+      await t.http().post('/api/annotations/batch').send(tooMany).expect(400);
+      await t
+        .http()
+        .post('/api/annotations/batch')
+        .send({ gene_ids: [pkd1] })
+        .expect(400);
       await t.http().get('/api/annotations/genes/abc/summary').expect(400);
       // Beyond the integer column's range: the database refuses it, the client gets a 400.
       const huge = await t.http().get('/api/annotations/genes/99999999999/summary').expect(400);

@@ -78,6 +78,10 @@ describe('evidence scoring', () => {
       PanelApp: 1,
       PubTator: 1,
     });
+    // The original MCP's full mode reads the same scores as source_scores.
+    expect(detail.body.data.attributes.source_scores).toEqual(
+      detail.body.data.attributes.score_breakdown,
+    );
     expect(detail.body.data.attributes.total_active_sources).toBe(7);
     const evidence = await t.http().get('/api/genes/PKD1/evidence').expect(200);
     for (const row of evidence.body.data) {

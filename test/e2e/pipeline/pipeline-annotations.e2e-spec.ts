@@ -97,9 +97,10 @@ describe('full pipeline runs over the offline snapshot', () => {
       `SELECT id FROM genes WHERE approved_symbol = 'PKD2'`,
     );
     await db().query(`DELETE FROM gene_annotations WHERE gene_id = $1 AND source = 'hgnc'`, [id]);
-    const run = await finished(
-      await t.http().post('/api/annotations/pipeline/update-missing/hgnc').set(as()),
-    );
+    const res = await t.http().post('/api/annotations/pipeline/update-missing/hgnc').set(as());
+    // The original Annotations page's toast reads `count` (and the task id).
+    expect(res.body).toMatchObject({ count: 1, task_id: res.body.data.id });
+    const run = await finished(res);
     expect(run).toMatchObject({ kind: 'update-missing', status: 'completed' });
     expect(run.source_runs).toEqual([
       expect.objectContaining({
@@ -126,13 +127,13 @@ describe('full pipeline runs over the offline snapshot', () => {
       [ids],
     );
     expect(await failures('gnomad')).toEqual(ids);
-    const run = await finished(
-      await t
-        .http()
-        .post('/api/annotations/pipeline/update-failed')
-        .set(as())
-        .send({ sources: ['gnomad'] }),
-    );
+    const res = await t
+      .http()
+      .post('/api/annotations/pipeline/update-failed')
+      .set(as())
+      .send({ sources: ['gnomad'] });
+    expect(res.body.count).toBe(ids.length);
+    const run = await finished(res);
     expect(run.kind).toBe('update-failed');
     expect(run.source_runs[0].result?.genes_total).toBe(ids.length);
     // The snapshot answers them now: the failures are cleared and the rows are back.
@@ -155,13 +156,14 @@ describe('full pipeline runs over the offline snapshot', () => {
       .set(as())
       .send({ hgnc_id: 'HGNC:7910', approved_symbol: 'NPHS2X', name: 'test gene' });
     expect(created.status).toBe(201);
-    const run = await finished(
-      await t
-        .http()
-        .post('/api/annotations/pipeline/update-new')
-        .set(as())
-        .send({ sources: ['hgnc'] }),
-    );
+    // `days_back`, which the original page sends (and the original ignored), is accepted.
+    const res = await t
+      .http()
+      .post('/api/annotations/pipeline/update-new?days_back=7')
+      .set(as())
+      .send({ sources: ['hgnc'] });
+    expect(res.body.count).toBe(1);
+    const run = await finished(res);
     expect(run.gene_ids).toEqual([Number(created.body.data.id)]);
     expect(run.source_runs[0].result?.genes_total).toBe(1);
     // Evidence sources do not take part in annotation-only runs.
@@ -172,5 +174,55 @@ describe('full pipeline runs over the offline snapshot', () => {
       .send({ sources: ['ClinGen'] })
       .expect(400);
     expect(refused.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('takes the original page’s query-string update: strategies map onto runs', async () => {
+    const selective = await t
+      .http()
+      .post('/api/annotations/pipeline/update?strategy=selective&sources=hgnc&force=false')
+      .set(as());
+    expect(selective.body.task_id).toBe(selective.body.data.id);
+    const run = await finished(selective);
+    expect(run).toMatchObject({ kind: 'update', sources: ['hgnc'], status: 'completed' });
+    const incremental = await t
+      .http()
+      .post('/api/annotations/pipeline/update?strategy=incremental&sources=hgnc&sources=gnomad')
+      .set(as());
+    // Only the gene added by the update-new test lacks a row (gnomAD's).
+    expect(incremental.body.count).toBe(1);
+    expect(await finished(incremental)).toMatchObject({
+      kind: 'update-missing',
+      sources: ['hgnc', 'gnomad'],
+    });
+    const unnamed = await t
+      .http()
+      .post('/api/annotations/pipeline/update?strategy=selective')
+      .set(as())
+      .expect(400);
+    expect(unnamed.body.error.code).toBe('VALIDATION_FAILED');
+    await t.http().post('/api/annotations/pipeline/update?strategy=sideways').set(as()).expect(400);
+  });
+
+  it('re-annotates one gene from the named sources (the original keys too), admin only', async () => {
+    const [{ id }] = await db().query<{ id: number }[]>(
+      `SELECT id FROM genes WHERE approved_symbol = 'PKD1'`,
+    );
+    const path = `/api/annotations/genes/${id}/annotations/update`;
+    const res = await t.http().post(`${path}?sources=hgnc&sources=hpo`).set(as());
+    expect(res.body).toMatchObject({
+      status: 'update_scheduled',
+      gene_id: id,
+      sources: ['hgnc', 'hpo_phenotypes'],
+    });
+    const run = await finished(res);
+    expect(run).toMatchObject({ kind: 'update', gene_ids: [id], status: 'completed' });
+    // The gene had both rows already: it is annotated again, not skipped.
+    for (const source of run.source_runs) {
+      expect([source.source, source.result?.genes_total]).toEqual([source.source, 1]);
+    }
+    // Evidence sources are not annotation sources, even in lower case.
+    await t.http().post(`${path}?sources=clingen`).set(as()).expect(400);
+    await t.http().post('/api/annotations/genes/999999/annotations/update').set(as()).expect(404);
+    await t.http().post(path).expect(401);
   });
 });

@@ -338,6 +338,16 @@ describe('pipeline runs', () => {
         }),
       ]),
     );
+    // What the original Annotations page reads, beside ours: one entry per annotation source.
+    expect(status.body.pipeline_ready).toBe(status.body.data.active_runs.length === 0);
+    const hgnc = (status.body.sources as { source: string }[]).find((s) => s.source === 'hgnc');
+    expect(hgnc).toMatchObject({ is_active: true, update_frequency: expect.any(String) });
+    expect(typeof (hgnc as { update_due?: unknown }).update_due).toBe('boolean');
+    expect(status.body.updates_due).toEqual(
+      (status.body.sources as { source: string; update_due: boolean }[])
+        .filter((s) => s.update_due)
+        .map((s) => s.source),
+    );
     const one = await t.http().get('/api/progress/status/pubtator').set(as(admin)).expect(200);
     expect(one.body.data).toMatchObject({
       source: 'PubTator',

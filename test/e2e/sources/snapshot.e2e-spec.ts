@@ -28,6 +28,11 @@ const ANNOTATION_SOURCES = [
   'uniprot',
 ];
 
+interface AnnotationRow {
+  source: string;
+  data: Record<string, unknown>;
+}
+
 describe('offline snapshot ingested on first start', () => {
   let t: TestApp;
 
@@ -135,7 +140,12 @@ describe('offline snapshot ingested on first start', () => {
       .http()
       .get(`/api/annotations/genes/${pkd1.body.data.id}/annotations`)
       .expect(200);
-    const by = res.body.annotations as Record<string, { annotations: Record<string, unknown> }>;
+    // One-element lists under the original clients' keys; each names our source.
+    const lists = Object.values(res.body.annotations as Record<string, AnnotationRow[]>);
+    expect(lists.every((list) => list.length === 1)).toBe(true);
+    const by = Object.fromEntries(
+      lists.map(([row]) => [row.source, { annotations: row.data }]),
+    ) as Record<string, { annotations: Record<string, unknown> }>;
     expect(Object.keys(by).sort()).toEqual(ANNOTATION_SOURCES);
     expect(by.hpo_phenotypes.annotations).toMatchObject({
       phenotype_count: 3,
@@ -187,7 +197,7 @@ describe('offline snapshot ingested on first start', () => {
     const sources = await t.http().get('/api/annotations/sources').expect(200);
     const status = Object.fromEntries(
       (
-        sources.body.data as {
+        sources.body as {
           name: string;
           genes_annotated: number;
           no_data: number;
