@@ -148,7 +148,12 @@ function generateCases(): Case[] {
           rawBody: '{"broken": ',
           contentType: 'application/json',
         });
-        cases.push({ label: 'JSON array body', method, path: base, body: [1, 2, 3] });
+        // The wrong JSON type for the body: an array where an object is due, or the reverse.
+        cases.push(
+          (schema as { type?: string }).type === 'array'
+            ? { label: 'JSON object body', method, path: base, body: { not: 'an array' } }
+            : { label: 'JSON array body', method, path: base, body: [1, 2, 3] },
+        );
         cases.push({
           label: 'unknown body field',
           method,
