@@ -173,6 +173,7 @@ export class AppConfig {
         readonly mousemineUrl: string;
         readonly batchSize: number;
       };
+      readonly descartes: { readonly tpmUrl: string; readonly percentageUrl: string };
       readonly chunkSize: number;
       /** Source → days between scheduled updates; `default` covers the rest. */
       readonly updateDays: Readonly<Record<string, number>>;
@@ -373,6 +374,10 @@ export class AppConfig {
           rootTerm: env.MGI_MP_ROOT_TERM,
           mousemineUrl: env.MOUSEMINE_URL.replace(/\/$/, ''),
           batchSize: env.MOUSEMINE_BATCH_SIZE,
+        },
+        descartes: {
+          tpmUrl: env.DESCARTES_TPM_URL,
+          percentageUrl: env.DESCARTES_PERCENTAGE_URL,
         },
         chunkSize: env.ANNOTATION_CHUNK_SIZE,
         updateDays: { default: 30, ...parseTtls(env.ANNOTATION_UPDATE_DAYS) },

@@ -15,6 +15,7 @@ import { rateLimitVariables } from './rate-limits.js';
 import { serverVariables } from './server.js';
 import { clingenVariables } from './sources/clingen.js';
 import { clinvarVariables } from './sources/clinvar.js';
+import { descartesVariables } from './sources/descartes.js';
 import { ensemblVariables } from './sources/ensembl.js';
 import { genccVariables } from './sources/gencc.js';
 import { gnomadVariables } from './sources/gnomad.js';
@@ -62,6 +63,7 @@ export const VARIABLE_GROUPS = [
   ensemblVariables,
   stringVariables,
   mgiVariables,
+  descartesVariables,
 ] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (

@@ -1,4 +1,5 @@
 import { ClinVarAnnotationSource } from '../annotations/clinvar.source.js';
+import { DescartesAnnotationSource } from '../annotations/descartes.source.js';
 import { EnsemblAnnotationSource } from '../annotations/ensembl.source.js';
 import { GnomadAnnotationSource } from '../annotations/gnomad.source.js';
 import { GtexAnnotationSource } from '../annotations/gtex.source.js';
@@ -33,4 +34,5 @@ export const SOURCE_CLASSES = [
   HpoPhenotypesAnnotationSource,
   StringPpiAnnotationSource,
   MgiAnnotationSource,
+  DescartesAnnotationSource,
 ];

@@ -39,6 +39,10 @@ function fileFor(pathname: string, query: URLSearchParams): string | null {
     ],
     [/^\/hpo\/obo\/hp\/hpoa\/genes_to_phenotype\.txt$/, () => 'hpo/genes_to_phenotype.txt'],
     [/^\/mp\/obo\/mp\.json$/, () => 'mgi/mp.json'],
+    [
+      /^\/descartes\/data\/bbi\/descartes\/human_gtex\/tables\/(tissue_tpm|tissue_percentage)\/kidney\.csv$/,
+      (m) => `descartes/${m[1]}/kidney.csv`,
+    ],
     [/^\/mousemine\/mousemine\/service\/version\/release$/, () => 'mgi/release.txt'],
     [
       /^\/string\/download\/protein\.(info|physical\.links)\.v12\.0\/9606\.protein\.\1\.v12\.0\.txt\.gz$/,
@@ -81,7 +85,8 @@ export type SnapshotUpstream =
   | 'ensembl'
   | 'string'
   | 'mp'
-  | 'mousemine';
+  | 'mousemine'
+  | 'descartes';
 
 interface HgncSnapshotDoc {
   hgnc_id: string;

@@ -61,6 +61,7 @@ describe('data-source registry', () => {
     expect(byCategory('upload').sort()).toEqual(['DiagnosticPanels', 'Literature']);
     expect(byCategory('annotation').sort()).toEqual([
       'clinvar',
+      'descartes',
       'ensembl',
       'gnomad',
       'gtex',

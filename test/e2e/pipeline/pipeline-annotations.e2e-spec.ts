@@ -71,7 +71,16 @@ describe('full pipeline runs over the offline snapshot', () => {
       expect([s, bySource[s].kind]).toEqual([s, 'annotation']);
     }
     // The snapshot answers for every gene it holds: no annotation source failed on any.
-    for (const s of ['hgnc', 'clinvar', 'gnomad', 'gtex', 'uniprot', 'ensembl', 'mpo_mgi']) {
+    for (const s of [
+      'hgnc',
+      'clinvar',
+      'gnomad',
+      'gtex',
+      'uniprot',
+      'ensembl',
+      'mpo_mgi',
+      'descartes',
+    ]) {
       expect([s, bySource[s]]).toEqual([
         s,
         expect.objectContaining({ status: 'completed', failed: 0 }),

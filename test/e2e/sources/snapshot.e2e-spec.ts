@@ -18,6 +18,7 @@ const EVIDENCE_SOURCES = [
 ];
 const ANNOTATION_SOURCES = [
   'clinvar',
+  'descartes',
   'ensembl',
   'gnomad',
   'gtex',
@@ -187,6 +188,11 @@ describe('offline snapshot ingested on first start', () => {
       kidney_phenotype_count: 3,
       total_phenotypes: 5,
       summary: 'hm (true); ht (true)',
+    });
+    expect(by.descartes.annotations).toMatchObject({
+      dataset_version: 'human_gtex',
+      kidney_tpm: 14.2,
+      kidney_percentage: 0.0452,
     });
   });
 
