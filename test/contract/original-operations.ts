@@ -285,7 +285,8 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   // Annotations (§5)
   'GET /api/annotations/genes/{gene_id}/annotations': served('anonymous', {
     call: (ctx) => ({ path: `/api/annotations/genes/${ctx.gene.id}/annotations` }),
-    // The seeded HPO row, under the original's key `hpo`, as the gene page's card reads it.
+    // The seeded HPO and Descartes rows, under the original's keys, as the gene page's cards
+    // read them.
     reads: (b) =>
       has(
         b,
@@ -300,6 +301,9 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
         'annotations.hpo.0.data.classification.clinical_group.primary',
         'annotations.hpo.0.data.classification.onset_group.primary',
         'annotations.hpo.0.data.classification.syndromic_assessment.is_syndromic',
+        'annotations.descartes.0.data.no_data_available',
+        'annotations.descartes.0.data.kidney_tpm',
+        'annotations.descartes.0.data.kidney_percentage',
       ),
   }),
   'GET /api/annotations/genes/{gene_id}/annotations/summary': served('anonymous', {

@@ -68,6 +68,12 @@ describe('the original clients’ operations, replayed', () => {
         },
       ],
     );
+    // PKD1's Descartes fetal kidney figures, as the descartes source stores them.
+    await db.exec(
+      `INSERT INTO gene_annotations (gene_id, source, version, annotations)
+       VALUES ($1, 'descartes', 'human_gtex', $2)`,
+      [ids.get('PKD1'), { gene_symbol: 'PKD1', kidney_tpm: 14.2, kidney_percentage: 0.0452 }],
+    );
     ctx = {
       t,
       db,
