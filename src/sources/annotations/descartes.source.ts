@@ -30,9 +30,10 @@ interface Tables {
  * gene, both headerless `symbol,value` CSVs of every gene (about 1 MB each). Each is
  * downloaded once per run, before any gene is annotated, and not kept in the response
  * cache (an error page answered as 200 would be kept with it), so an unusable file (a
- * 403 from the host's CDN, an error page) fails the run with nothing written. Genes are matched by approved symbol, the only
- * identifier the tables carry; a gene in neither table has no data, a gene whose row is
- * unusable fails. The version is the dataset, `human_gtex`.
+ * 403 from the host's CDN, an error page) fails the run with nothing written. Genes are
+ * matched by approved symbol, the only identifier the tables carry; a gene in neither
+ * table has no data, a gene whose row is unusable fails. The version is the dataset,
+ * `human_gtex`.
  */
 @Injectable()
 export class DescartesAnnotationSource extends AnnotationSource {
