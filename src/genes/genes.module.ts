@@ -13,6 +13,8 @@ import { GeneStagingEntity } from './entities/gene-staging.entity.js';
 import { RegisteredSourceEntity } from './entities/registered-source.entity.js';
 import { EvidenceRepository } from './evidence/evidence.repository.js';
 import { EvidenceWriter } from './evidence/evidence-writer.service.js';
+import { GeneExportRepository } from './export/gene-export.repository.js';
+import { GeneExportService } from './export/gene-export.service.js';
 import { GenesController } from './genes.controller.js';
 import { GenesRepository } from './genes.repository.js';
 import { GenesService } from './genes.service.js';
@@ -63,6 +65,8 @@ export { SOURCE_NAME } from '../common/evidence/gene-identifiers.js';
     GenesCacheWarming,
     GenesRepository,
     GenesService,
+    GeneExportRepository,
+    GeneExportService,
     ScoreRefresher,
     GeneScoresRepository,
     StatisticsRepository,

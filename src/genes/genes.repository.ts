@@ -83,17 +83,19 @@ export interface EvidenceRow {
   updated_at: Date;
 }
 
-const SELECT_GENE = `
-  SELECT g.id, g.hgnc_id, g.approved_symbol, g.name, g.aliases, g.previous_symbols, g.created_at, g.updated_at,
-         coalesce(s.source_count, 0) AS evidence_count,
-         coalesce(s.percentage_score, 0) AS evidence_score,
-         coalesce(s.evidence_tier, 'no_evidence') AS evidence_tier,
-         coalesce(s.evidence_group, 'insufficient') AS evidence_group,
-         coalesce(s.sources, '{}') AS sources,
-         coalesce(s.source_scores, '{}'::jsonb) AS source_scores,
-         coalesce(s.raw_score, 0) AS raw_score,
-         s.total_active_sources
-  FROM genes g LEFT JOIN gene_scores s ON s.gene_id = g.id`;
+/** A GeneRow's columns, from `genes g` and `gene_scores s` (absent for unscored genes). */
+export const GENE_COLUMNS = `
+  g.id, g.hgnc_id, g.approved_symbol, g.name, g.aliases, g.previous_symbols, g.created_at, g.updated_at,
+  coalesce(s.source_count, 0) AS evidence_count,
+  coalesce(s.percentage_score, 0) AS evidence_score,
+  coalesce(s.evidence_tier, 'no_evidence') AS evidence_tier,
+  coalesce(s.evidence_group, 'insufficient') AS evidence_group,
+  coalesce(s.sources, '{}') AS sources,
+  coalesce(s.source_scores, '{}'::jsonb) AS source_scores,
+  coalesce(s.raw_score, 0) AS raw_score,
+  s.total_active_sources`;
+
+const SELECT_GENE = `SELECT ${GENE_COLUMNS} FROM genes g LEFT JOIN gene_scores s ON s.gene_id = g.id`;
 
 /**
  * Where a list query reads its rows from, and how it spells the score columns.
@@ -241,6 +243,30 @@ export function geneWhere(filter: GeneFilter, params: unknown[], skipTier = fals
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
+/** The parts of a gene list query: FROM (`g` genes, `s` gene_scores), WHERE and ORDER BY. */
+export interface GeneListQuery {
+  from: string;
+  where: string;
+  orderBy: string;
+}
+
+/**
+ * The one place a gene list's filter and sort become SQL: the paged list and the export
+ * both build their query from it, so an export holds exactly the rows of the list's pages.
+ * Parameters are appended to `params`.
+ */
+export function geneListQuery(
+  filter: GeneFilter,
+  sort: SortKey[],
+  params: unknown[],
+): GeneListQuery {
+  return {
+    from: listSource(filter).from,
+    where: geneWhere(filter, params),
+    orderBy: geneOrder(sort, filter),
+  };
+}
+
 /** SQL for genes, evidence and annotations; scores come from the `gene_scores` view. */
 @Injectable()
 export class GenesRepository {
@@ -248,15 +274,15 @@ export class GenesRepository {
 
   page(filter: GeneFilter, sort: SortKey[], limit: number, offset: number): Promise<GeneRow[]> {
     const params: unknown[] = [];
-    const where = geneWhere(filter, params);
+    const { from, where, orderBy } = geneListQuery(filter, sort, params);
     params.push(limit, offset);
     // The page's ids are chosen on narrow rows first; only those rows are then built in
     // full. Sorting every filtered row with all its columns cost about as much again.
     return this.dataSource.query<GeneRow[]>(
       `${SELECT_GENE}
        JOIN unnest(ARRAY(
-         SELECT g.id FROM ${listSource(filter).from} ${where}
-         ORDER BY ${geneOrder(sort, filter)} LIMIT $${params.length - 1} OFFSET $${params.length}
+         SELECT g.id FROM ${from} ${where}
+         ORDER BY ${orderBy} LIMIT $${params.length - 1} OFFSET $${params.length}
        )) WITH ORDINALITY AS page(id, position) ON page.id = g.id
        ORDER BY page.position`,
       params,

@@ -61,7 +61,45 @@ export function parseSort(sort: string): SortKey[] {
   }));
 }
 
-function attributes(row: GeneRow): GeneAttributes {
+/** The list parameters apart from paging: what the list and its export share. */
+export type GeneListCriteriaQuery = Omit<ListGenesQuery, 'page[number]' | 'page[size]'>;
+
+/**
+ * The filter and sort of a gene list request, checked beyond what the DTO validates
+ * (sort keys, id list). The list and the export read their parameters only through
+ * this, so the two can never select different genes.
+ */
+export function geneListCriteria(query: GeneListCriteriaQuery): {
+  filter: GeneFilter;
+  sort: SortKey[];
+} {
+  const sort = parseSort(query.sort);
+  const ids = query['filter[ids]'];
+  if (ids?.some((id) => !Number.isInteger(id))) {
+    throw new ValidationFailedError([
+      {
+        field: 'filter[ids]',
+        messages: ['filter[ids] must be a comma list of positive integers'],
+      },
+    ]);
+  }
+  const filter: GeneFilter = {
+    search: query['filter[search]'],
+    minScore: query['filter[min_score]'],
+    maxScore: query['filter[max_score]'],
+    minCount: query['filter[min_count]'],
+    maxCount: query['filter[max_count]'],
+    source: query['filter[source]'],
+    tiers: query['filter[tier]'],
+    group: query['filter[group]'],
+    hideZeroScores: query['filter[hide_zero_scores]'],
+    ids,
+  };
+  return { filter, sort };
+}
+
+/** A gene's list attributes (the list item's `attributes`, also the export's columns). */
+export function attributes(row: GeneRow): GeneAttributes {
   return {
     hgnc_id: row.hgnc_id,
     approved_symbol: row.approved_symbol,
@@ -94,28 +132,7 @@ export class GenesService {
   ) {}
 
   async list(query: ListGenesQuery, path: string, rawQuery: string): Promise<GeneListResponse> {
-    const sort = parseSort(query.sort);
-    const ids = query['filter[ids]'];
-    if (ids?.some((id) => !Number.isInteger(id))) {
-      throw new ValidationFailedError([
-        {
-          field: 'filter[ids]',
-          messages: ['filter[ids] must be a comma list of positive integers'],
-        },
-      ]);
-    }
-    const filter: GeneFilter = {
-      search: query['filter[search]'],
-      minScore: query['filter[min_score]'],
-      maxScore: query['filter[max_score]'],
-      minCount: query['filter[min_count]'],
-      maxCount: query['filter[max_count]'],
-      source: query['filter[source]'],
-      tiers: query['filter[tier]'],
-      group: query['filter[group]'],
-      hideZeroScores: query['filter[hide_zero_scores]'],
-      ids,
-    };
+    const { filter, sort } = geneListCriteria(query);
     const page = query['page[number]'];
     const size = query['page[size]'];
     // Dataset-wide figures change only with a score refresh, which clears the namespace.

@@ -25,6 +25,24 @@ export class GeneResource {
   @ApiProperty({ type: GeneAttributes }) attributes: GeneAttributes;
 }
 
+/** A gene as the JSON export writes it: the list's attributes and the per-source scores. */
+export class GeneExportAttributes extends GeneAttributes {
+  @ApiProperty({
+    type: Object,
+    description: 'Normalised score 0–1 per source (4 dp), as in the gene detail',
+    example: { ClinGen: 1, PanelApp: 0.75 },
+  })
+  source_scores: Record<string, number>;
+  @ApiProperty({ description: 'Sum of source scores' }) raw_score: number;
+}
+
+/** One element of the JSON export's array: the list's item with GeneExportAttributes. */
+export class GeneExportItem {
+  @ApiProperty({ example: 'genes' }) type: 'genes';
+  @ApiProperty({ example: '1' }) id: string;
+  @ApiProperty({ type: GeneExportAttributes }) attributes: GeneExportAttributes;
+}
+
 export class GeneDetailAttributes extends GeneAttributes {
   @ApiProperty({
     type: Object,

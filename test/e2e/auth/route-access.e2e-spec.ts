@@ -63,6 +63,7 @@ const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/client-logs': 'anonymous',
   'GET /api/genes': 'anonymous',
   'GET /api/genes/resolve': 'anonymous',
+  'GET /api/genes/export': 'anonymous',
   'POST /api/genes/hpo-classifications': 'anonymous',
   'GET /api/genes/:symbol': 'anonymous',
   'GET /api/genes/:symbol/evidence': 'anonymous',

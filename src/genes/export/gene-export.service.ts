@@ -1,0 +1,102 @@
+import { Readable } from 'node:stream';
+
+import { Injectable } from '@nestjs/common';
+
+import type { GeneRow } from '../genes.repository.js';
+import { geneListCriteria, type GeneListCriteriaQuery } from '../genes.service.js';
+import type { ExportFormat } from './export-formats.js';
+import { type GeneCursor, GeneExportRepository } from './gene-export.repository.js';
+import { GeneTableWriter } from './gene-table-format.js';
+
+/**
+ * The export's text, read from the cursor one batch per `_read`: a batch is fetched only
+ * when the consumer has taken the previous one (back-pressure reaches the database).
+ * Destroying the stream, at its end, on a database error or when the client goes away,
+ * closes the cursor and so returns its connection; a database failure drops the
+ * connection instead (GeneCursor.close).
+ */
+export class GeneTableStream extends Readable {
+  private next: GeneRow[] | null;
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly cursor: GeneCursor,
+    private readonly writer: GeneTableWriter,
+    first: GeneRow[],
+  ) {
+    super();
+    this.next = first;
+  }
+
+  /** The database error that ended the stream, if one did. */
+  get databaseFailure(): Error | undefined {
+    return this.failure;
+  }
+
+  override _read(): void {
+    // pump() catches everything it awaits: it cannot reject.
+    void this.pump();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.cursor.close(this.failure).then(
+      () => callback(error),
+      (closeError: Error) => callback(error ?? closeError),
+    );
+  }
+
+  private async pump(): Promise<void> {
+    let rows: GeneRow[];
+    try {
+      rows = this.next ?? (await this.cursor.next());
+    } catch (error) {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+      this.destroy(this.failure);
+      return;
+    }
+    this.next = null;
+    if (this.destroyed) {
+      return;
+    }
+    const text = this.writer.batch(rows);
+    if (rows.length > 0) {
+      this.push(text);
+      return;
+    }
+    // The connection goes back to the pool now, not when the consumer has read the rest.
+    try {
+      await this.cursor.close();
+    } catch (error) {
+      this.destroy(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    const tail = text + this.writer.end();
+    if (tail) {
+      this.push(tail);
+    }
+    this.push(null);
+  }
+}
+
+/** Downloads of the live gene table: the list's genes, every page, as CSV, TSV or JSON. */
+@Injectable()
+export class GeneExportService {
+  constructor(private readonly exports: GeneExportRepository) {}
+
+  /**
+   * Opens the export and reads its first batch, so that a bad request or a database
+   * failure up to there is answered as an error rather than as a broken file.
+   */
+  async open(query: GeneListCriteriaQuery, format: ExportFormat): Promise<GeneTableStream> {
+    const { filter, sort } = geneListCriteria(query);
+    const cursor = await this.exports.open(filter, sort);
+    let first: GeneRow[];
+    try {
+      first = await cursor.next();
+    } catch (error) {
+      await cursor.close(error);
+      throw error;
+    }
+    return new GeneTableStream(cursor, new GeneTableWriter(format, cursor.sources), first);
+  }
+}
