@@ -14,6 +14,7 @@ import { AddUpstreamRateSlots1795260293743 } from './1795260293743-AddUpstreamRa
 import { SystemLogsLevelIndexSkipsInfo1795288245243 } from './1795288245243-SystemLogsLevelIndexSkipsInfo.js';
 import { LoginBackoffReplacesLockout1796551007323 } from './1796551007323-LoginBackoffReplacesLockout.js';
 import { HashMetricsToken1796551610228 } from './1796551610228-HashMetricsToken.js';
+import { CreateReleases1796581433958 } from './1796581433958-CreateReleases.js';
 import { ScoringRulesFromSourceDeclarations1796600000000 } from './1796600000000-ScoringRulesFromSourceDeclarations.js';
 
 export const migrations = [
@@ -31,5 +32,6 @@ export const migrations = [
   SystemLogsLevelIndexSkipsInfo1795288245243,
   LoginBackoffReplacesLockout1796551007323,
   HashMetricsToken1796551610228,
+  CreateReleases1796581433958,
   ScoringRulesFromSourceDeclarations1796600000000,
 ];

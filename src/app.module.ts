@@ -15,6 +15,7 @@ import { HttpEdgeModule } from './http/http-edge.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PipelineModule } from './pipeline/pipeline.module.js';
+import { ReleasesModule } from './releases/releases.module.js';
 import { SourcesModule } from './sources/sources.module.js';
 import { UploadsModule } from './uploads/uploads.module.js';
 
@@ -43,6 +44,7 @@ export class AppModule {
         UploadsModule,
         PipelineModule,
         AdminModule,
+        ReleasesModule,
         MetricsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -100,6 +100,16 @@ export class AppConfig {
     readonly forgotPasswordPerAccountPerHour: number;
   };
   readonly mail: { readonly smtpUrl?: string; readonly from: string; readonly appUrl: string };
+  readonly releases: {
+    readonly citationAuthor: string;
+    /** Deposits on Zenodo only with a token. */
+    readonly zenodo?: {
+      readonly token: string;
+      readonly url: string;
+      readonly community?: string;
+      readonly timeoutMs: number;
+    };
+  };
   readonly upstream: {
     readonly timeoutMs: number;
     readonly maxAttempts: number;
@@ -289,6 +299,17 @@ export class AppConfig {
       forgotPasswordPerAccountPerHour: env.RATE_LIMIT_FORGOT_PASSWORD_PER_ACCOUNT_PER_HOUR,
     };
     this.mail = { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, appUrl: env.PUBLIC_APP_URL };
+    this.releases = {
+      citationAuthor: env.RELEASE_CITATION_AUTHOR,
+      zenodo: env.ZENODO_API_TOKEN
+        ? {
+            token: env.ZENODO_API_TOKEN,
+            url: env.ZENODO_URL.replace(/\/+$/, ''),
+            community: env.ZENODO_COMMUNITY,
+            timeoutMs: env.ZENODO_TIMEOUT_MS,
+          }
+        : undefined,
+    };
     const mode = env.UPSTREAM_MODE ?? (sourceUrlsGiven ? 'live' : 'snapshot');
     const snapshot = mode === 'snapshot';
     this.upstream = {

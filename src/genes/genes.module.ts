@@ -91,3 +91,8 @@ export { SOURCE_NAME } from '../common/evidence/gene-identifiers.js';
   ],
 })
 export class GenesModule {}
+
+/** How a gene table is written as CSV, TSV or JSON: the live export's and a release's. */
+export { GeneTableWriter } from './export/gene-table-format.js';
+/** A row of the gene list, as the table writer formats it. */
+export type { GeneRow } from './genes.repository.js';

@@ -12,6 +12,7 @@ import { loggingVariables } from './logging.js';
 import { mailVariables } from './mail.js';
 import { pipelineVariables } from './pipeline.js';
 import { rateLimitVariables } from './rate-limits.js';
+import { releaseVariables } from './releases.js';
 import { serverVariables } from './server.js';
 import { clingenVariables } from './sources/clingen.js';
 import { clinvarVariables } from './sources/clinvar.js';
@@ -45,6 +46,7 @@ export const VARIABLE_GROUPS = [
   authVariables,
   rateLimitVariables,
   mailVariables,
+  releaseVariables,
   pipelineVariables,
   cacheVariables,
   uploadVariables,
