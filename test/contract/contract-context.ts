@@ -23,6 +23,10 @@ export interface ContractContext {
   cachedKey(namespace: 'genes'): Promise<string>;
   /** A new pending staging entry's id. */
   stagingId(): Promise<number>;
+  /** A CalVer version no release has. */
+  freshVersion(): string;
+  /** A new draft release, or the (one, shared) published release. */
+  release(state: 'draft' | 'published'): Promise<{ id: number; version: string }>;
   /** A name no other call used. */
   unique(prefix: string): string;
   /** An HGNC id no gene has. */

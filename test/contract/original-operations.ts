@@ -53,7 +53,6 @@ const served = (role: Role, rest: Omit<Served, 'kind' | 'role'> = {}): Served =>
 const gap = (why: string): Gap => ({ kind: 'gap', why });
 const elsewhere = (why: string): Elsewhere => ({ kind: 'elsewhere', why });
 
-const RELEASES = elsewhere('releases: issue 22');
 const BACKUPS = elsewhere('backups: issue 22');
 const NETWORK = elsewhere('network analysis: issue 23');
 const SHADOW = elsewhere("the original's shadow-test routes are not ported (issue 21)");
@@ -615,14 +614,67 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
   'POST /api/network/enrich/hpo': NETWORK,
   'POST /api/network/enrich/go': NETWORK,
   'POST /api/network/subgraph': NETWORK,
-  'GET /api/releases/': RELEASES,
-  'POST /api/releases/': RELEASES,
-  'GET /api/releases/{version}': RELEASES,
-  'GET /api/releases/{version}/genes': RELEASES,
-  'GET /api/releases/{version}/export': RELEASES,
-  'PATCH /api/releases/{release_id}': RELEASES,
-  'DELETE /api/releases/{release_id}': RELEASES,
-  'POST /api/releases/{release_id}/publish': RELEASES,
+  'GET /api/releases/': served('anonymous', {
+    call: async (ctx) => {
+      await ctx.release('published');
+      return { path: '/api/releases/?status=published' };
+    },
+    reads: (b) =>
+      has(
+        b,
+        'data.0.id',
+        'data.0.version',
+        'data.0.status',
+        'data.0.gene_count',
+        'data.0.published_at',
+        'data.0.release_notes',
+        'data.0.doi',
+        'data.0.export_checksum',
+        'data.0.citation_text',
+        'data.0.created_at',
+        'meta.total',
+      ),
+  }),
+  'POST /api/releases/': served('admin', {
+    call: (ctx) => ({
+      path: `/api/releases/?version=${ctx.freshVersion()}&release_notes=From%20the%20admin%20page`,
+    }),
+    reads: (b) => has(b, 'id', 'version', 'status', 'release_notes'),
+  }),
+  'GET /api/releases/{version}': served('anonymous', {
+    call: async (ctx) => ({ path: `/api/releases/${(await ctx.release('published')).version}` }),
+    reads: (b) => has(b, 'version', 'status', 'gene_count', 'export_checksum', 'citation_text'),
+  }),
+  'GET /api/releases/{version}/genes': served('anonymous', {
+    call: async (ctx) => ({
+      path: `/api/releases/${(await ctx.release('published')).version}/genes?limit=10&offset=0`,
+    }),
+    reads: (b) =>
+      has(b, 'data.version', 'data.total', 'data.genes.0.approved_symbol', 'meta.total'),
+  }),
+  'GET /api/releases/{version}/export': served('anonymous', {
+    call: async (ctx) => ({
+      path: `/api/releases/${(await ctx.release('published')).version}/export`,
+    }),
+    reads: (b, h) => [
+      ...(/^[0-9a-f]{64}$/.test(h['x-checksum-sha256'] ?? '') ? [] : ['X-Checksum-SHA256']),
+      ...has(b, 'version', 'gene_count', 'genes.0.approved_symbol'),
+    ],
+  }),
+  'PATCH /api/releases/{release_id}': served('admin', {
+    call: async (ctx) => ({
+      path: `/api/releases/${(await ctx.release('draft')).id}`,
+      body: { version: ctx.freshVersion(), release_notes: 'Edited' },
+    }),
+    reads: (b) => has(b, 'id', 'version', 'release_notes'),
+  }),
+  'DELETE /api/releases/{release_id}': served('admin', {
+    call: async (ctx) => ({ path: `/api/releases/${(await ctx.release('draft')).id}` }),
+  }),
+  'POST /api/releases/{release_id}/publish': served('admin', {
+    call: async (ctx) => ({ path: `/api/releases/${(await ctx.release('draft')).id}/publish` }),
+    reads: (b) => has(b, 'id', 'version', 'status', 'gene_count', 'export_checksum'),
+  }),
   'GET /api/admin/backups': BACKUPS,
   'GET /api/admin/backups/stats': BACKUPS,
   'GET /api/admin/backups/{backup_id}': BACKUPS,

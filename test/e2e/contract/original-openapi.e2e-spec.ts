@@ -43,6 +43,8 @@ describe('the original clients’ operations, replayed', () => {
   const db = testDb(() => t.database!.url);
   const passed = new Set<string>();
   let counter = 0;
+  let releases = 0;
+  let published: { id: number; version: string } | undefined;
 
   beforeAll(async () => {
     t = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
@@ -81,6 +83,31 @@ describe('the original clients’ operations, replayed', () => {
       gene: { id: ids.get('PKD1')!, symbol: 'PKD1', hgncId: pkd1.hgncId },
       token: (role) => tokens.get(role),
       freshLogin: (role) => createUser(t, admin, role),
+      freshVersion: () => {
+        releases += 1;
+        return `${2100 + Math.floor(releases / 12)}.${(releases % 12) + 1}`;
+      },
+      release: async (state) => {
+        if (state === 'published' && published) {
+          return published;
+        }
+        const created = await t
+          .http()
+          .post('/api/releases')
+          .set('Authorization', `Bearer ${admin}`)
+          .send({ version: ctx.freshVersion() })
+          .expect(201);
+        const release = { id: created.body.id as number, version: created.body.version as string };
+        if (state === 'published') {
+          await t
+            .http()
+            .post(`/api/releases/${release.id}/publish`)
+            .set('Authorization', `Bearer ${admin}`)
+            .expect(200);
+          published = release;
+        }
+        return release;
+      },
       stagingId: async () =>
         (
           await db.one<{ id: number }>(
