@@ -50,7 +50,6 @@ const served = (role: Role, rest: Omit<Served, 'kind' | 'role'> = {}): Served =>
   role,
   ...rest,
 });
-const gap = (why: string): Gap => ({ kind: 'gap', why });
 const elsewhere = (why: string): Elsewhere => ({ kind: 'elsewhere', why });
 
 const BACKUPS = elsewhere('backups: issue 22');
@@ -417,12 +416,14 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
     },
     reads: (b) => has(b, 'status', 'gene_id', 'sources', 'message'),
   }),
-  'POST /api/annotations/percentiles/refresh': gap(
-    'missing; no client calls it, and STRING percentiles are computed in each string_ppi run here (a source run recomputes them)',
-  ),
-  'GET /api/annotations/percentiles/validate/{source}': gap(
-    'missing; no client calls it (the original validated a cached distribution we do not keep)',
-  ),
+  'POST /api/annotations/percentiles/refresh': served('admin', {
+    call: () => ({ path: '/api/annotations/percentiles/refresh?source=string_ppi' }),
+    reads: (b) => has(b, 'status', 'source', 'message'),
+  }),
+  'GET /api/annotations/percentiles/validate/{source}': served('admin', {
+    call: () => ({ path: '/api/annotations/percentiles/validate/string_ppi' }),
+    reads: (b) => has(b, 'source', 'valid'),
+  }),
   // Limited to a gene id no gene has, so the replay deletes nothing others read.
   'DELETE /api/annotations/reset': served('admin', {
     call: () => ({ path: '/api/annotations/reset?source=gnomad&gene_ids=2147483647' }),
@@ -455,12 +456,19 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
     call: () => ({ path: '/api/datasources/PanelApp' }),
     reads: (b) => has(b, 'data.name'),
   }),
-  'POST /api/datasources/{source_name}/update': gap(
-    'queues a run (202, 409 while running; the original answered 200 `already_running`); not replayed: the sources of the replayed app point at the live upstreams, so a queued run would reach the network',
-  ),
-  'POST /api/datasources/update-all': gap(
-    'queues a full run; not replayed: the sources of the replayed app point at the live upstreams, so a queued run would reach the network',
-  ),
+  // The replayed app reads the offline snapshot (on loopback): runs reach no network.
+  'POST /api/datasources/{source_name}/update': served('admin', {
+    call: async (ctx) => {
+      await pipelineIdle(ctx);
+      return { path: '/api/datasources/ClinGen/update' };
+    },
+  }),
+  'POST /api/datasources/update-all': served('admin', {
+    call: async (ctx) => {
+      await pipelineIdle(ctx);
+      return { path: '/api/datasources/update-all' };
+    },
+  }),
 
   // Staging (§7)
   'GET /api/staging/staging/pending': served('curator', {
@@ -719,17 +727,35 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
         'data.summary.total_items_processed',
       ),
   }),
-  'POST /api/progress/trigger/{source_name}': gap(
-    'queues a run (202; 409 while running); not replayed: the sources of the replayed app point at the live upstreams, so a queued run would reach the network',
-  ),
+  'POST /api/progress/trigger/{source_name}': served('admin', {
+    call: async (ctx) => {
+      await pipelineIdle(ctx);
+      return { path: '/api/progress/trigger/ClinGen' };
+    },
+  }),
   // Nothing runs in the replay: "pause all" pauses idle tiles too.
   'POST /api/progress/pause/{source_name}': served('admin', {
     call: () => ({ path: '/api/progress/pause/PanelApp' }),
     status: 200,
   }),
-  'POST /api/progress/resume/{source_name}': gap(
-    'resumes the paused run (404 when none); not replayed: a resumed run executes, and the sources of the replayed app point at the live upstreams, so it would reach the network',
-  ),
+  // A run paused before it started, as a pause of a queued run leaves it.
+  'POST /api/progress/resume/{source_name}': served('admin', {
+    call: async (ctx) => {
+      await pipelineIdle(ctx);
+      const id = (
+        await ctx.db.one<{ id: string }>(
+          `INSERT INTO pipeline_runs (id, kind, status, sources)
+           VALUES (gen_random_uuid(), 'source', 'paused', ARRAY['ClinGen']) RETURNING id`,
+        )
+      ).id;
+      await ctx.db.exec(
+        `INSERT INTO pipeline_run_sources (run_id, source, kind, status) VALUES ($1, 'ClinGen', 'evidence', 'paused')`,
+        [id],
+      );
+      await ctx.db.exec(`INSERT INTO pipeline_locks (source, run_id) VALUES ('ClinGen', $1)`, [id]);
+      return { path: '/api/progress/resume/ClinGen' };
+    },
+  }),
 
   // Statistics (§13)
   'GET /api/statistics/source-overlaps': served('anonymous', {

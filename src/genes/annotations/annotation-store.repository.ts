@@ -317,6 +317,56 @@ export class AnnotationStoreRepository {
     );
     return { checked: counts.checked, found: counts.found, issues };
   }
+
+  /**
+   * Every STRING data row's stored ppi_percentile beside the percent rank of its
+   * ppi_score among all stored STRING rows (4 decimals, as the source writes it), the
+   * largest differences first.
+   */
+  async ppiPercentiles(): Promise<PercentileCheck[]> {
+    return this.dataSource.query<PercentileCheck[]>(
+      `WITH ${RANKED_PPI}
+       SELECT r.gene_id, g.approved_symbol AS gene_symbol, r.stored, r.expected
+       FROM ranked r JOIN genes g ON g.id = r.gene_id
+       ORDER BY abs(coalesce(r.stored, -1) - r.expected) DESC, g.approved_symbol`,
+    );
+  }
+
+  /** Writes the percent rank into every STRING row whose stored percentile differs. */
+  async refreshPpiPercentiles(): Promise<{ total: number; updated: number }> {
+    const [row] = await this.dataSource.query<{ total: number; updated: number }[]>(
+      `WITH ${RANKED_PPI},
+       changed AS (
+         UPDATE gene_annotations a
+         SET annotations = jsonb_set(a.annotations, '{ppi_percentile}', to_jsonb(r.expected)),
+             updated_at = now()
+         FROM ranked r
+         WHERE a.id = r.id AND r.stored IS DISTINCT FROM r.expected
+         RETURNING a.id)
+       SELECT (SELECT count(*)::int FROM ranked) AS total,
+              (SELECT count(*)::int FROM changed) AS updated`,
+    );
+    return row;
+  }
+}
+
+/** STRING data rows with a numeric ppi_score, ranked as the source ranks them. */
+const RANKED_PPI = `ranked AS (
+  SELECT a.id, a.gene_id,
+         CASE WHEN jsonb_typeof(a.annotations->'ppi_percentile') = 'number'
+              THEN (a.annotations->>'ppi_percentile')::numeric END AS stored,
+         round(percent_rank() OVER (ORDER BY (a.annotations->>'ppi_score')::numeric)::numeric, 4)
+           AS expected
+  FROM gene_annotations a
+  WHERE a.source = 'string_ppi' AND coalesce(a.source_metadata->>'status', 'data') = 'data'
+    AND jsonb_typeof(a.annotations->'ppi_score') = 'number')`;
+
+export interface PercentileCheck {
+  gene_id: number;
+  gene_symbol: string;
+  /** numeric columns arrive as strings. */
+  stored: string | null;
+  expected: string;
 }
 
 export interface AnnotationReset {

@@ -124,6 +124,32 @@ export class AnnotationStoreService {
     return result;
   }
 
+  /**
+   * Stored STRING percentiles against the percent rank of each ppi_score among all
+   * stored STRING rows: a row differs when off by more than rounding (0.0001).
+   */
+  async checkPpiPercentiles() {
+    const rows = await this.repository.ppiPercentiles();
+    const differing = rows
+      .map((r) => ({
+        gene_id: r.gene_id,
+        gene_symbol: r.gene_symbol,
+        stored: r.stored === null ? null : Number(r.stored),
+        expected: Number(r.expected),
+      }))
+      .filter((r) => r.stored === null || Math.abs(r.stored - r.expected) > 1e-4);
+    return { total: rows.length, differing };
+  }
+
+  /** Rewrites every STRING percentile that differs; cached annotation answers are dropped. */
+  async refreshPpiPercentiles(): Promise<{ total: number; updated: number }> {
+    const result = await this.repository.refreshPpiPercentiles();
+    if (result.updated > 0) {
+      await this.cache.clearNamespace('annotations');
+    }
+    return result;
+  }
+
   /** Rebuilds the gene scores now (the original's "refresh view"). */
   refreshScores(): Promise<void> {
     return this.scores.refreshNow();

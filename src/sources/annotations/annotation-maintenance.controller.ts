@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -11,6 +11,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsIn,
   IsInt,
   IsOptional,
   Matches,
@@ -83,6 +84,44 @@ class ResetResponse {
   @ApiProperty() message: string;
 }
 
+/** The only source whose rows carry a percentile (`ppi_percentile`). */
+const PERCENTILE_SOURCES = ['string_ppi'] as const;
+
+class PercentileQuery {
+  @ApiProperty({ enum: PERCENTILE_SOURCES, example: 'string_ppi' })
+  @IsIn(PERCENTILE_SOURCES, {
+    message: `source must be one of: ${PERCENTILE_SOURCES.join(', ')} (the only source with percentiles)`,
+  })
+  source: string;
+}
+
+class PercentileRow {
+  @ApiProperty() gene_id: number;
+  @ApiProperty() gene_symbol: string;
+  @ApiProperty({ nullable: true, type: Number }) stored: number | null;
+  @ApiProperty() expected: number;
+}
+
+class PercentileValidation {
+  @ApiProperty({ example: 'string_ppi' }) source: string;
+  @ApiProperty({ description: 'Every stored percentile equals its recomputed rank' })
+  valid: boolean;
+  @ApiProperty({ description: 'Rows with a score' }) total: number;
+  @ApiProperty() mismatched: number;
+  @ApiProperty({ description: 'Largest |stored − expected| (1 for a missing percentile)' })
+  max_deviation: number;
+  @ApiProperty({ type: [PercentileRow], description: 'The 20 largest differences' })
+  mismatches: PercentileRow[];
+}
+
+class PercentileRefresh {
+  @ApiProperty({ example: 'completed' }) status: string;
+  @ApiProperty({ example: 'string_ppi' }) source: string;
+  @ApiProperty() total: number;
+  @ApiProperty({ description: 'Rows whose percentile changed' }) updated: number;
+  @ApiProperty() message: string;
+}
+
 class RefreshResponse {
   @ApiProperty({ example: 'success' }) status: string;
   @ApiProperty() message: string;
@@ -141,6 +180,46 @@ export class AnnotationMaintenanceController {
       deleted,
       affected_genes,
       message: `Deleted ${deleted} annotation rows${source ? ` of ${source}` : ''}`,
+    };
+  }
+
+  @Post('percentiles/refresh')
+  @RequireRole('admin')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Recompute every stored STRING ppi_percentile as the percent rank of its ppi_score among all stored STRING rows',
+  })
+  @ApiOkResponse({ type: PercentileRefresh })
+  async refreshPercentiles(@Query() query: PercentileQuery): Promise<PercentileRefresh> {
+    const { total, updated } = await this.store.refreshPpiPercentiles();
+    return {
+      status: 'completed',
+      source: query.source,
+      total,
+      updated,
+      message: `${updated} of ${total} ${query.source} percentiles rewritten`,
+    };
+  }
+
+  @Get('percentiles/validate/:source')
+  @RequireRole('admin')
+  @ApiOperation({
+    summary: 'Compare the stored STRING percentiles with the percent rank of the stored scores',
+  })
+  @ApiOkResponse({ type: PercentileValidation })
+  async validatePercentiles(@Param() params: PercentileQuery): Promise<PercentileValidation> {
+    const { total, differing } = await this.store.checkPpiPercentiles();
+    return {
+      source: params.source,
+      valid: differing.length === 0,
+      total,
+      mismatched: differing.length,
+      max_deviation: differing.reduce(
+        (m, r) => Math.max(m, r.stored === null ? 1 : Math.abs(r.stored - r.expected)),
+        0,
+      ),
+      mismatches: differing.slice(0, 20),
     };
   }
 
