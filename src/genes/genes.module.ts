@@ -94,5 +94,7 @@ export class GenesModule {}
 
 /** How a gene table is written as CSV, TSV or JSON: the live export's and a release's. */
 export { GeneTableWriter } from './export/gene-table-format.js';
+/** Our annotation source name for a key in the original clients' spelling (`hpo`). */
+export { annotationSourceName } from './annotations/original-annotation-shape.js';
 /** A row of the gene list, as the table writer formats it. */
 export type { GeneRow } from './genes.repository.js';

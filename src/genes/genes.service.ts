@@ -338,11 +338,6 @@ export class GenesService {
     );
   }
 
-  /** Our annotation source name for a key in either spelling (the original's `hpo`, say). */
-  annotationSourceName(key: string): string {
-    return annotationSourceName(key);
-  }
-
   async annotations(geneId: number, source?: string) {
     const gene = await this.genes.findById(geneId);
     if (!gene) {

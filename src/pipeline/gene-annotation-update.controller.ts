@@ -12,7 +12,6 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, Matches } from 'class-
 
 import { RequireRole } from '../auth/decorators/access.decorator.js';
 import { type AuthenticatedUser, CurrentUser } from '../auth/decorators/current-user.decorator.js';
-import { ValidationFailedError } from '../common/errors/domain.error.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { GenesService } from '../genes/genes.service.js';
 import { PipelineService, type RunView } from './pipeline.service.js';
@@ -67,15 +66,7 @@ export class GeneAnnotationUpdateController {
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<GeneUpdateResponse> {
     const { gene } = await this.genes.annotations(id);
-    const annotation = this.pipeline.knownSources().filter((s) => s.kind === 'annotation');
-    const names = annotation.map((s) => s.name);
-    const sources = query.sources?.map((s) => this.genes.annotationSourceName(s)) ?? names;
-    const unknown = sources.filter((s) => !names.includes(s));
-    if (unknown.length > 0) {
-      throw new ValidationFailedError([
-        { field: 'sources', messages: [`not annotation sources: ${unknown.join(', ')}`] },
-      ]);
-    }
+    const sources = this.pipeline.annotationSourceNames(query.sources);
     // Every named source, rows present or not: a gene re-annotated, not only filled in.
     const run = await this.pipeline.start({ kind: 'update', sources, genes: [gene.hgnc_id] }, user);
     return {

@@ -247,12 +247,7 @@ export class PipelineController {
         { field: 'sources', messages: ['the selective strategy needs sources'] },
       ]);
     }
-    const sources =
-      query.sources ??
-      this.pipeline
-        .knownSources()
-        .filter((s) => s.kind === 'annotation')
-        .map((s) => s.name);
+    const sources = this.pipeline.annotationSourceNames(query.sources);
     if (query.strategy === 'incremental') {
       const count = await this.targets.count('missing', sources);
       const run = await this.pipeline.start(
@@ -279,12 +274,10 @@ export class PipelineController {
     @Param() params: SourceParam,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<StartedRunResponse> {
-    const count = await this.targets.count('missing', [params.source]);
-    const run = await this.pipeline.start(
-      { kind: 'update-missing', sources: [params.source] },
-      user,
-    );
-    return started(run, count, `Missing ${params.source} annotations`);
+    const sources = this.pipeline.annotationSourceNames([params.source]);
+    const count = await this.targets.count('missing', sources);
+    const run = await this.pipeline.start({ kind: 'update-missing', sources }, user);
+    return started(run, count, `Missing ${sources[0]} annotations`);
   }
 
   @Post('update-failed')
@@ -297,8 +290,9 @@ export class PipelineController {
     @Body() body: UpdateRequest,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<StartedRunResponse> {
-    const count = await this.targets.count('failed', body.sources);
-    const run = await this.pipeline.start({ kind: 'update-failed', sources: body.sources }, user);
+    const sources = this.pipeline.annotationSourceNames(body.sources);
+    const count = await this.targets.count('failed', sources);
+    const run = await this.pipeline.start({ kind: 'update-failed', sources }, user);
     return started(run, count, 'Retry of failed annotations');
   }
 
@@ -313,7 +307,10 @@ export class PipelineController {
     @Query() _query: UpdateNewQuery,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<StartedRunResponse> {
-    const run = await this.pipeline.start({ kind: 'update-new', sources: body.sources }, user);
+    const run = await this.pipeline.start(
+      { kind: 'update-new', sources: this.pipeline.annotationSourceNames(body.sources) },
+      user,
+    );
     return started(run, run.gene_ids?.length ?? null, 'Annotation of new genes');
   }
 

@@ -17,6 +17,7 @@ import {
   ValidationFailedError,
 } from '../common/errors/index.js';
 import { AppConfig } from '../config/index.js';
+import { annotationSourceName } from '../genes/genes.module.js';
 import { legacyItem, type LegacyProgressItem, type SourceState } from './legacy-progress.js';
 import {
   ACTIVE_STATUSES,
@@ -109,6 +110,33 @@ export class PipelineService implements OnApplicationBootstrap, OnApplicationShu
       ...this.executor.evidenceSources().map((name) => ({ name, kind: 'evidence' as const })),
       ...this.executor.annotationSources().map((name) => ({ name, kind: 'annotation' as const })),
     ];
+  }
+
+  /**
+   * The annotation sources `names` mean, in our names or the original clients' keys (`hpo`
+   * is hpo_phenotypes, not the HPO evidence source), in any case; every annotation source
+   * without names. A name of no annotation source is a 400 listing them.
+   */
+  annotationSourceNames(names: readonly string[] | undefined): string[] {
+    const annotation = this.knownSources()
+      .filter((s) => s.kind === 'annotation')
+      .map((s) => s.name);
+    if (names === undefined) {
+      return annotation;
+    }
+    const mapped = names.map((n) => annotationSourceName(n.toLowerCase()));
+    const unknown = mapped.filter((s) => !annotation.includes(s));
+    if (unknown.length > 0) {
+      throw new ValidationFailedError([
+        {
+          field: 'sources',
+          messages: [
+            `not annotation sources: ${unknown.join(', ')}; annotation sources: ${annotation.join(', ')}`,
+          ],
+        },
+      ]);
+    }
+    return [...new Set(mapped)];
   }
 
   resolveSource(name: string): { name: string; kind: 'evidence' | 'annotation' } {

@@ -203,6 +203,29 @@ describe('full pipeline runs over the offline snapshot', () => {
       kind: 'update-missing',
       sources: ['hgnc', 'gnomad'],
     });
+    // The original page's key for HPO phenotypes is `hpo`: the annotation source, never
+    // the HPO evidence source that a case-insensitive match would find.
+    const hpo = await t
+      .http()
+      .post('/api/annotations/pipeline/update?strategy=selective&sources=hpo')
+      .set(as())
+      .expect(202);
+    expect(await finished(hpo)).toMatchObject({ kind: 'update', sources: ['hpo_phenotypes'] });
+    const missingHpo = await t
+      .http()
+      .post('/api/annotations/pipeline/update-missing/hpo')
+      .set(as())
+      .expect(202);
+    expect(await finished(missingHpo)).toMatchObject({
+      kind: 'update-missing',
+      sources: ['hpo_phenotypes'],
+    });
+    const evidence = await t
+      .http()
+      .post('/api/annotations/pipeline/update?strategy=selective&sources=ClinGen')
+      .set(as())
+      .expect(400);
+    expect(JSON.stringify(evidence.body.error.details)).toContain('hpo_phenotypes');
     const unnamed = await t
       .http()
       .post('/api/annotations/pipeline/update?strategy=selective')
