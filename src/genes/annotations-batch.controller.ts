@@ -11,6 +11,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, Matches } from 'class-validator';
 
 import { Public } from '../auth/decorators/access.decorator.js';
+import { repeatedKey } from '../common/dto/query-transforms.js';
 import { ValidationFailedError } from '../common/errors/domain.error.js';
 import { originalAnnotationKey, originalData } from './annotations/original-annotation-shape.js';
 import { GenesService } from './genes.service.js';
@@ -23,9 +24,7 @@ class BatchQuery {
     description: 'Only these annotation sources (repeated key; our names or the original keys)',
   })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    Array.isArray(value) ? (value as unknown[]) : [value],
-  )
+  @Transform(repeatedKey)
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)

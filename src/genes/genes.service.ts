@@ -28,6 +28,7 @@ import {
   type SortField,
   type SortKey,
 } from './genes.repository.js';
+import { withOriginalEvidenceFields } from './original-evidence-fields.js';
 import { ScoreRefresher } from './scoring/score-refresher.service.js';
 
 class GeneNotFoundError extends DomainError {
@@ -213,7 +214,12 @@ export class GenesService {
         attributes: {
           source_name: e.source_name,
           source_detail: e.source_detail,
-          evidence_data: e.evidence_data,
+          evidence_data: withOriginalEvidenceFields(
+            e.source_name,
+            e.evidence_data,
+            gene.source_scores[e.source_name] ?? null,
+            e.updated_at,
+          ),
           evidence_date: e.evidence_date,
           created_at: e.created_at.toISOString(),
           updated_at: e.updated_at.toISOString(),

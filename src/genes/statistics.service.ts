@@ -192,7 +192,7 @@ export class StatisticsService {
           description: r.description,
           category: r.category,
           scoring: r.scoring,
-          status: r.status,
+          status: shownStatus(r),
           url: r.url,
           documentation_url: r.documentation_url,
           stats: {
@@ -232,7 +232,7 @@ export class StatisticsService {
         description: row.description,
         category: row.category,
         scoring: row.scoring,
-        status: row.status,
+        status: shownStatus(row),
         url: row.url,
         documentation_url: row.documentation_url,
         stats: {
@@ -245,4 +245,14 @@ export class StatisticsService {
       meta: { timestamp: new Date().toISOString() },
     };
   }
+}
+
+/**
+ * An upload source is `ready_for_upload` until something is uploaded, and `active` while
+ * it holds evidence (the original's Data Sources page knows active, error and pending).
+ */
+function shownStatus(row: { category: string; status: string; evidence_count: number }): string {
+  return row.category === 'upload' && row.status === 'ready_for_upload' && row.evidence_count > 0
+    ? 'active'
+    : row.status;
 }

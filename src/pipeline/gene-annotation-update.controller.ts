@@ -12,6 +12,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, Matches } from 'class-
 
 import { RequireRole } from '../auth/decorators/access.decorator.js';
 import { type AuthenticatedUser, CurrentUser } from '../auth/decorators/current-user.decorator.js';
+import { repeatedKey } from '../common/dto/query-transforms.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { GenesService } from '../genes/genes.service.js';
 import { PipelineService, type RunView } from './pipeline.service.js';
@@ -23,9 +24,7 @@ class GeneUpdateQuery {
       'Annotation sources (repeated key; our names or the original’s keys such as `hpo`); default every annotation source',
   })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    Array.isArray(value) ? (value as unknown[]) : [value],
-  )
+  @Transform(repeatedKey)
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)

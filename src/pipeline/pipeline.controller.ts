@@ -25,7 +25,7 @@ import {
 import { RequireRole } from '../auth/decorators/access.decorator.js';
 import { type AuthenticatedUser, CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { OffsetPageQuery } from '../common/dto/offset-page.query.js';
-import { toBoolean } from '../common/dto/query-transforms.js';
+import { repeatedKey, toBoolean } from '../common/dto/query-transforms.js';
 import { ValidationFailedError } from '../common/errors/domain.error.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
 import { SOURCE_NAME } from '../genes/genes.module.js';
@@ -88,9 +88,7 @@ export class UpdateQuery {
     description: 'Annotation sources (repeated key); required for `selective`',
   })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    Array.isArray(value) ? (value as unknown[]) : [value],
-  )
+  @Transform(repeatedKey)
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)

@@ -23,3 +23,11 @@ export const toIntList = ({ value }: Input): unknown =>
 
 export const trimmed = ({ value }: Input): unknown =>
   typeof value === 'string' ? value.trim() : value;
+
+/** A repeated query key (`?sources=a&sources=b`) as a list; one occurrence as a list of one. */
+export const repeatedKey = ({ value }: Input): unknown =>
+  Array.isArray(value) ? (value as unknown[]) : [value];
+
+/** `repeatedKey`, each value as a number (NaN for the validator to reject). */
+export const repeatedIntKey = ({ value }: Input): unknown =>
+  (Array.isArray(value) ? (value as unknown[]) : [value]).map(Number);

@@ -66,10 +66,17 @@ export function pubtatorData(
     identifiers: union([...identifiers]),
     mentions: ranked.slice(0, TOP_MENTIONS),
     top_mentions: ranked.slice(0, 5),
-    evidence_score:
-      scored.length > 0
-        ? Math.round((scored.reduce((s, m) => s + (m.score ?? 0), 0) / scored.length) * 1000) / 1000
-        : null,
+    // Publications with a mention (the original's `total_mentions`); `mentions` keeps the top ones.
+    total_mentions: byPmid.size,
+    // The mean relevance score of the scored mentions; absent (not null) without one, as
+    // the original's evidence card formats any value it finds.
+    ...(scored.length > 0
+      ? {
+          evidence_score:
+            Math.round((scored.reduce((s, m) => s + (m.score ?? 0), 0) / scored.length) * 1000) /
+            1000,
+        }
+      : {}),
     search_query: query,
   };
 }

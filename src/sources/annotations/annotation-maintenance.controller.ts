@@ -20,6 +20,7 @@ import {
 } from 'class-validator';
 
 import { Public, RequireRole } from '../../auth/decorators/access.decorator.js';
+import { repeatedIntKey } from '../../common/dto/query-transforms.js';
 import { AnnotationStoreService } from '../../genes/annotations/annotation-store.service.js';
 
 class SourceCount {
@@ -65,9 +66,7 @@ class ResetQuery {
 
   @ApiPropertyOptional({ type: [Number], description: 'Only these genes (repeated key)' })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    (Array.isArray(value) ? (value as unknown[]) : [value]).map(Number),
-  )
+  @Transform(repeatedIntKey)
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(5000)

@@ -166,6 +166,33 @@ describe('genes API', () => {
       await t.http().get('/api/genes/NOTAGENE/evidence').expect(404);
     });
 
+    it('adds to evidence_data the figures the original evidence cards read, from the source scores', async () => {
+      const res = await t.http().get('/api/genes/PKD1/evidence').expect(200);
+      const by = Object.fromEntries(
+        (
+          res.body.data as {
+            attributes: {
+              source_name: string;
+              normalized_score: number;
+              evidence_data: Record<string, unknown>;
+            };
+          }[]
+        ).map((e) => [e.attributes.source_name, e.attributes]),
+      );
+      // Definitive is the best ClinGen classification (1.0); Strong the best GenCC (0.8).
+      expect(by.ClinGen.evidence_data).toMatchObject({
+        classifications: ['Limited', 'Definitive'],
+        max_classification_score: 1,
+      });
+      expect(by.GenCC.evidence_data.evidence_score).toBe(0.8);
+      expect(by.HPO.evidence_data.evidence_score).toBe(
+        Math.round(by.HPO.normalized_score * 1000) / 10,
+      );
+      expect(typeof by.HPO.evidence_data.last_updated).toBe('string');
+      // What a source stored is never replaced.
+      expect(by.PubTator.evidence_data).not.toHaveProperty('max_classification_score');
+    });
+
     it('returns annotation rows and a summary with the right constraint keys', async () => {
       const pkd1 = ids.get('PKD1')!;
       const rows = await t.http().get(`/api/annotations/genes/${pkd1}/annotations`).expect(200);

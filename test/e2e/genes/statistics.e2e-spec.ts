@@ -132,6 +132,12 @@ describe('statistics and data sources on the worked dataset', () => {
       stats: { gene_count: 3, evidence_count: 3 },
     });
     expect(list.body.data.total_sources).toBe(7);
+    // An upload source holding evidence is active: the original page badges any other
+    // status than active, error or pending as "Unknown".
+    const panels = list.body.data.sources.find(
+      (s: { name: string }) => s.name === 'DiagnosticPanels',
+    );
+    expect(panels).toMatchObject({ category: 'upload', status: 'active' });
     // What the original Home page and Data sources cards read (docs/api.md, compatibility).
     expect(list.body.data).toMatchObject({ total_unique_genes: 8, orphaned_genes: 1 });
     expect(list.body.data.explanations.unique_genes).toEqual(expect.any(String));
