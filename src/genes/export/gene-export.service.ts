@@ -35,8 +35,8 @@ export class GeneTableStream extends Readable {
   }
 
   override _read(): void {
-    // pump() catches everything it awaits: it cannot reject.
-    void this.pump();
+    // Whatever fails (formatting included) ends the stream, never an unhandled rejection.
+    this.pump().catch((error: unknown) => this.destroy(toError(error)));
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -51,7 +51,7 @@ export class GeneTableStream extends Readable {
     try {
       rows = this.next ?? (await this.cursor.next());
     } catch (error) {
-      this.failure = error instanceof Error ? error : new Error(String(error));
+      this.failure = toError(error);
       this.destroy(this.failure);
       return;
     }
@@ -65,18 +65,17 @@ export class GeneTableStream extends Readable {
       return;
     }
     // The connection goes back to the pool now, not when the consumer has read the rest.
-    try {
-      await this.cursor.close();
-    } catch (error) {
-      this.destroy(error instanceof Error ? error : new Error(String(error)));
-      return;
-    }
+    await this.cursor.close();
     const tail = text + this.writer.end();
     if (tail) {
       this.push(tail);
     }
     this.push(null);
   }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /**

@@ -276,6 +276,11 @@ describe('genes export', () => {
       return pid!;
     }
     const pool = () => t.app.get(DatabasePoolRepository).pool()!;
+    /** A line about the export, at `level`, that carries the request's id. */
+    const logged = (text: string, level: string) =>
+      t.logs
+        .records()
+        .some((r) => String(r.msg).includes(text) && r.level === level && !!r.request_id);
     const open: http.ClientRequest[] = [];
     afterEach(() => {
       for (const req of open.splice(0)) {
@@ -324,6 +329,7 @@ describe('genes export', () => {
       req.destroy();
       expect(await eventually(poolIdle)).toBe(true);
       expect(await cursorSessions()).toEqual([]);
+      expect(await eventually(() => logged('the client went away', 'info'))).toBe(true);
       // The pool still answers.
       await t.http().get('/api/genes?page[size]=1').expect(200);
     });
@@ -340,6 +346,7 @@ describe('genes export', () => {
       res.resume();
       expect(await ended).toBe('aborted');
       expect(res.complete).toBe(false);
+      expect(await eventually(() => logged('failed mid-stream', 'error'))).toBe(true);
       expect(await eventually(poolIdle)).toBe(true);
       await t.http().get('/api/genes/export?format=json&filter[search]=PKD1').expect(200);
     });
