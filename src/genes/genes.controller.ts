@@ -115,6 +115,12 @@ export class GenesController {
     type: ErrorEnvelope,
     description: 'No `format` and an Accept header that admits none of the three media types',
   })
+  @ApiResponse({
+    status: 503,
+    type: ErrorEnvelope,
+    description:
+      'EXPORTS_BUSY: half the connection pool already streams downloads; retry after Retry-After seconds',
+  })
   async export(
     @Query() query: ExportGenesQuery,
     @Req() req: Request,

@@ -12,8 +12,11 @@ import { fmt, percentile } from './stats.js';
 const GENES = 5000;
 const SAMPLES = 300;
 
-/** 5,000 genes with deterministic pseudo-random evidence from all seven sources. */
-export async function seedBenchGenes(url: string): Promise<void> {
+/**
+ * `count` genes (5,000 unless told) numbered from `first`, with deterministic
+ * pseudo-random evidence from all seven sources.
+ */
+export async function seedBenchGenes(url: string, count = GENES, first = 1): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -21,8 +24,8 @@ export async function seedBenchGenes(url: string): Promise<void> {
     await client.query(
       `INSERT INTO genes (hgnc_id, approved_symbol, aliases)
        SELECT 'HGNC:' || (100000 + n), 'GENE' || n, ARRAY['ALIAS' || n]
-       FROM generate_series(1, $1) n`,
-      [GENES],
+       FROM generate_series($2::int, $2::int + $1::int - 1) n`,
+      [count, first],
     );
     const arr = (expr: string) =>
       `(SELECT coalesce(jsonb_agg(${expr}), '[]'::jsonb) FROM generate_series(1, 1 + floor(random() * 12)::int) i)`;
@@ -59,8 +62,9 @@ export async function seedBenchGenes(url: string): Promise<void> {
     for (const [source, share, data] of evidence) {
       await client.query(
         `INSERT INTO gene_evidence (gene_id, source_name, source_detail, evidence_data, evidence_date)
-         SELECT id, $1, $1 || ' bench evidence', ${data}, current_date FROM genes WHERE random() < $2`,
-        [source, share],
+         SELECT id, $1, $1 || ' bench evidence', ${data}, current_date FROM genes
+         WHERE random() < $2 AND substring(hgnc_id from 6)::int - 100000 >= $3`,
+        [source, share, first],
       );
     }
   } finally {

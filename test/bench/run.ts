@@ -5,6 +5,7 @@
 import { abuseBenchmark } from './abuse.bench.js';
 import { annotationsBenchmark } from './annotations.bench.js';
 import { cacheBenchmark } from './cache.bench.js';
+import { exportsBenchmark } from './exports.bench.js';
 import { genesBenchmark } from './genes.bench.js';
 import { httpBenchmark } from './http.bench.js';
 import { loggingBenchmark } from './logging.bench.js';
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchTable | BenchTable[]>> = {
   pipeline: async () => [await pipelineBenchmark(), await pipelineControlBenchmark()],
   annotations: annotationsBenchmark,
   abuse: abuseBenchmark,
+  exports: exportsBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -50,3 +50,20 @@ export function negotiateFormat(
 export function exportFilename(format: ExportFormat, now = new Date()): string {
   return `kidney-genetics-db_genes_${now.toISOString().slice(0, 10)}.${format}`;
 }
+
+/** Seconds a client refused for lack of an export slot is asked to wait. */
+export const EXPORTS_BUSY_RETRY_SECONDS = 5;
+
+/** 503 while this instance already streams as many exports as it allows. */
+export class ExportsBusyError extends DomainError {
+  readonly code = 'EXPORTS_BUSY';
+  readonly status = HttpStatus.SERVICE_UNAVAILABLE;
+
+  constructor(running: number) {
+    super(
+      `${running} downloads are already in progress; retry in ${EXPORTS_BUSY_RETRY_SECONDS} s`,
+      { running, retry_after_seconds: EXPORTS_BUSY_RETRY_SECONDS },
+      { 'Retry-After': String(EXPORTS_BUSY_RETRY_SECONDS) },
+    );
+  }
+}

@@ -2,9 +2,10 @@ import { Readable } from 'node:stream';
 
 import { Injectable } from '@nestjs/common';
 
+import { AppConfig } from '../../config/index.js';
 import type { GeneRow } from '../genes.repository.js';
 import { geneListCriteria, type GeneListCriteriaQuery } from '../genes.service.js';
-import type { ExportFormat } from './export-formats.js';
+import { type ExportFormat, ExportsBusyError } from './export-formats.js';
 import { type GeneCursor, GeneExportRepository } from './gene-export.repository.js';
 import { GeneTableWriter } from './gene-table-format.js';
 
@@ -34,8 +35,8 @@ export class GeneTableStream extends Readable {
   }
 
   override _read(): void {
-    // pump() catches everything it awaits: it cannot reject.
-    void this.pump();
+    // Whatever fails (formatting included) ends the stream, never an unhandled rejection.
+    this.pump().catch((error: unknown) => this.destroy(toError(error)));
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -50,7 +51,7 @@ export class GeneTableStream extends Readable {
     try {
       rows = this.next ?? (await this.cursor.next());
     } catch (error) {
-      this.failure = error instanceof Error ? error : new Error(String(error));
+      this.failure = toError(error);
       this.destroy(this.failure);
       return;
     }
@@ -64,12 +65,7 @@ export class GeneTableStream extends Readable {
       return;
     }
     // The connection goes back to the pool now, not when the consumer has read the rest.
-    try {
-      await this.cursor.close();
-    } catch (error) {
-      this.destroy(error instanceof Error ? error : new Error(String(error)));
-      return;
-    }
+    await this.cursor.close();
     const tail = text + this.writer.end();
     if (tail) {
       this.push(tail);
@@ -78,10 +74,29 @@ export class GeneTableStream extends Readable {
   }
 }
 
-/** Downloads of the live gene table: the list's genes, every page, as CSV, TSV or JSON. */
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * Downloads of the live gene table: the list's genes, every page, as CSV, TSV or JSON.
+ *
+ * Each download holds a pool connection for as long as its client reads, so at most half
+ * the pool streams exports at once: slow or stalled downloads (public, anonymous) can
+ * never take the connections every other request needs. One more is refused with 503
+ * EXPORTS_BUSY rather than queued.
+ */
 @Injectable()
 export class GeneExportService {
-  constructor(private readonly exports: GeneExportRepository) {}
+  private running = 0;
+  readonly slots: number;
+
+  constructor(
+    private readonly exports: GeneExportRepository,
+    config: AppConfig,
+  ) {
+    this.slots = Math.max(1, Math.floor(config.database.poolSize / 2));
+  }
 
   /**
    * Opens the export and reads its first batch, so that a bad request or a database
@@ -89,14 +104,30 @@ export class GeneExportService {
    */
   async open(query: GeneListCriteriaQuery, format: ExportFormat): Promise<GeneTableStream> {
     const { filter, sort } = geneListCriteria(query);
-    const cursor = await this.exports.open(filter, sort);
-    let first: GeneRow[];
+    if (this.running >= this.slots) {
+      throw new ExportsBusyError(this.running);
+    }
+    this.running += 1;
     try {
-      first = await cursor.next();
+      const cursor = await this.exports.open(filter, sort);
+      let first: GeneRow[];
+      try {
+        first = await cursor.next();
+      } catch (error) {
+        await cursor.close(error);
+        throw error;
+      }
+      const stream = new GeneTableStream(
+        cursor,
+        new GeneTableWriter(format, cursor.sources),
+        first,
+      );
+      // 'close' follows the end, an error and a client abort alike (autoDestroy).
+      stream.once('close', () => (this.running -= 1));
+      return stream;
     } catch (error) {
-      await cursor.close(error);
+      this.running -= 1;
       throw error;
     }
-    return new GeneTableStream(cursor, new GeneTableWriter(format, cursor.sources), first);
   }
 }

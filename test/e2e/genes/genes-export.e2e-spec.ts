@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { DatabasePoolRepository } from '../../../src/database/database-pool.repository.js';
+import { GeneExportService } from '../../../src/genes/export/gene-export.service.js';
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { testDb } from '../../support/test-db.js';
@@ -275,6 +276,11 @@ describe('genes export', () => {
       return pid!;
     }
     const pool = () => t.app.get(DatabasePoolRepository).pool()!;
+    /** A line about the export, at `level`, that carries the request's id. */
+    const logged = (text: string, level: string) =>
+      t.logs
+        .records()
+        .some((r) => String(r.msg).includes(text) && r.level === level && !!r.request_id);
     const open: http.ClientRequest[] = [];
     afterEach(() => {
       for (const req of open.splice(0)) {
@@ -286,7 +292,7 @@ describe('genes export', () => {
     beforeAll(async () => {
       await db.exec(
         `INSERT INTO genes (hgnc_id, approved_symbol, name)
-         SELECT 'HGNC:' || (200000 + i), 'BULK' || lpad(i::text, 5, '0'), repeat('x', 200)
+         SELECT 'HGNC:' || (200000 + i), 'BULK' || lpad(i::text, 5, '0'), repeat('x', 1000)
          FROM generate_series(1, 20000) i`,
       );
     });
@@ -310,7 +316,7 @@ describe('genes export', () => {
 
     it('holds the cursor while the client does not read (back-pressure)', async () => {
       const { req } = await stalledDownload();
-      // The whole table (≈ 5 MB) cannot have been read: the cursor waits, mid-transaction.
+      // The whole table (≈ 22 MB) cannot have been read: the cursor waits, mid-transaction.
       await waitingCursor();
       req.destroy();
       expect(await eventually(async () => (await cursorSessions()).length === 0)).toBe(true);
@@ -323,6 +329,7 @@ describe('genes export', () => {
       req.destroy();
       expect(await eventually(poolIdle)).toBe(true);
       expect(await cursorSessions()).toEqual([]);
+      expect(await eventually(() => logged('the client went away', 'info'))).toBe(true);
       // The pool still answers.
       await t.http().get('/api/genes?page[size]=1').expect(200);
     });
@@ -339,8 +346,28 @@ describe('genes export', () => {
       res.resume();
       expect(await ended).toBe('aborted');
       expect(res.complete).toBe(false);
+      expect(await eventually(() => logged('failed mid-stream', 'error'))).toBe(true);
       expect(await eventually(poolIdle)).toBe(true);
       await t.http().get('/api/genes/export?format=json&filter[search]=PKD1').expect(200);
+    });
+
+    it('streams at most half the pool at once; one more download is 503 EXPORTS_BUSY', async () => {
+      const slots = t.app.get(GeneExportService).slots;
+      expect(slots).toBe(5);
+      const stalled = [];
+      for (let i = 0; i < slots; i++) {
+        stalled.push(await stalledDownload());
+      }
+      const busy = await t.http().get('/api/genes/export').expect(503);
+      expect(busy.body.error.code).toBe('EXPORTS_BUSY');
+      expect(busy.headers['retry-after']).toBe('5');
+      // The other half of the pool still serves everything else.
+      await t.http().get('/api/genes?page[size]=1&filter[search]=PKD').expect(200);
+      for (const { req } of stalled) {
+        req.destroy();
+      }
+      expect(await eventually(poolIdle)).toBe(true);
+      await t.http().get('/api/genes/export?filter[search]=PKD1').expect(200);
     });
 
     it('sends every row when read to the end', async () => {
