@@ -11,6 +11,7 @@ import { httpBenchmark } from './http.bench.js';
 import { loggingBenchmark } from './logging.bench.js';
 import { pipelineBenchmark } from './pipeline.bench.js';
 import { pipelineControlBenchmark } from './pipeline-control.bench.js';
+import { releasesBenchmark } from './releases.bench.js';
 import { type BenchTable, writeTables } from './report.js';
 import { startupBenchmark } from './startup.bench.js';
 import { upstreamBenchmark } from './upstream.bench.js';
@@ -27,6 +28,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchTable | BenchTable[]>> = {
   annotations: annotationsBenchmark,
   abuse: abuseBenchmark,
   exports: exportsBenchmark,
+  releases: releasesBenchmark,
 };
 
 async function main(): Promise<void> {
