@@ -12,36 +12,13 @@ import {
   noData,
   reasonOf,
 } from './annotation-source.js';
-import {
-  classifyGermline,
-  CLINVAR_CLASSES,
-  type ClinVarClass,
-  CONSEQUENCE_CATEGORIES,
-  type ConsequenceCategory,
-  consequenceCategory,
-  reviewStars,
-} from './clinvar-classification.js';
+import { type ClinVarSummary, VariantTally } from './clinvar-tally.js';
 
 /** esearch returns at most this many ids per call; more are paged with retstart. */
 const ESEARCH_PAGE = 10_000;
-const TOP_TRAITS = 10;
-const UNINFORMATIVE_TRAITS = new Set(['not provided', 'not specified', 'see cases']);
 
 interface ESearch {
   esearchresult?: { count?: string; idlist?: string[]; ERROR?: string };
-}
-
-export interface ClinVarSummary {
-  uid?: string;
-  title?: string;
-  obj_type?: string;
-  error?: string;
-  molecular_consequence_list?: string[];
-  germline_classification?: {
-    description?: string;
-    review_status?: string;
-    trait_set?: { trait_name?: string }[];
-  };
 }
 
 interface ESummary {
@@ -50,75 +27,6 @@ interface ESummary {
 
 interface EInfo {
   einforesult?: { dbinfo?: { lastupdate?: string }[] | { lastupdate?: string } };
-}
-
-/** Counts of one gene's variations, folded one record at a time (see the classification rule). */
-export class VariantTally {
-  private readonly classes = Object.fromEntries(CLINVAR_CLASSES.map((c) => [c, 0])) as Record<
-    ClinVarClass,
-    number
-  >;
-  private readonly categories = Object.fromEntries(
-    CONSEQUENCE_CATEGORIES.map((c) => [c, 0]),
-  ) as Record<ConsequenceCategory, number>;
-  private readonly stars = [0, 0, 0, 0, 0];
-  private readonly types: Record<string, number> = {};
-  private readonly traits = new Map<string, number>();
-  private combined = 0;
-  private total = 0;
-
-  add(r: ClinVarSummary): void {
-    const germline = r.germline_classification ?? {};
-    const c = classifyGermline(germline.description);
-    this.total += 1;
-    this.classes[c.class] += 1;
-    if (c.combined) {
-      this.combined += 1;
-    }
-    this.stars[reviewStars(germline.review_status)] += 1;
-    this.categories[consequenceCategory(r.molecular_consequence_list ?? [], r.title ?? '')] += 1;
-    const type = r.obj_type || 'unknown';
-    this.types[type] = (this.types[type] ?? 0) + 1;
-    for (const t of new Set((germline.trait_set ?? []).map((x) => x.trait_name ?? ''))) {
-      if (t && !UNINFORMATIVE_TRAITS.has(t.toLowerCase())) {
-        this.traits.set(t, (this.traits.get(t) ?? 0) + 1);
-      }
-    }
-  }
-
-  result(symbol: string): Record<string, unknown> {
-    const { classes, stars, total } = this;
-    const plp = classes.pathogenic + classes.likely_pathogenic;
-    const high = stars[2] + stars[3] + stars[4];
-    const pct = (n: number) => (total > 0 ? Math.round((n / total) * 1000) / 10 : 0);
-    return {
-      gene_symbol: symbol,
-      total_variants: total,
-      pathogenic_count: classes.pathogenic,
-      likely_pathogenic_count: classes.likely_pathogenic,
-      vus_count: classes.vus,
-      likely_benign_count: classes.likely_benign,
-      benign_count: classes.benign,
-      conflicting_count: classes.conflicting,
-      not_provided_count: classes.not_provided,
-      other_count: classes.other,
-      combined_classes_count: this.combined,
-      pathogenic_or_likely_pathogenic_count: plp,
-      has_pathogenic: plp > 0,
-      pathogenic_percentage: pct(plp),
-      review_stars: Object.fromEntries(stars.map((n, i) => [String(i), n])),
-      high_confidence_count: high,
-      high_confidence_percentage: pct(high),
-      consequence_categories: { ...this.categories },
-      variant_types: { ...this.types },
-      top_traits: [...this.traits.entries()]
-        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-        .slice(0, TOP_TRAITS)
-        .map(([trait, count]) => ({ trait, count })),
-      classification_rule:
-        'conflicting counts as conflicting only; a combined class counts as its least certain member',
-    };
-  }
 }
 
 /**

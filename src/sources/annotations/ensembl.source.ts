@@ -100,6 +100,8 @@ export function ensemblOutcome(
     strand: gene.strand ?? null,
     gene_length: end - start + 1,
     transcript_count: gene.Transcript?.length ?? null,
+    // The original's gene-level figure: the exons of the canonical transcript it draws.
+    exon_count: t?.Exon ? exons.length : null,
     canonical_transcript: t
       ? {
           transcript_id: t.version ? `${t.id}.${t.version}` : (t.id ?? null),

@@ -174,15 +174,24 @@ export function mgiOutcome(
   const kidney = new Map([...group.terms].filter(([term]) => kidneyTerms.has(term)));
   const zygosity = zygosityOf(group.orthologs, genotypeRows, kidneyTerms);
   const flag = (b: Bucket) => (b.has_kidney_phenotype ? 'true' : 'false');
+  const summary = `hm (${flag(zygosity.homozygous)}); ht (${flag(zygosity.heterozygous)})`;
+  const phenotypes = sorted(kidney);
   return annotated({
     gene_symbol: gene.symbol,
     mouse_orthologs: [...group.orthologs].sort(),
     has_kidney_phenotype: kidney.size > 0,
-    kidney_phenotypes: sorted(kidney),
+    kidney_phenotypes: phenotypes,
     kidney_phenotype_count: kidney.size,
     total_phenotypes: group.terms.size,
     mp_terms_searched: kidneyTerms.size,
     zygosity,
-    summary: `hm (${flag(zygosity.homozygous)}); ht (${flag(zygosity.heterozygous)})`,
+    summary,
+    // The original's names for the same figures, which its gene page reads: `phenotypes`
+    // were the kidney phenotypes, and its zygosity object carried the summary.
+    phenotypes,
+    phenotype_count: kidney.size,
+    zygosity_analysis: { ...zygosity, summary },
+    // The kidney terms are those below the renal/urinary system root (MP:0005367 by default).
+    system_analysis: { renal_urinary: { phenotype_count: kidney.size, phenotypes } },
   });
 }

@@ -26,6 +26,7 @@ const FIELDS = [
   'ft_motif',
   'ft_transmem',
   'ft_signal',
+  'xref_pfam',
 ].join(',');
 const DOMAIN_TYPES = new Set(['Domain', 'Region', 'Motif', 'Transmembrane', 'Signal']);
 
@@ -40,6 +41,11 @@ export interface UniProtEntry {
     type?: string;
     description?: string;
     location?: { start?: { value?: number }; end?: { value?: number } };
+  }[];
+  uniProtKBCrossReferences?: {
+    database?: string;
+    id?: string;
+    properties?: { key?: string; value?: string }[];
   }[];
 }
 
@@ -68,6 +74,18 @@ export function uniprotOutcome(symbol: string, entry: UniProtEntry): AnnotationO
         length: start !== null && end !== null ? end - start + 1 : null,
       };
     });
+  // Pfam cross-references carry the family's short name as the EntryName property.
+  const pfamRefs = (entry.uniProtKBCrossReferences ?? [])
+    .filter((x) => x.database === 'Pfam' && typeof x.id === 'string')
+    .map((x) => {
+      const prop = (key: string) => x.properties?.find((p) => p.key === key)?.value ?? null;
+      return {
+        id: x.id!,
+        database: 'Pfam',
+        entry_name: prop('EntryName'),
+        match_status: prop('MatchStatus'),
+      };
+    });
   const fn = entry.comments?.find((c) => c.commentType === 'FUNCTION')?.texts?.[0]?.value;
   // Without a features list nothing is known about them: the flags are null, not false.
   const known = Array.isArray(entry.features);
@@ -83,6 +101,7 @@ export function uniprotOutcome(symbol: string, entry: UniProtEntry): AnnotationO
     transmembrane_count: known ? domains.filter((d) => d.type === 'Transmembrane').length : null,
     has_transmembrane: known ? domains.some((d) => d.type === 'Transmembrane') : null,
     has_signal_peptide: known ? domains.some((d) => d.type === 'Signal') : null,
+    pfam_refs: pfamRefs,
   });
 }
 

@@ -155,36 +155,43 @@ describe('MGI mouse phenotypes (mpo_mgi) against the fixture server', () => {
       status: 'data',
       version: 'MP 2025-03-12; MouseMine MGI 6.24',
     });
+    const pkd1Kidney = [
+      { term: 'MP:0002135', name: 'abnormal kidney morphology' },
+      { term: 'MP:0003675', name: 'kidney cysts' },
+      { term: 'MP:0008528', name: 'polycystic kidney' },
+    ];
+    const pkd1Zygosity = {
+      homozygous: {
+        has_kidney_phenotype: true,
+        phenotype_count: 1,
+        phenotypes: [{ term: 'MP:0008528', name: 'polycystic kidney' }],
+      },
+      heterozygous: {
+        has_kidney_phenotype: true,
+        phenotype_count: 1,
+        phenotypes: [{ term: 'MP:0003675', name: 'kidney cysts' }],
+      },
+      conditional: {
+        has_kidney_phenotype: true,
+        phenotype_count: 1,
+        phenotypes: [{ term: 'MP:0008528', name: 'polycystic kidney' }],
+      },
+    };
     expect(rows.PKD1.annotations).toEqual({
       gene_symbol: 'PKD1',
       mouse_orthologs: ['Pkd1'],
       has_kidney_phenotype: true,
-      kidney_phenotypes: [
-        { term: 'MP:0002135', name: 'abnormal kidney morphology' },
-        { term: 'MP:0003675', name: 'kidney cysts' },
-        { term: 'MP:0008528', name: 'polycystic kidney' },
-      ],
+      kidney_phenotypes: pkd1Kidney,
       kidney_phenotype_count: 3,
       total_phenotypes: 5,
       mp_terms_searched: 7,
-      zygosity: {
-        homozygous: {
-          has_kidney_phenotype: true,
-          phenotype_count: 1,
-          phenotypes: [{ term: 'MP:0008528', name: 'polycystic kidney' }],
-        },
-        heterozygous: {
-          has_kidney_phenotype: true,
-          phenotype_count: 1,
-          phenotypes: [{ term: 'MP:0003675', name: 'kidney cysts' }],
-        },
-        conditional: {
-          has_kidney_phenotype: true,
-          phenotype_count: 1,
-          phenotypes: [{ term: 'MP:0008528', name: 'polycystic kidney' }],
-        },
-      },
+      zygosity: pkd1Zygosity,
       summary: 'hm (true); ht (true)',
+      // The original's names, which its gene page reads.
+      phenotypes: pkd1Kidney,
+      phenotype_count: 3,
+      zygosity_analysis: { ...pkd1Zygosity, summary: 'hm (true); ht (true)' },
+      system_analysis: { renal_urinary: { phenotype_count: 3, phenotypes: pkd1Kidney } },
     });
     // PKD2: homozygotes only show abnormal survival, heterozygotes kidney cysts.
     expect(rows.PKD2.annotations).toMatchObject({

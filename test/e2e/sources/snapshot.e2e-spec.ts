@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
 import { FirstStartIngestion } from '../../../src/pipeline/first-start-ingestion.service.js';
+import { has } from '../../contract/contract-context.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { loginAdmin } from '../../support/auth.js';
 
@@ -28,6 +29,104 @@ const ANNOTATION_SOURCES = [
   'string_ppi',
   'uniprot',
 ];
+
+/**
+ * What the original gene page, structure and protein views and the MCP read inside
+ * `annotations[<key>][0].data` (original-client-contract.md §5.2), for a gene with data.
+ */
+const PAGE_READS: Record<string, string[]> = {
+  hgnc: ['mane_select.refseq_transcript_id', 'mane_select.ensembl_transcript_id'],
+  gnomad: ['pli', 'mis_z', 'lof_z'],
+  gtex: ['tissues.Kidney_Cortex.median_tpm', 'tissues.Kidney_Medulla.median_tpm'],
+  descartes: ['kidney_tpm', 'kidney_percentage'],
+  clinvar: [
+    'total_variants',
+    'pathogenic_count',
+    'likely_pathogenic_count',
+    'vus_count',
+    'benign_count',
+    'likely_benign_count',
+    'high_confidence_count',
+    'pathogenic_percentage',
+    'high_confidence_percentage',
+    'consequence_categories.truncating',
+    'consequence_categories.missense',
+    'consequence_categories.synonymous',
+    'consequence_categories.inframe',
+    'consequence_categories.splice_region',
+    'truncating_percentage',
+    'missense_percentage',
+    'synonymous_percentage',
+    'top_molecular_consequences.0.consequence',
+    'top_molecular_consequences.0.count',
+    ...['genomic_start', 'accession', 'category', 'cdna_change', 'classification']
+      .concat(['effect_category', 'protein_change', 'review_status'])
+      .map((f) => `genomic_variants.0.${f}`),
+    ...['position', 'accession', 'category', 'cdna_change', 'classification']
+      .concat(['effect_category', 'protein_change', 'review_status'])
+      .map((f) => `protein_variants.0.${f}`),
+  ],
+  hpo: [
+    'phenotype_count',
+    'kidney_phenotype_count',
+    'disease_count',
+    'classification.clinical_group.primary',
+    'classification.clinical_group.scores',
+    'classification.onset_group.primary',
+    'classification.onset_group.scores',
+    'classification.syndromic_assessment.is_syndromic',
+    'classification.syndromic_assessment.extra_renal_categories',
+    'kidney_phenotypes.0.id',
+  ],
+  mpo_mgi: [
+    'phenotype_count',
+    'phenotypes.0.term',
+    'phenotypes.0.name',
+    'zygosity_analysis.homozygous.phenotype_count',
+    'zygosity_analysis.heterozygous.phenotype_count',
+    'zygosity_analysis.conditional.phenotype_count',
+    'system_analysis.renal_urinary.phenotype_count',
+  ],
+  string_ppi: [
+    'ppi_score',
+    'ppi_percentile',
+    'ppi_degree',
+    'interactions.0.partner_symbol',
+    'interactions.0.string_score',
+    'interactions.0.partner_evidence',
+    'interactions.0.weighted_score',
+    'summary.total_interactions',
+  ],
+  ensembl: [
+    'gene_id',
+    'chromosome',
+    'start',
+    'end',
+    'strand',
+    'gene_length',
+    'exon_count',
+    'canonical_transcript.refseq_transcript_id',
+    'canonical_transcript.exons.0.exon_id',
+    'canonical_transcript.exons.0.start',
+    'canonical_transcript.exons.0.end',
+    'canonical_transcript.exons.0.length',
+  ],
+  uniprot: [
+    'accession',
+    'entry_name',
+    'protein_name',
+    'length',
+    'domain_count',
+    'has_transmembrane',
+    'domains.0.type',
+    'domains.0.description',
+    'domains.0.start',
+    'domains.0.end',
+    'domains.0.length',
+    'pfam_refs.0.id',
+    'pfam_refs.0.entry_name',
+  ],
+};
 
 interface AnnotationRow {
   source: string;
@@ -194,6 +293,20 @@ describe('offline snapshot ingested on first start', () => {
       kidney_tpm: 14.2,
       kidney_percentage: 0.0452,
     });
+  });
+
+  it('holds every field the original pages read from each source (contract §5.2) for PKD1', async () => {
+    const pkd1 = await t.http().get('/api/genes/PKD1').expect(200);
+    const res = await t
+      .http()
+      .get(`/api/annotations/genes/${pkd1.body.data.id}/annotations`)
+      .expect(200);
+    const data = (key: string) =>
+      (res.body.annotations as Record<string, AnnotationRow[] | undefined>)[key]?.[0]?.data;
+    const missing = Object.entries(PAGE_READS).flatMap(([key, paths]) =>
+      has(data(key) ?? {}, ...paths).map((p) => `${key}: ${p}`),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('annotates every snapshot gene from every annotation source, failing and warning on none', async () => {
