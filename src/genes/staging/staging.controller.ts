@@ -44,9 +44,14 @@ class NormalizationStatsResponse {
   total_attempts: number;
   @ApiProperty({ description: 'Of those, stored as evidence without a curator' })
   successful_attempts: number;
-  @ApiProperty({ description: 'Percentage, one decimal; 0 when nothing was attempted' })
+  @ApiProperty({
+    description:
+      'Fraction 0–1, four decimals (the original Staging page shows it ×100); 0 when nothing was attempted',
+  })
   success_rate: number;
-  @ApiProperty({ type: Object, description: 'The same three numbers per source' })
+  @ApiProperty({ description: 'The same in percent, one decimal' })
+  success_percentage: number;
+  @ApiProperty({ type: Object, description: 'The same four numbers per source' })
   by_source: Record<string, unknown>;
 }
 

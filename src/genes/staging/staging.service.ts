@@ -59,12 +59,18 @@ export class StagingService {
   /**
    * How often automatic normalization found the gene: per source, the gene texts that
    * became evidence on their own (evidence rows less those a curator approved from
-   * staging) against those that went to staging. `success_rate` is a percentage.
+   * staging) against those that went to staging. `success_rate` is a fraction (0–1, as the
+   * original Staging page multiplies it by 100), `success_percentage` the same in percent.
    */
   async normalizationStats() {
     const bySource: Record<
       string,
-      { total_attempts: number; successful_attempts: number; success_rate: number }
+      {
+        total_attempts: number;
+        successful_attempts: number;
+        success_rate: number;
+        success_percentage: number;
+      }
     > = {};
     let total = 0;
     let successful = 0;
@@ -73,7 +79,8 @@ export class StagingService {
       bySource[r.source_name] = {
         total_attempts: ok + r.staged,
         successful_attempts: ok,
-        success_rate: rate(ok, ok + r.staged),
+        success_rate: fraction(ok, ok + r.staged),
+        success_percentage: percent(ok, ok + r.staged),
       };
       total += ok + r.staged;
       successful += ok;
@@ -81,7 +88,8 @@ export class StagingService {
     return {
       total_attempts: total,
       successful_attempts: successful,
-      success_rate: rate(successful, total),
+      success_rate: fraction(successful, total),
+      success_percentage: percent(successful, total),
       by_source: bySource,
     };
   }
@@ -246,6 +254,10 @@ export class StagingService {
 }
 
 /** A percentage with one decimal; 0 when nothing was attempted. */
-function rate(part: number, whole: number): number {
+function fraction(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
+}
+
+function percent(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10;
 }

@@ -127,10 +127,22 @@ describe('POST /api/staging/normalization/test', () => {
     expect(res.body).toEqual({
       total_attempts: 4,
       successful_attempts: 1,
-      success_rate: 25,
+      // A fraction: the original Staging page multiplies it by 100 (it showed 2500%).
+      success_rate: 0.25,
+      success_percentage: 25,
       by_source: {
-        ClinGen: { total_attempts: 3, successful_attempts: 1, success_rate: 33.3 },
-        GenCC: { total_attempts: 1, successful_attempts: 0, success_rate: 0 },
+        ClinGen: {
+          total_attempts: 3,
+          successful_attempts: 1,
+          success_rate: 0.3333,
+          success_percentage: 33.3,
+        },
+        GenCC: {
+          total_attempts: 1,
+          successful_attempts: 0,
+          success_rate: 0,
+          success_percentage: 0,
+        },
       },
     });
   });
