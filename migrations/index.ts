@@ -15,6 +15,7 @@ import { SystemLogsLevelIndexSkipsInfo1795288245243 } from './1795288245243-Syst
 import { LoginBackoffReplacesLockout1796551007323 } from './1796551007323-LoginBackoffReplacesLockout.js';
 import { HashMetricsToken1796551610228 } from './1796551610228-HashMetricsToken.js';
 import { ScoringRulesFromSourceDeclarations1796600000000 } from './1796600000000-ScoringRulesFromSourceDeclarations.js';
+import { CreateBackups1796610000000 } from './1796610000000-CreateBackups.js';
 
 export const migrations = [
   Baseline1763700000000,
@@ -32,4 +33,5 @@ export const migrations = [
   LoginBackoffReplacesLockout1796551007323,
   HashMetricsToken1796551610228,
   ScoringRulesFromSourceDeclarations1796600000000,
+  CreateBackups1796610000000,
 ];
