@@ -232,6 +232,10 @@ export class BackupRunner {
         await this.repository.analyze();
       }
       await this.cache.clearAll();
+      // The data are back and committed: serve again before the record says so, so that a
+      // client that sees the restore completed is not answered 503. The `finally` below
+      // tells the other instances again once the record agrees.
+      await this.maintenance.announce(false);
       await this.repository.markRestored(row.id);
       await this.repository.finishRestore(restoreId, 'completed');
       this.logger.log({ backup_id: row.id, restore_id: restoreId }, 'restore completed');
