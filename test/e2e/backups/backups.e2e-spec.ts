@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 import { BackupRunner } from '../../../src/backups/backup-runner.service.js';
 import { MaintenanceState } from '../../../src/backups/maintenance.service.js';
+import { PipelineQueue } from '../../../src/pipeline/pipeline-queue.service.js';
 import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
@@ -334,3 +335,39 @@ describe.each([['auto'], ['logical']])('admin backups (BACKUP_METHOD=%s)', (meth
 async function t0Health(t: TestApp): Promise<void> {
   await t.http().get('/health/live').expect(200);
 }
+
+describe('scheduled backups', () => {
+  let t: TestApp;
+  let dir: string;
+  let db: TestDb;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kgdb-backups-'));
+    t = await createTestApp({ env: { BACKUP_DIR: dir, BACKUP_SCHEDULE: '0 3 * * *' } });
+    db = testDb(t.database!.url);
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    await t?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('puts the cron on the shared queue, whose job makes a scheduled_cron backup', async () => {
+    expect(
+      await db.rows('SELECT name, cron FROM pgboss.schedule WHERE name = $1', ['backup-scheduled']),
+    ).toEqual([{ name: 'backup-scheduled', cron: '0 3 * * *' }]);
+    // What pg-boss sends when the cron fires, sent now.
+    await t.app.get(PipelineQueue).sendJob('backup-scheduled', {});
+    expect(
+      await eventually(
+        async () =>
+          (await db.count(
+            'backups',
+            `trigger_source = 'scheduled_cron' AND status = 'completed'`,
+          )) === 1,
+        60_000,
+      ),
+    ).toBe(true);
+  });
+});
