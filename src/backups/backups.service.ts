@@ -25,6 +25,7 @@ import type {
   RestoreBackupRequest,
   RestoreResponse,
 } from './dto/backups.dto.js';
+import { MaintenanceState } from './maintenance.service.js';
 
 const CREATE_QUEUE = 'backup-create';
 const RESTORE_QUEUE = 'backup-restore';
@@ -45,6 +46,7 @@ export class BackupsService implements OnApplicationBootstrap {
   constructor(
     private readonly repository: BackupsRepository,
     private readonly runner: BackupRunner,
+    private readonly maintenance: MaintenanceState,
     private readonly queue: PipelineQueue,
     private readonly config: AppConfig,
   ) {}
@@ -59,6 +61,10 @@ export class BackupsService implements OnApplicationBootstrap {
       }
       if (backups.length > 0 || restores > 0) {
         this.logger.warn({ backups: backups.length, restores }, 'marked interrupted work failed');
+      }
+      if (restores > 0) {
+        // Its transaction died with it (the old data are intact): serve again, everywhere.
+        await this.maintenance.announce(false);
       }
     });
     await this.queue.registerJob(CREATE_QUEUE, (data) => this.runBackupJob(Number(data.backupId)));
