@@ -6,6 +6,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 
 import { NotFoundError } from '../common/errors/index.js';
 import { AppConfig } from '../config/index.js';
+import { PipelineService } from '../pipeline/pipeline.service.js';
 import { PipelineQueue } from '../pipeline/pipeline-queue.service.js';
 import { BackupBusyError, BackupNotRestorableError } from './backup.error.js';
 import { backupFilename, partialName } from './backup-files.js';
@@ -48,6 +49,7 @@ export class BackupsService implements OnApplicationBootstrap {
     private readonly runner: BackupRunner,
     private readonly maintenance: MaintenanceState,
     private readonly queue: PipelineQueue,
+    private readonly pipeline: PipelineService,
     private readonly config: AppConfig,
   ) {}
 
@@ -123,6 +125,7 @@ export class BackupsService implements OnApplicationBootstrap {
   ): Promise<RestoreResponse> {
     const row = await this.row(id);
     await this.runner.verifyRestorable(row);
+    await this.refuseDuringPipelineRun();
     if (await this.repository.restoreRunning()) {
       throw new BackupBusyError('A restore is already running');
     }
@@ -135,6 +138,20 @@ export class BackupsService implements OnApplicationBootstrap {
     });
     await this.queue.sendJob(RESTORE_QUEUE, { restoreId: restore.id });
     return toRestoreResponse(restore);
+  }
+
+  /**
+   * A run writing evidence while the data are replaced would continue on top of the
+   * restored data, and the restore would bring back runs that no worker holds: a restore
+   * waits until no run is queued or working (a paused run is only state, restored as is).
+   */
+  private async refuseDuringPipelineRun(): Promise<void> {
+    const busy = (await this.pipeline.active()).filter((r) => r.status !== 'paused');
+    if (busy.length > 0) {
+      throw new BackupBusyError(
+        `Pipeline run ${busy[0].id} is ${busy[0].status}; restore once it has finished (or cancel it)`,
+      );
+    }
   }
 
   async getRestore(id: number): Promise<RestoreResponse> {
@@ -238,6 +255,7 @@ export class BackupsService implements OnApplicationBootstrap {
       try {
         const row = await this.row(restore.backup_id);
         await this.runner.verifyRestorable(row);
+        await this.refuseDuringPipelineRun();
         if (restore.create_safety_backup) {
           const safety = await this.record(
             'pre_restore_safety',

@@ -237,6 +237,28 @@ describe.each([['auto'], ['logical']])('admin backups (BACKUP_METHOD=%s)', (meth
     expect(await fingerprint(db)).toEqual(before);
   });
 
+  it('refuses a restore while a pipeline run works, so no run writes over the restored data', async () => {
+    const backup = await finished((await create()).id as number);
+    const run = '00000000-0000-4000-8000-000000000022';
+    await db.exec(
+      `INSERT INTO pipeline_runs (id, kind, status, sources, lease_owner, lease_expires_at)
+       VALUES ($1, 'source', 'running', '{PubTator}', 'elsewhere', now() + interval '10 minutes')`,
+      [run],
+    );
+    try {
+      const res = await first
+        .http()
+        .post(`/api/admin/backups/restore/${String(backup.id)}`)
+        .set(admin)
+        .send({})
+        .expect(409);
+      expect(res.body.error).toMatchObject({ code: 'BACKUP_BUSY' });
+      expect(res.body.error.message).toContain(run);
+    } finally {
+      await db.exec('DELETE FROM pipeline_runs WHERE id = $1', [run]);
+    }
+  });
+
   it('answers 503 with Retry-After on every instance while a restore runs', async () => {
     const backup = await finished((await create()).id as number);
     let release!: () => void;
