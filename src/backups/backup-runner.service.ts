@@ -227,9 +227,15 @@ export class BackupRunner {
           archive.close();
         }
       }
-      await this.repository.refreshMaterializedViews();
+      // Materialized views come back populated: pg_restore refreshes them, the logical
+      // load refreshes them inside its transaction.
       if (runAnalyze) {
-        await this.repository.analyze();
+        // The data are committed: statistics that fail to update do not undo the restore.
+        await this.logical
+          .analyze()
+          .catch((error: unknown) =>
+            this.logger.warn({ err: error }, 'ANALYZE after restore failed'),
+          );
       }
       await this.cache.clearAll();
       // The data are back and committed: serve again before the record says so, so that a

@@ -306,19 +306,6 @@ export class BackupsRepository {
     return row;
   }
 
-  async analyze(): Promise<void> {
-    await this.dataSource.query('ANALYZE');
-  }
-
-  async refreshMaterializedViews(): Promise<void> {
-    const views = await this.dataSource.query<{ name: string }[]>(
-      `SELECT matviewname AS name FROM pg_matviews WHERE schemaname = 'public' ORDER BY 1`,
-    );
-    for (const { name } of views) {
-      await this.dataSource.query(`REFRESH MATERIALIZED VIEW "${name.replace(/"/g, '""')}"`);
-    }
-  }
-
   /** Runs `work` as the one backup operation of the cluster, waiting for the one before. */
   exclusively<T>(work: () => Promise<T>): Promise<T> {
     return withAdvisoryLock(this.dataSource, OPERATION_LOCK, work);

@@ -165,6 +165,20 @@ export class LogicalBackupRepository {
     }
   }
 
+  /**
+   * ANALYZE after a restore, on a connection of its own without the pool's statement
+   * timeout: on a large database it takes longer than any request may.
+   */
+  async analyze(): Promise<void> {
+    const client = await this.connect('kgdb-restore-analyze');
+    try {
+      await client.query('SET statement_timeout = 0');
+      await client.query('ANALYZE');
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
   /** The applied migrations, in order. */
   async appliedMigrations(): Promise<string[]> {
     const client = await this.connect('kgdb-backup');
