@@ -28,9 +28,12 @@ import type {
 } from './dto/backups.dto.js';
 import { MaintenanceState } from './maintenance.service.js';
 
-const CREATE_QUEUE = 'backup-create';
-const RESTORE_QUEUE = 'backup-restore';
-const SCHEDULE_QUEUE = 'backup-scheduled';
+/**
+ * One queue for every backup job (one worker per instance; the operation lock serializes
+ * them anyway): `{kind: 'create', backupId}`, `{kind: 'restore', restoreId}`, and
+ * `{kind: 'scheduled'}`, which the queue's cron schedule sends.
+ */
+export const BACKUP_QUEUE = 'backups';
 const MB = 1024 * 1024;
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
@@ -69,12 +72,10 @@ export class BackupsService implements OnApplicationBootstrap {
         await this.maintenance.announce(false);
       }
     });
-    await this.queue.registerJob(CREATE_QUEUE, (data) => this.runBackupJob(Number(data.backupId)));
-    await this.queue.registerJob(RESTORE_QUEUE, (data) =>
-      this.runRestoreJob(Number(data.restoreId)),
-    );
-    await this.queue.registerJob(SCHEDULE_QUEUE, () => this.runScheduled());
-    await this.queue.scheduleJob(SCHEDULE_QUEUE, this.config.backups.schedule, {});
+    await this.queue.registerJob(BACKUP_QUEUE, (data) => this.runJob(data));
+    await this.queue.scheduleJob(BACKUP_QUEUE, this.config.backups.schedule, {
+      kind: 'scheduled',
+    });
   }
 
   async stats(): Promise<BackupStatsResponse> {
@@ -113,7 +114,7 @@ export class BackupsService implements OnApplicationBootstrap {
   /** Records a pending backup and queues its job; the row shows its progress. */
   async create(body: CreateBackupRequest, user: string | null): Promise<BackupResponse> {
     const row = await this.record('manual_api', body, user);
-    await this.queue.sendJob(CREATE_QUEUE, { backupId: row.id });
+    await this.queue.sendJob(BACKUP_QUEUE, { kind: 'create', backupId: row.id });
     return toResponse(row);
   }
 
@@ -136,7 +137,7 @@ export class BackupsService implements OnApplicationBootstrap {
       method: row.method ?? 'logical',
       requestedBy: user,
     });
-    await this.queue.sendJob(RESTORE_QUEUE, { restoreId: restore.id });
+    await this.queue.sendJob(BACKUP_QUEUE, { kind: 'restore', restoreId: restore.id });
     return toRestoreResponse(restore);
   }
 
@@ -229,6 +230,20 @@ export class BackupsService implements OnApplicationBootstrap {
       createdBy: user,
       retentionDays: this.config.backups.retentionDays,
     });
+  }
+
+  private runJob(data: Record<string, unknown>): Promise<void> {
+    switch (data.kind) {
+      case 'create':
+        return this.runBackupJob(Number(data.backupId));
+      case 'restore':
+        return this.runRestoreJob(Number(data.restoreId));
+      case 'scheduled':
+        return this.runScheduled();
+      default:
+        this.logger.warn({ job: data }, 'ignored a backup job of unknown kind');
+        return Promise.resolve();
+    }
   }
 
   private async runBackupJob(id: number): Promise<void> {

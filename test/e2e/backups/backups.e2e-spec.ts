@@ -359,10 +359,10 @@ describe('scheduled backups', () => {
 
   it('puts the cron on the shared queue, whose job makes a scheduled_cron backup', async () => {
     expect(
-      await db.rows('SELECT name, cron FROM pgboss.schedule WHERE name = $1', ['backup-scheduled']),
-    ).toEqual([{ name: 'backup-scheduled', cron: '0 3 * * *' }]);
+      await db.rows('SELECT name, cron, data FROM pgboss.schedule WHERE name = $1', ['backups']),
+    ).toEqual([{ name: 'backups', cron: '0 3 * * *', data: { kind: 'scheduled' } }]);
     // What pg-boss sends when the cron fires, sent now.
-    await t.app.get(PipelineQueue).sendJob('backup-scheduled', {});
+    await t.app.get(PipelineQueue).sendJob('backups', { kind: 'scheduled' });
     expect(
       await eventually(
         async () =>
