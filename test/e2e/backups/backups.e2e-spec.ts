@@ -17,6 +17,14 @@ import { eventually } from '../../support/wait.js';
 
 type Row = Record<string, unknown>;
 
+/** Waits until no backup job is active, so closing the app does not cut a job short. */
+async function jobsIdle(db: TestDb): Promise<void> {
+  await eventually(
+    async () => (await db.count('pgboss.job', `name = 'backups' AND state = 'active'`)) === 0,
+    10_000,
+  );
+}
+
 /** The major version of the pg_dump on PATH, if any. */
 function pgDumpMajor(): number | undefined {
   const run = spawnSync('pg_dump', ['--version'], { encoding: 'utf8' });
@@ -50,6 +58,7 @@ describe.each([['auto'], ['logical']])('admin backups (BACKUP_METHOD=%s)', (meth
   });
 
   afterAll(async () => {
+    await jobsIdle(db);
     await db?.close();
     await second?.close();
     await first?.close();
@@ -352,6 +361,7 @@ describe('scheduled backups', () => {
   });
 
   afterAll(async () => {
+    await jobsIdle(db);
     await db?.close();
     await t?.close();
     await rm(dir, { recursive: true, force: true });
