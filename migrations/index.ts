@@ -16,6 +16,7 @@ import { LoginBackoffReplacesLockout1796551007323 } from './1796551007323-LoginB
 import { HashMetricsToken1796551610228 } from './1796551610228-HashMetricsToken.js';
 import { CreateReleases1796581433958 } from './1796581433958-CreateReleases.js';
 import { ScoringRulesFromSourceDeclarations1796600000000 } from './1796600000000-ScoringRulesFromSourceDeclarations.js';
+import { CreateBackups1796610000000 } from './1796610000000-CreateBackups.js';
 
 export const migrations = [
   Baseline1763700000000,
@@ -34,4 +35,5 @@ export const migrations = [
   HashMetricsToken1796551610228,
   CreateReleases1796581433958,
   ScoringRulesFromSourceDeclarations1796600000000,
+  CreateBackups1796610000000,
 ];

@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino';
 
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BackupsModule } from './backups/backups.module.js';
 import { AppCacheModule } from './cache/cache.module.js';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
 import { AppConfig, AppConfigModule } from './config/index.js';
@@ -45,6 +46,7 @@ export class AppModule {
         PipelineModule,
         AdminModule,
         ReleasesModule,
+        BackupsModule,
         MetricsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -197,6 +197,17 @@ export class AppConfig {
     /** Whether the original frontend's anonymous, redacted progress socket is served. */
     readonly legacyProgressSocket: boolean;
   };
+  readonly backups: {
+    /** Absolute folder of the backup files. */
+    readonly dir: string;
+    readonly retentionDays: number;
+    /** Cron of scheduled backups; undefined: none. */
+    readonly schedule?: string;
+    readonly method: 'auto' | 'pg_dump' | 'logical';
+    readonly pgDumpPath: string;
+    readonly pgRestorePath: string;
+    readonly timeoutMs: number;
+  };
   /** The commit of this build, when the build recorded it. */
   readonly commit?: string;
   readonly metrics: {
@@ -414,6 +425,15 @@ export class AppConfig {
           .map(([source, cron]) => [source, cron.replace(/\s+/g, ' ')]),
       ),
       legacyProgressSocket: env.LEGACY_PROGRESS_WS,
+    };
+    this.backups = {
+      dir: isAbsolute(env.BACKUP_DIR) ? env.BACKUP_DIR : resolve(cwd, env.BACKUP_DIR),
+      retentionDays: env.BACKUP_RETENTION_DAYS,
+      schedule: env.BACKUP_SCHEDULE.trim().replace(/\s+/g, ' ') || undefined,
+      method: env.BACKUP_METHOD,
+      pgDumpPath: env.PG_DUMP_PATH,
+      pgRestorePath: env.PG_RESTORE_PATH,
+      timeoutMs: env.BACKUP_TIMEOUT_MINUTES * 60_000,
     };
     this.commit = env.GIT_COMMIT;
     this.metrics = { token: env.METRICS_TOKEN };

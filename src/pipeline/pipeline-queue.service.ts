@@ -9,6 +9,9 @@ import { PipelineRepository } from './pipeline.repository.js';
 export const RUN_QUEUE = 'pipeline-run';
 const SCHEDULE_PREFIX = 'pipeline-schedule-';
 
+/** Another module's job: data in, done when the promise settles (a rejection fails the job). */
+export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
+
 /**
  * The PostgreSQL-backed job queue (pg-boss) runs are handed to, so any instance can take
  * up a run and a run outlives the process that queued it; also the cluster-safe cron.
@@ -20,6 +23,13 @@ export class PipelineQueue implements OnApplicationShutdown {
   private onSchedule?: (source: string) => Promise<void>;
   /** Schedule queues this instance works on. */
   private readonly working = new Set<string>();
+  /** Other modules' queues (e.g. backups), worked on by every instance. */
+  private readonly jobs = new Map<string, JobHandler>();
+  /** Schedules asked for before the queue started. */
+  private readonly jobSchedules = new Map<
+    string,
+    { cron: string | undefined; data: Record<string, unknown> }
+  >();
 
   constructor(
     private readonly endpoint: DatabaseEndpoint,
@@ -58,6 +68,69 @@ export class PipelineQueue implements OnApplicationShutdown {
     );
     this.onSchedule = onSchedule;
     await this.applySchedules(schedules);
+    for (const [name, handler] of this.jobs) {
+      await this.workOn(boss, name, handler);
+    }
+    for (const [name, { cron, data }] of this.jobSchedules) {
+      await this.scheduleJob(name, cron, data);
+    }
+  }
+
+  /**
+   * Has this queue carry another module's jobs: `handler` runs each job of queue `name`,
+   * one at a time per instance, on whichever instance takes it; the job stays active
+   * until the handler settles. Registered before start, it is worked on once started.
+   */
+  async registerJob(name: string, handler: JobHandler): Promise<void> {
+    this.jobs.set(name, handler);
+    if (this.boss) {
+      await this.workOn(this.boss, name, handler);
+    }
+  }
+
+  private async workOn(boss: PgBoss, name: string, handler: JobHandler): Promise<void> {
+    await this.repository.withQueueSetupLock(() => boss.createQueue(name));
+    await boss.work<Record<string, unknown>>(
+      name,
+      { pollingIntervalSeconds: 0.5, batchSize: 1 },
+      ([job]) => handler(job.data),
+    );
+  }
+
+  /** Queues a job of a registered queue. */
+  async sendJob(name: string, data: Record<string, unknown>): Promise<void> {
+    if (!this.boss) {
+      throw new Error('job queue not started');
+    }
+    await this.boss.send(name, data);
+  }
+
+  /**
+   * Fires a job of queue `name` on `cron` (UTC), once across instances; undefined removes
+   * the schedule. Idempotent, so every instance may apply the configured value.
+   */
+  async scheduleJob(
+    name: string,
+    cron: string | undefined,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    const boss = this.boss;
+    if (!boss) {
+      this.jobSchedules.set(name, { cron, data });
+      return;
+    }
+    await this.repository.withQueueSetupLock(async () => {
+      await boss.createQueue(name);
+      if (cron) {
+        await boss.schedule(name, cron, data);
+      } else if ((await boss.getSchedules()).some((s) => s.name === name)) {
+        await boss.unschedule(name);
+      }
+    });
+  }
+
+  get started(): boolean {
+    return this.boss !== undefined;
   }
 
   /**

@@ -37,6 +37,6 @@ import { RunWaiter } from './run-waiter.service.js';
     LegacyProgressGateway,
     FirstStartIngestion,
   ],
-  exports: [PipelineService, RunWaiter],
+  exports: [PipelineService, RunWaiter, PipelineQueue],
 })
 export class PipelineModule {}

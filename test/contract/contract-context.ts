@@ -21,6 +21,10 @@ export interface ContractContext {
   editableSetting(): Promise<{ id: number; value: unknown }>;
   /** A key the cache holds in `namespace` now (after a read that fills it). */
   cachedKey(namespace: 'genes'): Promise<string>;
+  /** A new completed backup's id (made through the API, waited for). */
+  backup(): Promise<number>;
+  /** Waits until no restore is pending or running (the service answers 503 meanwhile). */
+  restoresDone(): Promise<void>;
   /** A new pending staging entry's id. */
   stagingId(): Promise<number>;
   /** A CalVer version no release has. */

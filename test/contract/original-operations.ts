@@ -31,6 +31,8 @@ export interface Served {
   status?: number;
   /** The fields the client reads that the answer lacks (none = compatible). */
   reads?: (body: unknown, headers: Record<string, string>, text: string) => string[];
+  /** Awaited after the call: background work it started that later calls must not meet. */
+  settle?: (ctx: ContractContext) => Promise<void>;
 }
 
 export interface Gap {
@@ -52,7 +54,6 @@ const served = (role: Role, rest: Omit<Served, 'kind' | 'role'> = {}): Served =>
 });
 const elsewhere = (why: string): Elsewhere => ({ kind: 'elsewhere', why });
 
-const BACKUPS = elsewhere('backups: issue 22');
 const NETWORK = elsewhere('network analysis: issue 23');
 const SHADOW = elsewhere("the original's shadow-test routes are not ported (issue 21)");
 
@@ -616,7 +617,7 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
     }),
   }),
 
-  // Network analysis (§9), releases (§11), backups (§12)
+  // Network analysis (§9)
   'POST /api/network/build': NETWORK,
   'POST /api/network/cluster': NETWORK,
   'POST /api/network/enrich/hpo': NETWORK,
@@ -683,14 +684,81 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
     call: async (ctx) => ({ path: `/api/releases/${(await ctx.release('draft')).id}/publish` }),
     reads: (b) => has(b, 'id', 'version', 'status', 'gene_count', 'export_checksum'),
   }),
-  'GET /api/admin/backups': BACKUPS,
-  'GET /api/admin/backups/stats': BACKUPS,
-  'GET /api/admin/backups/{backup_id}': BACKUPS,
-  'GET /api/admin/backups/{backup_id}/download': BACKUPS,
-  'POST /api/admin/backups/create': BACKUPS,
-  'POST /api/admin/backups/restore/{backup_id}': BACKUPS,
-  'POST /api/admin/backups/cleanup': BACKUPS,
-  'DELETE /api/admin/backups/{backup_id}': BACKUPS,
+  'GET /api/admin/backups': served('admin', {
+    call: async (ctx) => {
+      await ctx.backup();
+      return { path: '/api/admin/backups?limit=25&offset=0&status=completed' };
+    },
+    reads: (b) =>
+      has(
+        b,
+        'total',
+        ...[
+          'id',
+          'filename',
+          'file_size_mb',
+          'status',
+          'created_at',
+          'completed_at',
+          'duration_seconds',
+          'description',
+          'trigger_source',
+          'checksum_sha256',
+          'compression_level',
+          'include_logs',
+          'include_cache',
+          'parallel_jobs',
+        ].map((f) => `backups.0.${f}`),
+      ),
+  }),
+  'GET /api/admin/backups/stats': served('admin', {
+    reads: (b) =>
+      has(
+        b,
+        'total_backups',
+        'completed_backups',
+        'latest_backup_date',
+        'total_size_gb',
+        'retention_days',
+        'backup_directory',
+      ),
+  }),
+  'GET /api/admin/backups/{backup_id}': served('admin', {
+    call: async (ctx) => ({ path: `/api/admin/backups/${await ctx.backup()}` }),
+    reads: (b) => has(b, 'id', 'filename', 'status', 'checksum_sha256'),
+  }),
+  'GET /api/admin/backups/{backup_id}/download': served('admin', {
+    call: async (ctx) => ({ path: `/api/admin/backups/${await ctx.backup()}/download` }),
+    reads: (_b, headers) =>
+      headers['content-length'] && headers['x-checksum-sha256'] ? [] : ['the file'],
+  }),
+  'POST /api/admin/backups/create': served('admin', {
+    call: () => ({
+      path: '/api/admin/backups/create',
+      body: {
+        description: '',
+        include_logs: false,
+        include_cache: false,
+        compression_level: 6,
+        parallel_jobs: 2,
+      },
+    }),
+  }),
+  'POST /api/admin/backups/restore/{backup_id}': served('admin', {
+    call: async (ctx) => ({
+      path: `/api/admin/backups/restore/${await ctx.backup()}`,
+      body: { create_safety_backup: true, run_analyze: true },
+    }),
+    // While the restore runs every call answers 503: the next ones wait for its end.
+    settle: (ctx) => ctx.restoresDone(),
+  }),
+  'POST /api/admin/backups/cleanup': served('admin', {
+    reads: (b) => has(b, 'deleted_count'),
+  }),
+  'DELETE /api/admin/backups/{backup_id}': served('admin', {
+    call: async (ctx) => ({ path: `/api/admin/backups/${await ctx.backup()}` }),
+    reads: (b) => has(b, 'message'),
+  }),
 
   // Progress (§10)
   'GET /api/progress/status': served('curator', {

@@ -6,6 +6,7 @@
  */
 import type { ValuesOf } from '../declare.js';
 import { authVariables } from './auth.js';
+import { backupVariables } from './backups.js';
 import { cacheVariables } from './cache.js';
 import { databaseVariables } from './database.js';
 import { loggingVariables } from './logging.js';
@@ -50,6 +51,7 @@ export const VARIABLE_GROUPS = [
   pipelineVariables,
   cacheVariables,
   uploadVariables,
+  backupVariables,
   upstreamVariables,
   sharedSourceVariables,
   clingenVariables,

@@ -12,6 +12,7 @@ import { SCORING_DATASET, seedGenes } from '../../factories/gene-dataset.js';
 import { createTestApp, TEST_ADMIN_PASSWORD, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
 import { testDb } from '../../support/test-db.js';
+import { eventually } from '../../support/wait.js';
 
 /** `METHOD path` of every operation in the original's OpenAPI (its snapshot, listed). */
 function originalOperations(): string[] {
@@ -152,6 +153,32 @@ describe('the original clients’ operations, replayed', () => {
         ).find((x) => !x.is_readonly && !x.is_sensitive)!;
         return { id: setting.id, value: setting.value };
       },
+      backup: async () => {
+        const res = await t
+          .http()
+          .post('/api/admin/backups/create')
+          .set('Authorization', `Bearer ${admin}`)
+          .send({})
+          .expect(202);
+        const id = res.body.id as number;
+        const done = await eventually(
+          async () => (await db.count('backups', `id = $1 AND status = 'completed'`, [id])) === 1,
+          60_000,
+        );
+        if (!done) {
+          throw new Error(`backup ${id} did not complete`);
+        }
+        return id;
+      },
+      restoresDone: async () => {
+        const done = await eventually(
+          async () => (await db.count('backup_restores', `status IN ('pending', 'running')`)) === 0,
+          120_000,
+        );
+        if (!done) {
+          throw new Error('a restore is still running');
+        }
+      },
       unique: (prefix) => `${prefix}_${process.pid}_${(counter += 1)}`,
       uniqueHgncId: () => `HGNC:${970000 + (counter += 1)}`,
     };
@@ -210,6 +237,7 @@ describe('the original clients’ operations, replayed', () => {
       const missing = expectation.reads(res.body, res.headers, res.text ?? '');
       problems.push(...missing.map((m) => `lacks ${m}`));
     }
+    await expectation.settle?.(ctx);
     if (expectation.role !== 'anonymous') {
       const lower = LOWER[expectation.role];
       const refused = await send(await callOf(key, expectation), method, ctx.token(lower));
