@@ -91,6 +91,11 @@ export class GeneExportService {
   private running = 0;
   readonly slots: number;
 
+  /** Downloads streaming now on this instance. */
+  get inProgress(): number {
+    return this.running;
+  }
+
   constructor(
     private readonly exports: GeneExportRepository,
     config: AppConfig,
