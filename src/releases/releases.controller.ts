@@ -36,10 +36,10 @@ import {
   MessageResponse,
   ReleaseDiffParams,
   ReleaseDiffResponse,
-  ReleaseGenesQuery,
   ReleaseGenesResponse,
   ReleaseIdParam,
   ReleaseListResponse,
+  ReleasePageQuery,
   ReleaseRefParam,
   ReleaseResponse,
   UpdateReleaseRequest,
@@ -215,7 +215,7 @@ export class ReleasesController {
   @ApiResponse({ status: 404, type: ErrorEnvelope })
   genes(
     @Param() params: ReleaseRefParam,
-    @Query() query: ReleaseGenesQuery,
+    @Query() query: ReleasePageQuery,
     @Req() req: Request,
   ): Promise<ReleaseGenesResponse> {
     return this.releases.genes(params.version, query.limit, query.offset, req.user);

@@ -116,7 +116,8 @@ async function plainSelect(url: string): Promise<number> {
   }
 }
 
-async function refreshScores(url: string): Promise<void> {
+/** Scores for freshly seeded genes, and statistics the planner can use. */
+export async function refreshScores(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

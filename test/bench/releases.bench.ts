@@ -1,6 +1,7 @@
 import pg from 'pg';
 
 import { startBenchDatabase } from './bench-app.js';
+import { refreshScores } from './exports.bench.js';
 import { seedBenchGenes } from './genes.bench.js';
 import { startHttpApp } from './http-app.js';
 import type { BenchTable } from './report.js';
@@ -51,17 +52,6 @@ async function plainRead(url: string): Promise<number> {
        ORDER BY g.approved_symbol, g.hgnc_id`,
     );
     return performance.now() - t0;
-  } finally {
-    await client.end();
-  }
-}
-
-async function refreshScores(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('REFRESH MATERIALIZED VIEW gene_scores');
-    await client.query('ANALYZE');
   } finally {
     await client.end();
   }

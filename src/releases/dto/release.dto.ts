@@ -7,15 +7,8 @@ import { RELEASE_FORMATS, type ReleaseFormat } from '../release-files.js';
 const CALVER_INPUT = /^\d{4}\.\d{1,2}$/;
 const CALVER_MESSAGE = 'version must be CalVer YYYY.M or YYYY.MM, e.g. 2025.10';
 
-export class ListReleasesQuery {
-  @ApiPropertyOptional({
-    enum: ['draft', 'published'],
-    description: 'Drafts are listed to curators and admins only',
-  })
-  @IsOptional()
-  @IsIn(['draft', 'published'])
-  status?: 'draft' | 'published';
-
+/** A page of releases or of a release's genes: up to 1,000 at a time. */
+export class ReleasePageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
   @Type(() => Number)
@@ -31,6 +24,16 @@ export class ListReleasesQuery {
   @Min(0)
   @Max(1_000_000)
   offset: number = 0;
+}
+
+export class ListReleasesQuery extends ReleasePageQuery {
+  @ApiPropertyOptional({
+    enum: ['draft', 'published'],
+    description: 'Drafts are listed to curators and admins only',
+  })
+  @IsOptional()
+  @IsIn(['draft', 'published'])
+  status?: 'draft' | 'published';
 }
 
 /** The new release: in the body, or (as the original's admin page sends it) the query. */
@@ -90,24 +93,6 @@ export class CitationQuery {
   @IsOptional()
   @IsIn(['cff', 'datacite', 'text'])
   format: 'cff' | 'datacite' | 'text' = 'cff';
-}
-
-export class ReleaseGenesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit: number = 100;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset: number = 0;
 }
 
 export class DiffQuery {
