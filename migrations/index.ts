@@ -17,6 +17,7 @@ import { HashMetricsToken1796551610228 } from './1796551610228-HashMetricsToken.
 import { CreateReleases1796581433958 } from './1796581433958-CreateReleases.js';
 import { ScoringRulesFromSourceDeclarations1796600000000 } from './1796600000000-ScoringRulesFromSourceDeclarations.js';
 import { CreateBackups1796610000000 } from './1796610000000-CreateBackups.js';
+import { CreateGeneSetLibraries1796620000000 } from './1796620000000-CreateGeneSetLibraries.js';
 
 export const migrations = [
   Baseline1763700000000,
@@ -36,4 +37,5 @@ export const migrations = [
   CreateReleases1796581433958,
   ScoringRulesFromSourceDeclarations1796600000000,
   CreateBackups1796610000000,
+  CreateGeneSetLibraries1796620000000,
 ];

@@ -9,12 +9,16 @@ import { AnnotationFailureEntity } from './entities/annotation-failure.entity.js
 import { GeneEntity } from './entities/gene.entity.js';
 import { GeneAnnotationEntity } from './entities/gene-annotation.entity.js';
 import { GeneEvidenceEntity } from './entities/gene-evidence.entity.js';
+import { GeneSetLibraryEntity } from './entities/gene-set-library.entity.js';
+import { GeneSetTermEntity } from './entities/gene-set-term.entity.js';
 import { GeneStagingEntity } from './entities/gene-staging.entity.js';
 import { RegisteredSourceEntity } from './entities/registered-source.entity.js';
 import { EvidenceRepository } from './evidence/evidence.repository.js';
 import { EvidenceWriter } from './evidence/evidence-writer.service.js';
 import { GeneExportRepository } from './export/gene-export.repository.js';
 import { GeneExportService } from './export/gene-export.service.js';
+import { GeneSetsRepository } from './gene-sets/gene-sets.repository.js';
+import { GeneSetsService } from './gene-sets/gene-sets.service.js';
 import { GenesController } from './genes.controller.js';
 import { GenesRepository } from './genes.repository.js';
 import { GenesService } from './genes.service.js';
@@ -50,6 +54,8 @@ export { SOURCE_NAME } from '../common/evidence/gene-identifiers.js';
       AnnotationFailureEntity,
       RegisteredSourceEntity,
       GeneStagingEntity,
+      GeneSetLibraryEntity,
+      GeneSetTermEntity,
     ]),
   ],
   controllers: [
@@ -62,6 +68,8 @@ export { SOURCE_NAME } from '../common/evidence/gene-identifiers.js';
     SitemapController,
   ],
   providers: [
+    GeneSetsRepository,
+    GeneSetsService,
     GenesCacheWarming,
     GenesRepository,
     GenesService,
@@ -88,6 +96,7 @@ export { SOURCE_NAME } from '../common/evidence/gene-identifiers.js';
     EvidenceWriter,
     AnnotationStoreService,
     SourceRegistryService,
+    GeneSetsService,
   ],
 })
 export class GenesModule {}
