@@ -110,6 +110,10 @@ export class AppConfig {
       readonly timeoutMs: number;
     };
   };
+  readonly network: {
+    readonly enrichmentMinOverlap: number;
+    readonly enrichmentMaxResults: number;
+  };
   readonly upstream: {
     readonly timeoutMs: number;
     readonly maxAttempts: number;
@@ -320,6 +324,10 @@ export class AppConfig {
             timeoutMs: env.ZENODO_TIMEOUT_MS,
           }
         : undefined,
+    };
+    this.network = {
+      enrichmentMinOverlap: env.NETWORK_ENRICHMENT_MIN_OVERLAP,
+      enrichmentMaxResults: env.NETWORK_ENRICHMENT_MAX_RESULTS,
     };
     const mode = env.UPSTREAM_MODE ?? (sourceUrlsGiven ? 'live' : 'snapshot');
     const snapshot = mode === 'snapshot';

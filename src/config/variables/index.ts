@@ -11,6 +11,7 @@ import { cacheVariables } from './cache.js';
 import { databaseVariables } from './database.js';
 import { loggingVariables } from './logging.js';
 import { mailVariables } from './mail.js';
+import { networkVariables } from './network.js';
 import { pipelineVariables } from './pipeline.js';
 import { rateLimitVariables } from './rate-limits.js';
 import { releaseVariables } from './releases.js';
@@ -48,6 +49,7 @@ export const VARIABLE_GROUPS = [
   rateLimitVariables,
   mailVariables,
   releaseVariables,
+  networkVariables,
   pipelineVariables,
   cacheVariables,
   uploadVariables,
