@@ -15,6 +15,7 @@ import { requestLogging } from './http/completion-line.js';
 import { HttpEdgeModule } from './http/http-edge.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { NetworkModule } from './network/network.module.js';
 import { PipelineModule } from './pipeline/pipeline.module.js';
 import { ReleasesModule } from './releases/releases.module.js';
 import { SourcesModule } from './sources/sources.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         AdminModule,
         ReleasesModule,
         BackupsModule,
+        NetworkModule,
         MetricsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

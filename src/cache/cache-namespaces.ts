@@ -23,6 +23,7 @@ export const DEFAULT_NAMESPACE_TTLS: Readonly<Record<string, number>> = {
   genes: 300,
   'genes-meta': 300,
   statistics: 300,
+  network: 3_600,
   default: 3_600,
 };
 

@@ -3,8 +3,7 @@
  * original-openapi.snapshot.json), with what its clients (the Vue frontend and the MCP
  * sidecar) send and read, as the contract test replays it: `served` operations must answer
  * here with the role, status and the fields the clients read; `gap` ones are not (yet)
- * compatible and say why; `elsewhere` ones belong to another issue (releases, backups,
- * network analysis) or are not ported (shadow tests).
+ * compatible and say why; `elsewhere` ones are not ported (the shadow tests).
  */
 import { eventually } from '../support/wait.js';
 import type { Role } from './contract-context.js';
@@ -54,7 +53,66 @@ const served = (role: Role, rest: Omit<Served, 'kind' | 'role'> = {}): Served =>
 });
 const elsewhere = (why: string): Elsewhere => ({ kind: 'elsewhere', why });
 
-const NETWORK = elsewhere('network analysis: issue 23');
+/** What the Network page reads of a graph: nodes first (2 here), then the edge. */
+const CYTOSCAPE_READS = [
+  ...['id', 'label', 'gene_id', 'degree'].map((f) => `cytoscape_json.elements.0.data.${f}`),
+  ...['id', 'source', 'target', 'weight', 'string_score'].map(
+    (f) => `cytoscape_json.elements.2.data.${f}`,
+  ),
+];
+const ENRICHMENT_READS = [
+  'cluster_size',
+  'fdr_threshold',
+  ...['term_id', 'term_name', 'p_value', 'fdr', 'gene_count', 'cluster_size', 'genes.0']
+    .concat(['enrichment_score', 'odds_ratio'])
+    .map((f) => `results.0.${f}`),
+];
+
+/** PKD1 and PKD2, a stored STRING interaction between them, and a term holding both. */
+async function networkBody(ctx: ContractContext) {
+  const { id: partner } = await ctx.db.one<{ id: number }>(
+    `SELECT id FROM genes WHERE approved_symbol = 'PKD2'`,
+  );
+  const interaction = (id: number, symbol: string) => ({
+    string_version: '12.0',
+    min_score: 400,
+    interactions: [{ partner_symbol: symbol, partner_gene_id: id, string_score: 999 }],
+  });
+  for (const [gene, other, symbol] of [
+    [ctx.gene.id, partner, 'PKD2'],
+    [partner, ctx.gene.id, 'PKD1'],
+  ] as const) {
+    await ctx.db.exec(
+      `INSERT INTO gene_annotations (gene_id, source, version, annotations)
+       VALUES ($1, 'string_ppi', '12.0', $2) ON CONFLICT (gene_id, source) DO NOTHING`,
+      [gene, interaction(other, symbol)],
+    );
+  }
+  // A second term of three other genes makes a universe of 5: PKD1 + PKD2 in a term of
+  // two is then p = 1/C(5,2), a result below any fdr_threshold of 1.
+  const others = (
+    await ctx.db.rows<{ id: number }>(
+      `SELECT id FROM genes WHERE approved_symbol IN ('COL4A5', 'NPHS1', 'UMOD') ORDER BY id`,
+    )
+  ).map((r) => r.id);
+  for (const [library, source, term] of [
+    ['HPO', 'hpo_phenotypes', 'HP:0000107'],
+    ['GO_BP', 'go', 'GO:0060271'],
+  ]) {
+    await ctx.db.exec(
+      `INSERT INTO gene_set_libraries (name, source, version, term_count, gene_count)
+       VALUES ($1, $2, 'contract', 2, 5) ON CONFLICT (name) DO NOTHING`,
+      [library, source],
+    );
+    await ctx.db.exec(
+      `INSERT INTO gene_set_terms (library, term_id, term_name, gene_ids)
+       VALUES ($1, $2, $3, $4), ($1, 'X:1', 'other genes', $5) ON CONFLICT DO NOTHING`,
+      [library, term, `term ${term}`, [ctx.gene.id, partner], others],
+    );
+  }
+  return { gene_ids: [ctx.gene.id, partner], min_string_score: 400, min_degree: 0 };
+}
+
 const SHADOW = elsewhere("the original's shadow-test routes are not ported (issue 21)");
 
 /**
@@ -617,12 +675,67 @@ export const ORIGINAL_OPERATIONS: Record<string, Expectation> = {
     }),
   }),
 
-  // Network analysis (§9)
-  'POST /api/network/build': NETWORK,
-  'POST /api/network/cluster': NETWORK,
-  'POST /api/network/enrich/hpo': NETWORK,
-  'POST /api/network/enrich/go': NETWORK,
-  'POST /api/network/subgraph': NETWORK,
+  // Network analysis (§9): PKD1 and PKD2 with one stored STRING interaction and a term
+  // holding both in the HPO and GO_BP libraries.
+  'POST /api/network/build': served('anonymous', {
+    call: async (ctx) => ({
+      path: '/api/network/build',
+      body: { ...(await networkBody(ctx)), remove_isolated: false, largest_component_only: false },
+    }),
+    reads: (b) => has(b, 'nodes', 'edges', 'components', ...CYTOSCAPE_READS),
+  }),
+  'POST /api/network/cluster': served('anonymous', {
+    call: async (ctx) => ({
+      path: '/api/network/cluster',
+      body: { ...(await networkBody(ctx)), algorithm: 'leiden', min_cluster_size: 1 },
+    }),
+    reads: (b) =>
+      has(
+        b,
+        'nodes',
+        'edges',
+        'clusters',
+        'num_clusters',
+        'modularity',
+        'algorithm',
+        ...CYTOSCAPE_READS,
+        'cytoscape_json.elements.0.data.cluster_id',
+        'cytoscape_json.elements.0.data.color',
+      ),
+  }),
+  'POST /api/network/enrich/hpo': served('anonymous', {
+    call: async (ctx) => ({
+      path: '/api/network/enrich/hpo',
+      body: {
+        cluster_genes: (await networkBody(ctx)).gene_ids,
+        background_genes: null,
+        fdr_threshold: 1,
+      },
+    }),
+    reads: (b) => has(b, 'total_terms', ...ENRICHMENT_READS),
+  }),
+  'POST /api/network/enrich/go': served('anonymous', {
+    call: async (ctx) => ({
+      path: '/api/network/enrich/go',
+      body: {
+        cluster_genes: (await networkBody(ctx)).gene_ids,
+        gene_set: 'GO_Biological_Process_2023',
+        fdr_threshold: 1,
+        timeout_seconds: 120,
+      },
+    }),
+    reads: (b) => has(b, 'total_terms', 'gene_set', ...ENRICHMENT_READS),
+  }),
+  'POST /api/network/subgraph': served('anonymous', {
+    call: async (ctx) => {
+      const { gene_ids, min_string_score } = await networkBody(ctx);
+      return {
+        path: '/api/network/subgraph',
+        body: { seed_gene_ids: [ctx.gene.id], gene_ids, min_string_score, k: 2 },
+      };
+    },
+    reads: (b) => has(b, 'nodes', 'edges', 'components', ...CYTOSCAPE_READS),
+  }),
   'GET /api/releases/': served('anonymous', {
     call: async (ctx) => {
       await ctx.release('published');

@@ -91,7 +91,7 @@ export class AnnotationStoreService {
       return { n, renamed };
     });
     if (chunk.stored.length > 0) {
-      await this.cache.clearNamespace('annotations');
+      await this.clearAnnotationReads();
     }
     if (written.renamed > 0) {
       await Promise.all([
@@ -120,7 +120,7 @@ export class AnnotationStoreService {
   /** Deletes annotation rows (of a source, of some genes, or all); cached answers are dropped. */
   async reset(source: string | null, geneIds: number[] | null) {
     const result = await this.repository.reset(source, geneIds);
-    await this.cache.clearNamespace('annotations');
+    await this.clearAnnotationReads();
     return result;
   }
 
@@ -145,7 +145,7 @@ export class AnnotationStoreService {
   async refreshPpiPercentiles(): Promise<{ total: number; updated: number }> {
     const result = await this.repository.refreshPpiPercentiles();
     if (result.updated > 0) {
-      await this.cache.clearNamespace('annotations');
+      await this.clearAnnotationReads();
     }
     return result;
   }
@@ -153,5 +153,16 @@ export class AnnotationStoreService {
   /** Rebuilds the gene scores now (the original's "refresh view"). */
   refreshScores(): Promise<void> {
     return this.scores.refreshNow();
+  }
+
+  /**
+   * Drops cached answers built from annotation rows: the annotation reads and the STRING
+   * networks (network answers read the string_ppi rows and gene symbols).
+   */
+  private async clearAnnotationReads(): Promise<void> {
+    await Promise.all([
+      this.cache.clearNamespace('annotations'),
+      this.cache.clearNamespace('network'),
+    ]);
   }
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
+import { GeneSetsService, propagateTerms } from '../../genes/gene-sets/gene-sets.service.js';
+import type { GeneSetTerm } from '../../genes/gene-sets/gene-sets.types.js';
 import { SourceToolkit } from '../base/source-toolkit.js';
 import type { SourceRunContext } from '../base/upstream-source.js';
 import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
@@ -20,6 +22,9 @@ import {
   type HpoClassificationRules,
   HpoOntology,
 } from './hpo-classification.js';
+
+/** The root of the HPO branch enrichment tests (HP:0000118 Phenotypic abnormality). */
+const PHENOTYPIC_ABNORMALITY = 'HP:0000118';
 
 /** One gene's rows of genes_to_phenotype.txt. */
 export interface GeneTerms {
@@ -176,7 +181,10 @@ export class HpoPhenotypesAnnotationSource extends AnnotationSource {
   };
   private readonly files = new PerRun<{ ontology: HpoOntology; genes: GeneTermsIndex }>();
 
-  constructor(kit: SourceToolkit) {
+  constructor(
+    kit: SourceToolkit,
+    private readonly geneSets: GeneSetsService,
+  ) {
     super(kit);
   }
 
@@ -248,7 +256,38 @@ export class HpoPhenotypesAnnotationSource extends AnnotationSource {
       if (genes.skipped > 0) {
         this.logger.warn(`genes_to_phenotype: ${genes.skipped} of ${genes.rows} rows skipped`);
       }
+      await this.writeLibrary(ontology, genes);
       return { ontology, genes };
     });
+  }
+
+  /**
+   * The HPO gene-set library for enrichment: every local gene the file lists (by NCBI gene
+   * id, then symbol), under each of its phenotypic-abnormality terms and all their
+   * ancestors below "Phenotypic abnormality" (true-path rule), term names from the
+   * ontology. Inheritance, onset and frequency terms are not phenotypes and are left out.
+   */
+  private async writeLibrary(ontology: HpoOntology, index: GeneTermsIndex): Promise<void> {
+    const matcher = await this.geneSets.matcher();
+    const inBranch = (term: string) =>
+      term !== PHENOTYPIC_ABNORMALITY && ontology.under(term, [PHENOTYPIC_ABNORMALITY]);
+    const direct = new Map<number, string[]>();
+    for (const gene of index.byNcbi.values()) {
+      const id = matcher.byNcbi(gene.ncbiGeneId) ?? matcher.bySymbol(gene.symbol);
+      if (id !== undefined) {
+        direct.set(id, [...(direct.get(id) ?? []), ...[...gene.terms.keys()].filter(inBranch)]);
+      }
+    }
+    const genesOf = propagateTerms(direct, (term) => ontology.ancestors(term).filter(inBranch));
+    const terms: GeneSetTerm[] = [...genesOf].map(([id, genes]) => ({
+      id,
+      name: ontology.name(id) ?? id,
+      genes: [...genes],
+    }));
+    const written = await this.geneSets.replaceLibrary(
+      { name: 'HPO', source: this.declaration.name, version: ontology.version },
+      terms,
+    );
+    this.logger.log({ library: 'HPO', ...written }, 'HPO gene-set library written');
   }
 }

@@ -58,6 +58,7 @@ export function obographRelease(graph: Obograph): string | null {
  */
 export class OboHierarchy {
   private readonly children = new Map<string, string[]>();
+  private readonly parents = new Map<string, string[]>();
   private readonly names = new Map<string, string>();
   private readonly closures = new Map<string, ReadonlySet<string>>();
 
@@ -89,7 +90,28 @@ export class OboHierarchy {
       } else {
         this.children.set(obj, [sub]);
       }
+      const up = this.parents.get(sub);
+      if (up) {
+        up.push(obj);
+      } else {
+        this.parents.set(sub, [obj]);
+      }
     }
+  }
+
+  /** Every term above `term` over `is_a` (not the term itself). */
+  ancestors(term: string): string[] {
+    const seen = new Set<string>();
+    const queue = [term];
+    while (queue.length) {
+      for (const parent of this.parents.get(queue.pop()!) ?? []) {
+        if (!seen.has(parent)) {
+          seen.add(parent);
+          queue.push(parent);
+        }
+      }
+    }
+    return [...seen];
   }
 
   name(id: string): string | undefined {

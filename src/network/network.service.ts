@@ -1,0 +1,173 @@
+import { Injectable } from '@nestjs/common';
+
+import { CacheService } from '../cache/cache.service.js';
+import type {
+  NetworkBuildRequest,
+  NetworkClusterRequest,
+  NetworkSubgraphRequest,
+} from './dto/network.request.js';
+import type { NetworkBuildResponse, NetworkClusterResponse } from './dto/network.response.js';
+import {
+  CLUSTER_SEED,
+  clusterColor,
+  detectCommunities,
+  finishClustering,
+} from './graph/clustering.js';
+import {
+  applyFilters,
+  buildGraph,
+  componentCount,
+  cytoscapeElements,
+  dedupeInteractions,
+  kHopNeighbourhood,
+  type PpiGraph,
+} from './graph/ppi-graph.js';
+import { NoValidGenesError } from './network.error.js';
+import { NetworkRepository } from './network.repository.js';
+
+export const NETWORK_CACHE_NAMESPACE = 'network';
+
+const distinctSorted = (ids: readonly number[]) => [...new Set(ids)].sort((a, b) => a - b);
+
+/**
+ * Protein-interaction networks of gene sets from the stored STRING annotation: build
+ * (with filters), cluster, k-hop subgraph. Answers are cached per normalised request
+ * (distinct sorted ids plus every parameter); the namespace is cleared when STRING rows
+ * or gene symbols change.
+ */
+@Injectable()
+export class NetworkService {
+  constructor(
+    private readonly repository: NetworkRepository,
+    private readonly cache: CacheService,
+  ) {}
+
+  build(req: NetworkBuildRequest): Promise<NetworkBuildResponse> {
+    const ids = distinctSorted(req.gene_ids);
+    const key = {
+      op: 'build',
+      ids,
+      min: req.min_string_score,
+      isolated: req.remove_isolated,
+      degree: req.min_degree,
+      largest: req.largest_component_only,
+    };
+    return this.cache.wrap(
+      key,
+      async () => {
+        const { graph, meta } = await this.graph(ids, req.min_string_score);
+        const filtered = applyFilters(graph, {
+          removeIsolated: req.remove_isolated,
+          minDegree: req.min_degree,
+          largestComponentOnly: req.largest_component_only,
+        });
+        return { ...this.describe(filtered), ...meta };
+      },
+      NETWORK_CACHE_NAMESPACE,
+    );
+  }
+
+  cluster(req: NetworkClusterRequest): Promise<NetworkClusterResponse> {
+    const ids = distinctSorted(req.gene_ids);
+    const key = {
+      op: 'cluster',
+      ids,
+      min: req.min_string_score,
+      isolated: req.remove_isolated,
+      degree: req.min_degree,
+      largest: req.largest_component_only,
+      algorithm: req.algorithm,
+      minSize: req.min_cluster_size,
+    };
+    return this.cache.wrap(
+      key,
+      async () => {
+        const { graph, meta } = await this.graph(ids, req.min_string_score);
+        const filtered = applyFilters(graph, {
+          removeIsolated: req.remove_isolated,
+          minDegree: req.min_degree,
+          largestComponentOnly: req.largest_component_only,
+        });
+        const clustering = finishClustering(
+          filtered,
+          detectCommunities(filtered, req.algorithm),
+          req.min_cluster_size,
+        );
+        const clusters: Record<string, number> = {};
+        const sizes = new Array<number>(clustering.numClusters).fill(0);
+        for (const [node, cluster] of clustering.clusterOf) {
+          clusters[node] = cluster;
+          sizes[cluster] += 1;
+        }
+        return {
+          ...this.describe(clustering.graph, {
+            clusterOf: clustering.clusterOf,
+            colorOf: clusterColor,
+          }),
+          clusters,
+          num_clusters: clustering.numClusters,
+          cluster_sizes: sizes,
+          modularity: clustering.modularity,
+          algorithm: req.algorithm,
+          objective: 'modularity' as const,
+          resolution: 1,
+          seed: CLUSTER_SEED,
+          ...meta,
+        };
+      },
+      NETWORK_CACHE_NAMESPACE,
+    );
+  }
+
+  subgraph(req: NetworkSubgraphRequest): Promise<NetworkBuildResponse> {
+    const ids = distinctSorted(req.gene_ids);
+    const seeds = distinctSorted(req.seed_gene_ids);
+    const key = { op: 'subgraph', ids, seeds, min: req.min_string_score, k: req.k };
+    return this.cache.wrap(
+      key,
+      async () => {
+        const { graph, meta } = await this.graph(ids, req.min_string_score);
+        return { ...this.describe(kHopNeighbourhood(graph, seeds, req.k)), ...meta };
+      },
+      NETWORK_CACHE_NAMESPACE,
+    );
+  }
+
+  /** The unfiltered graph of the existing genes among `ids` (404 when none exists). */
+  private async graph(ids: number[], minScore: number) {
+    const [genes, interactions, coverage] = await Promise.all([
+      this.repository.genes(ids),
+      this.repository.interactions(ids, minScore),
+      this.repository.stringCoverage(ids),
+    ]);
+    if (genes.length === 0) {
+      throw new NoValidGenesError(ids);
+    }
+    const known = new Set(genes.map((g) => g.id));
+    const graph = buildGraph(genes, dedupeInteractions(interactions, known, minScore));
+    return {
+      graph,
+      meta: {
+        unknown_gene_ids: ids.filter((id) => !known.has(id)),
+        string: {
+          version: coverage.version,
+          stored_min_score: coverage.storedMinScore,
+          genes_with_interactions_stored: coverage.annotatedGenes,
+          min_string_score: minScore,
+        },
+      },
+    };
+  }
+
+  private describe(
+    graph: PpiGraph,
+    clusters?: Parameters<typeof cytoscapeElements>[1],
+  ): Pick<NetworkBuildResponse, 'nodes' | 'edges' | 'components' | 'cytoscape_json'> {
+    return {
+      nodes: graph.order,
+      edges: graph.size,
+      components: componentCount(graph),
+      cytoscape_json: { elements: cytoscapeElements(graph, clusters) },
+    };
+  }
+}
