@@ -9,6 +9,7 @@ import { exportsBenchmark } from './exports.bench.js';
 import { genesBenchmark } from './genes.bench.js';
 import { httpBenchmark } from './http.bench.js';
 import { loggingBenchmark } from './logging.bench.js';
+import { networkBenchmark } from './network.bench.js';
 import { pipelineBenchmark } from './pipeline.bench.js';
 import { pipelineControlBenchmark } from './pipeline-control.bench.js';
 import { releasesBenchmark } from './releases.bench.js';
@@ -29,6 +30,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchTable | BenchTable[]>> = {
   abuse: abuseBenchmark,
   exports: exportsBenchmark,
   releases: releasesBenchmark,
+  network: networkBenchmark,
 };
 
 async function main(): Promise<void> {
