@@ -11,6 +11,13 @@ import {
   type EvidenceTier,
 } from './evidence-tiers.js';
 
+/**
+ * A gene by symbol or HGNC id, case-insensitively ($1): both arms are answered by an
+ * expression index (uq_genes_symbol_upper, ix_genes_hgnc_id_upper), so a lookup, found or
+ * not, never scans the table.
+ */
+export const GENE_LOOKUP = 'upper(g.approved_symbol) = upper($1) OR upper(g.hgnc_id) = upper($1)';
+
 export interface GeneFilter {
   search?: string;
   minScore?: number;
@@ -322,7 +329,7 @@ export class GenesRepository {
   /** By symbol (case-insensitive) or HGNC id. */
   async findOne(symbolOrHgnc: string): Promise<GeneRow | undefined> {
     const rows = await this.dataSource.query<GeneRow[]>(
-      `${SELECT_GENE} WHERE upper(g.approved_symbol) = upper($1) OR upper(g.hgnc_id) = upper($1) LIMIT 1`,
+      `${SELECT_GENE} WHERE ${GENE_LOOKUP} LIMIT 1`,
       [symbolOrHgnc],
     );
     return rows[0];

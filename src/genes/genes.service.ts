@@ -70,6 +70,9 @@ export type GeneListCriteriaQuery = Omit<ListGenesQuery, 'page[number]' | 'page[
  * (sort keys, id list). The list and the export read their parameters only through
  * this, so the two can never select different genes.
  */
+/** The list's filter when the query names none (zero scores hidden). */
+const DEFAULT_LIST_FILTER: GeneFilter = { hideZeroScores: true };
+
 export function geneListCriteria(query: GeneListCriteriaQuery): {
   filter: GeneFilter;
   sort: SortKey[];
@@ -130,7 +133,19 @@ export class GenesService {
     private readonly genes: GenesRepository,
     private readonly scores: ScoreRefresher,
     private readonly cache: CacheService,
-  ) {}
+  ) {
+    scores.onRefreshed('gene list aggregates', () => this.tierCounts(DEFAULT_LIST_FILTER));
+  }
+
+  /**
+   * Tier counts of a filter (its tier filter aside), computed once per score refresh:
+   * they change only then, and every page and sort of a filter shares them. Kept in
+   * `genes-meta`, which a refresh clears; the default filter's are recomputed right after.
+   */
+  private tierCounts(filter: GeneFilter) {
+    const { tiers: _ignored, ...key } = filter;
+    return this.cache.wrap({ tierCounts: key }, () => this.genes.tierCounts(filter), 'genes-meta');
+  }
 
   async list(query: ListGenesQuery, path: string, rawQuery: string): Promise<GeneListResponse> {
     const { filter, sort } = geneListCriteria(query);
@@ -139,7 +154,7 @@ export class GenesService {
     // Dataset-wide figures change only with a score refresh, which clears the namespace.
     const [rows, tiers, overview, sources] = await Promise.all([
       this.genes.page(filter, sort, size, (page - 1) * size),
-      this.genes.tierCounts(filter),
+      this.tierCounts(filter),
       this.cache.wrap('list-overview', () => this.genes.overview(), 'genes-meta'),
       this.cache.wrap('evidence-sources', () => this.genes.evidenceSources(), 'genes-meta'),
     ]);

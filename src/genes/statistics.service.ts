@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 
+import { CacheService } from '../cache/cache.service.js';
 import { NotFoundError, ValidationFailedError } from '../common/errors/index.js';
 import { DATASOURCE_EXPLANATIONS, DATASOURCE_METADATA } from './datasource-metadata.js';
 import { EVIDENCE_TIERS, type EvidenceTier } from './evidence-tiers.js';
+import { ScoreRefresher } from './scoring/score-refresher.service.js';
 import { StatisticsRepository, type StatsFilter } from './statistics.repository.js';
 
 const TIER_LABELS: Record<EvidenceTier, { label: string; color: string }> = {
@@ -20,7 +22,14 @@ const pct = (part: number, whole: number) =>
 /** Dataset statistics (overlaps, distributions, composition) and data-source summaries. */
 @Injectable()
 export class StatisticsService {
-  constructor(private readonly stats: StatisticsRepository) {}
+  constructor(
+    private readonly stats: StatisticsRepository,
+    private readonly cache: CacheService,
+    scores: ScoreRefresher,
+  ) {
+    // The summary's default scope (zero scores hidden), ready before its first read.
+    scores.onRefreshed('statistics summary', () => this.summary({ hideZeroScores: true }));
+  }
 
   private meta(filter: StatsFilter, extra: Record<string, unknown> = {}) {
     return { hide_zero_scores: filter.hideZeroScores, tiers: filter.tiers ?? null, ...extra };
@@ -129,7 +138,19 @@ export class StatisticsService {
     };
   }
 
-  async summary(filter: StatsFilter) {
+  /**
+   * The dataset summary of a scope, computed once per score refresh: it changes only then.
+   * Kept in `genes-meta`, which a refresh clears; the default scope is recomputed at once.
+   */
+  summary(filter: StatsFilter) {
+    return this.cache.wrap(
+      { summary: { hideZeroScores: filter.hideZeroScores, tiers: filter.tiers ?? null } },
+      () => this.computeSummary(filter),
+      'genes-meta',
+    );
+  }
+
+  private async computeSummary(filter: StatsFilter) {
     const [overlaps, composition] = await Promise.all([
       this.overlaps(filter, undefined, false),
       this.composition(filter),

@@ -14,6 +14,7 @@ import { pipelineBenchmark } from './pipeline.bench.js';
 import { pipelineControlBenchmark } from './pipeline-control.bench.js';
 import { releasesBenchmark } from './releases.bench.js';
 import { type BenchTable, writeTables } from './report.js';
+import { scaleBenchmark } from './scale.bench.js';
 import { startupBenchmark } from './startup.bench.js';
 import { upstreamBenchmark } from './upstream.bench.js';
 
@@ -31,6 +32,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchTable | BenchTable[]>> = {
   exports: exportsBenchmark,
   releases: releasesBenchmark,
   network: networkBenchmark,
+  scale: scaleBenchmark,
 };
 
 async function main(): Promise<void> {

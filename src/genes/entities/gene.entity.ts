@@ -14,6 +14,7 @@ import {
 @Index('uq_genes_symbol_upper', { synchronize: false })
 @Index('ix_genes_aliases', { synchronize: false })
 @Index('ix_genes_symbol_trgm', { synchronize: false })
+@Index('ix_genes_hgnc_id_upper', { synchronize: false })
 export class GeneEntity {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;

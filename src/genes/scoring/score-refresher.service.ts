@@ -25,6 +25,7 @@ export class ScoreRefresher implements OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private dirty = false;
+  private readonly listeners: { name: string; run: () => Promise<unknown> }[] = [];
   private info: RefreshInfo = {
     refreshed_at: null,
     duration_ms: null,
@@ -36,6 +37,14 @@ export class ScoreRefresher implements OnApplicationShutdown {
     private readonly scores: GeneScoresRepository,
     private readonly cache: CacheService,
   ) {}
+
+  /**
+   * Work to do after every refresh, once the caches are cleared: the owners of dataset-wide
+   * aggregates recompute them here, so the first read after a refresh finds them ready.
+   */
+  onRefreshed(name: string, run: () => Promise<unknown>): void {
+    this.listeners.push({ name, run });
+  }
 
   /** Schedules a refresh shortly; many changes in a burst cause one refresh. */
   markDirty(): void {
@@ -97,6 +106,9 @@ export class ScoreRefresher implements OnApplicationShutdown {
       this.cache.clearNamespace('statistics'),
     ]);
     this.logger.log({ duration_ms: duration }, 'gene scores refreshed');
+    for (const listener of this.listeners) {
+      runInBackground(this.logger, listener.name, listener.run);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
