@@ -45,7 +45,10 @@ export class GoAnnotationSource extends AnnotationSource {
     documentationUrl: 'https://geneontology.org/docs/go-annotation-file-gaf-format-2.2/',
     mode: 'bulk',
     // After HGNC: the libraries are built over the genes with their approved symbols.
-    runOrder: 10,
+    // In a group after the other annotation sources (20, not 10): every source run of a
+    // group holds a pooled connection for its advisory lock, and the nine at 10 already
+    // take nine of DB_POOL_SIZE's default ten.
+    runOrder: 20,
     settings: (config) => config.sources.annotations.go,
   };
   private readonly files = new PerRun<{ ontology: GoOntology; gaf: GafIndex }>();

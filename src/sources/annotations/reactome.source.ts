@@ -41,7 +41,10 @@ export class ReactomeAnnotationSource extends AnnotationSource {
     documentationUrl: 'https://reactome.org/download-data',
     mode: 'bulk',
     // After HGNC, whose NCBI gene ids it matches by.
-    runOrder: 10,
+    // In a group after the other annotation sources (20, not 10): every source run of a
+    // group holds a pooled connection for its advisory lock, and the nine at 10 already
+    // take nine of DB_POOL_SIZE's default ten.
+    runOrder: 20,
     settings: (config) => config.sources.annotations.reactome,
   };
   private readonly file = new PerRun<ReactomeIndex>();
