@@ -109,7 +109,12 @@ export function reactomeLibrary(
       continue;
     }
     for (const pathway of pathways) {
-      genesOf.set(pathway, [...(genesOf.get(pathway) ?? []), id]);
+      const genes = genesOf.get(pathway);
+      if (genes) {
+        genes.push(id);
+      } else {
+        genesOf.set(pathway, [id]);
+      }
     }
   }
   return [...index.pathways]
