@@ -188,6 +188,8 @@ export class AppConfig {
         readonly batchSize: number;
       };
       readonly descartes: { readonly tpmUrl: string; readonly percentageUrl: string };
+      readonly go: { readonly annotationsUrl: string; readonly ontologyUrl: string };
+      readonly reactome: { readonly url: string; readonly version: string };
       readonly chunkSize: number;
       /** Source → days between scheduled updates; `default` covers the rest. */
       readonly updateDays: Readonly<Record<string, number>>;
@@ -419,6 +421,8 @@ export class AppConfig {
           tpmUrl: env.DESCARTES_TPM_URL,
           percentageUrl: env.DESCARTES_PERCENTAGE_URL,
         },
+        go: { annotationsUrl: env.GO_ANNOTATIONS_URL, ontologyUrl: env.GO_ONTOLOGY_URL },
+        reactome: { url: env.REACTOME_URL, version: env.REACTOME_VERSION },
         chunkSize: env.ANNOTATION_CHUNK_SIZE,
         updateDays: { default: 30, ...parseTtls(env.ANNOTATION_UPDATE_DAYS) },
       },

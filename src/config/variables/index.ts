@@ -22,12 +22,14 @@ import { descartesVariables } from './sources/descartes.js';
 import { ensemblVariables } from './sources/ensembl.js';
 import { genccVariables } from './sources/gencc.js';
 import { gnomadVariables } from './sources/gnomad.js';
+import { goVariables } from './sources/go.js';
 import { gtexVariables } from './sources/gtex.js';
 import { hgncVariables } from './sources/hgnc.js';
 import { hpoVariables } from './sources/hpo.js';
 import { mgiVariables } from './sources/mgi.js';
 import { panelappVariables } from './sources/panelapp.js';
 import { pubtatorVariables } from './sources/pubtator.js';
+import { reactomeVariables } from './sources/reactome.js';
 import { sharedSourceVariables } from './sources/shared.js';
 import { stringVariables } from './sources/string.js';
 import { uniprotVariables } from './sources/uniprot.js';
@@ -70,6 +72,8 @@ export const VARIABLE_GROUPS = [
   stringVariables,
   mgiVariables,
   descartesVariables,
+  goVariables,
+  reactomeVariables,
 ] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (

@@ -278,7 +278,9 @@ export class HpoPhenotypesAnnotationSource extends AnnotationSource {
         direct.set(id, [...(direct.get(id) ?? []), ...[...gene.terms.keys()].filter(inBranch)]);
       }
     }
-    const genesOf = propagateTerms(direct, (term) => ontology.ancestors(term).filter(inBranch));
+    const genesOf = propagateTerms(direct, (term) =>
+      [...ontology.ancestors(term)].filter(inBranch),
+    );
     const terms: GeneSetTerm[] = [...genesOf].map(([id, genes]) => ({
       id,
       name: ontology.name(id) ?? id,

@@ -2,10 +2,12 @@ import { ClinVarAnnotationSource } from '../annotations/clinvar.source.js';
 import { DescartesAnnotationSource } from '../annotations/descartes.source.js';
 import { EnsemblAnnotationSource } from '../annotations/ensembl.source.js';
 import { GnomadAnnotationSource } from '../annotations/gnomad.source.js';
+import { GoAnnotationSource } from '../annotations/go.source.js';
 import { GtexAnnotationSource } from '../annotations/gtex.source.js';
 import { HgncAnnotationSource } from '../annotations/hgnc.source.js';
 import { HpoPhenotypesAnnotationSource } from '../annotations/hpo-phenotypes.source.js';
 import { MgiAnnotationSource } from '../annotations/mgi.source.js';
+import { ReactomeAnnotationSource } from '../annotations/reactome.source.js';
 import { StringPpiAnnotationSource } from '../annotations/string-ppi.source.js';
 import { UniProtAnnotationSource } from '../annotations/uniprot.source.js';
 import { ClinGenSource } from '../evidence/clingen.source.js';
@@ -35,4 +37,6 @@ export const SOURCE_CLASSES = [
   StringPpiAnnotationSource,
   MgiAnnotationSource,
   DescartesAnnotationSource,
+  GoAnnotationSource,
+  ReactomeAnnotationSource,
 ];

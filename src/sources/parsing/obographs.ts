@@ -1,12 +1,20 @@
 /**
- * Obographs JSON (the `.json` release of OBO ontologies such as HPO and MP): the graph's
- * release and the descendants of a term over `is_a`, for any id prefix.
+ * Obographs JSON (the `.json` release of OBO ontologies such as HPO, MP and GO): the graph's
+ * release, term names and OBO namespaces, and the terms above or below a term over `is_a`
+ * (and, when asked, other relations such as GO's `part_of`), for any id prefix.
  */
+
+/** The `part_of` relation (BFO_0000050) as obographs names it in edges. */
+export const PART_OF = 'http://purl.obolibrary.org/obo/BFO_0000050';
+const HAS_OBO_NAMESPACE = 'http://www.geneontology.org/formats/oboInOwl#hasOBONamespace';
 
 interface ObographNode {
   id?: string;
   lbl?: string;
-  meta?: { deprecated?: boolean };
+  meta?: {
+    deprecated?: boolean;
+    basicPropertyValues?: { pred?: string; val?: string }[];
+  };
 }
 interface ObographEdge {
   sub?: string;
@@ -52,70 +60,84 @@ export function obographRelease(graph: Obograph): string | null {
   return /\/releases\/([^/]+)\//.exec(version)?.[1] ?? version;
 }
 
+/** Appends `value` to the list under `key`. */
+function push(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) {
+    list.push(value);
+  } else {
+    map.set(key, [value]);
+  }
+}
+
 /**
- * The `is_a` hierarchy of a graph, kept as a child index and term labels only; deprecated
- * terms are left out. Descendant sets are computed on demand and memoized per root.
+ * The hierarchy of a graph over `relations` (`is_a` unless told, edge `pred` values), kept
+ * as child and parent indexes with term labels and OBO namespaces only; deprecated terms
+ * (and terms labelled `obsolete …`) and their edges are left out. Descendant sets are
+ * computed on demand and memoized per root.
  */
 export class OboHierarchy {
   private readonly children = new Map<string, string[]>();
   private readonly parents = new Map<string, string[]>();
   private readonly names = new Map<string, string>();
+  private readonly namespaces = new Map<string, string>();
   private readonly closures = new Map<string, ReadonlySet<string>>();
 
-  constructor(graph: Obograph) {
+  constructor(graph: Obograph, relations: readonly string[] = ['is_a']) {
     const deprecated = new Set<string>();
     for (const node of graph.nodes ?? []) {
       const id = oboTermId(node.id);
       if (!id) {
         continue;
       }
-      if (node.meta?.deprecated) {
+      if (node.meta?.deprecated || node.lbl?.startsWith('obsolete ')) {
         deprecated.add(id);
-      } else if (node.lbl) {
+        continue;
+      }
+      if (node.lbl) {
         this.names.set(id, node.lbl);
+      }
+      const namespace = node.meta?.basicPropertyValues?.find((p) => p.pred === HAS_OBO_NAMESPACE);
+      if (namespace?.val) {
+        this.namespaces.set(id, namespace.val);
       }
     }
     for (const e of graph.edges ?? []) {
-      if (e.pred !== 'is_a') {
+      if (!relations.includes(e.pred ?? '')) {
         continue;
       }
       const sub = oboTermId(e.sub);
       const obj = oboTermId(e.obj);
-      if (!sub || !obj || deprecated.has(sub)) {
+      if (!sub || !obj || deprecated.has(sub) || deprecated.has(obj)) {
         continue;
       }
-      const list = this.children.get(obj);
-      if (list) {
-        list.push(sub);
-      } else {
-        this.children.set(obj, [sub]);
-      }
-      const up = this.parents.get(sub);
-      if (up) {
-        up.push(obj);
-      } else {
-        this.parents.set(sub, [obj]);
-      }
+      push(this.children, obj, sub);
+      push(this.parents, sub, obj);
     }
-  }
-
-  /** Every term above `term` over `is_a` (not the term itself). */
-  ancestors(term: string): string[] {
-    const seen = new Set<string>();
-    const queue = [term];
-    while (queue.length) {
-      for (const parent of this.parents.get(queue.pop()!) ?? []) {
-        if (!seen.has(parent)) {
-          seen.add(parent);
-          queue.push(parent);
-        }
-      }
-    }
-    return [...seen];
   }
 
   name(id: string): string | undefined {
     return this.names.get(id);
+  }
+
+  /** The OBO namespace of a term (GO: `biological_process`, …), when the graph states it. */
+  namespace(id: string): string | undefined {
+    return this.namespaces.get(id);
+  }
+
+  /** Every term above `term` over the relations, not the term itself. */
+  ancestors(term: string): Set<string> {
+    const found = new Set<string>();
+    const queue = [term];
+    while (queue.length) {
+      for (const parent of this.parents.get(queue.pop()!) ?? []) {
+        if (!found.has(parent) && parent !== term) {
+          found.add(parent);
+          queue.push(parent);
+        }
+      }
+    }
+    return found;
   }
 
   /** The term and every term below it over `is_a`. */

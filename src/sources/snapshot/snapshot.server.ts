@@ -43,6 +43,14 @@ function fileFor(pathname: string, query: URLSearchParams): string | null {
       /^\/descartes\/data\/bbi\/descartes\/human_gtex\/tables\/(tissue_tpm|tissue_percentage)\/kidney\.csv$/,
       (m) => `descartes/${m[1]}/kidney.csv`,
     ],
+    [
+      /^\/go\/(annotations\/goa_human\.gaf\.gz|ontology\/go-basic\.json)$/,
+      (m) => `go/${m[1].split('/')[1]}`,
+    ],
+    [
+      /^\/reactome\/download\/current\/NCBI2Reactome_All_Levels\.txt$/,
+      () => 'reactome/NCBI2Reactome_All_Levels.txt',
+    ],
     [/^\/mousemine\/mousemine\/service\/version\/release$/, () => 'mgi/release.txt'],
     [
       /^\/string\/download\/protein\.(info|physical\.links)\.v12\.0\/9606\.protein\.\1\.v12\.0\.txt\.gz$/,
@@ -86,7 +94,9 @@ export type SnapshotUpstream =
   | 'string'
   | 'mp'
   | 'mousemine'
-  | 'descartes';
+  | 'descartes'
+  | 'go'
+  | 'reactome';
 
 interface HgncSnapshotDoc {
   hgnc_id: string;

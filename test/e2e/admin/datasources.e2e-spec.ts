@@ -64,10 +64,12 @@ describe('data-source registry', () => {
       'descartes',
       'ensembl',
       'gnomad',
+      'go',
       'gtex',
       'hgnc',
       'hpo_phenotypes',
       'mpo_mgi',
+      'reactome',
       'string_ppi',
       'uniprot',
     ]);

@@ -80,6 +80,8 @@ describe('full pipeline runs over the offline snapshot', () => {
       'ensembl',
       'mpo_mgi',
       'descartes',
+      'go',
+      'reactome',
     ]) {
       expect([s, bySource[s]]).toEqual([
         s,

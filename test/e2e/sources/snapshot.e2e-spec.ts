@@ -1,6 +1,7 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
+import { GeneSetsService } from '../../../src/genes/gene-sets/gene-sets.service.js';
 import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
 import { FirstStartIngestion } from '../../../src/pipeline/first-start-ingestion.service.js';
 import { has } from '../../contract/contract-context.js';
@@ -22,10 +23,12 @@ const ANNOTATION_SOURCES = [
   'descartes',
   'ensembl',
   'gnomad',
+  'go',
   'gtex',
   'hgnc',
   'hpo_phenotypes',
   'mpo_mgi',
+  'reactome',
   'string_ppi',
   'uniprot',
 ];
@@ -293,6 +296,24 @@ describe('offline snapshot ingested on first start', () => {
       kidney_tpm: 14.2,
       kidney_percentage: 0.0452,
     });
+    expect(by.go.annotations).toMatchObject({
+      go_release: '2025-03-16',
+      biological_process: expect.arrayContaining([
+        { id: 'GO:0006816', name: 'calcium ion transport', evidence: ['IBA', 'IEA'] },
+      ]) as unknown,
+      cellular_component: expect.arrayContaining([
+        { id: 'GO:0060170', name: 'ciliary membrane', evidence: ['IBA', 'IEA'] },
+      ]) as unknown,
+      biological_process_count: 3,
+    });
+    expect(by.reactome.annotations).toMatchObject({
+      reactome_version: '94',
+      pathways: expect.arrayContaining([
+        { id: 'R-HSA-5620916', name: 'VxPx cargo-targeting to cilium' },
+        { id: 'R-HSA-5617833', name: 'Cilium Assembly' },
+      ]) as unknown,
+      pathway_count: 4,
+    });
   });
 
   it('holds every field the original pages read from each source (contract §5.2) for PKD1', async () => {
@@ -333,6 +354,13 @@ describe('offline snapshot ingested on first start', () => {
     const noGeneScore = 'not a kidney gene (no evidence score)';
     const noDataOf: Record<string, Record<string, string>> = {
       mpo_mgi: { APOL1: 'no mouse ortholog' },
+      // The Reactome extract gives pathways to 93 of the 110 snapshot genes, not these.
+      reactome: Object.fromEntries(
+        [
+          ...['ANKS6', 'APOL1', 'CRB2', 'DNAJB11', 'DZIP1L', 'GLIS2', 'GREB1L', 'INF2', 'INVS'],
+          ...['LMX1B', 'MAGED2', 'MYO1E', 'NEK8', 'NPHP3', 'PKHD1', 'SEC63', 'SMARCAL1'],
+        ].map((s) => [s, 'Reactome lists no human pathway']),
+      ),
       string_ppi: Object.fromEntries(
         ['ADAMTS13', 'AHI1', 'CUBN', 'MAGED2', 'SLC34A3'].map((s) => [s, noGeneScore]),
       ),
@@ -384,10 +412,39 @@ describe('offline snapshot ingested on first start', () => {
       annotations: Object.fromEntries(
         ANNOTATION_SOURCES.map((name) => [name, status[name].annotated]),
       ),
-      no_data: { mpo_mgi: 1, string_ppi: 5 },
+      no_data: { mpo_mgi: 1, reactome: 17, string_ppi: 5 },
       failed: {},
       elapsed_ms: expect.any(Number),
     });
+  });
+
+  it('writes the GO and Reactome gene-set libraries over the database genes', async () => {
+    const geneSets = t.app.get(GeneSetsService);
+    const libraries = await geneSets.libraries();
+    expect(libraries.map((l) => [l.name, l.source, l.version, l.termCount, l.geneCount])).toEqual([
+      ['GO_BP', 'go', '2025-03-16', 125, 105],
+      ['GO_CC', 'go', '2025-03-16', 44, 106],
+      ['GO_MF', 'go', '2025-03-16', 61, 106],
+      // 141 pathways in the file; those of the four non-kidney genes alone are left out.
+      ['Reactome', 'reactome', '94', 127, 89],
+    ]);
+    const symbols = async (library: string, term: string) => {
+      const found = (await geneSets.terms(library)).find((x) => x.id === term)!;
+      const rows = await t.app
+        .get<DataSource>(getDataSourceToken())
+        .query<{ symbol: string }[]>(
+          'SELECT approved_symbol AS symbol FROM genes WHERE id = ANY($1) ORDER BY 1',
+          [found.genes],
+        );
+      return rows.map((r) => r.symbol);
+    };
+    // Kidney development gathers the genes of the terms below it over is_a and part_of:
+    // podocyte differentiation, glomerular basement membrane and ureteric bud development.
+    expect(await symbols('GO_BP', 'GO:0001822')).toEqual(
+      expect.arrayContaining(['COL4A3', 'LAMB2', 'NPHS1', 'PAX2', 'PKD1', 'PLCE1', 'RET', 'WT1']),
+    );
+    expect(await symbols('GO_CC', 'GO:0036057')).toEqual(['CD2AP', 'NPHS1', 'NPHS2', 'TRPC6']);
+    expect(await symbols('Reactome', 'R-HSA-5617833')).toHaveLength(17);
   });
 
   it('ran as an ordinary pipeline run, every source completed', async () => {

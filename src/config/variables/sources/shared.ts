@@ -20,7 +20,7 @@ export const sharedSourceVariables = group({
     ANNOTATION_UPDATE_DAYS: text({
       shortDefault: '`hgnc=7,clinvar=30,gnomad=90,…`',
       default:
-        'hgnc=7,clinvar=30,gnomad=90,gtex=90,uniprot=30,ensembl=30,hpo_phenotypes=30,string_ppi=90,mpo_mgi=30,descartes=90',
+        'hgnc=7,clinvar=30,gnomad=90,gtex=90,uniprot=30,ensembl=30,hpo_phenotypes=30,string_ppi=90,mpo_mgi=30,descartes=90,go=30,reactome=90',
       valid: /^(\s*[a-z][a-z0-9_]*\s*=\s*\d+\s*)?(,\s*[a-z][a-z0-9_]*\s*=\s*\d+\s*)*$/,
       format: 'must look like source=days,source=days',
       doc: 'days between scheduled updates per annotation source (unlisted: 30); shown as `next_update_due`',
