@@ -278,6 +278,32 @@ describe('network analysis on the offline snapshot', () => {
       expect(cyst?.genes).toEqual(expect.arrayContaining(['PKD1', 'PKD2']));
     });
 
+    it('GO and Reactome on a fresh start: ciliopathy genes are enriched in cilium assembly', async () => {
+      const cilia = ['NPHP1', 'NPHP3', 'NPHP4', 'CEP290', 'TMEM67', 'BBS1', 'IFT140', 'AHI1']
+        .filter((s) => idOf[s])
+        .map((s) => idOf[s]);
+      expect(cilia.length).toBeGreaterThanOrEqual(6);
+      const go = await t
+        .http()
+        .post('/api/network/enrich/go')
+        .send({ cluster_genes: cilia, gene_set: 'GO_Biological_Process_2023', fdr_threshold: 0.05 })
+        .expect(200);
+      expect(go.body.library).toMatchObject({ name: 'GO_BP', source: 'go' });
+      const assembly = go.body.results.find((r: { term_id: string }) => r.term_id === 'GO:0060271');
+      expect(assembly).toMatchObject({ term_name: 'cilium assembly' });
+      expect(assembly.gene_count).toBe(cilia.length);
+      expect(assembly.fdr).toBeLessThan(0.05);
+      const reactome = await t
+        .http()
+        .post('/api/network/enrich/go')
+        .send({ cluster_genes: cilia, gene_set: 'Reactome_2022', fdr_threshold: 1 })
+        .expect(200);
+      expect(reactome.body.library).toMatchObject({ name: 'Reactome', source: 'reactome' });
+      expect(
+        reactome.body.results.every((r: { term_id: string }) => r.term_id.startsWith('R-HSA-')),
+      ).toBe(true);
+    });
+
     it('GO: hand-computed p-value and fdr from a library loaded through the service', async () => {
       const g = (s: string) => idOf[s];
       // N = 10 genes; query 4; term A has 4 genes of which 3 queried, term B 6 of which 2.
