@@ -218,7 +218,8 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
   /**
    * Runs `sources` in groups of equal declared run order, lowest first (HGNC before the
    * annotation sources that query by its identifiers; sources with HGNC ids before
-   * symbol-only ones), each group in parallel, bounded only by its upstream domains.
+   * symbol-only ones), each group in parallel, bounded by its upstream domains and by
+   * sourceConcurrency.
    */
   private async runInOrder(execution: Execution, sources: RunSourceRow[]): Promise<void> {
     const groups = new Map<number, RunSourceRow[]>();
@@ -226,8 +227,15 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
       const rank = this.runner.source(s.source).declaration.runOrder;
       groups.set(rank, [...(groups.get(rank) ?? []), s]);
     }
+    const limit = sourceConcurrency(this.config.database.poolSize);
     for (const rank of [...groups.keys()].sort((a, b) => a - b)) {
-      await Promise.all(groups.get(rank)!.map((s) => this.runSource(execution, s)));
+      const group = [...groups.get(rank)!];
+      const worker = async () => {
+        for (let s = group.shift(); s; s = group.shift()) {
+          await this.runSource(execution, s);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(limit, group.length) }, worker));
       this.checkStop(execution);
     }
   }
@@ -532,3 +540,14 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * How many sources of a group run at once on this instance: a running source holds one
+ * pooled connection for its run lock (an advisory lock lives on its session) and takes
+ * another for each chunk it writes, and requests need connections meanwhile. Eleven
+ * sources at once on the default pool of ten held every connection and stalled the first
+ * start; two connections per source, with two left for requests, cannot.
+ */
+export function sourceConcurrency(poolSize: number): number {
+  return Math.max(1, Math.floor((poolSize - 2) / 2));
+}
