@@ -18,6 +18,7 @@ import { CreateReleases1796581433958 } from './1796581433958-CreateReleases.js';
 import { ScoringRulesFromSourceDeclarations1796600000000 } from './1796600000000-ScoringRulesFromSourceDeclarations.js';
 import { CreateBackups1796610000000 } from './1796610000000-CreateBackups.js';
 import { CreateGeneSetLibraries1796620000000 } from './1796620000000-CreateGeneSetLibraries.js';
+import { CacheStableBodiesAndGenerations1796630000000 } from './1796630000000-CacheStableBodiesAndGenerations.js';
 
 export const migrations = [
   Baseline1763700000000,
@@ -38,4 +39,5 @@ export const migrations = [
   ScoringRulesFromSourceDeclarations1796600000000,
   CreateBackups1796610000000,
   CreateGeneSetLibraries1796620000000,
+  CacheStableBodiesAndGenerations1796630000000,
 ];
