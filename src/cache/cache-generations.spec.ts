@@ -15,11 +15,13 @@ describe('CacheGenerations', () => {
     expect(known.current('hpo', hpo)).toBe(false);
   });
 
-  it('reports whether a stored value was news', () => {
+  it('takes only newer values, so a stale read cannot undo a clear it heard of', () => {
     const known = new CacheGenerations();
     expect(known.adopt('genes', 0)).toBe(false);
     expect(known.adopt('genes', 2)).toBe(true);
     expect(known.adopt('genes', 2)).toBe(false);
+    expect(known.adopt('genes', 1)).toBe(false);
+    expect(known.of('genes')).toBe(2);
   });
 
   it('remembers which generation rows exist, without changing a generation', () => {

@@ -21,9 +21,12 @@ export class CacheGenerations {
     return this.of(namespace) === generation;
   }
 
-  /** Takes a stored value for a namespace (or `*`); true when it differs from what was known. */
+  /**
+   * Takes a stored value for a namespace (or `*`); true when it is newer than what was
+   * known. Never goes back: a value read before a clear may arrive after its message.
+   */
   adopt(scope: string, generation: number): boolean {
-    if ((this.known.get(scope) ?? 0) === generation) {
+    if ((this.known.get(scope) ?? 0) >= generation) {
       return false;
     }
     this.known.set(scope, generation);
