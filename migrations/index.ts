@@ -18,6 +18,7 @@ import { CreateReleases1796581433958 } from './1796581433958-CreateReleases.js';
 import { ScoringRulesFromSourceDeclarations1796600000000 } from './1796600000000-ScoringRulesFromSourceDeclarations.js';
 import { CreateBackups1796610000000 } from './1796610000000-CreateBackups.js';
 import { CreateGeneSetLibraries1796620000000 } from './1796620000000-CreateGeneSetLibraries.js';
+import { CacheStableBodiesAndGenerations1796630000000 } from './1796630000000-CacheStableBodiesAndGenerations.js';
 import { GeneHgncIdUpperIndex1796640000000 } from './1796640000000-GeneHgncIdUpperIndex.js';
 
 export const migrations = [
@@ -39,5 +40,6 @@ export const migrations = [
   ScoringRulesFromSourceDeclarations1796600000000,
   CreateBackups1796610000000,
   CreateGeneSetLibraries1796620000000,
+  CacheStableBodiesAndGenerations1796630000000,
   GeneHgncIdUpperIndex1796640000000,
 ];

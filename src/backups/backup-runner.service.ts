@@ -20,6 +20,11 @@ const CATALOGUE = ['backups', 'backup_restores'];
 const SCHEMA_TABLES = ['migrations'];
 const LOGS = 'system_logs';
 const CACHE = 'cache_entries';
+/**
+ * Never in an archive and never replaced by a restore either: a cache clear's
+ * generation only grows, and a lower one restored could let a stale cache write land.
+ */
+const CACHE_GENERATIONS = 'cache_generations';
 
 /**
  * Makes and restores backup files; called by the job handlers, under the cluster-wide
@@ -98,7 +103,10 @@ export class BackupRunner {
           compressionLevel: row.compression_level,
           excludeSchemas: ['pgboss'],
           // A table's owned sequence is a relation of its own to pg_dump.
-          excludeTables: CATALOGUE.flatMap((t) => [`public.${t}`, `public.${t}_id_seq`]),
+          excludeTables: [
+            ...CATALOGUE.flatMap((t) => [`public.${t}`, `public.${t}_id_seq`]),
+            `public.${CACHE_GENERATIONS}`,
+          ],
           excludeTableData: skipData.map((t) => `public.${t}`),
           timeoutMs: this.config.backups.timeoutMs,
         });
@@ -130,7 +138,7 @@ export class BackupRunner {
     try {
       const manifest = await this.logical.dump(
         work,
-        [...CATALOGUE, ...SCHEMA_TABLES],
+        [...CATALOGUE, ...SCHEMA_TABLES, CACHE_GENERATIONS],
         skipData,
         (done, total) => this.repository.setProgress(row.id, Math.floor((done / total) * 90)),
       );

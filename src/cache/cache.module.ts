@@ -11,6 +11,7 @@ import { CacheMetrics } from './cache-metrics.js';
 import { CacheMonitoringService } from './cache-monitoring.service.js';
 import { CacheWarmerRegistry } from './cache-warmers.js';
 import { CacheEntryEntity } from './entities/cache-entry.entity.js';
+import { CacheGenerationEntity } from './entities/cache-generation.entity.js';
 
 // Part of the cache's public surface: where features register their warmers.
 export { type CacheWarmer, CacheWarmerRegistry, type WarmOptions } from './cache-warmers.js';
@@ -23,7 +24,10 @@ export { type CacheWarmer, CacheWarmerRegistry, type WarmOptions } from './cache
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([CacheEntryEntity]), MetricsRegistryModule],
+  imports: [
+    TypeOrmModule.forFeature([CacheEntryEntity, CacheGenerationEntity]),
+    MetricsRegistryModule,
+  ],
   controllers: [CacheAdminController],
   providers: [
     CacheRepository,

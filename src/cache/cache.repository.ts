@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
 import type { CacheRecord } from './cache-entry.js';
+import { ALL_NAMESPACES } from './cache-generations.js';
 
 interface Row {
   namespace: string;
@@ -66,14 +67,31 @@ export class CacheRepository {
     };
   }
 
-  async write(cacheKey: string, record: CacheRecord, json: string): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO cache_entries
+  /**
+   * Writes an entry unless its namespace was cleared since the fill started: the
+   * generation (the `*` row plus the namespace's) must still be `generation`. The
+   * generation rows are read FOR SHARE, so a clear (which updates them) either waits
+   * for this write and then deletes the row, or commits first and this write sees the
+   * new generation and writes nothing. Both rows must exist (`ensureGenerations`).
+   * Returns whether the entry was written.
+   */
+  async write(
+    cacheKey: string,
+    record: CacheRecord,
+    json: string,
+    generation: number,
+  ): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH current AS (
+         SELECT generation FROM cache_generations WHERE namespace IN ($8, $2) FOR SHARE)
+       INSERT INTO cache_entries
          (cache_key, namespace, key_text, data, data_size, expires_at, stale_until, access_count)
-       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, 0)
+       SELECT $1, $2, $3, $4::json, $5, $6, $7, 0
+       WHERE (SELECT coalesce(sum(generation), 0) FROM current) = $9
        ON CONFLICT (cache_key) DO UPDATE SET
          data = EXCLUDED.data, data_size = EXCLUDED.data_size, key_text = EXCLUDED.key_text,
-         expires_at = EXCLUDED.expires_at, stale_until = EXCLUDED.stale_until, updated_at = now()`,
+         expires_at = EXCLUDED.expires_at, stale_until = EXCLUDED.stale_until, updated_at = now()
+       RETURNING 1`,
       [
         cacheKey,
         record.namespace,
@@ -82,8 +100,47 @@ export class CacheRepository {
         record.bytes,
         toDate(record.expiresAt),
         toDate(record.staleUntil),
+        ALL_NAMESPACES,
+        generation,
       ],
     );
+    return rows.length > 0;
+  }
+
+  /** Creates the generation rows a write of `namespace` locks (once per namespace). */
+  async ensureGenerations(namespace: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO cache_generations (namespace) VALUES ($1), ($2) ON CONFLICT DO NOTHING`,
+      [ALL_NAMESPACES, namespace],
+    );
+  }
+
+  /** Every stored generation: namespace (or `*`) to its count of clears. */
+  async generations(): Promise<Map<string, number>> {
+    const rows: { namespace: string; generation: string }[] = await this.dataSource.query(
+      'SELECT namespace, generation FROM cache_generations',
+    );
+    return new Map(rows.map((r) => [r.namespace, Number(r.generation)]));
+  }
+
+  /**
+   * Deletes a namespace's rows (every row for `*`) and counts the clear, in one
+   * transaction; returns how many rows went and the scope's new generation.
+   */
+  clearScope(scope: string): Promise<{ deleted: number; generation: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      const [bumped] = await manager.query<{ generation: string }[]>(
+        `INSERT INTO cache_generations (namespace, generation) VALUES ($1, 1)
+         ON CONFLICT (namespace) DO UPDATE SET generation = cache_generations.generation + 1
+         RETURNING generation`,
+        [scope],
+      );
+      const [, deleted]: [unknown, number] =
+        scope === ALL_NAMESPACES
+          ? await manager.query('DELETE FROM cache_entries')
+          : await manager.query('DELETE FROM cache_entries WHERE namespace = $1', [scope]);
+      return { deleted, generation: Number(bumped.generation) };
+    });
   }
 
   async delete(cacheKey: string): Promise<boolean> {
@@ -92,14 +149,6 @@ export class CacheRepository {
       [cacheKey],
     );
     return count > 0;
-  }
-
-  async deleteNamespace(namespace: string): Promise<number> {
-    const [, count]: [unknown, number] = await this.dataSource.query(
-      'DELETE FROM cache_entries WHERE namespace = $1',
-      [namespace],
-    );
-    return count;
   }
 
   async deleteAll(): Promise<number> {
@@ -193,12 +242,12 @@ export class CacheRepository {
     }));
   }
 
-  /** Sends an invalidation to every instance listening on `channel`. */
   /** Resolves when the table answers a trivial read (L2 reachable), rejects otherwise. */
   async ping(): Promise<void> {
     await this.dataSource.query('SELECT 1 FROM cache_entries LIMIT 1');
   }
 
+  /** Sends an invalidation to every instance listening on `channel`. */
   async notify(channel: string, payload: string): Promise<void> {
     await this.dataSource.query('SELECT pg_notify($1, $2)', [channel, payload]);
   }

@@ -7,7 +7,6 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { type Cache, createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
 
 import { runInBackground } from '../common/background.js';
@@ -16,11 +15,15 @@ import { AppConfig } from '../config/index.js';
 import { DatabaseEndpoint } from '../database/database-endpoint.js';
 import { NotificationListener } from '../database/notification-listener.js';
 import { type CacheRecord, isFresh, isUsable } from './cache-entry.js';
+import { ALL_NAMESPACES, CacheGenerations } from './cache-generations.js';
 
 const CACHE_CHANNEL = 'kgdb_cache_invalidation';
 
+/** `gen` is the cleared scope's new stored generation (absent from older instances). */
 type Invalidation =
-  { op: 'del'; key: string } | { op: 'clear_ns'; ns: string } | { op: 'clear_all' };
+  | { op: 'del'; key: string }
+  | { op: 'clear_ns'; ns: string; gen?: number }
+  | { op: 'clear_all'; gen?: number };
 import { CacheRepository, type KeyRow } from './cache.repository.js';
 import { type CacheKey, cacheKey, deepFreeze } from './cache-key.js';
 import { DEFAULT_NAMESPACE_TTLS } from './cache-namespaces.js';
@@ -63,8 +66,9 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   readonly counters = new CacheCounters();
   readonly breaker = new L2Breaker(this.logger);
   private readonly l2: Keyv;
-  private readonly bothTiers: Cache;
   private readonly inflight = new Map<string, Promise<unknown>>();
+  private readonly generations = new CacheGenerations();
+  private readonly pendingWrites = new Set<Promise<void>>();
   private readonly bus: NotificationListener<Invalidation>;
   private ttls: Record<string, number>;
   private defaultTtlSeconds: number;
@@ -81,30 +85,33 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     this.ttls = { ...DEFAULT_NAMESPACE_TTLS, ...config.cache.namespaceTtls };
     this.defaultTtlSeconds = config.cache.defaultTtlSeconds;
     this.l1 = new MemoryLruStore(l1MaxEntries, l1MaxBytes);
-    const keyv = (store: MemoryLruStore | PostgresCacheStore, throwOnErrors: boolean) =>
-      new Keyv({
-        store,
-        serialize: undefined,
-        deserialize: undefined,
-        useKeyPrefix: false,
-        namespace: undefined,
-        throwOnErrors,
-      });
-    this.l2 = keyv(new PostgresCacheStore(repository), true);
+    this.l2 = new Keyv({
+      store: new PostgresCacheStore(repository),
+      serialize: undefined,
+      deserialize: undefined,
+      useKeyPrefix: false,
+      namespace: undefined,
+      throwOnErrors: true,
+    });
     this.l2.on('error', () => undefined); // failures surface through throwOnErrors
-    this.bothTiers = createCache({ stores: [keyv(this.l1, false), this.l2] });
-    // Cross-instance L1 coherence; after a reconnect L1 is cleared (misses cannot replay).
+    // Cross-instance L1 coherence; after a reconnect L1 is cleared (misses cannot replay)
+    // and the clear generations are read again.
     this.bus = new NotificationListener<Invalidation>(
       endpoint.url,
       CACHE_CHANNEL,
       this.instanceId,
       (msg) => this.applyRemote(msg),
-      () => this.l1.removeAll(),
+      () => {
+        this.l1.removeAll();
+        this.resyncGenerations();
+      },
     );
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.bus.start();
+    // After LISTEN, so no clear falls between the read and the first message.
+    await this.syncGenerations();
     const every = this.config.cache.cleanupIntervalSeconds * 1000;
     if (every > 0) {
       this.cleanupTimer = setInterval(
@@ -248,7 +255,7 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
       this.counters.bump(namespace, 'hits_l1');
       return local.value as T;
     }
-    const stored = await this.readL2(k);
+    const stored = await this.readL2(k, this.generations.of(namespace));
     if (stored && isFresh(stored, Date.now())) {
       return stored.value as T;
     }
@@ -276,7 +283,15 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async set(key: unknown, value: unknown, namespace = 'default', ttl?: number): Promise<void> {
-    await this.store(cacheKey(key, namespace), value, ttl);
+    await this.store(cacheKey(key, namespace), value, this.generations.of(namespace), ttl);
+  }
+
+  /**
+   * Resolves once every background write started so far has landed in L2 or been
+   * dropped (failed, or refused because a clear came after its fill started).
+   */
+  async flushWrites(): Promise<void> {
+    await Promise.allSettled([...this.pendingWrites]);
   }
 
   async delete(key: unknown, namespace = 'default'): Promise<boolean> {
@@ -334,7 +349,19 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
       this.counters.bump(namespace, 'hits_l1');
       return Promise.resolve({ value: local.value as T, stale: false });
     }
-    const flight = this.load(k, loader, ttl, local).finally(() => this.inflight.delete(k.storage));
+    // A clear from now on makes this fill's writes stale: it carries the generation.
+    const generation = this.generations.of(namespace);
+    const flight: Promise<WrapOutcome<T>> = this.load(
+      k,
+      loader,
+      { ttl, generation },
+      local,
+    ).finally(() => {
+      // A clear may have detached this flight and a newer one taken its place.
+      if (this.inflight.get(k.storage) === flight) {
+        this.inflight.delete(k.storage);
+      }
+    });
     this.inflight.set(k.storage, flight);
     return flight;
   }
@@ -342,10 +369,10 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   private async load<T>(
     k: CacheKey,
     loader: () => Promise<T>,
-    ttl: number | undefined,
+    { ttl, generation }: { ttl: number | undefined; generation: number },
     local: CacheRecord | undefined,
   ): Promise<WrapOutcome<T>> {
-    const stored = local ?? (await this.readL2(k));
+    const stored = local ?? (await this.readL2(k, generation));
     if (stored && isFresh(stored, Date.now())) {
       return { value: stored.value as T, stale: false };
     }
@@ -366,13 +393,18 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
       throw error;
     }
     // Waiters get the value once it is in memory; persisting to L2 does not delay them.
-    return { value: (await this.store(k, value, ttl, true)) as T, stale: false };
+    return { value: (await this.store(k, value, generation, ttl, true)) as T, stale: false };
   }
 
-  /** Writes both layers and returns the stored (JSON round-tripped, frozen) value. */
+  /**
+   * Writes both layers and returns the stored (JSON round-tripped, frozen) value. A
+   * value whose fill started before a clear of its namespace (`generation` is no longer
+   * current) is returned to its caller but stored nowhere: the clear wins.
+   */
   private async store(
     k: CacheKey,
     value: unknown,
+    generation: number,
     ttl?: number,
     persistInBackground = false,
   ): Promise<unknown> {
@@ -393,40 +425,62 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
       staleUntil,
       bytes: Buffer.byteLength(json),
       json,
+      generation,
     };
+    if (!this.generations.current(k.namespace, generation)) {
+      return record.value;
+    }
     this.counters.bump(k.namespace, 'sets');
+    this.l1.put(k.storage, record);
     if (!this.breaker.available()) {
-      this.l1.put(k.storage, record);
       this.breaker.dropWrite();
       return record.value;
     }
     if (persistInBackground) {
-      this.l1.put(k.storage, record);
-      runInBackground(this.logger, 'cache write', () => this.persist(k, record, now));
+      const write = this.persist(k, record, now).finally(() => this.pendingWrites.delete(write));
+      this.pendingWrites.add(write);
+      runInBackground(this.logger, 'cache write', () => write);
     } else {
       await this.persist(k, record, now);
     }
     return record.value;
   }
 
-  /** Writes both tiers and tells other instances; an L2 failure keeps the entry in L1. */
+  /**
+   * Writes L2 (L1 already holds the record) and tells other instances. An L2 failure
+   * keeps the entry in L1; a write the table refuses (a clear came after the fill
+   * started, maybe one this instance has not heard of yet) reads the generations again.
+   */
   private async persist(k: CacheKey, record: RecordWithJson, now: number): Promise<void> {
+    let written: boolean;
     try {
-      await this.bothTiers.set(
+      if (!this.generations.hasRow(k.namespace)) {
+        await this.repository.ensureGenerations(k.namespace);
+        this.generations.rowsExist(k.namespace);
+      }
+      written = await this.l2.set(
         k.storage,
         record,
         record.staleUntil === null ? undefined : record.staleUntil - now,
       );
       this.breaker.succeeded();
-      await this.publish({ op: 'del', key: k.storage });
     } catch (error) {
-      this.l1.put(k.storage, record);
       this.l2Failed(k.namespace, error);
       this.breaker.dropWrite();
+      return;
+    }
+    if (written) {
+      await this.publish({ op: 'del', key: k.storage });
+      return;
+    }
+    try {
+      await this.syncGenerations();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'cache generations not read after a refused write');
     }
   }
 
-  private async readL2(k: CacheKey): Promise<CacheRecord | undefined> {
+  private async readL2(k: CacheKey, generation: number): Promise<CacheRecord | undefined> {
     if (!this.breaker.available()) {
       return undefined;
     }
@@ -444,7 +498,10 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     }
     deepFreeze(record.value);
     // Promoted with its remaining lifetime: the record carries absolute expiry times.
-    this.l1.put(k.storage, record);
+    // Not when a clear came after the read started: the row read may predate it.
+    if (this.generations.current(k.namespace, generation)) {
+      this.l1.put(k.storage, record);
+    }
     if (isFresh(record, Date.now())) {
       this.counters.bump(k.namespace, 'hits_l2');
     }
@@ -456,20 +513,82 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     this.breaker.failure(error);
   }
 
+  /**
+   * Empties a namespace in both tiers on every instance. It wins over every write started
+   * before it: the stored generation is bumped with the delete, in one transaction, and
+   * fills that started under the old one write nothing (see `store`, `readL2`, and
+   * CacheRepository.write for the table).
+   */
   async clearNamespace(namespace: string): Promise<number> {
-    const inMemory = this.l1.removeNamespace(namespace);
-    const inTable = await this.repository.deleteNamespace(namespace);
-    await this.publish({ op: 'clear_ns', ns: namespace });
+    const { inMemory, inTable } = await this.clearScope(namespace, () =>
+      this.l1.removeNamespace(namespace),
+    );
     this.logger.log({ namespace, l1: inMemory, l2: inTable }, 'cache namespace cleared');
     return Math.max(inMemory, inTable);
   }
 
+  /** Empties every namespace, as `clearNamespace` does one. */
   async clearAll(): Promise<number> {
-    const inMemory = this.l1.removeAll();
-    const inTable = await this.repository.deleteAll();
-    await this.publish({ op: 'clear_all' });
+    const { inMemory, inTable } = await this.clearScope(ALL_NAMESPACES, () => this.l1.removeAll());
     this.logger.log({ l1: inMemory, l2: inTable }, 'cache cleared');
     return Math.max(inMemory, inTable);
+  }
+
+  private async clearScope(
+    scope: string,
+    removeFromL1: () => number,
+  ): Promise<{ inMemory: number; inTable: number }> {
+    let cleared: { deleted: number; generation: number };
+    try {
+      cleared = await this.repository.clearScope(scope);
+    } catch (error) {
+      removeFromL1(); // L1 at least, as before the table could not answer
+      throw error;
+    }
+    // Together, synchronously: a fill that wrote L1 before this is removed, one after
+    // finds its generation stale.
+    this.generations.adopt(scope, cleared.generation);
+    this.detachFlights(scope);
+    const inMemory = removeFromL1();
+    await this.publish(
+      scope === ALL_NAMESPACES
+        ? { op: 'clear_all', gen: cleared.generation }
+        : { op: 'clear_ns', ns: scope, gen: cleared.generation },
+    );
+    return { inMemory, inTable: cleared.deleted };
+  }
+
+  /**
+   * Reads the stored generations; a scope that moved without this instance hearing of it
+   * (a missed message) is emptied from L1. Skipped while L2 cannot answer.
+   */
+  private async syncGenerations(): Promise<void> {
+    const stored = await this.fromL2(() => this.repository.generations());
+    for (const [scope, generation] of stored ?? []) {
+      if (this.generations.adopt(scope, generation)) {
+        if (scope === ALL_NAMESPACES) {
+          this.l1.removeAll();
+        } else {
+          this.l1.removeNamespace(scope);
+        }
+      }
+    }
+  }
+
+  /**
+   * Loads in flight in `scope` started before a clear: their callers still get their
+   * value, but callers from now on start a new load instead of sharing a stale one.
+   */
+  private detachFlights(scope: string): void {
+    for (const key of this.inflight.keys()) {
+      if (scope === ALL_NAMESPACES || key.startsWith(`${scope}:`)) {
+        this.inflight.delete(key);
+      }
+    }
+  }
+
+  private resyncGenerations(): void {
+    runInBackground(this.logger, 'cache generations sync', () => this.syncGenerations());
   }
 
   /** Purges rows past their stale window in chunks, yielding between them. */
@@ -513,7 +632,17 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   private applyRemote(msg: Invalidation): void {
     if (msg.op === 'del') {
       this.l1.remove(msg.key);
-    } else if (msg.op === 'clear_ns') {
+      return;
+    }
+    // Generation first, then L1: a fill's later L1 write finds its generation stale.
+    const scope = msg.op === 'clear_ns' ? msg.ns : ALL_NAMESPACES;
+    if (msg.gen === undefined) {
+      this.resyncGenerations();
+    } else {
+      this.generations.adopt(scope, msg.gen);
+    }
+    this.detachFlights(scope);
+    if (msg.op === 'clear_ns') {
       this.l1.removeNamespace(msg.ns);
     } else {
       this.l1.removeAll();

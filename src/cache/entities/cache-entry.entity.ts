@@ -1,6 +1,10 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-/** L2 of the cache: one row per key, the value as JSONB. */
+/**
+ * L2 of the cache: one row per key. The value is `json`, not `jsonb`: `json` keeps the
+ * text as written (jsonb reorders object keys), so every instance that reads the row
+ * back sends the same bytes, and so the same ETag, as the instance that filled it.
+ */
 @Entity('cache_entries')
 @Index('ix_cache_entries_namespace_key', ['namespace', 'cacheKey'])
 export class CacheEntryEntity {
@@ -15,7 +19,7 @@ export class CacheEntryEntity {
   @Column({ type: 'text' })
   keyText: string;
 
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   data: unknown;
 
   @Column({ type: 'integer' })

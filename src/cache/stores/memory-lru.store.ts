@@ -1,17 +1,11 @@
-import { EventEmitter } from 'node:events';
-
-import type { KeyvStoreAdapter, StoredData } from 'keyv';
-
 import { type CacheRecord, isUsable } from '../cache-entry.js';
 
 /**
- * L1: an in-process LRU bounded by entry count and by bytes of JSON. Exposed to Keyv
- * as a store (for cache-manager's tiered writes) and read synchronously by the cache
- * service on the hot path. Keyv hands it `{value: CacheRecord, expires}`.
+ * L1: an in-process LRU bounded by entry count and by bytes of JSON, read and written
+ * synchronously by the cache service (so a write can be checked against the clear
+ * generation at the moment it happens).
  */
-export class MemoryLruStore extends EventEmitter implements KeyvStoreAdapter {
-  opts: Record<string, unknown> = {};
-  namespace?: string;
+export class MemoryLruStore {
   private readonly entries = new Map<string, CacheRecord>();
   private totalBytes = 0;
   evictions = 0;
@@ -19,9 +13,7 @@ export class MemoryLruStore extends EventEmitter implements KeyvStoreAdapter {
   constructor(
     public maxEntries: number,
     public maxBytes: number,
-  ) {
-    super();
-  }
+  ) {}
 
   /** New bounds take effect at once: entries over them are evicted, oldest first. */
   resize(maxEntries: number, maxBytes: number): void {
@@ -53,9 +45,9 @@ export class MemoryLruStore extends EventEmitter implements KeyvStoreAdapter {
     return record;
   }
 
-  put(key: string, withJson: CacheRecord & { json?: string }): void {
-    // The JSON text is only needed for L2; keeping it would double the memory.
-    const { json: _json, ...record } = withJson;
+  put(key: string, withJson: CacheRecord & { json?: string; generation?: number }): void {
+    // The JSON text and generation are only needed for L2; the text would double the memory.
+    const { json: _json, generation: _generation, ...record } = withJson;
     if (record.bytes > this.maxBytes) {
       this.remove(key);
       return;
@@ -127,30 +119,5 @@ export class MemoryLruStore extends EventEmitter implements KeyvStoreAdapter {
       this.remove(key);
       this.evictions += 1;
     }
-  }
-
-  // Keyv store adapter (used by cache-manager for tiered set/delete).
-
-  get<Value>(key: string): Promise<StoredData<Value> | undefined> {
-    const record = this.peek(key);
-    return Promise.resolve(
-      record
-        ? ({ value: record, expires: record.staleUntil ?? undefined } as StoredData<Value>)
-        : undefined,
-    );
-  }
-
-  set(key: string, value: { value: CacheRecord & { json?: string } }): Promise<boolean> {
-    this.put(key, value.value);
-    return Promise.resolve(true);
-  }
-
-  delete(key: string): Promise<boolean> {
-    return Promise.resolve(this.remove(key));
-  }
-
-  clear(): Promise<void> {
-    this.removeAll();
-    return Promise.resolve();
   }
 }
