@@ -20,6 +20,7 @@ import { CreateBackups1796610000000 } from './1796610000000-CreateBackups.js';
 import { CreateGeneSetLibraries1796620000000 } from './1796620000000-CreateGeneSetLibraries.js';
 import { CacheStableBodiesAndGenerations1796630000000 } from './1796630000000-CacheStableBodiesAndGenerations.js';
 import { GeneHgncIdUpperIndex1796640000000 } from './1796640000000-GeneHgncIdUpperIndex.js';
+import { CacheReadsWriteNothing1796650000000 } from './1796650000000-CacheReadsWriteNothing.js';
 
 export const migrations = [
   Baseline1763700000000,
@@ -42,4 +43,5 @@ export const migrations = [
   CreateGeneSetLibraries1796620000000,
   CacheStableBodiesAndGenerations1796630000000,
   GeneHgncIdUpperIndex1796640000000,
+  CacheReadsWriteNothing1796650000000,
 ];

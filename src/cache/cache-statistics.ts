@@ -13,8 +13,6 @@ const EMPTY_STORED: StoredStats = {
   active_entries: 0,
   expired_entries: 0,
   total_bytes: 0,
-  total_accesses: 0,
-  last_access: null,
   oldest_entry: null,
   newest_entry: null,
 };
@@ -36,15 +34,17 @@ function stored(figures: NamespaceFigures | undefined): StoredStats {
   return rest;
 }
 
-/** The stored figures flat, in the original's names; nulls while L2 cannot answer. */
-function flat(stored: StoredStats | null): FlatStoredStats {
+/**
+ * The stored figures flat, in the original's names (nulls while L2 cannot answer), and the
+ * hits this instance counted (reads are not written to the table).
+ */
+function flat(stored: StoredStats | null, hits: number): FlatStoredStats {
   return {
     total_entries: stored?.total_entries ?? null,
     active_entries: stored?.active_entries ?? null,
     expired_entries: stored?.expired_entries ?? null,
     total_size_bytes: stored?.total_bytes ?? null,
-    total_accesses: stored?.total_accesses ?? null,
-    last_access_time: stored?.last_access ?? null,
+    total_accesses: hits,
     oldest_entry: stored?.oldest_entry ?? null,
     newest_entry: stored?.newest_entry ?? null,
   };
@@ -56,11 +56,12 @@ function describe(
   figures: NamespaceFigures | undefined | null,
 ): NamespaceStatsResponse {
   const figuresOrNull = figures === null ? null : stored(figures);
+  const counters = s.counters.report(namespace);
   return {
     namespace,
     ttl_seconds: s.ttlFor(namespace),
-    ...flat(figuresOrNull),
-    counters: s.counters.report(namespace),
+    ...flat(figuresOrNull, counters.hits),
+    counters,
     stored: figuresOrNull,
     memory: s.l1.countNamespace(namespace),
   };
@@ -89,8 +90,6 @@ export async function allStats(s: StatsSources): Promise<CacheStatsResponse> {
       active_entries: sum.active_entries + f.active_entries,
       expired_entries: sum.expired_entries + f.expired_entries,
       total_bytes: sum.total_bytes + f.total_bytes,
-      total_accesses: sum.total_accesses + f.total_accesses,
-      last_access: [sum.last_access, f.last_access].filter(Boolean).sort().at(-1) ?? null,
       oldest_entry: [sum.oldest_entry, f.oldest_entry].filter(Boolean).sort()[0] ?? null,
       newest_entry: [sum.newest_entry, f.newest_entry].filter(Boolean).sort().at(-1) ?? null,
     }),

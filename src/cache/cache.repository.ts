@@ -20,8 +20,6 @@ export interface NamespaceFigures {
   active_entries: number;
   expired_entries: number;
   total_bytes: number;
-  total_accesses: number;
-  last_access: string | null;
   oldest_entry: string | null;
   newest_entry: string | null;
 }
@@ -45,12 +43,14 @@ const KEY_TEXT_MAX = 1000;
 export class CacheRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Reads a usable entry and counts the access in the same statement. */
+  /**
+   * Reads a usable entry. A read writes nothing: hits are counted in memory (the cache
+   * metrics), so an L2 hit costs an index probe, not a new row version and its WAL.
+   */
   async read(cacheKey: string): Promise<CacheRecord | undefined> {
-    const [rows]: [Row[], number] = await this.dataSource.query(
-      `UPDATE cache_entries SET access_count = access_count + 1, last_accessed = now()
-       WHERE cache_key = $1 AND (stale_until IS NULL OR stale_until > now())
-       RETURNING namespace, key_text, data, data_size, expires_at, stale_until`,
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT namespace, key_text, data, data_size, expires_at, stale_until FROM cache_entries
+       WHERE cache_key = $1 AND (stale_until IS NULL OR stale_until > now())`,
       [cacheKey],
     );
     const row = rows[0];
@@ -85,8 +85,8 @@ export class CacheRepository {
       `WITH current AS (
          SELECT generation FROM cache_generations WHERE namespace IN ($8, $2) FOR SHARE)
        INSERT INTO cache_entries
-         (cache_key, namespace, key_text, data, data_size, expires_at, stale_until, access_count)
-       SELECT $1, $2, $3, $4::json, $5, $6, $7, 0
+         (cache_key, namespace, key_text, data, data_size, expires_at, stale_until)
+       SELECT $1, $2, $3, $4::json, $5, $6, $7
        WHERE (SELECT coalesce(sum(generation), 0) FROM current) = $9
        ON CONFLICT (cache_key) DO UPDATE SET
          data = EXCLUDED.data, data_size = EXCLUDED.data_size, key_text = EXCLUDED.key_text,
@@ -235,8 +235,6 @@ export class CacheRepository {
       active_entries: Number(r.active_entries),
       expired_entries: Number(r.expired_entries),
       total_bytes: Number(r.total_bytes),
-      total_accesses: Number(r.total_accesses),
-      last_access: iso(r.last_access),
       oldest_entry: iso(r.oldest_entry),
       newest_entry: iso(r.newest_entry),
     }));

@@ -84,8 +84,6 @@ export class StoredStats {
   @ApiProperty() active_entries: number;
   @ApiProperty() expired_entries: number;
   @ApiProperty() total_bytes: number;
-  @ApiProperty() total_accesses: number;
-  @ApiProperty({ nullable: true, type: String }) last_access: string | null;
   @ApiProperty({ nullable: true, type: String }) oldest_entry: string | null;
   @ApiProperty({ nullable: true, type: String }) newest_entry: string | null;
 }
@@ -109,8 +107,11 @@ export class FlatStoredStats {
   @ApiProperty({ nullable: true, type: Number }) active_entries: number | null;
   @ApiProperty({ nullable: true, type: Number }) expired_entries: number | null;
   @ApiProperty({ nullable: true, type: Number }) total_size_bytes: number | null;
-  @ApiProperty({ nullable: true, type: Number }) total_accesses: number | null;
-  @ApiProperty({ nullable: true, type: String }) last_access_time: string | null;
+  @ApiProperty({
+    type: Number,
+    description: 'hits (memory and table) on this instance since it started',
+  })
+  total_accesses: number;
   @ApiProperty({ nullable: true, type: String }) oldest_entry: string | null;
   @ApiProperty({ nullable: true, type: String }) newest_entry: string | null;
 }

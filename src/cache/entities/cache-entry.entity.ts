@@ -34,12 +34,6 @@ export class CacheEntryEntity {
   @Column({ type: 'timestamptz', nullable: true })
   staleUntil: Date | null;
 
-  @Column({ type: 'bigint', default: 0 })
-  accessCount: string;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  lastAccessed: Date | null;
-
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

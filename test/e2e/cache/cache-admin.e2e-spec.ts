@@ -36,7 +36,6 @@ describe('cache admin endpoints', () => {
         active_entries: 0,
         expired_entries: 0,
         total_bytes: 0,
-        last_access: null,
       },
       memory: { entries: 0, bytes: 0 },
       counters: { hits: 0, misses: 0, hit_rate: 0 },

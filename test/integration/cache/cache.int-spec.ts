@@ -61,6 +61,26 @@ describe('CacheService on PostgreSQL', () => {
     expect(cache.l1.peek(storage)!.expiresAt).toBe(original);
   });
 
+  it('reads an L2 entry without writing it: no new row version per hit', async () => {
+    await cache.set('read-only', { v: 1 }, 'genes', 100);
+    await cache.flushWrites();
+    const storage = cacheKey('read-only', 'genes').storage;
+    const version = async () =>
+      (
+        await sql.one<{ v: string }>(
+          'SELECT xmin::text AS v FROM cache_entries WHERE cache_key = $1',
+          [storage],
+        )
+      ).v;
+    const before = await version();
+    for (let i = 0; i < 3; i += 1) {
+      cache.l1.remove(storage);
+      expect(await cache.get('read-only', 'genes')).toEqual({ v: 1 });
+    }
+    // An UPDATE (the access counting an L2 read once did) would leave a new xmin.
+    expect(await version()).toBe(before);
+  });
+
   it('expires entries after their TTL', async () => {
     await cache.set('short', 'v', 'genes', 1);
     expect(await cache.get('short', 'genes')).toBe('v');
