@@ -139,6 +139,17 @@ describe('network analysis on the offline snapshot', () => {
       expect(strict.body.edges).toBeLessThan(full.body.edges);
     });
 
+    it('answers a repeated request from the cache, whatever the order and duplicates of its ids', async () => {
+      const cache = t.app.get(CacheService);
+      await cache.clearNamespace('network');
+      const body = { gene_ids: [idOf.PKD2, idOf.PKD1, idOf.PKD1], min_string_score: 700 };
+      const first = await post('build', body).expect(200);
+      const before = cache.counters.report('network').hits;
+      const again = await post('build', { ...body, gene_ids: [idOf.PKD1, idOf.PKD2] }).expect(200);
+      expect(cache.counters.report('network').hits).toBe(before + 1);
+      expect(again.body).toEqual(first.body);
+    });
+
     it('lists unknown ids back and answers 404 when none exists', async () => {
       const res = await post('build', { gene_ids: [idOf.PKD1, 999_999, idOf.PKD2] }).expect(200);
       expect(res.body.unknown_gene_ids).toEqual([999_999]);
