@@ -418,13 +418,15 @@ describe('offline snapshot ingested on first start', () => {
     });
   });
 
-  it('writes the GO and Reactome gene-set libraries over the database genes', async () => {
+  it('writes the HPO, GO and Reactome gene-set libraries over the database genes', async () => {
     const geneSets = t.app.get(GeneSetsService);
     const libraries = await geneSets.libraries();
     expect(libraries.map((l) => [l.name, l.source, l.version, l.termCount, l.geneCount])).toEqual([
       ['GO_BP', 'go', '2025-03-16', 125, 105],
       ['GO_CC', 'go', '2025-03-16', 44, 106],
       ['GO_MF', 'go', '2025-03-16', 61, 106],
+      // The terms below Phenotypic abnormality with genes, ancestors included.
+      ['HPO', 'hpo_phenotypes', '2026-06-06', 53, 67],
       // 141 pathways in the file; those of the four non-kidney genes alone are left out.
       ['Reactome', 'reactome', '94', 127, 89],
     ]);
