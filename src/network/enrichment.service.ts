@@ -15,7 +15,7 @@ import { GENE_SET_LIBRARIES, HPO_LIBRARY } from './enrichment/gene-set-names.js'
 import { LibraryIndex } from './enrichment/library-index.js';
 import { LibraryNotLoadedError } from './network.error.js';
 import { NetworkRepository } from './network.repository.js';
-import { NETWORK_CACHE_NAMESPACE } from './network.service.js';
+import { distinctSorted, NETWORK_CACHE_NAMESPACE } from './network.service.js';
 
 /** The annotation source that writes each library (named in the 503). */
 const WRITER: Record<string, string> = {
@@ -86,8 +86,8 @@ export class EnrichmentService {
     }
     const { enrichmentMinOverlap: minOverlap, enrichmentMaxResults: maxResults } =
       this.config.network;
-    const query = [...new Set(clusterGenes)].sort((a, b) => a - b);
-    const bg = background ? [...new Set(background)].sort((a, b) => a - b) : null;
+    const query = distinctSorted(clusterGenes);
+    const bg = background ? distinctSorted(background) : null;
     const key = {
       op: 'enrich',
       library: name,

@@ -27,7 +27,17 @@ import { NetworkRepository } from './network.repository.js';
 
 export const NETWORK_CACHE_NAMESPACE = 'network';
 
-const distinctSorted = (ids: readonly number[]) => [...new Set(ids)].sort((a, b) => a - b);
+/** Ids once each, ascending: requests that differ only in order or repeats are one answer. */
+export const distinctSorted = (ids: readonly number[]) => [...new Set(ids)].sort((a, b) => a - b);
+
+/** What a build answer depends on: the distinct genes and every filter. */
+const buildKey = (req: NetworkBuildRequest) => ({
+  ids: distinctSorted(req.gene_ids),
+  min: req.min_string_score,
+  isolated: req.remove_isolated,
+  degree: req.min_degree,
+  largest: req.largest_component_only,
+});
 
 /**
  * Protein-interaction networks of gene sets from the stored STRING annotation: build
@@ -43,24 +53,10 @@ export class NetworkService {
   ) {}
 
   build(req: NetworkBuildRequest): Promise<NetworkBuildResponse> {
-    const ids = distinctSorted(req.gene_ids);
-    const key = {
-      op: 'build',
-      ids,
-      min: req.min_string_score,
-      isolated: req.remove_isolated,
-      degree: req.min_degree,
-      largest: req.largest_component_only,
-    };
     return this.cache.wrap(
-      key,
+      { op: 'build', ...buildKey(req) },
       async () => {
-        const { graph, meta } = await this.graph(ids, req.min_string_score);
-        const filtered = applyFilters(graph, {
-          removeIsolated: req.remove_isolated,
-          minDegree: req.min_degree,
-          largestComponentOnly: req.largest_component_only,
-        });
+        const { filtered, meta } = await this.filteredGraph(req);
         return { ...this.describe(filtered), ...meta };
       },
       NETWORK_CACHE_NAMESPACE,
@@ -68,26 +64,16 @@ export class NetworkService {
   }
 
   cluster(req: NetworkClusterRequest): Promise<NetworkClusterResponse> {
-    const ids = distinctSorted(req.gene_ids);
     const key = {
       op: 'cluster',
-      ids,
-      min: req.min_string_score,
-      isolated: req.remove_isolated,
-      degree: req.min_degree,
-      largest: req.largest_component_only,
+      ...buildKey(req),
       algorithm: req.algorithm,
       minSize: req.min_cluster_size,
     };
     return this.cache.wrap(
       key,
       async () => {
-        const { graph, meta } = await this.graph(ids, req.min_string_score);
-        const filtered = applyFilters(graph, {
-          removeIsolated: req.remove_isolated,
-          minDegree: req.min_degree,
-          largestComponentOnly: req.largest_component_only,
-        });
+        const { filtered, meta } = await this.filteredGraph(req);
         const clustering = finishClustering(
           filtered,
           detectCommunities(filtered, req.algorithm),
@@ -131,6 +117,17 @@ export class NetworkService {
       },
       NETWORK_CACHE_NAMESPACE,
     );
+  }
+
+  /** The graph of a build request with its filters applied. */
+  private async filteredGraph(req: NetworkBuildRequest) {
+    const { graph, meta } = await this.graph(distinctSorted(req.gene_ids), req.min_string_score);
+    const filtered = applyFilters(graph, {
+      removeIsolated: req.remove_isolated,
+      minDegree: req.min_degree,
+      largestComponentOnly: req.largest_component_only,
+    });
+    return { filtered, meta };
   }
 
   /** The unfiltered graph of the existing genes among `ids` (404 when none exists). */

@@ -54,7 +54,8 @@ export class GeneSetsRepository {
     return { terms: kept.length, genes: genes.size };
   }
 
-  async libraries(): Promise<GeneSetLibraryInfo[]> {
+  /** Every library, or the one named `name`. */
+  async libraries(name: string | null = null): Promise<GeneSetLibraryInfo[]> {
     const rows = await this.dataSource.query<
       {
         name: string;
@@ -66,7 +67,8 @@ export class GeneSetsRepository {
       }[]
     >(
       `SELECT name, source, version, term_count, gene_count, loaded_at
-       FROM gene_set_libraries ORDER BY name`,
+       FROM gene_set_libraries WHERE $1::text IS NULL OR name = $1 ORDER BY name`,
+      [name],
     );
     return rows.map((r) => ({
       name: r.name,

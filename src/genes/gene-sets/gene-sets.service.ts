@@ -26,7 +26,7 @@ export class GeneSetsService {
   }
 
   async library(name: string): Promise<GeneSetLibraryInfo | null> {
-    return (await this.repository.libraries()).find((l) => l.name === name) ?? null;
+    return (await this.repository.libraries(name))[0] ?? null;
   }
 
   terms(name: string): Promise<GeneSetTerm[]> {

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -17,6 +18,17 @@ import { CLUSTER_ALGORITHMS, type ClusterAlgorithm } from '../graph/clustering.j
 
 const MAX_GENE_ID = 2_147_483_647;
 
+/** A list of at least `min` and at most `max` gene ids (genes.id: positive 32-bit integers). */
+const GeneIds = (min: number, max: number): PropertyDecorator =>
+  applyDecorators(
+    IsArray(),
+    ArrayMinSize(min),
+    ArrayMaxSize(max),
+    IsInt({ each: true }),
+    Min(1, { each: true }),
+    Max(MAX_GENE_ID, { each: true }),
+  );
+
 /** The genes of a network and the STRING score threshold of its edges. */
 export class NetworkBuildRequest {
   @ApiProperty({
@@ -26,12 +38,7 @@ export class NetworkBuildRequest {
     example: [1, 2, 3],
     description: 'gene ids (genes.id); duplicates count once, unknown ids are listed back',
   })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(2000)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(MAX_GENE_ID, { each: true })
+  @GeneIds(1, 2000)
   gene_ids: number[];
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1000, default: 400 })
@@ -94,21 +101,11 @@ export class NetworkClusterRequest extends NetworkBuildRequest {
 
 export class NetworkSubgraphRequest {
   @ApiProperty({ type: [Number], minItems: 1, maxItems: 50, description: 'the centres' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(MAX_GENE_ID, { each: true })
+  @GeneIds(1, 50)
   seed_gene_ids: number[];
 
   @ApiProperty({ type: [Number], minItems: 1, maxItems: 2000, description: 'the whole network' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(2000)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(MAX_GENE_ID, { each: true })
+  @GeneIds(1, 2000)
   gene_ids: number[];
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1000, default: 400 })
@@ -128,12 +125,7 @@ export class NetworkSubgraphRequest {
 
 class EnrichmentRequest {
   @ApiProperty({ type: [Number], minItems: 1, maxItems: 500, description: 'gene ids tested' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(500)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(MAX_GENE_ID, { each: true })
+  @GeneIds(1, 500)
   cluster_genes: number[];
 
   @ApiPropertyOptional({
@@ -148,23 +140,19 @@ class EnrichmentRequest {
   @Min(Number.MIN_VALUE)
   @Max(1)
   fdr_threshold: number = 0.05;
-}
 
-export class HpoEnrichmentRequest extends EnrichmentRequest {
   @ApiPropertyOptional({
     type: [Number],
     nullable: true,
     maxItems: 100_000,
-    description: 'restricts the universe (default: every gene with HPO phenotypes)',
+    description: 'restricts the universe (default: every gene the library annotates)',
   })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100_000)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(MAX_GENE_ID, { each: true })
+  @GeneIds(0, 100_000)
   background_genes: number[] | null = null;
 }
+
+export class HpoEnrichmentRequest extends EnrichmentRequest {}
 
 export class GoEnrichmentRequest extends EnrichmentRequest {
   @ApiPropertyOptional({ enum: GENE_SET_NAMES, default: 'GO_Biological_Process_2023' })
@@ -184,18 +172,4 @@ export class GoEnrichmentRequest extends EnrichmentRequest {
   @Min(30)
   @Max(300)
   timeout_seconds: number = 120;
-
-  @ApiPropertyOptional({
-    type: [Number],
-    nullable: true,
-    maxItems: 100_000,
-    description: 'restricts the universe (default: every gene the library annotates)',
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100_000)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(MAX_GENE_ID, { each: true })
-  background_genes: number[] | null = null;
 }
