@@ -9,6 +9,7 @@ import {
 
 import { CacheService } from '../cache/cache.service.js';
 import { isDatabaseUnavailable } from '../common/errors/index.js';
+import { mapLimit } from '../common/map-limit.js';
 import { runWithContext } from '../common/request-context.js';
 import { AppConfig } from '../config/index.js';
 import { ScoreRefresher } from '../genes/scoring/score-refresher.service.js';
@@ -229,13 +230,7 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
     }
     const limit = sourceConcurrency(this.config.database.poolSize);
     for (const rank of [...groups.keys()].sort((a, b) => a - b)) {
-      const group = [...groups.get(rank)!];
-      const worker = async () => {
-        for (let s = group.shift(); s; s = group.shift()) {
-          await this.runSource(execution, s);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(limit, group.length) }, worker));
+      await mapLimit(groups.get(rank)!, limit, (s) => this.runSource(execution, s));
       this.checkStop(execution);
     }
   }

@@ -95,24 +95,6 @@ export abstract class BatchedAnnotationSource extends AnnotationSource {
   }
 }
 
-/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 /** Memoizes one load per run id (a bulk file read once per run, not once per chunk). */
 export class PerRun<T> {
   private current?: { runId: string; value: Promise<T> };

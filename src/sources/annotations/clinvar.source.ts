@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { mapLimit } from '../../common/map-limit.js';
 import { SourceToolkit } from '../base/source-toolkit.js';
 import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
 import {
@@ -8,7 +9,6 @@ import {
   type AnnotationOutcomes,
   AnnotationSource,
   failed,
-  mapLimit,
   noData,
   reasonOf,
 } from './annotation-source.js';

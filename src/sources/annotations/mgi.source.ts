@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { mapLimit } from '../../common/map-limit.js';
 import { SourceToolkit } from '../base/source-toolkit.js';
 import type { SourceRunContext } from '../base/upstream-source.js';
 import type { AnnotationDeclaration } from '../catalog/source-declaration.types.js';
@@ -10,7 +11,6 @@ import {
   type AnnotationOutcomes,
   BatchedAnnotationSource,
   failed,
-  mapLimit,
   PerRun,
   reasonOf,
 } from './annotation-source.js';

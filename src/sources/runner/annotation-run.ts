@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 
+import { mapLimit } from '../../common/map-limit.js';
 import { AppConfig } from '../../config/index.js';
 import {
   AnnotationStoreService,
@@ -10,7 +11,6 @@ import {
   type AnnotationOutcome,
   type AnnotationSource,
   failed,
-  mapLimit,
   reasonOf,
 } from '../annotations/annotation-source.js';
 import { SourceCheckpoints } from '../base/source-checkpoints.repository.js';
