@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
-import type { CacheRecord } from './cache-entry.js';
+import { type CacheRecord, cacheRecord } from './cache-entry.js';
 import { ALL_NAMESPACES } from './cache-generations.js';
 
 interface Row {
   namespace: string;
   key_text: string;
-  data: unknown;
+  json: string;
   data_size: number;
   expires_at: Date | null;
   stale_until: Date | null;
@@ -49,7 +49,7 @@ export class CacheRepository {
    */
   async read(cacheKey: string): Promise<CacheRecord | undefined> {
     const rows: Row[] = await this.dataSource.query(
-      `SELECT namespace, key_text, data, data_size, expires_at, stale_until FROM cache_entries
+      `SELECT namespace, key_text, data::text AS json, data_size, expires_at, stale_until FROM cache_entries
        WHERE cache_key = $1 AND (stale_until IS NULL OR stale_until > now())`,
       [cacheKey],
     );
@@ -57,14 +57,14 @@ export class CacheRepository {
     if (!row) {
       return undefined;
     }
-    return {
+    return cacheRecord({
       namespace: row.namespace,
       key: row.key_text,
-      value: row.data,
+      json: row.json,
       bytes: row.data_size,
       expiresAt: toMs(row.expires_at),
       staleUntil: toMs(row.stale_until),
-    };
+    });
   }
 
   /**
@@ -73,35 +73,44 @@ export class CacheRepository {
    * generation rows are read FOR SHARE, so a clear (which updates them) either waits
    * for this write and then deletes the row, or commits first and this write sees the
    * new generation and writes nothing. Both rows must exist (`ensureGenerations`).
+   *
+   * When the write replaces a row (an update, not a first insert), `notify` is sent in
+   * the same statement, so other instances drop the copy they may hold in memory; a key
+   * no row held yet costs no notification and no second round trip.
    * Returns whether the entry was written.
    */
   async write(
     cacheKey: string,
     record: CacheRecord,
-    json: string,
     generation: number,
+    notify: { channel: string; payload: string },
   ): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
       `WITH current AS (
-         SELECT generation FROM cache_generations WHERE namespace IN ($8, $2) FOR SHARE)
-       INSERT INTO cache_entries
-         (cache_key, namespace, key_text, data, data_size, expires_at, stale_until)
-       SELECT $1, $2, $3, $4::json, $5, $6, $7
-       WHERE (SELECT coalesce(sum(generation), 0) FROM current) = $9
-       ON CONFLICT (cache_key) DO UPDATE SET
-         data = EXCLUDED.data, data_size = EXCLUDED.data_size, key_text = EXCLUDED.key_text,
-         expires_at = EXCLUDED.expires_at, stale_until = EXCLUDED.stale_until, updated_at = now()
-       RETURNING 1`,
+         SELECT generation FROM cache_generations WHERE namespace IN ($8, $2) FOR SHARE),
+       written AS (
+         INSERT INTO cache_entries
+           (cache_key, namespace, key_text, data, data_size, expires_at, stale_until)
+         SELECT $1, $2, $3, $4::json, $5, $6, $7
+         WHERE (SELECT coalesce(sum(generation), 0) FROM current) = $9
+         ON CONFLICT (cache_key) DO UPDATE SET
+           data = EXCLUDED.data, data_size = EXCLUDED.data_size, key_text = EXCLUDED.key_text,
+           expires_at = EXCLUDED.expires_at, stale_until = EXCLUDED.stale_until, updated_at = now()
+         -- xmax is 0 on a row this statement inserted, and set on one it updated.
+         RETURNING NOT (xmax = 0) AS replaced)
+       SELECT CASE WHEN replaced THEN pg_notify($10, $11) END FROM written`,
       [
         cacheKey,
         record.namespace,
         record.key.slice(0, KEY_TEXT_MAX),
-        json,
+        record.json,
         record.bytes,
         toDate(record.expiresAt),
         toDate(record.staleUntil),
         ALL_NAMESPACES,
         generation,
+        notify.channel,
+        notify.payload,
       ],
     );
     return rows.length > 0;

@@ -14,7 +14,7 @@ import { isDatabaseUnavailable } from '../common/errors/index.js';
 import { AppConfig } from '../config/index.js';
 import { DatabaseEndpoint } from '../database/database-endpoint.js';
 import { NotificationListener } from '../database/notification-listener.js';
-import { type CacheRecord, isFresh, isUsable } from './cache-entry.js';
+import { type CacheRecord, cacheRecord, isFresh, isUsable } from './cache-entry.js';
 import { ALL_NAMESPACES, CacheGenerations } from './cache-generations.js';
 
 const CACHE_CHANNEL = 'kgdb_cache_invalidation';
@@ -25,14 +25,14 @@ type Invalidation =
   | { op: 'clear_ns'; ns: string; gen?: number }
   | { op: 'clear_all'; gen?: number };
 import { CacheRepository, type KeyRow } from './cache.repository.js';
-import { type CacheKey, cacheKey, deepFreeze } from './cache-key.js';
+import { type CacheKey, cacheKey } from './cache-key.js';
 import { DEFAULT_NAMESPACE_TTLS } from './cache-namespaces.js';
 import { allStats, namespaceStats } from './cache-statistics.js';
 import { CacheCounters } from './cache-stats.js';
 import type { CacheStatsResponse, NamespaceStatsResponse } from './dto/cache.dto.js';
 import { L2Breaker } from './l2-breaker.js';
 import { MemoryLruStore } from './stores/memory-lru.store.js';
-import { PostgresCacheStore, type RecordWithJson } from './stores/postgres.store.js';
+import { type PendingWrite, PostgresCacheStore } from './stores/postgres.store.js';
 
 const PURGE_CHUNK = 1000;
 
@@ -43,6 +43,12 @@ export { cacheKey } from './cache-key.js';
 /** A value from `wrapWithOutcome`; `stale` when served expired after a loader failure. */
 export interface WrapOutcome<T> {
   value: T;
+  stale: boolean;
+}
+
+/** A record from `wrapRecord`; `stale` as in `WrapOutcome`. */
+export interface RecordOutcome {
+  record: CacheRecord;
   stale: boolean;
 }
 
@@ -66,7 +72,7 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   readonly counters = new CacheCounters();
   readonly breaker = new L2Breaker(this.logger);
   private readonly l2: Keyv;
-  private readonly inflight = new Map<string, Promise<unknown>>();
+  private readonly inflight = new Map<string, Promise<RecordOutcome>>();
   private readonly generations = new CacheGenerations();
   private readonly pendingWrites = new Set<Promise<void>>();
   private readonly bus: NotificationListener<Invalidation>;
@@ -331,54 +337,65 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
    * served because the loader failed (callers that report freshness, like the response
    * cache's X-Cache header, must not call that a miss or a hit).
    */
-  wrapWithOutcome<T>(
+  async wrapWithOutcome<T>(
     key: unknown,
     loader: () => Promise<T>,
     namespace = 'default',
     ttl?: number,
   ): Promise<WrapOutcome<T>> {
+    const { record, stale } = await this.wrapRecord(key, loader, namespace, ttl);
+    return { value: record.value as T, stale };
+  }
+
+  /**
+   * `wrapWithOutcome`, giving the cache record itself: its JSON text is what an HTTP
+   * answer sends, without parsing it back into a value first.
+   */
+  wrapRecord(
+    key: unknown,
+    loader: () => Promise<unknown>,
+    namespace = 'default',
+    ttl?: number,
+  ): Promise<RecordOutcome> {
     const k = cacheKey(key, namespace);
     const pending = this.inflight.get(k.storage);
     if (pending) {
       this.counters.bump(namespace, 'coalesced');
-      return pending as Promise<WrapOutcome<T>>;
+      return pending;
     }
     const now = Date.now();
     const local = this.l1.peek(k.storage, now);
     if (local && isFresh(local, now)) {
       this.counters.bump(namespace, 'hits_l1');
-      return Promise.resolve({ value: local.value as T, stale: false });
+      return Promise.resolve({ record: local, stale: false });
     }
     // A clear from now on makes this fill's writes stale: it carries the generation.
     const generation = this.generations.of(namespace);
-    const flight: Promise<WrapOutcome<T>> = this.load(
-      k,
-      loader,
-      { ttl, generation },
-      local,
-    ).finally(() => {
-      // A clear may have detached this flight and a newer one taken its place.
-      if (this.inflight.get(k.storage) === flight) {
-        this.inflight.delete(k.storage);
-      }
-    });
+    const flight: Promise<RecordOutcome> = this.load(k, loader, { ttl, generation }, local).finally(
+      () => {
+        // A clear may have detached this flight and a newer one taken its place.
+        if (this.inflight.get(k.storage) === flight) {
+          this.inflight.delete(k.storage);
+        }
+      },
+    );
     this.inflight.set(k.storage, flight);
     return flight;
   }
 
-  private async load<T>(
+  private async load(
     k: CacheKey,
-    loader: () => Promise<T>,
+    loader: () => Promise<unknown>,
     { ttl, generation }: { ttl: number | undefined; generation: number },
     local: CacheRecord | undefined,
-  ): Promise<WrapOutcome<T>> {
+  ): Promise<RecordOutcome> {
     const stored = local ?? (await this.readL2(k, generation));
     if (stored && isFresh(stored, Date.now())) {
-      return { value: stored.value as T, stale: false };
+      return { record: stored, stale: false };
     }
     this.counters.bump(k.namespace, 'misses');
     this.counters.bump(k.namespace, 'loader_calls');
-    let value: T;
+    let value: unknown;
     try {
       value = await loader();
     } catch (error) {
@@ -388,18 +405,19 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
           { err: error, namespace: k.namespace, key: k.text.slice(0, 200) },
           'loader failed; serving the expired entry within its grace window',
         );
-        return { value: stored.value as T, stale: true };
+        return { record: stored, stale: true };
       }
       throw error;
     }
     // Waiters get the value once it is in memory; persisting to L2 does not delay them.
-    return { value: (await this.store(k, value, generation, ttl, true)) as T, stale: false };
+    return { record: await this.store(k, value, generation, ttl, true), stale: false };
   }
 
   /**
-   * Writes both layers and returns the stored (JSON round-tripped, frozen) value. A
-   * value whose fill started before a clear of its namespace (`generation` is no longer
-   * current) is returned to its caller but stored nowhere: the clear wins.
+   * Writes both layers and returns the stored record (its value JSON round-tripped and
+   * frozen when read). A record whose fill started before a clear of its namespace
+   * (`generation` is no longer current) is returned to its caller but stored nowhere:
+   * the clear wins.
    */
   private async store(
     k: CacheKey,
@@ -407,7 +425,7 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     generation: number,
     ttl?: number,
     persistInBackground = false,
-  ): Promise<unknown> {
+  ): Promise<CacheRecord> {
     const json = JSON.stringify(value);
     if (json === undefined) {
       throw new TypeError(`value for ${k.text} is not JSON-serialisable`);
@@ -417,41 +435,50 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     const expiresAt = seconds > 0 ? now + seconds * 1000 : null;
     const staleUntil =
       expiresAt === null ? null : expiresAt + this.config.cache.staleGraceSeconds * 1000;
-    const record: RecordWithJson = {
+    // The text is parsed again only if someone reads `value`: the HTTP layer sends `json`.
+    const record = cacheRecord({
       namespace: k.namespace,
       key: k.text,
-      value: deepFreeze(JSON.parse(json) as unknown),
+      json,
       expiresAt,
       staleUntil,
       bytes: Buffer.byteLength(json),
-      json,
-      generation,
-    };
+    });
     if (!this.generations.current(k.namespace, generation)) {
-      return record.value;
+      return record;
     }
     this.counters.bump(k.namespace, 'sets');
     this.l1.put(k.storage, record);
     if (!this.breaker.available()) {
       this.breaker.dropWrite();
-      return record.value;
+      return record;
     }
     if (persistInBackground) {
-      const write = this.persist(k, record, now).finally(() => this.pendingWrites.delete(write));
+      const write = this.persist(k, this.pendingWrite(k, record, generation), now).finally(() =>
+        this.pendingWrites.delete(write),
+      );
       this.pendingWrites.add(write);
       runInBackground(this.logger, 'cache write', () => write);
     } else {
-      await this.persist(k, record, now);
+      await this.persist(k, this.pendingWrite(k, record, generation), now);
     }
-    return record.value;
+    return record;
+  }
+
+  /** An L2 write that tells other instances to drop their copy if it replaces a row. */
+  private pendingWrite(k: CacheKey, record: CacheRecord, generation: number): PendingWrite {
+    const payload = this.bus.encode({ op: 'del', key: k.storage });
+    return { record, generation, notify: { channel: CACHE_CHANNEL, payload } };
   }
 
   /**
-   * Writes L2 (L1 already holds the record) and tells other instances. An L2 failure
-   * keeps the entry in L1; a write the table refuses (a clear came after the fill
-   * started, maybe one this instance has not heard of yet) reads the generations again.
+   * Writes L2 (L1 already holds the record); a write that replaces a row tells other
+   * instances in the same statement. An L2 failure keeps the entry in L1; a write the
+   * table refuses (a clear came after the fill started, maybe one this instance has not
+   * heard of yet) reads the generations again.
    */
-  private async persist(k: CacheKey, record: RecordWithJson, now: number): Promise<void> {
+  private async persist(k: CacheKey, pending: PendingWrite, now: number): Promise<void> {
+    const { record } = pending;
     let written: boolean;
     try {
       if (!this.generations.hasRow(k.namespace)) {
@@ -460,7 +487,7 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
       }
       written = await this.l2.set(
         k.storage,
-        record,
+        pending,
         record.staleUntil === null ? undefined : record.staleUntil - now,
       );
       this.breaker.succeeded();
@@ -470,7 +497,6 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
       return;
     }
     if (written) {
-      await this.publish({ op: 'del', key: k.storage });
       return;
     }
     try {
@@ -496,7 +522,6 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     if (!record) {
       return undefined;
     }
-    deepFreeze(record.value);
     // Promoted with its remaining lifetime: the record carries absolute expiry times.
     // Not when a clear came after the read started: the row read may predate it.
     if (this.generations.current(k.namespace, generation)) {

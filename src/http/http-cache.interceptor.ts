@@ -13,6 +13,8 @@ import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 
 import { cacheKey, CacheService } from '../cache/cache.service.js';
+import { plainJsonOutput } from './conditional-get.js';
+import { legacyOf } from './legacy-routes.js';
 import { ResponseFastPath } from './response-fast-path.js';
 
 const CACHED_RESPONSE = 'kgdb:cached-response';
@@ -75,6 +77,29 @@ export async function warmCachedResponse(
   await cache.set({ m: 'GET', ...responseCacheKeyOf(path, search) }, body, namespace);
 }
 
+/**
+ * The stored JSON text of an object or array is the body as is when nothing after this
+ * interceptor reshapes it (a legacy alias does) and Express would write exactly
+ * `JSON.stringify` of the value (no replacer, spaces or escaping): the same bytes and
+ * ETag as `res.json`, without parsing the text back into a value and serialising that
+ * again.
+ */
+function sendsAsText(req: Request, json: string): boolean {
+  // Nest sends only objects and arrays through `res.json`; other values (strings, null)
+  // go through `res.send`, which these bytes would not match.
+  const container = json.startsWith('{') || json.startsWith('[');
+  return container && !legacyOf(req)?.route.reshape && plainJsonOutput(req.app);
+}
+
+/**
+ * Returns `json` for Nest to send: a string body goes out through `res.send`, which keeps
+ * this content type and adds the charset, exactly as `res.json` sets them.
+ */
+function jsonText(res: Response, json: string): string {
+  res.setHeader('Content-Type', 'application/json');
+  return json;
+}
+
 @Injectable()
 export class HttpCacheInterceptor implements NestInterceptor {
   constructor(
@@ -96,7 +121,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const res = http.getResponse<Response>();
     let loaded = false;
     const key = { m: 'GET', ...responseCacheKey(req) };
-    const value = this.cache.wrapWithOutcome<unknown>(
+    const outcome = this.cache.wrapRecord(
       key,
       () => {
         loaded = true;
@@ -106,7 +131,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
       options.ttl,
     );
     return from(
-      value.then(({ value: body, stale }) => {
+      outcome.then(({ record, stale }) => {
         res.setHeader('X-Cache', stale ? 'STALE' : loaded ? 'MISS' : 'HIT');
         // The next request for this URL may be answered before routing (see ResponseFastPath).
         this.fastPath.learn(req, {
@@ -115,7 +140,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
           handler: context.getHandler(),
           controller: context.getClass(),
         });
-        return body;
+        return sendsAsText(req, record.json) ? jsonText(res, record.json) : record.value;
       }),
     );
   }

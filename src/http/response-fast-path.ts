@@ -395,7 +395,7 @@ export class ResponseFastPath {
   private bytesOf(record: CacheRecord, app: Application): JsonAnswer {
     let bytes = this.serialised.get(record);
     if (!bytes) {
-      bytes = jsonAnswer(JSON.stringify(record.value), app);
+      bytes = jsonAnswer(record.json, app);
       this.serialised.set(record, bytes);
     }
     return bytes;

@@ -45,9 +45,7 @@ export class MemoryLruStore {
     return record;
   }
 
-  put(key: string, withJson: CacheRecord & { json?: string; generation?: number }): void {
-    // The JSON text and generation are only needed for L2; the text would double the memory.
-    const { json: _json, generation: _generation, ...record } = withJson;
+  put(key: string, record: CacheRecord): void {
     if (record.bytes > this.maxBytes) {
       this.remove(key);
       return;

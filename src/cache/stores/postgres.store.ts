@@ -5,13 +5,19 @@ import type { KeyvStoreAdapter, StoredData } from 'keyv';
 import type { CacheRepository } from '../cache.repository.js';
 import type { CacheRecord } from '../cache-entry.js';
 
-/** A record on its way to L2: its JSON text, and the generation its fill started under. */
-export type RecordWithJson = CacheRecord & { json: string; generation: number };
+/** A record on its way to L2, with the generation its fill started under. */
+export interface PendingWrite {
+  record: CacheRecord;
+  generation: number;
+  /** Sent with the write when it replaces a row (other instances may hold that copy). */
+  notify: { channel: string; payload: string };
+}
 
 /**
  * L2: a Keyv store over the `cache_entries` table, whose `json` column keeps the text
- * written, so a read gives back the same key order on every instance. Keyv hands it `{value, expires}`
- * unserialised (the cache passes `serialize: undefined`), where `value` is the record.
+ * written, so a read gives back the same text (key order included) on every instance.
+ * Keyv hands it `{value, expires}` unserialised (the cache passes `serialize: undefined`):
+ * a `PendingWrite` on the way in, the record on the way out.
  */
 export class PostgresCacheStore extends EventEmitter implements KeyvStoreAdapter {
   opts: Record<string, unknown> = {};
@@ -30,9 +36,9 @@ export class PostgresCacheStore extends EventEmitter implements KeyvStoreAdapter
   }
 
   /** False when the table refused the write: a clear came after the fill started. */
-  set(key: string, stored: { value: RecordWithJson }): Promise<boolean> {
-    const { json, generation, ...record } = stored.value;
-    return this.repository.write(key, record, json, generation);
+  set(key: string, stored: { value: PendingWrite }): Promise<boolean> {
+    const { record, generation, notify } = stored.value;
+    return this.repository.write(key, record, generation, notify);
   }
 
   delete(key: string): Promise<boolean> {

@@ -77,6 +77,10 @@ describe('response fast path for cached public GETs', () => {
     expect(comparable(fast)).toEqual(comparable(routed));
     expect(fast.body.equals(routed.body)).toBe(true);
     expect(fast.body.equals(first.body)).toBe(true);
+    // The miss sends the stored JSON text itself: the same headers (type, length, ETag).
+    const sansCacheAndId = (r: Raw) =>
+      comparable(r).filter(([k]) => k !== 'x-cache' && k !== 'x-request-id');
+    expect(sansCacheAndId(first)).toEqual(sansCacheAndId(routed));
     // Both count against the same rate-limit bucket, one request apart.
     expect(Number(header(fast, 'x-ratelimit-remaining'))).toBe(
       Number(header(routed, 'x-ratelimit-remaining')) - 1,

@@ -1,4 +1,6 @@
-import { CacheService } from '../../../src/cache/cache.service.js';
+import pg from 'pg';
+
+import { cacheKey, CacheService } from '../../../src/cache/cache.service.js';
 import { createTestApp } from '../../support/app-factory.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
@@ -44,6 +46,32 @@ describe('cache across instances and outages', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('notifies other instances when a write replaces an entry, not when it adds one', async () => {
+    const a = await createTestApp({ databaseUrl: db.url });
+    const listener = new pg.Client({ connectionString: db.url });
+    const heard: string[] = [];
+    try {
+      await listener.connect();
+      listener.on('notification', (n) => heard.push(n.payload ?? ''));
+      await listener.query('LISTEN kgdb_cache_invalidation');
+      const cache = a.app.get(CacheService);
+      // A round trip on the listener after each write: notifications sent before it arrive first.
+      const settle = () => listener.query('SELECT 1');
+
+      await cache.set('first-fill', 1, 'genes');
+      await settle();
+      expect(heard).toEqual([]);
+
+      await cache.set('first-fill', 2, 'genes');
+      await settle();
+      expect(heard).toHaveLength(1);
+      expect(heard[0]).toContain(cacheKey('first-fill', 'genes').storage);
+    } finally {
+      await listener.end();
+      await a.close();
     }
   });
 
