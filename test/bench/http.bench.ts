@@ -14,6 +14,7 @@ import { startBenchDatabase } from './bench-app.js';
 import { seedBenchGenes } from './genes.bench.js';
 import { cpuBetween, postgresCpu, processCpu } from './proc-cpu.js';
 import type { BenchTable } from './report.js';
+import { captureStatements, startSameSqlServer } from './same-sql-baseline.js';
 import { fmt, percentile } from './stats.js';
 
 const CONNECTIONS = 50;
@@ -28,6 +29,15 @@ interface Target {
   /** Concurrent connections, when not CONNECTIONS. */
   connections?: number;
 }
+
+/** The app's default pool (DB_POOL_SIZE), which the minimal handler gets too. */
+const POOL_SIZE = 10;
+
+const UNCACHED_LIST: Target = {
+  label: 'uncached gene list page',
+  path: '/api/genes',
+  uncached: true,
+};
 
 const TARGETS: Target[] = [
   { label: 'cached gene detail', path: '/api/genes/GENE1234' },
@@ -172,10 +182,12 @@ async function startBaseline(
  * The app (its own process, 5,000 genes, production settings) against a bare node:http
  * process serving the same bytes, alternating rounds, one autocannon client.
  */
-export async function httpBenchmark(): Promise<BenchTable> {
+export async function httpBenchmark(): Promise<BenchTable[]> {
   const db = await startBenchDatabase();
   let app: AppProcess | undefined;
   let baseline: Awaited<ReturnType<typeof startBaseline>> | undefined;
+  let sameSql: Awaited<ReturnType<typeof startSameSqlServer>> | undefined;
+  let sameSqlTable: BenchTable | undefined;
   try {
     const env = {
       NODE_ENV: 'production',
@@ -207,13 +219,14 @@ export async function httpBenchmark(): Promise<BenchTable> {
     const baselineUrl = baseline.url;
 
     const rows: (string | number)[][] = [];
-    const measure = async (target: Target, appUrl: string) => {
+    /** Total CPU (process plus PostgreSQL) per request of each uncached-list run, by connections. */
+    const missCpu = new Map<string, { us: number; p50: number }>();
+    const measure = async (target: Target, appUrl: string, pid = app?.child.pid) => {
       const appRounds: Figures[] = [];
       const baseRounds: Figures[] = [];
       // CPU seconds the app process and PostgreSQL spend during the app's rounds only.
       let appCpu: number | undefined = 0;
       let dbCpu: number | undefined = 0;
-      const pid = app?.child.pid;
       for (let round = 0; round < ROUNDS; round++) {
         const [app0, db0] = [processCpu(pid), postgresCpu(db.dataDir)];
         appRounds.push(await drive(appUrl, target));
@@ -230,6 +243,12 @@ export async function httpBenchmark(): Promise<BenchTable> {
         seconds === undefined || served === 0 ? '-' : fmt((seconds / served) * 1e6);
       const avg = (xs: Figures[], k: keyof Figures) => xs.reduce((n, x) => n + x[k], 0) / xs.length;
       const ratio = avg(appRounds, 'rps') / avg(baseRounds, 'rps');
+      if (target.uncached && appCpu !== undefined && dbCpu !== undefined && served > 0) {
+        missCpu.set(`${target.label}|${target.connections ?? CONNECTIONS}`, {
+          us: ((appCpu + dbCpu) / served) * 1e6,
+          p50: avg(appRounds, 'p50'),
+        });
+      }
       rows.push([
         target.label,
         String(target.connections ?? CONNECTIONS),
@@ -252,7 +271,51 @@ export async function httpBenchmark(): Promise<BenchTable> {
     app = spawnApp({ ...env, LOG_DB_LEVEL: 'warn' }, await freePort());
     await waitForStatus(app, '/health/ready');
     await measure(LEAN_LOGS_TARGET, app.baseUrl);
-    return {
+    await stop(app);
+    app = undefined;
+
+    // The same uncached list as a minimal node:http + pg handler: the statements the app
+    // ran for one such request, replayed per request, and the app's bytes sent back.
+    const captured = await captureStatements(db.url, pathFor(UNCACHED_LIST));
+    sameSql = await startSameSqlServer(db.url, captured.statements, captured.body, POOL_SIZE);
+    const minimalRows: (string | number)[][] = [];
+    for (const target of TARGETS.filter((t) => t.uncached)) {
+      const before = rows.length;
+      await measure({ ...target, label: 'minimal' }, sameSql.url, sameSql.child.pid);
+      rows.splice(before);
+      const connections = target.connections ?? CONNECTIONS;
+      const appMiss = missCpu.get(`${target.label}|${connections}`);
+      const minimal = missCpu.get(`minimal|${connections}`);
+      minimalRows.push([
+        String(connections),
+        appMiss ? fmt(appMiss.us) : '-',
+        minimal ? fmt(minimal.us) : '-',
+        appMiss && minimal ? fmt(appMiss.us / minimal.us, 2) : '-',
+        appMiss ? fmt(appMiss.p50, 1) : '-',
+        minimal ? fmt(minimal.p50, 1) : '-',
+      ]);
+    }
+    sameSqlTable = {
+      title: 'HTTP: an uncached list against a minimal node:http + pg handler',
+      description:
+        `The uncached gene list page of the table above (same run) against a minimal handler in its own ` +
+        `process: node:http and a pg pool of ${POOL_SIZE} (the app's default), running per request the ` +
+        `${captured.statements.length} data statements the app ran for one such request (captured from its ` +
+        'pg client; cache, log and session statements left out, so the app additionally pays its cache ' +
+        'write), one after another, and sending the bytes the app sent. CPU = user plus system seconds of ' +
+        'the server process and of every PostgreSQL process per request served. Goal (issue 24): app ' +
+        '÷ minimal ≤ 1.3.',
+      columns: [
+        'connections',
+        'app CPU µs/req (app + PostgreSQL)',
+        'minimal CPU µs/req (process + PostgreSQL)',
+        'app ÷ minimal',
+        'app p50 ms',
+        'minimal p50 ms',
+      ],
+      rows: minimalRows,
+    };
+    const main: BenchTable = {
       title: 'HTTP: the app against a bare node:http server with the same bytes',
       description:
         `App in its own process (NODE_ENV=production, ${'5,000'} genes; LOG_LEVEL=warn keeps request ` +
@@ -285,7 +348,9 @@ export async function httpBenchmark(): Promise<BenchTable> {
       ],
       rows,
     };
+    return sameSqlTable ? [main, sameSqlTable] : [main];
   } finally {
+    await sameSql?.close();
     if (app) {
       await stop(app);
     }
