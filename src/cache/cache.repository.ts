@@ -74,9 +74,9 @@ export class CacheRepository {
    * for this write and then deletes the row, or commits first and this write sees the
    * new generation and writes nothing. Both rows must exist (`ensureGenerations`).
    *
-   * When the write replaces a row (an update, not a first insert), `notify` is sent in
-   * the same statement, so other instances drop the copy they may hold in memory; a key
-   * no row held yet costs no notification and no second round trip.
+   * `notify` is sent in the same statement when the entry is written, so other instances
+   * learn that the table holds the key (and drop an older copy) without a second round
+   * trip; PostgreSQL delivers it when the write commits.
    * Returns whether the entry was written.
    */
   async write(
@@ -96,9 +96,8 @@ export class CacheRepository {
          ON CONFLICT (cache_key) DO UPDATE SET
            data = EXCLUDED.data, data_size = EXCLUDED.data_size, key_text = EXCLUDED.key_text,
            expires_at = EXCLUDED.expires_at, stale_until = EXCLUDED.stale_until, updated_at = now()
-         -- xmax is 0 on a row this statement inserted, and set on one it updated.
-         RETURNING NOT (xmax = 0) AS replaced)
-       SELECT CASE WHEN replaced THEN pg_notify($10, $11) END FROM written`,
+         RETURNING 1)
+       SELECT pg_notify($10, $11) FROM written`,
       [
         cacheKey,
         record.namespace,
@@ -114,6 +113,16 @@ export class CacheRepository {
       ],
     );
     return rows.length > 0;
+  }
+
+  /** The keys of usable rows and when they stop being usable, at most `limit` of them. */
+  async usableKeys(limit: number): Promise<{ key: string; until: number | null }[]> {
+    const rows: { cache_key: string; stale_until: Date | null }[] = await this.dataSource.query(
+      `SELECT cache_key, stale_until FROM cache_entries
+       WHERE stale_until IS NULL OR stale_until > now() LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({ key: r.cache_key, until: toMs(r.stale_until) }));
   }
 
   /** Creates the generation rows a write of `namespace` locks (once per namespace). */

@@ -21,6 +21,8 @@ const CACHE_CHANNEL = 'kgdb_cache_invalidation';
 
 /** `gen` is the cleared scope's new stored generation (absent from older instances). */
 type Invalidation =
+  /** A row was written: L2 holds the key until `until` (ms, null = never); drop any copy. */
+  | { op: 'put'; key: string; until: number | null }
   | { op: 'del'; key: string }
   | { op: 'clear_ns'; ns: string; gen?: number }
   | { op: 'clear_all'; gen?: number };
@@ -31,10 +33,13 @@ import { allStats, namespaceStats } from './cache-statistics.js';
 import { CacheCounters } from './cache-stats.js';
 import type { CacheStatsResponse, NamespaceStatsResponse } from './dto/cache.dto.js';
 import { L2Breaker } from './l2-breaker.js';
+import { L2Directory } from './l2-directory.js';
 import { MemoryLruStore } from './stores/memory-lru.store.js';
 import { type PendingWrite, PostgresCacheStore } from './stores/postgres.store.js';
 
 const PURGE_CHUNK = 1000;
+/** Beyond this many L2 rows the directory gives up and every miss reads L2 (about 100 B a key). */
+const L2_DIRECTORY_MAX_KEYS = 500_000;
 
 // Part of the cache's public surface: the key builder and the stored record's shape.
 export type { CacheRecord } from './cache-entry.js';
@@ -74,6 +79,11 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly l2: Keyv;
   private readonly inflight = new Map<string, Promise<RecordOutcome>>();
   private readonly generations = new CacheGenerations();
+  private readonly directory = new L2Directory(L2_DIRECTORY_MAX_KEYS);
+  /** Which keys L2 may hold, as this instance knows (for statistics and tests). */
+  get l2Directory(): Pick<L2Directory, 'known' | 'size' | 'mayHold'> {
+    return this.directory;
+  }
   private readonly pendingWrites = new Set<Promise<void>>();
   private readonly bus: NotificationListener<Invalidation>;
   private ttls: Record<string, number>;
@@ -110,6 +120,8 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
       () => {
         this.l1.removeAll();
         this.resyncGenerations();
+        this.directory.forget();
+        runInBackground(this.logger, 'cache directory load', () => this.loadDirectory());
       },
     );
   }
@@ -118,6 +130,7 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     await this.bus.start();
     // After LISTEN, so no clear falls between the read and the first message.
     await this.syncGenerations();
+    await this.loadDirectory();
     const every = this.config.cache.cleanupIntervalSeconds * 1000;
     if (every > 0) {
       this.cleanupTimer = setInterval(
@@ -253,7 +266,11 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
-  /** The cached value, or undefined on a miss (a cached null comes back as null). */
+  /**
+   * The cached value, or undefined on a miss (a cached null comes back as null). L2 is
+   * always asked, also for keys the directory does not list (a write another instance
+   * has not announced yet is found).
+   */
   async get<T = unknown>(key: unknown, namespace = 'default'): Promise<T | undefined> {
     const k = cacheKey(key, namespace);
     const local = this.l1.peek(k.storage);
@@ -303,6 +320,7 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   async delete(key: unknown, namespace = 'default'): Promise<boolean> {
     const k = cacheKey(key, namespace);
     const inMemory = this.l1.remove(k.storage);
+    this.directory.removed(k.storage);
     this.counters.bump(namespace, 'deletes');
     if (!this.breaker.available()) {
       return inMemory;
@@ -389,7 +407,12 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     { ttl, generation }: { ttl: number | undefined; generation: number },
     local: CacheRecord | undefined,
   ): Promise<RecordOutcome> {
-    const stored = local ?? (await this.readL2(k, generation));
+    // A key the table cannot hold is not looked up: the miss costs the loader plus one write.
+    const stored =
+      local ??
+      (this.directory.mayHold(k.storage, Date.now())
+        ? await this.readL2(k, generation)
+        : undefined);
     if (stored && isFresh(stored, Date.now())) {
       return { record: stored, stale: false };
     }
@@ -465,9 +488,9 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     return record;
   }
 
-  /** An L2 write that tells other instances to drop their copy if it replaces a row. */
+  /** An L2 write that tells other instances the table holds the key (see L2Directory). */
   private pendingWrite(k: CacheKey, record: CacheRecord, generation: number): PendingWrite {
-    const payload = this.bus.encode({ op: 'del', key: k.storage });
+    const payload = this.bus.encode({ op: 'put', key: k.storage, until: record.staleUntil });
     return { record, generation, notify: { channel: CACHE_CHANNEL, payload } };
   }
 
@@ -497,6 +520,7 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
       return;
     }
     if (written) {
+      this.directory.added(k.storage, record.staleUntil);
       return;
     }
     try {
@@ -575,6 +599,7 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     this.generations.adopt(scope, cleared.generation);
     this.detachFlights(scope);
     const inMemory = removeFromL1();
+    this.forgetScope(scope);
     await this.publish(
       scope === ALL_NAMESPACES
         ? { op: 'clear_all', gen: cleared.generation }
@@ -596,6 +621,7 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
         } else {
           this.l1.removeNamespace(scope);
         }
+        this.forgetScope(scope);
       }
     }
   }
@@ -625,6 +651,7 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   private async purge(): Promise<CleanupResult> {
     const started = performance.now();
     const l1Deleted = this.l1.sweep();
+    this.directory.sweep(Date.now());
     let l2Deleted = 0;
     for (;;) {
       const n = await this.repository.purgeExpiredChunk(PURGE_CHUNK);
@@ -646,6 +673,39 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     return result;
   }
 
+  /** The rows of a cleared scope are gone: the directory drops their keys. */
+  private forgetScope(scope: string): void {
+    if (scope === ALL_NAMESPACES) {
+      this.directory.removeAll();
+    } else {
+      this.directory.removeNamespace(scope);
+    }
+  }
+
+  /**
+   * Reads which keys L2 holds (see L2Directory); on failure the directory stays unknown
+   * and every miss reads L2.
+   */
+  private async loadDirectory(): Promise<void> {
+    try {
+      const rows = await this.fromL2(() => this.repository.usableKeys(L2_DIRECTORY_MAX_KEYS + 1));
+      if (rows === null) {
+        this.directory.forget();
+        return;
+      }
+      this.directory.load(rows);
+      if (!this.directory.known) {
+        this.logger.warn(
+          { max_keys: L2_DIRECTORY_MAX_KEYS },
+          'L2 holds more keys than the directory keeps; every cache miss reads L2',
+        );
+      }
+    } catch (error) {
+      this.directory.forget();
+      this.logger.warn({ err: error }, 'cache directory not loaded; every cache miss reads L2');
+    }
+  }
+
   private async publish(msg: Invalidation): Promise<void> {
     try {
       await this.repository.notify(CACHE_CHANNEL, this.bus.encode(msg));
@@ -655,8 +715,14 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private applyRemote(msg: Invalidation): void {
+    if (msg.op === 'put') {
+      this.l1.remove(msg.key);
+      this.directory.added(msg.key, msg.until);
+      return;
+    }
     if (msg.op === 'del') {
       this.l1.remove(msg.key);
+      this.directory.removed(msg.key);
       return;
     }
     // Generation first, then L1: a fill's later L1 write finds its generation stale.
@@ -672,5 +738,6 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     } else {
       this.l1.removeAll();
     }
+    this.forgetScope(scope);
   }
 }

@@ -9,7 +9,7 @@ import type { CacheRecord } from '../cache-entry.js';
 export interface PendingWrite {
   record: CacheRecord;
   generation: number;
-  /** Sent with the write when it replaces a row (other instances may hold that copy). */
+  /** Sent with the write, in the same statement, when the row is written. */
   notify: { channel: string; payload: string };
 }
 

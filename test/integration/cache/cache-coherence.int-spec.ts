@@ -1,5 +1,6 @@
-import pg from 'pg';
+import { jest } from '@jest/globals';
 
+import { CacheRepository } from '../../../src/cache/cache.repository.js';
 import { cacheKey, CacheService } from '../../../src/cache/cache.service.js';
 import { createTestApp } from '../../support/app-factory.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
@@ -49,29 +50,64 @@ describe('cache across instances and outages', () => {
     }
   });
 
-  it('notifies other instances when a write replaces an entry, not when it adds one', async () => {
+  it('skips the L2 lookup for keys the table cannot hold, and looks up keys another instance wrote', async () => {
     const a = await createTestApp({ databaseUrl: db.url });
-    const listener = new pg.Client({ connectionString: db.url });
-    const heard: string[] = [];
+    const b = await createTestApp({ databaseUrl: db.url });
     try {
-      await listener.connect();
-      listener.on('notification', (n) => heard.push(n.payload ?? ''));
-      await listener.query('LISTEN kgdb_cache_invalidation');
-      const cache = a.app.get(CacheService);
-      // A round trip on the listener after each write: notifications sent before it arrive first.
-      const settle = () => listener.query('SELECT 1');
+      const ca = a.app.get(CacheService);
+      const cb = b.app.get(CacheService);
+      expect(await eventually(() => ca.listenerConnected && cb.listenerConnected)).toBe(true);
+      const lookups = jest.spyOn(b.app.get(CacheRepository), 'read');
+      const looked = (key: string) =>
+        lookups.mock.calls.filter(([k]) => k === cacheKey(key, 'genes').storage).length;
 
-      await cache.set('first-fill', 1, 'genes');
-      await settle();
-      expect(heard).toEqual([]);
+      // A key no instance wrote: straight to the loader, no lookup first.
+      expect(await cb.wrap('nobody-wrote', () => Promise.resolve(1), 'genes')).toBe(1);
+      expect(looked('nobody-wrote')).toBe(0);
 
-      await cache.set('first-fill', 2, 'genes');
-      await settle();
-      expect(heard).toHaveLength(1);
-      expect(heard[0]).toContain(cacheKey('first-fill', 'genes').storage);
+      // Written by A: B hears of it and reads it from L2 instead of loading it again.
+      await ca.set('a-wrote', 'from A', 'genes');
+      expect(
+        await eventually(() =>
+          cb.l2Directory.mayHold(cacheKey('a-wrote', 'genes').storage, Date.now()),
+        ),
+      ).toBe(true);
+      let loaded = false;
+      const value = await cb.wrap(
+        'a-wrote',
+        () => {
+          loaded = true;
+          return Promise.resolve('loaded by B');
+        },
+        'genes',
+      );
+      expect([value, loaded, looked('a-wrote')]).toEqual(['from A', false, 1]);
+
+      // Deleted by A: B stops looking it up (a plain get always asks L2).
+      await ca.delete('a-wrote', 'genes');
+      expect(
+        await eventually(
+          () => !cb.l2Directory.mayHold(cacheKey('a-wrote', 'genes').storage, Date.now()),
+        ),
+      ).toBe(true);
+      expect(await cb.wrap('a-wrote', () => Promise.resolve('B'), 'genes')).toBe('B');
+      expect(looked('a-wrote')).toBe(1);
+
+      // An instance started later learns the rows already there from the table.
+      await ca.set('before-c', 'kept', 'genes');
+      const c = await createTestApp({ databaseUrl: db.url });
+      try {
+        const later = c.app.get(CacheService);
+        expect(later.l2Directory.known).toBe(true);
+        expect(await later.wrap('before-c', () => Promise.resolve('loaded by C'), 'genes')).toBe(
+          'kept',
+        );
+      } finally {
+        await c.close();
+      }
     } finally {
-      await listener.end();
       await a.close();
+      await b.close();
     }
   });
 
