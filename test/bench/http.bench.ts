@@ -14,7 +14,7 @@ import { startBenchDatabase } from './bench-app.js';
 import { seedBenchGenes } from './genes.bench.js';
 import { cpuBetween, postgresCpu, processCpu } from './proc-cpu.js';
 import type { BenchTable } from './report.js';
-import { captureStatements, startSameSqlServer } from './same-sql-baseline.js';
+import { captureStatementsOnce, POOL_SIZE, startSameSqlServer } from './same-sql-baseline.js';
 import { fmt, percentile } from './stats.js';
 
 const CONNECTIONS = 50;
@@ -29,9 +29,6 @@ interface Target {
   /** Concurrent connections, when not CONNECTIONS. */
   connections?: number;
 }
-
-/** The app's default pool (DB_POOL_SIZE), which the minimal handler gets too. */
-const POOL_SIZE = 10;
 
 const UNCACHED_LIST: Target = {
   label: 'uncached gene list page',
@@ -276,7 +273,7 @@ export async function httpBenchmark(): Promise<BenchTable[]> {
 
     // The same uncached list as a minimal node:http + pg handler: the statements the app
     // ran for one such request, replayed per request, and the app's bytes sent back.
-    const captured = await captureStatements(db.url, pathFor(UNCACHED_LIST));
+    const captured = await captureStatementsOnce(db.url, pathFor(UNCACHED_LIST));
     sameSql = await startSameSqlServer(db.url, captured.statements, captured.body, POOL_SIZE);
     const minimalRows: (string | number)[][] = [];
     for (const target of TARGETS.filter((t) => t.uncached)) {

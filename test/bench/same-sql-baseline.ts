@@ -9,6 +9,9 @@ import pg from 'pg';
 import { freePort } from '../../src/database/free-port.js';
 import { startHttpApp } from './http-app.js';
 
+/** The app's default pool (DB_POOL_SIZE), which the minimal handler gets too. */
+export const POOL_SIZE = 10;
+
 /** One statement a request ran, as the pg client was handed it. */
 export interface CapturedStatement {
   text: string;
@@ -20,20 +23,19 @@ const BOOKKEEPING =
   /\b(cache_entries|cache_generations|system_logs)\b|^\s*(LISTEN|UNLISTEN|NOTIFY|SELECT pg_notify|SET |RESET |SHOW |BEGIN|COMMIT|ROLLBACK)/i;
 
 /**
- * The data statements the real app runs to answer `path` once, uncached: the app starts
- * in this process on `databaseUrl`, and every query its pg clients are handed while that
- * one request is in flight is recorded (cache, log and session statements left out).
+ * The data statements the real app runs to answer `path` once, uncached: every query its
+ * pg clients are handed while that one request is in flight is recorded (cache, log and
+ * session statements left out). The app must run in this process (see `startHttpApp`),
+ * so that its pg is this module's pg, and `path` must be a miss.
  */
 export async function captureStatements(
-  databaseUrl: string,
+  appUrl: string,
   path: string,
 ): Promise<{ statements: CapturedStatement[]; body: Buffer }> {
-  const app = await startHttpApp(databaseUrl, { LOG_DB_LEVEL: 'silent' });
   const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
   const statements: CapturedStatement[] = [];
   try {
-    await fetch(app.url + '/health/ready');
     proto.query = function (this: unknown, ...args: unknown[]) {
       const [first, second] = args;
       const text =
@@ -46,7 +48,7 @@ export async function captureStatements(
       }
       return original.apply(this, args);
     };
-    const res = await fetch(app.url + path);
+    const res = await fetch(appUrl + path);
     const body = Buffer.from(await res.arrayBuffer());
     if (res.status !== 200 || res.headers.get('x-cache') !== 'MISS') {
       throw new Error(
@@ -56,6 +58,19 @@ export async function captureStatements(
     return { statements, body };
   } finally {
     proto.query = original;
+  }
+}
+
+/** `captureStatements` on an app started here for the purpose (the bench's own is a process). */
+export async function captureStatementsOnce(
+  databaseUrl: string,
+  path: string,
+): Promise<{ statements: CapturedStatement[]; body: Buffer }> {
+  const app = await startHttpApp(databaseUrl, { LOG_DB_LEVEL: 'silent' });
+  try {
+    await fetch(app.url + '/health/ready');
+    return await captureStatements(app.url, path);
+  } finally {
     await app.close();
   }
 }
