@@ -78,7 +78,10 @@ export class CacheRepository {
    *
    * `notify` is sent in the same statement when the entry is written, so other instances
    * learn that the table holds the key (and drop an older copy) without a second round
-   * trip; PostgreSQL delivers it when the write commits.
+   * trip; PostgreSQL delivers it when the write commits. The commit does not wait for its
+   * WAL flush (`synchronous_commit` off for this transaction only): the row is visible at
+   * once, and a crash can lose only the last moment's cache writes, which are refilled on
+   * demand. Waiting for the flush held a pooled connection for a disk sync on every fill.
    * Returns whether the entry was written.
    */
   async write(
@@ -99,7 +102,8 @@ export class CacheRepository {
            data = EXCLUDED.data, data_size = EXCLUDED.data_size, key_text = EXCLUDED.key_text,
            expires_at = EXCLUDED.expires_at, stale_until = EXCLUDED.stale_until, updated_at = now()
          RETURNING 1)
-       SELECT pg_notify($10, $11) FROM written`,
+       SELECT pg_notify($10, $11)
+       FROM written, (SELECT set_config('synchronous_commit', 'off', true)) AS no_flush_wait`,
       [
         cacheKey,
         record.namespace,
