@@ -5,14 +5,12 @@ import {
   type NestModule,
   RequestMethod,
 } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 
 import { AuthModule } from '../auth/auth.module.js';
 import { MetricsRegistryModule } from '../metrics/metrics-registry.module.js';
 import { HttpCacheInterceptor } from './http-cache.interceptor.js';
 import { HttpDrainService } from './http-drain.service.js';
 import { HttpMetrics } from './http-metrics.js';
-import { LegacyShapeInterceptor } from './legacy-routes.js';
 import { ResponseFastPath } from './response-fast-path.js';
 
 // The edge's public surface for modules that add routes to it (docs/architecture.md).
