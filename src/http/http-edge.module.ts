@@ -28,6 +28,11 @@ export class FastPathMiddlewareModule implements NestModule {
   constructor(private readonly fastPath: ResponseFastPath) {}
 
   configure(consumer: MiddlewareConsumer): void {
+    // Nest mounts middleware at init, after `installHttpEdge` chose the placement. Mounted
+    // for nothing, it still cost every routed GET a pass through Nest's middleware wrapper.
+    if (this.fastPath.beforeExpress) {
+      return;
+    }
     consumer
       .apply(this.fastPath.middleware)
       .forRoutes({ path: '{/*splat}', method: RequestMethod.GET });
@@ -48,13 +53,7 @@ export class FastPathMiddlewareModule implements NestModule {
 @Global()
 @Module({
   imports: [AuthModule, MetricsRegistryModule, FastPathMiddlewareModule],
-  providers: [
-    HttpMetrics,
-    HttpDrainService,
-    ResponseFastPath,
-    HttpCacheInterceptor,
-    { provide: APP_INTERCEPTOR, useClass: LegacyShapeInterceptor },
-  ],
+  providers: [HttpMetrics, HttpDrainService, ResponseFastPath, HttpCacheInterceptor],
   exports: [HttpMetrics, HttpDrainService, ResponseFastPath, HttpCacheInterceptor],
 })
 export class HttpEdgeModule {}
