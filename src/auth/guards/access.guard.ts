@@ -76,11 +76,12 @@ export class AccessGuard implements CanActivate {
    */
   async authenticate(token: string, claimsWhenDatabaseDown = false): Promise<AuthenticatedUser> {
     const claims = await this.tokens.verifyAccess(token);
-    let user: Awaited<ReturnType<UsersRepository['findById']>>;
+    const id = Number(claims.sub);
+    let user: Awaited<ReturnType<UsersRepository['accessOf']>>;
     let open: boolean;
     try {
       [user, open] = await Promise.all([
-        this.users.findById(Number(claims.sub)),
+        this.users.accessOf(id),
         this.tokens.sessionOpen(claims.sid),
       ]);
     } catch (error) {
@@ -104,7 +105,7 @@ export class AccessGuard implements CanActivate {
     if (!open) {
       throw new UnauthorizedError('The session has ended', 'TOKEN_REVOKED');
     }
-    return { id: user.id, username: user.username, role: user.role, sessionId: claims.sid };
+    return { id, username: user.username, role: user.role, sessionId: claims.sid };
   }
 
   private attach(req: Request, user: AuthenticatedUser): void {
