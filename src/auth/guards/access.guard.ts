@@ -32,11 +32,34 @@ export class AccessGuard implements CanActivate {
     private readonly serviceTokens: ServiceTokens,
   ) {}
 
+  /**
+   * Each route's policy, by controller and handler (a handler a base class declares is
+   * shared by its controllers, whose own decorators may differ): decorator metadata,
+   * fixed once the app is built.
+   */
+  private readonly policies = new WeakMap<object, Map<object, AccessPolicy | undefined>>();
+
+  private policyOf(context: ExecutionContext): AccessPolicy | undefined {
+    const [handler, controller] = [context.getHandler(), context.getClass()];
+    let byHandler = this.policies.get(controller);
+    if (!byHandler) {
+      byHandler = new Map();
+      this.policies.set(controller, byHandler);
+    }
+    if (!byHandler.has(handler)) {
+      byHandler.set(
+        handler,
+        this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_KEY, [
+          handler,
+          controller,
+        ]),
+      );
+    }
+    return byHandler.get(handler);
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const policy = this.policyOf(context);
     if (context.getType() !== 'http') {
       return policy?.kind === 'public';
     }
