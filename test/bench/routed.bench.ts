@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import autocannon from 'autocannon';
 
@@ -13,6 +14,7 @@ import { fmt } from './stats.js';
 const CONNECTIONS = 20;
 const SECONDS = 5;
 const ROUNDS = 2;
+const IDLE_SECONDS = 3;
 const ADMIN = { username: 'bench-admin', password: 'Bench-Admin-Passw0rd' };
 
 /** A request that goes through Nest routing: the response cache and the edge never answer it. */
@@ -184,6 +186,15 @@ export async function routedBenchmark(): Promise<BenchTable> {
       }
       answers.push({ method: t.method, path: t.path, body: await res.text() });
     }
+    // What the app spends with no request at all (timers, job polling, the log writer),
+    // which the per-request figures below include.
+    const idle0 = processCpu(app.child.pid);
+    await sleep(IDLE_SECONDS * 1000);
+    const idle1 = processCpu(app.child.pid);
+    const idleMsPerSecond =
+      idle0 !== undefined && idle1 !== undefined
+        ? ((idle1 - idle0) / IDLE_SECONDS) * 1000
+        : undefined;
     const minimal = await startMinimalExpress(answers);
     baseline = minimal.child;
     const appServer: Server = { url: app.baseUrl, pid: app.child.pid };
@@ -230,7 +241,9 @@ export async function routedBenchmark(): Promise<BenchTable> {
         `${CONNECTIONS} connections, ${SECONDS} s, ${ROUNDS} alternating rounds per target ` +
         '(means). CPU: user plus system seconds of the server process (and of every PostgreSQL ' +
         'process, for the app) from /proc over its rounds, per request served. Goal: app CPU ' +
-        'per request ≤ 2 × the minimal Express app’s.',
+        'per request ≤ 2 × the minimal Express app’s. The app idles at ' +
+        `${idleMsPerSecond === undefined ? '-' : fmt(idleMsPerSecond, 1)} ms of CPU per second ` +
+        `(measured over ${IDLE_SECONDS} s before the rounds), included in its figures.`,
       columns: [
         'target',
         'app req/s',
