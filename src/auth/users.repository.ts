@@ -53,19 +53,6 @@ export class UsersRepository {
     return this.repo(tx).findOneBy({ id });
   }
 
-  /**
-   * What the access guard checks of an account on every authenticated request, in plain
-   * SQL: building the same query through the entity manager cost more CPU than running it.
-   */
-  async accessOf(id: number): Promise<Pick<UserEntity, 'username' | 'role' | 'isActive'> | null> {
-    const rows: { username: string; role: Role; is_active: boolean }[] =
-      await this.dataSource.query('SELECT username, role, is_active FROM users WHERE id = $1', [
-        id,
-      ]);
-    const row = rows[0];
-    return row ? { username: row.username, role: row.role, isActive: row.is_active } : null;
-  }
-
   /** Case-insensitive match on username or e-mail. */
   findByLogin(login: string): Promise<UserEntity | null> {
     return this.repo()
