@@ -10,7 +10,7 @@ import type { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 import type { Role } from './roles.js';
 import { SigningKeys } from './signing-keys.js';
 import { newOpaqueToken, sha256 } from './token-hash.js';
-import { TokensRepository } from './tokens.repository.js';
+import { type SessionAccess, TokensRepository } from './tokens.repository.js';
 
 export const JWT_ISSUER = 'kidney-genetics-db';
 /** How long a browser stays known to an account after a successful login there. */
@@ -169,12 +169,14 @@ export class TokensService {
   }
 
   /**
-   * Whether a session is still open: its family holds a refresh token that is neither
-   * used, revoked nor expired. Logout, a password change or reset and reuse detection all
-   * end it, and with it every access token bound to it.
+   * An account's name, role and state, and whether its session is still open: the
+   * session's family holds a refresh token that is neither used, revoked nor expired.
+   * Logout, a password change or reset and reuse detection all end it, and with it every
+   * access token bound to it. Read together, for the access guard on every request.
+   * Null: no such account.
    */
-  sessionOpen(sessionId: string): Promise<boolean> {
-    return this.tokens.familyOpen(sessionId);
+  sessionAccess(userId: number, sessionId: string): Promise<SessionAccess | null> {
+    return this.tokens.sessionAccess(userId, sessionId);
   }
 
   /** Revokes the family a refresh token belongs to, if it is `userId`'s (logout). */

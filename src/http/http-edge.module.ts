@@ -5,14 +5,12 @@ import {
   type NestModule,
   RequestMethod,
 } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 
 import { AuthModule } from '../auth/auth.module.js';
 import { MetricsRegistryModule } from '../metrics/metrics-registry.module.js';
 import { HttpCacheInterceptor } from './http-cache.interceptor.js';
 import { HttpDrainService } from './http-drain.service.js';
 import { HttpMetrics } from './http-metrics.js';
-import { LegacyShapeInterceptor } from './legacy-routes.js';
 import { ResponseFastPath } from './response-fast-path.js';
 
 // The edge's public surface for modules that add routes to it (docs/architecture.md).
@@ -30,6 +28,11 @@ export class FastPathMiddlewareModule implements NestModule {
   constructor(private readonly fastPath: ResponseFastPath) {}
 
   configure(consumer: MiddlewareConsumer): void {
+    // Nest mounts middleware at init, after `installHttpEdge` chose the placement. Mounted
+    // for nothing, it still cost every routed GET a pass through Nest's middleware wrapper.
+    if (this.fastPath.beforeExpress) {
+      return;
+    }
     consumer
       .apply(this.fastPath.middleware)
       .forRoutes({ path: '{/*splat}', method: RequestMethod.GET });
@@ -50,13 +53,7 @@ export class FastPathMiddlewareModule implements NestModule {
 @Global()
 @Module({
   imports: [AuthModule, MetricsRegistryModule, FastPathMiddlewareModule],
-  providers: [
-    HttpMetrics,
-    HttpDrainService,
-    ResponseFastPath,
-    HttpCacheInterceptor,
-    { provide: APP_INTERCEPTOR, useClass: LegacyShapeInterceptor },
-  ],
+  providers: [HttpMetrics, HttpDrainService, ResponseFastPath, HttpCacheInterceptor],
   exports: [HttpMetrics, HttpDrainService, ResponseFastPath, HttpCacheInterceptor],
 })
 export class HttpEdgeModule {}

@@ -1,4 +1,6 @@
-import { SetMetadata } from '@nestjs/common';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants.js';
+
+import { LegacyShapeInterceptor } from './legacy-shape.interceptor.js';
 
 /**
  * A path the original kidney-genetics-db clients call for this handler. The edge rewrites
@@ -21,6 +23,20 @@ export interface LegacyAliasOptions {
 
 export const LEGACY_ALIASES = 'kgdb:legacy-aliases';
 
-/** Declares the handler's legacy aliases (see LegacyAliasOptions). */
-export const LegacyAlias = (...aliases: LegacyAliasOptions[]): MethodDecorator =>
-  SetMetadata(LEGACY_ALIASES, aliases);
+/**
+ * Declares the handler's legacy aliases (see LegacyAliasOptions). When an alias rewrites
+ * the body or reshapes the answer, the handler gets LegacyShapeInterceptor as its first
+ * interceptor, wherever the decorator stands among the others: it must see the answer
+ * after every other interceptor (the response cache keeps the canonical shape).
+ */
+export const LegacyAlias =
+  (...aliases: LegacyAliasOptions[]): MethodDecorator =>
+  (_target, _key, descriptor) => {
+    const handler = descriptor.value as object;
+    Reflect.defineMetadata(LEGACY_ALIASES, aliases, handler);
+    if (aliases.some((a) => a.body ?? a.reshape)) {
+      const others = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[];
+      Reflect.defineMetadata(INTERCEPTORS_METADATA, [LegacyShapeInterceptor, ...others], handler);
+    }
+    return descriptor;
+  };

@@ -1,20 +1,12 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
-import {
-  type CallHandler,
-  type ExecutionContext,
-  type INestApplicationContext,
-  Injectable,
-  type NestInterceptor,
-  RequestMethod,
-} from '@nestjs/common';
+import { type INestApplicationContext, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { Request } from 'express';
-import { map, type Observable } from 'rxjs';
 
 import { LEGACY_ALIASES, type LegacyAliasOptions } from './legacy-alias.decorator.js';
+import { legacyArrivalOf, markLegacy } from './legacy-shape.interceptor.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -90,12 +82,9 @@ function matchSegments(pattern: string[], parts: string[]): Map<string, string> 
   return params;
 }
 
-const LEGACY = Symbol('legacyRoute');
-type LegacyRequest = IncomingMessage & { [LEGACY]?: { path: string; route: LegacyRoute } };
-
 /** The legacy alias a request arrived on, if it was rewritten. */
 export function legacyOf(req: IncomingMessage): { path: string; route: LegacyRoute } | undefined {
-  return (req as LegacyRequest)[LEGACY];
+  return legacyArrivalOf(req);
 }
 
 /**
@@ -109,7 +98,7 @@ export function installLegacyRoutes(server: Server, table: LegacyRouteTable): vo
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const hit = req.url ? table.rewrite(req.method ?? 'GET', req.url) : null;
     if (hit) {
-      (req as LegacyRequest)[LEGACY] = { path: req.url!, route: hit.route };
+      markLegacy(req, { path: req.url!, route: hit.route });
       req.url = hit.url;
       res.setHeader('Deprecation', 'true');
       res.setHeader('Link', `<${hit.url.split('?')[0]}>; rel="successor-version"`);
@@ -158,26 +147,6 @@ export function legacyRoutesOf(app: INestApplicationContext): LegacyRoute[] {
 
 const firstPath = (value: unknown): string =>
   Array.isArray(value) ? String(value[0] ?? '') : typeof value === 'string' ? value : '';
-
-/**
- * On a request that arrived on a legacy alias: the legacy body becomes the canonical one
- * before validation, and the canonical answer takes the legacy shape.
- */
-@Injectable()
-export class LegacyShapeInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const req = context.switchToHttp().getRequest<Request>();
-    const legacy = legacyOf(req);
-    if (!legacy) {
-      return next.handle();
-    }
-    const { body, reshape } = legacy.route;
-    if (body && req.body && typeof req.body === 'object' && !Array.isArray(req.body)) {
-      req.body = body(req.body as Record<string, unknown>);
-    }
-    return reshape ? next.handle().pipe(map((data) => reshape(data))) : next.handle();
-  }
-}
 
 const openApiPath = (path: string) => path.replace(/:([A-Za-z_]\w*)/g, '{$1}');
 

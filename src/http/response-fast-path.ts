@@ -210,6 +210,11 @@ export class ResponseFastPath {
     });
   }
 
+  /** True once `attach` put it before Express: then the route middleware has nothing to do. */
+  get beforeExpress(): boolean {
+    return this.edge !== undefined;
+  }
+
   /** The same answer as a route middleware, after the app's middleware chain. */
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
     if (this.edge || !isPlainGet(req)) {

@@ -14,6 +14,7 @@ import { pipelineBenchmark } from './pipeline.bench.js';
 import { pipelineControlBenchmark } from './pipeline-control.bench.js';
 import { releasesBenchmark } from './releases.bench.js';
 import { type BenchTable, writeTables } from './report.js';
+import { routedBenchmark } from './routed.bench.js';
 import { scaleBenchmark } from './scale.bench.js';
 import { startupBenchmark } from './startup.bench.js';
 import { upstreamBenchmark } from './upstream.bench.js';
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchTable | BenchTable[]>> = {
   logging: loggingBenchmark,
   genes: genesBenchmark,
   http: httpBenchmark,
+  routed: routedBenchmark,
   upstream: upstreamBenchmark,
   pipeline: async () => [await pipelineBenchmark(), await pipelineControlBenchmark()],
   annotations: annotationsBenchmark,

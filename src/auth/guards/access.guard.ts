@@ -10,8 +10,8 @@ import { ACCESS_KEY, type AccessPolicy } from '../decorators/access.decorator.js
 import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
 import { roleSatisfies } from '../roles.js';
 import { ServiceTokens } from '../service-tokens.js';
+import type { SessionAccess } from '../tokens.repository.js';
 import { TokensService } from '../tokens.service.js';
-import { UsersRepository } from '../users.repository.js';
 
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
@@ -27,16 +27,38 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokensService,
-    private readonly users: UsersRepository,
     private readonly logger: PinoLogger,
     private readonly serviceTokens: ServiceTokens,
   ) {}
 
+  /**
+   * Each route's policy, by controller and handler (a handler a base class declares is
+   * shared by its controllers, whose own decorators may differ): decorator metadata,
+   * fixed once the app is built.
+   */
+  private readonly policies = new WeakMap<object, Map<object, AccessPolicy | undefined>>();
+
+  private policyOf(context: ExecutionContext): AccessPolicy | undefined {
+    const [handler, controller] = [context.getHandler(), context.getClass()];
+    let byHandler = this.policies.get(controller);
+    if (!byHandler) {
+      byHandler = new Map();
+      this.policies.set(controller, byHandler);
+    }
+    if (!byHandler.has(handler)) {
+      byHandler.set(
+        handler,
+        this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_KEY, [
+          handler,
+          controller,
+        ]),
+      );
+    }
+    return byHandler.get(handler);
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const policy = this.policyOf(context);
     if (context.getType() !== 'http') {
       return policy?.kind === 'public';
     }
@@ -76,13 +98,10 @@ export class AccessGuard implements CanActivate {
    */
   async authenticate(token: string, claimsWhenDatabaseDown = false): Promise<AuthenticatedUser> {
     const claims = await this.tokens.verifyAccess(token);
-    let user: Awaited<ReturnType<UsersRepository['findById']>>;
-    let open: boolean;
+    const id = Number(claims.sub);
+    let account: SessionAccess | null;
     try {
-      [user, open] = await Promise.all([
-        this.users.findById(Number(claims.sub)),
-        this.tokens.sessionOpen(claims.sid),
-      ]);
+      account = await this.tokens.sessionAccess(id, claims.sid);
     } catch (error) {
       if (!claimsWhenDatabaseDown || !isDatabaseUnavailable(error)) {
         throw error;
@@ -95,16 +114,16 @@ export class AccessGuard implements CanActivate {
       );
       return { id: Number(claims.sub), username: '', role: claims.role, sessionId: claims.sid };
     }
-    if (!user) {
+    if (!account) {
       throw new UnauthorizedError('Account no longer exists', 'INVALID_TOKEN');
     }
-    if (!user.isActive) {
+    if (!account.isActive) {
       throw new UnauthorizedError('Account is disabled', 'ACCOUNT_DISABLED');
     }
-    if (!open) {
+    if (!account.open) {
       throw new UnauthorizedError('The session has ended', 'TOKEN_REVOKED');
     }
-    return { id: user.id, username: user.username, role: user.role, sessionId: claims.sid };
+    return { id, username: account.username, role: account.role, sessionId: claims.sid };
   }
 
   private attach(req: Request, user: AuthenticatedUser): void {

@@ -45,6 +45,12 @@ type ReflectTarget = Parameters<Reflector['getAllAndOverride']>[1][number];
 
 const MINUTE = 60_000;
 
+interface RouteLimit {
+  policy: RateLimitPolicyName;
+  /** `<Controller>.<handler>` (routeKey). */
+  route: string;
+}
+
 /** The X-RateLimit headers reporting a count, as a flat name/value list. */
 export function rateLimitHeaders(count: RateLimitCount): string[] {
   return [
@@ -84,6 +90,7 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
   private readonly store = new RateLimitStore();
   private readonly policies: Record<Exclude<RateLimitPolicyName, 'none'>, Policy>;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly routes = new WeakMap<object, Map<object, RouteLimit>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -135,8 +142,7 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
     }
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
-    const policy = this.policyOf(context.getHandler(), context.getClass());
-    const route = routeKey(context.getClass(), context.getHandler());
+    const { policy, route } = this.routeOf(context);
     const hit = this.count(policy, route, clientIp(req), req);
     if (!hit) {
       return true;
@@ -152,6 +158,25 @@ export class RateLimitGuard implements CanActivate, OnModuleDestroy {
       });
     }
     return true;
+  }
+
+  /**
+   * A route's policy and rate-limit key, looked up once per controller and handler (a
+   * handler a base class declares is shared by its controllers): both are fixed at build.
+   */
+  private routeOf(context: ExecutionContext): RouteLimit {
+    const [handler, controller] = [context.getHandler(), context.getClass()];
+    let byHandler = this.routes.get(controller);
+    if (!byHandler) {
+      byHandler = new Map();
+      this.routes.set(controller, byHandler);
+    }
+    let found = byHandler.get(handler);
+    if (!found) {
+      found = { policy: this.policyOf(handler, controller), route: routeKey(controller, handler) };
+      byHandler.set(handler, found);
+    }
+    return found;
   }
 
   /** The policy a handler runs under ('default' unless decorated). */
