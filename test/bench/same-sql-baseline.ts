@@ -20,7 +20,7 @@ export interface CapturedStatement {
 
 /** Statements about the cache, logs and connections themselves, not the data a read needs. */
 const BOOKKEEPING =
-  /\b(cache_entries|cache_generations|system_logs)\b|^\s*(LISTEN|UNLISTEN|NOTIFY|SELECT pg_notify|SET |RESET |SHOW |BEGIN|COMMIT|ROLLBACK)/i;
+  /\b(cache_entries|cache_generations|system_logs|pgboss\.[a-z_]+)\b|^\s*(LISTEN|UNLISTEN|NOTIFY|SELECT pg_notify|SET |RESET |SHOW |BEGIN|COMMIT|ROLLBACK)/i;
 
 /**
  * The data statements the real app runs to answer `path` once, uncached: every query its
