@@ -1,7 +1,11 @@
 import type { Pool } from 'pg';
 
+import type { LogDbRequests } from '../config/environment.js';
+import { completionStatus, storesRequestLine } from './request-lines.js';
 import { copySystemLogRows } from './system-log-batch.repository.js';
 import { toCopyRow } from './system-log-row.js';
+
+const PINO_METADATA: unique symbol = Symbol.for('pino.metadata');
 
 function isDataError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
@@ -22,6 +26,10 @@ export interface SinkStats {
  * dropped and counted); failures go to stderr, never back into the logger.
  */
 export class SystemLogSink {
+  /** pino's multistream hands each record's level and fields to a stream that asks. */
+  readonly [PINO_METADATA] = true;
+  lastLevel?: number;
+  lastObj?: unknown;
   private buffer: string[] = [];
   private pool?: Pool;
   private timer?: NodeJS.Timeout;
@@ -43,10 +51,11 @@ export class SystemLogSink {
     private readonly batchSize: number,
     private readonly flushMs: number,
     private readonly maxBuffered: number,
+    private readonly requests: LogDbRequests = 'all',
   ) {}
 
   write(line: string): void {
-    if (this.closed) {
+    if (this.closed || !this.keeps()) {
       return;
     }
     // As it came: the flush parses it (pino's trailing newline is whitespace to JSON).
@@ -62,6 +71,15 @@ export class SystemLogSink {
     } else {
       this.kick(this.flushMs);
     }
+  }
+
+  /** Whether the record being written is stored: request lines by LOG_DB_REQUESTS. */
+  private keeps(): boolean {
+    if (this.requests === 'all') {
+      return true;
+    }
+    const status = completionStatus(this.lastObj);
+    return status === undefined || storesRequestLine(this.requests, this.lastLevel ?? 0, status);
   }
 
   /** Starts writing to the database (until then records wait in the buffer). */

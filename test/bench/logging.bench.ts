@@ -12,7 +12,7 @@ import { cpuBetween, postgresCpu, processCpu } from './proc-cpu.js';
 import type { BenchTable } from './report.js';
 import { fmt, median } from './stats.js';
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const SECONDS = 5;
 const CONNECTIONS = 50;
 const GENES = 50;
@@ -26,12 +26,18 @@ interface Variant {
 }
 
 /**
- * The same app with and without request lines in `system_logs`. "off" stores nothing
- * (LOG_DB_LEVEL=silent); "warn" is what is stored when info lines are not.
+ * The same app storing every request line, the default (failed and slow requests only,
+ * every service line at info and above), and nothing (LOG_DB_LEVEL=silent).
  */
 const VARIANTS: Variant[] = [
-  { label: 'on (LOG_DB_LEVEL=info, every request line)', env: { LOG_DB_LEVEL: 'info' } },
-  { label: 'warn+ only (LOG_DB_LEVEL=warn)', env: { LOG_DB_LEVEL: 'warn' } },
+  {
+    label: 'every request line (LOG_DB_REQUESTS=all)',
+    env: { LOG_DB_LEVEL: 'info', LOG_DB_REQUESTS: 'all' },
+  },
+  {
+    label: 'default (LOG_DB_REQUESTS=failed-or-slow)',
+    env: { LOG_DB_LEVEL: 'info', LOG_DB_REQUESTS: 'failed-or-slow' },
+  },
   { label: 'off (LOG_DB_LEVEL=silent)', env: { LOG_DB_LEVEL: 'silent' } },
 ];
 
@@ -202,7 +208,7 @@ function table(
       'app process and of every PostgreSQL process (from /proc) during the rounds, per request ' +
       'served. Rows written and dropped: the log writer’s own counters over the measured rounds ' +
       `(after a 2 s settle). 1-minute load before the run: ${fmt(loadBefore, 2)}. ` +
-      'Goal: on ÷ off ≥ 0.9.',
+      'Goal: ÷ off ≥ 0.9. The target answers 200, so the default stores none of its lines.',
     columns: [
       'persistence',
       'req/s',

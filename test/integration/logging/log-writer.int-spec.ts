@@ -49,7 +49,7 @@ describe('system_logs writer', () => {
     const t = await createTestApp({
       databaseUrl: db.url,
       imports: [ProbeModule],
-      env: { LOG_DB_FLUSH_MS: '600000', LOG_DB_BATCH_SIZE: '1000' },
+      env: { LOG_DB_FLUSH_MS: '600000', LOG_DB_BATCH_SIZE: '1000', LOG_DB_REQUESTS: 'all' },
     });
     for (let i = 0; i < 5; i++) {
       await t.http().get('/health/live').set('X-Request-ID', `shutdown-${i}`);
