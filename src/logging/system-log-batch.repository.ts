@@ -12,10 +12,23 @@ const COPY_BATCH = `COPY system_logs (${SYSTEM_LOG_COLUMNS.join(', ')}) FROM STD
  */
 export async function copySystemLogRows(pool: Pool, rows: string): Promise<void> {
   const client = await pool.connect();
+  // A checked-out client reports a lost connection on itself, not on the pool: without a
+  // listener that would be an uncaught exception.
+  let lost: Error | undefined;
+  let fail: (error: Error) => void = (error) => {
+    lost = error;
+  };
+  const onError = (error: Error) => fail(error);
+  client.on('error', onError);
   let broken: Error | undefined;
   try {
-    const stream = client.query(copyFrom(COPY_BATCH));
     await new Promise<void>((resolve, reject) => {
+      fail = reject;
+      if (lost) {
+        reject(lost);
+        return;
+      }
+      const stream = client.query(copyFrom(COPY_BATCH));
       stream.on('finish', resolve);
       stream.on('error', reject);
       stream.end(rows);
@@ -28,6 +41,12 @@ export async function copySystemLogRows(pool: Pool, rows: string): Promise<void>
     }
     throw error;
   } finally {
+    if (broken) {
+      // Discarded: whatever it still reports is of no interest.
+      fail = () => undefined;
+    } else {
+      client.removeListener('error', onError);
+    }
     client.release(broken);
   }
 }
