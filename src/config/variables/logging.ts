@@ -20,7 +20,7 @@ export const loggingVariables = group({
     }),
     LOG_DB_REQUESTS: oneOf(LOG_DB_REQUEST_CHOICES, {
       default: 'failed-or-slow',
-      doc: 'which request lines (one per request) `system_logs` keeps: `failed-or-slow` (status ≥ 400, slow, or warn and above), or `all` (one row per request, at a cost in throughput: docs/operations.md, Logs)',
+      doc: 'request lines stored: `failed-or-slow` (status ≥ 400, slow, warn and above) or `all` (one row per request, at a cost: docs/operations.md, Logs)',
     }),
     LOG_DB_BATCH_SIZE: int({ default: 200, min: 1, max: 1000, doc: 'rows per write (one COPY)' }),
     LOG_DB_FLUSH_MS: int({
