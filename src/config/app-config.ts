@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
-import type { EnvironmentVariables, LogLevel, NodeEnv } from './variables/index.js';
+import type { EnvironmentVariables, LogDbRequests, LogLevel, NodeEnv } from './variables/index.js';
 
 function parseTtls(spec: string): Record<string, number> {
   const ttls: Record<string, number> = {};
@@ -63,6 +63,8 @@ export class AppConfig {
     readonly level: LogLevel;
     readonly pretty: boolean;
     readonly dbLevel: LogLevel;
+    /** Which request completion lines are stored (other records follow dbLevel alone). */
+    readonly dbRequests: LogDbRequests;
     readonly dbBatchSize: number;
     readonly dbFlushMs: number;
     readonly dbBufferMax: number;
@@ -281,6 +283,7 @@ export class AppConfig {
       level: env.LOG_LEVEL,
       pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development',
       dbLevel: env.LOG_DB_LEVEL,
+      dbRequests: env.LOG_DB_REQUESTS,
       dbBatchSize: env.LOG_DB_BATCH_SIZE,
       dbFlushMs: env.LOG_DB_FLUSH_MS,
       dbBufferMax: env.LOG_DB_BUFFER_MAX,

@@ -9,6 +9,7 @@ import { type EnvironmentVariables, VARIABLE_GROUPS } from './variables/index.js
 export {
   type EnvironmentVariables,
   LOG_LEVELS,
+  type LogDbRequests,
   type LogLevel,
   NODE_ENVS,
   type NodeEnv,

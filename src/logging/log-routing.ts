@@ -2,6 +2,7 @@ import type { DestinationStream } from 'pino';
 
 import type { AppConfig } from '../config/index.js';
 import type { LogControl } from './log-control.js';
+import { completionStatus, levelValue, storesRequestLine } from './request-lines.js';
 
 /**
  * nestjs-pino keeps one pino-http instance per process, built from the first options it
@@ -54,6 +55,23 @@ class LogRouter implements DestinationStream {
   get activeSlowRequestMs(): number | undefined {
     const app = this.apps.at(-1);
     return app?.control?.slowRequestMs ?? app?.config.log.slowRequestMs;
+  }
+
+  /**
+   * Whether any destination of the active app takes this record: a request line that
+   * neither the console nor `system_logs` keeps (LOG_DB_REQUESTS) is not even built.
+   */
+  wants(level: number, record: unknown): boolean {
+    const app = this.apps.at(-1);
+    const status = completionStatus(record);
+    if (!app || status === undefined) {
+      return true;
+    }
+    const log = app.config.log;
+    if (level >= levelValue(app.control?.level ?? log.level)) {
+      return true;
+    }
+    return level >= levelValue(log.dbLevel) && storesRequestLine(log.dbRequests, level, status);
   }
 
   write(line: string): void {

@@ -118,6 +118,7 @@ export class LoggingModule {
       config.log.dbBatchSize,
       config.log.dbFlushMs,
       config.log.dbBufferMax,
+      config.log.dbRequests,
     );
     const streams: StreamEntry[] = [];
     const consoleStream = console ?? createConsoleDestination(config);

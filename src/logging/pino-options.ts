@@ -10,14 +10,20 @@ import { logRouter } from './log-routing.js';
 import { redactField, redactString, safeUrl } from './redaction.js';
 
 /**
- * pino's `logMethod` hook: message strings (and format arguments) are masked by shape
- * too, e.g. an error message interpolated into a log line.
+ * pino's `logMethod` hook, run before a record is built: a request line no destination
+ * keeps stops here; message strings (and format arguments) are masked by shape too, e.g.
+ * an error message interpolated into a log line.
  */
 function redactMessageArguments(
   this: unknown,
   args: unknown[],
   method: (...args: unknown[]) => void,
+  level: number,
 ): void {
+  // A request line no destination keeps costs nothing (building it was most of its cost).
+  if (!logRouter.wants(level, args[0])) {
+    return;
+  }
   for (let i = 0; i < args.length; i++) {
     if (typeof args[i] === 'string') {
       args[i] = redactString(args[i] as string);

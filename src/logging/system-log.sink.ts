@@ -1,6 +1,11 @@
 import type { Pool } from 'pg';
 
-import { insertSystemLogBatch } from './system-log-batch.repository.js';
+import type { LogDbRequests } from '../config/environment.js';
+import { completionStatus, storesRequestLine } from './request-lines.js';
+import { copySystemLogRows } from './system-log-batch.repository.js';
+import { toCopyRow } from './system-log-row.js';
+
+const PINO_METADATA: unique symbol = Symbol.for('pino.metadata');
 
 function isDataError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
@@ -16,14 +21,19 @@ export interface SinkStats {
 }
 
 /**
- * A pino destination that batches records into multi-row INSERTs on its own small pool.
+ * A pino destination that batches records into one COPY each on its own small pool.
  * Writing never waits for the database; the buffer is bounded (oldest records are
  * dropped and counted); failures go to stderr, never back into the logger.
  */
 export class SystemLogSink {
+  /** pino's multistream hands each record's level and fields to a stream that asks. */
+  readonly [PINO_METADATA] = true;
+  lastLevel?: number;
+  lastObj?: unknown;
   private buffer: string[] = [];
   private pool?: Pool;
   private timer?: NodeJS.Timeout;
+  private timerDue = 0;
   private flushing?: Promise<void>;
   private retryAt = 0;
   private backoffMs = 1000;
@@ -41,14 +51,14 @@ export class SystemLogSink {
     private readonly batchSize: number,
     private readonly flushMs: number,
     private readonly maxBuffered: number,
+    private readonly requests: LogDbRequests = 'all',
   ) {}
 
   write(line: string): void {
-    if (this.closed) {
+    if (this.closed || !this.keeps()) {
       return;
     }
-    // pino ends each record with a newline, which is whitespace inside the JSON array the
-    // batch joins records into, so the line is kept as it came.
+    // As it came: the flush parses it (pino's trailing newline is whitespace to JSON).
     this.buffer.push(line);
     if (this.buffer.length > this.maxBuffered) {
       const excess = this.buffer.length - this.maxBuffered;
@@ -63,6 +73,15 @@ export class SystemLogSink {
     }
   }
 
+  /** Whether the record being written is stored: request lines by LOG_DB_REQUESTS. */
+  private keeps(): boolean {
+    if (this.requests === 'all') {
+      return true;
+    }
+    const status = completionStatus(this.lastObj);
+    return status === undefined || storesRequestLine(this.requests, this.lastLevel ?? 0, status);
+  }
+
   /** Starts writing to the database (until then records wait in the buffer). */
   attach(pool: Pool): void {
     this.pool = pool;
@@ -71,14 +90,23 @@ export class SystemLogSink {
   }
 
   private kick(delayMs: number): void {
-    if (!this.pool || this.timer || this.flushing) {
+    if (!this.pool || this.flushing) {
       return;
     }
-    const wait = Math.max(delayMs, this.retryAt - Date.now());
+    const now = Date.now();
+    const due = Math.max(now + delayMs, this.retryAt);
+    if (this.timer) {
+      // A full batch does not wait for the timer its first record started.
+      if (due >= this.timerDue) {
+        return;
+      }
+      clearTimeout(this.timer);
+    }
+    this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush().catch((error: unknown) => this.complain(error));
-    }, wait);
+    }, due - now);
     this.timer.unref();
   }
 
@@ -98,13 +126,14 @@ export class SystemLogSink {
       const pool = this.pool;
       const batch = this.buffer.splice(0, this.batchSize);
       this.stats.buffered = this.buffer.length;
+      const { lines, rows } = this.convert(batch);
       try {
-        await this.insert(pool, batch);
+        await this.insert(pool, rows);
         this.backoffMs = 1000;
         this.retryAt = 0;
       } catch (error) {
         // Put the batch back in front (the bound still applies) and back off.
-        this.buffer.unshift(...batch);
+        this.buffer.unshift(...lines);
         if (this.buffer.length > this.maxBuffered) {
           const excess = this.buffer.length - this.maxBuffered;
           this.buffer.splice(0, excess);
@@ -120,23 +149,48 @@ export class SystemLogSink {
     }
   }
 
-  private async insert(pool: Pool, batch: string[]): Promise<void> {
+  /**
+   * The batch's COPY rows, converted here, in the flush, so logging a record only queues
+   * its line; and the lines they came from. A line that is not a JSON object can never be
+   * stored: it is dropped (and counted) once, here.
+   */
+  private convert(batch: string[]): { lines: string[]; rows: string[] } {
+    const now = new Date().toISOString();
+    const lines: string[] = [];
+    const rows: string[] = [];
+    for (const line of batch) {
+      const row = toCopyRow(line, now);
+      if (row === undefined) {
+        this.stats.dropped += 1;
+      } else {
+        lines.push(line);
+        rows.push(row);
+      }
+    }
+    return { lines, rows };
+  }
+
+  private async insert(pool: Pool, rows: string[]): Promise<void> {
+    if (rows.length === 0) {
+      return;
+    }
     try {
-      await insertSystemLogBatch(pool, batch);
-      this.stats.written += batch.length;
+      await copySystemLogRows(pool, rows.join(''));
+      this.stats.written += rows.length;
     } catch (error) {
-      // A data error (class 22) means some record is not valid JSON: write the others
-      // one by one and drop only the bad ones. Anything else is an outage: rethrow.
+      // A data error (class 22) means PostgreSQL refused some value (a time it cannot
+      // read, a number out of range): write the rows one by one and drop only the bad
+      // ones. Anything else is an outage: rethrow.
       if (!isDataError(error)) {
         throw error;
       }
-      for (const line of batch) {
+      for (const row of rows) {
         try {
-          await insertSystemLogBatch(pool, [line]);
+          await copySystemLogRows(pool, row);
           this.stats.written += 1;
-        } catch (lineError) {
-          if (!isDataError(lineError)) {
-            throw lineError;
+        } catch (rowError) {
+          if (!isDataError(rowError)) {
+            throw rowError;
           }
           this.stats.dropped += 1;
         }

@@ -47,12 +47,12 @@ const TARGETS: Target[] = [
 ];
 
 /**
- * The same app with request lines kept out of `system_logs` (slow and failed requests
- * are still stored): what persisting one row per request costs on this machine, where
+ * The same app storing every request line in `system_logs` (the default stores only
+ * failed and slow requests): what one row per request costs on this machine, where
  * PostgreSQL shares the two cores with the app and the load generator.
  */
-const LEAN_LOGS_TARGET: Target = {
-  label: 'cached gene detail, LOG_DB_LEVEL=warn',
+const ALL_LOGS_TARGET: Target = {
+  label: 'cached gene detail, LOG_DB_REQUESTS=all',
   path: '/api/genes/GENE1234',
 };
 
@@ -265,9 +265,9 @@ export async function httpBenchmark(): Promise<BenchTable[]> {
       await measure(target, app.baseUrl);
     }
     await stop(app);
-    app = spawnApp({ ...env, LOG_DB_LEVEL: 'warn' }, await freePort());
+    app = spawnApp({ ...env, LOG_DB_REQUESTS: 'all' }, await freePort());
     await waitForStatus(app, '/health/ready');
-    await measure(LEAN_LOGS_TARGET, app.baseUrl);
+    await measure(ALL_LOGS_TARGET, app.baseUrl);
     await stop(app);
     app = undefined;
 
@@ -316,13 +316,13 @@ export async function httpBenchmark(): Promise<BenchTable[]> {
       title: 'HTTP: the app against a bare node:http server with the same bytes',
       description:
         `App in its own process (NODE_ENV=production, ${'5,000'} genes; LOG_LEVEL=warn keeps request ` +
-        'lines off stdout, LOG_DB_LEVEL=info, the default, stores one `system_logs` row per request), ' +
+        'lines off stdout; by default `system_logs` keeps only failed and slow requests), ' +
         "baseline a bare node:http process returning the app's own response bytes. autocannon, " +
         `${CONNECTIONS} connections unless stated, ${SECONDS} s, ${ROUNDS} alternating rounds per ` +
         'target (means). Uncached list: a distinct `filter[max_score]` per request so the response ' +
         'cache never hits (values never repeat across rounds). The 1-connection row sends one ' +
-        'request at a time over a keep-alive socket, timed per request. The LOG_DB_LEVEL=warn row is a second app process on the same data that ' +
-        'stores only slow and failed requests. Snapshot ingestion off (the bench seeds its own genes). ' +
+        'request at a time over a keep-alive socket, timed per request. The LOG_DB_REQUESTS=all row is a second app process on the same data that ' +
+        'stores one row per request. Snapshot ingestion off (the bench seeds its own genes). ' +
         'Baseline figures move with the load other processes put on the machine; compare ratios. ' +
         'CPU columns: user plus system seconds of the app process and of every PostgreSQL process ' +
         '(from /proc) during the app rounds, per request served; a PostgreSQL backend that exits ' +

@@ -36,7 +36,7 @@ import { uniprotVariables } from './sources/uniprot.js';
 import { uploadVariables } from './uploads.js';
 import { upstreamVariables } from './upstream.js';
 
-export { LOG_LEVELS, type LogLevel } from './logging.js';
+export { LOG_LEVELS, type LogDbRequests, type LogLevel } from './logging.js';
 export { NODE_ENVS, type NodeEnv } from './server.js';
 
 /**

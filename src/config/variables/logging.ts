@@ -2,10 +2,12 @@ import { bool, group, int, oneOf, text } from '../declare.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_DB_REQUEST_CHOICES = ['failed-or-slow', 'all'] as const;
+export type LogDbRequests = (typeof LOG_DB_REQUEST_CHOICES)[number];
 
 export const loggingVariables = group({
   title: 'Logging and metrics',
-  doc: 'Records at or above LOG_DB_LEVEL are also stored in system_logs, written in batches; at most LOG_DB_BUFFER_MAX wait in memory while the database is down (oldest dropped first), and rows older than LOG_RETENTION_DAYS are purged.',
+  doc: 'Records at or above LOG_DB_LEVEL are also stored in system_logs (request lines as LOG_DB_REQUESTS says), written in batches; at most LOG_DB_BUFFER_MAX wait in memory while the database is down (oldest dropped first), and rows older than LOG_RETENTION_DAYS are purged.',
   variables: {
     LOG_LEVEL: oneOf(LOG_LEVELS, { default: 'info', doc: '`fatal` … `trace`, or `silent`' }),
     LOG_PRETTY: bool({
@@ -16,7 +18,11 @@ export const loggingVariables = group({
       default: 'info',
       doc: 'records at or above it are stored in `system_logs`; `silent` stores none',
     }),
-    LOG_DB_BATCH_SIZE: int({ default: 200, min: 1, max: 1000, doc: 'rows per insert' }),
+    LOG_DB_REQUESTS: oneOf(LOG_DB_REQUEST_CHOICES, {
+      default: 'failed-or-slow',
+      doc: 'request lines stored: `failed-or-slow` (status ≥ 400, slow, warn and above) or `all` (one row per request, at a cost: docs/operations.md, Logs)',
+    }),
+    LOG_DB_BATCH_SIZE: int({ default: 200, min: 1, max: 1000, doc: 'rows per write (one COPY)' }),
     LOG_DB_FLUSH_MS: int({
       default: 500,
       min: 10,

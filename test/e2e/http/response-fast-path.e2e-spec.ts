@@ -53,7 +53,11 @@ describe('response fast path for cached public GETs', () => {
   let fastPath: ResponseFastPath;
 
   beforeAll(async () => {
-    t = await createTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    t = await createTestApp({
+      listen: true,
+      // Every request line stored, so an answered request's row can be read back.
+      env: { RATE_LIMIT_PER_MINUTE: '100000', LOG_DB_REQUESTS: 'all' },
+    });
     await seedGenes(t.app, SCORING_DATASET);
     fastPath = t.app.get(ResponseFastPath);
   });

@@ -14,7 +14,13 @@ describe('log persistence and admin log queries', () => {
   beforeAll(async () => {
     t = await createTestApp({
       imports: [ProbeModule],
-      env: { LOG_DB_FLUSH_MS: '50', SLOW_REQUEST_MS: '200', RATE_LIMIT_PER_MINUTE: '100000' },
+      // Every request line stored: the tests read back rows of successful requests too.
+      env: {
+        LOG_DB_FLUSH_MS: '50',
+        LOG_DB_REQUESTS: 'all',
+        SLOW_REQUEST_MS: '200',
+        RATE_LIMIT_PER_MINUTE: '100000',
+      },
     });
     token = (await loginAdmin(t)).accessToken;
     sink = t.app.get<SystemLogSink>(SYSTEM_LOG_SINK);

@@ -49,7 +49,7 @@ describe('system_logs writer', () => {
     const t = await createTestApp({
       databaseUrl: db.url,
       imports: [ProbeModule],
-      env: { LOG_DB_FLUSH_MS: '600000', LOG_DB_BATCH_SIZE: '1000' },
+      env: { LOG_DB_FLUSH_MS: '600000', LOG_DB_BATCH_SIZE: '1000', LOG_DB_REQUESTS: 'all' },
     });
     for (let i = 0; i < 5; i++) {
       await t.http().get('/health/live').set('X-Request-ID', `shutdown-${i}`);
@@ -127,6 +127,99 @@ describe('system_logs writer with a malformed record', () => {
       await sink.close();
       expect(sink.stats).toMatchObject({ written: 2, dropped: 1 });
       expect(await count("request_id = 'mixed'")).toBe(2);
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe('system_logs writer batches', () => {
+  it('writes a full batch without waiting for the flush timer its first record started', async () => {
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    const { SystemLogSink } = await import('../../../src/logging/system-log.sink.js');
+    const sink = new SystemLogSink(10, 600_000, 100);
+    try {
+      sink.attach(pool);
+      const line = (i: number) =>
+        JSON.stringify({ level: 'info', msg: `m${i}`, request_id: 'full-batch' });
+      // Attaching writes what waits; the next record then starts the (long) flush timer.
+      sink.write(line(0));
+      expect(await eventually(() => sink.stats.written === 1)).toBe(true);
+      for (let i = 1; i <= 10; i++) {
+        sink.write(line(i));
+      }
+      expect(await eventually(async () => (await count("request_id = 'full-batch'")) === 11)).toBe(
+        true,
+      );
+    } finally {
+      await sink.close();
+      await pool.end();
+    }
+  });
+
+  it('stores every field as logged, characters COPY treats specially included', async () => {
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    const { SystemLogSink } = await import('../../../src/logging/system-log.sink.js');
+    const sink = new SystemLogSink(10, 60_000, 100);
+    const message = 'tab\there, back\\slash, line\r\nbreak, \\N, ünïcödé ✓';
+    try {
+      sink.attach(pool);
+      sink.write(
+        `${JSON.stringify({
+          level: 'warn',
+          time: '2026-02-03T04:05:06.789Z',
+          request_id: 'special-chars',
+          user_id: 3,
+          req: { method: 'POST', url: '/a/b?secret=1', ip: '10.0.0.9', user_agent: 'ua\tx' },
+          res: { status_code: 404 },
+          duration_ms: 12.5,
+          err: { type: 'Error', message, stack: 'Error\n  at y' },
+          msg: message,
+          detail: { note: message, n: [1, null, true] },
+        })}\n`,
+      );
+      await sink.close();
+      expect(sink.stats).toMatchObject({ written: 1, dropped: 0 });
+      const row = await sql.one(
+        `SELECT timestamp = '2026-02-03T04:05:06.789Z'::timestamptz AS at_time, level, logger,
+           message, user_id, ip, user_agent, method, path, status_code, duration_ms, error_type,
+           error_message, stack, context
+         FROM system_logs WHERE request_id = 'special-chars'`,
+      );
+      expect(row).toEqual({
+        at_time: true,
+        level: 'warn',
+        logger: 'http',
+        message,
+        user_id: 3,
+        ip: '10.0.0.9',
+        user_agent: 'ua\tx',
+        method: 'POST',
+        path: '/a/b',
+        status_code: 404,
+        duration_ms: 12.5,
+        error_type: 'Error',
+        error_message: message,
+        stack: 'Error\n  at y',
+        context: { detail: { note: message, n: [1, null, true] } },
+      });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('drops only the record whose value PostgreSQL refuses', async () => {
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    const { SystemLogSink } = await import('../../../src/logging/system-log.sink.js');
+    const sink = new SystemLogSink(10, 60_000, 100);
+    try {
+      sink.attach(pool);
+      sink.write(JSON.stringify({ level: 'info', msg: 'ok', request_id: 'refused' }));
+      sink.write(JSON.stringify({ level: 'info', time: 'not a time', request_id: 'refused' }));
+      sink.write(JSON.stringify({ level: 'info', user_id: 2 ** 40, request_id: 'refused' }));
+      await sink.close();
+      expect(sink.stats).toMatchObject({ written: 1, dropped: 2 });
+      expect(await count("request_id = 'refused'")).toBe(1);
     } finally {
       await pool.end();
     }
