@@ -51,8 +51,9 @@ async function main(): Promise<void> {
       tables.push(table);
       process.stdout.write(`${JSON.stringify(table.rows)}\n`);
     }
+    // Written after each benchmark: one that fails later does not lose the sections before it.
+    await writeTables(tables);
   }
-  await writeTables(tables);
   process.stdout.write('wrote docs/benchmarks.md\n');
 }
 
