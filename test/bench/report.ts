@@ -83,6 +83,18 @@ function renderTable(table: BenchTable): string {
 }
 
 /** Replaces (or adds) each table's section in docs/benchmarks.md, keeping the others. */
+/** Each table rendered once, when first written: its Run line keeps that moment's time and load. */
+const renderedTables = new WeakMap<BenchTable, string>();
+
+function rendered(table: BenchTable): string {
+  let text = renderedTables.get(table);
+  if (text === undefined) {
+    text = renderTable(table);
+    renderedTables.set(table, text);
+  }
+  return text;
+}
+
 export async function writeTables(tables: BenchTable[]): Promise<void> {
   const current = existsSync(FILE) ? await readFile(FILE, 'utf8') : HEADER;
   const sections = new Map<string, string>();
@@ -96,7 +108,7 @@ export async function writeTables(tables: BenchTable[]): Promise<void> {
     if (!sections.has(table.title)) {
       order.push(table.title);
     }
-    sections.set(table.title, renderTable(table));
+    sections.set(table.title, rendered(table));
   }
   const text = [HEADER, ...order.map((t) => sections.get(t))].join('\n');
   // Formatted as the repository's check wants it, so a bench run never leaves drift.
