@@ -69,12 +69,10 @@ export class CacheRepository {
 
   /**
    * Writes an entry unless its namespace was cleared since the fill started: the
-   * generation (the `*` row plus the namespace's) must still be `generation`. A clear
-   * locks the table against writers first (`clearScope`), so this write either holds its
-   * table lock before the clear (which then waits for it and deletes the row), or takes
-   * it after the clear committed, and with it a snapshot that sees the new generation:
-   * it writes nothing. The generation rows are read, not locked: row locks on the `*` row,
-   * shared by every write, cost each write a lock record and a multixact when they overlap.
+   * generation (the `*` row plus the namespace's) must still be `generation`. The
+   * generation rows are read FOR SHARE, so a clear (which updates them) either waits
+   * for this write and then deletes the row, or commits first and this write sees the
+   * new generation and writes nothing. Both rows must exist (`ensureGenerations`).
    *
    * `notify` is sent in the same statement when the entry is written, so other instances
    * learn that the table holds the key (and drop an older copy) without a second round
@@ -92,7 +90,7 @@ export class CacheRepository {
   ): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
       `WITH current AS (
-         SELECT generation FROM cache_generations WHERE namespace IN ($8, $2)),
+         SELECT generation FROM cache_generations WHERE namespace IN ($8, $2) FOR SHARE),
        written AS (
          INSERT INTO cache_entries
            (cache_key, namespace, key_text, data, data_size, expires_at, stale_until)
@@ -149,13 +147,10 @@ export class CacheRepository {
 
   /**
    * Deletes a namespace's rows (every row for `*`) and counts the clear, in one
-   * transaction; returns how many rows went and the scope's new generation. The table is
-   * locked against writers (readers go on) for that transaction: a write in progress
-   * finishes first and its row is deleted; a later one waits and then sees the new count.
+   * transaction; returns how many rows went and the scope's new generation.
    */
   clearScope(scope: string): Promise<{ deleted: number; generation: number }> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('LOCK TABLE cache_entries IN SHARE ROW EXCLUSIVE MODE');
       const [bumped] = await manager.query<{ generation: string }[]>(
         `INSERT INTO cache_generations (namespace, generation) VALUES ($1, 1)
          ON CONFLICT (namespace) DO UPDATE SET generation = cache_generations.generation + 1

@@ -1,10 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import pg from 'pg';
-
-import { CacheRepository } from '../../../src/cache/cache.repository.js';
 import { CacheService } from '../../../src/cache/cache.service.js';
-import { cacheRecord } from '../../../src/cache/cache-entry.js';
 import { cacheKey } from '../../../src/cache/cache-key.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
@@ -46,56 +42,6 @@ describe('CacheService on PostgreSQL', () => {
     );
     expect(row).toMatchObject({ key_text: 'nothing', data: null });
     expect(row.cache_key).toMatch(/^genes:[0-9a-f]{64}$/);
-  });
-
-  it('writes L2 without locking the shared clear-count rows', async () => {
-    await cache.set('no-row-lock', 1, 'genes');
-    // A FOR SHARE lock leaves the locker in xmax (a multixact when two overlap).
-    const rows = await sql.rows(
-      `SELECT namespace, xmax::text AS xmax FROM cache_generations WHERE namespace IN ('*', 'genes')`,
-    );
-    expect(rows.map((r) => [r.namespace, r.xmax]).sort()).toEqual([
-      ['*', '0'],
-      ['genes', '0'],
-    ]);
-  });
-
-  it('refuses a write that waited behind a clear, whose fill started before it', async () => {
-    const repository = t.app.get(CacheRepository);
-    await cache.set('before-clear', 1, 'genes'); // the count rows exist
-    const [{ generation }] = await sql.rows(
-      `SELECT sum(generation)::int AS generation FROM cache_generations WHERE namespace IN ('*', 'genes')`,
-    );
-    // A clear in progress on another connection: table locked, count bumped, not committed.
-    const clearing = new pg.Client({ connectionString: db.url });
-    await clearing.connect();
-    try {
-      await clearing.query('BEGIN');
-      await clearing.query('LOCK TABLE cache_entries IN SHARE ROW EXCLUSIVE MODE');
-      await clearing.query(
-        `UPDATE cache_generations SET generation = generation + 1 WHERE namespace = 'genes'`,
-      );
-      const key = cacheKey('raced', 'genes');
-      const write = repository.write(
-        key.storage,
-        cacheRecord({
-          namespace: 'genes',
-          key: key.text,
-          json: '1',
-          bytes: 1,
-          expiresAt: null,
-          staleUntil: null,
-        }),
-        Number(generation),
-        { channel: 'kgdb_test_unused', payload: '{}' },
-      );
-      await sleep(200); // the write is waiting for the table lock
-      await clearing.query('COMMIT');
-      expect(await write).toBe(false);
-      expect(await sql.count('cache_entries', 'cache_key = $1', [key.storage])).toBe(0);
-    } finally {
-      await clearing.end();
-    }
   });
 
   it('hands out frozen values so callers cannot corrupt the cache', async () => {
