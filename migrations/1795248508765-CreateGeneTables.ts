@@ -1,5 +1,43 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The `gene_scores` view and its indexes as first created (a later migration replaces them). */
+export const GENE_SCORES_SQL = [
+  `CREATE MATERIALIZED VIEW gene_scores AS
+   WITH per_source AS (
+     SELECT gene_id, source_name, max(normalized_score) AS score
+     FROM evidence_normalized_scores GROUP BY gene_id, source_name),
+   active AS (SELECT count(DISTINCT source_name)::int AS n FROM per_source),
+   per_gene AS (
+     SELECT gene_id, count(*)::int AS source_count, sum(score) AS raw_score,
+            jsonb_object_agg(source_name, round(score, 4) ORDER BY source_name) AS source_scores,
+            array_agg(source_name ORDER BY source_name) AS sources
+     FROM per_source GROUP BY gene_id),
+   scored AS (
+     SELECT g.id AS gene_id,
+            coalesce(p.source_count, 0) AS source_count,
+            round(coalesce(p.raw_score, 0), 6) AS raw_score,
+            a.n AS total_active_sources,
+            CASE WHEN a.n > 0 THEN round(coalesce(p.raw_score, 0) / a.n * 100, 4) ELSE 0 END AS percentage_score,
+            coalesce(p.source_scores, '{}'::jsonb) AS source_scores,
+            coalesce(p.sources, '{}'::text[]) AS sources
+     FROM genes g CROSS JOIN active a LEFT JOIN per_gene p ON p.gene_id = g.id)
+   SELECT s.*,
+     CASE WHEN source_count >= 4 AND percentage_score >= 50 THEN 'comprehensive_support'
+          WHEN source_count >= 3 AND percentage_score >= 35 THEN 'multi_source_support'
+          WHEN source_count >= 2 AND percentage_score >= 20 THEN 'established_support'
+          WHEN percentage_score >= 10 THEN 'preliminary_evidence'
+          WHEN percentage_score > 0 THEN 'minimal_evidence'
+          ELSE 'no_evidence' END AS evidence_tier,
+     CASE WHEN source_count >= 2 AND percentage_score >= 20 THEN 'well_supported'
+          WHEN percentage_score > 0 THEN 'emerging_evidence'
+          ELSE 'insufficient' END AS evidence_group
+   FROM scored s`,
+  `CREATE UNIQUE INDEX uq_gene_scores_gene_id ON gene_scores (gene_id)`,
+  `CREATE INDEX ix_gene_scores_percentage ON gene_scores (percentage_score DESC)`,
+  `CREATE INDEX ix_gene_scores_tier ON gene_scores (evidence_tier)`,
+  `CREATE INDEX ix_gene_scores_source_count ON gene_scores (source_count)`,
+];
+
 /**
  * Evidence scoring (see docs/scoring.md): count sources are percent-ranked within their
  * source among genes with a count above zero; ClinGen and GenCC map every classification
@@ -48,40 +86,7 @@ const SCORING_SQL = [
    UNION ALL
    SELECT evidence_id, gene_id, source_name, NULL::integer, weight
    FROM evidence_classification_weights`,
-  `CREATE MATERIALIZED VIEW gene_scores AS
-   WITH per_source AS (
-     SELECT gene_id, source_name, max(normalized_score) AS score
-     FROM evidence_normalized_scores GROUP BY gene_id, source_name),
-   active AS (SELECT count(DISTINCT source_name)::int AS n FROM per_source),
-   per_gene AS (
-     SELECT gene_id, count(*)::int AS source_count, sum(score) AS raw_score,
-            jsonb_object_agg(source_name, round(score, 4) ORDER BY source_name) AS source_scores,
-            array_agg(source_name ORDER BY source_name) AS sources
-     FROM per_source GROUP BY gene_id),
-   scored AS (
-     SELECT g.id AS gene_id,
-            coalesce(p.source_count, 0) AS source_count,
-            round(coalesce(p.raw_score, 0), 6) AS raw_score,
-            a.n AS total_active_sources,
-            CASE WHEN a.n > 0 THEN round(coalesce(p.raw_score, 0) / a.n * 100, 4) ELSE 0 END AS percentage_score,
-            coalesce(p.source_scores, '{}'::jsonb) AS source_scores,
-            coalesce(p.sources, '{}'::text[]) AS sources
-     FROM genes g CROSS JOIN active a LEFT JOIN per_gene p ON p.gene_id = g.id)
-   SELECT s.*,
-     CASE WHEN source_count >= 4 AND percentage_score >= 50 THEN 'comprehensive_support'
-          WHEN source_count >= 3 AND percentage_score >= 35 THEN 'multi_source_support'
-          WHEN source_count >= 2 AND percentage_score >= 20 THEN 'established_support'
-          WHEN percentage_score >= 10 THEN 'preliminary_evidence'
-          WHEN percentage_score > 0 THEN 'minimal_evidence'
-          ELSE 'no_evidence' END AS evidence_tier,
-     CASE WHEN source_count >= 2 AND percentage_score >= 20 THEN 'well_supported'
-          WHEN percentage_score > 0 THEN 'emerging_evidence'
-          ELSE 'insufficient' END AS evidence_group
-   FROM scored s`,
-  `CREATE UNIQUE INDEX uq_gene_scores_gene_id ON gene_scores (gene_id)`,
-  `CREATE INDEX ix_gene_scores_percentage ON gene_scores (percentage_score DESC)`,
-  `CREATE INDEX ix_gene_scores_tier ON gene_scores (evidence_tier)`,
-  `CREATE INDEX ix_gene_scores_source_count ON gene_scores (source_count)`,
+  ...GENE_SCORES_SQL,
 ];
 
 const SCORING_DROP = [

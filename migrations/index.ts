@@ -21,6 +21,7 @@ import { CreateGeneSetLibraries1796620000000 } from './1796620000000-CreateGeneS
 import { CacheStableBodiesAndGenerations1796630000000 } from './1796630000000-CacheStableBodiesAndGenerations.js';
 import { GeneHgncIdUpperIndex1796640000000 } from './1796640000000-GeneHgncIdUpperIndex.js';
 import { CacheReadsWriteNothing1796650000000 } from './1796650000000-CacheReadsWriteNothing.js';
+import { GeneScoresListColumns1796660000000 } from './1796660000000-GeneScoresListColumns.js';
 
 export const migrations = [
   Baseline1763700000000,
@@ -44,4 +45,5 @@ export const migrations = [
   CacheStableBodiesAndGenerations1796630000000,
   GeneHgncIdUpperIndex1796640000000,
   CacheReadsWriteNothing1796650000000,
+  GeneScoresListColumns1796660000000,
 ];

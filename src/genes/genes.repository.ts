@@ -231,9 +231,9 @@ export function geneWhere(filter: GeneFilter, params: unknown[], skipTier = fals
     clauses.push(`${src.count} <= ${p(filter.maxCount)}`);
   }
   if (filter.source) {
-    clauses.push(
-      `EXISTS (SELECT 1 FROM gene_evidence e WHERE e.gene_id = ${src.geneId} AND e.source_name = ${p(filter.source)})`,
-    );
+    // The view lists every source with an evidence row for the gene (as of the last score
+    // refresh, like the scores shown beside it), so no semi-join with gene_evidence.
+    clauses.push(`${p(filter.source)} = ANY(s.evidence_sources)`);
   }
   if (filter.tiers?.length && !skipTier) {
     clauses.push(`${src.tier} = ANY(${p(filter.tiers)}::text[])`);
@@ -246,6 +246,55 @@ export function geneWhere(filter: GeneFilter, params: unknown[], skipTier = fals
   }
   if (filter.ids?.length) {
     clauses.push(`${src.geneId} = ANY(${p(filter.ids)}::int[])`);
+  }
+  return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+}
+
+/**
+ * WHERE clause on `gene_scores_facets` giving `filter`'s tier counts exactly, with numbered
+ * parameters appended to `params`; undefined when the facets cannot answer it. They hold
+ * scored genes only, grouped by tier, group, source count, sources and the score's floor
+ * and ceiling, which answer whole-number score bounds exactly: for an integer m,
+ * `score >= m` is `floor(score) >= m`, `score <= m` is `ceil(score) <= m`, and `score > 0`
+ * is `ceil(score) > 0`. A text search, a gene id list or a fractional bound reads the
+ * scores themselves.
+ */
+export function facetWhere(filter: GeneFilter, params: unknown[]): string | undefined {
+  const whole = (n: number | undefined) => n === undefined || Number.isInteger(n);
+  if (
+    filter.search ||
+    filter.ids?.length ||
+    !excludesUnscored(filter) ||
+    !whole(filter.minScore) ||
+    !whole(filter.maxScore)
+  ) {
+    return undefined;
+  }
+  const clauses: string[] = [];
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (filter.minScore !== undefined) {
+    clauses.push(`score_floor >= ${p(filter.minScore)}`);
+  }
+  if (filter.maxScore !== undefined) {
+    clauses.push(`score_ceil <= ${p(filter.maxScore)}`);
+  }
+  if (filter.hideZeroScores) {
+    clauses.push('score_ceil > 0');
+  }
+  if (filter.minCount !== undefined) {
+    clauses.push(`source_count >= ${p(filter.minCount)}`);
+  }
+  if (filter.maxCount !== undefined) {
+    clauses.push(`source_count <= ${p(filter.maxCount)}`);
+  }
+  if (filter.source) {
+    clauses.push(`${p(filter.source)} = ANY(evidence_sources)`);
+  }
+  if (filter.group) {
+    clauses.push(`evidence_group = ${p(filter.group)}`);
   }
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
@@ -298,6 +347,14 @@ export class GenesRepository {
 
   /** Tier counts for the filtered set (ignoring the tier filter itself). */
   async tierCounts(filter: GeneFilter): Promise<{ tier: EvidenceTier; n: number }[]> {
+    const facetParams: unknown[] = [];
+    const facets = facetWhere(filter, facetParams);
+    if (facets !== undefined) {
+      return this.dataSource.query<{ tier: EvidenceTier; n: number }[]>(
+        `SELECT evidence_tier AS tier, sum(genes)::int AS n FROM gene_scores_facets ${facets} GROUP BY 1`,
+        facetParams,
+      );
+    }
     const params: unknown[] = [];
     const where = geneWhere(filter, params, true);
     const src = listSource(filter);

@@ -15,7 +15,7 @@ import {
   STRING_OFFSETS,
   stringProteinCount,
 } from './annotation-upstreams.js';
-import { startBenchContext } from './bench-app.js';
+import { refreshScoreViews, startBenchContext } from './bench-app.js';
 import type { BenchTable } from './report.js';
 import { fmt } from './stats.js';
 
@@ -124,7 +124,7 @@ export async function annotationsBenchmark(): Promise<BenchTable> {
               (ARRAY['Definitive', 'Strong', 'Moderate', 'Limited'])[1 + id % 4]), current_date
        FROM genes`,
     );
-    await client.query('REFRESH MATERIALIZED VIEW gene_scores');
+    await refreshScoreViews(client);
     await client.end();
     const runner = ctx.app.get(SourceRunner);
     const startedMb = fmt(process.resourceUsage().maxRSS / 1024, 0);

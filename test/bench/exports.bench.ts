@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 
 import pg from 'pg';
 
-import { startBenchDatabase } from './bench-app.js';
+import { refreshScoreViews, startBenchDatabase } from './bench-app.js';
 import { seedBenchGenes } from './genes.bench.js';
 import { startHttpApp } from './http-app.js';
 import type { BenchTable } from './report.js';
@@ -121,8 +121,7 @@ export async function refreshScores(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('REFRESH MATERIALIZED VIEW gene_scores');
-    await client.query('ANALYZE');
+    await refreshScoreViews(client);
   } finally {
     await client.end();
   }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 
 import { CacheService } from '../../src/cache/cache.service.js';
-import { startBenchDatabase } from './bench-app.js';
+import { refreshScoreViews, startBenchDatabase } from './bench-app.js';
 import { startHttpApp } from './http-app.js';
 import type { BenchTable } from './report.js';
 import { fmt, percentile } from './stats.js';
@@ -82,9 +82,7 @@ async function timeRefresh(url: string): Promise<{ plain: number; concurrent: nu
     t0 = performance.now();
     await client.query('REFRESH MATERIALIZED VIEW CONCURRENTLY gene_scores');
     const concurrent = performance.now() - t0;
-    // Reads are measured on current planner statistics, as the app's refresher and
-    // autovacuum leave them after an ingestion; the seed bypassed both.
-    await client.query('ANALYZE');
+    await refreshScoreViews(client);
     return { plain, concurrent };
   } finally {
     await client.end();

@@ -10,7 +10,7 @@ import pg from 'pg';
 
 import { freePort } from '../../src/database/free-port.js';
 import { type AppProcess, spawnApp, waitForStatus } from '../support/app-process.js';
-import { startBenchDatabase } from './bench-app.js';
+import { refreshScoreViews, startBenchDatabase } from './bench-app.js';
 import { seedBenchGenes } from './genes.bench.js';
 import { cpuBetween, postgresCpu, processCpu } from './proc-cpu.js';
 import type { BenchTable } from './report.js';
@@ -202,10 +202,7 @@ export async function httpBenchmark(): Promise<BenchTable[]> {
     await seedBenchGenes(db.url);
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    await client.query('REFRESH MATERIALIZED VIEW gene_scores');
-    // Current planner statistics, as the app's refresher and autovacuum leave them after
-    // an ingestion; the seed bypassed both.
-    await client.query('ANALYZE');
+    await refreshScoreViews(client);
     await client.query('DELETE FROM cache_entries');
     await client.end();
     const bytes: Record<string, string> = {};

@@ -6,7 +6,7 @@ import pg from 'pg';
 
 import { freePort } from '../../src/database/free-port.js';
 import { type AppProcess, spawnApp, waitForStatus } from '../support/app-process.js';
-import { startBenchDatabase } from './bench-app.js';
+import { refreshScoreViews, startBenchDatabase } from './bench-app.js';
 import { seedBenchGenes } from './genes.bench.js';
 import { cpuBetween, postgresCpu, processCpu } from './proc-cpu.js';
 import type { BenchTable } from './report.js';
@@ -103,8 +103,7 @@ async function seed(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('REFRESH MATERIALIZED VIEW gene_scores');
-    await client.query('ANALYZE');
+    await refreshScoreViews(client);
     await client.query('DELETE FROM cache_entries');
   } finally {
     await client.end();

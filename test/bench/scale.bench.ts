@@ -45,6 +45,12 @@ function spelt(value: number, i: number): string {
 
 const FILTERED =
   'filter[min_score]=10&filter[source]=PubTator&sort=-evidence_count,approved_symbol';
+/**
+ * The filter of the i-th filtered read: its upper score bound steps from 100 down to 31 and
+ * round again, so each of 70 requests in a row is a filter not seen before, whose tier
+ * counts (kept per filter, across its pages and sorts) are a miss as well as its page.
+ */
+const filteredBy = (i: number) => `${FILTERED}&filter[max_score]=${100 - (i % 70)}`;
 const detailOf = (i: number, genes: number) => `/api/genes/GENE${1 + ((i * 7919) % genes)}`;
 
 const READS: Read[] = [
@@ -58,8 +64,8 @@ const READS: Read[] = [
   {
     label: 'list, filtered + sorted, page 3',
     namespace: 'genes',
-    path: () => `/api/genes?${FILTERED}&page[number]=3`,
-    distinct: (i) => `/api/genes?${FILTERED}&page[number]=${spelt(3, i)}`,
+    path: (i) => `/api/genes?${filteredBy(i)}&page[number]=3`,
+    distinct: (i) => `/api/genes?${filteredBy(i)}&page[number]=${spelt(3, Math.floor(i / 70))}`,
     status: 200,
   },
   {
@@ -241,8 +247,17 @@ export async function scaleBenchmark(): Promise<BenchTable> {
         } finally {
           bare.close();
         }
-        await cache.clearNamespace('genes');
-        const captured = await captureStatements(app.url, '/api/genes');
+        // A score refresh of the app's own (its first-start jobs) may clear the per-refresh
+        // aggregates just before a capture, which would then record their recomputation;
+        // of two captures the shorter is the miss a client normally sees.
+        const captures = [];
+        for (let n = 0; n < 2; n += 1) {
+          await cache.clearNamespace('genes');
+          captures.push(await captureStatements(app.url, '/api/genes'));
+        }
+        const captured = captures.reduce((a, b) =>
+          b.statements.length < a.statements.length ? b : a,
+        );
         statementCounts.push(captured.statements.length);
         const minimal = await startSameSqlServer(
           db.url,
@@ -305,10 +320,13 @@ export async function scaleBenchmark(): Promise<BenchTable> {
           "requests and failed requests (another status than the read's, such as a 503) in brackets. Each request there uses a URL no earlier one used (the same page " +
           'with its page number spelt differently, the next gene of the stride, another unknown symbol); ' +
           'the statistics summary has one URL, so its namespace is cleared over and over while the ' +
-          'clients run, and concurrent misses share one load. The dataset-wide aggregates (tier counts ' +
-          'per filter, the statistics summary) are computed once per score refresh and kept in ' +
-          '`genes-meta`, which this bench does not clear: a miss finds them ready, as after every ' +
-          'refresh (the default scope is recomputed right after it). Growth = the 50,000-gene p50 ÷ the ' +
+          "clients run, and concurrent misses share one load. A filter's tier counts are kept per " +
+          'filter in `genes-meta` until the next score refresh, which this bench does not clear: the ' +
+          'filtered read changes its upper score bound on each request (100 down to 31, then round ' +
+          'again), so with one client its tier counts miss too; the 50-connection run reuses those ' +
+          "filters, whose tier counts the one-client run left in the cache. The default filter's " +
+          'tier counts and the gene and source totals are ' +
+          'recomputed right after each refresh and found ready. Growth = the 50,000-gene p50 ÷ the ' +
           '5,000-gene p50 (flat is 1). Baselines, at each size: a bare `node:http` server answering the ' +
           'detail bytes, and a minimal `node:http` + `pg` server (pool of ' +
           `${POOL_SIZE}) running the data statements the app ran for the default list page (captured ` +

@@ -107,6 +107,18 @@ describe('evidence scoring', () => {
     );
   });
 
+  it('leaves the refreshed view all-visible, so counts read its index alone', async () => {
+    // A refresh rewrites rows; without a vacuum their pages are not all-visible and an
+    // index-only scan visits the table for each row.
+    const refresher = t.app.get(ScoreRefresher);
+    await refresher.refreshNow();
+    const [view] = await db.rows<{ relpages: number; relallvisible: number }>(
+      `SELECT relpages, relallvisible FROM pg_class WHERE relname = 'gene_scores'`,
+    );
+    expect(view.relpages).toBeGreaterThan(0);
+    expect(view.relallvisible).toBe(view.relpages);
+  });
+
   it('is deterministic across repeated refreshes', async () => {
     const before = await scores();
     const refresher = t.app.get(ScoreRefresher);

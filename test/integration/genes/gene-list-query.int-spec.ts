@@ -8,6 +8,7 @@ import {
 } from '../../../src/genes/evidence-tiers.js';
 import {
   excludesUnscored,
+  facetWhere,
   type GeneFilter,
   GenesRepository,
   type SortField,
@@ -207,6 +208,27 @@ describe('gene list queries', () => {
       { hideZeroScores: true, source: 'PubTator', maxScore: 50 },
       { hideZeroScores: false, ids: some(['PKD1', 'CFH', 'MME']) },
       { hideZeroScores: true, ids: some(['PKD1', 'CFH', 'MME']) },
+      // Whole-number bounds on scored genes are counted from gene_scores_facets, fractional
+      // ones from the scores: bounds on either side of real scores, including a gene's own
+      // score's floor and ceiling, and each source on its own.
+      { hideZeroScores: true, minScore: 10 },
+      { hideZeroScores: true, minScore: 10.5, source: 'PubTator' },
+      { hideZeroScores: true, minScore: 5, maxScore: 40, source: 'PubTator' },
+      { hideZeroScores: false, minCount: 2, maxCount: 3, group: 'well_supported' },
+      { hideZeroScores: true, maxScore: 25.5, minCount: 1 },
+      ...genes
+        .filter((g) => g.score > 0 && !Number.isInteger(g.score))
+        .slice(0, 3)
+        .flatMap((g): GeneFilter[] => [
+          { hideZeroScores: true, minScore: Math.floor(g.score) },
+          { hideZeroScores: true, minScore: Math.ceil(g.score) },
+          { hideZeroScores: true, maxScore: Math.floor(g.score) },
+          { hideZeroScores: true, maxScore: Math.ceil(g.score), source: g.sources[0] },
+        ]),
+      ...[...new Set(genes.flatMap((g) => g.sources))].map((source): GeneFilter => ({
+        hideZeroScores: true,
+        source,
+      })),
     ];
   });
   afterAll(() => t.close());
@@ -221,6 +243,9 @@ describe('gene list queries', () => {
     expect(genes.filter((g) => g.score === 0 && g.count > 0).length).toBeGreaterThan(0);
     expect(filters.filter(excludesUnscored).length).toBeGreaterThan(3);
     expect(filters.filter((f) => !excludesUnscored(f)).length).toBeGreaterThan(3);
+    // Both ways of counting tiers are compared below.
+    expect(filters.filter((f) => facetWhere(f, []) !== undefined).length).toBeGreaterThan(10);
+    expect(filters.filter((f) => facetWhere(f, []) === undefined).length).toBeGreaterThan(10);
   });
 
   it('pages match the model for every filter, sort and offset', async () => {
