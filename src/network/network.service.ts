@@ -93,7 +93,9 @@ export class NetworkService {
           clusters,
           num_clusters: clustering.numClusters,
           cluster_sizes: sizes,
-          modularity: clustering.modularity,
+          // To 3 decimals, as the original answered (its page shows toFixed(3)); `|| 0` keeps a
+          // rounding error just below zero from reading as -0.000.
+          modularity: Math.round(clustering.modularity * 1000) / 1000 || 0,
           algorithm: req.algorithm,
           objective: 'modularity' as const,
           resolution: 1,

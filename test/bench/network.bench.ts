@@ -203,7 +203,7 @@ export async function networkBenchmark(): Promise<BenchTable> {
         },
         { label: 'build', times: build, note: '' },
       ];
-      for (const algorithm of ['leiden', 'louvain']) {
+      for (const algorithm of ['leiden', 'louvain', 'walktrap']) {
         const times = await timed(`${app.url}/api/network/cluster`, (i) => ({
           gene_ids: ids,
           algorithm,

@@ -78,7 +78,9 @@ export class NetworkClusterRequest extends NetworkBuildRequest {
   @ApiPropertyOptional({
     enum: CLUSTER_ALGORITHMS,
     default: 'leiden',
-    description: 'both maximise weighted modularity at resolution 1, seeded',
+    description:
+      'Leiden and Louvain maximise weighted modularity at resolution 1, seeded; Walktrap merges ' +
+      'by 4-step random-walk distance and cuts at the highest weighted modularity',
   })
   @IsOptional()
   @IsIn(CLUSTER_ALGORITHMS, {

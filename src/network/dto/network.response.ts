@@ -65,10 +65,12 @@ export class NetworkClusterResponse extends NetworkBuildResponse {
   @ApiProperty({ type: [Number], description: 'genes per cluster, by cluster id' })
   cluster_sizes: number[];
 
-  @ApiProperty({ description: 'weighted modularity (resolution 1) of the returned partition' })
+  @ApiProperty({
+    description: 'weighted modularity (resolution 1) of the returned partition, to 3 decimals',
+  })
   modularity: number;
 
-  @ApiProperty({ enum: ['leiden', 'louvain'] })
+  @ApiProperty({ enum: ['leiden', 'louvain', 'walktrap'] })
   algorithm: string;
 
   @ApiProperty({ enum: ['modularity'] })
@@ -77,7 +79,9 @@ export class NetworkClusterResponse extends NetworkBuildResponse {
   @ApiProperty({ example: 1 })
   resolution: number;
 
-  @ApiProperty({ description: 'the seed both algorithms run with' })
+  @ApiProperty({
+    description: 'the seed Leiden and Louvain run with (Walktrap uses no randomness)',
+  })
   seed: number;
 }
 

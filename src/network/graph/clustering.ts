@@ -5,14 +5,15 @@ import { detectClusters } from 'ngraph.leiden';
 
 import { cjsDefault } from './cjs-default.js';
 import { induced, type PpiGraph } from './ppi-graph.js';
+import { walktrap } from './walktrap.js';
 
 const louvain = cjsDefault(louvainModule);
 const modularity = cjsDefault(modularityModule);
 
-export const CLUSTER_ALGORITHMS = ['leiden', 'louvain'] as const;
+export const CLUSTER_ALGORITHMS = ['leiden', 'louvain', 'walktrap'] as const;
 export type ClusterAlgorithm = (typeof CLUSTER_ALGORITHMS)[number];
 
-/** The fixed seed of both algorithms: the same request gives the same partition. */
+/** The fixed seed of Leiden and Louvain (Walktrap has no randomness): the same request gives the same partition. */
 export const CLUSTER_SEED = 42;
 
 /**
@@ -59,7 +60,9 @@ function seededRandom(seed: number): () => number {
  * STRING score / 1000), seeded, so a given graph always gives the same partition.
  * Louvain: graphology-communities-louvain (Blondel et al. 2008). Leiden: ngraph.leiden
  * with the modularity objective and refinement (Traag, Waltman & van Eck 2019), which
- * guarantees connected communities. Raw community labels, per node key.
+ * guarantees connected communities. Walktrap (Pons & Latapy 2006, 4-step walks, the
+ * dendrogram cut at the highest weighted modularity; see walktrap.ts) is deterministic.
+ * Raw community labels, per node key.
  */
 export function detectCommunities(
   graph: PpiGraph,
@@ -71,6 +74,9 @@ export function detectCommunities(
     let i = 0;
     graph.forEachNode((node) => raw.set(node, i++));
     return raw;
+  }
+  if (algorithm === 'walktrap') {
+    return walktrap(graph);
   }
   if (algorithm === 'louvain') {
     const communities = louvain(graph, {
