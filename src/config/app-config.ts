@@ -115,6 +115,7 @@ export class AppConfig {
   readonly network: {
     readonly enrichmentMinOverlap: number;
     readonly enrichmentMaxResults: number;
+    readonly clusterTimeoutMs: number;
   };
   readonly upstream: {
     readonly timeoutMs: number;
@@ -333,6 +334,7 @@ export class AppConfig {
     this.network = {
       enrichmentMinOverlap: env.NETWORK_ENRICHMENT_MIN_OVERLAP,
       enrichmentMaxResults: env.NETWORK_ENRICHMENT_MAX_RESULTS,
+      clusterTimeoutMs: env.NETWORK_CLUSTER_TIMEOUT_MS,
     };
     const mode = env.UPSTREAM_MODE ?? (sourceUrlsGiven ? 'live' : 'snapshot');
     const snapshot = mode === 'snapshot';

@@ -12,7 +12,7 @@ import { ApiHeader } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 
-import { cacheKey, CacheService } from '../cache/cache.service.js';
+import { cacheKey, type CacheRecord, CacheService } from '../cache/cache.service.js';
 import { plainJsonOutput } from './conditional-get.js';
 import { legacyOf } from './legacy-routes.js';
 import { ResponseFastPath } from './response-fast-path.js';
@@ -100,6 +100,14 @@ function jsonText(res: Response, json: string): string {
   return json;
 }
 
+/**
+ * What a handler returns to answer with a cache record: its stored JSON text when that is
+ * exactly what `res.json` would send (see sendsAsText), else its value.
+ */
+export function cachedBody(req: Request, res: Response, record: CacheRecord): unknown {
+  return sendsAsText(req, record.json) ? jsonText(res, record.json) : record.value;
+}
+
 @Injectable()
 export class HttpCacheInterceptor implements NestInterceptor {
   constructor(
@@ -140,7 +148,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
           handler: context.getHandler(),
           controller: context.getClass(),
         });
-        return sendsAsText(req, record.json) ? jsonText(res, record.json) : record.value;
+        return cachedBody(req, res, record);
       }),
     );
   }

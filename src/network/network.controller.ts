@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -7,9 +7,11 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 
 import { Public } from '../auth/decorators/access.decorator.js';
 import { ErrorEnvelope } from '../common/filters/error-envelope.js';
+import { cachedBody } from '../http/http-cache.interceptor.js';
 import {
   GoEnrichmentRequest,
   HpoEnrichmentRequest,
@@ -25,7 +27,7 @@ import {
   NetworkClusterResponse,
 } from './dto/network.response.js';
 import { EnrichmentService } from './enrichment.service.js';
-import { NetworkService } from './network.service.js';
+import { type CachedAnswer, NetworkService } from './network.service.js';
 
 const invalid = { status: 400, type: ErrorEnvelope, description: 'A value out of its bounds' };
 const noGenes = { type: ErrorEnvelope, description: 'None of the gene ids exists' };
@@ -34,6 +36,12 @@ const notLoaded = {
   description:
     'The library is not loaded yet (LIBRARY_NOT_LOADED): its annotation source has not run',
 };
+
+/** A cached network answer as the body, with X-Cache saying whether it was computed now. */
+function answer(req: Request, res: Response, { record, hit }: CachedAnswer): unknown {
+  res.setHeader('X-Cache', hit ? 'HIT' : 'MISS');
+  return cachedBody(req, res, record);
+}
 
 /**
  * Protein-interaction networks of any gene set from the stored STRING annotation, their
@@ -57,8 +65,12 @@ export class NetworkController {
   @ApiOkResponse({ type: NetworkBuildResponse })
   @ApiResponse(invalid)
   @ApiNotFoundResponse(noGenes)
-  build(@Body() body: NetworkBuildRequest): Promise<NetworkBuildResponse> {
-    return this.network.build(body);
+  async build(
+    @Body() body: NetworkBuildRequest,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
+    return answer(req, res, await this.network.build(body));
   }
 
   @Post('cluster')
@@ -70,8 +82,12 @@ export class NetworkController {
   @ApiOkResponse({ type: NetworkClusterResponse })
   @ApiResponse(invalid)
   @ApiNotFoundResponse(noGenes)
-  cluster(@Body() body: NetworkClusterRequest): Promise<NetworkClusterResponse> {
-    return this.network.cluster(body);
+  async cluster(
+    @Body() body: NetworkClusterRequest,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
+    return answer(req, res, await this.network.cluster(body));
   }
 
   @Post('subgraph')
@@ -81,8 +97,12 @@ export class NetworkController {
   @ApiOkResponse({ type: NetworkBuildResponse })
   @ApiResponse(invalid)
   @ApiNotFoundResponse(noGenes)
-  subgraph(@Body() body: NetworkSubgraphRequest): Promise<NetworkBuildResponse> {
-    return this.network.subgraph(body);
+  async subgraph(
+    @Body() body: NetworkSubgraphRequest,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
+    return answer(req, res, await this.network.subgraph(body));
   }
 
   @Post('enrich/hpo')

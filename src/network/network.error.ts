@@ -28,3 +28,30 @@ export class LibraryNotLoadedError extends DomainError {
     );
   }
 }
+
+/** Every clustering slot is busy and enough requests already wait for one. */
+export class NetworkBusyError extends DomainError {
+  readonly code = 'NETWORK_BUSY';
+  readonly status = HttpStatus.SERVICE_UNAVAILABLE;
+
+  constructor(waiting: number, retryAfterSeconds: number) {
+    super(
+      `${waiting} network clusterings are already waiting; retry in ${retryAfterSeconds} s`,
+      { retry_after_seconds: retryAfterSeconds },
+      { 'Retry-After': String(retryAfterSeconds) },
+    );
+  }
+}
+
+/** A clustering ran past its time or memory limit: the network is too large to cluster. */
+export class NetworkTooLargeError extends DomainError {
+  readonly code = 'NETWORK_TOO_LARGE';
+  readonly status = HttpStatus.UNPROCESSABLE_ENTITY;
+
+  constructor(limit: 'time' | 'memory', max: number, nodes: number, edges: number) {
+    super(
+      `clustering ${nodes} genes and ${edges} interactions needs more than ${max} ${limit === 'time' ? 'ms' : 'MB'}; send fewer genes or raise min_string_score`,
+      { limit, max, nodes, edges },
+    );
+  }
+}

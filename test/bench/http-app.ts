@@ -29,6 +29,10 @@ export async function startHttpApp(
     ADMIN_PASSWORD: 'Bench-Admin-Passw0rd',
     RATE_LIMIT_PER_MINUTE: '100000000',
     LOG_LEVEL: 'info',
+    // A bench seeds its own data: the first-start ingestion of the offline snapshot would
+    // run beside the measurements, add its genes, refresh scores (clearing caches) and
+    // replace seeded annotations with the snapshot's.
+    SNAPSHOT_INGEST_ON_START: 'false',
     ...env,
   });
   @Module({ imports: [AppModule.forRoot({ config, logDestination: discard }), ...imports] })

@@ -16,5 +16,11 @@ export const networkVariables = group({
       max: 1000,
       doc: 'most significant terms returned per enrichment (total_terms still counts all)',
     }),
+    NETWORK_CLUSTER_TIMEOUT_MS: int({
+      default: 60_000,
+      min: 1,
+      max: 600_000,
+      doc: 'a clustering (run in a worker thread, one at a time) stopped after this long answers 422 NETWORK_TOO_LARGE; Walktrap on 2,000 genes and 60,000 interactions takes about 6 s',
+    }),
   },
 });

@@ -125,24 +125,40 @@ export function walktrap(graph: PpiGraph, steps = WALKTRAP_STEPS): Map<string, n
   const size: number[] = new Array<number>(n).fill(1);
   const degreeOf: number[] = Array.from(strength);
   const vectors = new Map<number, Float64Array>();
+  // The walk as compressed rows: for node j, targets[offset[j] .. offset[j + 1]) with the
+  // probability of stepping to each (edge weight / weighted degree, loop included).
+  const offset = new Int32Array(n + 1);
+  for (let j = 0; j < n; j += 1) {
+    offset[j + 1] = offset[j] + adjacent[j].length;
+  }
+  const targets = new Int32Array(offset[n]);
+  const step = new Float64Array(offset[n]);
+  for (let j = 0; j < n; j += 1) {
+    adjacent[j].forEach(({ to, w }, k) => {
+      targets[offset[j] + k] = to;
+      step[offset[j] + k] = w / walkDegree[j];
+    });
+  }
+  const rootDegree = walkDegree.map(Math.sqrt);
   /** The walk distribution from `start`, each coordinate divided by sqrt(d(target)). */
   const walkFrom = (start: number): Float64Array => {
     let v = new Float64Array(n);
+    let next = new Float64Array(n);
     v[start] = 1;
-    for (let step = 0; step < steps; step += 1) {
-      const next = new Float64Array(n);
+    for (let t = 0; t < steps; t += 1) {
+      next.fill(0);
       for (let j = 0; j < n; j += 1) {
-        if (v[j] !== 0) {
-          const share = v[j] / walkDegree[j];
-          for (const { to, w } of adjacent[j]) {
-            next[to] += share * w;
+        const p = v[j];
+        if (p !== 0) {
+          for (let e = offset[j], end = offset[j + 1]; e < end; e += 1) {
+            next[targets[e]] += p * step[e];
           }
         }
       }
-      v = next;
+      [v, next] = [next, v];
     }
     for (let k = 0; k < n; k += 1) {
-      v[k] /= Math.sqrt(walkDegree[k]);
+      v[k] /= rootDegree[k];
     }
     return v;
   };

@@ -148,6 +148,10 @@ describe('network analysis on the offline snapshot', () => {
       const again = await post('build', { ...body, gene_ids: [idOf.PKD1, idOf.PKD2] }).expect(200);
       expect(cache.counters.report('network').hits).toBe(before + 1);
       expect(again.body).toEqual(first.body);
+      // The stored text is the body, byte for byte, with the header saying where it came from.
+      expect([first.headers['x-cache'], again.headers['x-cache']]).toEqual(['MISS', 'HIT']);
+      expect(again.text).toBe(first.text);
+      expect(again.headers['content-type']).toBe('application/json; charset=utf-8');
     });
 
     it('lists unknown ids back and answers 404 when none exists', async () => {
