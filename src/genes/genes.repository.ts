@@ -119,6 +119,8 @@ interface ListSource {
   /** The FROM clause when no gene column is needed (counts). */
   fromScores: string;
   geneId: string;
+  /** The symbol to sort by: the view's copy when the list starts from the view. */
+  symbol: string;
   score: string;
   count: string;
   tier: string;
@@ -129,6 +131,7 @@ const ALL_GENES: ListSource = {
   from: 'genes g LEFT JOIN gene_scores s ON s.gene_id = g.id',
   fromScores: 'genes g LEFT JOIN gene_scores s ON s.gene_id = g.id',
   geneId: 'g.id',
+  symbol: 'g.approved_symbol',
   score: 'coalesce(s.percentage_score, 0)',
   count: 'coalesce(s.source_count, 0)',
   tier: "coalesce(s.evidence_tier, 'no_evidence')",
@@ -139,6 +142,7 @@ const SCORED_GENES: ListSource = {
   from: 'gene_scores s JOIN genes g ON g.id = s.gene_id',
   fromScores: 'gene_scores s',
   geneId: 's.gene_id',
+  symbol: 's.approved_symbol',
   score: 's.percentage_score',
   count: 's.source_count',
   tier: 's.evidence_tier',
@@ -168,7 +172,7 @@ function sortExpression(field: SortField, src: ListSource): string {
       return 'g.id';
     case 'symbol':
     case 'approved_symbol':
-      return 'g.approved_symbol';
+      return src.symbol;
     case 'hgnc_id':
       return '(substring(g.hgnc_id from 6))::int';
     case 'score':
@@ -197,7 +201,7 @@ export function geneOrder(sort: SortKey[], filter: GeneFilter): string {
   const src = listSource(filter);
   return [
     ...sort.map((k) => `${sortExpression(k.field, src)}${k.descending ? ' DESC' : ''}`),
-    'g.id',
+    src.geneId,
   ].join(', ');
 }
 

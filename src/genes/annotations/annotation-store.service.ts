@@ -94,6 +94,8 @@ export class AnnotationStoreService {
       await this.clearAnnotationReads();
     }
     if (written.renamed > 0) {
+      // The score view carries each gene's symbol for sorting (gene_scores.approved_symbol).
+      this.scores.markDirty();
       await Promise.all([
         this.cache.clearNamespace('genes'),
         this.cache.clearNamespace('genes-meta'),

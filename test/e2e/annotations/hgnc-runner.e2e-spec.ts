@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 
+import { DataSource } from 'typeorm';
+
 import { GenesRepository } from '../../../src/genes/genes.repository.js';
+import { ScoreRefresher } from '../../../src/genes/scoring/score-refresher.service.js';
 import { SourceProgressBus } from '../../../src/sources/upstream/progress.bus.js';
 import {
   annotationRows,
@@ -265,6 +268,15 @@ describe('HGNC annotation and the annotation runner', () => {
       aliases: ['AWT1', 'GUD', 'NPHS4', 'WAGR', 'WIT-2', 'WT-1'],
       previous_symbols: ['WIT2'],
     });
+    // The score view's copy of the symbol (lists sort by it) follows the rename.
+    await t.app.get(ScoreRefresher).settled();
+    const [view] = await t.app
+      .get(DataSource)
+      .query<{ approved_symbol: string }[]>(
+        'SELECT approved_symbol FROM gene_scores WHERE gene_id = $1',
+        [id],
+      );
+    expect(view?.approved_symbol).toBe('WT1');
     // Genes created under their approved symbol get the name and aliases too.
     const pkd1 = await t.http().get('/api/genes/PKD1').expect(200);
     expect(pkd1.body.data.attributes).toMatchObject({
