@@ -38,8 +38,8 @@ const notLoaded = {
 };
 
 /** A cached network answer as the body, with X-Cache saying whether it was computed now. */
-function answer(req: Request, res: Response, { record, hit }: CachedAnswer): unknown {
-  res.setHeader('X-Cache', hit ? 'HIT' : 'MISS');
+function answer(req: Request, res: Response, { record, cache }: CachedAnswer): unknown {
+  res.setHeader('X-Cache', cache);
   return cachedBody(req, res, record);
 }
 
@@ -77,11 +77,20 @@ export class NetworkController {
   @Public()
   @HttpCode(200)
   @ApiOperation({
-    summary: 'The network clustered by Leiden or Louvain (weighted modularity, seeded)',
+    summary: 'The network clustered by Leiden or Louvain (weighted modularity, seeded) or Walktrap',
   })
   @ApiOkResponse({ type: NetworkClusterResponse })
   @ApiResponse(invalid)
   @ApiNotFoundResponse(noGenes)
+  @ApiResponse({
+    status: 422,
+    type: ErrorEnvelope,
+    description: 'The clustering ran past its time or memory limit (NETWORK_TOO_LARGE)',
+  })
+  @ApiServiceUnavailableResponse({
+    type: ErrorEnvelope,
+    description: 'A clustering runs and 8 more wait (NETWORK_BUSY): retry after Retry-After',
+  })
   async cluster(
     @Body() body: NetworkClusterRequest,
     @Req() req: Request,

@@ -9,7 +9,7 @@ import type {
 } from './dto/network.request.js';
 import type { NetworkBuildResponse, NetworkClusterResponse } from './dto/network.response.js';
 import { CLUSTER_SEED, clusterColor, finishClustering } from './graph/clustering.js';
-import { clusterInWorker, stopClusterWorker } from './graph/clustering.runner.js';
+import { ClusterRunner } from './graph/clustering.runner.js';
 import {
   applyFilters,
   buildGraph,
@@ -24,10 +24,14 @@ import { NetworkRepository } from './network.repository.js';
 
 export const NETWORK_CACHE_NAMESPACE = 'network';
 
-/** A network answer as the cache holds it, and whether it was there already. */
+/**
+ * A network answer as the cache holds it, and where it came from: computed for this
+ * request (MISS), found or computed for another request meanwhile (HIT), or an expired
+ * answer served because computing it failed (STALE).
+ */
 export interface CachedAnswer {
   record: CacheRecord;
-  hit: boolean;
+  cache: 'HIT' | 'MISS' | 'STALE';
 }
 
 /** Ids once each, ascending: requests that differ only in order or repeats are one answer. */
@@ -56,9 +60,11 @@ export class NetworkService implements OnApplicationShutdown {
     private readonly config: AppConfig,
   ) {}
 
+  private readonly clustering = new ClusterRunner();
+
   /** The clustering worker thread does not outlive the service. */
   async onApplicationShutdown(): Promise<void> {
-    await stopClusterWorker();
+    await this.clustering.close();
   }
 
   /** The answer to a build request (a NetworkBuildResponse), as a cache record. */
@@ -75,7 +81,7 @@ export class NetworkService implements OnApplicationShutdown {
    */
   private async cached(key: object, load: () => Promise<object>): Promise<CachedAnswer> {
     let loaded = false;
-    const { record } = await this.cache.wrapRecord(
+    const { record, stale } = await this.cache.wrapRecord(
       key,
       () => {
         loaded = true;
@@ -83,7 +89,7 @@ export class NetworkService implements OnApplicationShutdown {
       },
       NETWORK_CACHE_NAMESPACE,
     );
-    return { record, hit: !loaded };
+    return { record, cache: stale ? 'STALE' : loaded ? 'MISS' : 'HIT' };
   }
 
   /** The answer to a cluster request (a NetworkClusterResponse), as a cache record. */
@@ -98,7 +104,11 @@ export class NetworkService implements OnApplicationShutdown {
       const { filtered, meta } = await this.filteredGraph(req);
       const clustering = finishClustering(
         filtered,
-        await clusterInWorker(filtered, req.algorithm, this.config.network.clusterTimeoutMs),
+        await this.clustering.cluster(
+          filtered,
+          req.algorithm,
+          this.config.network.clusterTimeoutMs,
+        ),
         req.min_cluster_size,
       );
       const clusters: Record<string, number> = {};

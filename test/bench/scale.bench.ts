@@ -247,9 +247,9 @@ export async function scaleBenchmark(): Promise<BenchTable> {
         } finally {
           bare.close();
         }
-        // A score refresh of the app's own (its first-start jobs) may clear the per-refresh
-        // aggregates just before a capture, which would then record their recomputation;
-        // of two captures the shorter is the miss a client normally sees.
+        // A score refresh just before a capture (the app's own, after a seed) clears the
+        // per-refresh aggregates, and the capture would record their recomputation; of two
+        // captures the shorter is the miss a client normally sees.
         const captures = [];
         for (let n = 0; n < 2; n += 1) {
           await cache.clearNamespace('genes');

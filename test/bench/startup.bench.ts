@@ -91,22 +91,13 @@ async function npmStart(env: Record<string, string>, cwd = process.cwd()): Promi
 }
 
 /**
- * The first `npm start` after `npm install` in a fresh clone: the checkout's files (tracked
- * and new, as git lists them) copied to an empty folder with this install linked in, so
- * there is no `dist/` and no data folder; the build and a cold start are both timed.
+ * The first `npm start` after `npm install` in a fresh clone: the checkout's tracked files
+ * (what a clone holds) copied to an empty folder with this install linked in, so there is
+ * no `dist/` and no data folder; the build and a cold start are both timed.
  */
 async function firstNpmStart(root: string, round: number): Promise<number> {
   const clone = join(root, `clone-${round}`);
-  const files = execFileSync('git', [
-    'ls-files',
-    '-z',
-    '--cached',
-    '--others',
-    '--exclude-standard',
-  ])
-    .toString()
-    .split('\0')
-    .filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '-z']).toString().split('\0').filter(Boolean);
   for (const file of files) {
     await cp(file, join(clone, file), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
       // A file deleted in the working tree is still listed until the deletion is staged.

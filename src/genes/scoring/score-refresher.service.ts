@@ -15,8 +15,8 @@ export interface RefreshInfo {
 
 /**
  * Keeps `gene_scores` fresh: every evidence change marks it dirty; a debounced
- * `REFRESH MATERIALIZED VIEW CONCURRENTLY` follows (reads are never blocked), then an
- * ANALYZE of the view, one at a time, and the gene and statistics caches are cleared
+ * `REFRESH MATERIALIZED VIEW CONCURRENTLY` of `gene_scores` and `gene_scores_facets`
+ * follows (reads are never blocked), then a VACUUM (ANALYZE) of the scores, one at a time, and the gene and statistics caches are cleared
  * after each refresh.
  */
 @Injectable()

@@ -138,6 +138,19 @@ describe('walktrap', () => {
     }
   });
 
+  it('leaves out an edge of score 0 instead of failing every distance', () => {
+    // A gene whose only edge weighs 0 would have a walk degree of 0, and every distance NaN.
+    const g = buildGraph(genes([1, 2, 3, 4, 5, 6]), [
+      { a: 1, b: 2, score: 0 },
+      { a: 2, b: 3, score: 900 },
+      { a: 3, b: 4, score: 900 },
+      { a: 2, b: 4, score: 900 },
+      { a: 4, b: 5, score: 100 },
+      { a: 5, b: 6, score: 900 },
+    ]);
+    expect(groups(walktrap(g))).toEqual([[1], [2, 3, 4], [5, 6]]);
+  });
+
   it('weighs edges: a weak link between two strong pairs is where it cuts', () => {
     const ids = [1, 2, 3, 4];
     const g = buildGraph(genes(ids), [

@@ -104,10 +104,13 @@ export function walktrap(graph: PpiGraph, steps = WALKTRAP_STEPS): Map<string, n
   const index = new Map(nodes.map((node, i) => [node, i] as const));
   // Adjacency with loops: neighbour indices and weights per node.
   const adjacent: { to: number; w: number }[][] = nodes.map(() => []);
+  // An edge of weight 0 carries no walk: it is left out (it would give a gene a degree of 0).
   graph.forEachEdge((_edge, { weight }, source, target) => {
-    const [s, t] = [index.get(source)!, index.get(target)!];
-    adjacent[s].push({ to: t, w: weight });
-    adjacent[t].push({ to: s, w: weight });
+    if (weight > 0) {
+      const [s, t] = [index.get(source)!, index.get(target)!];
+      adjacent[s].push({ to: t, w: weight });
+      adjacent[t].push({ to: s, w: weight });
+    }
   });
   const strength = new Float64Array(n); // weighted degree without the loop
   const walkDegree = new Float64Array(n); // with it
@@ -192,6 +195,9 @@ export function walktrap(graph: PpiGraph, steps = WALKTRAP_STEPS): Map<string, n
     heap.push(pair);
   };
   graph.forEachEdge((_edge, { weight }, source, target) => {
+    if (weight <= 0) {
+      return;
+    }
     const [x, y] = [index.get(source)!, index.get(target)!];
     const [a, b] = x < y ? [x, y] : [y, x];
     // Queued first by a negative guess (fewer neighbours first), so every pair's exact Δσ

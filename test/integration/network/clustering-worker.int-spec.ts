@@ -1,5 +1,5 @@
 import { detectCommunities } from '../../../src/network/graph/clustering.js';
-import { clusterInWorker } from '../../../src/network/graph/clustering.runner.js';
+import { ClusterRunner } from '../../../src/network/graph/clustering.runner.js';
 import { buildGraph, dedupeInteractions } from '../../../src/network/graph/ppi-graph.js';
 
 /** n genes and about m pseudo-random interactions (fixed seed), scores 400–999. */
@@ -19,6 +19,10 @@ function randomNetwork(n: number, m: number) {
 }
 
 describe('clustering in a worker thread (the compiled worker)', () => {
+  const runner = new ClusterRunner();
+  const clusterInWorker = runner.cluster.bind(runner);
+  afterAll(() => runner.close());
+
   it.each(['leiden', 'louvain', 'walktrap'] as const)(
     '%s finds the same communities as in this thread',
     async (algorithm) => {
