@@ -150,18 +150,38 @@ export class CacheRepository {
    * transaction; returns how many rows went and the scope's new generation.
    */
   clearScope(scope: string): Promise<{ deleted: number; generation: number }> {
+    return this.clearScopes([scope]).then(({ deleted, generations }) => ({
+      deleted,
+      generation: generations.get(scope)!,
+    }));
+  }
+
+  /**
+   * Clears several scopes in one transaction: every generation moves and every row goes
+   * together, so no reader sees one scope cleared and another not. Generations are bumped
+   * in name order, so two such clears cannot deadlock.
+   */
+  clearScopes(
+    scopes: readonly string[],
+  ): Promise<{ deleted: number; generations: Map<string, number> }> {
+    const sorted = [...new Set(scopes)].sort();
     return this.dataSource.transaction(async (manager) => {
-      const [bumped] = await manager.query<{ generation: string }[]>(
-        `INSERT INTO cache_generations (namespace, generation) VALUES ($1, 1)
+      const bumped = await manager.query<{ namespace: string; generation: string }[]>(
+        `INSERT INTO cache_generations (namespace, generation)
+         SELECT s, 1 FROM unnest($1::text[]) WITH ORDINALITY AS t(s, n) ORDER BY n
          ON CONFLICT (namespace) DO UPDATE SET generation = cache_generations.generation + 1
-         RETURNING generation`,
-        [scope],
+         RETURNING namespace, generation`,
+        [sorted],
       );
-      const [, deleted]: [unknown, number] =
-        scope === ALL_NAMESPACES
-          ? await manager.query('DELETE FROM cache_entries')
-          : await manager.query('DELETE FROM cache_entries WHERE namespace = $1', [scope]);
-      return { deleted, generation: Number(bumped.generation) };
+      const [, deleted]: [unknown, number] = sorted.includes(ALL_NAMESPACES)
+        ? await manager.query('DELETE FROM cache_entries')
+        : await manager.query('DELETE FROM cache_entries WHERE namespace = ANY($1::text[])', [
+            sorted,
+          ]);
+      return {
+        deleted,
+        generations: new Map(bumped.map((r) => [r.namespace, Number(r.generation)])),
+      };
     });
   }
 

@@ -25,6 +25,8 @@ type Invalidation =
   | { op: 'put'; key: string; until: number | null }
   | { op: 'del'; key: string }
   | { op: 'clear_ns'; ns: string; gen?: number }
+  /** Namespaces cleared together, with their new generations: applied in one go. */
+  | { op: 'clear_many'; scopes: [string, number][] }
   | { op: 'clear_all'; gen?: number };
 import { CacheRepository, type KeyRow } from './cache.repository.js';
 import { type CacheKey, cacheKey } from './cache-key.js';
@@ -576,6 +578,36 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     return Math.max(inMemory, inTable);
   }
 
+  /**
+   * Empties several namespaces at once, on every instance: one transaction moves their
+   * generations and deletes their rows, and each instance applies the clear to all of them
+   * in the same turn of its event loop. For namespaces whose entries are built from one
+   * another (a gene list page holds totals kept in `genes-meta`): cleared one by one, a
+   * page filled between two clears, from the other namespace's old totals, would outlive
+   * both clears.
+   */
+  async clearNamespaces(namespaces: readonly string[]): Promise<number> {
+    let cleared: { deleted: number; generations: Map<string, number> };
+    try {
+      cleared = await this.repository.clearScopes(namespaces);
+    } catch (error) {
+      for (const ns of namespaces) {
+        this.l1.removeNamespace(ns);
+      }
+      throw error;
+    }
+    let inMemory = 0;
+    for (const [ns, generation] of cleared.generations) {
+      inMemory += this.forgetNamespace(ns, generation);
+    }
+    await this.publish({ op: 'clear_many', scopes: [...cleared.generations] });
+    this.logger.log(
+      { namespaces: [...cleared.generations.keys()], l1: inMemory, l2: cleared.deleted },
+      'cache namespaces cleared',
+    );
+    return Math.max(inMemory, cleared.deleted);
+  }
+
   /** Empties every namespace, as `clearNamespace` does one. */
   async clearAll(): Promise<number> {
     const { inMemory, inTable } = await this.clearScope(ALL_NAMESPACES, () => this.l1.removeAll());
@@ -714,6 +746,19 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
+  /**
+   * A namespace cleared at `generation`, here: the generation first, then in-flight loads,
+   * L1 and the directory, synchronously (a fill's later L1 write finds its generation
+   * stale). Returns how many L1 entries went.
+   */
+  private forgetNamespace(ns: string, generation: number): number {
+    this.generations.adopt(ns, generation);
+    this.detachFlights(ns);
+    const removed = this.l1.removeNamespace(ns);
+    this.forgetScope(ns);
+    return removed;
+  }
+
   private applyRemote(msg: Invalidation): void {
     if (msg.op === 'put') {
       this.l1.remove(msg.key);
@@ -723,6 +768,12 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     if (msg.op === 'del') {
       this.l1.remove(msg.key);
       this.directory.removed(msg.key);
+      return;
+    }
+    if (msg.op === 'clear_many') {
+      for (const [ns, generation] of msg.scopes) {
+        this.forgetNamespace(ns, generation);
+      }
       return;
     }
     // Generation first, then L1: a fill's later L1 write finds its generation stale.

@@ -96,10 +96,7 @@ export class AnnotationStoreService {
     if (written.renamed > 0) {
       // The score view carries each gene's symbol for sorting (gene_scores.approved_symbol).
       this.scores.markDirty();
-      await Promise.all([
-        this.cache.clearNamespace('genes'),
-        this.cache.clearNamespace('genes-meta'),
-      ]);
+      await this.cache.clearNamespaces(['genes', 'genes-meta']);
     }
     return { inserted: written.n };
   }

@@ -100,11 +100,8 @@ export class ScoreRefresher implements OnApplicationShutdown {
       refreshes: this.info.refreshes + 1,
       pending: this.dirty || this.timer !== undefined,
     };
-    await Promise.all([
-      this.cache.clearNamespace('genes'),
-      this.cache.clearNamespace('genes-meta'),
-      this.cache.clearNamespace('statistics'),
-    ]);
+    // Together: a gene list page holds totals kept in genes-meta (see clearNamespaces).
+    await this.cache.clearNamespaces(['genes', 'genes-meta', 'statistics']);
     this.logger.log({ duration_ms: duration }, 'gene scores refreshed');
     for (const listener of this.listeners) {
       runInBackground(this.logger, listener.name, listener.run);

@@ -196,9 +196,16 @@ describe('an admin clear during fills on two instances', () => {
     expect(cacheA.l1.countNamespace('gated').entries).toBe(0);
     expect(cacheB.l1.countNamespace('gated').entries).toBe(0);
     // So the next reads load afresh, and fills started after the clear are kept.
+    const known = () => [cacheA.l2Directory.size, cacheB.l2Directory.size];
+    const [knownA, knownB] = known();
     expect((await get(a, '/__gated/on-a')).headers['x-cache']).toBe('MISS');
     expect((await get(b, '/__gated/on-b')).headers['x-cache']).toBe('MISS');
     await flushWrites();
+    // Each instance learns of the other's row from its notification (until then it would
+    // not look the key up in the table, and load it once more).
+    expect(await eventually(() => known()[0] === knownA + 2 && known()[1] === knownB + 2)).toBe(
+      true,
+    );
     expect((await get(a, '/__gated/on-b')).headers['x-cache']).toBe('HIT');
     expect((await get(b, '/__gated/on-a')).headers['x-cache']).toBe('HIT');
     expect([loads.get('on-a'), loads.get('on-b')]).toEqual([2, 2]);

@@ -50,6 +50,50 @@ describe('cache across instances and outages', () => {
     }
   });
 
+  it('clears namespaces built from one another together, on every instance', async () => {
+    // A gene list page (genes) holds totals kept in genes-meta: if another instance ever
+    // saw genes cleared while genes-meta still held the old totals, a page filled then
+    // would carry them past both clears (a CI run saw such a page served for 15 s).
+    const a = await createTestApp({ databaseUrl: db.url });
+    const b = await createTestApp({ databaseUrl: db.url });
+    try {
+      const ca = a.app.get(CacheService);
+      const cb = b.app.get(CacheService);
+      expect(await eventually(() => ca.listenerConnected && cb.listenerConnected)).toBe(true);
+      for (let round = 0; round < 5; round += 1) {
+        await cb.set('page', round, 'genes');
+        await cb.set('totals', round, 'genes-meta');
+        // B's view of the two namespaces, at every turn of its event loop until both went.
+        const seen: string[] = [];
+        let watching = true;
+        const watch = (): void => {
+          const page = cb.l1.countNamespace('genes').entries > 0;
+          const totals = cb.l1.countNamespace('genes-meta').entries > 0;
+          seen.push(`${page ? 'page' : '-'}/${totals ? 'totals' : '-'}`);
+          if (watching && (page || totals)) {
+            setImmediate(watch);
+          }
+        };
+        watch();
+        await ca.clearNamespaces(['genes', 'genes-meta']);
+        expect(
+          await eventually(
+            () =>
+              cb.l1.countNamespace('genes').entries === 0 &&
+              cb.l1.countNamespace('genes-meta').entries === 0,
+            2000,
+          ),
+        ).toBe(true);
+        watching = false;
+        expect(seen[0]).toBe('page/totals');
+        expect(seen.filter((s) => s === 'page/-' || s === '-/totals')).toEqual([]);
+      }
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('skips the L2 lookup for keys the table cannot hold, and looks up keys another instance wrote', async () => {
     const a = await createTestApp({ databaseUrl: db.url });
     const b = await createTestApp({ databaseUrl: db.url });
