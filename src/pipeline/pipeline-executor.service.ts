@@ -37,6 +37,12 @@ interface Execution {
   seq: number;
   /** Per source: when progress was last written, and its phase then. */
   lastProgress: Map<string, { at: number; phase: string }>;
+  /**
+   * Per source: the last progress write. Each waits for the one before, so writes land in
+   * the order they were made (on separate pool connections a later one could commit
+   * first and be overwritten by an older count), and the source's outcome waits for all.
+   */
+  progressWrites: Map<string, Promise<void>>;
   done: Promise<void>;
 }
 
@@ -124,6 +130,7 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
       reason: null,
       seq: run.attempts * 1_000_000,
       lastProgress: new Map(),
+      progressWrites: new Map(),
       done: new Promise<void>((resolve) => (resolveDone = resolve)),
     };
     this.executions.set(runId, execution);
@@ -347,6 +354,8 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
       outcome.status === 'cancelled' && execution.reason !== 'cancel' ? execution.reason : null;
     const status =
       stoppedFor === null ? outcome.status : stoppedFor === 'pause' ? 'paused' : 'pending';
+    // Progress still being written lands first: the outcome is the last word.
+    await execution.progressWrites.get(s.source);
     await this.repository.updateSource(execution.run.id, s.source, {
       ...outcome,
       status,
@@ -391,14 +400,17 @@ export class PipelineExecutor implements OnApplicationBootstrap, OnApplicationSh
       current: progress.current,
       eta_ms: progress.etaMs,
     });
-    this.repository
-      .updateSource(execution.run.id, progress.source, {
-        ...counters,
-        whileRunning: true,
-      })
-      .catch((error: unknown) =>
-        this.logger.warn({ err: error, run_id: execution.run.id }, 'progress not recorded'),
-      );
+    const previous = execution.progressWrites.get(progress.source) ?? Promise.resolve();
+    execution.progressWrites.set(
+      progress.source,
+      previous.then(() =>
+        this.repository
+          .updateSource(execution.run.id, progress.source, { ...counters, whileRunning: true })
+          .catch((error: unknown) =>
+            this.logger.warn({ err: error, run_id: execution.run.id }, 'progress not recorded'),
+          ),
+      ),
+    );
   }
 
   private async heartbeat(execution: Execution): Promise<void> {

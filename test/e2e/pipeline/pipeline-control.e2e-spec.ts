@@ -1,10 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { jest } from '@jest/globals';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
 import { GenesRepository } from '../../../src/genes/genes.repository.js';
+import { PipelineRepository } from '../../../src/pipeline/pipeline.repository.js';
 import { PipelineEvents } from '../../../src/pipeline/pipeline-events.service.js';
 import { FIXTURE_UPSTREAM_ENV } from '../../support/annotation-genes.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
@@ -183,5 +185,48 @@ describe('pipeline control of an annotation source mid-chunk', () => {
     const ended = await get(run.id);
     expect(ended.status).toBe('cancelled');
     expect(ended.source_runs[0].status).toBe('cancelled');
+  });
+
+  it('records progress in the order it was made, whatever order its writes finish in', async () => {
+    // Under load a progress write waits for a pool connection while later ones commit
+    // (a resumed run once ended completed with 6 of 40 processed). Here the run's storing
+    // progress is held until its completed progress has landed (or 1 s), and the source's
+    // outcome until the held write has landed.
+    const repository = t.app.get(PipelineRepository);
+    const original = repository.updateSource.bind(repository);
+    let completedLanded!: () => void;
+    const completed = new Promise<void>((resolve) => (completedLanded = resolve));
+    let held: Promise<void> | undefined;
+    const spy = jest
+      .spyOn(repository, 'updateSource')
+      .mockImplementation(async (runId, source, fields) => {
+        if (fields.whileRunning && fields.phase === 'storing' && !held) {
+          held = Promise.race([completed, sleep(1000)]).then(() => original(runId, source, fields));
+          return held;
+        }
+        if (fields.whileRunning && fields.phase === 'completed') {
+          await original(runId, source, fields);
+          completedLanded();
+          return;
+        }
+        if (fields.finished) {
+          await held;
+        }
+        return original(runId, source, fields);
+      });
+    try {
+      const run = await start();
+      expect(await eventually(async () => (await get(run.id)).status === 'completed', 30_000)).toBe(
+        true,
+      );
+      expect(held).toBeDefined();
+      expect((await get(run.id)).source_runs[0]).toMatchObject({
+        status: 'completed',
+        processed: GENES.length,
+        total: GENES.length,
+      });
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
