@@ -24,6 +24,7 @@ type Invalidation =
   /** A row was written: L2 holds the key until `until` (ms, null = never); drop any copy. */
   | { op: 'put'; key: string; until: number | null }
   | { op: 'del'; key: string }
+  /** One namespace cleared: only instances of earlier releases still send it. */
   | { op: 'clear_ns'; ns: string; gen?: number }
   /** Namespaces cleared together, with their new generations: applied in one go. */
   | { op: 'clear_many'; scopes: [string, number][] }
@@ -570,12 +571,8 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
    * fills that started under the old one write nothing (see `store`, `readL2`, and
    * CacheRepository.write for the table).
    */
-  async clearNamespace(namespace: string): Promise<number> {
-    const { inMemory, inTable } = await this.clearScope(namespace, () =>
-      this.l1.removeNamespace(namespace),
-    );
-    this.logger.log({ namespace, l1: inMemory, l2: inTable }, 'cache namespace cleared');
-    return Math.max(inMemory, inTable);
+  clearNamespace(namespace: string): Promise<number> {
+    return this.clearNamespaces([namespace]);
   }
 
   /**
@@ -592,7 +589,7 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
       cleared = await this.repository.clearScopes(namespaces);
     } catch (error) {
       for (const ns of namespaces) {
-        this.l1.removeNamespace(ns);
+        this.l1.removeNamespace(ns); // L1 at least, as before the table could not answer
       }
       throw error;
     }
@@ -608,36 +605,24 @@ export class CacheService implements OnApplicationBootstrap, OnApplicationShutdo
     return Math.max(inMemory, cleared.deleted);
   }
 
-  /** Empties every namespace, as `clearNamespace` does one. */
+  /** Empties every namespace, as `clearNamespaces` does several. */
   async clearAll(): Promise<number> {
-    const { inMemory, inTable } = await this.clearScope(ALL_NAMESPACES, () => this.l1.removeAll());
-    this.logger.log({ l1: inMemory, l2: inTable }, 'cache cleared');
-    return Math.max(inMemory, inTable);
-  }
-
-  private async clearScope(
-    scope: string,
-    removeFromL1: () => number,
-  ): Promise<{ inMemory: number; inTable: number }> {
     let cleared: { deleted: number; generation: number };
     try {
-      cleared = await this.repository.clearScope(scope);
+      cleared = await this.repository.clearScope(ALL_NAMESPACES);
     } catch (error) {
-      removeFromL1(); // L1 at least, as before the table could not answer
+      this.l1.removeAll(); // L1 at least, as before the table could not answer
       throw error;
     }
     // Together, synchronously: a fill that wrote L1 before this is removed, one after
     // finds its generation stale.
-    this.generations.adopt(scope, cleared.generation);
-    this.detachFlights(scope);
-    const inMemory = removeFromL1();
-    this.forgetScope(scope);
-    await this.publish(
-      scope === ALL_NAMESPACES
-        ? { op: 'clear_all', gen: cleared.generation }
-        : { op: 'clear_ns', ns: scope, gen: cleared.generation },
-    );
-    return { inMemory, inTable: cleared.deleted };
+    this.generations.adopt(ALL_NAMESPACES, cleared.generation);
+    this.detachFlights(ALL_NAMESPACES);
+    const inMemory = this.l1.removeAll();
+    this.forgetScope(ALL_NAMESPACES);
+    await this.publish({ op: 'clear_all', gen: cleared.generation });
+    this.logger.log({ l1: inMemory, l2: cleared.deleted }, 'cache cleared');
+    return Math.max(inMemory, cleared.deleted);
   }
 
   /**

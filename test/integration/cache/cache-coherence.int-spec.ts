@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 
 import { CacheRepository } from '../../../src/cache/cache.repository.js';
 import { cacheKey, CacheService } from '../../../src/cache/cache.service.js';
-import { createTestApp } from '../../support/app-factory.js';
+import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { eventually } from '../../support/wait.js';
@@ -15,14 +15,25 @@ describe('cache across instances and outages', () => {
   });
   afterAll(() => db.drop());
 
-  it('invalidates other instances\u2019 L1 within a second of set, delete and clear', async () => {
+  /** Two instances on the test database, their listeners connected; both closed after. */
+  async function withTwoInstances(
+    use: (instances: { ca: CacheService; cb: CacheService; b: TestApp }) => Promise<void>,
+  ): Promise<void> {
     const a = await createTestApp({ databaseUrl: db.url });
     const b = await createTestApp({ databaseUrl: db.url });
     try {
       const ca = a.app.get(CacheService);
       const cb = b.app.get(CacheService);
       expect(await eventually(() => ca.listenerConnected && cb.listenerConnected)).toBe(true);
+      await use({ ca, cb, b });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }
 
+  it('invalidates other instances\u2019 L1 within a second of set, delete and clear', async () => {
+    await withTwoInstances(async ({ ca, cb }) => {
       await ca.set('shared', 'v1', 'genes');
       expect(await cb.get('shared', 'genes')).toBe('v1'); // now in B's L1
       await ca.set('shared', 'v2', 'genes');
@@ -44,22 +55,14 @@ describe('cache across instances and outages', () => {
       expect(await cb.get('everything', 'gtex')).toBe(1);
       await ca.clearAll();
       expect(await eventually(() => cb.l1.size === 0, 1000)).toBe(true);
-    } finally {
-      await a.close();
-      await b.close();
-    }
+    });
   });
 
   it('clears namespaces built from one another together, on every instance', async () => {
     // A gene list page (genes) holds totals kept in genes-meta: if another instance ever
     // saw genes cleared while genes-meta still held the old totals, a page filled then
     // would carry them past both clears (a CI run saw such a page served for 15 s).
-    const a = await createTestApp({ databaseUrl: db.url });
-    const b = await createTestApp({ databaseUrl: db.url });
-    try {
-      const ca = a.app.get(CacheService);
-      const cb = b.app.get(CacheService);
-      expect(await eventually(() => ca.listenerConnected && cb.listenerConnected)).toBe(true);
+    await withTwoInstances(async ({ ca, cb }) => {
       for (let round = 0; round < 5; round += 1) {
         await cb.set('page', round, 'genes');
         await cb.set('totals', round, 'genes-meta');
@@ -88,19 +91,11 @@ describe('cache across instances and outages', () => {
         expect(seen[0]).toBe('page/totals');
         expect(seen.filter((s) => s === 'page/-' || s === '-/totals')).toEqual([]);
       }
-    } finally {
-      await a.close();
-      await b.close();
-    }
+    });
   });
 
   it('skips the L2 lookup for keys the table cannot hold, and looks up keys another instance wrote', async () => {
-    const a = await createTestApp({ databaseUrl: db.url });
-    const b = await createTestApp({ databaseUrl: db.url });
-    try {
-      const ca = a.app.get(CacheService);
-      const cb = b.app.get(CacheService);
-      expect(await eventually(() => ca.listenerConnected && cb.listenerConnected)).toBe(true);
+    await withTwoInstances(async ({ ca, cb, b }) => {
       const lookups = jest.spyOn(b.app.get(CacheRepository), 'read');
       const looked = (key: string) =>
         lookups.mock.calls.filter(([k]) => k === cacheKey(key, 'genes').storage).length;
@@ -149,10 +144,7 @@ describe('cache across instances and outages', () => {
       } finally {
         await c.close();
       }
-    } finally {
-      await a.close();
-      await b.close();
-    }
+    });
   });
 
   it('keeps serving from memory when L2 is down, and recovers', async () => {
