@@ -77,7 +77,7 @@ export class NetworkService implements OnApplicationShutdown {
 
   /**
    * `load`'s answer through the cache, as the record: its JSON text is sent as the body,
-   * never parsed back (a 700-gene network is over half a megabyte of JSON).
+   * never parsed back (a 700-gene network with 4,144 edges is about 400 KB of JSON).
    */
   private async cached(key: object, load: () => Promise<object>): Promise<CachedAnswer> {
     let loaded = false;

@@ -9,7 +9,10 @@ export class GeneScoresRepository {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Rebuilds the views without blocking their readers, then the scores' visibility map and statistics. */
+  /**
+   * Rebuilds the views without blocking their readers, then the scores' visibility map and
+   * statistics.
+   */
   async refresh(): Promise<void> {
     await this.dataSource.query('REFRESH MATERIALIZED VIEW CONCURRENTLY gene_scores');
     // Built from gene_scores, so after it: the list's tier counts read it.

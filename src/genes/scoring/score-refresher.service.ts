@@ -16,8 +16,8 @@ export interface RefreshInfo {
 /**
  * Keeps `gene_scores` fresh: every evidence change marks it dirty; a debounced
  * `REFRESH MATERIALIZED VIEW CONCURRENTLY` of `gene_scores` and `gene_scores_facets`
- * follows (reads are never blocked), then a VACUUM (ANALYZE) of the scores, one at a time, and the gene and statistics caches are cleared
- * after each refresh.
+ * follows (reads are never blocked), then a VACUUM (ANALYZE) of the scores, one at a
+ * time, and the gene and statistics caches are cleared together after each refresh.
  */
 @Injectable()
 export class ScoreRefresher implements OnApplicationShutdown {
