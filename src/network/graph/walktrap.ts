@@ -18,19 +18,19 @@ interface Pair {
 
 /**
  * A binary min-heap of candidate merges, ordered by Δσ, then by the two community ids. A
- * pair whose Δσ changes is pushed again; the stale item is skipped when it surfaces.
+ * pair is in it at most once (its Δσ changes only once popped); one whose side was merged
+ * meanwhile is skipped when it surfaces.
  */
 class MergeHeap {
-  private readonly items: [number, number, number, Pair][] = [];
+  private readonly items: Pair[] = [];
 
   get size(): number {
     return this.items.length;
   }
 
   push(pair: Pair): void {
-    const item: [number, number, number, Pair] = [pair.ds, pair.a, pair.b, pair];
     const items = this.items;
-    items.push(item);
+    items.push(pair);
     let i = items.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -42,7 +42,7 @@ class MergeHeap {
     }
   }
 
-  pop(): [number, number, number, Pair] | undefined {
+  pop(): Pair | undefined {
     const items = this.items;
     const top = items[0];
     const last = items.pop();
@@ -70,8 +70,8 @@ class MergeHeap {
   }
 }
 
-function before(x: [number, number, number, Pair], y: [number, number, number, Pair]): boolean {
-  return x[0] < y[0] || (x[0] === y[0] && (x[1] < y[1] || (x[1] === y[1] && x[2] < y[2])));
+function before(x: Pair, y: Pair): boolean {
+  return x.ds < y.ds || (x.ds === y.ds && (x.a < y.a || (x.a === y.a && x.b < y.b)));
 }
 
 /**
@@ -214,13 +214,12 @@ export function walktrap(graph: PpiGraph, steps = WALKTRAP_STEPS): Map<string, n
   let bestStep = 0;
   const merges: [number, number, number][] = [];
   for (;;) {
-    const item = heap.pop();
-    if (!item) {
+    const pair = heap.pop();
+    if (!pair) {
       break;
     }
-    const [ds, , , pair] = item;
-    if (!pair.live || ds !== pair.ds) {
-      continue; // merged away, or queued again with another Δσ
+    if (!pair.live) {
+      continue; // one side was merged into another community meanwhile
     }
     if (!pair.exact) {
       pair.ds = exactDeltaSigma(pair.a, pair.b);
