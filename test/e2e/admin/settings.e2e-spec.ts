@@ -1,6 +1,7 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
+import { CacheService } from '../../../src/cache/cache.service.js';
 import { LogControl } from '../../../src/logging/log-control.js';
 import { createTestApp, type TestApp } from '../../support/app-factory.js';
 import { createUser, loginAdmin } from '../../support/auth.js';
@@ -131,6 +132,13 @@ describe('runtime settings', () => {
       // The response cache (namespace genes) would answer without reading genes-meta.
       await first.http().delete('/api/admin/cache/genes').set(admin).expect(200);
       await first.http().delete('/api/admin/cache/genes-meta').set(admin).expect(200);
+      // The other instance hears of the clears by notification: until then its memory
+      // would answer the list and nothing new would be written.
+      const heard = () =>
+        t.app.get(CacheService).l1.countNamespace('genes').entries +
+          t.app.get(CacheService).l1.countNamespace('genes-meta').entries ===
+        0;
+      expect(await eventually(heard)).toBe(true);
       await t.http().get('/api/genes').expect(200);
       // Written to the table behind the response: wait for the row.
       let seconds: number | undefined;
